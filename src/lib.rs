@@ -1,1 +1,33 @@
+//! sluice: a Redis-protocol message-queue server.
+//!
+//! Map of the crate (layers point one way: connection → `resp` → command table → data types):
+//!
+//! - [`server`]: listener, accept loop, shutdown, background ticks (active expiry, AOF retries).
+//! - [`connection`]: one task per client: reads, parses with `resp`, runs commands under the
+//!   store lock, writes replies once per batch; blocked waits and pub/sub pushes.
+//! - [`cmd`]: the command table and dispatcher (arity, flags, MULTI, auth checked centrally),
+//!   one module per command family.
+//! - [`store`]: all state commands touch (databases, clients, blocking, pub/sub, effects).
+//! - [`db`], [`types`]: the keyspace and data types; no sockets, no RESP.
+//! - [`blocking`], [`pubsub`]: blocked-client and subscription registries.
+//! - [`aof`]: glue between the store's effects and the `persistence` crate (loading, writing).
+//! - [`config`]: redis.conf-compatible configuration; [`glob`]: Redis's pattern matcher.
 
+pub mod aof;
+pub mod blocking;
+pub mod client;
+pub mod cmd;
+pub mod config;
+mod config_table;
+pub mod connection;
+pub mod db;
+pub mod error;
+pub mod glob;
+pub mod pubsub;
+pub mod server;
+pub mod store;
+pub mod types;
+pub mod util;
+
+/// The Redis version whose command set and semantics sluice implements (INFO, HELLO).
+pub const REDIS_VERSION: &str = "7.2.0";

@@ -36,7 +36,9 @@ pub struct ParseLimits {
 
 impl Default for ParseLimits {
     fn default() -> Self {
-        ParseLimits { proto_max_bulk_len: DEFAULT_PROTO_MAX_BULK_LEN }
+        ParseLimits {
+            proto_max_bulk_len: DEFAULT_PROTO_MAX_BULK_LEN,
+        }
     }
 }
 
@@ -108,7 +110,11 @@ pub fn parse_i64(s: &[u8]) -> Option<i64> {
     if s.len() == 1 && s[0] == b'0' {
         return Some(0);
     }
-    let (neg, digits) = if s[0] == b'-' { (true, &s[1..]) } else { (false, s) };
+    let (neg, digits) = if s[0] == b'-' {
+        (true, &s[1..])
+    } else {
+        (false, s)
+    };
     if digits.is_empty() || digits[0] == b'0' {
         return None;
     }
@@ -138,7 +144,10 @@ fn find(buf: &[u8], b: u8) -> Option<usize> {
 
 impl RequestParser {
     pub fn new(limits: ParseLimits) -> Self {
-        RequestParser { limits, ..Default::default() }
+        RequestParser {
+            limits,
+            ..Default::default()
+        }
     }
 
     /// True while a command is partially received.
@@ -258,7 +267,9 @@ impl RequestParser {
         if argv.is_empty() {
             return Ok(InlineResult::Empty);
         }
-        Ok(InlineResult::Command(argv.into_iter().map(Bytes::from).collect()))
+        Ok(InlineResult::Command(
+            argv.into_iter().map(Bytes::from).collect(),
+        ))
     }
 }
 
@@ -387,12 +398,17 @@ mod tests {
     #[test]
     fn multibulk_and_inline() {
         let mut p = RequestParser::default();
-        let mut b = BytesMut::from(&b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\nPING\r\nset a \"b c\"\r\n\r\n*0\r\n"[..]);
+        let mut b = BytesMut::from(
+            &b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\nPING\r\nset a \"b c\"\r\n\r\n*0\r\n"[..],
+        );
         let cmds = parse_all(&mut p, &mut b);
         assert_eq!(cmds.len(), 3);
         assert_eq!(cmds[0], vec![Bytes::from("GET"), Bytes::from("k")]);
         assert_eq!(cmds[1], vec![Bytes::from("PING")]);
-        assert_eq!(cmds[2], vec![Bytes::from("set"), Bytes::from("a"), Bytes::from("b c")]);
+        assert_eq!(
+            cmds[2],
+            vec![Bytes::from("set"), Bytes::from("a"), Bytes::from("b c")]
+        );
         assert!(b.is_empty());
     }
 
@@ -400,24 +416,45 @@ mod tests {
     fn errors_have_redis_texts() {
         let cases: &[(&[u8], &str)] = &[
             (b"*x\r\n", "Protocol error: invalid multibulk length"),
-            (b"*3000000000\r\n", "Protocol error: invalid multibulk length"),
+            (
+                b"*3000000000\r\n",
+                "Protocol error: invalid multibulk length",
+            ),
             (b"*1\r\n+x\r\n", "Protocol error: expected '$', got '+'"),
             (b"*1\r\n$-1\r\n", "Protocol error: invalid bulk length"),
-            (b"*1\r\n$536870913\r\n", "Protocol error: invalid bulk length"),
-            (b"set \"a\r\n", "Protocol error: unbalanced quotes in request"),
-            (b"set \"a\"b\r\n", "Protocol error: unbalanced quotes in request"),
+            (
+                b"*1\r\n$536870913\r\n",
+                "Protocol error: invalid bulk length",
+            ),
+            (
+                b"set \"a\r\n",
+                "Protocol error: unbalanced quotes in request",
+            ),
+            (
+                b"set \"a\"b\r\n",
+                "Protocol error: unbalanced quotes in request",
+            ),
         ];
         for (input, text) in cases {
             let mut p = RequestParser::default();
             let mut b = BytesMut::from(*input);
             let err = p.parse(&mut b).unwrap_err();
-            assert_eq!(err.to_string(), *text, "input {:?}", String::from_utf8_lossy(input));
+            assert_eq!(
+                err.to_string(),
+                *text,
+                "input {:?}",
+                String::from_utf8_lossy(input)
+            );
         }
         let mut p = RequestParser::default();
         let mut b = BytesMut::from(&vec![b'a'; PROTO_INLINE_MAX_SIZE + 1][..]);
         assert_eq!(p.parse(&mut b).unwrap_err(), ProtocolError::TooBigInline);
-        let mut b = BytesMut::from(&[b"*".as_slice(), &vec![b'1'; PROTO_INLINE_MAX_SIZE + 1]].concat()[..]);
-        assert_eq!(p.parse(&mut b).unwrap_err(), ProtocolError::TooBigMbulkCount);
+        let mut b =
+            BytesMut::from(&[b"*".as_slice(), &vec![b'1'; PROTO_INLINE_MAX_SIZE + 1]].concat()[..]);
+        assert_eq!(
+            p.parse(&mut b).unwrap_err(),
+            ProtocolError::TooBigMbulkCount
+        );
     }
 
     #[test]
@@ -428,12 +465,18 @@ mod tests {
         // The completed first argument and the $5 header were consumed already.
         assert_eq!(&b[..], b"hel");
         b.extend_from_slice(b"lo\r\n");
-        assert_eq!(p.parse(&mut b).unwrap().unwrap(), vec![Bytes::from("GET"), Bytes::from("hello")]);
+        assert_eq!(
+            p.parse(&mut b).unwrap().unwrap(),
+            vec![Bytes::from("GET"), Bytes::from("hello")]
+        );
     }
 
     #[test]
     fn split_args_quoting() {
-        assert_eq!(split_args(b"a \"\\x41\\n\" 'it\\'s'").unwrap(), vec![b"a".to_vec(), b"A\n".to_vec(), b"it's".to_vec()]);
+        assert_eq!(
+            split_args(b"a \"\\x41\\n\" 'it\\'s'").unwrap(),
+            vec![b"a".to_vec(), b"A\n".to_vec(), b"it's".to_vec()]
+        );
         assert_eq!(split_args(b"  ").unwrap(), Vec::<Vec<u8>>::new());
         assert!(split_args(b"'abc").is_none());
     }

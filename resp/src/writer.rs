@@ -72,7 +72,11 @@ pub fn format_double(d: f64) -> String {
 /// C's `%.17g`.
 pub fn format_g17(d: f64) -> String {
     if d == 0.0 {
-        return if d.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if d.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     let exp = d.abs().log10().floor() as i32;
     // Use scientific formatting to find the real exponent after rounding to 17 digits.
@@ -99,7 +103,10 @@ fn trim_zeros(s: &str) -> &str {
 
 impl ReplyWriter {
     pub fn new(proto: Protocol) -> Self {
-        ReplyWriter { buf: Vec::with_capacity(4096), proto }
+        ReplyWriter {
+            buf: Vec::with_capacity(4096),
+            proto,
+        }
     }
 
     pub fn is_resp3(&self) -> bool {
@@ -128,7 +135,8 @@ impl ReplyWriter {
     pub fn error(&mut self, msg: &str) {
         self.buf.push(b'-');
         for &b in msg.as_bytes() {
-            self.buf.push(if b == b'\r' || b == b'\n' { b' ' } else { b });
+            self.buf
+                .push(if b == b'\r' || b == b'\n' { b' ' } else { b });
         }
         self.buf.extend_from_slice(b"\r\n");
     }
@@ -211,7 +219,8 @@ impl ReplyWriter {
 
     pub fn boolean(&mut self, b: bool) {
         if self.is_resp3() {
-            self.buf.extend_from_slice(if b { b"#t\r\n" } else { b"#f\r\n" });
+            self.buf
+                .extend_from_slice(if b { b"#t\r\n" } else { b"#f\r\n" });
         } else {
             self.int(b as i64);
         }
@@ -287,7 +296,10 @@ mod tests {
         w.null();
         w.null_array();
         w.set(0);
-        assert_eq!(w.buf, b"*2\r\n$1\r\nk\r\n$3\r\n1.5\r\n:1\r\n$-1\r\n*-1\r\n*0\r\n");
+        assert_eq!(
+            w.buf,
+            b"*2\r\n$1\r\nk\r\n$3\r\n1.5\r\n:1\r\n$-1\r\n*-1\r\n*0\r\n"
+        );
         let mut w = ReplyWriter::new(Protocol::Resp3);
         w.map(1);
         w.bulk(b"k");
@@ -343,8 +355,13 @@ mod tests {
         leaf.prop_recursive(3, 30, 5, |inner| {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..5).prop_map(R::Arr),
-                prop::collection::vec((prop::collection::vec(any::<u8>(), 0..8), inner.clone()), 0..4).prop_map(R::Map),
-                prop::collection::vec(prop::collection::vec(any::<u8>(), 0..8), 0..4).prop_map(R::Set),
+                prop::collection::vec(
+                    (prop::collection::vec(any::<u8>(), 0..8), inner.clone()),
+                    0..4
+                )
+                .prop_map(R::Map),
+                prop::collection::vec(prop::collection::vec(any::<u8>(), 0..8), 0..4)
+                    .prop_map(R::Set),
             ]
         })
     }

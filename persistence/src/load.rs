@@ -1,0 +1,235 @@
+//! Reading an AOF file back as argv vectors.
+//!
+//! The file is memory-mapped and parsed with the same incremental parser the server uses for
+//! requests (multibulk only; `#` annotation lines are skipped as Redis skips them). A file
+//! whose last command is cut short yields [`LoadEnd::Truncated`] with the length of its valid
+//! prefix; anything else that does not parse is [`LoadEnd::Corrupt`] at an offset.
+
+use bytes::{Bytes, BytesMut};
+use std::path::Path;
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum LoadEnd {
+    /// Every byte was a whole command.
+    Clean { commands: u64 },
+    /// The tail after `valid_len` bytes is an incomplete command.
+    Truncated { commands: u64, valid_len: u64 },
+    /// Unparseable data at `offset`.
+    Corrupt {
+        commands: u64,
+        offset: u64,
+        reason: String,
+    },
+}
+
+/// Parses `data`, calling `f` for each command with the byte offset after it.
+pub fn parse_commands(data: &[u8], mut f: impl FnMut(Vec<Bytes>, u64)) -> LoadEnd {
+    let mut pos = 0usize;
+    let mut commands = 0u64;
+    while pos < data.len() {
+        match data[pos] {
+            b'#' => {
+                // Annotation: up to the end of line.
+                match data[pos..].iter().position(|&c| c == b'\n') {
+                    Some(nl) => pos += nl + 1,
+                    None => {
+                        return LoadEnd::Truncated {
+                            commands,
+                            valid_len: pos as u64,
+                        }
+                    }
+                }
+                continue;
+            }
+            b'*' => {}
+            _ => {
+                return LoadEnd::Corrupt {
+                    commands,
+                    offset: pos as u64,
+                    reason: "Bad file format reading the append only file".into(),
+                }
+            }
+        }
+        let mut parser = resp::RequestParser::new(resp::ParseLimits {
+            proto_max_bulk_len: i64::MAX,
+        });
+        // One command at a time over the remaining bytes (bounded copy per command).
+        let end = command_end(&data[pos..]);
+        let Some(len) = end else {
+            // Either truncated or malformed: tell them apart by whether the headers parse.
+            return match headers_valid(&data[pos..]) {
+                true => LoadEnd::Truncated {
+                    commands,
+                    valid_len: pos as u64,
+                },
+                false => LoadEnd::Corrupt {
+                    commands,
+                    offset: pos as u64,
+                    reason: "Bad file format reading the append only file".into(),
+                },
+            };
+        };
+        let mut buf = BytesMut::from(&data[pos..pos + len]);
+        match parser.parse(&mut buf) {
+            Ok(Some(argv)) => {
+                pos += len;
+                commands += 1;
+                f(argv, pos as u64);
+            }
+            _ => {
+                return LoadEnd::Corrupt {
+                    commands,
+                    offset: pos as u64,
+                    reason: "Bad file format reading the append only file".into(),
+                }
+            }
+        }
+    }
+    LoadEnd::Clean { commands }
+}
+
+fn read_line(d: &[u8], pos: usize) -> Option<(&[u8], usize)> {
+    let nl = d[pos..].windows(2).position(|w| w == b"\r\n")?;
+    Some((&d[pos..pos + nl], pos + nl + 2))
+}
+
+/// Length of the whole command at the start of `d`, if it is complete and well-formed.
+fn command_end(d: &[u8]) -> Option<usize> {
+    let (line, mut pos) = read_line(d, 0)?;
+    let n: usize = std::str::from_utf8(line.get(1..)?).ok()?.parse().ok()?;
+    for _ in 0..n {
+        let (h, p) = read_line(d, pos)?;
+        if h.first() != Some(&b'$') {
+            return None;
+        }
+        let l: usize = std::str::from_utf8(&h[1..]).ok()?.parse().ok()?;
+        if d.len() < p + l + 2 || &d[p + l..p + l + 2] != b"\r\n" {
+            return None;
+        }
+        pos = p + l + 2;
+    }
+    Some(pos)
+}
+
+/// True when what is there of the command is well-formed, i.e. it is merely cut short.
+fn headers_valid(d: &[u8]) -> bool {
+    let Some((line, mut pos)) = read_line(d, 0) else {
+        // No complete header line: fine if it is a prefix of "*<digits>".
+        return d.len() < 24 && d[1..].iter().all(|c| c.is_ascii_digit() || *c == b'\r');
+    };
+    let Some(n) = std::str::from_utf8(&line[1..])
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok())
+    else {
+        return false;
+    };
+    for _ in 0..n {
+        if pos >= d.len() {
+            return true;
+        }
+        let Some((h, p)) = read_line(d, pos) else {
+            return d[pos] == b'$'
+                && d[pos + 1..]
+                    .iter()
+                    .all(|c| c.is_ascii_digit() || *c == b'\r');
+        };
+        if h.first() != Some(&b'$') {
+            return false;
+        }
+        let Some(l) = std::str::from_utf8(&h[1..])
+            .ok()
+            .and_then(|s| s.parse::<usize>().ok())
+        else {
+            return false;
+        };
+        if d.len() < p + l + 2 {
+            // Payload cut short; whatever part of the CRLF is there must be right.
+            let have = &d[(p + l).min(d.len())..];
+            return b"\r\n".starts_with(have);
+        }
+        if &d[p + l..p + l + 2] != b"\r\n" {
+            return false;
+        }
+        pos = p + l + 2;
+    }
+    false
+}
+
+/// Memory-maps a file and parses it.
+pub fn load_file(path: &Path, f: impl FnMut(Vec<Bytes>, u64)) -> std::io::Result<(LoadEnd, u64)> {
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Ok((LoadEnd::Clean { commands: 0 }, 0));
+    }
+    // Safety: the AOF files are only appended to by this process, after loading finished.
+    let map = unsafe { memmap2::Mmap::map(&file)? };
+    Ok((parse_commands(&map, f), len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encode_command;
+
+    fn log(cmds: &[&[&str]]) -> Vec<u8> {
+        let mut v = Vec::new();
+        for c in cmds {
+            let argv: Vec<Bytes> = c
+                .iter()
+                .map(|s| Bytes::copy_from_slice(s.as_bytes()))
+                .collect();
+            encode_command(&mut v, &argv);
+        }
+        v
+    }
+
+    #[test]
+    fn every_truncation_loads_the_clean_prefix() {
+        let data = log(&[
+            &["SELECT", "0"],
+            &["SET", "a", "1"],
+            &["LPUSH", "l", "x", "yy"],
+            &["DEL", "a"],
+        ]);
+        let mut ends = vec![0usize];
+        parse_commands(&data, |_, off| ends.push(off as usize));
+        for cut in 0..=data.len() {
+            let mut got = 0;
+            let r = parse_commands(&data[..cut], |_, _| got += 1);
+            let whole = ends.iter().filter(|&&e| e <= cut && e > 0).count();
+            assert_eq!(got, whole, "cut {cut}");
+            match r {
+                LoadEnd::Clean { .. } => assert!(ends.contains(&cut)),
+                LoadEnd::Truncated { valid_len, .. } => assert_eq!(
+                    valid_len as usize,
+                    *ends.iter().filter(|&&e| e <= cut).max().unwrap()
+                ),
+                LoadEnd::Corrupt { .. } => panic!("cut at {cut} reported as corruption"),
+            }
+        }
+    }
+
+    #[test]
+    fn annotations_skipped_and_garbage_detected() {
+        let mut data = b"#TS:1700000000\r\n".to_vec();
+        data.extend(log(&[&["SET", "a", "1"]]));
+        let mut n = 0;
+        assert_eq!(
+            parse_commands(&data, |_, _| n += 1),
+            LoadEnd::Clean { commands: 1 }
+        );
+        let mut bad = data.clone();
+        bad.extend_from_slice(b"xyz\r\n");
+        assert!(matches!(
+            parse_commands(&bad, |_, _| {}),
+            LoadEnd::Corrupt { .. }
+        ));
+        let mut flipped = log(&[&["SET", "a", "1"], &["SET", "b", "2"]]);
+        flipped[3] = b'X';
+        assert!(matches!(
+            parse_commands(&flipped, |_, _| {}),
+            LoadEnd::Corrupt { offset: 0, .. }
+        ));
+    }
+}

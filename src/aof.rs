@@ -1,0 +1,193 @@
+//! Glue between the store and the `persistence` crate: opening and loading the AOF at start,
+//! writing each batch's effects before replies leave, and reporting status for INFO.
+
+use crate::client::Client;
+use crate::config::FsyncPolicy;
+use crate::store::Store;
+use persistence::load::LoadEnd;
+use persistence::{Aof, Fsync};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{mpsc, watch, Notify};
+
+/// The AOF as the server holds it.
+pub struct AofHandle {
+    pub aof: Aof,
+    pub synced_rx: watch::Receiver<u64>,
+    pub policy: FsyncPolicy,
+}
+
+fn policy(p: FsyncPolicy) -> Fsync {
+    match p {
+        FsyncPolicy::Always => Fsync::Always,
+        FsyncPolicy::Everysec => Fsync::Everysec,
+        FsyncPolicy::No => Fsync::No,
+    }
+}
+
+/// Opens the AOF directory; returns the handle and the files to load.
+pub fn open(store: &Store) -> std::io::Result<(AofHandle, Vec<PathBuf>)> {
+    let cfg = &store.config;
+    let dir = cfg
+        .dir
+        .join(cfg.get("appenddirname").unwrap_or("appendonlydir"));
+    let filename = cfg
+        .get("appendfilename")
+        .unwrap_or("appendonly.aof")
+        .to_string();
+    let (aof, files) = Aof::open(&dir, &filename, policy(cfg.appendfsync))?;
+    let (tx, rx) = watch::channel(0u64);
+    *aof.sync.on_synced.lock().unwrap() = Some(Box::new(move |off| {
+        let _ = tx.send(off);
+    }));
+    persistence::spawn_syncer(
+        aof.sync_handle()?,
+        aof.sync.clone(),
+        policy(cfg.appendfsync),
+    );
+    Ok((
+        AofHandle {
+            aof,
+            synced_rx: rx,
+            policy: cfg.appendfsync,
+        },
+        files,
+    ))
+}
+
+/// Replays the AOF files into the store, in chunks so clients get -LOADING meanwhile.
+/// A last file cut short is truncated to its valid prefix (aof-load-truncated yes);
+/// corruption anywhere else is an error naming file and offset.
+pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<(), String> {
+    let total: u64 = files
+        .iter()
+        .map(|f| f.metadata().map(|m| m.len()).unwrap_or(0))
+        .sum();
+    {
+        let mut s = store.lock().unwrap();
+        s.loading_total_bytes = total;
+        s.loading_started = Some(std::time::Instant::now());
+    }
+    let started = std::time::Instant::now();
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let shared = Arc::new(crate::store::ClientShared {
+        id: 0,
+        pending_bytes: AtomicU64::new(0),
+        killed: AtomicBool::new(false),
+        kill: Notify::new(),
+        mailbox: tx,
+    });
+    let mut client = Client::new(shared, true);
+    let mut done_before = 0u64;
+    let mut n_total = 0u64;
+    for (i, path) in files.iter().enumerate() {
+        let last = i + 1 == files.len();
+        let mut batch: Vec<Vec<bytes::Bytes>> = Vec::with_capacity(1024);
+        let flush = |batch: &mut Vec<Vec<bytes::Bytes>>, off: u64, client: &mut Client| {
+            let mut s = store.lock().unwrap();
+            s.replaying = true;
+            let mut out = resp::ReplyWriter::new(resp::Protocol::Resp2);
+            for argv in batch.drain(..) {
+                crate::cmd::process(&mut s, client, argv, &mut out);
+                out.buf.clear();
+            }
+            s.replaying = false;
+            s.loading_loaded_bytes = done_before + off;
+        };
+        let (end, len) = persistence::load::load_file(path, |argv, off| {
+            batch.push(argv);
+            n_total += 1;
+            if batch.len() >= 1024 {
+                flush(&mut batch, off, &mut client);
+            }
+        })
+        .map_err(|e| format!("Can't open the append-only file {}: {e}", path.display()))?;
+        flush(&mut batch, len, &mut client);
+        match end {
+            LoadEnd::Clean { .. } => {}
+            LoadEnd::Truncated { valid_len, .. } if last => {
+                let allow = store.lock().unwrap().config.aof_load_truncated;
+                if !allow {
+                    return Err(format!(
+                        "Unexpected end of file reading the append only file {}. You can: 1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.",
+                        path.display()
+                    ));
+                }
+                tracing::warn!(
+                    "!!! Warning: short read while loading the AOF file {}!!! AOF loaded anyway because aof-load-truncated is enabled; truncating to {} bytes",
+                    path.display(),
+                    valid_len
+                );
+                let f = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(|e| e.to_string())?;
+                f.set_len(valid_len).map_err(|e| e.to_string())?;
+                f.sync_all().map_err(|e| e.to_string())?;
+            }
+            LoadEnd::Truncated { valid_len, .. } => {
+                return Err(format!(
+                    "Bad file format reading the append only file {}: truncated at offset {} in a file that is not the last one",
+                    path.display(),
+                    valid_len
+                ));
+            }
+            LoadEnd::Corrupt { offset, reason, .. } => {
+                return Err(format!("{reason} {} at offset {offset}", path.display()));
+            }
+        }
+        done_before += len;
+    }
+    if client.multi.is_some() {
+        tracing::warn!("AOF ends inside MULTI: the unfinished transaction was discarded");
+    }
+    let mut s = store.lock().unwrap();
+    s.loading = false;
+    s.loading_loaded_bytes = total;
+    tracing::info!(
+        "DB loaded from append only file: {:.3} seconds ({} commands)",
+        started.elapsed().as_secs_f64(),
+        n_total
+    );
+    Ok(())
+}
+
+/// Hands the batch's effects to the AOF and writes them to the file. Returns the offset an
+/// fsync must reach before replies may leave (under `always`), or None.
+pub fn flush(store: &mut Store, aof: &mut Option<AofHandle>) -> Option<u64> {
+    let h = aof.as_mut()?;
+    for (db, argv) in store.effects.drain(..) {
+        h.aof.append(db, &argv);
+    }
+    if !h.aof.has_pending() && store.aof.last_write_ok {
+        return None;
+    }
+    match h.aof.write() {
+        Ok(off) => {
+            if !store.aof.last_write_ok {
+                tracing::warn!("AOF write error looks solved, Redis can write again.");
+            }
+            store.aof.last_write_ok = true;
+            store.aof.last_write_error = None;
+            store.aof.current_size = h.aof.incr_size + h.aof.base_size;
+            store.aof.base_size = h.aof.base_size;
+            (h.policy == FsyncPolicy::Always).then_some(off)
+        }
+        Err(e) => {
+            if store.aof.last_write_ok {
+                tracing::error!("Error writing to the AOF file: {e}");
+            }
+            store.aof.last_write_ok = false;
+            store.aof.last_write_error = Some(e.to_string());
+            None
+        }
+    }
+}
+
+/// Is an fsync error outstanding? (Then writes are refused like write errors.)
+pub fn fsync_failed(aof: &Option<AofHandle>) -> bool {
+    aof.as_ref()
+        .map(|h| h.aof.sync.failed.load(Ordering::SeqCst))
+        .unwrap_or(false)
+}

@@ -1,0 +1,168 @@
+//! Blocked clients: one mechanism for lists and streams ("signal, then serve").
+//!
+//! A blocking command that finds nothing registers a [`Waiter`] on its keys and the connection
+//! awaits its mailbox. A write that makes a key ready only *signals* it (`signal_ready`);
+//! after the writing command (or the whole MULTI/EXEC) completes, the dispatcher serves the
+//! ready keys: for each key, the clients blocked on it in first-come first-served order have
+//! their command re-run non-blockingly (`cmd::serve_blocked`). A re-run that still finds
+//! nothing leaves the client blocked; one that produces a reply (data, or an error such as
+//! NOGROUP after the group vanished) unblocks the client and mails it the reply.
+//!
+//! Invariants: a client id is in `by_key[k]` for every key of its waiter and nowhere else;
+//! `ready` holds each (db, key) at most once.
+
+use crate::store::Mail;
+use bytes::Bytes;
+use hashbrown::{HashMap, HashSet};
+use std::collections::VecDeque;
+use tokio::sync::mpsc;
+
+/// What a blocking command leaves behind when it must wait.
+#[derive(Debug, Clone)]
+pub struct BlockRequest {
+    pub keys: Vec<Bytes>,
+    /// Absolute deadline in unix ms; `None` waits forever.
+    pub deadline_ms: Option<i64>,
+    /// The command to re-run when served (with `$` and similar resolved at block time).
+    pub argv: Vec<Bytes>,
+    pub on_timeout: TimeoutReply,
+}
+
+/// What a blocked command replies when its timeout passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutReply {
+    /// `*-1` (RESP2) / `_` (RESP3): BLPOP, BRPOP, BLMPOP, XREAD, XREADGROUP.
+    NullArray,
+    /// `$-1` / `_`: BLMOVE, BRPOPLPUSH.
+    NullBulk,
+}
+
+#[derive(Debug)]
+pub struct Waiter {
+    pub id: u64,
+    pub db: usize,
+    pub argv: Vec<Bytes>,
+    pub keys: Vec<Bytes>,
+    pub resp: u8,
+    pub name: Option<Bytes>,
+    pub mailbox: mpsc::UnboundedSender<Mail>,
+    pub deadline_ms: Option<i64>,
+    pub on_timeout: TimeoutReply,
+}
+
+#[derive(Debug, Default)]
+pub struct Blocking {
+    by_key: HashMap<(usize, Bytes), VecDeque<u64>>,
+    pub waiters: HashMap<u64, Waiter>,
+    ready: Vec<(usize, Bytes)>,
+    ready_set: HashSet<(usize, Bytes)>,
+}
+
+impl Blocking {
+    pub fn block(&mut self, w: Waiter) {
+        for k in &w.keys {
+            let q = self.by_key.entry((w.db, k.clone())).or_default();
+            if !q.contains(&w.id) {
+                q.push_back(w.id);
+            }
+        }
+        self.waiters.insert(w.id, w);
+    }
+
+    pub fn is_blocked(&self, id: u64) -> bool {
+        self.waiters.contains_key(&id)
+    }
+
+    /// Removes a client's waiter from every key it waits on.
+    pub fn unblock(&mut self, id: u64) -> Option<Waiter> {
+        let w = self.waiters.remove(&id)?;
+        for k in &w.keys {
+            let key = (w.db, k.clone());
+            if let Some(q) = self.by_key.get_mut(&key) {
+                q.retain(|&c| c != id);
+                if q.is_empty() {
+                    self.by_key.remove(&key);
+                }
+            }
+        }
+        Some(w)
+    }
+
+    pub fn signal_ready(&mut self, db: usize, key: &[u8]) {
+        if self.by_key.is_empty() {
+            return;
+        }
+        let k = (db, Bytes::copy_from_slice(key));
+        if self.by_key.contains_key(&k) && self.ready_set.insert(k.clone()) {
+            self.ready.push(k);
+        }
+    }
+
+    pub fn has_ready(&self) -> bool {
+        !self.ready.is_empty()
+    }
+
+    pub fn take_ready(&mut self) -> Vec<(usize, Bytes)> {
+        self.ready_set.clear();
+        std::mem::take(&mut self.ready)
+    }
+
+    /// The clients blocked on a key, first come first.
+    pub fn waiting_on(&self, db: usize, key: &Bytes) -> Vec<u64> {
+        self.by_key
+            .get(&(db, key.clone()))
+            .map(|q| q.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// Blocked client count (INFO `blocked_clients`).
+    pub fn len(&self) -> usize {
+        self.waiters.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.waiters.is_empty()
+    }
+
+    /// Number of distinct keys clients block on.
+    pub fn keys_len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    /// Ids of waiters whose deadline passed at `now`.
+    pub fn expired(&self, now: i64) -> Vec<u64> {
+        self.waiters
+            .values()
+            .filter(|w| matches!(w.deadline_ms, Some(d) if d <= now))
+            .map(|w| w.id)
+            .collect()
+    }
+
+    /// Moves waiters of database `a` to `b` and vice versa (SWAPDB), and marks their keys ready.
+    pub fn swap_db(&mut self, a: usize, b: usize) {
+        let old = std::mem::take(&mut self.by_key);
+        for ((db, k), q) in old {
+            let nd = if db == a {
+                b
+            } else if db == b {
+                a
+            } else {
+                db
+            };
+            self.by_key.insert((nd, k), q);
+        }
+        for w in self.waiters.values_mut() {
+            if w.db == a {
+                w.db = b;
+            } else if w.db == b {
+                w.db = a;
+            }
+        }
+        let keys: Vec<(usize, Bytes)> = self.by_key.keys().cloned().collect();
+        for (db, k) in keys {
+            if db == a || db == b {
+                self.signal_ready(db, &k);
+            }
+        }
+    }
+}

@@ -1,0 +1,747 @@
+//! Connection commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET, CLIENT *, and the
+//! transaction commands MULTI, EXEC, DISCARD, WATCH, UNWATCH.
+
+use super::{eq_ic, parse_int, Ctx};
+use crate::client::ReplyMode;
+use crate::error::{CmdError, CmdResult};
+use bytes::Bytes;
+use std::time::Instant;
+
+pub fn ping(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if argv.len() > 2 {
+        return Err(CmdError::WrongArity("ping".into()));
+    }
+    if ctx.client.resp == 2 && ctx.client.subscribed_count > 0 {
+        ctx.out.array(2);
+        ctx.out.bulk(b"pong");
+        ctx.out.bulk(argv.get(1).map(|b| &b[..]).unwrap_or(b""));
+    } else if let Some(m) = argv.get(1) {
+        ctx.out.bulk(m);
+    } else {
+        ctx.out.simple("PONG");
+    }
+    Ok(())
+}
+
+pub fn echo(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    ctx.out.bulk(&argv[1]);
+    Ok(())
+}
+
+fn check_password(ctx: &Ctx, user: &[u8], pass: &[u8]) -> bool {
+    if user != b"default" {
+        return false;
+    }
+    match &ctx.store.config.requirepass {
+        None => true,
+        Some(p) => p.as_slice() == pass,
+    }
+}
+
+pub fn auth(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if argv.len() > 3 {
+        return Err(CmdError::Syntax);
+    }
+    let (user, pass) = if argv.len() == 2 {
+        if ctx.store.config.requirepass.is_none() {
+            return Err(CmdError::err("AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"));
+        }
+        (&b"default"[..], &argv[1][..])
+    } else {
+        (&argv[1][..], &argv[2][..])
+    };
+    if check_password(ctx, user, pass) {
+        ctx.client.authenticated = true;
+        ctx.out.ok();
+        Ok(())
+    } else {
+        Err(CmdError::WrongPass)
+    }
+}
+
+pub fn hello(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let mut ver = None;
+    let mut i = 1;
+    if argv.len() >= 2 {
+        let v = parse_int(&argv[1])
+            .map_err(|_| CmdError::err("Protocol version is not an integer or out of range"))?;
+        if !(2..=3).contains(&v) {
+            return Err(CmdError::Raw("NOPROTO unsupported protocol version".into()));
+        }
+        ver = Some(v as u8);
+        i = 2;
+    }
+    let mut auth: Option<(Bytes, Bytes)> = None;
+    let mut setname: Option<Bytes> = None;
+    while i < argv.len() {
+        let more = argv.len() - i - 1;
+        if eq_ic(&argv[i], "auth") && more >= 2 {
+            auth = Some((argv[i + 1].clone(), argv[i + 2].clone()));
+            i += 3;
+        } else if eq_ic(&argv[i], "setname") && more >= 1 {
+            setname = Some(argv[i + 1].clone());
+            i += 2;
+        } else {
+            return Err(CmdError::err(format!(
+                "Syntax error in HELLO option '{}'",
+                String::from_utf8_lossy(&argv[i])
+            )));
+        }
+    }
+    if let Some((u, p)) = &auth {
+        if !check_password(ctx, u, p) {
+            return Err(CmdError::WrongPass);
+        }
+        ctx.client.authenticated = true;
+    }
+    if !ctx.client.authenticated && ctx.store.config.requirepass.is_some() {
+        return Err(CmdError::Raw("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time".into()));
+    }
+    if let Some(n) = &setname {
+        validate_name(n)?;
+        ctx.client.name = if n.is_empty() { None } else { Some(n.clone()) };
+    }
+    if let Some(v) = ver {
+        ctx.client.resp = v;
+        ctx.out.proto = if v == 3 {
+            resp::Protocol::Resp3
+        } else {
+            resp::Protocol::Resp2
+        };
+    }
+    ctx.out.map(7);
+    ctx.out.bulk(b"server");
+    ctx.out.bulk(b"redis");
+    ctx.out.bulk(b"version");
+    ctx.out.bulk(crate::REDIS_VERSION.as_bytes());
+    ctx.out.bulk(b"proto");
+    ctx.out.int(ctx.client.resp as i64);
+    ctx.out.bulk(b"id");
+    ctx.out.int(ctx.client.id as i64);
+    ctx.out.bulk(b"mode");
+    ctx.out.bulk(b"standalone");
+    ctx.out.bulk(b"role");
+    ctx.out.bulk(b"master");
+    ctx.out.bulk(b"modules");
+    ctx.out.array(0);
+    Ok(())
+}
+
+pub fn select(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let idx = parse_int(&argv[1]).map_err(|_| CmdError::NotInteger)?;
+    if idx < 0 || idx as usize >= ctx.store.dbs.len() {
+        return Err(CmdError::DbIndexOutOfRange);
+    }
+    ctx.client.db = idx as usize;
+    ctx.out.ok();
+    Ok(())
+}
+
+pub fn quit(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    ctx.out.ok();
+    ctx.client.close_after_reply = true;
+    Ok(())
+}
+
+pub fn reset(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    ctx.client.multi = None;
+    ctx.client.multi_error = false;
+    unwatch_all(ctx);
+    super::pubsub::unsubscribe_all(ctx);
+    ctx.client.db = 0;
+    ctx.client.resp = 2;
+    ctx.out.proto = resp::Protocol::Resp2;
+    ctx.client.name = None;
+    ctx.client.reply_mode = ReplyMode::On;
+    ctx.client.no_evict = false;
+    ctx.client.no_touch = false;
+    ctx.client.authenticated = ctx.store.config.requirepass.is_none();
+    ctx.out.simple("RESET");
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// CLIENT
+// ---------------------------------------------------------------------------------------------
+
+fn validate_name(n: &[u8]) -> CmdResult {
+    if n.iter().any(|&c| c < b'!' || c > b'~') {
+        return Err(CmdError::err(
+            "Client names cannot contain spaces, newlines or special characters.",
+        ));
+    }
+    Ok(())
+}
+
+pub fn client_id(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    ctx.out.int(ctx.client.id as i64);
+    Ok(())
+}
+
+pub fn client_setname(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    validate_name(&argv[2])?;
+    ctx.client.name = if argv[2].is_empty() {
+        None
+    } else {
+        Some(argv[2].clone())
+    };
+    ctx.out.ok();
+    Ok(())
+}
+
+pub fn client_getname(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    match &ctx.client.name {
+        Some(n) => ctx.out.bulk(n),
+        None => ctx.out.null(),
+    }
+    Ok(())
+}
+
+pub fn client_setinfo(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let v = &argv[3];
+    if v.iter().any(|&c| c < b'!' || c > b'~') {
+        return Err(CmdError::err(format!(
+            "{} cannot contain spaces, newlines or special characters.",
+            String::from_utf8_lossy(&argv[2]).to_ascii_lowercase()
+        )));
+    }
+    let val = if v.is_empty() { None } else { Some(v.clone()) };
+    if eq_ic(&argv[2], "lib-name") {
+        ctx.client.lib_name = val;
+    } else if eq_ic(&argv[2], "lib-ver") {
+        ctx.client.lib_ver = val;
+    } else {
+        return Err(CmdError::err(format!(
+            "Unrecognized option '{}'",
+            String::from_utf8_lossy(&argv[2])
+        )));
+    }
+    ctx.out.ok();
+    Ok(())
+}
+
+/// The CLIENT LIST / CLIENT INFO line of one client.
+fn client_line(ctx: &Ctx, id: u64) -> String {
+    let Some(c) = ctx.store.clients.get(&id) else {
+        return String::new();
+    };
+    let me = id == ctx.client.id;
+    // The running client's own fields are fresher in `ctx.client` than in the registry.
+    let name = if me {
+        ctx.client.name.clone()
+    } else {
+        c.name.clone()
+    };
+    let db = if me { ctx.client.db } else { c.db };
+    let multi = if me {
+        ctx.client
+            .multi
+            .as_ref()
+            .map(|m| m.len() as i64)
+            .unwrap_or(-1)
+    } else {
+        c.multi
+    };
+    let resp = if me { ctx.client.resp } else { c.resp };
+    let subs = ctx.store.pubsub.subs(id);
+    let lib_name = if me {
+        ctx.client.lib_name.clone()
+    } else {
+        c.lib_name.clone()
+    };
+    let lib_ver = if me {
+        ctx.client.lib_ver.clone()
+    } else {
+        c.lib_ver.clone()
+    };
+    let mut flags = String::new();
+    if subs.channels.len() + subs.patterns.len() + subs.shard_channels.len() > 0 {
+        flags.push('P');
+    }
+    if ctx.store.blocking.is_blocked(id) {
+        flags.push('b');
+    }
+    if multi >= 0 {
+        flags.push('x');
+    }
+    if (me && ctx.client.no_evict) || (!me && c.no_evict) {
+        flags.push('e');
+    }
+    if (me && ctx.client.no_touch) || (!me && c.no_touch) {
+        flags.push('T');
+    }
+    if flags.is_empty() {
+        flags.push('N');
+    }
+    let cmd = if me {
+        "client|info".to_string()
+    } else {
+        c.last_cmd.clone()
+    };
+    let lossy = |b: &Option<Bytes>| {
+        b.as_ref()
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .unwrap_or_default()
+    };
+    format!(
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem={} tot-mem=0 events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+        id,
+        c.addr,
+        c.laddr,
+        id + 7,
+        lossy(&name),
+        c.created.elapsed().as_secs(),
+        if me { 0 } else { c.last_interaction.elapsed().as_secs() },
+        flags,
+        db,
+        subs.channels.len(),
+        subs.patterns.len(),
+        subs.shard_channels.len(),
+        multi,
+        c.shared.pending_bytes.load(std::sync::atomic::Ordering::Relaxed),
+        cmd,
+        resp,
+        lossy(&lib_name),
+        lossy(&lib_ver),
+    )
+}
+
+pub fn client_info(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    let mut line = client_line(ctx, ctx.client.id);
+    line.push('\n');
+    ctx.out.verbatim(line.as_bytes());
+    Ok(())
+}
+
+pub fn client_list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let mut ids: Vec<u64> = ctx.store.clients.keys().copied().collect();
+    ids.sort_unstable();
+    let mut i = 2;
+    while i < argv.len() {
+        if eq_ic(&argv[i], "type") && i + 1 < argv.len() {
+            let t = String::from_utf8_lossy(&argv[i + 1]).to_ascii_lowercase();
+            match t.as_str() {
+                "normal" => ids.retain(|id| ctx.store.pubsub.subs(*id).count() == 0),
+                "pubsub" => ids.retain(|id| ctx.store.pubsub.subs(*id).count() > 0),
+                "master" | "replica" | "slave" => ids.clear(),
+                _ => {
+                    return Err(CmdError::err(format!(
+                        "Unknown client type '{}'",
+                        String::from_utf8_lossy(&argv[i + 1])
+                    )))
+                }
+            }
+            i += 2;
+        } else if eq_ic(&argv[i], "id") && i + 1 < argv.len() {
+            let mut want = Vec::new();
+            for a in &argv[i + 1..] {
+                let v = crate::util::parse_i64(a)
+                    .filter(|v| *v > 0)
+                    .ok_or_else(|| CmdError::err("Invalid client ID"))?;
+                want.push(v as u64);
+            }
+            ids.retain(|id| want.contains(id));
+            i = argv.len();
+        } else {
+            return Err(CmdError::Syntax);
+        }
+    }
+    let mut s = String::new();
+    for id in ids {
+        s.push_str(&client_line(ctx, id));
+        s.push('\n');
+    }
+    ctx.out.verbatim(s.as_bytes());
+    Ok(())
+}
+
+pub fn client_kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if argv.len() == 3 {
+        let addr = String::from_utf8_lossy(&argv[2]).into_owned();
+        let found: Vec<u64> = ctx
+            .store
+            .clients
+            .iter()
+            .filter(|(_, c)| c.addr == addr)
+            .map(|(id, _)| *id)
+            .collect();
+        if found.is_empty() {
+            return Err(CmdError::err("No such client"));
+        }
+        for id in found {
+            kill_client(ctx, id);
+        }
+        ctx.out.ok();
+        return Ok(());
+    }
+    let mut id_f = None;
+    let mut addr_f = None;
+    let mut laddr_f = None;
+    let mut skipme = true;
+    let mut i = 2;
+    while i < argv.len() {
+        if i + 1 >= argv.len() {
+            return Err(CmdError::Syntax);
+        }
+        let v = &argv[i + 1];
+        if eq_ic(&argv[i], "id") {
+            id_f = Some(
+                crate::util::parse_i64(v)
+                    .filter(|v| *v > 0)
+                    .ok_or_else(|| CmdError::err("client-id should be greater than 0"))?
+                    as u64,
+            );
+        } else if eq_ic(&argv[i], "addr") {
+            addr_f = Some(String::from_utf8_lossy(v).into_owned());
+        } else if eq_ic(&argv[i], "laddr") {
+            laddr_f = Some(String::from_utf8_lossy(v).into_owned());
+        } else if eq_ic(&argv[i], "skipme") {
+            skipme = if eq_ic(v, "yes") {
+                true
+            } else if eq_ic(v, "no") {
+                false
+            } else {
+                return Err(CmdError::Syntax);
+            };
+        } else if eq_ic(&argv[i], "type") || eq_ic(&argv[i], "user") {
+            // Every sluice client is a normal client of the default user.
+            let t = String::from_utf8_lossy(v).to_ascii_lowercase();
+            if eq_ic(&argv[i], "type")
+                && !matches!(
+                    t.as_str(),
+                    "normal" | "pubsub" | "master" | "replica" | "slave"
+                )
+            {
+                return Err(CmdError::err(format!(
+                    "Unknown client type '{}'",
+                    String::from_utf8_lossy(v)
+                )));
+            }
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        i += 2;
+    }
+    let me = ctx.client.id;
+    let victims: Vec<u64> = ctx
+        .store
+        .clients
+        .iter()
+        .filter(|(id, c)| {
+            id_f.map_or(true, |f| f == **id)
+                && addr_f.as_ref().map_or(true, |a| *a == c.addr)
+                && laddr_f.as_ref().map_or(true, |a| *a == c.laddr)
+                && !(skipme && **id == me)
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    for id in &victims {
+        kill_client(ctx, *id);
+    }
+    ctx.out.int(victims.len() as i64);
+    Ok(())
+}
+
+fn kill_client(ctx: &mut Ctx, id: u64) {
+    if id == ctx.client.id {
+        ctx.client.close_after_reply = true;
+    } else if let Some(c) = ctx.store.clients.get(&id) {
+        c.shared.kill();
+    }
+}
+
+pub fn client_pause(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let ms = parse_int(&argv[2])
+        .map_err(|_| CmdError::err("timeout is not an integer or out of range"))?;
+    if ms < 0 {
+        return Err(CmdError::err("timeout is negative"));
+    }
+    let all = match argv.get(3) {
+        None => true,
+        Some(m) if eq_ic(m, "all") => true,
+        Some(m) if eq_ic(m, "write") => false,
+        Some(_) => return Err(CmdError::Syntax),
+    };
+    if argv.len() > 4 {
+        return Err(CmdError::Syntax);
+    }
+    ctx.store.pause_until = Some((
+        Instant::now() + std::time::Duration::from_millis(ms as u64),
+        all,
+    ));
+    ctx.out.ok();
+    Ok(())
+}
+
+pub fn client_unpause(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    ctx.store.pause_until = None;
+    ctx.out.ok();
+    Ok(())
+}
+
+pub fn client_unblock(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let id = parse_int(&argv[2])?;
+    let error = match argv.get(3) {
+        None => false,
+        Some(m) if eq_ic(m, "timeout") => false,
+        Some(m) if eq_ic(m, "error") => true,
+        Some(_) => {
+            return Err(CmdError::err(
+                "CLIENT UNBLOCK reason should be TIMEOUT or ERROR",
+            ))
+        }
+    };
+    if argv.len() > 4 {
+        return Err(CmdError::Syntax);
+    }
+    match ctx.store.blocking.unblock(id as u64) {
+        Some(w) => {
+            let mut out = resp::ReplyWriter::new(if w.resp == 3 {
+                resp::Protocol::Resp3
+            } else {
+                resp::Protocol::Resp2
+            });
+            if error {
+                out.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+            } else {
+                super::timeout_reply(&mut out, w.on_timeout);
+            }
+            let _ = w.mailbox.send(crate::store::Mail::Reply(out.take()));
+            ctx.out.int(1);
+        }
+        None => ctx.out.int(0),
+    }
+    Ok(())
+}
+
+fn on_off(b: &[u8]) -> CmdResult<bool> {
+    if eq_ic(b, "on") {
+        Ok(true)
+    } else if eq_ic(b, "off") {
+        Ok(false)
+    } else {
+        Err(CmdError::Syntax)
+    }
+}
+
+pub fn client_no_evict(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    ctx.client.no_evict = on_off(&argv[2])?;
+    ctx.out.ok();
+    Ok(())
+}
+
+pub fn client_no_touch(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    ctx.client.no_touch = on_off(&argv[2])?;
+    ctx.out.ok();
+    Ok(())
+}
+
+pub fn client_reply(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if eq_ic(&argv[2], "on") {
+        ctx.client.reply_mode = ReplyMode::On;
+        ctx.out.ok();
+    } else if eq_ic(&argv[2], "off") {
+        ctx.client.reply_mode = ReplyMode::Off;
+    } else if eq_ic(&argv[2], "skip") {
+        if ctx.client.reply_mode != ReplyMode::Off {
+            ctx.client.reply_mode = ReplyMode::SkipNext;
+        }
+    } else {
+        return Err(CmdError::Syntax);
+    }
+    Ok(())
+}
+
+pub fn write_help(ctx: &mut Ctx, cmd: &str, lines: &[&str]) {
+    ctx.out.array(lines.len() + 2);
+    ctx.out.simple(&format!(
+        "{} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        cmd
+    ));
+    for l in lines {
+        ctx.out.simple(l);
+    }
+    ctx.out.simple("HELP");
+    ctx.out.simple("    Print this help.");
+}
+
+pub fn client_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    write_help(
+        ctx,
+        "CLIENT",
+        &[
+            "CACHING (YES|NO)",
+            "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+            "GETREDIR",
+            "    Return the client ID we are redirecting to when tracking is enabled.",
+            "GETNAME",
+            "    Return the name of the current connection.",
+            "ID",
+            "    Return the ID of the current connection.",
+            "INFO",
+            "    Return information about the current client connection.",
+            "KILL <ip:port>",
+            "    Kill connection made from <ip:port>.",
+            "KILL <option> <value> [<option> <value> [...]]",
+            "    Kill connections. Options are:",
+            "    * ADDR (<ip:port>|<unixsocket>:0)",
+            "      Kill connections made from the specified address",
+            "    * LADDR (<ip:port>|<unixsocket>:0)",
+            "      Kill connections made to specified local address",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+            "      Kill connections by type.",
+            "    * USER <username>",
+            "      Kill connections authenticated by <username>.",
+            "    * SKIPME (YES|NO)",
+            "      Skip killing current connection (default: yes).",
+            "    * ID <client-id>",
+            "      Kill connections by client id.",
+            "LIST [options ...]",
+            "    Return information about client connections. Options:",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+            "      Return clients of specified type.",
+            "UNPAUSE",
+            "    Stop the current client pause, resuming traffic.",
+            "PAUSE <timeout> [WRITE|ALL]",
+            "    Suspend all, or just write, clients for <timeout> milliseconds.",
+            "REPLY (ON|OFF|SKIP)",
+            "    Control the replies sent to the current connection.",
+            "SETNAME <name>",
+            "    Assign the name <name> to the current connection.",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+            "    Unblock the specified blocked client.",
+            "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+            "         [OPTIN] [OPTOUT] [NOLOOP]",
+            "    Control server assisted client side caching.",
+            "TRACKINGINFO",
+            "    Report tracking status for the current connection.",
+            "NO-EVICT (ON|OFF)",
+            "    Protect current client connection from eviction.",
+        ],
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transactions
+// ---------------------------------------------------------------------------------------------
+
+pub fn multi(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    if ctx.client.multi.is_some() {
+        return Err(CmdError::err("MULTI calls can not be nested"));
+    }
+    ctx.client.multi = Some(Vec::new());
+    ctx.client.multi_error = false;
+    ctx.out.ok();
+    Ok(())
+}
+
+pub fn discard(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    if ctx.client.multi.is_none() {
+        return Err(CmdError::err("DISCARD without MULTI"));
+    }
+    ctx.client.multi = None;
+    ctx.client.multi_error = false;
+    unwatch_all(ctx);
+    ctx.out.ok();
+    Ok(())
+}
+
+/// True if a watched key was touched, or expired since it was watched.
+fn watch_failed(ctx: &mut Ctx) -> bool {
+    if ctx.store.dirty_cas.contains(&ctx.client.id) {
+        return true;
+    }
+    let now = ctx.now;
+    ctx.client
+        .watched
+        .iter()
+        .any(|(db, k, was_expired)| !was_expired && ctx.store.dbs[*db].is_expired(k, now))
+}
+
+pub fn exec(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    let Some(queued) = ctx.client.multi.take() else {
+        return Err(CmdError::err("EXEC without MULTI"));
+    };
+    if std::mem::take(&mut ctx.client.multi_error) {
+        unwatch_all(ctx);
+        return Err(CmdError::Raw(
+            "EXECABORT Transaction discarded because of previous errors.".into(),
+        ));
+    }
+    if watch_failed(ctx) {
+        unwatch_all(ctx);
+        ctx.out.null_array();
+        return Ok(());
+    }
+    unwatch_all(ctx);
+    let mark = ctx.store.effects.len();
+    let db_at_start = ctx.client.db;
+    ctx.out.array(queued.len());
+    for argv in queued {
+        match super::resolve(&argv) {
+            Ok((cmd, full)) => {
+                let _ = super::call(ctx.store, ctx.client, cmd, &full, &argv, ctx.out, true);
+            }
+            Err(e) => super::write_error(ctx.store, ctx.out, &e),
+        }
+    }
+    // Wrap what the transaction propagated in MULTI/EXEC so the log replays it atomically.
+    if ctx.store.effects.len() > mark {
+        ctx.store
+            .effects
+            .insert(mark, (db_at_start, vec![Bytes::from_static(b"MULTI")]));
+        let db = ctx.client.db;
+        ctx.store
+            .effects
+            .push((db, vec![Bytes::from_static(b"EXEC")]));
+    }
+    ctx.no_propagate = true;
+    Ok(())
+}
+
+pub fn watch(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if ctx.client.multi.is_some() {
+        return Err(CmdError::err("WATCH inside MULTI is not allowed"));
+    }
+    let db = ctx.client.db;
+    for k in &argv[1..] {
+        if ctx
+            .client
+            .watched
+            .iter()
+            .any(|(d, kk, _)| *d == db && kk == k)
+        {
+            continue;
+        }
+        let expired = ctx.store.dbs[db].is_expired(k, ctx.now);
+        ctx.client.watched.push((db, k.clone(), expired));
+        ctx.store
+            .watched
+            .entry((db, k.clone()))
+            .or_default()
+            .push(ctx.client.id);
+    }
+    ctx.out.ok();
+    Ok(())
+}
+
+pub fn unwatch_all(ctx: &mut Ctx) {
+    let id = ctx.client.id;
+    for (db, k, _) in ctx.client.watched.drain(..) {
+        let key = (db, k);
+        if let Some(v) = ctx.store.watched.get_mut(&key) {
+            v.retain(|&c| c != id);
+            if v.is_empty() {
+                ctx.store.watched.remove(&key);
+            }
+        }
+    }
+    ctx.store.dirty_cas.remove(&id);
+}
+
+pub fn unwatch(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    unwatch_all(ctx);
+    ctx.out.ok();
+    Ok(())
+}

@@ -1,0 +1,429 @@
+//! Keyspace commands: DEL, EXISTS, TYPE, KEYS, SCAN, RANDOMKEY, RENAME(NX), COPY, MOVE, the
+//! EXPIRE family, TTL family, PERSIST.
+
+use super::{eq_ic, parse_int, Ctx};
+use crate::config::NOTIFY_GENERIC;
+use crate::error::{CmdError, CmdResult};
+use bytes::Bytes;
+
+pub fn del(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let db = ctx.db();
+    let mut n = 0;
+    for k in &argv[1..] {
+        ctx.store.expire_if_needed(db, k, ctx.now);
+        if ctx.store.delete(db, k) {
+            ctx.store.dirty += 1;
+            ctx.store.notify(NOTIFY_GENERIC, "del", db, k);
+            n += 1;
+        }
+    }
+    ctx.out.int(n);
+    Ok(())
+}
+
+/// EXISTS and TOUCH: count of existing keys (repeats counted).
+pub fn exists(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let db = ctx.db();
+    let n = argv[1..]
+        .iter()
+        .filter(|k| ctx.store.exists(db, k, ctx.now))
+        .count();
+    ctx.out.int(n as i64);
+    Ok(())
+}
+
+pub fn type_(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let db = ctx.db();
+    let t = ctx
+        .store
+        .lookup(db, &argv[1], ctx.now)
+        .map(|v| v.type_name())
+        .unwrap_or("none");
+    ctx.out.simple(t);
+    Ok(())
+}
+
+pub fn keys(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let db = ctx.db();
+    let pat = &argv[1];
+    let all = pat.as_ref() == b"*";
+    let now = ctx.now;
+    let found: Vec<Bytes> = ctx.store.dbs[db]
+        .keys
+        .iter()
+        .filter(|(k, _)| {
+            (all || crate::glob::matches(pat, k, false)) && !ctx.store.dbs[db].is_expired(k, now)
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
+    ctx.out.array(found.len());
+    for k in found {
+        ctx.out.bulk(&k);
+    }
+    Ok(())
+}
+
+pub fn scan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let cursor = std::str::from_utf8(&argv[1])
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .ok_or_else(|| CmdError::err("invalid cursor"))?;
+    let mut count = 10usize;
+    let mut pattern: Option<Bytes> = None;
+    let mut type_f: Option<String> = None;
+    let mut i = 2;
+    while i < argv.len() {
+        if i + 1 >= argv.len() {
+            return Err(CmdError::Syntax);
+        }
+        if eq_ic(&argv[i], "count") {
+            let c = parse_int(&argv[i + 1])?;
+            if c < 1 {
+                return Err(CmdError::Syntax);
+            }
+            count = c as usize;
+        } else if eq_ic(&argv[i], "match") {
+            pattern = Some(argv[i + 1].clone());
+        } else if eq_ic(&argv[i], "type") {
+            type_f = Some(String::from_utf8_lossy(&argv[i + 1]).to_ascii_lowercase());
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        i += 2;
+    }
+    let db = ctx.db();
+    let mut found: Vec<Bytes> = Vec::new();
+    let next = ctx.store.dbs[db].keys.scan(cursor, count, |k, v| {
+        if let Some(p) = &pattern {
+            if !crate::glob::matches(p, k, false) {
+                return;
+            }
+        }
+        if let Some(t) = &type_f {
+            if v.type_name() != t {
+                return;
+            }
+        }
+        found.push(k.clone());
+    });
+    // Expired keys are deleted rather than returned, as Redis does.
+    let now = ctx.now;
+    found.retain(|k| !ctx.store.expire_if_needed(db, k, now));
+    ctx.out.array(2);
+    ctx.out.bulk(next.to_string().as_bytes());
+    ctx.out.array(found.len());
+    for k in found {
+        ctx.out.bulk(&k);
+    }
+    Ok(())
+}
+
+pub fn randomkey(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    let db = ctx.db();
+    for _ in 0..100 {
+        let Some((k, _)) = ctx.store.dbs[db].keys.random(&mut ctx.store.rng) else {
+            ctx.out.null();
+            return Ok(());
+        };
+        let k = k.clone();
+        if !ctx.store.expire_if_needed(db, &k, ctx.now) {
+            ctx.out.bulk(&k);
+            return Ok(());
+        }
+    }
+    ctx.out.null();
+    Ok(())
+}
+
+fn rename_generic(ctx: &mut Ctx, argv: &[Bytes], nx: bool) -> CmdResult {
+    let db = ctx.db();
+    let (src, dst) = (&argv[1], &argv[2]);
+    if !ctx.store.exists(db, src, ctx.now) {
+        return Err(CmdError::NoSuchKey);
+    }
+    if src == dst {
+        if nx {
+            ctx.out.int(0);
+        } else {
+            ctx.out.ok();
+        }
+        return Ok(());
+    }
+    if nx && ctx.store.exists(db, dst, ctx.now) {
+        ctx.out.int(0);
+        return Ok(());
+    }
+    let expire = ctx.store.dbs[db].expire_at(src);
+    let v = ctx.store.dbs[db].remove(src).expect("checked");
+    ctx.store.delete(db, dst);
+    ctx.store.set_value(db, dst, v, false);
+    if let Some(t) = expire {
+        ctx.store.dbs[db].set_expire(dst.clone(), t);
+    }
+    ctx.store.signal_modified(db, src);
+    ctx.store.signal_ready(db, dst);
+    ctx.store.notify(NOTIFY_GENERIC, "rename_from", db, src);
+    ctx.store.notify(NOTIFY_GENERIC, "rename_to", db, dst);
+    ctx.store.dirty += 1;
+    if nx {
+        ctx.out.int(1);
+    } else {
+        ctx.out.ok();
+    }
+    Ok(())
+}
+
+pub fn rename(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    rename_generic(ctx, argv, false)
+}
+
+pub fn renamenx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    rename_generic(ctx, argv, true)
+}
+
+fn parse_db_index(ctx: &Ctx, b: &[u8]) -> CmdResult<usize> {
+    let d = parse_int(b)?;
+    if d < 0 || d as usize >= ctx.store.dbs.len() {
+        return Err(CmdError::DbIndexOutOfRange);
+    }
+    Ok(d as usize)
+}
+
+pub fn copy(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let src_db = ctx.db();
+    let mut dst_db = src_db;
+    let mut replace = false;
+    let mut i = 3;
+    while i < argv.len() {
+        if eq_ic(&argv[i], "replace") {
+            replace = true;
+            i += 1;
+        } else if eq_ic(&argv[i], "db") && i + 1 < argv.len() {
+            dst_db = parse_int(&argv[i + 1])
+                .ok()
+                .filter(|d| *d >= 0 && (*d as usize) < ctx.store.dbs.len())
+                .ok_or(CmdError::DbIndexOutOfRange)? as usize;
+            i += 2;
+        } else {
+            return Err(CmdError::Syntax);
+        }
+    }
+    let (src, dst) = (&argv[1], &argv[2]);
+    if src_db == dst_db && src == dst {
+        return Err(CmdError::err("source and destination objects are the same"));
+    }
+    let Some(v) = ctx.store.lookup(src_db, src, ctx.now).cloned() else {
+        ctx.out.int(0);
+        return Ok(());
+    };
+    let expire = ctx.store.dbs[src_db].expire_at(src);
+    if ctx.store.exists(dst_db, dst, ctx.now) {
+        if !replace {
+            ctx.out.int(0);
+            return Ok(());
+        }
+        ctx.store.delete(dst_db, dst);
+    }
+    ctx.store.set_value(dst_db, dst, v, false);
+    if let Some(t) = expire {
+        ctx.store.dbs[dst_db].set_expire(dst.clone(), t);
+    }
+    ctx.store.signal_ready(dst_db, dst);
+    ctx.store.notify(NOTIFY_GENERIC, "copy_to", dst_db, dst);
+    ctx.store.dirty += 1;
+    ctx.out.int(1);
+    Ok(())
+}
+
+pub fn move_(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let src_db = ctx.db();
+    let dst_db = parse_db_index(ctx, &argv[2]).map_err(|e| match e {
+        CmdError::NotInteger => CmdError::DbIndexOutOfRange,
+        e => e,
+    })?;
+    if src_db == dst_db {
+        return Err(CmdError::err("source and destination objects are the same"));
+    }
+    let key = &argv[1];
+    if !ctx.store.exists(src_db, key, ctx.now) || ctx.store.exists(dst_db, key, ctx.now) {
+        ctx.out.int(0);
+        return Ok(());
+    }
+    let expire = ctx.store.dbs[src_db].expire_at(key);
+    let v = ctx.store.dbs[src_db].remove(key).expect("checked");
+    ctx.store.signal_modified(src_db, key);
+    ctx.store.set_value(dst_db, key, v, false);
+    if let Some(t) = expire {
+        ctx.store.dbs[dst_db].set_expire(key.clone(), t);
+    }
+    ctx.store.signal_ready(dst_db, key);
+    ctx.store.notify(NOTIFY_GENERIC, "move_from", src_db, key);
+    ctx.store.notify(NOTIFY_GENERIC, "move_to", dst_db, key);
+    ctx.store.dirty += 1;
+    ctx.out.int(1);
+    Ok(())
+}
+
+/// `expireGenericCommand`: `basetime` ms is added to the argument scaled by `unit_ms`.
+fn expire_generic(
+    ctx: &mut Ctx,
+    argv: &[Bytes],
+    basetime: i64,
+    unit_ms: i64,
+    name: &str,
+) -> CmdResult {
+    let key = &argv[1];
+    let mut when = parse_int(&argv[2])?;
+    let (mut nx, mut xx, mut gt, mut lt) = (false, false, false, false);
+    for o in &argv[3..] {
+        if eq_ic(o, "nx") {
+            nx = true;
+        } else if eq_ic(o, "xx") {
+            xx = true;
+        } else if eq_ic(o, "gt") {
+            gt = true;
+        } else if eq_ic(o, "lt") {
+            lt = true;
+        } else {
+            return Err(CmdError::err(format!(
+                "Unsupported option {}",
+                String::from_utf8_lossy(o)
+            )));
+        }
+    }
+    if nx && (xx || gt || lt) {
+        return Err(CmdError::err(
+            "NX and XX, GT or LT options at the same time are not compatible",
+        ));
+    }
+    if gt && lt {
+        return Err(CmdError::err(
+            "GT and LT options at the same time are not compatible",
+        ));
+    }
+    let invalid = || CmdError::err(format!("invalid expire time in '{name}' command"));
+    if unit_ms == 1000 {
+        when = when.checked_mul(1000).ok_or_else(invalid)?;
+    }
+    when = when.checked_add(basetime).ok_or_else(invalid)?;
+    let db = ctx.db();
+    if !ctx.store.exists(db, key, ctx.now) {
+        ctx.out.int(0);
+        return Ok(());
+    }
+    let current = ctx.store.dbs[db].expire_at(key);
+    if (nx && current.is_some()) || (xx && current.is_none()) {
+        ctx.out.int(0);
+        return Ok(());
+    }
+    if gt {
+        // A key without TTL counts as infinite: nothing is greater.
+        match current {
+            None => {
+                ctx.out.int(0);
+                return Ok(());
+            }
+            Some(c) if when <= c => {
+                ctx.out.int(0);
+                return Ok(());
+            }
+            _ => {}
+        }
+    }
+    if lt {
+        if let Some(c) = current {
+            if when >= c {
+                ctx.out.int(0);
+                return Ok(());
+            }
+        }
+    }
+    if when <= ctx.now && !ctx.store.replaying {
+        // Already expired: delete now and propagate a DEL.
+        ctx.store.delete(db, key);
+        ctx.store.dirty += 1;
+        ctx.also_propagate(vec![Bytes::from_static(b"DEL"), key.clone()]);
+        ctx.store.notify(NOTIFY_GENERIC, "del", db, key);
+        ctx.out.int(1);
+        return Ok(());
+    }
+    let k = ctx.store.dbs[db]
+        .keys
+        .key(key)
+        .cloned()
+        .unwrap_or_else(|| key.clone());
+    ctx.store.dbs[db].set_expire(k, when);
+    ctx.store.signal_modified(db, key);
+    ctx.store.notify(NOTIFY_GENERIC, "expire", db, key);
+    ctx.store.dirty += 1;
+    ctx.also_propagate(vec![
+        Bytes::from_static(b"PEXPIREAT"),
+        key.clone(),
+        Bytes::from(when.to_string()),
+    ]);
+    ctx.out.int(1);
+    Ok(())
+}
+
+pub fn expire(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let now = ctx.now;
+    expire_generic(ctx, argv, now, 1000, "expire")
+}
+
+pub fn pexpire(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let now = ctx.now;
+    expire_generic(ctx, argv, now, 1, "pexpire")
+}
+
+pub fn expireat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    expire_generic(ctx, argv, 0, 1000, "expireat")
+}
+
+pub fn pexpireat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    expire_generic(ctx, argv, 0, 1, "pexpireat")
+}
+
+/// `ttlGenericCommand`: `absolute` reports the expire time itself, `ms` in milliseconds.
+fn ttl_generic(ctx: &mut Ctx, argv: &[Bytes], ms: bool, absolute: bool) -> CmdResult {
+    let db = ctx.db();
+    if ctx.store.lookup_read(db, &argv[1], ctx.now).is_none() {
+        ctx.out.int(-2);
+        return Ok(());
+    }
+    let Some(t) = ctx.store.dbs[db].expire_at(&argv[1]) else {
+        ctx.out.int(-1);
+        return Ok(());
+    };
+    let v = if absolute { t } else { (t - ctx.now).max(0) };
+    ctx.out.int(if ms { v } else { (v + 500) / 1000 });
+    Ok(())
+}
+
+pub fn ttl(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    ttl_generic(ctx, argv, false, false)
+}
+
+pub fn pttl(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    ttl_generic(ctx, argv, true, false)
+}
+
+pub fn expiretime(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    ttl_generic(ctx, argv, false, true)
+}
+
+pub fn pexpiretime(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    ttl_generic(ctx, argv, true, true)
+}
+
+pub fn persist(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let db = ctx.db();
+    if !ctx.store.exists(db, &argv[1], ctx.now) || !ctx.store.dbs[db].persist(&argv[1]) {
+        ctx.out.int(0);
+        return Ok(());
+    }
+    ctx.store.signal_modified(db, &argv[1]);
+    ctx.store.notify(NOTIFY_GENERIC, "persist", db, &argv[1]);
+    ctx.store.dirty += 1;
+    ctx.out.int(1);
+    Ok(())
+}

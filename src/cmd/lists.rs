@@ -1,0 +1,673 @@
+//! List commands, blocking ones included. Blocking commands share one shape: try the
+//! non-blocking operation; if nothing is there and blocking is allowed, leave a
+//! `BlockRequest` in `ctx.block`. A served client re-runs this same code (see `blocking.rs`),
+//! and the effect propagated is the non-blocking one (BLPOP → LPOP, BLMOVE → LMOVE).
+
+use super::{eq_ic, parse_int, Ctx};
+use crate::blocking::{BlockRequest, TimeoutReply};
+use crate::config::{NOTIFY_GENERIC, NOTIFY_LIST};
+use crate::db::Value;
+use crate::error::{CmdError, CmdResult};
+use crate::types::list::List;
+use bytes::Bytes;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    Left,
+    Right,
+}
+
+impl End {
+    fn parse(b: &[u8]) -> CmdResult<End> {
+        if eq_ic(b, "left") {
+            Ok(End::Left)
+        } else if eq_ic(b, "right") {
+            Ok(End::Right)
+        } else {
+            Err(CmdError::Syntax)
+        }
+    }
+
+    fn pop_name(self) -> &'static [u8] {
+        match self {
+            End::Left => b"LPOP",
+            End::Right => b"RPOP",
+        }
+    }
+
+    fn word(self) -> &'static [u8] {
+        match self {
+            End::Left => b"LEFT",
+            End::Right => b"RIGHT",
+        }
+    }
+}
+
+/// The list at `key` (None if absent); WRONGTYPE for other types.
+fn list_mut<'a>(ctx: &'a mut Ctx, key: &[u8]) -> CmdResult<Option<&'a mut List>> {
+    let db = ctx.db();
+    match ctx.store.lookup(db, key, ctx.now) {
+        None => Ok(None),
+        Some(Value::List(l)) => Ok(Some(l)),
+        Some(_) => Err(CmdError::WrongType),
+    }
+}
+
+fn check_list_type(ctx: &mut Ctx, key: &[u8]) -> CmdResult<bool> {
+    Ok(list_mut(ctx, key)?.is_some())
+}
+
+/// Deletes `key` if its list became empty (a list never exists empty).
+fn delete_if_empty(ctx: &mut Ctx, key: &[u8]) {
+    let db = ctx.db();
+    if matches!(ctx.store.dbs[db].keys.get(key), Some(Value::List(l)) if l.is_empty()) {
+        ctx.store.delete(db, key);
+        ctx.store.notify(NOTIFY_GENERIC, "del", db, key);
+    }
+}
+
+fn push_generic(ctx: &mut Ctx, argv: &[Bytes], end: End, only_existing: bool) -> CmdResult {
+    let key = &argv[1];
+    let db = ctx.db();
+    let exists = check_list_type(ctx, key)?;
+    if !exists {
+        if only_existing {
+            ctx.out.int(0);
+            return Ok(());
+        }
+        let fill = ctx.store.config.list_max_listpack_size;
+        ctx.store.dbs[db]
+            .keys
+            .insert(key.clone(), Value::List(List::new(fill)));
+    }
+    let l = list_mut(ctx, key)?.expect("list exists");
+    for v in &argv[2..] {
+        match end {
+            End::Left => l.push_front(v),
+            End::Right => l.push_back(v),
+        }
+    }
+    let len = l.len();
+    ctx.store.signal_modified(db, key);
+    ctx.store.signal_ready(db, key);
+    ctx.store.notify(
+        NOTIFY_LIST,
+        if end == End::Left { "lpush" } else { "rpush" },
+        db,
+        key,
+    );
+    ctx.store.dirty += (argv.len() - 2) as u64;
+    ctx.out.int(len as i64);
+    Ok(())
+}
+
+pub fn lpush(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    push_generic(ctx, argv, End::Left, false)
+}
+
+pub fn rpush(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    push_generic(ctx, argv, End::Right, false)
+}
+
+pub fn lpushx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    push_generic(ctx, argv, End::Left, true)
+}
+
+pub fn rpushx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    push_generic(ctx, argv, End::Right, true)
+}
+
+/// Pops up to `count` elements from one end, with the write bookkeeping.
+fn pop_n(ctx: &mut Ctx, key: &Bytes, end: End, count: usize) -> CmdResult<Vec<Bytes>> {
+    let db = ctx.db();
+    let Some(l) = list_mut(ctx, key)? else {
+        return Ok(vec![]);
+    };
+    let mut out = Vec::with_capacity(count.min(l.len()));
+    while out.len() < count {
+        let v = match end {
+            End::Left => l.pop_front(),
+            End::Right => l.pop_back(),
+        };
+        match v {
+            Some(v) => out.push(v),
+            None => break,
+        }
+    }
+    if !out.is_empty() {
+        ctx.store.signal_modified(db, key);
+        ctx.store.notify(
+            NOTIFY_LIST,
+            if end == End::Left { "lpop" } else { "rpop" },
+            db,
+            key,
+        );
+        ctx.store.dirty += 1;
+        delete_if_empty(ctx, key);
+    }
+    Ok(out)
+}
+
+fn positive_count(b: &[u8]) -> CmdResult<i64> {
+    match crate::util::parse_i64(b) {
+        Some(v) if v >= 0 => Ok(v),
+        _ => Err(CmdError::err("value is out of range, must be positive")),
+    }
+}
+
+fn pop_generic(ctx: &mut Ctx, argv: &[Bytes], end: End) -> CmdResult {
+    if argv.len() > 3 {
+        return Err(CmdError::WrongArity(
+            if end == End::Left { "lpop" } else { "rpop" }.into(),
+        ));
+    }
+    let count = argv.get(2).map(|c| positive_count(c)).transpose()?;
+    let key = &argv[1];
+    if !check_list_type(ctx, key)? {
+        match count {
+            Some(_) => ctx.out.null_array(),
+            None => ctx.out.null(),
+        }
+        return Ok(());
+    }
+    match count {
+        None => {
+            let v = pop_n(ctx, key, end, 1)?;
+            ctx.out.bulk(&v[0]);
+        }
+        Some(0) => {
+            ctx.out.array(0);
+        }
+        Some(n) => {
+            let v = pop_n(ctx, key, end, n as usize)?;
+            ctx.out.array(v.len());
+            for x in v {
+                ctx.out.bulk(&x);
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn lpop(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    pop_generic(ctx, argv, End::Left)
+}
+
+pub fn rpop(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    pop_generic(ctx, argv, End::Right)
+}
+
+pub fn llen(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let n = list_mut(ctx, &argv[1])?.map(|l| l.len()).unwrap_or(0);
+    ctx.out.int(n as i64);
+    Ok(())
+}
+
+/// Converts Redis start/stop (negative from the end) to a clamped inclusive range.
+fn clamp_range(start: i64, end: i64, len: usize) -> Option<(usize, usize)> {
+    let len = len as i64;
+    let mut s = if start < 0 { start + len } else { start };
+    let mut e = if end < 0 { end + len } else { end };
+    if s < 0 {
+        s = 0;
+    }
+    if s > e || s >= len {
+        return None;
+    }
+    if e >= len {
+        e = len - 1;
+    }
+    Some((s as usize, e as usize))
+}
+
+pub fn lrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let start = parse_int(&argv[2])?;
+    let end = parse_int(&argv[3])?;
+    let db = ctx.db();
+    let items = match ctx.store.lookup_read(db, &argv[1], ctx.now) {
+        None => vec![],
+        Some(Value::List(l)) => match clamp_range(start, end, l.len()) {
+            Some((s, e)) => l.range(s, e),
+            None => vec![],
+        },
+        Some(_) => return Err(CmdError::WrongType),
+    };
+    ctx.out.array(items.len());
+    for i in items {
+        ctx.out.bulk(&i);
+    }
+    Ok(())
+}
+
+fn resolve_index(i: i64, len: usize) -> Option<usize> {
+    let i = if i < 0 { i + len as i64 } else { i };
+    if i < 0 || i >= len as i64 {
+        None
+    } else {
+        Some(i as usize)
+    }
+}
+
+pub fn lindex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let idx = parse_int(&argv[2])?;
+    let db = ctx.db();
+    let v = match ctx.store.lookup_read(db, &argv[1], ctx.now) {
+        None => None,
+        Some(Value::List(l)) => resolve_index(idx, l.len())
+            .and_then(|i| l.get(i))
+            .map(Bytes::copy_from_slice),
+        Some(_) => return Err(CmdError::WrongType),
+    };
+    match v {
+        Some(v) => ctx.out.bulk(&v),
+        None => ctx.out.null(),
+    }
+    Ok(())
+}
+
+pub fn lset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let idx = parse_int(&argv[2])?;
+    let db = ctx.db();
+    let Some(l) = list_mut(ctx, &argv[1])? else {
+        return Err(CmdError::NoSuchKey);
+    };
+    let Some(i) = resolve_index(idx, l.len()) else {
+        return Err(CmdError::IndexOutOfRange);
+    };
+    l.set(i, &argv[3]);
+    ctx.store.signal_modified(db, &argv[1]);
+    ctx.store.notify(NOTIFY_LIST, "lset", db, &argv[1]);
+    ctx.store.dirty += 1;
+    ctx.out.ok();
+    Ok(())
+}
+
+pub fn linsert(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let after = if eq_ic(&argv[2], "after") {
+        true
+    } else if eq_ic(&argv[2], "before") {
+        false
+    } else {
+        return Err(CmdError::Syntax);
+    };
+    let db = ctx.db();
+    let Some(l) = list_mut(ctx, &argv[1])? else {
+        ctx.out.int(0);
+        return Ok(());
+    };
+    if !l.insert(&argv[3], &argv[4], after) {
+        ctx.out.int(-1);
+        return Ok(());
+    }
+    let len = l.len();
+    ctx.store.signal_modified(db, &argv[1]);
+    ctx.store.notify(NOTIFY_LIST, "linsert", db, &argv[1]);
+    ctx.store.dirty += 1;
+    ctx.out.int(len as i64);
+    Ok(())
+}
+
+pub fn lrem(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let count = parse_int(&argv[2])?;
+    let db = ctx.db();
+    let Some(l) = list_mut(ctx, &argv[1])? else {
+        ctx.out.int(0);
+        return Ok(());
+    };
+    let n = l.remove(&argv[3], count);
+    if n > 0 {
+        ctx.store.signal_modified(db, &argv[1]);
+        ctx.store.notify(NOTIFY_LIST, "lrem", db, &argv[1]);
+        ctx.store.dirty += n as u64;
+        delete_if_empty(ctx, &argv[1]);
+    }
+    ctx.out.int(n as i64);
+    Ok(())
+}
+
+pub fn ltrim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let start = parse_int(&argv[2])?;
+    let end = parse_int(&argv[3])?;
+    let db = ctx.db();
+    let Some(l) = list_mut(ctx, &argv[1])? else {
+        ctx.out.ok();
+        return Ok(());
+    };
+    let before = l.len();
+    match clamp_range(start, end, l.len()) {
+        Some((s, e)) => l.trim(s, e),
+        None => l.trim(1, 0),
+    }
+    let removed = before - l.len();
+    ctx.store.signal_modified(db, &argv[1]);
+    ctx.store.notify(NOTIFY_LIST, "ltrim", db, &argv[1]);
+    ctx.store.dirty += removed as u64;
+    delete_if_empty(ctx, &argv[1]);
+    ctx.out.ok();
+    Ok(())
+}
+
+pub fn lpos(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let mut rank: i64 = 1;
+    let mut count: Option<i64> = None;
+    let mut maxlen: i64 = 0;
+    let mut i = 3;
+    while i < argv.len() {
+        if i + 1 >= argv.len() {
+            return Err(CmdError::Syntax);
+        }
+        let v = &argv[i + 1];
+        if eq_ic(&argv[i], "rank") {
+            rank = parse_int(v)?;
+            if rank == 0 {
+                return Err(CmdError::err("RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"));
+            }
+            if rank == i64::MIN {
+                return Err(CmdError::err("value is out of range, value must between -9223372036854775807 and 9223372036854775807"));
+            }
+        } else if eq_ic(&argv[i], "count") {
+            let c = parse_int(v)?;
+            if c < 0 {
+                return Err(CmdError::err("COUNT can't be negative"));
+            }
+            count = Some(c);
+        } else if eq_ic(&argv[i], "maxlen") {
+            maxlen = parse_int(v)?;
+            if maxlen < 0 {
+                return Err(CmdError::err("MAXLEN can't be negative"));
+            }
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        i += 2;
+    }
+    let db = ctx.db();
+    let elem = argv[2].clone();
+    let found: Vec<i64> = match ctx.store.lookup_read(db, &argv[1], ctx.now) {
+        None => vec![],
+        Some(Value::List(l)) => {
+            let want = match count {
+                Some(0) => usize::MAX,
+                Some(c) => c as usize,
+                None => 1,
+            };
+            let mut skip = rank.unsigned_abs() - 1;
+            let mut res = Vec::new();
+            let mut seen: i64 = 0;
+            let len = l.len() as i64;
+            let mut visit = |v: &[u8], idx: i64| -> bool {
+                seen += 1;
+                if v == &elem[..] {
+                    if skip > 0 {
+                        skip -= 1;
+                    } else {
+                        res.push(idx);
+                        if res.len() >= want {
+                            return false;
+                        }
+                    }
+                }
+                !(maxlen > 0 && seen >= maxlen)
+            };
+            if rank > 0 {
+                let mut idx = 0;
+                l.for_each_from(0, |v| {
+                    let r = visit(v, idx);
+                    idx += 1;
+                    r
+                });
+            } else {
+                let mut idx = len - 1;
+                l.for_each_rev(|v| {
+                    let r = visit(v, idx);
+                    idx -= 1;
+                    r
+                });
+            }
+            res
+        }
+        Some(_) => return Err(CmdError::WrongType),
+    };
+    match count {
+        Some(_) => {
+            ctx.out.array(found.len());
+            for f in found {
+                ctx.out.int(f);
+            }
+        }
+        None => match found.first() {
+            Some(f) => ctx.out.int(*f),
+            None => ctx.out.null(),
+        },
+    }
+    Ok(())
+}
+
+/// LMOVE core: pops from `src` at `from`, pushes to `dst` at `to`. None when `src` is empty.
+fn move_one(
+    ctx: &mut Ctx,
+    src: &Bytes,
+    dst: &Bytes,
+    from: End,
+    to: End,
+) -> CmdResult<Option<Bytes>> {
+    if !check_list_type(ctx, src)? {
+        return Ok(None);
+    }
+    // The destination's type is checked before anything is popped.
+    check_list_type(ctx, dst)?;
+    let v = pop_n(ctx, src, from, 1)?.pop().expect("non-empty list");
+    let db = ctx.db();
+    if !check_list_type(ctx, dst)? {
+        let fill = ctx.store.config.list_max_listpack_size;
+        ctx.store.dbs[db]
+            .keys
+            .insert(dst.clone(), Value::List(List::new(fill)));
+    }
+    let l = list_mut(ctx, dst)?.expect("created");
+    match to {
+        End::Left => l.push_front(&v),
+        End::Right => l.push_back(&v),
+    }
+    ctx.store.signal_modified(db, dst);
+    ctx.store.signal_ready(db, dst);
+    ctx.store.notify(
+        NOTIFY_LIST,
+        if to == End::Left { "lpush" } else { "rpush" },
+        db,
+        dst,
+    );
+    ctx.store.dirty += 1;
+    Ok(Some(v))
+}
+
+fn lmove_effect(src: &Bytes, dst: &Bytes, from: End, to: End) -> Vec<Bytes> {
+    vec![
+        Bytes::from_static(b"LMOVE"),
+        src.clone(),
+        dst.clone(),
+        Bytes::from_static(from.word()),
+        Bytes::from_static(to.word()),
+    ]
+}
+
+pub fn lmove(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let from = End::parse(&argv[3])?;
+    let to = End::parse(&argv[4])?;
+    match move_one(ctx, &argv[1], &argv[2], from, to)? {
+        Some(v) => ctx.out.bulk(&v),
+        None => ctx.out.null(),
+    }
+    Ok(())
+}
+
+pub fn rpoplpush(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    match move_one(ctx, &argv[1], &argv[2], End::Right, End::Left)? {
+        Some(v) => ctx.out.bulk(&v),
+        None => ctx.out.null(),
+    }
+    Ok(())
+}
+
+/// Parses a blocking timeout in seconds (fractions allowed) into an absolute deadline.
+fn parse_timeout(ctx: &Ctx, b: &[u8]) -> CmdResult<Option<i64>> {
+    let t = crate::util::parse_f64(b)
+        .filter(|t| t.is_finite())
+        .ok_or_else(|| CmdError::err("timeout is not a float or out of range"))?;
+    if t < 0.0 {
+        return Err(CmdError::err("timeout is negative"));
+    }
+    let ms = (t * 1000.0).ceil() as i64;
+    if ms == 0 {
+        return Ok(None);
+    }
+    Ok(Some(ctx.now.saturating_add(ms)))
+}
+
+fn block_on(
+    ctx: &mut Ctx,
+    keys: Vec<Bytes>,
+    deadline: Option<i64>,
+    argv: &[Bytes],
+    on_timeout: TimeoutReply,
+) {
+    if ctx.no_block {
+        super::timeout_reply(ctx.out, on_timeout);
+        return;
+    }
+    ctx.block = Some(BlockRequest {
+        keys,
+        deadline_ms: deadline,
+        argv: argv.to_vec(),
+        on_timeout,
+    });
+}
+
+fn bpop_generic(ctx: &mut Ctx, argv: &[Bytes], end: End) -> CmdResult {
+    let deadline = parse_timeout(ctx, &argv[argv.len() - 1])?;
+    let keys = &argv[1..argv.len() - 1];
+    for k in keys {
+        if check_list_type(ctx, k)? {
+            let v = pop_n(ctx, k, end, 1)?;
+            ctx.also_propagate(vec![Bytes::from_static(end.pop_name()), k.clone()]);
+            ctx.out.array(2);
+            ctx.out.bulk(k);
+            ctx.out.bulk(&v[0]);
+            return Ok(());
+        }
+    }
+    block_on(ctx, keys.to_vec(), deadline, argv, TimeoutReply::NullArray);
+    Ok(())
+}
+
+pub fn blpop(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    bpop_generic(ctx, argv, End::Left)
+}
+
+pub fn brpop(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    bpop_generic(ctx, argv, End::Right)
+}
+
+fn bmove_generic(
+    ctx: &mut Ctx,
+    argv: &[Bytes],
+    from: End,
+    to: End,
+    timeout_arg: &Bytes,
+) -> CmdResult {
+    let deadline = parse_timeout(ctx, timeout_arg)?;
+    let (src, dst) = (&argv[1], &argv[2]);
+    match move_one(ctx, src, dst, from, to)? {
+        Some(v) => {
+            ctx.also_propagate(lmove_effect(src, dst, from, to));
+            ctx.out.bulk(&v);
+        }
+        None => block_on(
+            ctx,
+            vec![src.clone()],
+            deadline,
+            argv,
+            TimeoutReply::NullBulk,
+        ),
+    }
+    Ok(())
+}
+
+pub fn blmove(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let from = End::parse(&argv[3])?;
+    let to = End::parse(&argv[4])?;
+    bmove_generic(ctx, argv, from, to, &argv[5])
+}
+
+pub fn brpoplpush(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    bmove_generic(ctx, argv, End::Right, End::Left, &argv[3])
+}
+
+/// Parses `numkeys key... LEFT|RIGHT [COUNT n]` starting at `at`.
+fn parse_mpop(argv: &[Bytes], at: usize) -> CmdResult<(Vec<Bytes>, End, usize)> {
+    let n = parse_int(&argv[at])?;
+    if n <= 0 {
+        return Err(CmdError::err("numkeys should be greater than 0"));
+    }
+    let n = n as usize;
+    if n > argv.len() - at - 1 {
+        return Err(CmdError::err(
+            "Number of keys can't be greater than number of args",
+        ));
+    }
+    let keys = argv[at + 1..at + 1 + n].to_vec();
+    let mut i = at + 1 + n;
+    let end = End::parse(argv.get(i).ok_or(CmdError::Syntax)?)?;
+    i += 1;
+    let mut count = None;
+    while i < argv.len() {
+        if eq_ic(&argv[i], "count") && i + 1 < argv.len() && count.is_none() {
+            let c = crate::util::parse_i64(&argv[i + 1])
+                .filter(|c| *c > 0)
+                .ok_or_else(|| CmdError::err("count should be greater than 0"))?;
+            count = Some(c as usize);
+            i += 2;
+        } else {
+            return Err(CmdError::Syntax);
+        }
+    }
+    Ok((keys, end, count.unwrap_or(1)))
+}
+
+fn mpop_try(ctx: &mut Ctx, keys: &[Bytes], end: End, count: usize) -> CmdResult<bool> {
+    for k in keys {
+        if check_list_type(ctx, k)? {
+            let v = pop_n(ctx, k, end, count)?;
+            ctx.also_propagate(vec![
+                Bytes::from_static(end.pop_name()),
+                k.clone(),
+                Bytes::from(v.len().to_string()),
+            ]);
+            ctx.out.array(2);
+            ctx.out.bulk(k);
+            ctx.out.array(v.len());
+            for x in v {
+                ctx.out.bulk(&x);
+            }
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+pub fn lmpop(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let (keys, end, count) = parse_mpop(argv, 1)?;
+    if !mpop_try(ctx, &keys, end, count)? {
+        ctx.out.null_array();
+    }
+    Ok(())
+}
+
+pub fn blmpop(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let deadline = parse_timeout(ctx, &argv[1])?;
+    let (keys, end, count) = parse_mpop(argv, 2)?;
+    if !mpop_try(ctx, &keys, end, count)? {
+        block_on(ctx, keys, deadline, argv, TimeoutReply::NullArray);
+    }
+    Ok(())
+}

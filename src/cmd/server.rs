@@ -1,0 +1,1240 @@
+//! Server commands: INFO, CONFIG, COMMAND, TIME, DBSIZE, LASTSAVE, FLUSHDB/FLUSHALL, SWAPDB,
+//! SHUTDOWN, OBJECT, MEMORY, BGREWRITEAOF.
+
+use super::{eq_ic, parse_int, Command, Ctx, COMMANDS};
+use crate::config::Source;
+use crate::db::{StrEnc, Value};
+use crate::error::{CmdError, CmdResult};
+use bytes::Bytes;
+use std::fmt::Write as _;
+
+// ---------------------------------------------------------------------------------------------
+// INFO
+// ---------------------------------------------------------------------------------------------
+
+fn human(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b < 1024.0 {
+        format!("{}B", bytes)
+    } else if b < 1024.0 * 1024.0 {
+        format!("{:.2}K", b / 1024.0)
+    } else if b < 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.2}M", b / (1024.0 * 1024.0))
+    } else {
+        format!("{:.2}G", b / (1024.0 * 1024.0 * 1024.0))
+    }
+}
+
+/// Heap bytes in use, from the allocator itself (glibc `mallinfo2`): honest `used_memory`.
+pub fn used_memory() -> u64 {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    unsafe {
+        let mi = libc::mallinfo2();
+        (mi.uordblks + mi.hblkhd) as u64
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        rss_bytes()
+    }
+}
+
+/// Resident set size from /proc/self/statm.
+pub fn rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| {
+            s.split_whitespace()
+                .nth(1)
+                .and_then(|v| v.parse::<u64>().ok())
+        })
+        .map(|pages| pages * 4096)
+        .unwrap_or(0)
+}
+
+fn cpu_times() -> (f64, f64) {
+    unsafe {
+        let mut ru: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut ru);
+        let t = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
+        (t(ru.ru_stime), t(ru.ru_utime))
+    }
+}
+
+const DEFAULT_SECTIONS: &[&str] = &[
+    "server",
+    "clients",
+    "memory",
+    "persistence",
+    "stats",
+    "replication",
+    "cpu",
+    "modules",
+    "errorstats",
+    "cluster",
+    "keyspace",
+];
+const ALL_SECTIONS: &[&str] = &[
+    "server",
+    "clients",
+    "memory",
+    "persistence",
+    "stats",
+    "replication",
+    "cpu",
+    "modules",
+    "commandstats",
+    "errorstats",
+    "cluster",
+    "keyspace",
+];
+
+pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
+    let want: Vec<&str> = if sections.is_empty() || sections.iter().any(|s| s == "default") {
+        let mut v = DEFAULT_SECTIONS.to_vec();
+        v.extend(
+            sections
+                .iter()
+                .filter(|s| *s != "default")
+                .map(|s| s.as_str()),
+        );
+        v
+    } else if sections.iter().any(|s| s == "all" || s == "everything") {
+        ALL_SECTIONS.to_vec()
+    } else {
+        sections.iter().map(|s| s.as_str()).collect()
+    };
+    let st = &*ctx.store;
+    let mut out = String::new();
+    let section = |name: &str, body: String, out: &mut String| {
+        if !out.is_empty() {
+            out.push_str("\r\n");
+        }
+        let _ = write!(out, "# {}\r\n{}", name, body);
+    };
+    let uptime = st.start.elapsed().as_secs();
+    for s in ALL_SECTIONS.iter().filter(|s| want.contains(s)) {
+        let mut b = String::new();
+        match *s {
+            "server" => {
+                let _ = write!(
+                    b,
+                    "redis_version:{}\r\nredis_git_sha1:00000000\r\nredis_git_dirty:0\r\nredis_build_id:0\r\nredis_mode:standalone\r\nos:{} {}\r\narch_bits:64\r\nmonotonic_clock:POSIX clock_gettime\r\nmultiplexing_api:epoll\r\natomicvar_api:c11-builtin\r\ngcc_version:0.0.0\r\nprocess_id:{}\r\nprocess_supervised:no\r\nrun_id:{}\r\ntcp_port:{}\r\nserver_time_usec:{}\r\nuptime_in_seconds:{}\r\nuptime_in_days:{}\r\nhz:{}\r\nconfigured_hz:{}\r\nlru_clock:{}\r\nexecutable:{}\r\nconfig_file:{}\r\nio_threads_active:0\r\nsluice_version:{}\r\n",
+                    crate::REDIS_VERSION,
+                    std::env::consts::OS,
+                    std::env::consts::ARCH,
+                    std::process::id(),
+                    st.run_id,
+                    st.tcp_port,
+                    crate::util::now_us(),
+                    uptime,
+                    uptime / 86400,
+                    st.config.get("hz").unwrap_or("10"),
+                    st.config.get("hz").unwrap_or("10"),
+                    (crate::util::now_ms() / 1000) & ((1 << 24) - 1),
+                    st.executable,
+                    st.config_file.clone().unwrap_or_default(),
+                    env!("CARGO_PKG_VERSION"),
+                );
+            }
+            "clients" => {
+                let pubsub_clients = st
+                    .pubsub
+                    .clients
+                    .values()
+                    .filter(|c| c.count() + c.shard_channels.len() > 0)
+                    .count();
+                let _ = write!(
+                    b,
+                    "connected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:{}\r\ntracking_clients:0\r\npubsub_clients:{}\r\nclients_in_timeout_table:{}\r\ntotal_blocking_keys:{}\r\n",
+                    st.clients.len(),
+                    st.config.maxclients,
+                    st.blocking.len(),
+                    pubsub_clients,
+                    st.blocking.waiters.values().filter(|w| w.deadline_ms.is_some()).count(),
+                    st.blocking.keys_len(),
+                );
+            }
+            "memory" => {
+                let used = used_memory();
+                let rss = rss_bytes();
+                let _ = write!(
+                    b,
+                    "used_memory:{}\r\nused_memory_human:{}\r\nused_memory_rss:{}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{}\r\nused_memory_peak_human:{}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nmem_fragmentation_ratio:{:.2}\r\nmem_allocator:libc\r\n",
+                    used,
+                    human(used),
+                    rss,
+                    human(rss),
+                    used,
+                    human(used),
+                    st.config.maxmemory,
+                    human(st.config.maxmemory),
+                    st.config.get("maxmemory-policy").unwrap_or("noeviction"),
+                    if used > 0 { rss as f64 / used as f64 } else { 0.0 },
+                );
+            }
+            "persistence" => {
+                let loading_eta = match (st.loading_started, st.loading_total_bytes) {
+                    (Some(t), total) if total > 0 && st.loading_loaded_bytes > 0 => {
+                        let el = t.elapsed().as_secs_f64();
+                        let rate = st.loading_loaded_bytes as f64 / el.max(0.001);
+                        ((total - st.loading_loaded_bytes.min(total)) as f64 / rate.max(1.0)) as u64
+                    }
+                    _ => 0,
+                };
+                let _ = write!(b, "loading:{}\r\nasync_loading:0\r\n", st.loading as u8);
+                if st.loading {
+                    let perc = if st.loading_total_bytes > 0 {
+                        st.loading_loaded_bytes as f64 * 100.0 / st.loading_total_bytes as f64
+                    } else {
+                        0.0
+                    };
+                    let _ = write!(
+                        b,
+                        "loading_start_time:{}\r\nloading_total_bytes:{}\r\nloading_rdb_used_mem:0\r\nloading_loaded_bytes:{}\r\nloading_loaded_perc:{:.2}\r\nloading_eta_seconds:{}\r\n",
+                        st.start_unix,
+                        st.loading_total_bytes,
+                        st.loading_loaded_bytes,
+                        perc,
+                        loading_eta
+                    );
+                }
+                let a = &st.aof;
+                let _ = write!(
+                    b,
+                    "rdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:ok\r\nrdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\naof_enabled:{}\r\naof_rewrite_in_progress:{}\r\naof_rewrite_scheduled:{}\r\naof_last_rewrite_time_sec:{}\r\naof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:{}\r\naof_rewrites:{}\r\naof_last_write_status:{}\r\n",
+                    st.dirty - st.dirty_at_last_save,
+                    st.lastsave,
+                    a.enabled as u8,
+                    a.rewrite_in_progress as u8,
+                    a.rewrite_scheduled as u8,
+                    a.last_rewrite_secs,
+                    if a.last_bgrewrite_ok { "ok" } else { "err" },
+                    a.rewrites,
+                    if a.last_write_ok { "ok" } else { "err" },
+                );
+                if a.enabled {
+                    let _ = write!(
+                        b,
+                        "aof_current_size:{}\r\naof_base_size:{}\r\naof_pending_rewrite:0\r\naof_buffer_length:0\r\naof_pending_bio_fsync:0\r\naof_delayed_fsync:0\r\n",
+                        a.current_size, a.base_size
+                    );
+                }
+            }
+            "stats" => {
+                let s = &st.stats;
+                let _ = write!(
+                    b,
+                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\n",
+                    s.total_connections_received,
+                    s.total_commands_processed,
+                    s.total_net_input_bytes,
+                    s.total_net_output_bytes,
+                    s.rejected_connections,
+                    s.expired_keys,
+                    s.keyspace_hits,
+                    s.keyspace_misses,
+                    st.pubsub.channels.len(),
+                    st.pubsub.patterns.len(),
+                    st.pubsub.shard_channels.len(),
+                    s.total_error_replies,
+                    s.client_query_buffer_limit_disconnections,
+                    s.client_output_buffer_limit_disconnections,
+                );
+            }
+            "replication" => {
+                let _ = write!(
+                    b,
+                    "role:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\nmaster_replid:{}\r\nmaster_replid2:0000000000000000000000000000000000000000\r\nmaster_repl_offset:0\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:0\r\nrepl_backlog_size:1048576\r\nrepl_backlog_first_byte_offset:0\r\nrepl_backlog_histlen:0\r\n",
+                    st.run_id
+                );
+            }
+            "cpu" => {
+                let (sys, user) = cpu_times();
+                let _ = write!(b, "used_cpu_sys:{:.6}\r\nused_cpu_user:{:.6}\r\nused_cpu_sys_children:0.000000\r\nused_cpu_user_children:0.000000\r\n", sys, user);
+            }
+            "modules" => {}
+            "cluster" => b.push_str("cluster_enabled:0\r\n"),
+            "errorstats" => {
+                let mut v: Vec<_> = st.stats.errors.iter().collect();
+                v.sort();
+                for (code, n) in v {
+                    let _ = write!(b, "errorstat_{}:count={}\r\n", code, n);
+                }
+            }
+            "commandstats" => {
+                let mut v: Vec<_> = st.stats.commands.iter().collect();
+                v.sort_by(|a, b| a.0.cmp(b.0));
+                for (name, c) in v {
+                    let per = if c.calls > 0 {
+                        c.usec as f64 / c.calls as f64
+                    } else {
+                        0.0
+                    };
+                    let _ = write!(
+                        b,
+                        "cmdstat_{}:calls={},usec={},usec_per_call={:.2},rejected_calls={},failed_calls={}\r\n",
+                        name, c.calls, c.usec, per, c.rejected, c.failed
+                    );
+                }
+            }
+            "keyspace" => {
+                for (i, db) in st.dbs.iter().enumerate() {
+                    if db.len() > 0 {
+                        let _ = write!(
+                            b,
+                            "db{}:keys={},expires={},avg_ttl=0\r\n",
+                            i,
+                            db.len(),
+                            db.expires.len()
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+        section(&capitalize(s), b, &mut out);
+    }
+    out
+}
+
+fn capitalize(s: &str) -> String {
+    match s {
+        "cpu" => "CPU".into(),
+        "commandstats" => "Commandstats".into(),
+        "errorstats" => "Errorstats".into(),
+        _ => {
+            let mut c = s.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => String::new(),
+            }
+        }
+    }
+}
+
+pub fn info(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let sections: Vec<String> = argv[1..]
+        .iter()
+        .map(|a| String::from_utf8_lossy(a).to_ascii_lowercase())
+        .collect();
+    let text = info_text(ctx, &sections);
+    ctx.out.verbatim(text.as_bytes());
+    Ok(())
+}
+
+pub fn time(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    let us = crate::util::now_us();
+    ctx.out.array(2);
+    ctx.out.bulk((us / 1_000_000).to_string().as_bytes());
+    ctx.out.bulk((us % 1_000_000).to_string().as_bytes());
+    Ok(())
+}
+
+pub fn dbsize(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    let n = ctx.store.db_len(ctx.db());
+    ctx.out.int(n as i64);
+    Ok(())
+}
+
+pub fn lastsave(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    ctx.out.int(ctx.store.lastsave);
+    Ok(())
+}
+
+fn flush_mode(argv: &[Bytes]) -> CmdResult {
+    match argv.get(1) {
+        None => Ok(()),
+        Some(a) if argv.len() == 2 && (eq_ic(a, "async") || eq_ic(a, "sync")) => Ok(()),
+        Some(_) => Err(CmdError::Syntax),
+    }
+}
+
+fn flush_db(ctx: &mut Ctx, db: usize) {
+    let keys: Vec<Bytes> = ctx.store.dbs[db]
+        .keys
+        .iter()
+        .map(|(k, _)| k.clone())
+        .collect();
+    ctx.store.dbs[db].clear();
+    for k in keys {
+        ctx.store.signal_deleted(db, &k);
+    }
+}
+
+pub fn flushdb(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    flush_mode(argv)?;
+    let db = ctx.db();
+    flush_db(ctx, db);
+    ctx.store.touch_all_watched(Some(db));
+    ctx.store.dirty += 1;
+    ctx.out.ok();
+    Ok(())
+}
+
+pub fn flushall(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    flush_mode(argv)?;
+    for db in 0..ctx.store.dbs.len() {
+        flush_db(ctx, db);
+    }
+    ctx.store.touch_all_watched(None);
+    ctx.store.dirty += 1;
+    ctx.out.ok();
+    Ok(())
+}
+
+pub fn swapdb(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let a = parse_int(&argv[1]).map_err(|_| CmdError::err("invalid first DB index"))?;
+    let b = parse_int(&argv[2]).map_err(|_| CmdError::err("invalid second DB index"))?;
+    let n = ctx.store.dbs.len() as i64;
+    if a < 0 || a >= n || b < 0 || b >= n {
+        return Err(CmdError::DbIndexOutOfRange);
+    }
+    let (a, b) = (a as usize, b as usize);
+    if a != b {
+        ctx.store.dbs.swap(a, b);
+        ctx.store.blocking.swap_db(a, b);
+        ctx.store.touch_all_watched(Some(a));
+        ctx.store.touch_all_watched(Some(b));
+        ctx.store.dirty += 1;
+    }
+    ctx.out.ok();
+    Ok(())
+}
+
+pub fn shutdown(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let mut kind = crate::server::ShutdownKind::default();
+    for a in &argv[1..] {
+        if eq_ic(a, "nosave") {
+            kind.nosave = true;
+        } else if eq_ic(a, "save") {
+            kind.save = true;
+        } else if eq_ic(a, "now") {
+            kind.now = true;
+        } else if eq_ic(a, "force") {
+            kind.force = true;
+        } else if eq_ic(a, "abort") {
+            kind.abort = true;
+        } else {
+            return Err(CmdError::Syntax);
+        }
+    }
+    if kind.save && kind.nosave || kind.abort && argv.len() > 2 {
+        return Err(CmdError::Syntax);
+    }
+    if kind.abort {
+        return Err(CmdError::err("No shutdown in progress."));
+    }
+    ctx.store.shutdown_requested = Some(kind);
+    ctx.client.close_after_reply = true;
+    Ok(())
+}
+
+pub fn bgrewriteaof(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    if ctx.store.aof.rewrite_in_progress {
+        return Err(CmdError::err(
+            "Background append only file rewriting already in progress",
+        ));
+    }
+    ctx.store.aof.rewrite_scheduled = true;
+    ctx.out
+        .simple("Background append only file rewriting started");
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// CONFIG
+// ---------------------------------------------------------------------------------------------
+
+pub fn config_get(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let mut found: Vec<(&'static str, String)> = Vec::new();
+    for pat in &argv[2..] {
+        let p = String::from_utf8_lossy(pat).to_ascii_lowercase();
+        for (name, val) in ctx.store.config.all() {
+            if found.iter().any(|(n, _)| *n == name) {
+                continue;
+            }
+            if crate::glob::matches(p.as_bytes(), name.as_bytes(), true) {
+                found.push((name, val.to_string()));
+            }
+        }
+    }
+    ctx.out.map(found.len());
+    for (n, v) in found {
+        ctx.out.bulk(n.as_bytes());
+        ctx.out.bulk(v.as_bytes());
+    }
+    Ok(())
+}
+
+pub fn config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if argv.len() % 2 != 0 {
+        return Err(CmdError::WrongArity("config|set".into()));
+    }
+    let pairs: Vec<(String, String)> = argv[2..]
+        .chunks(2)
+        .map(|p| {
+            (
+                String::from_utf8_lossy(&p[0]).to_ascii_lowercase(),
+                String::from_utf8_lossy(&p[1]).into_owned(),
+            )
+        })
+        .collect();
+    // Validate everything on a copy first: CONFIG SET applies all or nothing.
+    let mut trial = ctx.store.config.clone();
+    let mut seen: Vec<&str> = Vec::new();
+    for (name, value) in &pairs {
+        if seen.contains(&name.as_str()) {
+            return Err(CmdError::err(format!(
+                "CONFIG SET failed (possibly related to argument '{name}') - duplicate parameter"
+            )));
+        }
+        seen.push(name);
+        let args: Vec<String> = if matches!(
+            name.as_str(),
+            "bind"
+                | "save"
+                | "client-output-buffer-limit"
+                | "oom-score-adj-values"
+                | "latency-tracking-info-percentiles"
+        ) {
+            value.split_whitespace().map(String::from).collect()
+        } else {
+            vec![value.clone()]
+        };
+        match trial.set(name, &args, Source::ConfigSet) {
+            Ok(()) => {}
+            Err(None) => {
+                return Err(CmdError::err(format!(
+                    "Unknown option or number of arguments for CONFIG SET - '{name}'"
+                )))
+            }
+            Err(Some(reason)) => {
+                return Err(CmdError::err(format!(
+                    "CONFIG SET failed (possibly related to argument '{name}') - {reason}"
+                )))
+            }
+        }
+    }
+    ctx.store.config = trial;
+    ctx.out.ok();
+    Ok(())
+}
+
+pub fn config_resetstat(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    ctx.store.stats = Default::default();
+    ctx.out.ok();
+    Ok(())
+}
+
+pub fn config_rewrite(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    let Some(path) = ctx.store.config_file.clone() else {
+        return Err(CmdError::err("The server is running without a config file"));
+    };
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    let text = crate::config::rewrite_text(&ctx.store.config, &old);
+    let tmp = format!("{path}.tmp-{}", std::process::id());
+    let res = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, &path));
+    if let Err(e) = res {
+        return Err(CmdError::err(format!("Rewriting config file: {e}")));
+    }
+    ctx.out.ok();
+    Ok(())
+}
+
+pub fn config_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    super::connection::write_help(
+        ctx,
+        "CONFIG",
+        &[
+            "GET <pattern>",
+            "    Return parameters matching the glob-like <pattern> and their values.",
+            "SET <directive> <value>",
+            "    Set the configuration <directive> to <value>.",
+            "RESETSTAT",
+            "    Reset statistics reported by the INFO command.",
+            "REWRITE",
+            "    Rewrite the configuration file.",
+        ],
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// COMMAND
+// ---------------------------------------------------------------------------------------------
+
+fn acl_categories(c: &Command) -> Vec<String> {
+    let mut v = Vec::new();
+    if c.flags & super::WRITE != 0 {
+        v.push("@write".to_string());
+    }
+    if c.flags & super::READONLY != 0 {
+        v.push("@read".to_string());
+    }
+    let g = match c.group {
+        "generic" => Some("@keyspace"),
+        "string" => Some("@string"),
+        "list" => Some("@list"),
+        "stream" => Some("@stream"),
+        "pubsub" => Some("@pubsub"),
+        "connection" => Some("@connection"),
+        "transactions" => Some("@transaction"),
+        _ => None,
+    };
+    if let Some(g) = g {
+        v.push(g.into());
+    }
+    if c.flags & super::ADMIN != 0 {
+        v.push("@admin".into());
+        v.push("@dangerous".into());
+    }
+    if c.flags & super::FAST != 0 {
+        v.push("@fast".into());
+    } else {
+        v.push("@slow".into());
+    }
+    if c.flags & super::BLOCKING != 0 {
+        v.push("@blocking".into());
+    }
+    v
+}
+
+fn write_command_info(ctx: &mut Ctx, c: &Command, parent: Option<&str>) {
+    let name = match parent {
+        Some(p) => format!("{}|{}", p, c.name),
+        None => c.name.to_string(),
+    };
+    ctx.out.array(10);
+    ctx.out.bulk(name.as_bytes());
+    ctx.out.int(c.arity as i64);
+    let flags = super::flag_names(c.flags);
+    ctx.out.set(flags.len());
+    for f in flags {
+        ctx.out.simple(f);
+    }
+    ctx.out.int(c.first_key as i64);
+    ctx.out.int(c.last_key as i64);
+    ctx.out.int(c.step as i64);
+    let cats = acl_categories(c);
+    ctx.out.set(cats.len());
+    for cat in cats {
+        ctx.out.simple(&cat);
+    }
+    ctx.out.set(0);
+    // Key specs: one range spec when the command has fixed key positions.
+    if c.first_key > 0 {
+        ctx.out.array(1);
+        ctx.out.map(4);
+        ctx.out.bulk(b"flags");
+        let f: &[&str] = if c.flags & super::WRITE != 0 {
+            &["RW"]
+        } else {
+            &["RO"]
+        };
+        ctx.out.set(f.len());
+        for x in f {
+            ctx.out.simple(x);
+        }
+        ctx.out.bulk(b"begin_search");
+        ctx.out.map(2);
+        ctx.out.bulk(b"type");
+        ctx.out.bulk(b"index");
+        ctx.out.bulk(b"spec");
+        ctx.out.map(1);
+        ctx.out.bulk(b"index");
+        ctx.out.int(c.first_key as i64);
+        ctx.out.bulk(b"find_keys");
+        ctx.out.map(2);
+        ctx.out.bulk(b"type");
+        ctx.out.bulk(b"range");
+        ctx.out.bulk(b"spec");
+        ctx.out.map(3);
+        ctx.out.bulk(b"lastkey");
+        ctx.out.int(if c.last_key < 0 {
+            c.last_key as i64
+        } else {
+            (c.last_key - c.first_key) as i64
+        });
+        ctx.out.bulk(b"keystep");
+        ctx.out.int(c.step as i64);
+        ctx.out.bulk(b"limit");
+        ctx.out.int(0);
+    } else {
+        ctx.out.array(0);
+    }
+    ctx.out.array(c.subcommands.len());
+    for s in c.subcommands {
+        write_command_info(ctx, s, Some(c.name));
+    }
+}
+
+pub fn command_default(ctx: &mut Ctx) {
+    ctx.out.array(COMMANDS.len());
+    for c in COMMANDS {
+        write_command_info(ctx, c, None);
+    }
+}
+
+pub fn command_root(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    command_default(ctx);
+    Ok(())
+}
+
+pub fn command_count(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    ctx.out.int(COMMANDS.len() as i64);
+    Ok(())
+}
+
+fn find_command(name: &[u8]) -> Option<(&'static Command, Option<&'static str>)> {
+    let s = String::from_utf8_lossy(name).to_ascii_lowercase();
+    if let Some((p, sub)) = s.split_once('|') {
+        let parent = super::lookup(p.as_bytes())?;
+        let c = parent.subcommands.iter().find(|c| c.name == sub)?;
+        return Some((c, Some(parent.name)));
+    }
+    super::lookup(name).map(|c| (c, None))
+}
+
+pub fn command_info(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if argv.len() == 2 {
+        command_default(ctx);
+        return Ok(());
+    }
+    ctx.out.array(argv.len() - 2);
+    for n in &argv[2..] {
+        match find_command(n) {
+            Some((c, p)) => write_command_info(ctx, c, p),
+            None => ctx.out.null_array(),
+        }
+    }
+    Ok(())
+}
+
+/// One argument of COMMAND DOCS, parsed from a table row's synopsis.
+#[derive(Debug, Clone)]
+struct DocArg {
+    name: String,
+    kind: &'static str,
+    token: Option<String>,
+    optional: bool,
+    multiple: bool,
+    args: Vec<DocArg>,
+}
+
+fn classify(word: &str) -> DocArg {
+    let is_token = word.chars().any(|c| c.is_ascii_uppercase())
+        && !word.chars().any(|c| c.is_ascii_lowercase());
+    if is_token {
+        return DocArg {
+            name: word.to_ascii_lowercase(),
+            kind: "pure-token",
+            token: Some(word.to_string()),
+            optional: false,
+            multiple: false,
+            args: vec![],
+        };
+    }
+    let kind = match word {
+        "key" | "newkey" | "source" | "destination" => "key",
+        "count"
+        | "index"
+        | "start"
+        | "stop"
+        | "end"
+        | "offset"
+        | "numkeys"
+        | "seconds"
+        | "milliseconds"
+        | "unix-time-seconds"
+        | "unix-time-milliseconds"
+        | "db"
+        | "destination-db"
+        | "increment"
+        | "decrement"
+        | "index1"
+        | "index2"
+        | "client-id"
+        | "rank"
+        | "num-matches"
+        | "len"
+        | "protover" => "integer",
+        "timeout" => "double",
+        "pattern" => "pattern",
+        _ => "string",
+    };
+    DocArg {
+        name: word.to_string(),
+        kind,
+        token: None,
+        optional: false,
+        multiple: false,
+        args: vec![],
+    }
+}
+
+/// Splits a synopsis into top-level items, keeping `[...]` groups whole.
+fn split_items(s: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut depth = 0;
+    let mut cur = String::new();
+    for ch in s.chars() {
+        match ch {
+            '[' => {
+                depth += 1;
+                cur.push(ch);
+            }
+            ']' => {
+                depth -= 1;
+                cur.push(ch);
+            }
+            ' ' if depth == 0 => {
+                if !cur.is_empty() {
+                    items.push(std::mem::take(&mut cur));
+                }
+            }
+            _ => cur.push(ch),
+        }
+    }
+    if !cur.is_empty() {
+        items.push(cur);
+    }
+    items
+}
+
+fn split_alts(s: &str) -> Vec<String> {
+    let mut alts = Vec::new();
+    let mut depth = 0;
+    let mut cur = String::new();
+    for ch in s.chars() {
+        match ch {
+            '[' => {
+                depth += 1;
+                cur.push(ch);
+            }
+            ']' => {
+                depth -= 1;
+                cur.push(ch);
+            }
+            '|' if depth == 0 => alts.push(std::mem::take(&mut cur)),
+            _ => cur.push(ch),
+        }
+    }
+    alts.push(cur);
+    alts
+}
+
+fn parse_alt(s: &str) -> DocArg {
+    let seq = parse_synopsis(s.trim());
+    if seq.len() == 1 {
+        return seq.into_iter().next().unwrap();
+    }
+    let mut block = DocArg {
+        name: seq.first().map(|a| a.name.clone()).unwrap_or_default(),
+        kind: "block",
+        token: None,
+        optional: false,
+        multiple: false,
+        args: seq,
+    };
+    // A leading token names the block, like Redis's docs ("EX seconds" → token EX).
+    if block
+        .args
+        .first()
+        .map(|a| a.kind == "pure-token")
+        .unwrap_or(false)
+        && block.args.len() == 2
+    {
+        let t = block.args.remove(0);
+        let mut inner = block.args.remove(0);
+        inner.token = t.token;
+        return inner;
+    }
+    block.name = block.name.clone();
+    block
+}
+
+fn parse_synopsis(s: &str) -> Vec<DocArg> {
+    let mut out: Vec<DocArg> = Vec::new();
+    for item in split_items(s) {
+        if item == "..." {
+            if let Some(l) = out.last_mut() {
+                l.multiple = true;
+            }
+            continue;
+        }
+        if let Some(inner) = item.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
+            let inner = inner.trim();
+            // `key [key ...]`: the previous argument repeats.
+            if let Some(rep) = inner.strip_suffix("...") {
+                let rep = rep.trim();
+                if out
+                    .last()
+                    .map(|l| l.name == rep || rep.split(' ').next() == Some(l.name.as_str()))
+                    .unwrap_or(false)
+                {
+                    out.last_mut().unwrap().multiple = true;
+                    continue;
+                }
+            }
+            let alts = split_alts(inner);
+            let mut a = if alts.len() > 1 {
+                DocArg {
+                    name: "option".into(),
+                    kind: "oneof",
+                    token: None,
+                    optional: false,
+                    multiple: false,
+                    args: alts.iter().map(|x| parse_alt(x)).collect(),
+                }
+            } else {
+                parse_alt(inner)
+            };
+            a.optional = true;
+            out.push(a);
+            continue;
+        }
+        let alts = split_alts(&item);
+        if alts.len() > 1 {
+            out.push(DocArg {
+                name: "option".into(),
+                kind: "oneof",
+                token: None,
+                optional: false,
+                multiple: false,
+                args: alts.iter().map(|x| parse_alt(x)).collect(),
+            });
+        } else {
+            out.push(classify(&item));
+        }
+    }
+    out
+}
+
+fn write_doc_arg(ctx: &mut Ctx, a: &DocArg) {
+    let mut n = 2;
+    if a.token.is_some() {
+        n += 1;
+    }
+    let flags: Vec<&str> = [(a.optional, "optional"), (a.multiple, "multiple")]
+        .iter()
+        .filter(|x| x.0)
+        .map(|x| x.1)
+        .collect();
+    if !flags.is_empty() {
+        n += 1;
+    }
+    if !a.args.is_empty() {
+        n += 1;
+    }
+    ctx.out.map(n);
+    ctx.out.bulk(b"name");
+    ctx.out.bulk(a.name.as_bytes());
+    ctx.out.bulk(b"type");
+    ctx.out.bulk(a.kind.as_bytes());
+    if let Some(t) = &a.token {
+        ctx.out.bulk(b"token");
+        ctx.out.bulk(t.as_bytes());
+    }
+    if !flags.is_empty() {
+        ctx.out.bulk(b"flags");
+        ctx.out.set(flags.len());
+        for f in flags {
+            ctx.out.simple(f);
+        }
+    }
+    if !a.args.is_empty() {
+        ctx.out.bulk(b"arguments");
+        ctx.out.array(a.args.len());
+        for x in &a.args {
+            write_doc_arg(ctx, x);
+        }
+    }
+}
+
+fn write_docs(ctx: &mut Ctx, c: &Command, parent: Option<&str>) {
+    let name = match parent {
+        Some(p) => format!("{}|{}", p, c.name),
+        None => c.name.to_string(),
+    };
+    ctx.out.bulk(name.as_bytes());
+    let args = parse_synopsis(c.args);
+    let mut n = 3;
+    if !args.is_empty() {
+        n += 1;
+    }
+    if !c.subcommands.is_empty() {
+        n += 1;
+    }
+    ctx.out.map(n);
+    ctx.out.bulk(b"summary");
+    ctx.out.bulk(c.summary.as_bytes());
+    ctx.out.bulk(b"since");
+    ctx.out.bulk(c.since.as_bytes());
+    ctx.out.bulk(b"group");
+    ctx.out.bulk(c.group.as_bytes());
+    if !args.is_empty() {
+        ctx.out.bulk(b"arguments");
+        ctx.out.array(args.len());
+        for a in &args {
+            write_doc_arg(ctx, a);
+        }
+    }
+    if !c.subcommands.is_empty() {
+        ctx.out.bulk(b"subcommands");
+        ctx.out.map(c.subcommands.len());
+        for s in c.subcommands {
+            write_docs(ctx, s, Some(c.name));
+        }
+    }
+}
+
+pub fn command_docs(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if argv.len() == 2 {
+        ctx.out.map(COMMANDS.len());
+        for c in COMMANDS {
+            write_docs(ctx, c, None);
+        }
+        return Ok(());
+    }
+    let found: Vec<_> = argv[2..].iter().filter_map(|n| find_command(n)).collect();
+    ctx.out.map(found.len());
+    for (c, p) in found {
+        write_docs(ctx, c, p);
+    }
+    Ok(())
+}
+
+pub fn command_list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let mut names: Vec<String> = Vec::new();
+    for c in COMMANDS {
+        names.push(c.name.to_string());
+        for s in c.subcommands {
+            names.push(format!("{}|{}", c.name, s.name));
+        }
+    }
+    if argv.len() > 2 {
+        if argv.len() != 5 || !eq_ic(&argv[2], "filterby") {
+            return Err(CmdError::Syntax);
+        }
+        let v = &argv[4];
+        if eq_ic(&argv[3], "pattern") {
+            names.retain(|n| crate::glob::matches(v, n.as_bytes(), true));
+        } else if eq_ic(&argv[3], "aclcat") {
+            let cat = format!("@{}", String::from_utf8_lossy(v).to_ascii_lowercase());
+            names.retain(|n| {
+                find_command(n.as_bytes())
+                    .map(|(c, _)| acl_categories(c).contains(&cat))
+                    .unwrap_or(false)
+            });
+        } else if eq_ic(&argv[3], "module") {
+            names.clear();
+        } else {
+            return Err(CmdError::Syntax);
+        }
+    }
+    ctx.out.array(names.len());
+    for n in names {
+        ctx.out.bulk(n.as_bytes());
+    }
+    Ok(())
+}
+
+pub fn command_getkeys(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let args = &argv[2..];
+    let Some(cmd) = super::lookup(&args[0]) else {
+        return Err(CmdError::err("Invalid command specified"));
+    };
+    let (cmd, ok) = if !cmd.subcommands.is_empty() {
+        match args
+            .get(1)
+            .and_then(|s| cmd.subcommands.iter().find(|c| eq_ic(s, c.name)))
+        {
+            Some(s) => (s, true),
+            None => (cmd, false),
+        }
+    } else {
+        (cmd, true)
+    };
+    let arity_ok = (cmd.arity > 0 && args.len() as i32 == cmd.arity)
+        || (cmd.arity < 0 && args.len() as i32 >= -cmd.arity);
+    if !ok || !arity_ok {
+        return Err(CmdError::err(
+            "Invalid number of arguments specified for command",
+        ));
+    }
+    let pos = super::key_positions(cmd, args);
+    if pos.is_empty() {
+        return Err(CmdError::err("The command has no key arguments"));
+    }
+    ctx.out.array(pos.len());
+    for p in pos {
+        ctx.out.bulk(&args[p]);
+    }
+    Ok(())
+}
+
+pub fn command_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    super::connection::write_help(
+        ctx,
+        "COMMAND",
+        &[
+            "(no subcommand)",
+            "    Return details about all Redis commands.",
+            "COUNT",
+            "    Return the total number of commands in this Redis server.",
+            "LIST",
+            "    Return a list of all commands in this Redis server.",
+            "INFO [<command-name> ...]",
+            "    Return details about multiple Redis commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
+            "DOCS [<command-name> ...]",
+            "    Return documentation details about multiple Redis commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
+            "GETKEYS <full-command>",
+            "    Return the keys from a full Redis command.",
+            "GETKEYSANDFLAGS <full-command>",
+            "    Return the keys and the access flags from a full Redis command.",
+        ],
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// OBJECT / MEMORY
+// ---------------------------------------------------------------------------------------------
+
+fn with_value<T>(ctx: &mut Ctx, key: &[u8], f: impl FnOnce(&Value) -> T) -> Option<T> {
+    let db = ctx.db();
+    ctx.store.lookup(db, key, ctx.now).map(|v| f(v))
+}
+
+pub fn object_encoding(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let enc = with_value(ctx, &argv[2], |v| match v {
+        Value::Str(s) => match s.enc {
+            StrEnc::Int => "int",
+            StrEnc::Embstr => "embstr",
+            StrEnc::Raw => "raw",
+        },
+        Value::List(l) => l.encoding(),
+    });
+    match enc {
+        Some(e) => ctx.out.bulk(e.as_bytes()),
+        None => ctx.out.null(),
+    }
+    Ok(())
+}
+
+pub fn object_refcount(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    match with_value(ctx, &argv[2], |v| match v {
+        // Redis shares small integers (refcount INT_MAX); other values have one reference.
+        Value::Str(s)
+            if s.enc == StrEnc::Int
+                && crate::util::parse_i64(&s.data)
+                    .map(|i| (0..10000).contains(&i))
+                    .unwrap_or(false) =>
+        {
+            i32::MAX as i64
+        }
+        _ => 1,
+    }) {
+        Some(n) => ctx.out.int(n),
+        None => ctx.out.null(),
+    }
+    Ok(())
+}
+
+pub fn object_idletime(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    match with_value(ctx, &argv[2], |_| 0) {
+        Some(n) => ctx.out.int(n),
+        None => ctx.out.null(),
+    }
+    Ok(())
+}
+
+pub fn object_freq(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let policy = ctx
+        .store
+        .config
+        .get("maxmemory-policy")
+        .unwrap_or("")
+        .to_string();
+    if !policy.contains("lfu") {
+        if with_value(ctx, &argv[2], |_| ()).is_none() {
+            ctx.out.null();
+            return Ok(());
+        }
+        return Err(CmdError::err("An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."));
+    }
+    match with_value(ctx, &argv[2], |_| 0) {
+        Some(n) => ctx.out.int(n),
+        None => ctx.out.null(),
+    }
+    Ok(())
+}
+
+pub fn object_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    super::connection::write_help(
+        ctx,
+        "OBJECT",
+        &[
+            "ENCODING <key>",
+            "    Return the kind of internal representation used in order to store the value",
+            "    associated with a <key>.",
+            "FREQ <key>",
+            "    Return the access frequency index of the <key>. The returned integer is",
+            "    proportional to the logarithm of the recent access frequency of the key.",
+            "IDLETIME <key>",
+            "    Return the idle time of the <key>, that is the approximated number of",
+            "    seconds elapsed since the last access to the key.",
+            "REFCOUNT <key>",
+            "    Return the number of references of the value associated with the specified",
+            "    <key>.",
+        ],
+    );
+    Ok(())
+}
+
+pub fn memory_usage(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let mut i = 3;
+    while i < argv.len() {
+        if eq_ic(&argv[i], "samples") && i + 1 < argv.len() {
+            parse_int(&argv[i + 1])?;
+            i += 2;
+        } else {
+            return Err(CmdError::Syntax);
+        }
+    }
+    let key_len = argv[2].len();
+    match with_value(ctx, &argv[2], |v| match v {
+        Value::Str(s) => s.data.len() + 16,
+        Value::List(l) => l.mem_usage(),
+    }) {
+        // Key bytes, the slot and index entry overhead, and the value itself.
+        Some(n) => ctx.out.int((n + key_len + 48) as i64),
+        None => ctx.out.null(),
+    }
+    Ok(())
+}
+
+pub fn memory_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    super::connection::write_help(
+        ctx,
+        "MEMORY",
+        &[
+            "DOCTOR",
+            "    Return memory problems reports.",
+            "MALLOC-STATS",
+            "    Return internal statistics report from the memory allocator.",
+            "PURGE",
+            "    Attempt to purge dirty pages for reclamation by the allocator.",
+            "STATS",
+            "    Return information about the memory usage of the server.",
+            "USAGE <key> [SAMPLES <count>]",
+            "    Return memory in bytes used by <key> and its value. Nested values are",
+            "    sampled up to <count> times (default: 5, 0 means sample all).",
+        ],
+    );
+    Ok(())
+}

@@ -1,0 +1,447 @@
+//! String commands.
+
+use super::{parse_int, Ctx};
+use crate::config::{NOTIFY_GENERIC, NOTIFY_STRING};
+use crate::db::{RString, Value};
+use crate::error::{CmdError, CmdResult};
+use bytes::{Bytes, BytesMut};
+
+/// `proto-max-bulk-len`: strings may not grow past it (APPEND, SETRANGE).
+fn check_size(ctx: &Ctx, len: usize) -> CmdResult {
+    if len as i64 > ctx.store.config.proto_max_bulk_len {
+        return Err(CmdError::err(
+            "string exceeds maximum allowed size (proto-max-bulk-len)",
+        ));
+    }
+    Ok(())
+}
+
+/// The string at `key`: `Ok(None)` if absent, WRONGTYPE for other types.
+fn get_str(ctx: &mut Ctx, key: &[u8]) -> CmdResult<Option<Bytes>> {
+    let db = ctx.db();
+    match ctx.store.lookup_read(db, key, ctx.now) {
+        None => Ok(None),
+        Some(Value::Str(s)) => Ok(Some(s.data.clone())),
+        Some(_) => Err(CmdError::WrongType),
+    }
+}
+
+pub fn get(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    match get_str(ctx, &argv[1])? {
+        Some(v) => ctx.out.bulk(&v),
+        None => ctx.out.null(),
+    }
+    Ok(())
+}
+
+#[derive(PartialEq, Eq, Clone, Copy)]
+enum Cond {
+    None,
+    Nx,
+    Xx,
+}
+
+/// Stores a string with SET's bookkeeping: WATCH, notifications, dirty.
+fn store_string(ctx: &mut Ctx, key: &Bytes, v: RString, keep_ttl: bool) {
+    let db = ctx.db();
+    ctx.store.set_value(db, key, Value::Str(v), keep_ttl);
+    ctx.store.notify(NOTIFY_STRING, "set", db, key);
+    ctx.store.dirty += 1;
+}
+
+fn invalid_expire(name: &str) -> CmdError {
+    CmdError::err(format!("invalid expire time in '{name}' command"))
+}
+
+/// Parses an EX/PX/EXAT/PXAT value into an absolute unix ms time.
+fn parse_expire(ctx: &Ctx, unit: &str, arg: &[u8], name: &str) -> CmdResult<i64> {
+    let v = parse_int(arg)?;
+    if v <= 0 {
+        return Err(invalid_expire(name));
+    }
+    let ms = match unit {
+        "ex" | "exat" => v.checked_mul(1000).ok_or_else(|| invalid_expire(name))?,
+        _ => v,
+    };
+    let abs = match unit {
+        "ex" | "px" => ms
+            .checked_add(ctx.now)
+            .ok_or_else(|| invalid_expire(name))?,
+        _ => ms,
+    };
+    Ok(abs)
+}
+
+pub fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let (key, val) = (&argv[1], &argv[2]);
+    let mut cond = Cond::None;
+    let mut get = false;
+    let mut expire: Option<i64> = None;
+    let mut keepttl = false;
+    let mut i = 3;
+    while i < argv.len() {
+        let a = String::from_utf8_lossy(&argv[i]).to_ascii_lowercase();
+        let has_next = i + 1 < argv.len();
+        match a.as_str() {
+            "nx" if cond == Cond::None => cond = Cond::Nx,
+            "xx" if cond == Cond::None => cond = Cond::Xx,
+            "get" => get = true,
+            "keepttl" if expire.is_none() => keepttl = true,
+            "ex" | "px" | "exat" | "pxat" if expire.is_none() && !keepttl && has_next => {
+                expire = Some(parse_expire(ctx, &a, &argv[i + 1], "set")?);
+                i += 1;
+            }
+            _ => return Err(CmdError::Syntax),
+        }
+        i += 1;
+    }
+    let db = ctx.db();
+    let old = if get { get_str(ctx, key)? } else { None };
+    let exists = ctx.store.exists(db, key, ctx.now);
+    if (cond == Cond::Nx && exists) || (cond == Cond::Xx && !exists) {
+        if get {
+            match old {
+                Some(v) => ctx.out.bulk(&v),
+                None => ctx.out.null(),
+            }
+        } else {
+            ctx.out.null();
+        }
+        return Ok(());
+    }
+    store_string(ctx, key, RString::new(val.clone()), keepttl);
+    if let Some(t) = expire {
+        ctx.store.dbs[db].set_expire(key.clone(), t);
+        ctx.store.notify(NOTIFY_GENERIC, "expire", db, key);
+        // Relative expiries propagate as absolute ones.
+        let mut eff = vec![Bytes::from_static(b"SET"), key.clone(), val.clone()];
+        eff.push(Bytes::from_static(b"PXAT"));
+        eff.push(Bytes::from(t.to_string()));
+        ctx.also_propagate(eff);
+    } else if get || cond != Cond::None {
+        let mut eff = vec![Bytes::from_static(b"SET"), key.clone(), val.clone()];
+        if keepttl {
+            eff.push(Bytes::from_static(b"KEEPTTL"));
+        }
+        ctx.also_propagate(eff);
+    }
+    if get {
+        match old {
+            Some(v) => ctx.out.bulk(&v),
+            None => ctx.out.null(),
+        }
+    } else {
+        ctx.out.ok();
+    }
+    Ok(())
+}
+
+pub fn setnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let db = ctx.db();
+    if ctx.store.exists(db, &argv[1], ctx.now) {
+        ctx.out.int(0);
+    } else {
+        store_string(ctx, &argv[1], RString::new(argv[2].clone()), false);
+        ctx.out.int(1);
+    }
+    Ok(())
+}
+
+fn setex_generic(ctx: &mut Ctx, argv: &[Bytes], unit: &str, name: &str) -> CmdResult {
+    let t = parse_expire(ctx, unit, &argv[2], name)?;
+    let key = &argv[1];
+    store_string(ctx, key, RString::new(argv[3].clone()), false);
+    let db = ctx.db();
+    ctx.store.dbs[db].set_expire(key.clone(), t);
+    ctx.store.notify(NOTIFY_GENERIC, "expire", db, key);
+    ctx.also_propagate(vec![
+        Bytes::from_static(b"SET"),
+        key.clone(),
+        argv[3].clone(),
+        Bytes::from_static(b"PXAT"),
+        Bytes::from(t.to_string()),
+    ]);
+    ctx.out.ok();
+    Ok(())
+}
+
+pub fn setex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    setex_generic(ctx, argv, "ex", "setex")
+}
+
+pub fn psetex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    setex_generic(ctx, argv, "px", "psetex")
+}
+
+pub fn getset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let old = get_str(ctx, &argv[1])?;
+    store_string(ctx, &argv[1], RString::new(argv[2].clone()), false);
+    match old {
+        Some(v) => ctx.out.bulk(&v),
+        None => ctx.out.null(),
+    }
+    Ok(())
+}
+
+pub fn getdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    match get_str(ctx, &argv[1])? {
+        Some(v) => {
+            let db = ctx.db();
+            ctx.store.delete(db, &argv[1]);
+            ctx.store.notify(NOTIFY_GENERIC, "del", db, &argv[1]);
+            ctx.store.dirty += 1;
+            ctx.also_propagate(vec![Bytes::from_static(b"DEL"), argv[1].clone()]);
+            ctx.out.bulk(&v);
+        }
+        None => ctx.out.null(),
+    }
+    Ok(())
+}
+
+pub fn getex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let key = &argv[1];
+    let mut expire: Option<i64> = None;
+    let mut persist = false;
+    let mut i = 2;
+    while i < argv.len() {
+        let a = String::from_utf8_lossy(&argv[i]).to_ascii_lowercase();
+        match a.as_str() {
+            "persist" if expire.is_none() && !persist => persist = true,
+            "ex" | "px" | "exat" | "pxat" if expire.is_none() && !persist && i + 1 < argv.len() => {
+                expire = Some(parse_expire(ctx, &a, &argv[i + 1], "getex")?);
+                i += 1;
+            }
+            _ => return Err(CmdError::Syntax),
+        }
+        i += 1;
+    }
+    let Some(v) = get_str(ctx, key)? else {
+        ctx.out.null();
+        return Ok(());
+    };
+    let db = ctx.db();
+    if let Some(t) = expire {
+        if t <= ctx.now {
+            ctx.store.delete(db, key);
+            ctx.also_propagate(vec![Bytes::from_static(b"DEL"), key.clone()]);
+            ctx.store.notify(NOTIFY_GENERIC, "del", db, key);
+        } else {
+            ctx.store.dbs[db].set_expire(key.clone(), t);
+            ctx.also_propagate(vec![
+                Bytes::from_static(b"PEXPIREAT"),
+                key.clone(),
+                Bytes::from(t.to_string()),
+            ]);
+            ctx.store.signal_modified(db, key);
+            ctx.store.notify(NOTIFY_GENERIC, "expire", db, key);
+        }
+        ctx.store.dirty += 1;
+    } else if persist && ctx.store.dbs[db].persist(key) {
+        ctx.also_propagate(vec![Bytes::from_static(b"PERSIST"), key.clone()]);
+        ctx.store.signal_modified(db, key);
+        ctx.store.notify(NOTIFY_GENERIC, "persist", db, key);
+        ctx.store.dirty += 1;
+    }
+    ctx.out.bulk(&v);
+    Ok(())
+}
+
+pub fn mget(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let db = ctx.db();
+    ctx.out.array(argv.len() - 1);
+    for k in &argv[1..] {
+        match ctx.store.lookup_read(db, k, ctx.now) {
+            Some(Value::Str(s)) => {
+                let d = s.data.clone();
+                ctx.out.bulk(&d)
+            }
+            _ => ctx.out.null(),
+        }
+    }
+    Ok(())
+}
+
+pub fn mset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if argv.len() % 2 == 0 {
+        return Err(CmdError::WrongArity("mset".into()));
+    }
+    for p in argv[1..].chunks(2) {
+        store_string(ctx, &p[0], RString::new(p[1].clone()), false);
+    }
+    ctx.out.ok();
+    Ok(())
+}
+
+pub fn msetnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if argv.len() % 2 == 0 {
+        return Err(CmdError::WrongArity("msetnx".into()));
+    }
+    let db = ctx.db();
+    let now = ctx.now;
+    if argv[1..]
+        .chunks(2)
+        .any(|p| ctx.store.exists(db, &p[0], now))
+    {
+        ctx.out.int(0);
+        return Ok(());
+    }
+    for p in argv[1..].chunks(2) {
+        store_string(ctx, &p[0], RString::new(p[1].clone()), false);
+    }
+    ctx.out.int(1);
+    Ok(())
+}
+
+fn incr_generic(ctx: &mut Ctx, key: &Bytes, by: i64) -> CmdResult {
+    let cur = match get_str(ctx, key)? {
+        None => 0,
+        Some(v) => crate::util::parse_i64(&v).ok_or(CmdError::NotInteger)?,
+    };
+    let new = cur.checked_add(by).ok_or(CmdError::Overflow)?;
+    let db = ctx.db();
+    let k = key.clone();
+    ctx.store
+        .set_value(db, &k, Value::Str(RString::from_i64(new)), true);
+    ctx.store.notify(NOTIFY_STRING, "incrby", db, key);
+    ctx.store.dirty += 1;
+    ctx.out.int(new);
+    Ok(())
+}
+
+pub fn incr(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    incr_generic(ctx, &argv[1], 1)
+}
+
+pub fn decr(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    incr_generic(ctx, &argv[1], -1)
+}
+
+pub fn incrby(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let by = parse_int(&argv[2])?;
+    incr_generic(ctx, &argv[1], by)
+}
+
+pub fn decrby(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let by = parse_int(&argv[2])?;
+    if by == i64::MIN {
+        return Err(CmdError::err("decrement would overflow"));
+    }
+    incr_generic(ctx, &argv[1], -by)
+}
+
+pub fn incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let by = crate::util::parse_f64(&argv[2]).ok_or(CmdError::NotFloat)?;
+    let cur = match get_str(ctx, &argv[1])? {
+        None => 0.0,
+        Some(v) => crate::util::parse_f64(&v).ok_or(CmdError::NotFloat)?,
+    };
+    let new = cur + by;
+    if new.is_nan() || new.is_infinite() {
+        return Err(CmdError::err("increment would produce NaN or Infinity"));
+    }
+    let text = Bytes::from(crate::util::format_ld_human(new));
+    let db = ctx.db();
+    let key = argv[1].clone();
+    ctx.store
+        .set_value(db, &key, Value::Str(RString::new(text.clone())), true);
+    ctx.store.notify(NOTIFY_STRING, "incrbyfloat", db, &key);
+    ctx.store.dirty += 1;
+    // Float formatting may differ between machines: propagate the result.
+    ctx.also_propagate(vec![
+        Bytes::from_static(b"SET"),
+        key,
+        text.clone(),
+        Bytes::from_static(b"KEEPTTL"),
+    ]);
+    ctx.out.bulk(&text);
+    Ok(())
+}
+
+pub fn append(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let cur = get_str(ctx, &argv[1])?;
+    let mut b = BytesMut::new();
+    if let Some(c) = &cur {
+        b.extend_from_slice(c);
+    }
+    check_size(ctx, b.len() + argv[2].len())?;
+    b.extend_from_slice(&argv[2]);
+    let len = b.len();
+    let v = if cur.is_some() {
+        RString::raw(b.freeze())
+    } else {
+        RString::new(b.freeze())
+    };
+    let db = ctx.db();
+    ctx.store.set_value(db, &argv[1], Value::Str(v), true);
+    ctx.store.notify(NOTIFY_STRING, "append", db, &argv[1]);
+    ctx.store.dirty += 1;
+    ctx.out.int(len as i64);
+    Ok(())
+}
+
+pub fn strlen(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let n = get_str(ctx, &argv[1])?.map(|v| v.len()).unwrap_or(0);
+    ctx.out.int(n as i64);
+    Ok(())
+}
+
+pub fn getrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let mut start = parse_int(&argv[2])?;
+    let mut end = parse_int(&argv[3])?;
+    let v = get_str(ctx, &argv[1])?.unwrap_or_default();
+    let len = v.len() as i64;
+    if start < 0 && end < 0 && start > end {
+        ctx.out.bulk(b"");
+        return Ok(());
+    }
+    if start < 0 {
+        start += len;
+    }
+    if end < 0 {
+        end += len;
+    }
+    start = start.max(0);
+    end = end.max(0);
+    if end >= len {
+        end = len - 1;
+    }
+    if start > end || len == 0 {
+        ctx.out.bulk(b"");
+    } else {
+        ctx.out.bulk(&v[start as usize..=end as usize]);
+    }
+    Ok(())
+}
+
+pub fn setrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let offset = parse_int(&argv[2])?;
+    if offset < 0 {
+        return Err(CmdError::err("offset is out of range"));
+    }
+    let val = &argv[3];
+    let cur = get_str(ctx, &argv[1])?;
+    let db = ctx.db();
+    if cur.is_none() && val.is_empty() {
+        ctx.out.int(0);
+        return Ok(());
+    }
+    let cur = cur.unwrap_or_default();
+    if val.is_empty() {
+        ctx.out.int(cur.len() as i64);
+        return Ok(());
+    }
+    let need = offset as usize + val.len();
+    check_size(ctx, need)?;
+    let mut b = BytesMut::from(&cur[..]);
+    if b.len() < need {
+        b.resize(need, 0);
+    }
+    b[offset as usize..need].copy_from_slice(val);
+    let len = b.len();
+    ctx.store
+        .set_value(db, &argv[1], Value::Str(RString::raw(b.freeze())), true);
+    ctx.store.notify(NOTIFY_STRING, "setrange", db, &argv[1]);
+    ctx.store.dirty += 1;
+    ctx.out.int(len as i64);
+    Ok(())
+}

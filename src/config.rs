@@ -1,0 +1,755 @@
+//! Configuration: a drop-in for `redis.conf` and `redis-server --directive value`.
+//!
+//! Every directive Redis 7.0 has is known (see `config_table.rs`), so a file written for Redis
+//! loads here: directives sluice acts on (listed in [`ACTED_ON`]) take effect; the rest are
+//! stored, shown by CONFIG GET, and a non-default value is logged as having no effect. A name
+//! Redis does not know is rejected with Redis's own `FATAL CONFIG FILE ERROR` text.
+//!
+//! Values are kept as the canonical strings CONFIG GET prints (memory sizes in bytes, booleans
+//! as `yes`/`no`); hot values are cached in typed fields by [`Config::refresh`].
+
+use crate::config_table::REDIS_DIRECTIVES;
+use hashbrown::HashMap;
+use std::path::PathBuf;
+
+/// Directives whose value changes what sluice does.
+pub const ACTED_ON: &[&str] = &[
+    "port",
+    "bind",
+    "protected-mode",
+    "requirepass",
+    "dir",
+    "appendonly",
+    "appendfsync",
+    "appenddirname",
+    "appendfilename",
+    "databases",
+    "maxclients",
+    "timeout",
+    "loglevel",
+    "logfile",
+    "client-output-buffer-limit",
+    "notify-keyspace-events",
+    "tcp-keepalive",
+    "stream-node-max-bytes",
+    "stream-node-max-entries",
+    "list-max-listpack-size",
+    "list-max-ziplist-size",
+    "proto-max-bulk-len",
+    "client-query-buffer-limit",
+    "aof-load-truncated",
+    "auto-aof-rewrite-percentage",
+    "auto-aof-rewrite-min-size",
+    "hz",
+    "save",
+    "daemonize",
+    "pidfile",
+    "aof-use-rdb-preamble",
+    "aof-timestamp-enabled",
+    "shutdown-timeout",
+    "maxmemory",
+    "maxmemory-policy",
+];
+
+/// Directives CONFIG SET refuses, as Redis does ("can't set immutable config").
+const IMMUTABLE: &[&str] = &[
+    "daemonize",
+    "databases",
+    "appenddirname",
+    "io-threads",
+    "io-threads-do-reads",
+    "supervised",
+    "pidfile",
+    "logfile",
+    "syslog-enabled",
+    "syslog-ident",
+    "syslog-facility",
+    "cluster-enabled",
+    "cluster-config-file",
+    "cluster-port",
+    "unixsocket",
+    "unixsocketperm",
+    "tcp-backlog",
+    "always-show-logo",
+    "set-proc-title",
+    "disable-thp",
+    "enable-debug-command",
+    "enable-module-command",
+    "enable-protected-configs",
+    "aclfile",
+    "oom-score-adj-values",
+    "tls-port",
+    "tls-cluster",
+    "tls-replication",
+    "jemalloc-bg-thread",
+    "sanitize-dump-payload",
+    "cluster-preferred-endpoint-type",
+];
+
+const MEMORY: &[&str] = &[
+    "maxmemory",
+    "client-query-buffer-limit",
+    "proto-max-bulk-len",
+    "auto-aof-rewrite-min-size",
+    "repl-backlog-size",
+    "active-defrag-ignore-bytes",
+    "maxmemory-clients",
+    "cluster-link-sendbuf-limit",
+    "stream-node-max-bytes",
+    "hll-sparse-max-bytes",
+];
+
+const ENUMS: &[(&str, &[&str])] = &[
+    ("appendfsync", &["everysec", "always", "no"]),
+    (
+        "loglevel",
+        &["debug", "verbose", "notice", "warning", "nothing"],
+    ),
+    (
+        "maxmemory-policy",
+        &[
+            "volatile-lru",
+            "volatile-lfu",
+            "volatile-random",
+            "volatile-ttl",
+            "allkeys-lru",
+            "allkeys-lfu",
+            "allkeys-random",
+            "noeviction",
+        ],
+    ),
+    ("supervised", &["upstart", "systemd", "auto", "no"]),
+    ("repl-diskless-load", &["disabled", "on-empty-db", "swapdb"]),
+    (
+        "shutdown-on-sigint",
+        &["default", "save", "nosave", "now", "force"],
+    ),
+    (
+        "shutdown-on-sigterm",
+        &["default", "save", "nosave", "now", "force"],
+    ),
+    (
+        "propagation-error-behavior",
+        &["ignore", "panic", "panic-on-replicas"],
+    ),
+    ("acl-pubsub-default", &["allchannels", "resetchannels"]),
+    ("sanitize-dump-payload", &["no", "yes", "clients"]),
+    (
+        "cluster-preferred-endpoint-type",
+        &["ip", "hostname", "unknown-endpoint"],
+    ),
+];
+
+/// `appendfsync`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FsyncPolicy {
+    Always,
+    Everysec,
+    No,
+}
+
+/// One class of `client-output-buffer-limit`: hard bytes, soft bytes, soft seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct OutputLimit {
+    pub hard: u64,
+    pub soft: u64,
+    pub soft_secs: u64,
+}
+
+/// The configuration; `values` is the source of truth, the typed fields are caches of it.
+#[derive(Clone, Debug)]
+pub struct Config {
+    values: HashMap<&'static str, String>,
+    pub port: u16,
+    pub bind: Vec<String>,
+    pub protected_mode: bool,
+    pub requirepass: Option<Vec<u8>>,
+    pub dir: PathBuf,
+    pub appendonly: bool,
+    pub appendfsync: FsyncPolicy,
+    pub databases: usize,
+    pub maxclients: usize,
+    pub timeout_secs: u64,
+    pub tcp_keepalive_secs: u64,
+    pub notify_flags: u32,
+    pub stream_node_max_bytes: usize,
+    pub stream_node_max_entries: usize,
+    pub list_max_listpack_size: i64,
+    pub proto_max_bulk_len: i64,
+    pub client_query_buffer_limit: u64,
+    pub output_limit_normal: OutputLimit,
+    pub output_limit_pubsub: OutputLimit,
+    pub aof_load_truncated: bool,
+    pub auto_aof_rewrite_percentage: u64,
+    pub auto_aof_rewrite_min_size: u64,
+    pub maxmemory: u64,
+}
+
+fn canonical(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    REDIS_DIRECTIVES
+        .iter()
+        .find(|(n, _)| *n == lower)
+        .map(|(n, _)| *n)
+}
+
+/// Redis's `memtoull`: `1k` = 1000, `1kb` = 1024, likewise m/mb/g/gb; case-insensitive.
+pub fn parse_memory(s: &str) -> Option<u64> {
+    let l = s.to_ascii_lowercase();
+    let (num, mul) = if let Some(n) = l.strip_suffix("gb") {
+        (n, 1024u64 * 1024 * 1024)
+    } else if let Some(n) = l.strip_suffix("mb") {
+        (n, 1024 * 1024)
+    } else if let Some(n) = l.strip_suffix("kb") {
+        (n, 1024)
+    } else if let Some(n) = l.strip_suffix('g') {
+        (n, 1000 * 1000 * 1000)
+    } else if let Some(n) = l.strip_suffix('m') {
+        (n, 1000 * 1000)
+    } else if let Some(n) = l.strip_suffix('k') {
+        (n, 1000)
+    } else if let Some(n) = l.strip_suffix('b') {
+        (n, 1)
+    } else {
+        (l.as_str(), 1)
+    };
+    if num.is_empty() || !num.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    num.parse::<u64>().ok()?.checked_mul(mul)
+}
+
+// Keyspace notification classes (server.h NOTIFY_*).
+pub const NOTIFY_KEYSPACE: u32 = 1 << 0;
+pub const NOTIFY_KEYEVENT: u32 = 1 << 1;
+pub const NOTIFY_GENERIC: u32 = 1 << 2;
+pub const NOTIFY_STRING: u32 = 1 << 3;
+pub const NOTIFY_LIST: u32 = 1 << 4;
+pub const NOTIFY_SET: u32 = 1 << 5;
+pub const NOTIFY_HASH: u32 = 1 << 6;
+pub const NOTIFY_ZSET: u32 = 1 << 7;
+pub const NOTIFY_EXPIRED: u32 = 1 << 8;
+pub const NOTIFY_EVICTED: u32 = 1 << 9;
+pub const NOTIFY_STREAM: u32 = 1 << 10;
+pub const NOTIFY_KEY_MISS: u32 = 1 << 11;
+pub const NOTIFY_LOADED: u32 = 1 << 12;
+pub const NOTIFY_MODULE: u32 = 1 << 13;
+pub const NOTIFY_NEW: u32 = 1 << 14;
+pub const NOTIFY_ALL: u32 = NOTIFY_GENERIC
+    | NOTIFY_STRING
+    | NOTIFY_LIST
+    | NOTIFY_SET
+    | NOTIFY_HASH
+    | NOTIFY_ZSET
+    | NOTIFY_EXPIRED
+    | NOTIFY_EVICTED
+    | NOTIFY_STREAM
+    | NOTIFY_MODULE;
+
+/// `keyspaceEventsStringToFlags`; `None` for an unknown flag character.
+pub fn notify_flags_from_str(s: &str) -> Option<u32> {
+    let mut f = 0;
+    for c in s.chars() {
+        f |= match c {
+            'A' => NOTIFY_ALL,
+            'g' => NOTIFY_GENERIC,
+            '$' => NOTIFY_STRING,
+            'l' => NOTIFY_LIST,
+            's' => NOTIFY_SET,
+            'h' => NOTIFY_HASH,
+            'z' => NOTIFY_ZSET,
+            'x' => NOTIFY_EXPIRED,
+            'e' => NOTIFY_EVICTED,
+            'K' => NOTIFY_KEYSPACE,
+            'E' => NOTIFY_KEYEVENT,
+            't' => NOTIFY_STREAM,
+            'm' => NOTIFY_KEY_MISS,
+            'd' => NOTIFY_MODULE,
+            'n' => NOTIFY_NEW,
+            _ => return None,
+        };
+    }
+    Some(f)
+}
+
+/// `keyspaceEventsFlagsToString`.
+pub fn notify_flags_to_string(f: u32) -> String {
+    let mut s = String::new();
+    if f & NOTIFY_ALL == NOTIFY_ALL {
+        s.push('A');
+    } else {
+        for (bit, c) in [
+            (NOTIFY_GENERIC, 'g'),
+            (NOTIFY_STRING, '$'),
+            (NOTIFY_LIST, 'l'),
+            (NOTIFY_SET, 's'),
+            (NOTIFY_HASH, 'h'),
+            (NOTIFY_ZSET, 'z'),
+            (NOTIFY_EXPIRED, 'x'),
+            (NOTIFY_EVICTED, 'e'),
+            (NOTIFY_STREAM, 't'),
+            (NOTIFY_MODULE, 'd'),
+            (NOTIFY_NEW, 'n'),
+        ] {
+            if f & bit != 0 {
+                s.push(c);
+            }
+        }
+    }
+    for (bit, c) in [
+        (NOTIFY_KEYSPACE, 'K'),
+        (NOTIFY_KEYEVENT, 'E'),
+        (NOTIFY_KEY_MISS, 'm'),
+    ] {
+        if f & bit != 0 {
+            s.push(c);
+        }
+    }
+    s
+}
+
+fn parse_output_limits(current: &str, args: &[String]) -> Result<String, &'static str> {
+    // Start from the current value and replace the classes named.
+    let mut classes: Vec<(String, String, String, String)> = Vec::new();
+    let cur: Vec<&str> = current.split_whitespace().collect();
+    for c in cur.chunks(4) {
+        if c.len() == 4 {
+            classes.push((c[0].into(), c[1].into(), c[2].into(), c[3].into()));
+        }
+    }
+    if args.len() % 4 != 0 {
+        return Err("Wrong number of arguments in buffer limit configuration.");
+    }
+    for c in args.chunks(4) {
+        let class = match c[0].to_ascii_lowercase().as_str() {
+            "normal" => "normal",
+            "slave" | "replica" => "slave",
+            "pubsub" => "pubsub",
+            _ => return Err("Invalid client class specified in buffer limit configuration."),
+        };
+        let hard = parse_memory(&c[1]);
+        let soft = parse_memory(&c[2]);
+        let secs = c[3].parse::<u64>().ok();
+        let (Some(hard), Some(soft), Some(secs)) = (hard, soft, secs) else {
+            return Err(
+                "Error in hard, soft or soft_seconds setting in buffer limit configuration.",
+            );
+        };
+        for e in classes.iter_mut() {
+            if e.0 == class {
+                *e = (
+                    class.into(),
+                    hard.to_string(),
+                    soft.to_string(),
+                    secs.to_string(),
+                );
+            }
+        }
+    }
+    Ok(classes
+        .iter()
+        .map(|(a, b, c, d)| format!("{a} {b} {c} {d}"))
+        .collect::<Vec<_>>()
+        .join(" "))
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let mut values = HashMap::new();
+        for (n, v) in REDIS_DIRECTIVES {
+            values.insert(*n, v.to_string());
+        }
+        let mut c = Config {
+            values,
+            port: 6379,
+            bind: vec![],
+            protected_mode: true,
+            requirepass: None,
+            dir: PathBuf::from("."),
+            appendonly: true,
+            appendfsync: FsyncPolicy::Everysec,
+            databases: 16,
+            maxclients: 10000,
+            timeout_secs: 0,
+            tcp_keepalive_secs: 300,
+            notify_flags: 0,
+            stream_node_max_bytes: 4096,
+            stream_node_max_entries: 100,
+            list_max_listpack_size: -2,
+            proto_max_bulk_len: 512 * 1024 * 1024,
+            client_query_buffer_limit: 1 << 30,
+            output_limit_normal: OutputLimit::default(),
+            output_limit_pubsub: OutputLimit::default(),
+            aof_load_truncated: true,
+            auto_aof_rewrite_percentage: 100,
+            auto_aof_rewrite_min_size: 64 << 20,
+            maxmemory: 0,
+        };
+        c.refresh();
+        c
+    }
+}
+
+/// Where a directive is being set from: the start-up file/arguments, or CONFIG SET.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Startup,
+    ConfigSet,
+}
+
+impl Config {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(|s| s.as_str())
+    }
+
+    /// All directive names and values, in table order.
+    pub fn all(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        REDIS_DIRECTIVES
+            .iter()
+            .map(move |(n, _)| (*n, self.values.get(n).map(|s| s.as_str()).unwrap_or("")))
+    }
+
+    /// Sets one directive from its arguments. `Err(None)`: unknown directive (the caller words
+    /// the error); `Err(Some(reason))`: Redis's reason text for a bad value.
+    pub fn set(
+        &mut self,
+        name: &str,
+        args: &[String],
+        source: Source,
+    ) -> Result<(), Option<String>> {
+        let Some(name) = canonical(name) else {
+            return Err(None);
+        };
+        if source == Source::ConfigSet && IMMUTABLE.contains(&name) {
+            return Err(Some("can't set immutable config".into()));
+        }
+        let multi = matches!(
+            name,
+            "bind"
+                | "save"
+                | "client-output-buffer-limit"
+                | "oom-score-adj-values"
+                | "latency-tracking-info-percentiles"
+        );
+        let value = if multi {
+            args.join(" ")
+        } else if args.len() == 1 {
+            args[0].clone()
+        } else if args.is_empty() && matches!(name, "save" | "requirepass" | "logfile") {
+            String::new()
+        } else {
+            return Err(None);
+        };
+        let default = REDIS_DIRECTIVES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|d| d.1)
+            .unwrap_or("");
+        let value = if let Some((_, allowed)) = ENUMS.iter().find(|(n, _)| *n == name) {
+            let v = value.to_ascii_lowercase();
+            if !allowed.contains(&v.as_str()) {
+                return Err(Some(format!(
+                    "argument(s) must be one of the following: {}",
+                    allowed.join(", ")
+                )));
+            }
+            v
+        } else if name == "client-output-buffer-limit" {
+            let cur = self.values.get(name).cloned().unwrap_or_default();
+            parse_output_limits(&cur, args).map_err(|e| Some(e.to_string()))?
+        } else if name == "notify-keyspace-events" {
+            let f = notify_flags_from_str(&value).ok_or_else(|| {
+                Some("Invalid event class character. Use 'Ag$lshzxeKEtmd'.".into())
+            })?;
+            notify_flags_to_string(f)
+        } else if MEMORY.contains(&name) {
+            match parse_memory(&value) {
+                Some(v) => v.to_string(),
+                None => return Err(Some("argument must be a memory value".into())),
+            }
+        } else if default == "yes" || default == "no" {
+            match value.to_ascii_lowercase().as_str() {
+                "yes" => "yes".into(),
+                "no" => "no".into(),
+                _ => return Err(Some("argument must be 'yes' or 'no'".into())),
+            }
+        } else if !default.is_empty() && !multi && default.parse::<i64>().is_ok() {
+            match value.parse::<i64>() {
+                Ok(v) => v.to_string(),
+                Err(_) => return Err(Some("argument couldn't be parsed into an integer".into())),
+            }
+        } else {
+            value
+        };
+        // Range checks that matter for sluice's own behaviour.
+        let int = value.parse::<i64>().unwrap_or(0);
+        let bad_range = match name {
+            "port" => !(0..=65535).contains(&int),
+            "databases" | "maxclients" => int < 1,
+            "stream-node-max-entries" => int < 0,
+            "hz" => int < 1,
+            _ => false,
+        };
+        if bad_range {
+            return Err(Some("argument must be between valid bounds".into()));
+        }
+        if name == "dir"
+            && source == Source::ConfigSet
+            && std::env::set_current_dir(&value).is_err()
+        {
+            return Err(Some(std::io::Error::last_os_error().to_string()));
+        }
+        // Aliases share one value.
+        let alias = match name {
+            "list-max-ziplist-size" => Some("list-max-listpack-size"),
+            "list-max-listpack-size" => Some("list-max-ziplist-size"),
+            _ => None,
+        };
+        if let Some(a) = alias {
+            self.values.insert(a, value.clone());
+        }
+        self.values.insert(name, value);
+        self.refresh();
+        Ok(())
+    }
+
+    /// Recomputes the typed caches from `values`.
+    pub fn refresh(&mut self) {
+        let g = |n: &str| self.values.get(n).cloned().unwrap_or_default();
+        let gi = |n: &str| g(n).parse::<i64>().unwrap_or(0);
+        self.port = gi("port") as u16;
+        self.bind = g("bind").split_whitespace().map(String::from).collect();
+        self.protected_mode = g("protected-mode") == "yes";
+        let rp = g("requirepass");
+        self.requirepass = if rp.is_empty() {
+            None
+        } else {
+            Some(rp.into_bytes())
+        };
+        self.dir = PathBuf::from(g("dir"));
+        self.appendonly = g("appendonly") == "yes";
+        self.appendfsync = match g("appendfsync").as_str() {
+            "always" => FsyncPolicy::Always,
+            "no" => FsyncPolicy::No,
+            _ => FsyncPolicy::Everysec,
+        };
+        self.databases = gi("databases").max(1) as usize;
+        self.maxclients = gi("maxclients").max(1) as usize;
+        self.timeout_secs = gi("timeout").max(0) as u64;
+        self.tcp_keepalive_secs = gi("tcp-keepalive").max(0) as u64;
+        self.notify_flags = notify_flags_from_str(&g("notify-keyspace-events")).unwrap_or(0);
+        self.stream_node_max_bytes = gi("stream-node-max-bytes").max(0) as usize;
+        self.stream_node_max_entries = gi("stream-node-max-entries").max(0) as usize;
+        self.list_max_listpack_size = gi("list-max-listpack-size");
+        self.proto_max_bulk_len = gi("proto-max-bulk-len");
+        self.client_query_buffer_limit = gi("client-query-buffer-limit").max(0) as u64;
+        let limits: Vec<String> = g("client-output-buffer-limit")
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        for c in limits.chunks(4) {
+            if c.len() < 4 {
+                continue;
+            }
+            let l = OutputLimit {
+                hard: c[1].parse().unwrap_or(0),
+                soft: c[2].parse().unwrap_or(0),
+                soft_secs: c[3].parse().unwrap_or(0),
+            };
+            match c[0].as_str() {
+                "normal" => self.output_limit_normal = l,
+                "pubsub" => self.output_limit_pubsub = l,
+                _ => {}
+            }
+        }
+        self.aof_load_truncated = g("aof-load-truncated") == "yes";
+        self.auto_aof_rewrite_percentage = gi("auto-aof-rewrite-percentage").max(0) as u64;
+        self.auto_aof_rewrite_min_size = gi("auto-aof-rewrite-min-size").max(0) as u64;
+        self.maxmemory = gi("maxmemory").max(0) as u64;
+    }
+
+    /// Applies config text (a redis.conf, or start-up arguments turned into lines), reporting
+    /// the first error in Redis's `FATAL CONFIG FILE ERROR` format. `include` is followed.
+    pub fn load_text(&mut self, text: &str, warnings: &mut Vec<String>) -> Result<(), String> {
+        for (i, line) in text.lines().enumerate() {
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let fatal = |reason: &str| {
+                format!(
+                    "\n*** FATAL CONFIG FILE ERROR (Redis {}) ***\nReading the configuration file, at line {}\n>>> '{}'\n{}",
+                    crate::REDIS_VERSION,
+                    i + 1,
+                    trimmed,
+                    reason
+                )
+            };
+            let Some(words) = resp::parser::split_args(trimmed.as_bytes()) else {
+                return Err(fatal("Unbalanced quotes in configuration line"));
+            };
+            let words: Vec<String> = words
+                .into_iter()
+                .map(|w| String::from_utf8_lossy(&w).into_owned())
+                .collect();
+            if words.is_empty() {
+                continue;
+            }
+            let name = words[0].to_ascii_lowercase();
+            if name == "include" && words.len() == 2 {
+                let inc = std::fs::read_to_string(&words[1])
+                    .map_err(|e| fatal(&format!("Error opening included file: {e}")))?;
+                self.load_text(&inc, warnings)?;
+                continue;
+            }
+            if matches!(name.as_str(), "rename-command" | "user" | "loadmodule") {
+                warnings.push(format!(
+                    "directive '{name}' is accepted but has no effect in sluice"
+                ));
+                continue;
+            }
+            match self.set(&name, &words[1..], Source::Startup) {
+                Ok(()) => {}
+                Err(None) => return Err(fatal("Bad directive or wrong number of arguments")),
+                Err(Some(reason)) => return Err(fatal(&reason)),
+            }
+            if let Some(c) = canonical(&name) {
+                let default = REDIS_DIRECTIVES.iter().find(|(n, _)| *n == c).map(|d| d.1);
+                if !ACTED_ON.contains(&c) && default != self.get(c) {
+                    warnings.push(format!(
+                        "directive '{c}' is accepted but has no effect in sluice"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Turns `redis-server`-style arguments (`--port 7000 --save ""`) into config lines, as
+    /// Redis's `main()` does: each `--name` starts a line, later words are quoted arguments.
+    pub fn args_to_text(args: &[String]) -> String {
+        let mut text = String::new();
+        for a in args {
+            if let Some(name) = a.strip_prefix("--") {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(name);
+            } else {
+                text.push(' ');
+                text.push('"');
+                for c in a.chars() {
+                    match c {
+                        '"' => text.push_str("\\\""),
+                        '\\' => text.push_str("\\\\"),
+                        '\n' => text.push_str("\\n"),
+                        _ => text.push(c),
+                    }
+                }
+                text.push('"');
+            }
+        }
+        text
+    }
+}
+
+/// CONFIG REWRITE: keeps the file's lines, replaces directives whose value changed, and
+/// appends the non-default ones it did not have, as Redis's `rewriteConfig` does.
+pub fn rewrite_text(cfg: &Config, old: &str) -> String {
+    let mut out = Vec::new();
+    let mut written: Vec<&str> = Vec::new();
+    for line in old.lines() {
+        let t = line.trim();
+        let name = t.split_whitespace().next().map(|w| w.to_ascii_lowercase());
+        match name.as_deref().and_then(canonical) {
+            Some(n) if !t.starts_with('#') => {
+                if written.contains(&n) {
+                    continue;
+                }
+                written.push(n);
+                out.push(format!("{} {}", n, quote_value(cfg.get(n).unwrap_or(""))));
+            }
+            _ => out.push(line.to_string()),
+        }
+    }
+    let mut header = false;
+    for (n, default) in REDIS_DIRECTIVES {
+        if written.contains(n) {
+            continue;
+        }
+        let v = cfg.get(n).unwrap_or("");
+        if v != *default {
+            if !header {
+                out.push("# Generated by CONFIG REWRITE".into());
+                header = true;
+            }
+            out.push(format!("{} {}", n, quote_value(v)));
+        }
+    }
+    out.join("\n") + "\n"
+}
+
+fn quote_value(v: &str) -> String {
+    if v.is_empty() {
+        "\"\"".into()
+    } else {
+        v.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_units() {
+        assert_eq!(parse_memory("1gb"), Some(1 << 30));
+        assert_eq!(parse_memory("1G"), Some(1_000_000_000));
+        assert_eq!(parse_memory("100"), Some(100));
+        assert_eq!(parse_memory("x"), None);
+    }
+
+    #[test]
+    fn args_and_errors() {
+        let mut c = Config::default();
+        let mut w = vec![];
+        let text =
+            Config::args_to_text(&["--port".into(), "7001".into(), "--save".into(), "".into()]);
+        c.load_text(&text, &mut w).unwrap();
+        assert_eq!(c.port, 7001);
+        assert_eq!(c.get("save"), Some(""));
+        let err = c.load_text("port 1\nfoo bar\n", &mut w).unwrap_err();
+        assert!(
+            err.contains("at line 2\n>>> 'foo bar'\nBad directive or wrong number of arguments")
+        );
+        let err = c.load_text("maxclients abc", &mut w).unwrap_err();
+        assert!(err.ends_with("argument couldn't be parsed into an integer"));
+        c.load_text("client-output-buffer-limit pubsub 1mb 512kb 10", &mut w)
+            .unwrap();
+        assert_eq!(
+            c.output_limit_pubsub,
+            OutputLimit {
+                hard: 1 << 20,
+                soft: 512 << 10,
+                soft_secs: 10
+            }
+        );
+        assert_eq!(
+            c.get("client-output-buffer-limit"),
+            Some("normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 524288 10")
+        );
+    }
+
+    #[test]
+    fn notify_flags_round_trip() {
+        assert_eq!(
+            notify_flags_to_string(notify_flags_from_str("KEA").unwrap()),
+            "AKE"
+        );
+        assert_eq!(
+            notify_flags_to_string(notify_flags_from_str("Ex$").unwrap()),
+            "$xE"
+        );
+        assert!(notify_flags_from_str("Q").is_none());
+    }
+}

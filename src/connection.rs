@@ -1,0 +1,437 @@
+//! One client connection: read → parse every complete command → run them under the store
+//! lock → write all replies once.
+//!
+//! The socket and the read buffer live here; the connection knows nothing about what commands
+//! mean. While the client is blocked (BLPOP, XREAD BLOCK) it keeps reading into its buffer but
+//! runs nothing until the blocked command is answered through its mailbox, times out, or the
+//! client disconnects. Pub/Sub messages arrive through the same mailbox and are written as
+//! they come; their bytes count against the output buffer limit until written.
+
+use crate::blocking::BlockRequest;
+use crate::client::{Client, ReplyMode};
+use crate::cmd::{self, Outcome};
+use crate::server::Shared;
+use crate::store::{ClientInfo, ClientShared, Mail};
+use bytes::{Bytes, BytesMut};
+use resp::{ParseLimits, ReplyWriter, RequestParser};
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, Notify};
+use tracing::Instrument;
+
+const READ_CHUNK: usize = 16 * 1024;
+
+pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let laddr = sock.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    let (client, limits, qbuf_limit, idle_timeout) = {
+        let mut store = shared.store.lock().unwrap();
+        let id = store.next_client_id;
+        store.next_client_id += 1;
+        store.stats.total_connections_received += 1;
+        let cs = Arc::new(ClientShared {
+            id,
+            pending_bytes: AtomicU64::new(0),
+            killed: AtomicBool::new(false),
+            kill: Notify::new(),
+            mailbox: tx,
+        });
+        store.clients.insert(
+            id,
+            ClientInfo {
+                shared: cs.clone(),
+                addr: addr.to_string(),
+                laddr,
+                created: Instant::now(),
+                last_interaction: Instant::now(),
+                name: None,
+                lib_name: None,
+                lib_ver: None,
+                db: 0,
+                last_cmd: "NULL".into(),
+                resp: 2,
+                sub: 0,
+                psub: 0,
+                ssub: 0,
+                multi: -1,
+                flags: "N".into(),
+                no_evict: false,
+                no_touch: false,
+                soft_limit_since: None,
+            },
+        );
+        let authed = store.config.requirepass.is_none();
+        (
+            Client::new(cs, authed),
+            ParseLimits {
+                proto_max_bulk_len: store.config.proto_max_bulk_len,
+            },
+            store.config.client_query_buffer_limit,
+            store.config.timeout_secs,
+        )
+    };
+    let id = client.id;
+    let span = tracing::debug_span!("conn", id, %addr);
+    let mut conn = Conn {
+        shared: shared.clone(),
+        sock,
+        rbuf: BytesMut::with_capacity(READ_CHUNK),
+        parser: RequestParser::new(limits),
+        client,
+        out: ReplyWriter::new(resp::Protocol::Resp2),
+        pending: VecDeque::new(),
+        mailbox: rx,
+        qbuf_limit,
+        idle_timeout,
+    };
+    let res = conn.serve().instrument(span).await;
+    if let Err(e) = res {
+        tracing::debug!(client = id, "connection closed: {e}");
+    }
+    conn.cleanup();
+}
+
+struct Conn {
+    shared: Arc<Shared>,
+    sock: TcpStream,
+    rbuf: BytesMut,
+    parser: RequestParser,
+    client: Client,
+    out: ReplyWriter,
+    /// Parsed commands not yet run (behind a blocked command).
+    pending: VecDeque<Vec<Bytes>>,
+    mailbox: mpsc::UnboundedReceiver<Mail>,
+    qbuf_limit: u64,
+    idle_timeout: u64,
+}
+
+enum Step {
+    Continue,
+    Close,
+}
+
+enum Event {
+    Read(std::io::Result<usize>),
+    Mail(Option<Mail>),
+    Killed,
+    Timeout,
+}
+
+impl Conn {
+    async fn serve(&mut self) -> std::io::Result<()> {
+        loop {
+            // 1. Parse every complete command in the buffer.
+            let mut protocol_error = None;
+            loop {
+                self.parser.unauthenticated = !self.client.authenticated;
+                match self.parser.parse(&mut self.rbuf) {
+                    Ok(Some(argv)) => self.pending.push_back(argv),
+                    Ok(None) => break,
+                    Err(e) => {
+                        protocol_error = Some(e);
+                        break;
+                    }
+                }
+            }
+            // 2. Run them, serving blocked clients after each, then log effects.
+            let mut blocked = None;
+            if !self.pending.is_empty() {
+                blocked = self.run_pending().await;
+            }
+            if let Some(e) = protocol_error {
+                // Replies to what came before, then the error, then close (as Redis does).
+                self.out.error(&format!("ERR {e}"));
+                self.flush().await?;
+                tracing::debug!("Protocol error ({e}) from client {}", self.client.id);
+                return Ok(());
+            }
+            self.flush().await?;
+            if self.client.close_after_reply || self.client.shared.killed.load(Ordering::SeqCst) {
+                return Ok(());
+            }
+            if let Some(req) = blocked {
+                match self.wait_blocked(req).await? {
+                    Step::Continue => continue,
+                    Step::Close => return Ok(()),
+                }
+            }
+            // 3. Wait for input or mail.
+            match self.wait_input().await? {
+                Step::Continue => {}
+                Step::Close => return Ok(()),
+            }
+        }
+    }
+
+    /// Runs pending commands until done or one blocks. Returns the block request, if any.
+    async fn run_pending(&mut self) -> Option<BlockRequest> {
+        // CLIENT PAUSE: wait it out before running anything (write-only pauses are treated as
+        // full pauses; the queue is preserved either way).
+        loop {
+            let until = self
+                .shared
+                .store
+                .lock()
+                .unwrap()
+                .pause_until
+                .map(|(t, _)| t);
+            match until {
+                Some(t) if t > Instant::now() => tokio::time::sleep_until(t.into()).await,
+                _ => break,
+            }
+        }
+        let mut blocked = None;
+        let sync_off;
+        {
+            let mut store = self.shared.store.lock().unwrap();
+            while let Some(argv) = self.pending.pop_front() {
+                let name = argv
+                    .first()
+                    .map(|a| String::from_utf8_lossy(a).to_ascii_lowercase())
+                    .unwrap_or_default();
+                let before = self.out.len();
+                let client = &mut self.client;
+                let out = &mut self.out;
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    cmd::process(&mut store, client, argv, out)
+                }));
+                let outcome = match outcome {
+                    Ok(o) => o,
+                    Err(_) => {
+                        // A bug in one command must not take the server down: close this
+                        // client only. The store lock is not poisoned (the panic was caught).
+                        tracing::error!(
+                            client = self.client.id,
+                            "panic while executing command '{name}'; closing the client"
+                        );
+                        self.out.truncate(before);
+                        self.out
+                            .error("ERR internal error while executing the command");
+                        self.client.close_after_reply = true;
+                        Outcome::Done
+                    }
+                };
+                match self.client.reply_mode {
+                    ReplyMode::On => {}
+                    ReplyMode::Off => self.out.truncate(before),
+                    ReplyMode::SkipNext => self.client.reply_mode = ReplyMode::Skip,
+                    ReplyMode::Skip => {
+                        self.out.truncate(before);
+                        self.client.reply_mode = ReplyMode::On;
+                    }
+                }
+                cmd::serve_blocked(&mut store);
+                if let Outcome::Blocked(req) = outcome {
+                    cmd::block_client(&mut store, &self.client, &req);
+                    blocked = Some(req);
+                }
+                if let Some(info) = store.clients.get_mut(&self.client.id) {
+                    info.last_cmd = name;
+                    info.last_interaction = Instant::now();
+                    info.db = self.client.db;
+                    info.resp = self.client.resp;
+                    info.name = self.client.name.clone();
+                    info.lib_name = self.client.lib_name.clone();
+                    info.lib_ver = self.client.lib_ver.clone();
+                    info.multi = self
+                        .client
+                        .multi
+                        .as_ref()
+                        .map(|m| m.len() as i64)
+                        .unwrap_or(-1);
+                    info.no_evict = self.client.no_evict;
+                    info.no_touch = self.client.no_touch;
+                }
+                if blocked.is_some() || self.client.close_after_reply {
+                    break;
+                }
+            }
+            sync_off = self.shared.flush_aof(&mut store);
+            if store.shutdown_requested.is_some() {
+                self.shared.request_shutdown();
+            }
+        }
+        // Log before reply: under `always` no reply leaves before an fsync covers it.
+        if let Some(off) = sync_off {
+            self.shared.wait_synced(off).await;
+        }
+        blocked
+    }
+
+    async fn flush(&mut self) -> std::io::Result<()> {
+        if self.out.is_empty() {
+            return Ok(());
+        }
+        let buf = self.out.take();
+        let killed = &self.client.shared.kill;
+        tokio::select! {
+            r = self.sock.write_all(&buf) => r?,
+            _ = killed.notified() => {
+                return Err(std::io::Error::new(std::io::ErrorKind::Other, "killed"));
+            }
+        }
+        self.out.buf = buf;
+        self.out.buf.clear();
+        Ok(())
+    }
+
+    async fn write_mail(&mut self, data: Vec<u8>, counted: bool) -> std::io::Result<()> {
+        let n = data.len() as u64;
+        let killed = &self.client.shared.kill;
+        tokio::select! {
+            r = self.sock.write_all(&data) => r?,
+            _ = killed.notified() => {
+                return Err(std::io::Error::new(std::io::ErrorKind::Other, "killed"));
+            }
+        }
+        if counted {
+            self.client
+                .shared
+                .pending_bytes
+                .fetch_sub(n, Ordering::SeqCst);
+        }
+        Ok(())
+    }
+
+    /// Accounts for bytes just read; false when the client must be closed (EOF, or the
+    /// client-query-buffer-limit was passed).
+    fn after_read(&mut self, r: std::io::Result<usize>) -> std::io::Result<bool> {
+        let n = r?;
+        if n == 0 {
+            return Ok(false);
+        }
+        if self.rbuf.len() as u64 > self.qbuf_limit {
+            tracing::warn!(
+                client = self.client.id,
+                "closing client that reached max query buffer length"
+            );
+            self.shared
+                .store
+                .lock()
+                .unwrap()
+                .stats
+                .client_query_buffer_limit_disconnections += 1;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// Waits for one event: bytes from the socket, mail, a kill, or `sleep_until`.
+    async fn next_event(&mut self, until: Option<tokio::time::Instant>, read: bool) -> Event {
+        if self.rbuf.capacity() - self.rbuf.len() < READ_CHUNK {
+            self.rbuf.reserve(READ_CHUNK);
+        }
+        let shared = self.client.shared.clone();
+        if shared.killed.load(Ordering::SeqCst) {
+            return Event::Killed;
+        }
+        let sleep = async {
+            match until {
+                Some(d) => tokio::time::sleep_until(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        let (sock, rbuf, mailbox) = (&mut self.sock, &mut self.rbuf, &mut self.mailbox);
+        tokio::select! {
+            r = sock.read_buf(rbuf), if read => Event::Read(r),
+            m = mailbox.recv() => Event::Mail(m),
+            _ = shared.kill.notified() => Event::Killed,
+            _ = sleep => Event::Timeout,
+        }
+    }
+
+    async fn wait_input(&mut self) -> std::io::Result<Step> {
+        let until = (self.idle_timeout > 0 && self.client.subscribed_count == 0)
+            .then(|| tokio::time::Instant::now() + Duration::from_secs(self.idle_timeout));
+        match self.next_event(until, true).await {
+            Event::Read(r) => Ok(if self.after_read(r)? {
+                Step::Continue
+            } else {
+                Step::Close
+            }),
+            Event::Mail(Some(Mail::Push(data))) => {
+                self.write_mail(data, true).await?;
+                Ok(Step::Continue)
+            }
+            Event::Mail(Some(Mail::Reply(data))) => {
+                self.write_mail(data, false).await?;
+                Ok(Step::Continue)
+            }
+            Event::Mail(None) | Event::Killed => Ok(Step::Close),
+            Event::Timeout => {
+                tracing::debug!(client = self.client.id, "Closing idle client");
+                Ok(Step::Close)
+            }
+        }
+    }
+
+    /// Waits while blocked: for the reply (mailbox), the deadline, a disconnect, or a kill.
+    async fn wait_blocked(&mut self, req: BlockRequest) -> std::io::Result<Step> {
+        let deadline = req.deadline_ms.map(|d| {
+            let ms = (d - crate::util::now_ms()).max(0) as u64;
+            tokio::time::Instant::now() + Duration::from_millis(ms)
+        });
+        loop {
+            match self.next_event(deadline, true).await {
+                Event::Mail(Some(Mail::Reply(data))) => {
+                    self.write_mail(data, false).await?;
+                    return Ok(Step::Continue);
+                }
+                Event::Mail(Some(Mail::Push(data))) => self.write_mail(data, true).await?,
+                Event::Mail(None) | Event::Killed => return Ok(Step::Close),
+                Event::Timeout => {
+                    let timed_out = self
+                        .shared
+                        .store
+                        .lock()
+                        .unwrap()
+                        .blocking
+                        .unblock(self.client.id)
+                        .is_some();
+                    if timed_out {
+                        cmd::timeout_reply(&mut self.out, req.on_timeout);
+                        self.flush().await?;
+                        return Ok(Step::Continue);
+                    }
+                    // Served at the same moment: the reply is in the mailbox; wait for it
+                    // without a deadline.
+                    match self.mailbox.recv().await {
+                        Some(Mail::Reply(data)) => self.write_mail(data, false).await?,
+                        Some(Mail::Push(data)) => self.write_mail(data, true).await?,
+                        None => return Ok(Step::Close),
+                    }
+                    return Ok(Step::Continue);
+                }
+                Event::Read(r) => {
+                    if !self.after_read(r)? {
+                        // Disconnected while blocked: the waiter is removed in cleanup.
+                        return Ok(Step::Close);
+                    }
+                }
+            }
+        }
+    }
+
+    fn cleanup(&mut self) {
+        let mut store = self.shared.store.lock().unwrap();
+        store.blocking.unblock(self.client.id);
+        store.pubsub.remove_client(self.client.id);
+        let id = self.client.id;
+        for (db, k, _) in self.client.watched.drain(..) {
+            let key = (db, k);
+            if let Some(v) = store.watched.get_mut(&key) {
+                v.retain(|&c| c != id);
+                if v.is_empty() {
+                    store.watched.remove(&key);
+                }
+            }
+        }
+        store.dirty_cas.remove(&id);
+        store.clients.remove(&id);
+    }
+}

@@ -1,0 +1,307 @@
+//! The keyspace: databases of keys → values, with expiry.
+//!
+//! Keys live in a [`SlabMap`]: a hash index from key to a stable slot in a vector. A key keeps
+//! its slot for as long as it exists, which gives SCAN Redis's guarantee for free: the cursor is
+//! a slot number, so every key present for a whole iteration is returned (keys added or removed
+//! meanwhile may or may not be). Slots freed by deletions are reused, and trailing free slots
+//! are dropped so the cursor space stays tight. Random sampling (RANDOMKEY, active expiry)
+//! probes random slots.
+//!
+//! Expiry: `expires` maps a key to its absolute unix time in ms. A key past that time is
+//! logically gone: every lookup goes through [`Db::expire_if_needed`], which the caller
+//! (the store) uses to delete it, propagate a DEL and notify `expired`.
+
+use crate::types::list::List;
+use bytes::Bytes;
+use hashbrown::HashMap;
+
+/// A string value and the encoding Redis would report for it (`OBJECT ENCODING`).
+#[derive(Clone, Debug)]
+pub struct RString {
+    pub data: Bytes,
+    pub enc: StrEnc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StrEnc {
+    Int,
+    Embstr,
+    Raw,
+}
+
+/// `OBJ_ENCODING_EMBSTR_SIZE_LIMIT`.
+pub const EMBSTR_SIZE_LIMIT: usize = 44;
+
+impl RString {
+    /// Encodes as Redis's `tryObjectEncoding` would for a freshly set value.
+    pub fn new(data: Bytes) -> RString {
+        let enc = if data.len() <= 20 && resp::parser::parse_i64(&data).is_some() {
+            StrEnc::Int
+        } else if data.len() <= EMBSTR_SIZE_LIMIT {
+            StrEnc::Embstr
+        } else {
+            StrEnc::Raw
+        };
+        RString { data, enc }
+    }
+
+    pub fn from_i64(v: i64) -> RString {
+        RString {
+            data: Bytes::from(v.to_string()),
+            enc: StrEnc::Int,
+        }
+    }
+
+    /// A value modified in place (APPEND, SETRANGE) is always `raw` in Redis.
+    pub fn raw(data: Bytes) -> RString {
+        RString {
+            data,
+            enc: StrEnc::Raw,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Value {
+    Str(RString),
+    List(List),
+}
+
+impl Value {
+    /// The name TYPE replies.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Str(_) => "string",
+            Value::List(_) => "list",
+        }
+    }
+}
+
+/// A hash map with stable integer slots (see the module doc).
+#[derive(Debug)]
+pub struct SlabMap<V> {
+    index: HashMap<Bytes, u32>,
+    slots: Vec<Option<(Bytes, V)>>,
+    free: Vec<u32>,
+}
+
+impl<V> Default for SlabMap<V> {
+    fn default() -> Self {
+        SlabMap {
+            index: HashMap::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+}
+
+impl<V> SlabMap<V> {
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    pub fn contains_key(&self, key: &[u8]) -> bool {
+        self.index.contains_key(key)
+    }
+
+    pub fn get(&self, key: &[u8]) -> Option<&V> {
+        let &i = self.index.get(key)?;
+        self.slots[i as usize].as_ref().map(|(_, v)| v)
+    }
+
+    pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut V> {
+        let &i = self.index.get(key)?;
+        self.slots[i as usize].as_mut().map(|(_, v)| v)
+    }
+
+    /// Inserts or replaces; a replaced key keeps its slot.
+    pub fn insert(&mut self, key: Bytes, val: V) -> Option<V> {
+        if let Some(&i) = self.index.get(&key[..]) {
+            let slot = self.slots[i as usize]
+                .as_mut()
+                .expect("indexed slot is live");
+            return Some(std::mem::replace(&mut slot.1, val));
+        }
+        let i = match self.free.pop() {
+            Some(i) => i,
+            None => {
+                self.slots.push(None);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.slots[i as usize] = Some((key.clone(), val));
+        self.index.insert(key, i);
+        None
+    }
+
+    pub fn remove(&mut self, key: &[u8]) -> Option<V> {
+        let i = self.index.remove(key)?;
+        let (_, v) = self.slots[i as usize].take().expect("indexed slot is live");
+        if i as usize + 1 == self.slots.len() {
+            // Drop trailing free slots; forget them in the free list too.
+            while matches!(self.slots.last(), Some(None)) {
+                self.slots.pop();
+            }
+            let n = self.slots.len() as u32;
+            self.free.retain(|&f| f < n);
+        } else {
+            self.free.push(i);
+        }
+        Some(v)
+    }
+
+    /// The stored key (shares its bytes) for `key`.
+    pub fn key(&self, key: &[u8]) -> Option<&Bytes> {
+        let &i = self.index.get(key)?;
+        self.slots[i as usize].as_ref().map(|(k, _)| k)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&Bytes, &V)> {
+        self.slots
+            .iter()
+            .filter_map(|s| s.as_ref().map(|(k, v)| (k, v)))
+    }
+
+    pub fn clear(&mut self) {
+        self.index.clear();
+        self.slots.clear();
+        self.free.clear();
+    }
+
+    /// Visits live slots from `cursor`, calling `f` for each, until `count` were visited or
+    /// `10 * count` slots were probed. Returns the next cursor (0 when the iteration is over).
+    pub fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(&Bytes, &V)) -> u64 {
+        let mut i = cursor as usize;
+        let mut seen = 0;
+        let mut probed = 0;
+        while i < self.slots.len() && seen < count && probed < count.saturating_mul(10) {
+            if let Some((k, v)) = &self.slots[i] {
+                f(k, v);
+                seen += 1;
+            }
+            i += 1;
+            probed += 1;
+        }
+        if i >= self.slots.len() {
+            0
+        } else {
+            i as u64
+        }
+    }
+
+    /// A random live entry (uniform over slots, retried on holes).
+    pub fn random(&self, rng: &mut crate::util::Rng) -> Option<(&Bytes, &V)> {
+        if self.index.is_empty() {
+            return None;
+        }
+        for _ in 0..64 {
+            let i = rng.below(self.slots.len() as u64) as usize;
+            if let Some((k, v)) = &self.slots[i] {
+                return Some((k, v));
+            }
+        }
+        let start = rng.below(self.slots.len() as u64) as usize;
+        let n = self.slots.len();
+        (0..n)
+            .map(|d| (start + d) % n)
+            .find_map(|i| self.slots[i].as_ref().map(|(k, v)| (k, v)))
+    }
+}
+
+/// One database.
+#[derive(Debug, Default)]
+pub struct Db {
+    pub keys: SlabMap<Value>,
+    /// Absolute expire times in unix ms.
+    pub expires: SlabMap<i64>,
+}
+
+impl Db {
+    pub fn expire_at(&self, key: &[u8]) -> Option<i64> {
+        self.expires.get(key).copied()
+    }
+
+    /// True when `key` has an expire time at or before `now_ms` (it must be deleted).
+    pub fn is_expired(&self, key: &[u8], now_ms: i64) -> bool {
+        matches!(self.expires.get(key), Some(&t) if t <= now_ms)
+    }
+
+    pub fn set_expire(&mut self, key: Bytes, when_ms: i64) {
+        self.expires.insert(key, when_ms);
+    }
+
+    pub fn persist(&mut self, key: &[u8]) -> bool {
+        self.expires.remove(key).is_some()
+    }
+
+    /// Removes a key and its expire; returns the value.
+    pub fn remove(&mut self, key: &[u8]) -> Option<Value> {
+        let v = self.keys.remove(key)?;
+        self.expires.remove(key);
+        Some(v)
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.keys.clear();
+        self.expires.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scan_returns_keys_present_throughout() {
+        let mut m: SlabMap<u32> = SlabMap::default();
+        for i in 0..1000u32 {
+            m.insert(Bytes::from(format!("k{i}")), i);
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut cursor = 0;
+        let mut round = 0;
+        loop {
+            cursor = m.scan(cursor, 10, |k, _| {
+                seen.insert(k.clone());
+            });
+            // Churn: delete and add other keys while scanning.
+            round += 1;
+            m.remove(format!("k{}", 500 + round % 400).as_bytes());
+            m.insert(Bytes::from(format!("new{round}")), 0);
+            if cursor == 0 {
+                break;
+            }
+        }
+        for i in 0..500u32 {
+            assert!(seen.contains(&Bytes::from(format!("k{i}"))));
+        }
+    }
+
+    #[test]
+    fn slots_shrink_and_reuse() {
+        let mut m: SlabMap<u32> = SlabMap::default();
+        m.insert(Bytes::from("a"), 1);
+        m.insert(Bytes::from("b"), 2);
+        m.remove(b"b".as_slice());
+        m.remove(b"a".as_slice());
+        assert_eq!(m.slots.len(), 0);
+        m.insert(Bytes::from("a"), 1);
+        m.insert(Bytes::from("b"), 2);
+        m.remove(b"a".as_slice());
+        m.insert(Bytes::from("c"), 3);
+        assert_eq!(m.slots.len(), 2);
+        assert_eq!(m.get(b"c".as_slice()), Some(&3));
+    }
+}

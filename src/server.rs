@@ -1,0 +1,370 @@
+//! The server: shared state, the accept loop, background ticks and shutdown.
+//!
+//! `Shared` holds the store behind one std `Mutex` (commands are short and never await, so a
+//! blocking mutex is cheaper than an async one; it is never held across an `.await`), and the
+//! AOF handle behind another, always locked after the store.
+
+use crate::aof::{self, AofHandle};
+use crate::config::Config;
+use crate::store::Store;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
+
+/// SHUTDOWN's options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ShutdownKind {
+    pub nosave: bool,
+    pub save: bool,
+    pub now: bool,
+    pub force: bool,
+    pub abort: bool,
+}
+
+pub struct Shared {
+    pub store: Mutex<Store>,
+    pub aof: Mutex<Option<AofHandle>>,
+    pub connections: AtomicUsize,
+    /// Notified when the server must stop (signal or SHUTDOWN).
+    pub shutdown: Notify,
+    pub shutting_down: std::sync::atomic::AtomicBool,
+}
+
+impl Shared {
+    /// Flushes pending effects to the AOF (store lock held by the caller).
+    pub fn flush_aof(&self, store: &mut Store) -> Option<u64> {
+        let mut aof = self.aof.lock().unwrap();
+        let off = aof::flush(store, &mut aof);
+        if aof::fsync_failed(&aof) {
+            store.aof.last_write_ok = false;
+            if let Some(h) = aof.as_ref() {
+                store.aof.last_write_error = h.aof.sync.last_error.lock().unwrap().clone();
+            }
+        }
+        off
+    }
+
+    /// Waits until an fsync covers `offset` (appendfsync always).
+    pub async fn wait_synced(&self, offset: u64) {
+        let rx = self
+            .aof
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map(|h| h.synced_rx.clone());
+        if let Some(mut rx) = rx {
+            let _ = rx.wait_for(|v| *v >= offset).await;
+        }
+    }
+
+    pub fn request_shutdown(&self) {
+        self.shutting_down.store(true, Ordering::SeqCst);
+        self.shutdown.notify_waiters();
+        self.shutdown.notify_one();
+    }
+}
+
+/// A running server: where it listens and how to stop it (used by tests and `main`).
+pub struct ServerHandle {
+    pub addrs: Vec<SocketAddr>,
+    pub shared: Arc<Shared>,
+    pub join: tokio::task::JoinHandle<()>,
+}
+
+async fn bind_all(cfg: &Config) -> std::io::Result<Vec<TcpListener>> {
+    let mut out = Vec::new();
+    let binds = if cfg.bind.is_empty() {
+        vec!["*".to_string(), "-::*".to_string()]
+    } else {
+        cfg.bind.clone()
+    };
+    let mut last_err = None;
+    for b in binds {
+        let optional = b.starts_with('-');
+        let host = b.trim_start_matches('-');
+        let host = match host {
+            "*" => "0.0.0.0",
+            "::*" => "::",
+            h => h,
+        };
+        let addr = if host.contains(':') {
+            format!("[{host}]:{}", cfg.port)
+        } else {
+            format!("{host}:{}", cfg.port)
+        };
+        match TcpListener::bind(&addr).await {
+            Ok(l) => out.push(l),
+            Err(e) if optional => tracing::debug!("skipping optional bind {addr}: {e}"),
+            Err(e) => {
+                tracing::error!(
+                    "Warning: Could not create server TCP listening socket {addr}: {e}"
+                );
+                last_err = Some(e);
+            }
+        }
+    }
+    if let Some(e) = last_err {
+        return Err(e);
+    }
+    Ok(out)
+}
+
+/// Starts the server: binds, opens the AOF, starts loading it in the background, and serves.
+pub async fn start(config: Config, config_file: Option<String>) -> std::io::Result<ServerHandle> {
+    let listeners = bind_all(&config).await?;
+    let addrs: Vec<SocketAddr> = listeners
+        .iter()
+        .filter_map(|l| l.local_addr().ok())
+        .collect();
+    let mut store = Store::new(config);
+    store.config_file = config_file;
+    if let Some(a) = addrs.first() {
+        store.tcp_port = a.port();
+    }
+    let mut files = Vec::new();
+    let mut aof_handle = None;
+    if store.config.appendonly {
+        let (h, f) = aof::open(&store)?;
+        store.aof.enabled = true;
+        store.aof.base_size = h.aof.base_size;
+        store.aof.current_size = h.aof.base_size + h.aof.incr_size;
+        files = f;
+        store.loading = true;
+        aof_handle = Some(h);
+    }
+    let shared = Arc::new(Shared {
+        store: Mutex::new(store),
+        aof: Mutex::new(aof_handle),
+        connections: AtomicUsize::new(0),
+        shutdown: Notify::new(),
+        shutting_down: std::sync::atomic::AtomicBool::new(false),
+    });
+    if !files.is_empty() {
+        let sh = shared.clone();
+        // Loading runs on a blocking thread while clients already get -LOADING.
+        let res = tokio::task::spawn_blocking(move || aof::load(&sh.store, &files));
+        let sh = shared.clone();
+        tokio::spawn(async move {
+            match res.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    tracing::error!("{e}");
+                    eprintln!("{e}");
+                    std::process::exit(1);
+                }
+                Err(e) => {
+                    tracing::error!("AOF loading failed: {e}");
+                    std::process::exit(1);
+                }
+            }
+            sh.store.lock().unwrap().loading = false;
+        });
+    } else {
+        shared.store.lock().unwrap().loading = false;
+    }
+    let sh = shared.clone();
+    let join = tokio::spawn(async move { serve(sh, listeners).await });
+    Ok(ServerHandle {
+        addrs,
+        shared,
+        join,
+    })
+}
+
+async fn serve(shared: Arc<Shared>, listeners: Vec<TcpListener>) {
+    let ticker = tokio::spawn(tick_loop(shared.clone()));
+    let mut accepts = Vec::new();
+    for l in listeners {
+        let sh = shared.clone();
+        accepts.push(tokio::spawn(accept_loop(sh, l)));
+    }
+    loop {
+        if shared.shutting_down.load(Ordering::SeqCst) {
+            break;
+        }
+        let n = shared.shutdown.notified();
+        if shared.shutting_down.load(Ordering::SeqCst) {
+            break;
+        }
+        tokio::select! {
+            _ = n => {}
+            _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+        }
+    }
+    for a in accepts {
+        a.abort();
+    }
+    ticker.abort();
+    finish_shutdown(&shared);
+}
+
+/// Final steps: flush and fsync the AOF, disconnect clients.
+pub fn finish_shutdown(shared: &Shared) {
+    let mut store = shared.store.lock().unwrap();
+    tracing::info!("User requested shutdown...");
+    shared.flush_aof(&mut store);
+    if let Some(h) = shared.aof.lock().unwrap().as_ref() {
+        if let Ok(f) = h.aof.sync_handle() {
+            if let Err(e) = f.sync_all() {
+                tracing::error!("Error fsyncing the AOF at shutdown: {e}");
+            }
+        }
+        h.aof.sync.stop.store(true, Ordering::SeqCst);
+        h.aof.sync.request();
+    }
+    for c in store.clients.values() {
+        c.shared.kill();
+    }
+    tracing::info!("Redis is now ready to exit, bye bye...");
+}
+
+async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
+    let mut backoff = 1u64;
+    loop {
+        match listener.accept().await {
+            Ok((sock, addr)) => {
+                backoff = 1;
+                let sh = shared.clone();
+                tokio::spawn(async move { accept_one(sh, sock, addr).await });
+            }
+            Err(e) => {
+                tracing::warn!("Accepting client connection: {e}");
+                tokio::time::sleep(Duration::from_millis(backoff)).await;
+                backoff = (backoff * 2).min(1000);
+            }
+        }
+    }
+}
+
+const DENIED: &str = "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
+
+async fn accept_one(shared: Arc<Shared>, mut sock: TcpStream, addr: SocketAddr) {
+    use tokio::io::AsyncWriteExt;
+    let (maxclients, protected, keepalive) = {
+        let s = shared.store.lock().unwrap();
+        (
+            s.config.maxclients,
+            s.config.protected_mode && s.config.requirepass.is_none(),
+            s.config.tcp_keepalive_secs,
+        )
+    };
+    let _ = sock.set_nodelay(true);
+    if keepalive > 0 {
+        let sref = socket_ref(&sock);
+        set_keepalive(sref, keepalive);
+    }
+    if protected && !addr.ip().is_loopback() {
+        let _ = sock.write_all(DENIED.as_bytes()).await;
+        return;
+    }
+    let n = shared.connections.fetch_add(1, Ordering::SeqCst);
+    if n >= maxclients {
+        shared.connections.fetch_sub(1, Ordering::SeqCst);
+        shared.store.lock().unwrap().stats.rejected_connections += 1;
+        let _ = sock
+            .write_all(b"-ERR max number of clients reached\r\n")
+            .await;
+        return;
+    }
+    crate::connection::run(shared.clone(), sock, addr).await;
+    shared.connections.fetch_sub(1, Ordering::SeqCst);
+}
+
+fn socket_ref(sock: &TcpStream) -> i32 {
+    use std::os::fd::AsRawFd;
+    sock.as_raw_fd()
+}
+
+/// SO_KEEPALIVE with Redis's interval choices (`anetKeepAlive`).
+fn set_keepalive(fd: i32, interval: u64) {
+    unsafe {
+        let yes: libc::c_int = 1;
+        let sz = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_KEEPALIVE,
+            &yes as *const _ as *const libc::c_void,
+            sz,
+        );
+        let idle = interval as libc::c_int;
+        let intvl = ((interval / 3).max(1)) as libc::c_int;
+        let cnt: libc::c_int = 3;
+        libc::setsockopt(
+            fd,
+            libc::IPPROTO_TCP,
+            libc::TCP_KEEPIDLE,
+            &idle as *const _ as *const libc::c_void,
+            sz,
+        );
+        libc::setsockopt(
+            fd,
+            libc::IPPROTO_TCP,
+            libc::TCP_KEEPINTVL,
+            &intvl as *const _ as *const libc::c_void,
+            sz,
+        );
+        libc::setsockopt(
+            fd,
+            libc::IPPROTO_TCP,
+            libc::TCP_KEEPCNT,
+            &cnt as *const _ as *const libc::c_void,
+            sz,
+        );
+    }
+}
+
+/// Background work at `hz` 10: active expiry, blocked-client deadlines, AOF write retries,
+/// SHUTDOWN requests.
+async fn tick_loop(shared: Arc<Shared>) {
+    let mut iv = tokio::time::interval(Duration::from_millis(100));
+    loop {
+        iv.tick().await;
+        let mut store = shared.store.lock().unwrap();
+        if store.loading {
+            continue;
+        }
+        let now = crate::util::now_ms();
+        active_expire(&mut store, now);
+        crate::cmd::expire_blocked(&mut store, now);
+        crate::cmd::serve_blocked(&mut store);
+        shared.flush_aof(&mut store);
+        if store.shutdown_requested.is_some() {
+            drop(store);
+            shared.request_shutdown();
+        }
+    }
+}
+
+/// Redis's active expire cycle, simplified: sample 20 keys with a TTL per database, delete
+/// the expired ones, repeat while more than a quarter of a sample was expired (bounded).
+fn active_expire(store: &mut Store, now: i64) {
+    for db in 0..store.dbs.len() {
+        for _round in 0..16 {
+            if store.dbs[db].expires.is_empty() {
+                break;
+            }
+            let mut sample = Vec::with_capacity(20);
+            for _ in 0..20 {
+                let Store { dbs, rng, .. } = &mut *store;
+                if let Some((k, &t)) = dbs[db].expires.random(rng) {
+                    if t <= now {
+                        sample.push(k.clone());
+                    }
+                }
+            }
+            sample.sort();
+            sample.dedup();
+            let expired = sample.len();
+            for k in sample {
+                store.expire_if_needed(db, &k, now);
+            }
+            if expired <= 5 {
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,407 @@
+//! The store: everything commands touch, behind one mutex (see `server.rs`), so commands run
+//! one at a time against a consistent keyspace exactly as in Redis. Parsing and socket I/O
+//! happen outside the lock; the lock is never held across an `.await`.
+//!
+//! It owns:
+//! - the databases and the per-key bookkeeping every write must do ([`Store::signal_modified`]:
+//!   WATCH invalidation; [`Store::signal_ready`]: waking blocked clients; notifications);
+//! - the client registry (CLIENT LIST/KILL/UNBLOCK see other connections through it);
+//! - the blocked-client registry (`blocking.rs`) and pub/sub registry (`pubsub.rs`);
+//! - the propagation buffer: effects of write commands, handed to the AOF after each batch.
+
+use crate::blocking::Blocking;
+use crate::config::Config;
+use crate::db::{Db, Value};
+use crate::pubsub::PubSub;
+use crate::util::{now_ms, Rng};
+use bytes::Bytes;
+use hashbrown::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::{mpsc, Notify};
+
+/// Redis version whose command semantics sluice implements (reported as `redis_version`).
+pub const REDIS_VERSION_COMPAT: &str = crate::REDIS_VERSION;
+
+/// Messages delivered to a connection from outside its own command flow.
+#[derive(Debug)]
+pub enum Mail {
+    /// The reply to a blocked command, served by another client's write or CLIENT UNBLOCK.
+    Reply(Vec<u8>),
+    /// An out-of-band message (pub/sub); counted in `ClientShared::pending_bytes`.
+    Push(Vec<u8>),
+}
+
+/// The part of a client other tasks can reach without the store lock.
+#[derive(Debug)]
+pub struct ClientShared {
+    pub id: u64,
+    /// Bytes queued in the mailbox and not yet written to the socket.
+    pub pending_bytes: AtomicU64,
+    /// Set when the client must close (CLIENT KILL, output buffer limit, SHUTDOWN).
+    pub killed: AtomicBool,
+    pub kill: Notify,
+    pub mailbox: mpsc::UnboundedSender<Mail>,
+}
+
+impl ClientShared {
+    pub fn kill(&self) {
+        self.killed.store(true, Ordering::SeqCst);
+        self.kill.notify_one();
+    }
+}
+
+/// What CLIENT LIST shows about a connection; refreshed after each command.
+#[derive(Debug)]
+pub struct ClientInfo {
+    pub shared: Arc<ClientShared>,
+    pub addr: String,
+    pub laddr: String,
+    pub created: Instant,
+    pub last_interaction: Instant,
+    pub name: Option<Bytes>,
+    pub lib_name: Option<Bytes>,
+    pub lib_ver: Option<Bytes>,
+    pub db: usize,
+    pub last_cmd: String,
+    pub resp: u8,
+    pub sub: usize,
+    pub psub: usize,
+    pub ssub: usize,
+    pub multi: i64,
+    pub flags: String,
+    pub no_evict: bool,
+    pub no_touch: bool,
+    /// Output buffer limit soft-limit tracking: when the soft limit was first exceeded.
+    pub soft_limit_since: Option<Instant>,
+}
+
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub total_connections_received: u64,
+    pub total_commands_processed: u64,
+    pub rejected_connections: u64,
+    pub expired_keys: u64,
+    pub keyspace_hits: u64,
+    pub keyspace_misses: u64,
+    pub total_net_input_bytes: u64,
+    pub total_net_output_bytes: u64,
+    pub total_error_replies: u64,
+    pub unexpected_error_replies: u64,
+    pub pubsub_channels_published: u64,
+    pub client_query_buffer_limit_disconnections: u64,
+    pub client_output_buffer_limit_disconnections: u64,
+    /// Per command: calls, microseconds, rejected calls, failed calls.
+    pub commands: HashMap<String, CmdStat>,
+    pub errors: HashMap<String, u64>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct CmdStat {
+    pub calls: u64,
+    pub usec: u64,
+    pub rejected: u64,
+    pub failed: u64,
+}
+
+/// Persistence status the store reports and checks (filled by the AOF layer).
+#[derive(Debug, Default)]
+pub struct AofStatus {
+    pub enabled: bool,
+    pub last_write_ok: bool,
+    pub last_write_error: Option<String>,
+    pub rewrite_in_progress: bool,
+    pub rewrite_scheduled: bool,
+    pub last_bgrewrite_ok: bool,
+    pub rewrites: u64,
+    pub current_size: u64,
+    pub base_size: u64,
+    pub last_rewrite_secs: i64,
+}
+
+/// A propagated effect: database and argv.
+pub type Effect = (usize, Vec<Bytes>);
+
+pub struct Store {
+    pub dbs: Vec<Db>,
+    pub config: Config,
+    pub clients: HashMap<u64, ClientInfo>,
+    pub blocking: Blocking,
+    pub pubsub: PubSub,
+    pub stats: Stats,
+    pub aof: AofStatus,
+    /// Write counter (Redis's `server.dirty`): bumped by every change to the dataset.
+    pub dirty: u64,
+    pub dirty_at_last_save: u64,
+    /// WATCHed keys: (db, key) → ids of the clients watching.
+    pub watched: HashMap<(usize, Bytes), Vec<u64>>,
+    /// Clients whose watched keys were touched (their EXEC fails).
+    pub dirty_cas: HashSet<u64>,
+    /// Effects of the commands run since the last AOF flush, in order.
+    pub effects: Vec<Effect>,
+    pub rng: Rng,
+    pub start: Instant,
+    pub start_unix: i64,
+    pub lastsave: i64,
+    pub next_client_id: u64,
+    /// True while the AOF loads: clients get -LOADING.
+    pub loading: bool,
+    pub loading_started: Option<Instant>,
+    pub loading_total_bytes: u64,
+    pub loading_loaded_bytes: u64,
+    /// Client ids paused by CLIENT PAUSE until this instant (WRITE or ALL).
+    pub pause_until: Option<(Instant, bool)>,
+    /// Set by SHUTDOWN; the server loop acts on it.
+    pub shutdown_requested: Option<crate::server::ShutdownKind>,
+    pub run_id: String,
+    pub tcp_port: u16,
+    pub executable: String,
+    pub config_file: Option<String>,
+    /// Is a command being executed as part of propagation replay (AOF load)?
+    pub replaying: bool,
+}
+
+impl Store {
+    pub fn new(config: Config) -> Store {
+        let seed = crate::util::now_us() as u64 ^ (std::process::id() as u64) << 32;
+        let mut rng = Rng::new(seed);
+        let run_id: String = (0..40).map(|_| format!("{:x}", rng.below(16))).collect();
+        let dbs = (0..config.databases).map(|_| Db::default()).collect();
+        Store {
+            dbs,
+            tcp_port: config.port,
+            config,
+            clients: HashMap::new(),
+            blocking: Blocking::default(),
+            pubsub: PubSub::default(),
+            stats: Stats::default(),
+            aof: AofStatus {
+                last_write_ok: true,
+                last_bgrewrite_ok: true,
+                ..Default::default()
+            },
+            dirty: 0,
+            dirty_at_last_save: 0,
+            watched: HashMap::new(),
+            dirty_cas: HashSet::new(),
+            effects: Vec::new(),
+            rng,
+            start: Instant::now(),
+            start_unix: now_ms() / 1000,
+            lastsave: now_ms() / 1000,
+            next_client_id: 1,
+            loading: false,
+            loading_started: None,
+            loading_total_bytes: 0,
+            loading_loaded_bytes: 0,
+            pause_until: None,
+            shutdown_requested: None,
+            run_id,
+            executable: std::env::current_exe()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            config_file: None,
+            replaying: false,
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Key lookup with expiry
+    // ---------------------------------------------------------------------------------------
+
+    /// Deletes `key` if its TTL passed, propagating `DEL` and notifying `expired`, as Redis's
+    /// `expireIfNeeded`. Returns true if the key was expired (and is now gone).
+    pub fn expire_if_needed(&mut self, db: usize, key: &[u8], now: i64) -> bool {
+        if !self.dbs[db].is_expired(key, now) {
+            return false;
+        }
+        if self.replaying {
+            // While loading, keys are not expired: the log's own DELs decide (Redis does the
+            // same for masters' streams).
+            return false;
+        }
+        let k = self.dbs[db]
+            .keys
+            .key(key)
+            .cloned()
+            .unwrap_or_else(|| Bytes::copy_from_slice(key));
+        self.dbs[db].remove(key);
+        self.stats.expired_keys += 1;
+        self.propagate(db, vec![Bytes::from_static(b"DEL"), k.clone()]);
+        self.notify(crate::config::NOTIFY_EXPIRED, "expired", db, &k);
+        self.signal_modified(db, &k);
+        self.signal_deleted(db, &k);
+        true
+    }
+
+    /// Read access honouring expiry.
+    pub fn lookup(&mut self, db: usize, key: &[u8], now: i64) -> Option<&mut Value> {
+        self.expire_if_needed(db, key, now);
+        self.dbs[db].keys.get_mut(key)
+    }
+
+    /// Like [`Store::lookup`], counting keyspace hits and misses (read commands).
+    pub fn lookup_read(&mut self, db: usize, key: &[u8], now: i64) -> Option<&mut Value> {
+        self.expire_if_needed(db, key, now);
+        match self.dbs[db].keys.get_mut(key) {
+            Some(v) => {
+                self.stats.keyspace_hits += 1;
+                Some(v)
+            }
+            None => {
+                self.stats.keyspace_misses += 1;
+                None
+            }
+        }
+    }
+
+    pub fn exists(&mut self, db: usize, key: &[u8], now: i64) -> bool {
+        self.expire_if_needed(db, key, now);
+        self.dbs[db].keys.contains_key(key)
+    }
+
+    /// Sets a key's value (keeping or dropping its TTL) and does the write bookkeeping.
+    pub fn set_value(&mut self, db: usize, key: &Bytes, v: Value, keep_ttl: bool) {
+        let was_list = matches!(self.dbs[db].keys.get(key), Some(Value::List(_)));
+        self.dbs[db].keys.insert(key.clone(), v);
+        if !keep_ttl {
+            self.dbs[db].expires.remove(key);
+        }
+        self.signal_modified(db, key);
+        if was_list {
+            // Overwriting a list a client blocks on wakes it so it can re-check (Redis 7.2+).
+            self.signal_ready(db, key);
+        }
+    }
+
+    /// Deletes a key with the write bookkeeping; true if it existed.
+    pub fn delete(&mut self, db: usize, key: &[u8]) -> bool {
+        match self.dbs[db].remove(key) {
+            Some(_) => {
+                let k = Bytes::copy_from_slice(key);
+                self.signal_modified(db, &k);
+                self.signal_deleted(db, &k);
+                true
+            }
+            None => false,
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Write bookkeeping
+    // ---------------------------------------------------------------------------------------
+
+    /// `signalModifiedKey`: invalidates WATCHes of the key.
+    pub fn signal_modified(&mut self, db: usize, key: &[u8]) {
+        if self.watched.is_empty() {
+            return;
+        }
+        if let Some(ids) = self.watched.get(&(db, Bytes::copy_from_slice(key))) {
+            for id in ids {
+                self.dirty_cas.insert(*id);
+            }
+        }
+    }
+
+    /// Invalidates every WATCH in `db` (FLUSHDB, SWAPDB); `None`: every database.
+    pub fn touch_all_watched(&mut self, db: Option<usize>) {
+        for ((d, _), ids) in self.watched.iter() {
+            if db.is_none() || db == Some(*d) {
+                for id in ids {
+                    self.dirty_cas.insert(*id);
+                }
+            }
+        }
+    }
+
+    /// `signalKeyAsReady`: a list or stream key got data; blocked clients are served after
+    /// the current command.
+    pub fn signal_ready(&mut self, db: usize, key: &[u8]) {
+        self.blocking.signal_ready(db, key);
+    }
+
+    /// A deleted key wakes clients blocked on it so they can re-check (XREADGROUP fails).
+    pub fn signal_deleted(&mut self, db: usize, key: &[u8]) {
+        self.blocking.signal_ready(db, key);
+    }
+
+    /// Records an effect for the AOF. Replaying the log records nothing.
+    pub fn propagate(&mut self, db: usize, argv: Vec<Bytes>) {
+        if self.replaying || !self.aof.enabled {
+            return;
+        }
+        self.effects.push((db, argv));
+    }
+
+    /// Keyspace notification (`notifyKeyspaceEvent`).
+    pub fn notify(&mut self, class: u32, event: &str, db: usize, key: &[u8]) {
+        let flags = self.config.notify_flags;
+        if flags & class == 0 {
+            return;
+        }
+        use crate::config::{NOTIFY_KEYEVENT, NOTIFY_KEYSPACE};
+        if flags & NOTIFY_KEYSPACE != 0 {
+            let mut ch = format!("__keyspace@{db}__:").into_bytes();
+            ch.extend_from_slice(key);
+            self.publish(&ch, event.as_bytes());
+        }
+        if flags & NOTIFY_KEYEVENT != 0 {
+            let ch = format!("__keyevent@{db}__:{event}").into_bytes();
+            self.publish(&ch, key);
+        }
+    }
+
+    /// Delivers a message to subscribers of `channel` (and matching patterns); returns the
+    /// number of receivers. Enforces the pubsub output buffer limit on each receiver.
+    pub fn publish(&mut self, channel: &[u8], msg: &[u8]) -> usize {
+        let limit = self.config.output_limit_pubsub;
+        let deliveries = self.pubsub.deliveries(channel, msg);
+        let n = deliveries.len();
+        for (id, frame2, frame3) in deliveries {
+            let Some(c) = self.clients.get_mut(&id) else {
+                continue;
+            };
+            if c.shared.killed.load(Ordering::Relaxed) {
+                continue;
+            }
+            let frame = if c.resp == 3 { frame3 } else { frame2 };
+            let pending = c
+                .shared
+                .pending_bytes
+                .fetch_add(frame.len() as u64, Ordering::SeqCst)
+                + frame.len() as u64;
+            let over_hard = limit.hard > 0 && pending > limit.hard;
+            let over_soft = limit.soft > 0 && pending > limit.soft;
+            let mut kill = over_hard;
+            if over_soft {
+                let since = *c.soft_limit_since.get_or_insert_with(Instant::now);
+                if since.elapsed().as_secs() >= limit.soft_secs {
+                    kill = true;
+                }
+            } else {
+                c.soft_limit_since = None;
+            }
+            if kill {
+                tracing::warn!(
+                    client = id,
+                    pending,
+                    "client closed for overcoming of output buffer limits (pubsub)"
+                );
+                self.stats.client_output_buffer_limit_disconnections += 1;
+                c.shared.kill();
+                continue;
+            }
+            let _ = c.shared.mailbox.send(Mail::Push(frame));
+        }
+        n
+    }
+
+    pub fn db_len(&self, db: usize) -> usize {
+        self.dbs[db].len()
+    }
+
+    pub fn now(&self) -> i64 {
+        now_ms()
+    }
+}

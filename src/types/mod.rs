@@ -1,0 +1,4 @@
+//! Data types. These modules never see sockets, RESP or commands: they are plain data
+//! structures with the operations the commands need.
+
+pub mod list;
