@@ -459,7 +459,7 @@ impl Config {
             parse_output_limits(&cur, args).map_err(|e| Some(e.to_string()))?
         } else if name == "notify-keyspace-events" {
             let f = notify_flags_from_str(&value).ok_or_else(|| {
-                Some("Invalid event class character. Use 'Ag$lshzxeKEtmd'.".into())
+                Some("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".into())
             })?;
             notify_flags_to_string(f)
         } else if MEMORY.contains(&name) {

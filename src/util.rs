@@ -72,29 +72,25 @@ pub fn parse_f64(b: &[u8]) -> Option<f64> {
     }
 }
 
-/// Formats a long double the way INCRBYFLOAT does (`%.17Lg`, humanized: no exponent, trailing
-/// zeros trimmed).
+/// Formats a number the way INCRBYFLOAT does. Redis prints its long double with `%.17Lf` and
+/// trims trailing zeros; the extra precision of long double makes that, in practice, the
+/// shortest decimal that reads back as the same double — which is what Rust's `Display`
+/// prints. At most 17 decimals are kept, as with `%.17Lf`.
 pub fn format_ld_human(v: f64) -> String {
     if v.is_infinite() {
         return if v > 0.0 { "inf".into() } else { "-inf".into() };
     }
-    // Redis prints with 17 significant digits in fixed notation, then trims zeros.
-    let s = resp::writer::format_g17(v);
-    if !s.contains('e') {
-        return s;
-    }
-    // Expand exponent notation into fixed notation.
-    let digits = 17i32;
-    let exp = v.abs().log10().floor() as i32;
-    let prec = (digits - 1 - exp).max(0) as usize;
-    let mut f = format!("{:.*}", prec, v);
-    if f.contains('.') {
-        while f.ends_with('0') {
-            f.pop();
+    let s = format!("{}", v);
+    let s = match s.split_once('.') {
+        Some((_, frac)) if frac.len() > 17 => {
+            let f = format!("{:.17}", v);
+            f.trim_end_matches('0').trim_end_matches('.').to_string()
         }
-        if f.ends_with('.') {
-            f.pop();
-        }
+        _ => s,
+    };
+    if s == "-0" {
+        "0".into()
+    } else {
+        s
     }
-    f
 }

@@ -1,1 +1,487 @@
+//! redis-compat: run the same commands against sluice and a real `redis-server` and compare
+//! the replies byte for byte.
+//!
+//! - [`Server`] starts either binary on a free loopback port in a temporary directory and
+//!   stops it when dropped.
+//! - [`Conn`] sends commands as RESP arrays and reads back exactly one reply frame, raw.
+//! - [`Script`] is the case-file format (`cases/*.redis`): one command per line, split like
+//!   redis-cli does. A line may start with a marker that says how to compare:
+//!     (none) byte-exact;  `~` same shape (types and lengths) only;  `%` byte-exact after
+//!     sorting the elements of the top-level aggregate (unordered replies such as KEYS);
+//!     `!` run on both, compare nothing (setup whose reply legitimately differs).
+//!   `@sleep <ms>` pauses both; `#` starts a comment.
+//! - Normalization rules live in one place, [`normalize`]; deliberate differences (newer Redis
+//!   behaviour than the distro's 7.0) are listed in `deliberate-differences.txt`, each with its
+//!   reason, and are counted apart from mismatches.
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Which implementation a [`Server`] runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Sluice,
+    Redis,
+}
+
+pub struct Server {
+    pub kind: Kind,
+    pub port: u16,
+    pub dir: PathBuf,
+    child: Child,
+}
+
+/// Picks a free loopback port.
+pub fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+    l.local_addr().unwrap().port()
+}
+
+/// The sluice binary: `SLUICE_BIN`, else the workspace's release or debug build.
+pub fn sluice_bin() -> PathBuf {
+    if let Ok(p) = std::env::var("SLUICE_BIN") {
+        return PathBuf::from(p);
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("target");
+    for p in [root.join("release/sluice"), root.join("debug/sluice")] {
+        if p.exists() {
+            return p;
+        }
+    }
+    panic!("sluice binary not found: run `cargo build --release --bin sluice` or set SLUICE_BIN");
+}
+
+pub fn redis_server_bin() -> PathBuf {
+    for p in ["/usr/bin/redis-server", "/usr/local/bin/redis-server"] {
+        if Path::new(p).exists() {
+            return PathBuf::from(p);
+        }
+    }
+    panic!("redis-server not found: the test command installs it (apt-get install redis-server)");
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let d = std::env::temp_dir().join(format!("redis-compat-{}-{}-{}", tag, std::process::id(), n));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+impl Server {
+    /// Starts a server with extra directives (`["--appendonly", "no"]`).
+    pub fn start(kind: Kind, extra: &[&str]) -> Server {
+        let dir = temp_dir(match kind {
+            Kind::Sluice => "sluice",
+            Kind::Redis => "redis",
+        });
+        Server::start_in(kind, extra, dir)
+    }
+
+    pub fn start_in(kind: Kind, extra: &[&str], dir: PathBuf) -> Server {
+        let port = free_port();
+        let bin = match kind {
+            Kind::Sluice => sluice_bin(),
+            Kind::Redis => redis_server_bin(),
+        };
+        let mut cmd = Command::new(bin);
+        cmd.current_dir(&dir)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--dir",
+            ])
+            .arg(&dir)
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if kind == Kind::Redis {
+            cmd.args(["--daemonize", "no", "--logfile", ""]);
+        }
+        let child = cmd.spawn().expect("start server");
+        let s = Server {
+            kind,
+            port,
+            dir,
+            child,
+        };
+        s.wait_ready();
+        s
+    }
+
+    fn wait_ready(&self) {
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_secs(20) {
+            if let Ok(mut c) = Conn::connect(self.port) {
+                if let Ok(r) = c.call(&["PING"]) {
+                    if r == b"+PONG\r\n" {
+                        return;
+                    }
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "{:?} server on port {} did not become ready",
+            self.kind, self.port
+        );
+    }
+
+    pub fn conn(&self) -> Conn {
+        Conn::connect(self.port).expect("connect")
+    }
+
+    /// Stops the server with SIGKILL (crash) and waits for it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM and wait (graceful).
+    pub fn terminate(&mut self) -> Option<i32> {
+        unsafe_kill(self.child.id(), 15);
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_secs(20) {
+            if let Ok(Some(st)) = self.child.try_wait() {
+                return st.code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        None
+    }
+}
+
+fn unsafe_kill(pid: u32, sig: i32) {
+    let _ = Command::new("kill")
+        .arg(format!("-{sig}"))
+        .arg(pid.to_string())
+        .status();
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A raw connection: commands out as RESP arrays, replies back as raw frame bytes.
+pub struct Conn {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+}
+
+impl Conn {
+    pub fn connect(port: u16) -> std::io::Result<Conn> {
+        let s = TcpStream::connect(("127.0.0.1", port))?;
+        s.set_read_timeout(Some(Duration::from_secs(10)))?;
+        s.set_nodelay(true)?;
+        Ok(Conn {
+            reader: BufReader::new(s.try_clone()?),
+            writer: s,
+        })
+    }
+
+    pub fn send<A: AsRef<[u8]>>(&mut self, argv: &[A]) -> std::io::Result<()> {
+        self.writer.write_all(&encode(argv))
+    }
+
+    pub fn send_raw(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.writer.write_all(bytes)
+    }
+
+    pub fn call<A: AsRef<[u8]>>(&mut self, argv: &[A]) -> std::io::Result<Vec<u8>> {
+        self.send(argv)?;
+        self.read_frame()
+    }
+
+    /// Reads one complete reply frame (RESP2 or RESP3), returning its exact bytes.
+    pub fn read_frame(&mut self) -> std::io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        read_frame_into(&mut self.reader, &mut out)?;
+        Ok(out)
+    }
+
+    pub fn set_timeout(&self, d: Duration) {
+        let _ = self.writer.set_read_timeout(Some(d));
+    }
+}
+
+pub fn encode<A: AsRef<[u8]>>(argv: &[A]) -> Vec<u8> {
+    let mut v = format!("*{}\r\n", argv.len()).into_bytes();
+    for a in argv {
+        let a = a.as_ref();
+        v.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        v.extend_from_slice(a);
+        v.extend_from_slice(b"\r\n");
+    }
+    v
+}
+
+fn read_line<R: BufRead>(r: &mut R, out: &mut Vec<u8>) -> std::io::Result<Vec<u8>> {
+    let mut line = Vec::new();
+    r.read_until(b'\n', &mut line)?;
+    if line.is_empty() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "connection closed",
+        ));
+    }
+    out.extend_from_slice(&line);
+    Ok(line)
+}
+
+fn read_frame_into<R: BufRead>(r: &mut R, out: &mut Vec<u8>) -> std::io::Result<()> {
+    let line = read_line(r, out)?;
+    let body = std::str::from_utf8(&line[1..line.len().saturating_sub(2)]).unwrap_or("");
+    match line[0] {
+        b'+' | b'-' | b':' | b'_' | b'#' | b',' | b'(' => Ok(()),
+        b'$' | b'=' | b'!' => {
+            let n: i64 = body.parse().unwrap_or(-1);
+            if n >= 0 {
+                let mut buf = vec![0u8; n as usize + 2];
+                r.read_exact(&mut buf)?;
+                out.extend_from_slice(&buf);
+            }
+            Ok(())
+        }
+        b'*' | b'~' | b'>' | b'%' | b'|' => {
+            let n: i64 = body.parse().unwrap_or(-1);
+            let items = if line[0] == b'%' || line[0] == b'|' {
+                n * 2
+            } else {
+                n
+            };
+            for _ in 0..items.max(0) {
+                read_frame_into(r, out)?;
+            }
+            Ok(())
+        }
+        _ => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("bad frame start {:?}", line),
+        )),
+    }
+}
+
+/// A parsed frame, for shape comparison and sorting.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Frame {
+    Simple(u8, Vec<u8>),
+    Bulk(u8, Option<Vec<u8>>),
+    Agg(u8, Option<Vec<Frame>>),
+}
+
+pub fn parse_frame(b: &[u8]) -> (Frame, usize) {
+    let nl = b.windows(2).position(|w| w == b"\r\n").unwrap();
+    let t = b[0];
+    let body = &b[1..nl];
+    let mut pos = nl + 2;
+    match t {
+        b'$' | b'=' | b'!' => {
+            let n: i64 = std::str::from_utf8(body).unwrap().parse().unwrap();
+            if n < 0 {
+                return (Frame::Bulk(t, None), pos);
+            }
+            let v = b[pos..pos + n as usize].to_vec();
+            (Frame::Bulk(t, Some(v)), pos + n as usize + 2)
+        }
+        b'*' | b'~' | b'>' | b'%' | b'|' => {
+            let n: i64 = std::str::from_utf8(body).unwrap().parse().unwrap();
+            if n < 0 {
+                return (Frame::Agg(t, None), pos);
+            }
+            let items = if t == b'%' || t == b'|' { n * 2 } else { n };
+            let mut v = Vec::new();
+            for _ in 0..items {
+                let (f, used) = parse_frame(&b[pos..]);
+                v.push(f);
+                pos += used;
+            }
+            (Frame::Agg(t, Some(v)), pos)
+        }
+        _ => (Frame::Simple(t, body.to_vec()), pos),
+    }
+}
+
+/// Same types and aggregate lengths, contents ignored.
+pub fn same_shape(a: &Frame, b: &Frame) -> bool {
+    match (a, b) {
+        (Frame::Simple(x, _), Frame::Simple(y, _)) => x == y,
+        (Frame::Bulk(x, p), Frame::Bulk(y, q)) => x == y && p.is_some() == q.is_some(),
+        (Frame::Agg(x, Some(p)), Frame::Agg(y, Some(q))) => {
+            x == y && p.len() == q.len() && p.iter().zip(q).all(|(a, b)| same_shape(a, b))
+        }
+        (Frame::Agg(x, None), Frame::Agg(y, None)) => x == y,
+        _ => false,
+    }
+}
+
+/// Sorts the top-level aggregate's elements (maps: by pairs).
+pub fn sorted(f: Frame) -> Frame {
+    match f {
+        Frame::Agg(t, Some(mut v)) if t == b'%' => {
+            let mut pairs: Vec<(Frame, Frame)> = Vec::new();
+            while v.len() >= 2 {
+                let b = v.pop().unwrap();
+                let a = v.pop().unwrap();
+                pairs.push((a, b));
+            }
+            pairs.sort();
+            Frame::Agg(
+                t,
+                Some(pairs.into_iter().flat_map(|(a, b)| [a, b]).collect()),
+            )
+        }
+        Frame::Agg(t, Some(mut v)) => {
+            v.sort();
+            Frame::Agg(t, Some(v))
+        }
+        other => other,
+    }
+}
+
+/// The normalization rules, written once: what may legitimately differ between two servers
+/// for reasons other than behaviour. Applied to both replies before comparing.
+pub fn normalize(cmd: &[Vec<u8>], reply: Vec<u8>) -> Vec<u8> {
+    let name = cmd
+        .first()
+        .map(|c| String::from_utf8_lossy(c).to_ascii_lowercase())
+        .unwrap_or_default();
+    // The server's own version string in HELLO differs by design (sluice reports the Redis
+    // version it implements).
+    if name == "hello" {
+        let s = String::from_utf8_lossy(&reply).into_owned();
+        let mut out = String::new();
+        let mut lines = s.split("\r\n").peekable();
+        let mut next_is_version = false;
+        let mut next_is_id = false;
+        while let Some(l) = lines.next() {
+            if next_is_version && l.starts_with(|c: char| c.is_ascii_digit()) {
+                out.push_str("<version>\r\n");
+                next_is_version = false;
+                continue;
+            }
+            if next_is_id && l.starts_with(':') {
+                out.push_str(":<id>\r\n");
+                next_is_id = false;
+                continue;
+            }
+            if l == "version" {
+                next_is_version = true;
+            }
+            if l == "id" {
+                next_is_id = true;
+            }
+            if l.starts_with('$') && next_is_version {
+                continue;
+            }
+            out.push_str(l);
+            if lines.peek().is_some() {
+                out.push_str("\r\n");
+            }
+        }
+        return out.into_bytes();
+    }
+    reply
+}
+
+/// One line of a case file.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub line: usize,
+    pub mode: Mode,
+    pub argv: Vec<Vec<u8>>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Exact,
+    Shape,
+    Unordered,
+    Ignore,
+    Sleep(u64),
+}
+
+pub fn parse_script(text: &str) -> Vec<Step> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(ms) = line.strip_prefix("@sleep ") {
+            out.push(Step {
+                line: i + 1,
+                mode: Mode::Sleep(ms.trim().parse().unwrap_or(0)),
+                argv: vec![],
+                text: line.into(),
+            });
+            continue;
+        }
+        let (mode, rest) = match line.as_bytes()[0] {
+            b'~' => (Mode::Shape, &line[1..]),
+            b'%' => (Mode::Unordered, &line[1..]),
+            b'!' => (Mode::Ignore, &line[1..]),
+            _ => (Mode::Exact, line),
+        };
+        let argv = resp::parser::split_args(rest.trim().as_bytes())
+            .unwrap_or_else(|| panic!("line {}: bad quoting", i + 1));
+        out.push(Step {
+            line: i + 1,
+            mode,
+            argv,
+            text: rest.trim().to_string(),
+        });
+    }
+    out
+}
+
+/// A deliberate difference: the case file and command text, with the reason.
+#[derive(Debug, Clone)]
+pub struct Deliberate {
+    pub case: String,
+    pub command: String,
+    pub reason: String,
+}
+
+/// Parses `deliberate-differences.txt`: `case-file | command text | reason` per line.
+pub fn deliberate_differences() -> Vec<Deliberate> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("deliberate-differences.txt");
+    let text = std::fs::read_to_string(p).unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let parts: Vec<&str> = l.splitn(3, '|').map(|s| s.trim()).collect();
+            (parts.len() == 3).then(|| Deliberate {
+                case: parts[0].into(),
+                command: parts[1].into(),
+                reason: parts[2].into(),
+            })
+        })
+        .collect()
+}
+
+/// Printable form of a reply for reports.
+pub fn show(b: &[u8]) -> String {
+    let s = String::from_utf8_lossy(b).replace("\r\n", "\\r\\n");
+    if s.len() > 400 {
+        format!("{}...", &s[..400])
+    } else {
+        s
+    }
+}

@@ -460,7 +460,7 @@ pub fn client_pause(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         None => true,
         Some(m) if eq_ic(m, "all") => true,
         Some(m) if eq_ic(m, "write") => false,
-        Some(_) => return Err(CmdError::Syntax),
+        Some(_) => return Err(CmdError::err("CLIENT PAUSE mode must be WRITE or ALL")),
     };
     if argv.len() > 4 {
         return Err(CmdError::Syntax);
@@ -553,7 +553,7 @@ pub fn client_reply(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn write_help(ctx: &mut Ctx, cmd: &str, lines: &[&str]) {
-    ctx.out.array(lines.len() + 2);
+    ctx.out.array(lines.len() + 3);
     ctx.out.simple(&format!(
         "{} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         cmd

@@ -237,10 +237,7 @@ pub fn copy(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 pub fn move_(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let src_db = ctx.db();
-    let dst_db = parse_db_index(ctx, &argv[2]).map_err(|e| match e {
-        CmdError::NotInteger => CmdError::DbIndexOutOfRange,
-        e => e,
-    })?;
+    let dst_db = parse_db_index(ctx, &argv[2])?;
     if src_db == dst_db {
         return Err(CmdError::err("source and destination objects are the same"));
     }

@@ -524,15 +524,17 @@ fn parse_timeout(ctx: &Ctx, b: &[u8]) -> CmdResult<Option<i64>> {
     Ok(Some(ctx.now.saturating_add(ms)))
 }
 
+/// Blocks, or (inside MULTI) replies what the non-blocking form would (`in_multi`).
 fn block_on(
     ctx: &mut Ctx,
     keys: Vec<Bytes>,
     deadline: Option<i64>,
     argv: &[Bytes],
     on_timeout: TimeoutReply,
+    in_multi: TimeoutReply,
 ) {
     if ctx.no_block {
-        super::timeout_reply(ctx.out, on_timeout);
+        super::timeout_reply(ctx.out, in_multi);
         return;
     }
     ctx.block = Some(BlockRequest {
@@ -556,7 +558,14 @@ fn bpop_generic(ctx: &mut Ctx, argv: &[Bytes], end: End) -> CmdResult {
             return Ok(());
         }
     }
-    block_on(ctx, keys.to_vec(), deadline, argv, TimeoutReply::NullArray);
+    block_on(
+        ctx,
+        keys.to_vec(),
+        deadline,
+        argv,
+        TimeoutReply::NullArray,
+        TimeoutReply::NullArray,
+    );
     Ok(())
 }
 
@@ -582,11 +591,13 @@ fn bmove_generic(
             ctx.also_propagate(lmove_effect(src, dst, from, to));
             ctx.out.bulk(&v);
         }
+        // Redis 7 answers a BLMOVE timeout with a null array, but inside MULTI with LMOVE's null.
         None => block_on(
             ctx,
             vec![src.clone()],
             deadline,
             argv,
+            TimeoutReply::NullArray,
             TimeoutReply::NullBulk,
         ),
     }
@@ -667,7 +678,14 @@ pub fn blmpop(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let deadline = parse_timeout(ctx, &argv[1])?;
     let (keys, end, count) = parse_mpop(argv, 2)?;
     if !mpop_try(ctx, &keys, end, count)? {
-        block_on(ctx, keys, deadline, argv, TimeoutReply::NullArray);
+        block_on(
+            ctx,
+            keys,
+            deadline,
+            argv,
+            TimeoutReply::NullArray,
+            TimeoutReply::NullArray,
+        );
     }
     Ok(())
 }

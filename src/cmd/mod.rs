@@ -807,7 +807,7 @@ pub static COMMAND_SUBS: &[Command] = &[
     ),
     cmd!(
         "getkeys",
-        -3,
+        -4,
         LOADING | STALE,
         0,
         0,

@@ -130,6 +130,13 @@ pub fn spublish(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// PUBSUB's own wording for extra arguments (it predates central arity checks).
+fn too_many(sub: &str) -> crate::error::CmdError {
+    crate::error::CmdError::err(format!(
+        "unknown subcommand or wrong number of arguments for '{sub}'. Try PUBSUB HELP."
+    ))
+}
+
 fn list_matching<'a>(names: impl Iterator<Item = &'a Bytes>, pat: Option<&Bytes>) -> Vec<Bytes> {
     names
         .filter(|c| pat.map_or(true, |p| crate::glob::matches(p, c, false)))
@@ -139,7 +146,7 @@ fn list_matching<'a>(names: impl Iterator<Item = &'a Bytes>, pat: Option<&Bytes>
 
 pub fn pubsub_channels(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if argv.len() > 3 {
-        return Err(crate::error::CmdError::WrongArity("pubsub|channels".into()));
+        return Err(too_many("CHANNELS"));
     }
     let v = list_matching(ctx.store.pubsub.channels.keys(), argv.get(2));
     ctx.out.array(v.len());
@@ -151,9 +158,7 @@ pub fn pubsub_channels(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 pub fn pubsub_shardchannels(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if argv.len() > 3 {
-        return Err(crate::error::CmdError::WrongArity(
-            "pubsub|shardchannels".into(),
-        ));
+        return Err(too_many("SHARDCHANNELS"));
     }
     let v = list_matching(ctx.store.pubsub.shard_channels.keys(), argv.get(2));
     ctx.out.array(v.len());

@@ -624,7 +624,7 @@ fn write_command_info(ctx: &mut Ctx, c: &Command, parent: Option<&str>) {
     // Key specs: one range spec when the command has fixed key positions.
     if c.first_key > 0 {
         ctx.out.array(1);
-        ctx.out.map(4);
+        ctx.out.map(3);
         ctx.out.bulk(b"flags");
         let f: &[&str] = if c.flags & super::WRITE != 0 {
             &["RW"]
@@ -704,7 +704,7 @@ pub fn command_info(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     for n in &argv[2..] {
         match find_command(n) {
             Some((c, p)) => write_command_info(ctx, c, p),
-            None => ctx.out.null_array(),
+            None => ctx.out.null(),
         }
     }
     Ok(())
