@@ -49,6 +49,7 @@ pub const ACTED_ON: &[&str] = &[
     "shutdown-timeout",
     "maxmemory",
     "maxmemory-policy",
+    "enable-debug-command",
 ];
 
 /// Directives CONFIG SET refuses, as Redis does ("can't set immutable config").
@@ -317,7 +318,7 @@ fn parse_output_limits(current: &str, args: &[String]) -> Result<String, &'stati
             classes.push((c[0].into(), c[1].into(), c[2].into(), c[3].into()));
         }
     }
-    if args.len() % 4 != 0 {
+    if !args.len().is_multiple_of(4) {
         return Err("Wrong number of arguments in buffer limit configuration.");
     }
     for c in args.chunks(4) {
@@ -431,6 +432,14 @@ impl Config {
                 | "oom-score-adj-values"
                 | "latency-tracking-info-percentiles"
         );
+        // Multi-argument directives given as one quoted argument are split, as Redis 7 does.
+        let split: Vec<String>;
+        let args = if multi && args.len() == 1 {
+            split = args[0].split_whitespace().map(String::from).collect();
+            &split[..]
+        } else {
+            args
+        };
         let value = if multi {
             args.join(" ")
         } else if args.len() == 1 {

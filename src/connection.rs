@@ -272,7 +272,7 @@ impl Conn {
         tokio::select! {
             r = self.sock.write_all(&buf) => r?,
             _ = killed.notified() => {
-                return Err(std::io::Error::new(std::io::ErrorKind::Other, "killed"));
+                return Err(std::io::Error::other("killed"));
             }
         }
         self.out.buf = buf;
@@ -286,7 +286,7 @@ impl Conn {
         tokio::select! {
             r = self.sock.write_all(&data) => r?,
             _ = killed.notified() => {
-                return Err(std::io::Error::new(std::io::ErrorKind::Other, "killed"));
+                return Err(std::io::Error::other("killed"));
             }
         }
         if counted {

@@ -51,6 +51,9 @@ pub fn encode_command(out: &mut Vec<u8>, argv: &[Bytes]) {
     }
 }
 
+/// Called with the new synced offset after each successful fsync.
+pub type SyncedCallback = Box<dyn Fn(u64) + Send>;
+
 /// State shared between the writer and the sync thread.
 pub struct SyncState {
     /// Bytes handed to the kernel so far (offset in the current incr file's stream).
@@ -62,7 +65,7 @@ pub struct SyncState {
     pub last_error: Mutex<Option<String>>,
     wake: (Mutex<bool>, Condvar),
     /// Called after each fsync with the new synced offset (lets async waiters wake).
-    pub on_synced: Mutex<Option<Box<dyn Fn(u64) + Send>>>,
+    pub on_synced: Mutex<Option<SyncedCallback>>,
     pub stop: AtomicBool,
 }
 

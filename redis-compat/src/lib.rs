@@ -6,15 +6,18 @@
 //! - [`Conn`] sends commands as RESP arrays and reads back exactly one reply frame, raw.
 //! - [`Script`] is the case-file format (`cases/*.redis`): one command per line, split like
 //!   redis-cli does. A line may start with a marker that says how to compare:
-//!     (none) byte-exact;  `~` same shape (types and lengths) only;  `%` byte-exact after
-//!     sorting the elements of the top-level aggregate (unordered replies such as KEYS);
-//!     `!` run on both, compare nothing (setup whose reply legitimately differs).
-//!   `@sleep <ms>` pauses both; `#` starts a comment.
+//!   (none) byte-exact;  `~` same shape (types and lengths) only;  `%` byte-exact after
+//!   sorting the elements of the top-level aggregate (unordered replies such as KEYS);
+//!   `!` run on both, compare nothing (setup whose reply legitimately differs).
+//!   `@sleep <ms>` pauses both; `@conn <n>` switches both sides to their n-th connection
+//!   (opened on first use, 0 is the first); `>N` before a command reads N reply frames
+//!   (SUBSCRIBE a b answers twice); `<N` reads N frames without sending anything (messages
+//!   pushed to a subscriber); `#` starts a comment.
 //! - Normalization rules live in one place, [`normalize`]; deliberate differences (newer Redis
 //!   behaviour than the distro's 7.0) are listed in `deliberate-differences.txt`, each with its
 //!   reason, and are counted apart from mismatches.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -406,6 +409,10 @@ pub struct Step {
     pub mode: Mode,
     pub argv: Vec<Vec<u8>>,
     pub text: String,
+    /// Reply frames to read.
+    pub frames: usize,
+    /// Send nothing, only read (`<N`).
+    pub read_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -415,6 +422,7 @@ pub enum Mode {
     Unordered,
     Ignore,
     Sleep(u64),
+    Conn(usize),
 }
 
 pub fn parse_script(text: &str) -> Vec<Step> {
@@ -424,12 +432,44 @@ pub fn parse_script(text: &str) -> Vec<Step> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
+        let meta = |mode| Step {
+            line: i + 1,
+            mode,
+            argv: vec![],
+            text: line.into(),
+            frames: 0,
+            read_only: false,
+        };
         if let Some(ms) = line.strip_prefix("@sleep ") {
+            out.push(meta(Mode::Sleep(ms.trim().parse().unwrap_or(0))));
+            continue;
+        }
+        if let Some(n) = line.strip_prefix("@conn ") {
+            out.push(meta(Mode::Conn(n.trim().parse().unwrap_or(0))));
+            continue;
+        }
+        let (pre_mode, mut line) = match line.as_bytes()[0] {
+            b'~' if line.len() > 1 && matches!(line.as_bytes()[1], b'>' | b'<') => {
+                (Some(Mode::Shape), &line[1..])
+            }
+            _ => (None, line),
+        };
+        let mut frames = 1;
+        let mut read_only = false;
+        if line.starts_with('>') || line.starts_with('<') {
+            read_only = line.starts_with('<');
+            let end = line[1..].find(' ').map(|p| p + 1).unwrap_or(line.len());
+            frames = line[1..end].parse().unwrap_or(1);
+            line = line[end..].trim_start();
+        }
+        if line.is_empty() {
             out.push(Step {
                 line: i + 1,
-                mode: Mode::Sleep(ms.trim().parse().unwrap_or(0)),
+                mode: Mode::Exact,
                 argv: vec![],
-                text: line.into(),
+                text: format!("<{frames}"),
+                frames,
+                read_only: true,
             });
             continue;
         }
@@ -441,11 +481,14 @@ pub fn parse_script(text: &str) -> Vec<Step> {
         };
         let argv = resp::parser::split_args(rest.trim().as_bytes())
             .unwrap_or_else(|| panic!("line {}: bad quoting", i + 1));
+        let mode = pre_mode.unwrap_or(mode);
         out.push(Step {
             line: i + 1,
             mode,
             argv,
             text: rest.trim().to_string(),
+            frames,
+            read_only,
         });
     }
     out

@@ -21,14 +21,39 @@ fn cases() -> Vec<(String, String)> {
     v
 }
 
+/// Sends a step (unless read-only) and reads its frames, concatenated.
+fn exchange(c: &mut Conn, step: &Step) -> std::io::Result<Vec<u8>> {
+    if !step.read_only {
+        c.send(&step.argv)?;
+    }
+    let mut all = Vec::new();
+    for _ in 0..step.frames {
+        all.extend(c.read_frame()?);
+    }
+    Ok(all)
+}
+
 fn compare(mode: Mode, argv: &[Vec<u8>], a: Vec<u8>, b: Vec<u8>) -> bool {
     let a = normalize(argv, a);
     let b = normalize(argv, b);
     match mode {
         Mode::Exact => a == b,
-        Mode::Shape => same_shape(&parse_frame(&a).0, &parse_frame(&b).0),
+        Mode::Shape => {
+            // Several frames: compare them one by one.
+            let (mut pa, mut pb) = (0, 0);
+            while pa < a.len() && pb < b.len() {
+                let (fa, ua) = parse_frame(&a[pa..]);
+                let (fb, ub) = parse_frame(&b[pb..]);
+                if !same_shape(&fa, &fb) {
+                    return false;
+                }
+                pa += ua;
+                pb += ub;
+            }
+            pa == a.len() && pb == b.len()
+        }
         Mode::Unordered => sorted(parse_frame(&a).0) == sorted(parse_frame(&b).0),
-        Mode::Ignore | Mode::Sleep(_) => true,
+        Mode::Ignore | Mode::Sleep(_) | Mode::Conn(_) => true,
     }
 }
 
@@ -44,30 +69,45 @@ fn case_files_match_redis() {
         let sluice = Server::start(Kind::Sluice, &["--appendonly", "no"]);
         let redis = Server::start(Kind::Redis, &["--appendonly", "no"]);
         for (name, text) in &cases {
-            let mut cs = sluice.conn();
-            let mut cr = redis.conn();
-            for c in [&mut cs, &mut cr] {
-                c.call(&["FLUSHALL"]).unwrap();
+            let open = |s: &Server| {
+                let mut c = s.conn();
                 if proto == 3 {
                     c.call(&["HELLO", "3"]).unwrap();
                 }
-            }
+                c
+            };
+            let mut conns: Vec<(Conn, Conn)> = vec![(open(&sluice), open(&redis))];
+            conns[0].0.call(&["FLUSHALL"]).unwrap();
+            conns[0].1.call(&["FLUSHALL"]).unwrap();
+            let mut cur = 0;
             for step in parse_script(text) {
-                if let Mode::Sleep(ms) = step.mode {
-                    std::thread::sleep(std::time::Duration::from_millis(ms));
-                    continue;
+                match step.mode {
+                    Mode::Sleep(ms) => {
+                        std::thread::sleep(std::time::Duration::from_millis(ms));
+                        continue;
+                    }
+                    Mode::Conn(n) => {
+                        while conns.len() <= n {
+                            conns.push((open(&sluice), open(&redis)));
+                        }
+                        cur = n;
+                        continue;
+                    }
+                    _ => {}
                 }
                 steps_run += 1;
-                covered.insert(String::from_utf8_lossy(&step.argv[0]).to_ascii_lowercase());
-                let a = cs.call(&step.argv);
-                let b = cr.call(&step.argv);
+                if let Some(a0) = step.argv.first() {
+                    covered.insert(String::from_utf8_lossy(a0).to_ascii_lowercase());
+                }
+                let (cs, cr) = &mut conns[cur];
+                let a = exchange(cs, &step);
+                let b = exchange(cr, &step);
                 let (a, b) = match (a, b) {
                     (Ok(a), Ok(b)) => (a, b),
                     (a, b) => {
                         // Both closing the connection (QUIT, protocol errors) is agreement.
                         if a.is_err() && b.is_err() {
-                            cs = sluice.conn();
-                            cr = redis.conn();
+                            conns[cur] = (open(&sluice), open(&redis));
                             continue;
                         }
                         mismatches.push(format!(
@@ -77,8 +117,7 @@ fn case_files_match_redis() {
                             a.map(|x| show(&x)),
                             b.map(|x| show(&x))
                         ));
-                        cs = sluice.conn();
-                        cr = redis.conn();
+                        conns[cur] = (open(&sluice), open(&redis));
                         continue;
                     }
                 };

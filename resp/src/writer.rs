@@ -83,7 +83,7 @@ pub fn format_g17(d: f64) -> String {
     let sci = format!("{:.16e}", d);
     let (mant, e) = sci.split_once('e').unwrap();
     let e: i32 = e.parse().unwrap_or(exp);
-    if e < -4 || e >= 17 {
+    if !(-4..17).contains(&e) {
         let mant = trim_zeros(mant);
         let sign = if e < 0 { '-' } else { '+' };
         format!("{}e{}{:02}", mant, sign, e.abs())

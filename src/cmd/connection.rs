@@ -165,7 +165,7 @@ pub fn reset(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 // ---------------------------------------------------------------------------------------------
 
 fn validate_name(n: &[u8]) -> CmdResult {
-    if n.iter().any(|&c| c < b'!' || c > b'~') {
+    if n.iter().any(|&c| !(b'!'..=b'~').contains(&c)) {
         return Err(CmdError::err(
             "Client names cannot contain spaces, newlines or special characters.",
         ));
@@ -199,7 +199,7 @@ pub fn client_getname(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 
 pub fn client_setinfo(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let v = &argv[3];
-    if v.iter().any(|&c| c < b'!' || c > b'~') {
+    if v.iter().any(|&c| !(b'!'..=b'~').contains(&c)) {
         return Err(CmdError::err(format!(
             "{} cannot contain spaces, newlines or special characters.",
             String::from_utf8_lossy(&argv[2]).to_ascii_lowercase()
@@ -428,9 +428,9 @@ pub fn client_kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         .clients
         .iter()
         .filter(|(id, c)| {
-            id_f.map_or(true, |f| f == **id)
-                && addr_f.as_ref().map_or(true, |a| *a == c.addr)
-                && laddr_f.as_ref().map_or(true, |a| *a == c.laddr)
+            id_f.is_none_or(|f| f == **id)
+                && addr_f.as_ref().is_none_or(|a| *a == c.addr)
+                && laddr_f.as_ref().is_none_or(|a| *a == c.laddr)
                 && !(skipme && **id == me)
         })
         .map(|(id, _)| *id)

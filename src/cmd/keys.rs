@@ -83,7 +83,8 @@ pub fn scan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             }
             count = c as usize;
         } else if eq_ic(&argv[i], "match") {
-            pattern = Some(argv[i + 1].clone());
+            // A lone `*` matches everything, the empty key included (as Redis's SCAN).
+            pattern = (argv[i + 1].as_ref() != b"*").then(|| argv[i + 1].clone());
         } else if eq_ic(&argv[i], "type") {
             type_f = Some(String::from_utf8_lossy(&argv[i + 1]).to_ascii_lowercase());
         } else {

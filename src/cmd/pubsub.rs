@@ -139,7 +139,7 @@ fn too_many(sub: &str) -> crate::error::CmdError {
 
 fn list_matching<'a>(names: impl Iterator<Item = &'a Bytes>, pat: Option<&Bytes>) -> Vec<Bytes> {
     names
-        .filter(|c| pat.map_or(true, |p| crate::glob::matches(p, c, false)))
+        .filter(|c| pat.is_none_or(|p| crate::glob::matches(p, c, false)))
         .cloned()
         .collect()
 }

@@ -279,7 +279,7 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
             }
             "keyspace" => {
                 for (i, db) in st.dbs.iter().enumerate() {
-                    if db.len() > 0 {
+                    if !db.is_empty() {
                         let _ = write!(
                             b,
                             "db{}:keys={},expires={},avg_ttl=0\r\n",
@@ -441,6 +441,42 @@ pub fn bgrewriteaof(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// DEBUG, gated by `enable-debug-command` as in Redis. Unlike Redis, `DEBUG PANIC` panics inside
+/// the command only: sluice isolates it, closes that client and keeps serving (tests use it
+/// to prove exactly that).
+pub fn debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let mode = ctx
+        .store
+        .config
+        .get("enable-debug-command")
+        .unwrap_or("no")
+        .to_string();
+    let local = ctx
+        .store
+        .clients
+        .get(&ctx.client.id)
+        .map(|c| c.addr.starts_with("127.") || c.addr.starts_with("[::1]"))
+        .unwrap_or(false);
+    if mode == "no" || (mode == "local" && !local) {
+        return Err(CmdError::err("DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server."));
+    }
+    let sub = String::from_utf8_lossy(&argv[1]).to_ascii_lowercase();
+    match sub.as_str() {
+        "sleep" if argv.len() == 3 => {
+            let secs = crate::util::parse_f64(&argv[2]).ok_or(CmdError::NotFloat)?;
+            // Like Redis, the whole server sleeps: the store lock is held.
+            std::thread::sleep(std::time::Duration::from_secs_f64(secs.max(0.0)));
+            ctx.out.ok();
+            Ok(())
+        }
+        "panic" => panic!("DEBUG PANIC requested by client {}", ctx.client.id),
+        _ => Err(CmdError::UnknownSubcommand {
+            sub: String::from_utf8_lossy(&argv[1]).into_owned(),
+            cmd: "debug".into(),
+        }),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // CONFIG
 // ---------------------------------------------------------------------------------------------
@@ -467,7 +503,7 @@ pub fn config_get(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    if argv.len() % 2 != 0 {
+    if !argv.len().is_multiple_of(2) {
         return Err(CmdError::WrongArity("config|set".into()));
     }
     let pairs: Vec<(String, String)> = argv[2..]

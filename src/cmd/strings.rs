@@ -262,7 +262,7 @@ pub fn mget(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn mset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    if argv.len() % 2 == 0 {
+    if argv.len().is_multiple_of(2) {
         return Err(CmdError::WrongArity("mset".into()));
     }
     for p in argv[1..].chunks(2) {
@@ -273,7 +273,7 @@ pub fn mset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn msetnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    if argv.len() % 2 == 0 {
+    if argv.len().is_multiple_of(2) {
         return Err(CmdError::WrongArity("msetnx".into()));
     }
     let db = ctx.db();

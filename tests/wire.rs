@@ -1,0 +1,520 @@
+//! Wire tests: a real client (the `redis` crate) and raw sockets against a running sluice.
+
+mod common;
+
+use common::*;
+use redis::{Commands, Value};
+use std::time::{Duration, Instant};
+
+#[test]
+fn basic_commands_resp2_and_resp3() {
+    let s = TestServer::start(&[]);
+    for mut c in [s.client(), s.client3()] {
+        let _: () = redis::cmd("FLUSHALL").query(&mut c).unwrap();
+        let _: () = c.set("k", "v").unwrap();
+        let v: String = c.get("k").unwrap();
+        assert_eq!(v, "v");
+        let n: i64 = c.incr("n", 5).unwrap();
+        assert_eq!(n, 5);
+        let len: i64 = c.rpush("l", &["a", "b", "c"]).unwrap();
+        assert_eq!(len, 3);
+        let items: Vec<String> = c.lrange("l", 0, -1).unwrap();
+        assert_eq!(items, ["a", "b", "c"]);
+        let missing: Option<String> = c.get("nope").unwrap();
+        assert_eq!(missing, None);
+        let err = redis::cmd("INCR")
+            .arg("k")
+            .query::<i64>(&mut c)
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("value is not an integer or out of range"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn hello_switches_protocol_and_shapes() {
+    let s = TestServer::start(&[]);
+    let mut r = s.raw();
+    let h = r.call(&["HELLO", "3"]);
+    assert!(
+        h.starts_with("%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n"),
+        "{h}"
+    );
+    assert!(h.contains("$5\r\nproto\r\n:3\r\n"));
+    assert_eq!(r.call(&["GET", "nope"]), "_\r\n");
+    assert_eq!(
+        r.call(&["CONFIG", "GET", "maxclients"]),
+        "%1\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n"
+    );
+    let h = r.call(&["HELLO", "2"]);
+    assert!(h.starts_with("*14\r\n"), "{h}");
+    assert_eq!(r.call(&["GET", "nope"]), "$-1\r\n");
+    assert_eq!(
+        r.call(&["HELLO", "4"]),
+        "-NOPROTO unsupported protocol version\r\n"
+    );
+}
+
+#[test]
+fn byte_exact_replies_and_errors() {
+    let s = TestServer::start(&[]);
+    let mut r = s.raw();
+    let table: &[(&[&str], &str)] = &[
+        (&["LPUSH", "k", "a"], ":1\r\n"),
+        (&["LPUSH", "k", "b", "c"], ":3\r\n"),
+        (
+            &["LRANGE", "k", "0", "-1"],
+            "*3\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n",
+        ),
+        (
+            &["GET", "k"],
+            "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+        ),
+        (
+            &["SET", "s", "1", "EX", "0"],
+            "-ERR invalid expire time in 'set' command\r\n",
+        ),
+        (
+            &["GET"],
+            "-ERR wrong number of arguments for 'get' command\r\n",
+        ),
+        (
+            &["NOPE", "x"],
+            "-ERR unknown command 'NOPE', with args beginning with: 'x' \r\n",
+        ),
+        (
+            &["CONFIG", "NOPE"],
+            "-ERR unknown subcommand 'NOPE'. Try CONFIG HELP.\r\n",
+        ),
+        (&["SELECT", "99"], "-ERR DB index is out of range\r\n"),
+        (&["EXEC"], "-ERR EXEC without MULTI\r\n"),
+        (&["OBJECT", "ENCODING", "k"], "$8\r\nlistpack\r\n"),
+        (&["TYPE", "k"], "+list\r\n"),
+    ];
+    for (argv, want) in table {
+        assert_eq!(&r.call(argv), want, "{argv:?}");
+    }
+}
+
+#[test]
+fn pipelined_commands_get_every_reply_in_order() {
+    let s = TestServer::start(&[]);
+    let mut r = s.raw();
+    let mut batch = Vec::new();
+    for i in 0..1000 {
+        batch.extend(encode(&["RPUSH", "p", &i.to_string()]));
+    }
+    batch.extend_from_slice(b"PING\r\n");
+    r.send_raw(&batch);
+    for i in 0..1000 {
+        assert_eq!(r.read(), format!(":{}\r\n", i + 1));
+    }
+    assert_eq!(r.read(), "+PONG\r\n");
+}
+
+#[test]
+fn protocol_errors_close_only_that_client() {
+    let s = TestServer::start(&[]);
+    let mut other = s.raw();
+    assert_eq!(other.call(&["SET", "a", "1"]), "+OK\r\n");
+    let cases: &[(&[u8], &str)] = &[
+        (
+            b"*1\r\n+x\r\n",
+            "-ERR Protocol error: expected '$', got '+'\r\n",
+        ),
+        (
+            b"*abc\r\n",
+            "-ERR Protocol error: invalid multibulk length\r\n",
+        ),
+        (
+            b"*1\r\n$999999999999\r\n",
+            "-ERR Protocol error: invalid bulk length\r\n",
+        ),
+        (
+            b"SET \"a b\r\n",
+            "-ERR Protocol error: unbalanced quotes in request\r\n",
+        ),
+    ];
+    for (bytes, want) in cases {
+        let mut bad = s.raw();
+        bad.send_raw(b"PING\r\n");
+        bad.send_raw(bytes);
+        assert_eq!(bad.read(), "+PONG\r\n");
+        assert_eq!(bad.read(), *want);
+        assert!(bad.is_closed());
+    }
+    // A huge inline request with no newline is refused without buffering it all.
+    let mut big = s.raw();
+    big.send_raw(&vec![b'a'; 70 * 1024]);
+    assert_eq!(
+        big.read(),
+        "-ERR Protocol error: too big inline request\r\n"
+    );
+    assert!(big.is_closed());
+    assert_eq!(other.call(&["GET", "a"]), "$1\r\n1\r\n");
+}
+
+#[test]
+fn slow_and_vanished_clients_do_not_harm_others() {
+    let s = TestServer::start(&[]);
+    // Half a command, then silence; another half, then gone.
+    let mut slow = s.raw();
+    slow.send_raw(b"*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$5\r\nhel");
+    {
+        let mut gone = s.raw();
+        gone.send_raw(b"*2\r\n$3\r\nGET\r\n");
+    }
+    let mut ok = s.raw();
+    assert_eq!(ok.call(&["PING"]), "+PONG\r\n");
+    slow.send_raw(b"lo\r\n");
+    assert_eq!(slow.read(), "+OK\r\n");
+    assert_eq!(ok.call(&["GET", "x"]), "$5\r\nhello\r\n");
+}
+
+#[test]
+fn a_panicking_command_closes_only_its_client() {
+    let s = TestServer::start(&["--enable-debug-command", "yes"]);
+    let mut a = s.raw();
+    let mut b = s.raw();
+    assert_eq!(a.call(&["SET", "k", "v"]), "+OK\r\n");
+    b.send(&["DEBUG", "PANIC"]);
+    let reply = b.try_read().unwrap_or_default();
+    assert!(reply.starts_with("-ERR internal error"), "{reply}");
+    assert!(b.is_closed());
+    assert_eq!(a.call(&["GET", "k"]), "$1\r\nv\r\n");
+    let mut c = s.raw();
+    assert_eq!(c.call(&["PING"]), "+PONG\r\n");
+    let plain = TestServer::start(&[]);
+    let mut d = plain.raw();
+    assert!(d
+        .call(&["DEBUG", "PANIC"])
+        .starts_with("-ERR DEBUG command not allowed."));
+}
+
+#[test]
+fn blocked_clients_are_served_fifo() {
+    let s = TestServer::start(&[]);
+    let mut waiters = Vec::new();
+    for i in 0..3 {
+        let mut w = s.raw();
+        w.send(&["BLPOP", "jobs", "0"]);
+        waiters.push(w);
+        // Make the arrival order certain.
+        let mut probe = s.raw();
+        for _ in 0..200 {
+            let info = probe.call(&["INFO", "clients"]);
+            if info.contains(&format!("blocked_clients:{}", i + 1)) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+    let mut p = s.raw();
+    assert_eq!(p.call(&["RPUSH", "jobs", "j1", "j2", "j3"]), ":3\r\n");
+    for (i, w) in waiters.iter_mut().enumerate() {
+        assert_eq!(
+            w.read(),
+            format!("*2\r\n$4\r\njobs\r\n$2\r\nj{}\r\n", i + 1)
+        );
+    }
+    assert_eq!(p.call(&["EXISTS", "jobs"]), ":0\r\n");
+}
+
+#[test]
+fn multi_key_brpop_takes_the_first_non_empty_key() {
+    let s = TestServer::start(&[]);
+    let mut c = s.client();
+    let _: () = c.rpush("low", "l1").unwrap();
+    let _: () = c.rpush("high", "h1").unwrap();
+    let v: (String, String) = redis::cmd("BRPOP")
+        .arg("high")
+        .arg("low")
+        .arg(1)
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(v, ("high".into(), "h1".into()));
+    let v: (String, String) = redis::cmd("BRPOP")
+        .arg("high")
+        .arg("low")
+        .arg(1)
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(v, ("low".into(), "l1".into()));
+}
+
+#[test]
+fn blocking_timeouts_reply_null_after_the_timeout() {
+    let s = TestServer::start(&[]);
+    let mut r = s.raw();
+    let t = Instant::now();
+    assert_eq!(r.call(&["BLPOP", "nothing", "0.2"]), "*-1\r\n");
+    assert!(t.elapsed() >= Duration::from_millis(190));
+    let t = Instant::now();
+    assert_eq!(
+        r.call(&["BLMOVE", "nothing", "x", "LEFT", "LEFT", "0.1"]),
+        "*-1\r\n"
+    );
+    assert!(t.elapsed() >= Duration::from_millis(90));
+    r.call(&["HELLO", "3"]);
+    assert_eq!(r.call(&["BRPOP", "nothing", "0.05"]), "_\r\n");
+}
+
+#[test]
+fn reliable_queue_with_blmove_round_trips() {
+    let s = TestServer::start(&[]);
+    let mut worker = s.raw();
+    worker.send(&["BLMOVE", "queue", "processing", "RIGHT", "LEFT", "5"]);
+    std::thread::sleep(Duration::from_millis(50));
+    let mut c = s.client();
+    let _: () = c.lpush("queue", "job-1").unwrap();
+    assert_eq!(worker.read(), "$5\r\njob-1\r\n");
+    let processing: Vec<String> = c.lrange("processing", 0, -1).unwrap();
+    assert_eq!(processing, ["job-1"]);
+    // Done: remove from processing.
+    let removed: i64 = c.lrem("processing", 1, "job-1").unwrap();
+    assert_eq!(removed, 1);
+    // Chained: a BLMOVE into a list another client blocks on serves that client too.
+    let mut second = s.raw();
+    second.send(&["BLPOP", "stage2", "5"]);
+    let mut first = s.raw();
+    first.send(&["BLMOVE", "stage1", "stage2", "LEFT", "RIGHT", "5"]);
+    std::thread::sleep(Duration::from_millis(50));
+    let _: () = c.rpush("stage1", "x").unwrap();
+    assert_eq!(first.read(), "$1\r\nx\r\n");
+    assert_eq!(second.read(), "*2\r\n$6\r\nstage2\r\n$1\r\nx\r\n");
+}
+
+#[test]
+fn client_unblock_and_disconnect_free_waiters() {
+    let s = TestServer::start(&[]);
+    let mut w = s.raw();
+    let id = w.call(&["CLIENT", "ID"]);
+    let id = id.trim_start_matches(':').trim().to_string();
+    w.send(&["BLPOP", "k", "0"]);
+    std::thread::sleep(Duration::from_millis(50));
+    let mut c = s.raw();
+    assert_eq!(c.call(&["CLIENT", "UNBLOCK", &id, "ERROR"]), ":1\r\n");
+    assert_eq!(
+        w.read(),
+        "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n"
+    );
+    w.send(&["BLPOP", "k", "0"]);
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(c.call(&["CLIENT", "UNBLOCK", &id]), ":1\r\n");
+    assert_eq!(w.read(), "*-1\r\n");
+    w.send(&["BLPOP", "k", "0"]);
+    std::thread::sleep(Duration::from_millis(50));
+    drop(w);
+    let mut ok = false;
+    for _ in 0..100 {
+        if c.call(&["INFO", "clients"]).contains("blocked_clients:0") {
+            ok = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(ok, "a vanished blocked client must be forgotten");
+    // The push is not lost to the vanished client.
+    assert_eq!(c.call(&["RPUSH", "k", "v"]), ":1\r\n");
+    assert_eq!(c.call(&["LLEN", "k"]), ":1\r\n");
+}
+
+#[test]
+fn watch_multi_exec_with_real_client() {
+    let s = TestServer::start(&[]);
+    let mut c = s.client();
+    let mut other = s.client();
+    let _: () = c.set("balance", 10).unwrap();
+    let _: () = redis::cmd("WATCH").arg("balance").query(&mut c).unwrap();
+    let _: () = other.set("balance", 20).unwrap();
+    let res: Option<(i64,)> = redis::pipe()
+        .atomic()
+        .incr("balance", 1)
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(res, None, "EXEC must fail after a watched key changed");
+    let (v,): (i64,) = redis::pipe()
+        .atomic()
+        .incr("balance", 1)
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(v, 21);
+}
+
+#[test]
+fn pubsub_with_real_client_resp2() {
+    let s = TestServer::start(&[]);
+    let mut sub = s.client();
+    let mut ps = sub.as_pubsub();
+    ps.subscribe("news").unwrap();
+    ps.psubscribe("n*").unwrap();
+    let mut p = s.client();
+    let n: i64 = p.publish("news", "hello").unwrap();
+    assert_eq!(n, 2);
+    let m1 = ps.get_message().unwrap();
+    let m2 = ps.get_message().unwrap();
+    assert_eq!(m1.get_channel_name(), "news");
+    assert_eq!(m1.get_payload::<String>().unwrap(), "hello");
+    assert_eq!(m2.get_pattern::<String>().unwrap(), "n*");
+}
+
+#[test]
+fn pubsub_resp3_pushes_interleave_with_commands() {
+    let s = TestServer::start(&[]);
+    let mut sub = s.raw();
+    sub.call(&["HELLO", "3"]);
+    assert_eq!(
+        sub.call(&["SUBSCRIBE", "c"]),
+        ">3\r\n$9\r\nsubscribe\r\n$1\r\nc\r\n:1\r\n"
+    );
+    assert_eq!(sub.call(&["SET", "x", "1"]), "+OK\r\n");
+    let mut p = s.raw();
+    assert_eq!(p.call(&["PUBLISH", "c", "m"]), ":1\r\n");
+    assert_eq!(sub.read(), ">3\r\n$7\r\nmessage\r\n$1\r\nc\r\n$1\r\nm\r\n");
+    assert_eq!(sub.call(&["GET", "x"]), "$1\r\n1\r\n");
+}
+
+#[test]
+fn slow_subscriber_is_disconnected_and_publisher_never_stalls() {
+    let s = TestServer::start(&["--client-output-buffer-limit", "pubsub 256kb 128kb 1"]);
+    let mut sub = s.raw();
+    assert!(sub.call(&["SUBSCRIBE", "firehose"]).contains("subscribe"));
+    // The subscriber now stops reading. The publisher sends far more than the limit.
+    let mut p = s.raw();
+    let payload = "x".repeat(4096);
+    let t = Instant::now();
+    let mut delivered_last = 1;
+    for _ in 0..5000 {
+        let r = p.call(&["PUBLISH", "firehose", &payload]);
+        delivered_last = r.trim_start_matches(':').trim().parse::<i64>().unwrap();
+        if delivered_last == 0 {
+            break;
+        }
+    }
+    assert_eq!(
+        delivered_last, 0,
+        "the slow subscriber must have been dropped"
+    );
+    assert!(
+        t.elapsed() < Duration::from_secs(30),
+        "publishing must not stall"
+    );
+    let info = p.call(&["INFO", "stats"]);
+    assert!(
+        info.contains("client_output_buffer_limit_disconnections:1"),
+        "{info}"
+    );
+    // What the subscriber still receives is bounded by the limit, then the connection ends.
+    sub.set_timeout(Duration::from_secs(5));
+    let mut received = 0usize;
+    let mut buf = [0u8; 65536];
+    loop {
+        match std::io::Read::read(&mut sub.reader, &mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => received += n,
+        }
+    }
+    assert!(
+        received < 8 << 20,
+        "received {received} bytes after stopping to read"
+    );
+    let mem_kb: u64 = std::fs::read_to_string("/proc/self/statm")
+        .unwrap()
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse::<u64>()
+        .unwrap()
+        * 4;
+    assert!(
+        mem_kb < 2 << 20,
+        "server memory must stay bounded ({mem_kb} KiB resident)"
+    );
+}
+
+#[test]
+fn maxclients_refuses_with_redis_error() {
+    let s = TestServer::start(&["--maxclients", "2"]);
+    let mut a = s.raw();
+    let mut b = s.raw();
+    assert_eq!(a.call(&["PING"]), "+PONG\r\n");
+    assert_eq!(b.call(&["PING"]), "+PONG\r\n");
+    let mut c = s.raw();
+    assert_eq!(c.read(), "-ERR max number of clients reached\r\n");
+}
+
+#[test]
+fn requirepass_gates_commands() {
+    let s = TestServer::start(&["--requirepass", "secret"]);
+    let mut r = s.raw();
+    assert_eq!(
+        r.call(&["GET", "a"]),
+        "-NOAUTH Authentication required.\r\n"
+    );
+    assert_eq!(
+        r.call(&["AUTH", "wrong"]),
+        "-WRONGPASS invalid username-password pair or user is disabled.\r\n"
+    );
+    assert_eq!(r.call(&["AUTH", "secret"]), "+OK\r\n");
+    assert_eq!(r.call(&["GET", "a"]), "$-1\r\n");
+    let mut h = s.raw();
+    assert!(h
+        .call(&["HELLO", "3", "AUTH", "default", "secret"])
+        .starts_with("%7"));
+    let mut u = s.raw();
+    // Unauthenticated clients may not send large multibulks.
+    u.send_raw(b"*20\r\n");
+    assert_eq!(
+        u.read(),
+        "-ERR Protocol error: unauthenticated multibulk length\r\n"
+    );
+}
+
+#[test]
+fn expiry_is_lazy_and_active() {
+    let s = TestServer::start(&[]);
+    let mut r = s.raw();
+    for i in 0..50 {
+        r.call(&["SET", &format!("k{i}"), "v", "PX", "30"]);
+    }
+    r.call(&["SET", "keep", "v"]);
+    std::thread::sleep(Duration::from_millis(600));
+    // Active expiry removed them without anyone touching them.
+    assert_eq!(r.call(&["DBSIZE"]), ":1\r\n");
+    let info = r.call(&["INFO", "stats"]);
+    assert!(info.contains("expired_keys:50"), "{info}");
+}
+
+#[test]
+fn client_reply_off_skip_on() {
+    let s = TestServer::start(&[]);
+    let mut r = s.raw();
+    r.send(&["CLIENT", "REPLY", "OFF"]);
+    r.send(&["SET", "a", "1"]);
+    r.send(&["CLIENT", "REPLY", "ON"]);
+    assert_eq!(r.read(), "+OK\r\n");
+    r.send(&["CLIENT", "REPLY", "SKIP"]);
+    r.send(&["SET", "b", "1"]);
+    assert_eq!(r.call(&["MGET", "a", "b"]), "*2\r\n$1\r\n1\r\n$1\r\n1\r\n");
+}
+
+#[test]
+fn shutdown_command_stops_the_server() {
+    let s = TestServer::start(&[]);
+    let mut r = s.raw();
+    r.send(&["SHUTDOWN", "NOSAVE"]);
+    assert!(r.is_closed());
+    let mut ok = false;
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", s.port)).is_err() {
+            ok = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(ok, "the listener must be closed after SHUTDOWN");
+    let _ = Value::Nil;
+}
