@@ -48,7 +48,6 @@ pub const ACTED_ON: &[&str] = &[
     "aof-timestamp-enabled",
     "shutdown-timeout",
     "maxmemory",
-    "maxmemory-policy",
     "enable-debug-command",
 ];
 

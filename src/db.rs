@@ -12,6 +12,7 @@
 //! (the store) uses to delete it, propagate a DEL and notify `expired`.
 
 use crate::types::list::List;
+use crate::types::stream::Stream;
 use bytes::Bytes;
 use hashbrown::HashMap;
 
@@ -65,6 +66,7 @@ impl RString {
 pub enum Value {
     Str(RString),
     List(List),
+    Stream(Box<Stream>),
 }
 
 impl Value {
@@ -73,6 +75,7 @@ impl Value {
         match self {
             Value::Str(_) => "string",
             Value::List(_) => "list",
+            Value::Stream(_) => "stream",
         }
     }
 }

@@ -263,7 +263,10 @@ impl Store {
 
     /// Sets a key's value (keeping or dropping its TTL) and does the write bookkeeping.
     pub fn set_value(&mut self, db: usize, key: &Bytes, v: Value, keep_ttl: bool) {
-        let was_list = matches!(self.dbs[db].keys.get(key), Some(Value::List(_)));
+        let was_list = matches!(
+            self.dbs[db].keys.get(key),
+            Some(Value::List(_) | Value::Stream(_))
+        );
         self.dbs[db].keys.insert(key.clone(), v);
         if !keep_ttl {
             self.dbs[db].expires.remove(key);

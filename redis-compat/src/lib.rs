@@ -357,6 +357,90 @@ pub fn sorted(f: Frame) -> Frame {
     }
 }
 
+/// Re-encodes a parsed frame.
+pub fn serialize(f: &Frame, out: &mut Vec<u8>) {
+    match f {
+        Frame::Simple(t, b) => {
+            out.push(*t);
+            out.extend_from_slice(b);
+            out.extend_from_slice(b"\r\n");
+        }
+        Frame::Bulk(t, None) | Frame::Agg(t, None) => {
+            out.push(*t);
+            out.extend_from_slice(b"-1\r\n");
+        }
+        Frame::Bulk(t, Some(b)) => {
+            out.push(*t);
+            out.extend_from_slice(format!("{}\r\n", b.len()).as_bytes());
+            out.extend_from_slice(b);
+            out.extend_from_slice(b"\r\n");
+        }
+        Frame::Agg(t, Some(v)) => {
+            out.push(*t);
+            let n = if *t == b'%' || *t == b'|' {
+                v.len() / 2
+            } else {
+                v.len()
+            };
+            out.extend_from_slice(format!("{}\r\n", n).as_bytes());
+            for x in v {
+                serialize(x, out);
+            }
+        }
+    }
+}
+
+fn is_stream_id(f: &Frame) -> bool {
+    match f {
+        Frame::Bulk(_, Some(b)) => {
+            let s = String::from_utf8_lossy(b);
+            matches!(s.split_once('-'), Some((a, c)) if !a.is_empty() && a.chars().all(|x| x.is_ascii_digit()) && c.chars().all(|x| x.is_ascii_digit()))
+        }
+        _ => false,
+    }
+}
+
+/// Stream introspection reports clocks and internal sizes: zero them.
+/// - integers that are unix-ms timestamps (delivery times, seen/active times);
+/// - the values of `idle`, `inactive`, `seen-time`, `active-time`, `radix-tree-nodes`;
+/// - the idle column of XPENDING's extended rows `[id, consumer, idle, deliveries]`.
+fn zero_clocks(f: &mut Frame) {
+    const TIMED: &[&[u8]] = &[
+        b"idle",
+        b"inactive",
+        b"seen-time",
+        b"active-time",
+        b"radix-tree-nodes",
+    ];
+    match f {
+        Frame::Simple(b':', b) => {
+            if let Ok(v) = std::str::from_utf8(b).unwrap_or("").parse::<i64>() {
+                if v >= 1_000_000_000_000 {
+                    *b = b"0".to_vec();
+                }
+            }
+        }
+        Frame::Agg(_, Some(v)) => {
+            let row_idle = v.len() == 4
+                && is_stream_id(&v[0])
+                && matches!(v[1], Frame::Bulk(..))
+                && matches!(v[2], Frame::Simple(b':', _));
+            if row_idle {
+                v[2] = Frame::Simple(b':', b"0".to_vec());
+            }
+            for i in 0..v.len() {
+                let timed =
+                    matches!(&v[i], Frame::Bulk(_, Some(k)) if TIMED.contains(&k.as_slice()));
+                if timed && i + 1 < v.len() && matches!(v[i + 1], Frame::Simple(b':', _)) {
+                    v[i + 1] = Frame::Simple(b':', b"0".to_vec());
+                }
+                zero_clocks(&mut v[i]);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The normalization rules, written once: what may legitimately differ between two servers
 /// for reasons other than behaviour. Applied to both replies before comparing.
 pub fn normalize(cmd: &[Vec<u8>], reply: Vec<u8>) -> Vec<u8> {
@@ -364,6 +448,17 @@ pub fn normalize(cmd: &[Vec<u8>], reply: Vec<u8>) -> Vec<u8> {
         .first()
         .map(|c| String::from_utf8_lossy(c).to_ascii_lowercase())
         .unwrap_or_default();
+    if (name == "xinfo" || name == "xpending") && !reply.is_empty() {
+        let mut out = Vec::new();
+        let mut pos = 0;
+        while pos < reply.len() {
+            let (mut f, used) = parse_frame(&reply[pos..]);
+            zero_clocks(&mut f);
+            serialize(&f, &mut out);
+            pos += used;
+        }
+        return out;
+    }
     // The server's own version string in HELLO differs by design (sluice reports the Redis
     // version it implements).
     if name == "hello" {

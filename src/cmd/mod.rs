@@ -17,6 +17,7 @@ pub mod keys;
 pub mod lists;
 pub mod pubsub;
 pub mod server;
+pub mod streams;
 pub mod strings;
 
 use crate::blocking::{BlockRequest, TimeoutReply, Waiter};
@@ -270,6 +271,16 @@ pub fn process(
         ));
         return reject(store, client, out, e);
     }
+    // maxmemory with the noeviction policy (the only one sluice implements): commands that
+    // may grow memory are refused while used memory is over the limit.
+    if store.config.maxmemory > 0
+        && cmd.flags & DENYOOM != 0
+        && !store.replaying
+        && server::used_memory() > store.config.maxmemory
+    {
+        let e = CmdError::Raw("OOM command not allowed when used memory > 'maxmemory'.".into());
+        return reject(store, client, out, e);
+    }
     if client.multi.is_some()
         && !matches!(
             cmd.name,
@@ -492,6 +503,7 @@ use keys as k;
 use lists as l;
 use pubsub as p;
 use server as s;
+use streams as x;
 use strings as st;
 
 const W: u32 = WRITE;
@@ -1011,6 +1023,142 @@ pub static PUBSUB_SUBS: &[Command] = &[
     ),
 ];
 
+pub static XGROUP_SUBS: &[Command] = &[
+    cmd!(
+        "create",
+        -5,
+        W | D,
+        2,
+        2,
+        1,
+        x::xgroup_create,
+        "stream",
+        "5.0.0",
+        "Creates a consumer group.",
+        "key group id|$ [MKSTREAM] [ENTRIESREAD entries-read]"
+    ),
+    cmd!(
+        "setid",
+        -5,
+        W,
+        2,
+        2,
+        1,
+        x::xgroup_setid,
+        "stream",
+        "5.0.0",
+        "Sets the last-delivered ID of a consumer group.",
+        "key group id|$ [ENTRIESREAD entries-read]"
+    ),
+    cmd!(
+        "destroy",
+        4,
+        W,
+        2,
+        2,
+        1,
+        x::xgroup_destroy,
+        "stream",
+        "5.0.0",
+        "Destroys a consumer group.",
+        "key group"
+    ),
+    cmd!(
+        "createconsumer",
+        5,
+        W | D,
+        2,
+        2,
+        1,
+        x::xgroup_createconsumer,
+        "stream",
+        "6.2.0",
+        "Creates a consumer in a consumer group.",
+        "key group consumer"
+    ),
+    cmd!(
+        "delconsumer",
+        5,
+        W,
+        2,
+        2,
+        1,
+        x::xgroup_delconsumer,
+        "stream",
+        "5.0.0",
+        "Deletes a consumer from a consumer group.",
+        "key group consumer"
+    ),
+    cmd!(
+        "help",
+        2,
+        LOADING | STALE,
+        0,
+        0,
+        0,
+        x::xgroup_help,
+        "stream",
+        "5.0.0",
+        "Returns helpful text about the different subcommands.",
+        ""
+    ),
+];
+
+pub static XINFO_SUBS: &[Command] = &[
+    cmd!(
+        "stream",
+        -3,
+        R,
+        2,
+        2,
+        1,
+        x::xinfo_stream,
+        "stream",
+        "5.0.0",
+        "Returns information about a stream.",
+        "key [FULL [COUNT count]]"
+    ),
+    cmd!(
+        "groups",
+        3,
+        R,
+        2,
+        2,
+        1,
+        x::xinfo_groups,
+        "stream",
+        "5.0.0",
+        "Returns a list of the consumer groups of a stream.",
+        "key"
+    ),
+    cmd!(
+        "consumers",
+        4,
+        R,
+        2,
+        2,
+        1,
+        x::xinfo_consumers,
+        "stream",
+        "5.0.0",
+        "Returns a list of the consumers in a consumer group.",
+        "key group"
+    ),
+    cmd!(
+        "help",
+        2,
+        LOADING | STALE,
+        0,
+        0,
+        0,
+        x::xinfo_help,
+        "stream",
+        "5.0.0",
+        "Returns helpful text about the different subcommands.",
+        ""
+    ),
+];
+
 pub static COMMANDS: &[Command] = &[
     // Connection
     cmd!("ping", -1, F | STALE, 0, 0, 0, c::ping, "connection", "1.0.0", "Returns the server's liveliness response.", "[message]"),
@@ -1041,7 +1189,6 @@ pub static COMMANDS: &[Command] = &[
     cmd!("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, s::debug, "server", "1.0.0", "A container for debugging commands.", "SLEEP seconds|PANIC"),
     parent!("object", -2, 0, "generic", "2.2.3", "A container for object introspection commands.", OBJECT_SUBS),
     parent!("memory", -2, 0, "server", "4.0.0", "A container for memory diagnostics commands.", MEMORY_SUBS),
-    cmd!("bgrewriteaof", 1, NOSCRIPT | ADMIN, 0, 0, 0, s::bgrewriteaof, "server", "1.0.0", "Asynchronously rewrites the append-only file to disk.", ""),
     // Keyspace
     cmd!("del", -2, W, 1, -1, 1, k::del, "generic", "1.0.0", "Deletes one or more keys.", "key [key ...]"),
     cmd!("unlink", -2, W | F, 1, -1, 1, k::del, "generic", "4.0.0", "Asynchronously deletes one or more keys.", "key [key ...]"),
@@ -1109,6 +1256,22 @@ pub static COMMANDS: &[Command] = &[
     cmd!("blmove", 6, W | D | BLOCKING, 1, 2, 1, l::blmove, "list", "6.2.0", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.", "source destination LEFT|RIGHT LEFT|RIGHT timeout"),
     cmd!("brpoplpush", 4, W | D | BLOCKING, 1, 2, 1, l::brpoplpush, "list", "2.2.0", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.", "source destination timeout"),
     cmd!("blmpop", -5, W | BLOCKING | MOVABLE_KEYS, 0, 0, 0, l::blmpop, "list", "7.0.0", "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]"),
+    // Streams
+    cmd!("xadd", -5, W | D | F, 1, 1, 1, x::xadd, "stream", "5.0.0", "Appends a new message to a stream. Creates the key if it doesn't exist.", "key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]"),
+    cmd!("xlen", 2, R | F, 1, 1, 1, x::xlen, "stream", "5.0.0", "Return the number of messages in a stream.", "key"),
+    cmd!("xrange", -4, R, 1, 1, 1, x::xrange, "stream", "5.0.0", "Returns the messages from a stream within a range of IDs.", "key start end [COUNT count]"),
+    cmd!("xrevrange", -4, R, 1, 1, 1, x::xrevrange, "stream", "5.0.0", "Returns the messages from a stream within a range of IDs in reverse order.", "key end start [COUNT count]"),
+    cmd!("xdel", -3, W | F, 1, 1, 1, x::xdel, "stream", "5.0.0", "Returns the number of messages after removing them from a stream.", "key id [id ...]"),
+    cmd!("xtrim", -4, W, 1, 1, 1, x::xtrim, "stream", "5.0.0", "Deletes messages from the beginning of a stream.", "key MAXLEN|MINID [=|~] threshold [LIMIT count]"),
+    cmd!("xread", -4, R | BLOCKING | MOVABLE_KEYS, 0, 0, 0, x::xread, "stream", "5.0.0", "Returns messages from multiple streams with IDs greater than the ones requested. Blocks until a message is available otherwise.", "[COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]"),
+    cmd!("xreadgroup", -7, W | BLOCKING | MOVABLE_KEYS, 0, 0, 0, x::xreadgroup, "stream", "5.0.0", "Returns new or historical messages from a stream for a consumer in a group. Blocks until a message is available otherwise.", "GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] id [id ...]"),
+    cmd!("xack", -4, W | F, 1, 1, 1, x::xack, "stream", "5.0.0", "Returns the number of messages that were successfully acknowledged by the consumer group member of a stream.", "key group id [id ...]"),
+    cmd!("xpending", -3, R, 1, 1, 1, x::xpending, "stream", "5.0.0", "Returns the information and entries from a stream consumer group's pending entries list.", "key group [[IDLE min-idle-time] start end count [consumer]]"),
+    cmd!("xclaim", -6, W | F, 1, 1, 1, x::xclaim, "stream", "5.0.0", "Changes, or acquires, ownership of a message in a consumer group, as if the message was delivered a consumer group member.", "key group consumer min-idle-time id [id ...] [IDLE ms] [TIME unix-time-milliseconds] [RETRYCOUNT count] [FORCE] [JUSTID] [LASTID lastid]"),
+    cmd!("xautoclaim", -6, W | F, 1, 1, 1, x::xautoclaim, "stream", "6.2.0", "Changes, or acquires, ownership of messages in a consumer group, as if the messages were delivered to as consumer group member.", "key group consumer min-idle-time start [COUNT count] [JUSTID]"),
+    parent!("xgroup", -2, 0, "stream", "5.0.0", "A container for consumer groups commands.", XGROUP_SUBS),
+    parent!("xinfo", -2, 0, "stream", "5.0.0", "A container for stream introspection commands.", XINFO_SUBS),
+    cmd!("xsetid", -3, W | D | F, 1, 1, 1, x::xsetid, "stream", "5.0.0", "An internal command for replicating stream values.", "key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id]"),
     // Pub/Sub
     cmd!("subscribe", -2, PUBSUB | NOSCRIPT | LOADING | STALE, 0, 0, 0, p::subscribe, "pubsub", "2.0.0", "Listens for messages published to channels.", "channel [channel ...]"),
     cmd!("unsubscribe", -1, PUBSUB | NOSCRIPT | LOADING | STALE, 0, 0, 0, p::unsubscribe, "pubsub", "2.0.0", "Stops listening to messages posted to channels.", "[channel [channel ...]]"),
@@ -1123,6 +1286,14 @@ pub static COMMANDS: &[Command] = &[
 
 /// Key positions of a command per its table row (for COMMAND GETKEYS and WATCH-like uses).
 pub fn key_positions(cmd: &Command, argv: &[Bytes]) -> Vec<usize> {
+    if cmd.flags & MOVABLE_KEYS != 0 && (cmd.name == "xread" || cmd.name == "xreadgroup") {
+        // Keys are the first half of what follows STREAMS.
+        let Some(at) = argv.iter().position(|a| a.eq_ignore_ascii_case(b"streams")) else {
+            return vec![];
+        };
+        let n = (argv.len() - at - 1) / 2;
+        return (at + 1..at + 1 + n).collect();
+    }
     if cmd.flags & MOVABLE_KEYS != 0 {
         // numkeys-style commands: LMPOP numkeys k..., BLMPOP timeout numkeys k...
         let at = if cmd.name == "blmpop" { 2 } else { 1 };

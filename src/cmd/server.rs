@@ -429,18 +429,6 @@ pub fn shutdown(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-pub fn bgrewriteaof(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
-    if ctx.store.aof.rewrite_in_progress {
-        return Err(CmdError::err(
-            "Background append only file rewriting already in progress",
-        ));
-    }
-    ctx.store.aof.rewrite_scheduled = true;
-    ctx.out
-        .simple("Background append only file rewriting started");
-    Ok(())
-}
-
 /// DEBUG, gated by `enable-debug-command` as in Redis. Unlike Redis, `DEBUG PANIC` panics inside
 /// the command only: sluice isolates it, closes that client and keeps serving (tests use it
 /// to prove exactly that).
@@ -1154,6 +1142,7 @@ pub fn object_encoding(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             StrEnc::Raw => "raw",
         },
         Value::List(l) => l.encoding(),
+        Value::Stream(_) => "stream",
     });
     match enc {
         Some(e) => ctx.out.bulk(e.as_bytes()),
@@ -1246,6 +1235,7 @@ pub fn memory_usage(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     match with_value(ctx, &argv[2], |v| match v {
         Value::Str(s) => s.data.len() + 16,
         Value::List(l) => l.mem_usage(),
+        Value::Stream(st) => st.mem_usage(),
     }) {
         // Key bytes, the slot and index entry overhead, and the value itself.
         Some(n) => ctx.out.int((n + key_len + 48) as i64),

@@ -2,3 +2,4 @@
 //! structures with the operations the commands need.
 
 pub mod list;
+pub mod stream;

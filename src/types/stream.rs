@@ -1,0 +1,756 @@
+//! The stream type: entries packed into nodes, nodes kept in an ordered index by their first
+//! (master) ID, consumer groups with pending-entry lists.
+//!
+//! Node encoding (one `Vec<u8>` per node, in the spirit of Redis's listpack nodes):
+//!
+//! ```text
+//!  master fields:  nfields(varint) { len(varint) bytes }*nfields
+//!  entry*:         flags(u8) ms_delta(varint) seq_delta(varint)
+//!                  if flags & SAMEFIELDS:   { len value }*nfields_master
+//!                  else:                    nfields { len field len value }*nfields
+//!
+//!  flags: 0x01 DELETED (a tombstone left by XDEL/trim), 0x02 SAMEFIELDS (the entry's
+//!         field names are the master's, so only values are stored).
+//!  ms_delta / seq_delta: the entry ID minus the node's master ID, per component, so IDs
+//!         generated in the same millisecond cost two bytes.
+//! ```
+//!
+//! Invariants:
+//! - Every node holds at least one live entry (a node whose last live entry goes is dropped);
+//!   `live` and `deleted` count its entries; `length` is the sum of live counts.
+//! - A node is closed once it reaches `stream-node-max-entries` entries or
+//!   `stream-node-max-bytes` bytes; the next XADD opens a new node whose master fields are the
+//!   new entry's field names.
+//! - IDs grow strictly within and across nodes; `last_id` ≥ every ID ever added.
+//! - Each pending entry is in exactly one consumer's `pending` set and in its group's `pel`.
+//!
+//! The node index is a `BTreeMap` keyed by the master ID (ordered by the big-endian 128-bit
+//! ID, as a radix tree would be); it is reached only through [`Stream`]'s methods, so it can
+//! be swapped for a radix tree without touching the commands.
+
+use bytes::Bytes;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StreamId {
+    pub ms: u64,
+    pub seq: u64,
+}
+
+impl StreamId {
+    pub const MIN: StreamId = StreamId { ms: 0, seq: 0 };
+    pub const MAX: StreamId = StreamId {
+        ms: u64::MAX,
+        seq: u64::MAX,
+    };
+
+    pub fn new(ms: u64, seq: u64) -> StreamId {
+        StreamId { ms, seq }
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.ms == 0 && self.seq == 0
+    }
+
+    /// The next ID (None at the maximum).
+    pub fn incr(&self) -> Option<StreamId> {
+        if self.seq == u64::MAX {
+            if self.ms == u64::MAX {
+                None
+            } else {
+                Some(StreamId::new(self.ms + 1, 0))
+            }
+        } else {
+            Some(StreamId::new(self.ms, self.seq + 1))
+        }
+    }
+
+    /// The previous ID (None at 0-0).
+    pub fn decr(&self) -> Option<StreamId> {
+        if self.seq == 0 {
+            if self.ms == 0 {
+                None
+            } else {
+                Some(StreamId::new(self.ms - 1, u64::MAX))
+            }
+        } else {
+            Some(StreamId::new(self.ms, self.seq - 1))
+        }
+    }
+
+    pub fn to_bytes(&self) -> Bytes {
+        Bytes::from(self.to_string())
+    }
+}
+
+impl fmt::Display for StreamId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.ms, self.seq)
+    }
+}
+
+const DELETED: u8 = 0x01;
+const SAMEFIELDS: u8 = 0x02;
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8 & 0x7f) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn get_varint(b: &[u8], pos: &mut usize) -> u64 {
+    let mut v = 0u64;
+    let mut shift = 0;
+    loop {
+        let c = b[*pos];
+        *pos += 1;
+        v |= ((c & 0x7f) as u64) << shift;
+        if c & 0x80 == 0 {
+            return v;
+        }
+        shift += 7;
+    }
+}
+
+fn put_str(out: &mut Vec<u8>, s: &[u8]) {
+    put_varint(out, s.len() as u64);
+    out.extend_from_slice(s);
+}
+
+fn get_str<'a>(b: &'a [u8], pos: &mut usize) -> &'a [u8] {
+    let n = get_varint(b, pos) as usize;
+    let s = &b[*pos..*pos + n];
+    *pos += n;
+    s
+}
+
+/// One packed node.
+#[derive(Debug, Clone)]
+pub struct Node {
+    buf: Vec<u8>,
+    /// Byte offset where entries start (after the master fields).
+    entries_at: usize,
+    pub live: u32,
+    pub deleted: u32,
+    master_fields: Vec<Bytes>,
+}
+
+/// A decoded entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: StreamId,
+    pub fields: Vec<(Bytes, Bytes)>,
+}
+
+/// Position and identity of an entry inside a node, without its fields.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    /// Offset of the flags byte.
+    at: usize,
+    id: StreamId,
+    deleted: bool,
+}
+
+impl Node {
+    fn new(fields: &[(Bytes, Bytes)]) -> Node {
+        let mut buf = Vec::with_capacity(128);
+        put_varint(&mut buf, fields.len() as u64);
+        for (f, _) in fields {
+            put_str(&mut buf, f);
+        }
+        let entries_at = buf.len();
+        Node {
+            buf,
+            entries_at,
+            live: 0,
+            deleted: 0,
+            master_fields: fields.iter().map(|(f, _)| f.clone()).collect(),
+        }
+    }
+
+    pub fn bytes(&self) -> usize {
+        self.buf.len()
+    }
+
+    pub fn entries(&self) -> u32 {
+        self.live + self.deleted
+    }
+
+    fn append(&mut self, master: StreamId, id: StreamId, fields: &[(Bytes, Bytes)]) {
+        let same = fields.len() == self.master_fields.len()
+            && fields
+                .iter()
+                .zip(&self.master_fields)
+                .all(|((f, _), m)| f == m);
+        self.buf.push(if same { SAMEFIELDS } else { 0 });
+        put_varint(&mut self.buf, id.ms - master.ms);
+        put_varint(&mut self.buf, id.seq.wrapping_sub(master.seq));
+        if same {
+            for (_, v) in fields {
+                put_str(&mut self.buf, v);
+            }
+        } else {
+            put_varint(&mut self.buf, fields.len() as u64);
+            for (f, v) in fields {
+                put_str(&mut self.buf, f);
+                put_str(&mut self.buf, v);
+            }
+        }
+        self.live += 1;
+    }
+
+    /// Decodes the entry at `pos` (the flags byte); returns it and the next position.
+    fn decode(
+        &self,
+        master: StreamId,
+        pos: usize,
+        with_fields: bool,
+    ) -> (Slot, Vec<(Bytes, Bytes)>, usize) {
+        let b = &self.buf;
+        let mut p = pos;
+        let flags = b[p];
+        p += 1;
+        let ms = master.ms + get_varint(b, &mut p);
+        let seq = master.seq.wrapping_add(get_varint(b, &mut p));
+        let mut fields = Vec::new();
+        if flags & SAMEFIELDS != 0 {
+            for f in &self.master_fields {
+                let v = get_str(b, &mut p);
+                if with_fields {
+                    fields.push((f.clone(), Bytes::copy_from_slice(v)));
+                }
+            }
+        } else {
+            let n = get_varint(b, &mut p);
+            for _ in 0..n {
+                let f = get_str(b, &mut p);
+                let v = get_str(b, &mut p);
+                if with_fields {
+                    fields.push((Bytes::copy_from_slice(f), Bytes::copy_from_slice(v)));
+                }
+            }
+        }
+        (
+            Slot {
+                at: pos,
+                id: StreamId::new(ms, seq),
+                deleted: flags & DELETED != 0,
+            },
+            fields,
+            p,
+        )
+    }
+
+    /// Every entry's slot, in order (tombstones included).
+    fn slots(&self, master: StreamId) -> Vec<Slot> {
+        let mut out = Vec::with_capacity(self.entries() as usize);
+        let mut p = self.entries_at;
+        while p < self.buf.len() {
+            let (s, _, next) = self.decode(master, p, false);
+            out.push(s);
+            p = next;
+        }
+        out
+    }
+
+    fn mark_deleted(&mut self, at: usize) {
+        self.buf[at] |= DELETED;
+        self.live -= 1;
+        self.deleted += 1;
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PendingEntry {
+    pub consumer: Bytes,
+    /// Unix ms of the last delivery.
+    pub delivery_time: i64,
+    pub delivery_count: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Consumer {
+    /// Last attempted interaction (unix ms): XINFO's `idle`.
+    pub seen_time: i64,
+    /// Last successful interaction, -1 if never: XINFO's `inactive`.
+    pub active_time: i64,
+    pub pending: BTreeSet<StreamId>,
+}
+
+impl Consumer {
+    pub fn new(now: i64) -> Consumer {
+        Consumer {
+            seen_time: now,
+            active_time: -1,
+            pending: BTreeSet::new(),
+        }
+    }
+}
+
+/// `SCG_INVALID_ENTRIES_READ`.
+pub const INVALID_ENTRIES_READ: i64 = -1;
+
+#[derive(Debug, Clone)]
+pub struct ConsumerGroup {
+    pub last_id: StreamId,
+    /// Logical read counter; [`INVALID_ENTRIES_READ`] when unknown.
+    pub entries_read: i64,
+    pub pel: BTreeMap<StreamId, PendingEntry>,
+    pub consumers: BTreeMap<Bytes, Consumer>,
+}
+
+impl ConsumerGroup {
+    pub fn new(last_id: StreamId, entries_read: i64) -> ConsumerGroup {
+        ConsumerGroup {
+            last_id,
+            entries_read,
+            pel: BTreeMap::new(),
+            consumers: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Stream {
+    nodes: BTreeMap<StreamId, Node>,
+    /// Live entries.
+    pub length: u64,
+    /// The last ID ever generated or set (XSETID).
+    pub last_id: StreamId,
+    /// The first live entry's ID (0-0 when empty), as `recorded-first-entry-id`.
+    pub first_id: StreamId,
+    /// The largest ID ever deleted.
+    pub max_deleted_id: StreamId,
+    /// Entries ever added.
+    pub entries_added: u64,
+    /// Groups by name (ordered, as Redis's rax).
+    pub groups: BTreeMap<Bytes, ConsumerGroup>,
+}
+
+/// Trim strategy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trim {
+    MaxLen(u64),
+    MinId(StreamId),
+}
+
+impl Stream {
+    pub fn new() -> Stream {
+        Stream::default()
+    }
+
+    /// Number of nodes (XINFO `radix-tree-keys`).
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Appends an entry with an ID already validated to be > `last_id`.
+    pub fn append(
+        &mut self,
+        id: StreamId,
+        fields: &[(Bytes, Bytes)],
+        max_bytes: usize,
+        max_entries: usize,
+    ) {
+        let need_new = match self.nodes.iter().next_back() {
+            None => true,
+            Some((_, n)) => {
+                (max_bytes > 0 && n.bytes() >= max_bytes)
+                    || (max_entries > 0 && n.entries() as usize >= max_entries)
+            }
+        };
+        if need_new {
+            self.nodes.insert(id, Node::new(fields));
+        }
+        let (&master, node) = self.nodes.iter_mut().next_back().expect("a node exists");
+        node.append(master, id, fields);
+        if self.length == 0 {
+            self.first_id = id;
+        }
+        self.length += 1;
+        self.entries_added += 1;
+        self.last_id = id;
+    }
+
+    /// Entries with `start <= id <= end`, forward or reverse, at most `count` (0: no limit).
+    pub fn range(&self, start: StreamId, end: StreamId, count: usize, rev: bool) -> Vec<Entry> {
+        let mut out = Vec::new();
+        if start > end {
+            return out;
+        }
+        let limit = if count == 0 { usize::MAX } else { count };
+        // The node that may hold `start` is the last one whose master ID is <= start.
+        let first_key = self
+            .nodes
+            .range(..=start)
+            .next_back()
+            .map(|(k, _)| *k)
+            .unwrap_or(start);
+        let keys = self.nodes.range(first_key..=end);
+        if !rev {
+            for (&master, node) in keys {
+                let mut p = node.entries_at;
+                while p < node.buf.len() {
+                    let (s, fields, next) = node.decode(master, p, true);
+                    p = next;
+                    if s.deleted || s.id < start {
+                        continue;
+                    }
+                    if s.id > end {
+                        return out;
+                    }
+                    out.push(Entry { id: s.id, fields });
+                    if out.len() >= limit {
+                        return out;
+                    }
+                }
+            }
+        } else {
+            for (&master, node) in keys.rev() {
+                let slots = node.slots(master);
+                for s in slots.iter().rev() {
+                    if s.deleted || s.id > end {
+                        continue;
+                    }
+                    if s.id < start {
+                        return out;
+                    }
+                    let (_, fields, _) = node.decode(master, s.at, true);
+                    out.push(Entry { id: s.id, fields });
+                    if out.len() >= limit {
+                        return out;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The entry with exactly this ID, if live.
+    pub fn get(&self, id: StreamId) -> Option<Entry> {
+        self.range(id, id, 1, false).pop()
+    }
+
+    pub fn first_entry(&self) -> Option<Entry> {
+        self.range(StreamId::MIN, StreamId::MAX, 1, false).pop()
+    }
+
+    pub fn last_entry(&self) -> Option<Entry> {
+        self.range(StreamId::MIN, StreamId::MAX, 1, true).pop()
+    }
+
+    fn refresh_first_id(&mut self) {
+        self.first_id = match self.first_entry() {
+            Some(e) => e.id,
+            None => StreamId::MIN,
+        };
+    }
+
+    /// Deletes one entry (XDEL); true if it was live.
+    pub fn delete(&mut self, id: StreamId) -> bool {
+        let Some((&master, node)) = self.nodes.range_mut(..=id).next_back() else {
+            return false;
+        };
+        let Some(slot) = node
+            .slots(master)
+            .into_iter()
+            .find(|s| s.id == id && !s.deleted)
+        else {
+            return false;
+        };
+        node.mark_deleted(slot.at);
+        if node.live == 0 {
+            self.nodes.remove(&master);
+        }
+        self.length -= 1;
+        if id > self.max_deleted_id {
+            self.max_deleted_id = id;
+        }
+        if id == self.first_id {
+            self.refresh_first_id();
+        }
+        true
+    }
+
+    /// Trims (XTRIM / XADD MAXLEN|MINID). `approx` only drops whole nodes; `limit` caps the
+    /// entries removed (0: none removed when approx... see callers; `usize::MAX` no cap).
+    /// Returns the number of entries removed.
+    pub fn trim(&mut self, how: Trim, approx: bool, limit: usize) -> u64 {
+        let mut removed = 0u64;
+        while let Some((&master, node)) = self.nodes.iter().next() {
+            let node_live = node.live as u64;
+            let must_remove = |len: u64, first_live_id: StreamId| match how {
+                Trim::MaxLen(max) => len > max,
+                Trim::MinId(min) => first_live_id < min,
+            };
+            let first_live = node
+                .slots(master)
+                .into_iter()
+                .find(|s| !s.deleted)
+                .map(|s| s.id)
+                .unwrap_or(master);
+            if !must_remove(self.length, first_live) {
+                break;
+            }
+            // Can the whole node go?
+            let whole = match how {
+                Trim::MaxLen(max) => self.length - node_live >= max,
+                Trim::MinId(min) => {
+                    let last_in_node = node
+                        .slots(master)
+                        .into_iter()
+                        .rev()
+                        .find(|s| !s.deleted)
+                        .map(|s| s.id)
+                        .unwrap_or(master);
+                    last_in_node < min
+                }
+            };
+            if whole {
+                if removed as usize + node.live as usize > limit {
+                    break;
+                }
+                self.nodes.remove(&master);
+                self.length -= node_live;
+                removed += node_live;
+                continue;
+            }
+            if approx {
+                break;
+            }
+            // Exact: tombstone entries from the head of this node.
+            let node = self.nodes.get_mut(&master).unwrap();
+            for s in node.slots(master) {
+                if s.deleted {
+                    continue;
+                }
+                let go = match how {
+                    Trim::MaxLen(max) => self.length > max,
+                    Trim::MinId(min) => s.id < min,
+                };
+                if !go || removed as usize >= limit {
+                    break;
+                }
+                node.mark_deleted(s.at);
+                self.length -= 1;
+                removed += 1;
+            }
+            if node.live == 0 {
+                self.nodes.remove(&master);
+            }
+            break;
+        }
+        if removed > 0 {
+            self.refresh_first_id();
+        }
+        removed
+    }
+
+    /// Redis's `streamRangeHasTombstones`: may deleted entries lie in `[start, end]`?
+    pub fn range_has_tombstones(&self, start: StreamId, end: StreamId) -> bool {
+        if self.length == 0 || self.max_deleted_id.is_zero() {
+            return false;
+        }
+        if self.first_id > self.max_deleted_id {
+            return false;
+        }
+        start <= self.max_deleted_id && self.max_deleted_id <= end
+    }
+
+    /// Redis's `streamEstimateDistanceFromFirstEverEntry`: the logical read counter of `id`,
+    /// or [`INVALID_ENTRIES_READ`].
+    pub fn estimate_distance(&self, id: StreamId) -> i64 {
+        if self.entries_added == 0 {
+            return 0;
+        }
+        if self.length == 0 && id <= self.last_id {
+            return self.entries_added as i64;
+        }
+        if id == self.last_id {
+            return self.entries_added as i64;
+        } else if id > self.last_id {
+            return INVALID_ENTRIES_READ;
+        }
+        if self.max_deleted_id.is_zero() || self.max_deleted_id < self.first_id {
+            if id < self.first_id {
+                return (self.entries_added - self.length) as i64;
+            } else if id == self.first_id {
+                return (self.entries_added - self.length + 1) as i64;
+            }
+        }
+        INVALID_ENTRIES_READ
+    }
+
+    /// A group's lag (`streamReplyWithCGLag`), None when unknown.
+    pub fn group_lag(&self, g: &ConsumerGroup) -> Option<i64> {
+        if self.entries_added == 0 {
+            return Some(0);
+        }
+        if g.entries_read != INVALID_ENTRIES_READ
+            && !self.range_has_tombstones(g.last_id, StreamId::MAX)
+        {
+            return Some(self.entries_added as i64 - g.entries_read);
+        }
+        let er = self.estimate_distance(g.last_id);
+        (er != INVALID_ENTRIES_READ).then(|| self.entries_added as i64 - er)
+    }
+
+    /// Advances a group past `id` as delivering it does (`streamReplyWithRange` with a group).
+    pub fn advance_group(&mut self, group: &Bytes, id: StreamId) {
+        let has_tomb = self.range_has_tombstones(id, StreamId::MAX);
+        let est = self.estimate_distance(id);
+        let entries_added = self.entries_added;
+        let g = self.groups.get_mut(group).expect("group exists");
+        if id > g.last_id {
+            if g.entries_read != INVALID_ENTRIES_READ && !has_tomb {
+                g.entries_read += 1;
+            } else if entries_added > 0 {
+                g.entries_read = est;
+            }
+            g.last_id = id;
+        }
+    }
+
+    /// Approximate heap bytes (MEMORY USAGE).
+    pub fn mem_usage(&self) -> usize {
+        self.nodes
+            .values()
+            .map(|n| n.buf.capacity() + 64)
+            .sum::<usize>()
+            + self
+                .groups
+                .values()
+                .map(|g| 64 + g.pel.len() * 64)
+                .sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn f(pairs: &[(&str, &str)]) -> Vec<(Bytes, Bytes)> {
+        pairs
+            .iter()
+            .map(|(a, b)| {
+                (
+                    Bytes::copy_from_slice(a.as_bytes()),
+                    Bytes::copy_from_slice(b.as_bytes()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn append_range_delete() {
+        let mut s = Stream::new();
+        for i in 1..=250u64 {
+            let fields = if i % 7 == 0 {
+                f(&[("other", "x")])
+            } else {
+                f(&[("a", "1"), ("b", &i.to_string())])
+            };
+            s.append(StreamId::new(i, 0), &fields, 4096, 100);
+        }
+        assert_eq!(s.length, 250);
+        assert_eq!(s.node_count(), 3);
+        let r = s.range(StreamId::new(99, 0), StreamId::new(102, 0), 0, false);
+        assert_eq!(
+            r.iter().map(|e| e.id.ms).collect::<Vec<_>>(),
+            [99, 100, 101, 102]
+        );
+        assert_eq!(r[0].fields, f(&[("a", "1"), ("b", "99")]));
+        assert_eq!(
+            s.get(StreamId::new(98, 0)).unwrap().fields,
+            f(&[("other", "x")])
+        );
+        let rr = s.range(StreamId::MIN, StreamId::MAX, 3, true);
+        assert_eq!(
+            rr.iter().map(|e| e.id.ms).collect::<Vec<_>>(),
+            [250, 249, 248]
+        );
+        assert!(s.delete(StreamId::new(1, 0)));
+        assert!(!s.delete(StreamId::new(1, 0)));
+        assert_eq!(s.first_id, StreamId::new(2, 0));
+        assert_eq!(s.trim(Trim::MaxLen(10), false, usize::MAX), 239);
+        assert_eq!(s.length, 10);
+        assert_eq!(s.first_id, StreamId::new(241, 0));
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Add(u8),
+        Del(u16),
+        TrimLen(u16, bool),
+        TrimMin(u16, bool),
+    }
+
+    proptest! {
+        /// The packed stream behaves like a BTreeMap model under random adds, deletes and trims.
+        #[test]
+        fn model_based(ops in prop::collection::vec(prop_oneof![
+            6 => (0u8..4).prop_map(Op::Add),
+            2 => (0u16..400).prop_map(Op::Del),
+            1 => (0u16..300, any::<bool>()).prop_map(|(n, a)| Op::TrimLen(n, a)),
+            1 => (0u16..400, any::<bool>()).prop_map(|(n, a)| Op::TrimMin(n, a)),
+        ], 1..300), max_entries in 1usize..20) {
+            let mut s = Stream::new();
+            let mut m: BTreeMap<StreamId, Vec<(Bytes, Bytes)>> = BTreeMap::new();
+            let mut next = 1u64;
+            for op in ops {
+                match op {
+                    Op::Add(k) => {
+                        let ks = k.to_string();
+                        let fields = f(&[("f", ks.as_str()), ("g", "v")][..(k as usize % 2 + 1)]);
+                        let id = StreamId::new(next, k as u64);
+                        next += 1;
+                        s.append(id, &fields, 200, max_entries);
+                        m.insert(id, fields);
+                    }
+                    Op::Del(i) => {
+                        let id = m.keys().nth(i as usize % (m.len().max(1))).copied();
+                        if let Some(id) = id {
+                            prop_assert!(s.delete(id));
+                            m.remove(&id);
+                        }
+                    }
+                    Op::TrimLen(n, approx) => {
+                        let removed = s.trim(Trim::MaxLen(n as u64), approx, usize::MAX);
+                        for _ in 0..removed {
+                            let k = *m.keys().next().unwrap();
+                            m.remove(&k);
+                        }
+                        if !approx {
+                            prop_assert!(m.len() <= n as usize);
+                        }
+                    }
+                    Op::TrimMin(n, approx) => {
+                        let min = StreamId::new(n as u64, 0);
+                        let removed = s.trim(Trim::MinId(min), approx, usize::MAX);
+                        for _ in 0..removed {
+                            let k = *m.keys().next().unwrap();
+                            prop_assert!(k < min);
+                            m.remove(&k);
+                        }
+                        if !approx {
+                            prop_assert!(m.keys().all(|k| *k >= min));
+                        }
+                    }
+                }
+                prop_assert_eq!(s.length as usize, m.len());
+                prop_assert!(s.nodes.values().all(|n| n.live > 0));
+                prop_assert_eq!(s.first_id, m.keys().next().copied().unwrap_or(StreamId::MIN));
+            }
+            let all: Vec<(StreamId, Vec<(Bytes, Bytes)>)> = s.range(StreamId::MIN, StreamId::MAX, 0, false).into_iter().map(|e| (e.id, e.fields)).collect();
+            let model: Vec<(StreamId, Vec<(Bytes, Bytes)>)> = m.clone().into_iter().collect();
+            prop_assert_eq!(&all, &model);
+            let mut rev: Vec<StreamId> = s.range(StreamId::MIN, StreamId::MAX, 0, true).into_iter().map(|e| e.id).collect();
+            rev.reverse();
+            prop_assert_eq!(rev, m.keys().copied().collect::<Vec<_>>());
+        }
+    }
+}
