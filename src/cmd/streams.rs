@@ -582,22 +582,19 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
             (None, ReadFrom::New) => unreachable!("checked above"),
             (Some((g, cname)), from) => {
                 // Consumers are created by XREADGROUP only when the stream has data (7.2+).
-                let has_data = s.length > 0;
-                let grp = s.groups.get_mut(g).expect("checked");
-                let created = if !grp.consumers.contains_key(cname) && has_data {
-                    grp.consumers.insert(cname.clone(), Consumer::new(now));
-                    true
-                } else {
-                    false
+                // The consumer is created only when the read is served: history reads, or
+                // `>` with entries the group has not seen (a read that would block does not
+                // create it), as Redis does.
+                let serves = match from {
+                    ReadFrom::New => {
+                        let last = s.groups[g].last_id;
+                        s.last_entry().map(|e| e.id > last).unwrap_or(false)
+                    }
+                    _ => true,
                 };
-                if created {
-                    effects.push(vec![
-                        Bytes::from_static(b"XGROUP"),
-                        Bytes::from_static(b"CREATECONSUMER"),
-                        key.clone(),
-                        g.clone(),
-                        cname.clone(),
-                    ]);
+                let grp = s.groups.get_mut(g).expect("checked");
+                if serves {
+                    ensure_consumer(grp, key, g, cname, now, &mut effects);
                 }
                 if let Some(c) = grp.consumers.get_mut(cname) {
                     c.seen_time = now;
@@ -957,6 +954,27 @@ pub fn xpending(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// XCLAIM and XAUTOCLAIM create their consumer only when it claims something (as Redis).
+fn ensure_consumer(
+    grp: &mut ConsumerGroup,
+    key: &Bytes,
+    g: &Bytes,
+    cname: &Bytes,
+    now: i64,
+    effects: &mut Vec<Vec<Bytes>>,
+) {
+    if !grp.consumers.contains_key(cname) {
+        grp.consumers.insert(cname.clone(), Consumer::new(now));
+        effects.push(vec![
+            Bytes::from_static(b"XGROUP"),
+            Bytes::from_static(b"CREATECONSUMER"),
+            key.clone(),
+            g.clone(),
+            cname.clone(),
+        ]);
+    }
+}
+
 pub fn xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let (key, g, cname) = (argv[1].clone(), argv[2].clone(), argv[3].clone());
     let min_idle = crate::util::parse_i64(&argv[4])
@@ -1037,17 +1055,9 @@ pub fn xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             ids.iter().map(|id| s.get(*id)).collect()
         };
         let grp = s.groups.get_mut(&g).unwrap();
-        if !grp.consumers.contains_key(&cname) {
-            grp.consumers.insert(cname.clone(), Consumer::new(now));
-            effects.push(vec![
-                Bytes::from_static(b"XGROUP"),
-                Bytes::from_static(b"CREATECONSUMER"),
-                key.clone(),
-                g.clone(),
-                cname.clone(),
-            ]);
+        if let Some(c) = grp.consumers.get_mut(&cname) {
+            c.seen_time = now;
         }
-        grp.consumers.get_mut(&cname).unwrap().seen_time = now;
         for (k, id) in ids.iter().enumerate() {
             if !exists[k] {
                 // The entry is gone from the stream: it leaves the PEL too.
@@ -1077,10 +1087,11 @@ pub fn xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                     },
                 );
             }
-            let pe = grp.pel.get_mut(id).unwrap();
-            if min_idle > 0 && now - pe.delivery_time < min_idle {
+            if min_idle > 0 && now - grp.pel[id].delivery_time < min_idle {
                 continue;
             }
+            ensure_consumer(grp, &key, &g, &cname, now, &mut effects);
+            let pe = grp.pel.get_mut(id).unwrap();
             let old = pe.consumer.clone();
             pe.delivery_time = delivery_time;
             if retry >= 0 {
@@ -1159,17 +1170,9 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut next_cursor = StreamId::MIN;
     let entries: Vec<Option<Entry>> = pel_ids.iter().map(|id| s.get(*id)).collect();
     let grp = s.groups.get_mut(&g).unwrap();
-    if !grp.consumers.contains_key(&cname) {
-        grp.consumers.insert(cname.clone(), Consumer::new(now));
-        effects.push(vec![
-            Bytes::from_static(b"XGROUP"),
-            Bytes::from_static(b"CREATECONSUMER"),
-            key.clone(),
-            g.clone(),
-            cname.clone(),
-        ]);
+    if let Some(c) = grp.consumers.get_mut(&cname) {
+        c.seen_time = now;
     }
-    grp.consumers.get_mut(&cname).unwrap().seen_time = now;
     let mut k = 0;
     while k < pel_ids.len() && attempts > 0 && left > 0 {
         let id = pel_ids[k];
@@ -1188,12 +1191,15 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 g.clone(),
                 id_bytes(id),
             ]);
+            // A deleted entry uses up COUNT as a claimed one does (xautoclaimCommand).
+            left -= 1;
             continue;
         }
+        if min_idle > 0 && now - grp.pel[&id].delivery_time < min_idle {
+            continue;
+        }
+        ensure_consumer(grp, &key, &g, &cname, now, &mut effects);
         let pe = grp.pel.get_mut(&id).unwrap();
-        if min_idle > 0 && now - pe.delivery_time < min_idle {
-            continue;
-        }
         let old = pe.consumer.clone();
         pe.delivery_time = now;
         if !justid {
