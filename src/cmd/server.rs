@@ -888,9 +888,30 @@ fn parse_synopsis(s: &str) -> Vec<DocArg> {
         }
         if let Some(inner) = item.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
             let inner = inner.trim();
-            // `key [key ...]`: the previous argument repeats.
+            // `key [key ...]`: the previous argument repeats; `field value [field value ...]`:
+            // the previous words repeat together, as one block.
             if let Some(rep) = inner.strip_suffix("...") {
                 let rep = rep.trim();
+                let words: Vec<&str> = rep.split(' ').collect();
+                let k = words.len();
+                if k > 1
+                    && out.len() >= k
+                    && out[out.len() - k..]
+                        .iter()
+                        .zip(&words)
+                        .all(|(a, w)| a.name == *w)
+                {
+                    let args = out.split_off(out.len() - k);
+                    out.push(DocArg {
+                        name: "data".into(),
+                        kind: "block",
+                        token: None,
+                        optional: false,
+                        multiple: true,
+                        args,
+                    });
+                    continue;
+                }
                 if out
                     .last()
                     .map(|l| l.name == rep || rep.split(' ').next() == Some(l.name.as_str()))

@@ -1,0 +1,120 @@
+//! Redis's own tools against sluice: redis-benchmark runs clean, and a scripted redis-cli
+//! session prints exactly what it prints against redis-server.
+
+use redis_compat::*;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+#[test]
+fn redis_benchmark_runs_clean() {
+    let s = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let out = Command::new("redis-benchmark")
+        .args([
+            "-p",
+            &s.port.to_string(),
+            "-t",
+            "ping_inline,ping_mbulk,set,get,incr",
+            "-n",
+            "5000",
+            "-c",
+            "20",
+            "-q",
+        ])
+        .output()
+        .expect("redis-benchmark (redis-tools) must be installed");
+    let text = String::from_utf8_lossy(&out.stdout).replace('\r', "\n");
+    assert!(out.status.success(), "redis-benchmark failed: {text}");
+    for t in ["PING_INLINE", "PING_MBULK", "SET", "GET", "INCR"] {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("{t}: ")) && l.contains("requests per second")),
+            "no result for {t}: {text}"
+        );
+    }
+    assert!(!text.to_lowercase().contains("error"), "{text}");
+    println!("redis-benchmark: all five tests ran clean against sluice");
+}
+
+const SESSION: &str = r#"PING
+SET greeting "hello world"
+GET greeting
+INCR counter
+INCRBYFLOAT price 2.5
+RPUSH jobs a b c
+LRANGE jobs 0 -1
+BRPOP jobs 0.1
+XADD events 1-0 kind click
+XADD events 2-0 kind view
+XGROUP CREATE events g 0
+XREADGROUP GROUP g worker COUNT 1 STREAMS events >
+XPENDING events g
+XRANGE events - +
+XLEN events
+GET nosuch
+NOSUCHCOMMAND x
+HELLO 3
+GET greeting
+XRANGE events - + COUNT 1
+CONFIG GET maxclients
+TYPE events
+"#;
+
+fn run_cli(port: u16, extra: &[&str]) -> String {
+    let mut child = Command::new("redis-cli")
+        .args(["-p", &port.to_string()])
+        .args(extra)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("redis-cli (redis-tools) must be installed");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(SESSION.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
+#[test]
+fn scripted_redis_cli_session_matches_redis() {
+    let s = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let r = Server::start(Kind::Redis, &["--appendonly", "no"]);
+    for extra in [&[][..], &["--no-raw"][..], &["-3"][..]] {
+        let a = run_cli(s.port, extra);
+        let b = run_cli(r.port, extra);
+        // HELLO's reply names each server's version and connection id: drop exactly the
+        // value lines that follow the `version` and `id` keys.
+        let strip = |t: &str| {
+            let mut out = Vec::new();
+            let mut skip_next = false;
+            for l in t.lines() {
+                if skip_next {
+                    skip_next = false;
+                    continue;
+                }
+                let key = l
+                    .trim()
+                    .trim_start_matches(|c: char| c.is_ascii_digit() || c == ')' || c == ' ');
+                if key == "\"version\"" || key == "\"id\"" || key == "version" || key == "id" {
+                    skip_next = true;
+                }
+                // Raw mode prints a map entry on one line: `version 7.0.15`.
+                if l.starts_with("version ") || l.starts_with("id ") {
+                    out.push(l.split(' ').next().unwrap().to_string());
+                    continue;
+                }
+                out.push(l.to_string());
+            }
+            out.join("\n")
+        };
+        assert_eq!(strip(&a), strip(&b), "redis-cli {extra:?} output differs");
+        assert!(a.contains("kind") && a.contains("hello world"), "{a}");
+        for c in [&s, &r] {
+            c.conn().call(&["FLUSHALL"]).unwrap();
+        }
+    }
+    println!("redis-cli scripted: identical output against sluice and redis-server (raw, --no-raw, RESP3)");
+}
