@@ -101,9 +101,14 @@ fn scripted_redis_cli_session_matches_redis() {
                 if key == "\"version\"" || key == "\"id\"" || key == "version" || key == "id" {
                     skip_next = true;
                 }
-                // Raw mode prints a map entry on one line: `version 7.0.15`.
+                // Raw mode prints a map entry on one line (`version 7.0.15`), --no-raw as
+                // `2# "version" => "7.0.15"`.
                 if l.starts_with("version ") || l.starts_with("id ") {
                     out.push(l.split(' ').next().unwrap().to_string());
+                    continue;
+                }
+                if let Some(p) = l.find("\"version\" =>").or_else(|| l.find("\"id\" =>")) {
+                    out.push(l[..p].to_string() + &l[p..].split("=>").next().unwrap());
                     continue;
                 }
                 out.push(l.to_string());
