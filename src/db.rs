@@ -84,7 +84,8 @@ impl Value {
 #[derive(Debug)]
 pub struct SlabMap<V> {
     index: HashMap<Bytes, u32>,
-    slots: Vec<Option<(Bytes, V)>>,
+    /// key, value, access metadata (see [`access_meta`]).
+    slots: Vec<Option<(Bytes, V, u64)>>,
     free: Vec<u32>,
 }
 
@@ -113,12 +114,12 @@ impl<V> SlabMap<V> {
 
     pub fn get(&self, key: &[u8]) -> Option<&V> {
         let &i = self.index.get(key)?;
-        self.slots[i as usize].as_ref().map(|(_, v)| v)
+        self.slots[i as usize].as_ref().map(|(_, v, _)| v)
     }
 
     pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut V> {
         let &i = self.index.get(key)?;
-        self.slots[i as usize].as_mut().map(|(_, v)| v)
+        self.slots[i as usize].as_mut().map(|(_, v, _)| v)
     }
 
     /// Inserts or replaces; a replaced key keeps its slot.
@@ -136,14 +137,14 @@ impl<V> SlabMap<V> {
                 (self.slots.len() - 1) as u32
             }
         };
-        self.slots[i as usize] = Some((key.clone(), val));
+        self.slots[i as usize] = Some((key.clone(), val, 0));
         self.index.insert(key, i);
         None
     }
 
     pub fn remove(&mut self, key: &[u8]) -> Option<V> {
         let i = self.index.remove(key)?;
-        let (_, v) = self.slots[i as usize].take().expect("indexed slot is live");
+        let (_, v, _) = self.slots[i as usize].take().expect("indexed slot is live");
         if i as usize + 1 == self.slots.len() {
             // Drop trailing free slots; forget them in the free list too.
             while matches!(self.slots.last(), Some(None)) {
@@ -157,16 +158,30 @@ impl<V> SlabMap<V> {
         Some(v)
     }
 
+    /// The access metadata of `key` (LRU/LFU, see [`access_meta`]).
+    pub fn meta(&self, key: &[u8]) -> Option<u64> {
+        let &i = self.index.get(key)?;
+        self.slots[i as usize].as_ref().map(|(_, _, m)| *m)
+    }
+
+    pub fn set_meta(&mut self, key: &[u8], meta: u64) {
+        if let Some(&i) = self.index.get(key) {
+            if let Some(slot) = self.slots[i as usize].as_mut() {
+                slot.2 = meta;
+            }
+        }
+    }
+
     /// The stored key (shares its bytes) for `key`.
     pub fn key(&self, key: &[u8]) -> Option<&Bytes> {
         let &i = self.index.get(key)?;
-        self.slots[i as usize].as_ref().map(|(k, _)| k)
+        self.slots[i as usize].as_ref().map(|(k, _, _)| k)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&Bytes, &V)> {
         self.slots
             .iter()
-            .filter_map(|s| s.as_ref().map(|(k, v)| (k, v)))
+            .filter_map(|s| s.as_ref().map(|(k, v, _)| (k, v)))
     }
 
     pub fn clear(&mut self) {
@@ -182,7 +197,7 @@ impl<V> SlabMap<V> {
         let mut seen = 0;
         let mut probed = 0;
         while i < self.slots.len() && seen < count && probed < count.saturating_mul(10) {
-            if let Some((k, v)) = &self.slots[i] {
+            if let Some((k, v, _)) = &self.slots[i] {
                 f(k, v);
                 seen += 1;
             }
@@ -203,7 +218,7 @@ impl<V> SlabMap<V> {
         }
         for _ in 0..64 {
             let i = rng.below(self.slots.len() as u64) as usize;
-            if let Some((k, v)) = &self.slots[i] {
+            if let Some((k, v, _)) = &self.slots[i] {
                 return Some((k, v));
             }
         }
@@ -211,7 +226,7 @@ impl<V> SlabMap<V> {
         let n = self.slots.len();
         (0..n)
             .map(|d| (start + d) % n)
-            .find_map(|i| self.slots[i].as_ref().map(|(k, v)| (k, v)))
+            .find_map(|i| self.slots[i].as_ref().map(|(k, v, _)| (k, v)))
     }
 }
 
@@ -259,6 +274,68 @@ impl Db {
     pub fn clear(&mut self) {
         self.keys.clear();
         self.expires.clear();
+    }
+}
+
+/// Per-key access metadata, as Redis's 24-bit `lru` field but unpacked:
+/// bits 0..32 the unix second of the last access (LRU, OBJECT IDLETIME); bits 32..40 the LFU
+/// counter and bits 40..56 the minute it was last decremented (OBJECT FREQ under an LFU policy).
+pub mod access_meta {
+    /// `LFU_INIT_VAL`: the counter a new key starts with.
+    pub const LFU_INIT_VAL: u64 = 5;
+
+    pub fn lru_secs(m: u64) -> u64 {
+        m & 0xffff_ffff
+    }
+
+    fn lfu_counter(m: u64) -> u64 {
+        (m >> 32) & 0xff
+    }
+
+    fn lfu_ldt(m: u64) -> u64 {
+        (m >> 40) & 0xffff
+    }
+
+    fn pack(lru: u64, counter: u64, ldt: u64) -> u64 {
+        (lru & 0xffff_ffff) | (counter & 0xff) << 32 | (ldt & 0xffff) << 40
+    }
+
+    fn minutes(now_secs: u64) -> u64 {
+        (now_secs / 60) & 0xffff
+    }
+
+    /// `LFUDecrAndReturn`: the counter after decay (one step per `decay_time` minutes).
+    pub fn lfu_decayed(m: u64, now_secs: u64, decay_time: u64) -> u64 {
+        let (ldt, counter) = (lfu_ldt(m), lfu_counter(m));
+        let now = minutes(now_secs);
+        let elapsed = if now >= ldt {
+            now - ldt
+        } else {
+            65535 - ldt + now
+        };
+        let periods = if decay_time > 0 {
+            elapsed / decay_time
+        } else {
+            0
+        };
+        counter.saturating_sub(periods)
+    }
+
+    /// Metadata for a freshly written value.
+    pub fn fresh(now_secs: u64) -> u64 {
+        pack(now_secs, LFU_INIT_VAL, minutes(now_secs))
+    }
+
+    /// An access: LRU time now; LFU counter decayed, then `LFULogIncr`ed with `r` in [0,1).
+    pub fn accessed(m: u64, now_secs: u64, log_factor: f64, decay_time: u64, r: f64) -> u64 {
+        let mut counter = lfu_decayed(m, now_secs, decay_time);
+        if counter < 255 {
+            let base = counter.saturating_sub(LFU_INIT_VAL) as f64;
+            if r < 1.0 / (base * log_factor + 1.0) {
+                counter += 1;
+            }
+        }
+        pack(now_secs, counter, minutes(now_secs))
     }
 }
 

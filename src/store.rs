@@ -160,6 +160,8 @@ pub struct Store {
     pub config_file: Option<String>,
     /// Is a command being executed as part of propagation replay (AOF load)?
     pub replaying: bool,
+    /// The running command must not update keys' access times (CLIENT NO-TOUCH).
+    pub no_touch: bool,
 }
 
 impl Store {
@@ -203,6 +205,7 @@ impl Store {
                 .unwrap_or_default(),
             config_file: None,
             replaying: false,
+            no_touch: false,
         }
     }
 
@@ -235,10 +238,57 @@ impl Store {
         true
     }
 
-    /// Read access honouring expiry.
+    /// Read access honouring expiry; records the access (LRU/LFU) unless CLIENT NO-TOUCH.
     pub fn lookup(&mut self, db: usize, key: &[u8], now: i64) -> Option<&mut Value> {
         self.expire_if_needed(db, key, now);
+        self.touch(db, key, now);
         self.dbs[db].keys.get_mut(key)
+    }
+
+    /// Lookup that leaves the access metadata alone (OBJECT, TYPE-like introspection).
+    pub fn lookup_no_touch(&mut self, db: usize, key: &[u8], now: i64) -> Option<&mut Value> {
+        self.expire_if_needed(db, key, now);
+        self.dbs[db].keys.get_mut(key)
+    }
+
+    /// Records an access to `key` in its LRU/LFU metadata.
+    pub fn touch(&mut self, db: usize, key: &[u8], now: i64) {
+        if self.no_touch {
+            return;
+        }
+        let Some(m) = self.dbs[db].keys.meta(key) else {
+            return;
+        };
+        let secs = (now / 1000).max(0) as u64;
+        // A key created in place (LPUSH, XADD) has no metadata yet: it is new now.
+        let m = if m == 0 {
+            crate::db::access_meta::fresh(secs)
+        } else {
+            m
+        };
+        let r = (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        let m = crate::db::access_meta::accessed(
+            m,
+            secs,
+            self.lfu_log_factor(),
+            self.lfu_decay_time(),
+            r,
+        );
+        self.dbs[db].keys.set_meta(key, m);
+    }
+
+    pub fn lfu_log_factor(&self) -> f64 {
+        self.config
+            .get("lfu-log-factor")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(10.0)
+    }
+
+    pub fn lfu_decay_time(&self) -> u64 {
+        self.config
+            .get("lfu-decay-time")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1)
     }
 
     /// Like [`Store::lookup`], counting keyspace hits and misses (read commands).
@@ -268,6 +318,10 @@ impl Store {
             Some(Value::List(_) | Value::Stream(_))
         );
         self.dbs[db].keys.insert(key.clone(), v);
+        let secs = (crate::util::now_ms() / 1000) as u64;
+        self.dbs[db]
+            .keys
+            .set_meta(key, crate::db::access_meta::fresh(secs));
         if !keep_ttl {
             self.dbs[db].expires.remove(key);
         }

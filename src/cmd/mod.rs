@@ -321,7 +321,10 @@ pub fn call(
         effects: Vec::new(),
         no_propagate: false,
     };
+    // CLIENT NO-TOUCH: this client's commands leave access times alone, except TOUCH itself.
+    ctx.store.no_touch = ctx.client.no_touch && cmd.name != "touch";
     let res = (cmd.handler)(&mut ctx, argv);
+    ctx.store.no_touch = false;
     let Ctx {
         block,
         effects,

@@ -1150,9 +1150,18 @@ pub fn command_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 // OBJECT / MEMORY
 // ---------------------------------------------------------------------------------------------
 
+/// Introspection never counts as an access (Redis's LOOKUP_NOTOUCH).
 fn with_value<T>(ctx: &mut Ctx, key: &[u8], f: impl FnOnce(&Value) -> T) -> Option<T> {
     let db = ctx.db();
-    ctx.store.lookup(db, key, ctx.now).map(|v| f(v))
+    ctx.store.lookup_no_touch(db, key, ctx.now).map(|v| f(v))
+}
+
+fn lfu_policy(ctx: &Ctx) -> bool {
+    ctx.store
+        .config
+        .get("maxmemory-policy")
+        .unwrap_or("")
+        .contains("lfu")
 }
 
 pub fn object_encoding(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -1192,31 +1201,35 @@ pub fn object_refcount(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn object_idletime(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    match with_value(ctx, &argv[2], |_| 0) {
-        Some(n) => ctx.out.int(n),
-        None => ctx.out.null(),
+    if with_value(ctx, &argv[2], |_| ()).is_none() {
+        ctx.out.null();
+        return Ok(());
     }
+    if lfu_policy(ctx) {
+        return Err(CmdError::err("An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."));
+    }
+    let db = ctx.db();
+    let m = ctx.store.dbs[db].keys.meta(&argv[2]).unwrap_or(0);
+    let now = (ctx.now / 1000).max(0) as u64;
+    let idle = now.saturating_sub(crate::db::access_meta::lru_secs(m));
+    ctx.out.int(idle as i64);
     Ok(())
 }
 
 pub fn object_freq(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let policy = ctx
-        .store
-        .config
-        .get("maxmemory-policy")
-        .unwrap_or("")
-        .to_string();
-    if !policy.contains("lfu") {
-        if with_value(ctx, &argv[2], |_| ()).is_none() {
-            ctx.out.null();
-            return Ok(());
-        }
+    if with_value(ctx, &argv[2], |_| ()).is_none() {
+        ctx.out.null();
+        return Ok(());
+    }
+    if !lfu_policy(ctx) {
         return Err(CmdError::err("An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."));
     }
-    match with_value(ctx, &argv[2], |_| 0) {
-        Some(n) => ctx.out.int(n),
-        None => ctx.out.null(),
-    }
+    let db = ctx.db();
+    let m = ctx.store.dbs[db].keys.meta(&argv[2]).unwrap_or(0);
+    let now = (ctx.now / 1000).max(0) as u64;
+    let decay = ctx.store.lfu_decay_time();
+    ctx.out
+        .int(crate::db::access_meta::lfu_decayed(m, now, decay) as i64);
     Ok(())
 }
 
