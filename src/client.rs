@@ -43,6 +43,8 @@ pub struct Client {
     pub subscribed_count: usize,
     pub no_evict: bool,
     pub no_touch: bool,
+    /// This is a blocked client's command being re-run to serve it (see `blocking.rs`).
+    pub reexec: bool,
 }
 
 impl Client {
@@ -64,6 +66,7 @@ impl Client {
             subscribed_count: 0,
             no_evict: false,
             no_touch: false,
+            reexec: false,
         }
     }
 
@@ -86,6 +89,7 @@ impl Client {
         c.db = db;
         c.resp = resp;
         c.name = name;
+        c.reexec = true;
         c
     }
 }

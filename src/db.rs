@@ -313,11 +313,7 @@ pub mod access_meta {
         } else {
             65535 - ldt + now
         };
-        let periods = if decay_time > 0 {
-            elapsed / decay_time
-        } else {
-            0
-        };
+        let periods = elapsed.checked_div(decay_time).unwrap_or(0);
         counter.saturating_sub(periods)
     }
 

@@ -313,10 +313,9 @@ impl Store {
 
     /// Sets a key's value (keeping or dropping its TTL) and does the write bookkeeping.
     pub fn set_value(&mut self, db: usize, key: &Bytes, v: Value, keep_ttl: bool) {
-        let was_list = matches!(
-            self.dbs[db].keys.get(key),
-            Some(Value::List(_) | Value::Stream(_))
-        );
+        // Overwriting a stream wakes its XREADGROUP waiters (they fail, as in Redis); list
+        // waiters keep waiting for a list to appear again.
+        let was_stream = matches!(self.dbs[db].keys.get(key), Some(Value::Stream(_)));
         self.dbs[db].keys.insert(key.clone(), v);
         let secs = (crate::util::now_ms() / 1000) as u64;
         self.dbs[db]
@@ -326,8 +325,7 @@ impl Store {
             self.dbs[db].expires.remove(key);
         }
         self.signal_modified(db, key);
-        if was_list {
-            // Overwriting a list a client blocks on wakes it so it can re-check (Redis 7.2+).
+        if was_stream {
             self.signal_ready(db, key);
         }
     }

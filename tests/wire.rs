@@ -518,3 +518,36 @@ fn shutdown_command_stops_the_server() {
     assert!(ok, "the listener must be closed after SHUTDOWN");
     let _ = Value::Nil;
 }
+
+#[test]
+fn idle_clients_are_closed_after_timeout() {
+    let s = TestServer::start(&["--timeout", "1"]);
+    let mut idle = s.raw();
+    assert_eq!(idle.call(&["PING"]), "+PONG\r\n");
+    let mut sub = s.raw();
+    assert!(sub.call(&["SUBSCRIBE", "c"]).contains("subscribe"));
+    std::thread::sleep(Duration::from_millis(2500));
+    assert!(
+        idle.is_closed(),
+        "an idle client must be closed after `timeout`"
+    );
+    // Subscribers are exempt, as in Redis.
+    let mut p = s.raw();
+    assert_eq!(p.call(&["PUBLISH", "c", "m"]), ":1\r\n");
+}
+
+#[test]
+fn maxmemory_refuses_growth_but_serves_reads() {
+    let s = TestServer::start(&[]);
+    let mut r = s.raw();
+    assert_eq!(r.call(&["SET", "k", "v"]), "+OK\r\n");
+    assert_eq!(r.call(&["CONFIG", "SET", "maxmemory", "1"]), "+OK\r\n");
+    assert_eq!(
+        r.call(&["SET", "k2", "v"]),
+        "-OOM command not allowed when used memory > 'maxmemory'.\r\n"
+    );
+    assert_eq!(r.call(&["GET", "k"]), "$1\r\nv\r\n");
+    assert_eq!(r.call(&["DEL", "k"]), ":1\r\n");
+    assert_eq!(r.call(&["CONFIG", "SET", "maxmemory", "0"]), "+OK\r\n");
+    assert_eq!(r.call(&["SET", "k2", "v"]), "+OK\r\n");
+}

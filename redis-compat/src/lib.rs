@@ -12,7 +12,9 @@
 //!   `@sleep <ms>` pauses both; `@conn <n>` switches both sides to their n-th connection
 //!   (opened on first use, 0 is the first); `>N` before a command reads N reply frames
 //!   (SUBSCRIBE a b answers twice); `<N` reads N frames without sending anything (messages
-//!   pushed to a subscriber); `#` starts a comment.
+//!   pushed to a subscriber, replies to blocked commands); `@blocked <n>` waits until n
+//!   clients are blocked on each server (so a push cannot overtake the read it should wake);
+//!   `#` starts a comment.
 //! - Normalization rules live in one place, [`normalize`]; deliberate differences (newer Redis
 //!   behaviour than the distro's 7.0) are listed in `deliberate-differences.txt`, each with its
 //!   reason, and are counted apart from mismatches.
@@ -518,6 +520,8 @@ pub enum Mode {
     Ignore,
     Sleep(u64),
     Conn(usize),
+    /// Wait until this many clients are blocked on both servers.
+    Blocked(usize),
 }
 
 pub fn parse_script(text: &str) -> Vec<Step> {
@@ -537,6 +541,10 @@ pub fn parse_script(text: &str) -> Vec<Step> {
         };
         if let Some(ms) = line.strip_prefix("@sleep ") {
             out.push(meta(Mode::Sleep(ms.trim().parse().unwrap_or(0))));
+            continue;
+        }
+        if let Some(n) = line.strip_prefix("@blocked ") {
+            out.push(meta(Mode::Blocked(n.trim().parse().unwrap_or(1))));
             continue;
         }
         if let Some(n) = line.strip_prefix("@conn ") {
@@ -612,6 +620,28 @@ pub fn deliberate_differences() -> Vec<Deliberate> {
             })
         })
         .collect()
+}
+
+/// Waits (bounded) until `n` clients are blocked on the server behind `port`.
+pub fn wait_blocked(port: u16, n: usize) -> bool {
+    let Ok(mut c) = Conn::connect(port) else {
+        return false;
+    };
+    for _ in 0..500 {
+        if let Ok(info) = c.call(&["INFO", "clients"]) {
+            let text = String::from_utf8_lossy(&info);
+            let blocked = text
+                .lines()
+                .find_map(|l| l.strip_prefix("blocked_clients:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            if blocked >= n {
+                return true;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    false
 }
 
 /// Printable form of a reply for reports.

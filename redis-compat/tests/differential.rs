@@ -53,7 +53,7 @@ fn compare(mode: Mode, argv: &[Vec<u8>], a: Vec<u8>, b: Vec<u8>) -> bool {
             pa == a.len() && pb == b.len()
         }
         Mode::Unordered => sorted(parse_frame(&a).0) == sorted(parse_frame(&b).0),
-        Mode::Ignore | Mode::Sleep(_) | Mode::Conn(_) => true,
+        Mode::Ignore | Mode::Sleep(_) | Mode::Conn(_) | Mode::Blocked(_) => true,
     }
 }
 
@@ -84,6 +84,19 @@ fn case_files_match_redis() {
                 match step.mode {
                     Mode::Sleep(ms) => {
                         std::thread::sleep(std::time::Duration::from_millis(ms));
+                        continue;
+                    }
+                    Mode::Blocked(n) => {
+                        assert!(
+                            wait_blocked(sluice.port, n),
+                            "{name}:{}: sluice never had {n} blocked clients",
+                            step.line
+                        );
+                        assert!(
+                            wait_blocked(redis.port, n),
+                            "{name}:{}: redis never had {n} blocked clients",
+                            step.line
+                        );
                         continue;
                     }
                     Mode::Conn(n) => {

@@ -108,7 +108,7 @@ fn scripted_redis_cli_session_matches_redis() {
                     continue;
                 }
                 if let Some(p) = l.find("\"version\" =>").or_else(|| l.find("\"id\" =>")) {
-                    out.push(l[..p].to_string() + &l[p..].split("=>").next().unwrap());
+                    out.push(l[..p].to_string() + l[p..].split("=>").next().unwrap());
                     continue;
                 }
                 out.push(l.to_string());
@@ -122,4 +122,73 @@ fn scripted_redis_cli_session_matches_redis() {
         }
     }
     println!("redis-cli scripted: identical output against sluice and redis-server (raw, --no-raw, RESP3)");
+}
+
+#[test]
+fn config_file_rewrite_round_trip() {
+    let dir = std::env::temp_dir().join(format!("conf-rewrite-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = free_port();
+    let conf = dir.join("redis.conf");
+    std::fs::write(
+        &conf,
+        format!("# my settings\nport {port}\nbind 127.0.0.1\nappendonly no\nmaxclients 500\nsave \"\"\ndir {}\n", dir.display()),
+    )
+    .unwrap();
+    let start = || {
+        let child = Command::new(sluice_bin())
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        for _ in 0..200 {
+            if let Ok(mut c) = Conn::connect(port) {
+                if c.call(&["PING"])
+                    .map(|r| r == b"+PONG\r\n")
+                    .unwrap_or(false)
+                {
+                    return (child, c);
+                }
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        panic!("sluice did not start from {}", conf.display());
+    };
+    let (mut child, mut c) = start();
+    assert_eq!(
+        c.call(&["CONFIG", "GET", "maxclients"]).unwrap(),
+        b"*2\r\n$10\r\nmaxclients\r\n$3\r\n500\r\n"
+    );
+    assert_eq!(
+        c.call(&["CONFIG", "SET", "maxclients", "600", "timeout", "30"])
+            .unwrap(),
+        b"+OK\r\n"
+    );
+    assert_eq!(c.call(&["CONFIG", "REWRITE"]).unwrap(), b"+OK\r\n");
+    let text = std::fs::read_to_string(&conf).unwrap();
+    assert!(
+        text.starts_with("# my settings\n"),
+        "comments are kept: {text}"
+    );
+    assert!(
+        text.contains("maxclients 600") && text.contains("timeout 30"),
+        "{text}"
+    );
+    let _ = c.call(&["SHUTDOWN", "NOSAVE"]);
+    let _ = child.wait();
+    let (mut child, mut c) = start();
+    assert_eq!(
+        c.call(&["CONFIG", "GET", "timeout"]).unwrap(),
+        b"*2\r\n$7\r\ntimeout\r\n$2\r\n30\r\n"
+    );
+    let _ = c.call(&["SHUTDOWN", "NOSAVE"]);
+    let _ = child.wait();
+    // Without a config file, CONFIG REWRITE refuses as Redis does.
+    let s = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    assert_eq!(
+        s.conn().call(&["CONFIG", "REWRITE"]).unwrap(),
+        b"-ERR The server is running without a config file\r\n"
+    );
 }

@@ -525,6 +525,33 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
     let mut froms = Vec::with_capacity(n);
     for (k, key) in keys.iter().enumerate() {
         let idarg = &argv[streams_at + n + k];
+        if ctx.client.reexec {
+            // Serving a blocked reader after its key changed under it (Redis's wording).
+            let db = ctx.db();
+            let kind = ctx.store.dbs[db]
+                .keys
+                .get(key)
+                .map(|v| matches!(v, Value::Stream(_)));
+            if let Some((g, _)) = &group {
+                match ctx.store.dbs[db].keys.get(key) {
+                    Some(Value::Stream(s)) if !s.groups.contains_key(g) => {
+                        return Err(CmdError::Raw(
+                            "NOGROUP the consumer group this client was blocked on no longer exists".into(),
+                        ));
+                    }
+                    Some(Value::Stream(_)) => {}
+                    _ => {
+                        return Err(CmdError::Raw(
+                            "UNBLOCKED the stream key no longer exists".into(),
+                        ))
+                    }
+                }
+            } else if kind == Some(false) {
+                // XREAD keeps waiting while the key holds another type.
+                froms.push(ReadFrom::After(StreamId::MAX));
+                continue;
+            }
+        }
         let s = stream_mut(ctx, key)?;
         if let Some((g, _)) = &group {
             if s.as_ref()
@@ -558,8 +585,13 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
     let mut effects: Vec<Vec<Bytes>> = Vec::new();
     let mut history = false;
     for (key, from) in keys.iter().zip(&froms) {
-        let Some(s) = stream_mut(ctx, key)? else {
-            continue;
+        let reexec_xread = ctx.client.reexec && group.is_none();
+        let s = match stream_mut(ctx, key) {
+            Ok(Some(s)) => s,
+            Ok(None) => continue,
+            // A blocked XREAD ignores a key that now holds another type (checked above).
+            Err(_) if reexec_xread => continue,
+            Err(e) => return Err(e),
         };
         match (&group, from) {
             (None, ReadFrom::After(id)) => {
