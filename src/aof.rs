@@ -41,11 +41,7 @@ pub fn open(store: &Store) -> std::io::Result<(AofHandle, Vec<PathBuf>)> {
     *aof.sync.on_synced.lock().unwrap() = Some(Box::new(move |off| {
         let _ = tx.send(off);
     }));
-    persistence::spawn_syncer(
-        aof.sync_handle()?,
-        aof.sync.clone(),
-        policy(cfg.appendfsync),
-    );
+    persistence::spawn_syncer(aof.sync.clone(), policy(cfg.appendfsync));
     Ok((
         AofHandle {
             aof,
@@ -183,6 +179,75 @@ pub fn flush(store: &mut Store, aof: &mut Option<AofHandle>) -> Option<u64> {
             None
         }
     }
+}
+
+/// Starts a background rewrite if one is scheduled (BGREWRITEAOF) or due (auto rewrite):
+/// switches to a new incr file and snapshots the keyspace under the store lock, then writes
+/// the base on a blocking thread and installs it. Clients are served meanwhile.
+pub fn maybe_start_rewrite(shared: &std::sync::Arc<crate::server::Shared>, store: &mut Store) {
+    let a = &store.aof;
+    let cfg = &store.config;
+    let base = a.rewrite_base_size.max(1);
+    let growth = (a.current_size * 100 / base).saturating_sub(100);
+    let auto = a.enabled
+        && cfg.auto_aof_rewrite_percentage > 0
+        && a.current_size > cfg.auto_aof_rewrite_min_size
+        && growth >= cfg.auto_aof_rewrite_percentage;
+    if a.rewrite_in_progress || !(a.rewrite_scheduled || auto) {
+        return;
+    }
+    store.aof.rewrite_scheduled = false;
+    let ticket = {
+        let mut guard = shared.aof.lock().unwrap();
+        let Some(h) = guard.as_mut() else { return };
+        for (db, argv) in store.effects.drain(..) {
+            h.aof.append(db, &argv);
+        }
+        match h.aof.start_rewrite() {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::error!("Can't start the AOF rewrite: {e}");
+                store.aof.last_bgrewrite_ok = false;
+                return;
+            }
+        }
+    };
+    tracing::info!("Background append only file rewriting started");
+    store.aof.rewrite_in_progress = true;
+    let snapshot = store.dbs.clone();
+    let now = crate::util::now_ms();
+    let started = std::time::Instant::now();
+    let sh = shared.clone();
+    std::thread::spawn(move || {
+        let res = crate::aof_rewrite::write_base(&ticket.base_tmp, &snapshot, now);
+        drop(snapshot);
+        let mut store = sh.store.lock().unwrap();
+        let mut guard = sh.aof.lock().unwrap();
+        let res = res.and_then(|_| match guard.as_mut() {
+            Some(h) => h
+                .aof
+                .finish_rewrite(&ticket)
+                .map(|_| (h.aof.base_size, h.aof.incr_size)),
+            None => Ok((0, 0)),
+        });
+        store.aof.rewrite_in_progress = false;
+        store.aof.last_rewrite_secs = started.elapsed().as_secs() as i64;
+        match res {
+            Ok((base, incr)) => {
+                store.aof.rewrites += 1;
+                store.aof.last_bgrewrite_ok = true;
+                store.aof.base_size = base;
+                store.aof.current_size = base + incr;
+                store.aof.rewrite_base_size = base + incr;
+                tracing::info!("Background AOF rewrite finished successfully ({base} bytes base)");
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&ticket.base_tmp);
+                store.aof.last_bgrewrite_ok = false;
+                tracing::error!("Background AOF rewrite failed: {e}");
+            }
+        }
+    });
 }
 
 /// Is an fsync error outstanding? (Then writes are refused like write errors.)

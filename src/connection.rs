@@ -252,6 +252,9 @@ impl Conn {
                 }
             }
             sync_off = self.shared.flush_aof(&mut store);
+            if store.aof.rewrite_scheduled {
+                crate::aof::maybe_start_rewrite(&self.shared, &mut store);
+            }
             if store.shutdown_requested.is_some() {
                 self.shared.request_shutdown();
             }

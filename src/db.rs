@@ -81,7 +81,7 @@ impl Value {
 }
 
 /// A hash map with stable integer slots (see the module doc).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SlabMap<V> {
     index: HashMap<Bytes, u32>,
     /// key, value, access metadata (see [`access_meta`]).
@@ -231,7 +231,7 @@ impl<V> SlabMap<V> {
 }
 
 /// One database.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Db {
     pub keys: SlabMap<Value>,
     /// Absolute expire times in unix ms.

@@ -14,6 +14,7 @@
 //! - [`config`]: redis.conf-compatible configuration; [`glob`]: Redis's pattern matcher.
 
 pub mod aof;
+pub mod aof_rewrite;
 pub mod blocking;
 pub mod client;
 pub mod cmd;

@@ -131,6 +131,7 @@ pub async fn start(config: Config, config_file: Option<String>) -> std::io::Resu
         store.aof.enabled = true;
         store.aof.base_size = h.aof.base_size;
         store.aof.current_size = h.aof.base_size + h.aof.incr_size;
+        store.aof.rewrite_base_size = store.aof.current_size;
         files = f;
         store.loading = true;
         aof_handle = Some(h);
@@ -332,6 +333,7 @@ async fn tick_loop(shared: Arc<Shared>) {
         crate::cmd::expire_blocked(&mut store, now);
         crate::cmd::serve_blocked(&mut store);
         shared.flush_aof(&mut store);
+        crate::aof::maybe_start_rewrite(&shared, &mut store);
         if store.shutdown_requested.is_some() {
             drop(store);
             shared.request_shutdown();

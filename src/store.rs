@@ -118,6 +118,8 @@ pub struct AofStatus {
     pub current_size: u64,
     pub base_size: u64,
     pub last_rewrite_secs: i64,
+    /// AOF size after the last rewrite (or at start): auto-aof-rewrite-percentage's base.
+    pub rewrite_base_size: u64,
 }
 
 /// A propagated effect: database and argv.

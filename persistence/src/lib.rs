@@ -67,6 +67,8 @@ pub struct SyncState {
     /// Called after each fsync with the new synced offset (lets async waiters wake).
     pub on_synced: Mutex<Option<SyncedCallback>>,
     pub stop: AtomicBool,
+    /// The file fsyncs go to: the current incr file (replaced when a rewrite starts).
+    pub file: Mutex<Option<File>>,
 }
 
 /// The open AOF: the current incr file and its manifest.
@@ -120,6 +122,7 @@ impl Aof {
             wake: (Mutex::new(false), Condvar::new()),
             on_synced: Mutex::new(None),
             stop: AtomicBool::new(false),
+            file: Mutex::new(Some(file.try_clone()?)),
         });
         Ok((
             Aof {
@@ -199,12 +202,9 @@ impl SyncState {
 }
 
 /// Runs fsyncs: on request (`always`) or once a second (`everysec`); with `no`, only
-/// publishes the written offset (the OS syncs).
-pub fn spawn_syncer(
-    file: File,
-    sync: Arc<SyncState>,
-    policy: Fsync,
-) -> std::thread::JoinHandle<()> {
+/// publishes the written offset (the OS syncs). It syncs whatever file is current in
+/// `sync.file`, so a rewrite can switch files under it.
+pub fn spawn_syncer(sync: Arc<SyncState>, policy: Fsync) -> std::thread::JoinHandle<()> {
     std::thread::Builder::new()
         .name("aof-fsync".into())
         .spawn(move || loop {
@@ -219,7 +219,10 @@ pub fn spawn_syncer(
                 let res = if policy == Fsync::No {
                     Ok(())
                 } else {
-                    file.sync_data()
+                    match sync.file.lock().unwrap().as_ref() {
+                        Some(f) => f.sync_data(),
+                        None => Ok(()),
+                    }
                 };
                 match res {
                     Ok(()) => {
@@ -243,6 +246,100 @@ pub fn spawn_syncer(
             }
         })
         .expect("spawn fsync thread")
+}
+
+/// What a rewrite in progress needs to finish: the new base's sequence and the first incr
+/// file that belongs with it.
+#[derive(Debug, Clone)]
+pub struct RewriteTicket {
+    pub base_seq: u64,
+    pub incr_seq: u64,
+    pub base_tmp: PathBuf,
+}
+
+impl Aof {
+    /// Starts a rewrite (Redis 7's multi-part scheme): writes so far are fsynced, new writes
+    /// go to a fresh incr file, and the manifest lists it, so a crash at any point still
+    /// loads everything. The caller then writes the new base from a snapshot taken at this
+    /// instant and calls [`Aof::finish_rewrite`].
+    pub fn start_rewrite(&mut self) -> io::Result<RewriteTicket> {
+        self.write()?;
+        self.file.sync_data()?;
+        let incr_seq = self.manifest.last_incr().map(|e| e.seq).unwrap_or(0) + 1;
+        let base_seq = self.manifest.base().map(|e| e.seq).unwrap_or(0) + 1;
+        let name = format!("{}.{incr_seq}.incr.aof", self.filename);
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.join(&name))?;
+        file.sync_all()?;
+        self.manifest.entries.push(ManifestEntry {
+            name,
+            seq: incr_seq,
+            kind: FileType::Incr,
+        });
+        self.manifest
+            .write_atomically(&self.dir.join(format!("{}.manifest", self.filename)))?;
+        sync_dir(&self.dir)?;
+        *self.sync.file.lock().unwrap() = Some(file.try_clone()?);
+        self.file = file;
+        // The next record re-selects its database in the new file.
+        self.selected_db = None;
+        self.incr_size = 0;
+        let base_tmp = self
+            .dir
+            .join(format!("temp-rewriteaof-{}.aof", std::process::id()));
+        Ok(RewriteTicket {
+            base_seq,
+            incr_seq,
+            base_tmp,
+        })
+    }
+
+    /// Installs the base written to `ticket.base_tmp`: renames it, switches the manifest to
+    /// it plus the incr files from `ticket.incr_seq` on, and removes the files it replaces.
+    pub fn finish_rewrite(&mut self, ticket: &RewriteTicket) -> io::Result<()> {
+        let base_name = format!("{}.{}.base.aof", self.filename, ticket.base_seq);
+        std::fs::rename(&ticket.base_tmp, self.dir.join(&base_name))?;
+        let old: Vec<ManifestEntry> = self
+            .manifest
+            .entries
+            .iter()
+            .filter(|e| {
+                e.kind == FileType::Base || (e.kind == FileType::Incr && e.seq < ticket.incr_seq)
+            })
+            .cloned()
+            .collect();
+        let mut m = Manifest {
+            entries: vec![ManifestEntry {
+                name: base_name.clone(),
+                seq: ticket.base_seq,
+                kind: FileType::Base,
+            }],
+        };
+        m.entries.extend(
+            self.manifest
+                .entries
+                .iter()
+                .filter(|e| e.kind == FileType::Incr && e.seq >= ticket.incr_seq)
+                .cloned(),
+        );
+        m.write_atomically(&self.dir.join(format!("{}.manifest", self.filename)))?;
+        sync_dir(&self.dir)?;
+        self.manifest = m;
+        for e in old {
+            if e.name != base_name {
+                let _ = std::fs::remove_file(self.dir.join(&e.name));
+            }
+        }
+        self.base_size = self
+            .dir
+            .join(&base_name)
+            .metadata()
+            .map(|m| m.len())
+            .unwrap_or(0);
+        Ok(())
+    }
 }
 
 /// fsyncs a directory so renames and creations in it are durable.

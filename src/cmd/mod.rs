@@ -1189,6 +1189,7 @@ pub static COMMANDS: &[Command] = &[
     cmd!("flushall", -1, W, 0, 0, 0, s::flushall, "server", "1.0.0", "Removes all keys from all databases.", "[ASYNC|SYNC]"),
     cmd!("swapdb", 3, W | F, 0, 0, 0, s::swapdb, "server", "4.0.0", "Swaps two Redis databases.", "index1 index2"),
     cmd!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY, 0, 0, 0, s::shutdown, "server", "1.0.0", "Synchronously saves the database(s) to disk and shuts down the Redis server.", "[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]"),
+    cmd!("bgrewriteaof", 1, NOSCRIPT | ADMIN, 0, 0, 0, s::bgrewriteaof, "server", "1.0.0", "Asynchronously rewrites the append-only file to disk.", ""),
     cmd!("debug", -2, ADMIN | NOSCRIPT | LOADING | STALE, 0, 0, 0, s::debug, "server", "1.0.0", "A container for debugging commands.", "SLEEP seconds|PANIC"),
     parent!("object", -2, 0, "generic", "2.2.3", "A container for object introspection commands.", OBJECT_SUBS),
     parent!("memory", -2, 0, "server", "4.0.0", "A container for memory diagnostics commands.", MEMORY_SUBS),

@@ -465,6 +465,23 @@ pub fn debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
 }
 
+pub fn bgrewriteaof(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    if !ctx.store.aof.enabled {
+        // Redis would write an AOF even with appendonly off; sluice rewrites only the AOF it
+        // keeps (see the issue notes).
+        return Err(CmdError::err("BGREWRITEAOF needs appendonly yes in sluice"));
+    }
+    if ctx.store.aof.rewrite_in_progress {
+        return Err(CmdError::err(
+            "Background append only file rewriting already in progress",
+        ));
+    }
+    ctx.store.aof.rewrite_scheduled = true;
+    ctx.out
+        .simple("Background append only file rewriting started");
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------------
 // CONFIG
 // ---------------------------------------------------------------------------------------------
