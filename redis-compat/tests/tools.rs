@@ -137,7 +137,7 @@ fn config_file_rewrite_round_trip() {
     )
     .unwrap();
     let start = || {
-        let child = Command::new(sluice_bin())
+        let mut child = Command::new(sluice_bin())
             .arg(&conf)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -154,6 +154,8 @@ fn config_file_rewrite_round_trip() {
             }
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("sluice did not start from {}", conf.display());
     };
     let (mut child, mut c) = start();
