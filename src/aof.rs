@@ -73,6 +73,7 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<(), String> {
         killed: AtomicBool::new(false),
         kill: Notify::new(),
         mailbox: tx,
+        resp: std::sync::atomic::AtomicU8::new(2),
     });
     let mut client = Client::new(shared, true);
     let mut done_before = 0u64;

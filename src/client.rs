@@ -45,6 +45,8 @@ pub struct Client {
     pub no_touch: bool,
     /// This is a blocked client's command being re-run to serve it (see `blocking.rs`).
     pub reexec: bool,
+    /// Full name of the last command run (CLIENT LIST `cmd=`).
+    pub last_cmd: &'static str,
 }
 
 impl Client {
@@ -67,6 +69,7 @@ impl Client {
             no_evict: false,
             no_touch: false,
             reexec: false,
+            last_cmd: "NULL",
         }
     }
 
@@ -84,6 +87,7 @@ impl Client {
             killed: AtomicBool::new(false),
             kill: Notify::new(),
             mailbox,
+            resp: std::sync::atomic::AtomicU8::new(2),
         });
         let mut c = Client::new(shared, true);
         c.db = db;

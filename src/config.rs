@@ -183,6 +183,8 @@ pub struct Config {
     pub auto_aof_rewrite_percentage: u64,
     pub auto_aof_rewrite_min_size: u64,
     pub maxmemory: u64,
+    /// maxmemory-policy is an LFU one (keys' access frequency is tracked).
+    pub lfu_policy: bool,
 }
 
 fn canonical(name: &str) -> Option<&'static str> {
@@ -384,6 +386,7 @@ impl Default for Config {
             auto_aof_rewrite_percentage: 100,
             auto_aof_rewrite_min_size: 64 << 20,
             maxmemory: 0,
+            lfu_policy: false,
         };
         c.refresh();
         c
@@ -574,6 +577,7 @@ impl Config {
         self.auto_aof_rewrite_percentage = gi("auto-aof-rewrite-percentage").max(0) as u64;
         self.auto_aof_rewrite_min_size = gi("auto-aof-rewrite-min-size").max(0) as u64;
         self.maxmemory = gi("maxmemory").max(0) as u64;
+        self.lfu_policy = g("maxmemory-policy").contains("lfu");
     }
 
     /// Applies config text (a redis.conf, or start-up arguments turned into lines), reporting

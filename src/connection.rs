@@ -40,6 +40,7 @@ pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr) {
             killed: AtomicBool::new(false),
             kill: Notify::new(),
             mailbox: tx,
+            resp: std::sync::atomic::AtomicU8::new(2),
         });
         store.clients.insert(
             id,
@@ -53,7 +54,7 @@ pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr) {
                 lib_name: None,
                 lib_ver: None,
                 db: 0,
-                last_cmd: "NULL".into(),
+                last_cmd: "NULL",
                 resp: 2,
                 sub: 0,
                 psub: 0,
@@ -190,10 +191,8 @@ impl Conn {
         {
             let mut store = self.shared.store.lock().unwrap();
             while let Some(argv) = self.pending.pop_front() {
-                let name = argv
-                    .first()
-                    .map(|a| String::from_utf8_lossy(a).to_ascii_lowercase())
-                    .unwrap_or_default();
+                // Kept for the panic report only (a refcount, not a copy).
+                let first = argv.first().cloned().unwrap_or_default();
                 let before = self.out.len();
                 let client = &mut self.client;
                 let out = &mut self.out;
@@ -207,7 +206,8 @@ impl Conn {
                         // client only. The store lock is not poisoned (the panic was caught).
                         tracing::error!(
                             client = self.client.id,
-                            "panic while executing command '{name}'; closing the client"
+                            "panic while executing command '{}'; closing the client",
+                            String::from_utf8_lossy(&first)
                         );
                         self.out.truncate(before);
                         self.out
@@ -230,26 +230,27 @@ impl Conn {
                     cmd::block_client(&mut store, &self.client, &req);
                     blocked = Some(req);
                 }
-                if let Some(info) = store.clients.get_mut(&self.client.id) {
-                    info.last_cmd = name;
-                    info.last_interaction = Instant::now();
-                    info.db = self.client.db;
-                    info.resp = self.client.resp;
-                    info.name = self.client.name.clone();
-                    info.lib_name = self.client.lib_name.clone();
-                    info.lib_ver = self.client.lib_ver.clone();
-                    info.multi = self
-                        .client
-                        .multi
-                        .as_ref()
-                        .map(|m| m.len() as i64)
-                        .unwrap_or(-1);
-                    info.no_evict = self.client.no_evict;
-                    info.no_touch = self.client.no_touch;
-                }
                 if blocked.is_some() || self.client.close_after_reply {
                     break;
                 }
+            }
+            // What CLIENT LIST shows of this client, refreshed once per batch.
+            if let Some(info) = store.clients.get_mut(&self.client.id) {
+                info.last_cmd = self.client.last_cmd;
+                info.last_interaction = Instant::now();
+                info.db = self.client.db;
+                info.resp = self.client.resp;
+                info.name = self.client.name.clone();
+                info.lib_name = self.client.lib_name.clone();
+                info.lib_ver = self.client.lib_ver.clone();
+                info.multi = self
+                    .client
+                    .multi
+                    .as_ref()
+                    .map(|m| m.len() as i64)
+                    .unwrap_or(-1);
+                info.no_evict = self.client.no_evict;
+                info.no_touch = self.client.no_touch;
             }
             sync_off = self.shared.flush_aof(&mut store);
             if store.aof.rewrite_scheduled {

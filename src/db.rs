@@ -158,6 +158,12 @@ impl<V> SlabMap<V> {
         Some(v)
     }
 
+    /// The value and its access metadata, in one lookup.
+    pub fn get_mut_with_meta(&mut self, key: &[u8]) -> Option<(&mut V, &mut u64)> {
+        let &i = self.index.get(key)?;
+        self.slots[i as usize].as_mut().map(|(_, v, m)| (v, m))
+    }
+
     /// The access metadata of `key` (LRU/LFU, see [`access_meta`]).
     pub fn meta(&self, key: &[u8]) -> Option<u64> {
         let &i = self.index.get(key)?;
@@ -245,7 +251,7 @@ impl Db {
 
     /// True when `key` has an expire time at or before `now_ms` (it must be deleted).
     pub fn is_expired(&self, key: &[u8], now_ms: i64) -> bool {
-        matches!(self.expires.get(key), Some(&t) if t <= now_ms)
+        !self.expires.is_empty() && matches!(self.expires.get(key), Some(&t) if t <= now_ms)
     }
 
     pub fn set_expire(&mut self, key: Bytes, when_ms: i64) {
@@ -315,6 +321,15 @@ pub mod access_meta {
         };
         let periods = elapsed.checked_div(decay_time).unwrap_or(0);
         counter.saturating_sub(periods)
+    }
+
+    /// An access under an LRU (or no) eviction policy: only the access time moves; a key
+    /// seen for the first time also gets the initial LFU counter.
+    pub fn touched_lru(m: u64, now_secs: u64) -> u64 {
+        if m == 0 {
+            return fresh(now_secs);
+        }
+        (m & !0xffff_ffff) | (now_secs & 0xffff_ffff)
     }
 
     /// Metadata for a freshly written value.

@@ -43,6 +43,8 @@ pub struct ClientShared {
     pub killed: AtomicBool,
     pub kill: Notify,
     pub mailbox: mpsc::UnboundedSender<Mail>,
+    /// The protocol pushes must use (2 or 3); set by HELLO and RESET as they run.
+    pub resp: std::sync::atomic::AtomicU8,
 }
 
 impl ClientShared {
@@ -64,7 +66,7 @@ pub struct ClientInfo {
     pub lib_name: Option<Bytes>,
     pub lib_ver: Option<Bytes>,
     pub db: usize,
-    pub last_cmd: String,
+    pub last_cmd: &'static str,
     pub resp: u8,
     pub sub: usize,
     pub psub: usize,
@@ -93,7 +95,7 @@ pub struct Stats {
     pub client_query_buffer_limit_disconnections: u64,
     pub client_output_buffer_limit_disconnections: u64,
     /// Per command: calls, microseconds, rejected calls, failed calls.
-    pub commands: HashMap<String, CmdStat>,
+    pub commands: HashMap<&'static str, CmdStat>,
     pub errors: HashMap<String, u64>,
 }
 
@@ -243,40 +245,39 @@ impl Store {
     /// Read access honouring expiry; records the access (LRU/LFU) unless CLIENT NO-TOUCH.
     pub fn lookup(&mut self, db: usize, key: &[u8], now: i64) -> Option<&mut Value> {
         self.expire_if_needed(db, key, now);
-        self.touch(db, key, now);
-        self.dbs[db].keys.get_mut(key)
+        let no_touch = self.no_touch;
+        let lfu = self.config.lfu_policy;
+        let (log_factor, decay) = if lfu {
+            (self.lfu_log_factor(), self.lfu_decay_time())
+        } else {
+            (0.0, 0)
+        };
+        let r = if lfu && !no_touch {
+            (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+        } else {
+            0.0
+        };
+        let (v, m) = self.dbs[db].keys.get_mut_with_meta(key)?;
+        if !no_touch {
+            let secs = (now / 1000).max(0) as u64;
+            *m = if lfu {
+                let cur = if *m == 0 {
+                    crate::db::access_meta::fresh(secs)
+                } else {
+                    *m
+                };
+                crate::db::access_meta::accessed(cur, secs, log_factor, decay, r)
+            } else {
+                crate::db::access_meta::touched_lru(*m, secs)
+            };
+        }
+        Some(v)
     }
 
     /// Lookup that leaves the access metadata alone (OBJECT, TYPE-like introspection).
     pub fn lookup_no_touch(&mut self, db: usize, key: &[u8], now: i64) -> Option<&mut Value> {
         self.expire_if_needed(db, key, now);
         self.dbs[db].keys.get_mut(key)
-    }
-
-    /// Records an access to `key` in its LRU/LFU metadata.
-    pub fn touch(&mut self, db: usize, key: &[u8], now: i64) {
-        if self.no_touch {
-            return;
-        }
-        let Some(m) = self.dbs[db].keys.meta(key) else {
-            return;
-        };
-        let secs = (now / 1000).max(0) as u64;
-        // A key created in place (LPUSH, XADD) has no metadata yet: it is new now.
-        let m = if m == 0 {
-            crate::db::access_meta::fresh(secs)
-        } else {
-            m
-        };
-        let r = (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-        let m = crate::db::access_meta::accessed(
-            m,
-            secs,
-            self.lfu_log_factor(),
-            self.lfu_decay_time(),
-            r,
-        );
-        self.dbs[db].keys.set_meta(key, m);
     }
 
     pub fn lfu_log_factor(&self) -> f64 {
@@ -295,17 +296,13 @@ impl Store {
 
     /// Like [`Store::lookup`], counting keyspace hits and misses (read commands).
     pub fn lookup_read(&mut self, db: usize, key: &[u8], now: i64) -> Option<&mut Value> {
-        self.expire_if_needed(db, key, now);
-        match self.dbs[db].keys.get_mut(key) {
-            Some(v) => {
-                self.stats.keyspace_hits += 1;
-                Some(v)
-            }
-            None => {
-                self.stats.keyspace_misses += 1;
-                None
-            }
+        let hit = self.dbs[db].keys.contains_key(key) && !self.dbs[db].is_expired(key, now);
+        if hit {
+            self.stats.keyspace_hits += 1;
+        } else {
+            self.stats.keyspace_misses += 1;
         }
+        self.lookup(db, key, now)
     }
 
     pub fn exists(&mut self, db: usize, key: &[u8], now: i64) -> bool {
@@ -422,7 +419,11 @@ impl Store {
             if c.shared.killed.load(Ordering::Relaxed) {
                 continue;
             }
-            let frame = if c.resp == 3 { frame3 } else { frame2 };
+            let frame = if c.shared.resp.load(Ordering::Relaxed) == 3 {
+                frame3
+            } else {
+                frame2
+            };
             let pending = c
                 .shared
                 .pending_bytes

@@ -551,3 +551,26 @@ fn maxmemory_refuses_growth_but_serves_reads() {
     assert_eq!(r.call(&["CONFIG", "SET", "maxmemory", "0"]), "+OK\r\n");
     assert_eq!(r.call(&["SET", "k2", "v"]), "+OK\r\n");
 }
+
+#[test]
+fn pipelined_hello3_subscribe_publish_gets_push_frames() {
+    let s = TestServer::start(&[]);
+    let mut r = s.raw();
+    let mut batch = b"*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n".to_vec();
+    batch.extend(encode(&["SUBSCRIBE", "me"]));
+    r.send_raw(&batch);
+    let _hello = r.read();
+    assert_eq!(r.read(), ">3\r\n$9\r\nsubscribe\r\n$2\r\nme\r\n:1\r\n");
+    r.send_raw(&encode(&["PUBLISH", "me", "hi"]));
+    let a = r.read();
+    let b = r.read();
+    let mut got = [a, b];
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ":1\r\n".to_string(),
+            ">3\r\n$7\r\nmessage\r\n$2\r\nme\r\n$2\r\nhi\r\n".to_string()
+        ]
+    );
+}

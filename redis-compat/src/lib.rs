@@ -143,6 +143,23 @@ impl Server {
         );
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Resident set size in bytes, read from /proc (both servers alike, at this instant).
+    pub fn rss_bytes(&self) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/statm", self.pid()))
+            .ok()
+            .and_then(|s| {
+                s.split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse::<u64>().ok())
+            })
+            .map(|pages| pages * 4096)
+            .unwrap_or(0)
+    }
+
     pub fn conn(&self) -> Conn {
         Conn::connect(self.port).expect("connect")
     }

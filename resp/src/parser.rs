@@ -12,7 +12,8 @@
 //!   payloads, so calling [`RequestParser::parse`] again after more bytes arrive resumes exactly
 //!   where it stopped: a half-received command is never re-scanned from its start (arguments
 //!   already complete are kept in `args`, and `bulk_len` remembers a pending `$<len>` header).
-//! - Bulk payloads are split off the buffer without copying (`BytesMut::split_to().freeze()`).
+//! - Arguments are owned allocations (stored keys must not pin read buffers); payloads of
+//!   `PROTO_MBULK_BIG_ARG` bytes or more are split off the buffer without copying.
 //! - Any limit violation yields a [`ProtocolError`] whose `Display` text is Redis's exact message;
 //!   the connection must then reply `-ERR <text>` and close, as Redis does.
 
@@ -241,7 +242,16 @@ impl RequestParser {
                 if buf.len() < len + 2 {
                     return Ok(None);
                 }
-                let arg = buf.split_to(len).freeze();
+                // Small arguments get their own allocation: a zero-copy slice would pin the
+                // whole read buffer for as long as the server stores the argument (a key, a
+                // field name). Big payloads dominate their buffer anyway and stay zero-copy.
+                let arg = if len >= PROTO_MBULK_BIG_ARG {
+                    buf.split_to(len).freeze()
+                } else {
+                    let a = Bytes::copy_from_slice(&buf[..len]);
+                    buf.advance(len);
+                    a
+                };
                 buf.advance(2);
                 self.args.push(arg);
                 self.bulk_len = None;

@@ -103,6 +103,10 @@ pub fn hello(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     if let Some(v) = ver {
         ctx.client.resp = v;
+        ctx.client
+            .shared
+            .resp
+            .store(v, std::sync::atomic::Ordering::Relaxed);
         ctx.out.proto = if v == 3 {
             resp::Protocol::Resp3
         } else {
@@ -150,6 +154,10 @@ pub fn reset(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     super::pubsub::unsubscribe_all(ctx);
     ctx.client.db = 0;
     ctx.client.resp = 2;
+    ctx.client
+        .shared
+        .resp
+        .store(2, std::sync::atomic::Ordering::Relaxed);
     ctx.out.proto = resp::Protocol::Resp2;
     ctx.client.name = None;
     ctx.client.reply_mode = ReplyMode::On;
@@ -276,7 +284,7 @@ fn client_line(ctx: &Ctx, id: u64) -> String {
     let cmd = if me {
         "client|info".to_string()
     } else {
-        c.last_cmd.clone()
+        c.last_cmd.to_string()
     };
     let lossy = |b: &Option<Bytes>| {
         b.as_ref()

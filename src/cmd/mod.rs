@@ -154,7 +154,29 @@ pub fn write_error(store: &mut Store, out: &mut ReplyWriter, e: &CmdError) {
 
 /// Resolves argv to a command (and subcommand), checking existence and arity. Returns the
 /// command and its full name (`config|get`).
-pub fn resolve(argv: &[Bytes]) -> Result<(&'static Command, String), CmdError> {
+/// `parent|sub` for a subcommand row, built once (commands are resolved per request, so the
+/// full name must not cost an allocation).
+fn sub_full_name(parent: &'static Command, sub: &'static Command) -> &'static str {
+    use std::sync::OnceLock;
+    static NAMES: OnceLock<hashbrown::HashMap<usize, &'static str>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let mut m = hashbrown::HashMap::new();
+        for c in COMMANDS {
+            for s in c.subcommands {
+                let full: &'static str =
+                    Box::leak(format!("{}|{}", c.name, s.name).into_boxed_str());
+                m.insert(s as *const Command as usize, full);
+            }
+        }
+        m
+    });
+    names
+        .get(&(sub as *const Command as usize))
+        .copied()
+        .unwrap_or(parent.name)
+}
+
+pub fn resolve(argv: &[Bytes]) -> Result<(&'static Command, &'static str), CmdError> {
     let Some(cmd) = lookup(&argv[0]) else {
         return Err(CmdError::UnknownCommand {
             name: lossy(&argv[0]),
@@ -165,7 +187,7 @@ pub fn resolve(argv: &[Bytes]) -> Result<(&'static Command, String), CmdError> {
         if argv.len() < 2 {
             // A container that also works bare (COMMAND) runs its own handler.
             if arity_ok(cmd.arity, argv.len()) {
-                return Ok((cmd, cmd.name.to_string()));
+                return Ok((cmd, cmd.name));
             }
             return Err(CmdError::WrongArity(cmd.name.to_string()));
         }
@@ -175,16 +197,16 @@ pub fn resolve(argv: &[Bytes]) -> Result<(&'static Command, String), CmdError> {
                 cmd: cmd.name.to_string(),
             });
         };
-        let full = format!("{}|{}", cmd.name, sub.name);
+        let full = sub_full_name(cmd, sub);
         if !arity_ok(sub.arity, argv.len()) {
-            return Err(CmdError::WrongArity(full));
+            return Err(CmdError::WrongArity(full.to_string()));
         }
         return Ok((sub, full));
     }
     if !arity_ok(cmd.arity, argv.len()) {
         return Err(CmdError::WrongArity(cmd.name.to_string()));
     }
-    Ok((cmd, cmd.name.to_string()))
+    Ok((cmd, cmd.name))
 }
 
 fn arity_ok(arity: i32, argc: usize) -> bool {
@@ -227,8 +249,15 @@ pub fn process(
             if client.multi.is_some() {
                 client.multi_error = true;
             }
-            if let CmdError::WrongArity(n) = &e {
-                store.stats.commands.entry(n.clone()).or_default().rejected += 1;
+            if let CmdError::WrongArity(_) = &e {
+                if let Some(c) = lookup(&argv[0]) {
+                    let name = argv
+                        .get(1)
+                        .and_then(|s| find_sub(c, s))
+                        .map(|s| sub_full_name(c, s))
+                        .unwrap_or(c.name);
+                    store.stats.commands.entry(name).or_default().rejected += 1;
+                }
             }
             write_error(store, out, &e);
             return Outcome::Done;
@@ -238,12 +267,7 @@ pub fn process(
         if client.multi.is_some() {
             client.multi_error = true;
         }
-        store
-            .stats
-            .commands
-            .entry(full.clone())
-            .or_default()
-            .rejected += 1;
+        store.stats.commands.entry(full).or_default().rejected += 1;
         write_error(store, out, &e);
         Outcome::Done
     };
@@ -303,7 +327,7 @@ pub fn call(
     store: &mut Store,
     client: &mut Client,
     cmd: &'static Command,
-    full: &str,
+    full: &'static str,
     argv: &[Bytes],
     out: &mut ReplyWriter,
     no_block: bool,
@@ -335,14 +359,16 @@ pub fn call(
     if let Err(e) = &res {
         write_error(store, out, e);
     }
-    let st = store.stats.commands.entry(full.to_string()).or_default();
+    client.last_cmd = full;
+    let st = store.stats.commands.entry(full).or_default();
     st.calls += 1;
     st.usec += started.elapsed().as_micros() as u64;
     if failed {
         st.failed += 1;
     }
     store.stats.total_commands_processed += 1;
-    if store.dirty != dirty_before && !no_propagate {
+    let logging = store.aof.enabled && !store.replaying;
+    if logging && store.dirty != dirty_before && !no_propagate {
         if effects.is_empty() {
             store.propagate(db_before, argv.to_vec());
         } else {
@@ -350,7 +376,7 @@ pub fn call(
                 store.propagate(db_before, e);
             }
         }
-    } else if !effects.is_empty() && !no_propagate {
+    } else if logging && !effects.is_empty() && !no_propagate {
         // Effects recorded without a dataset change (e.g. XREADGROUP advancing a group).
         for e in effects {
             store.propagate(db_before, e);

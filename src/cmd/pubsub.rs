@@ -119,7 +119,11 @@ pub fn spublish(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let n = deliveries.len();
     for (id, f2, f3) in deliveries {
         if let Some(c) = ctx.store.clients.get(&id) {
-            let f = if c.resp == 3 { f3 } else { f2 };
+            let f = if c.shared.resp.load(std::sync::atomic::Ordering::Relaxed) == 3 {
+                f3
+            } else {
+                f2
+            };
             c.shared
                 .pending_bytes
                 .fetch_add(f.len() as u64, std::sync::atomic::Ordering::SeqCst);

@@ -271,6 +271,7 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let key = argv[1].clone();
     let db = ctx.db();
+    let logging = ctx.store.aof.enabled && !ctx.store.replaying;
     let exists = stream_mut(ctx, &key)?.is_some();
     if !exists {
         if a.nomkstream {
@@ -329,14 +330,20 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         .map(|p| (p[0].clone(), p[1].clone()))
         .collect();
     s.append(id, &fields, max_bytes, max_entries);
-    let mut effect = vec![Bytes::from_static(b"XADD"), key.clone()];
     let mut trimmed = 0;
     if let Some(how) = a.how {
         trimmed = s.trim(how, a.approx, a.limit);
-        effect.extend(exact_trim_effect(s, how));
     }
-    effect.push(id_bytes(id));
-    effect.extend(argv[field_pos..].iter().cloned());
+    // The effect: the explicit ID and the exact trim that happened (built only if logged).
+    let effect = logging.then(|| {
+        let mut e = vec![Bytes::from_static(b"XADD"), key.clone()];
+        if let Some(how) = a.how {
+            e.extend(exact_trim_effect(s, how));
+        }
+        e.push(id_bytes(id));
+        e.extend(argv[field_pos..].iter().cloned());
+        e
+    });
     ctx.store.signal_modified(db, &key);
     ctx.store.signal_ready(db, &key);
     ctx.store.notify(NOTIFY_STREAM, "xadd", db, &key);
@@ -344,7 +351,9 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ctx.store.notify(NOTIFY_STREAM, "xtrim", db, &key);
     }
     ctx.store.dirty += 1;
-    ctx.also_propagate(effect);
+    if let Some(e) = effect {
+        ctx.also_propagate(e);
+    }
     ctx.out.bulk(id.to_string().as_bytes());
     Ok(())
 }
@@ -582,7 +591,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
     // Serve.
     let mut results: Vec<StreamReply> = Vec::new();
     let now = ctx.now;
-    let mut effects: Vec<Vec<Bytes>> = Vec::new();
+    let mut effects = Effects::new(ctx);
     let mut history = false;
     for (key, from) in keys.iter().zip(&froms) {
         let reexec_xread = ctx.client.reexec && group.is_none();
@@ -647,7 +656,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                             if !noack {
                                 deliver(grp, cname, e.id, now);
                                 let pe = &grp.pel[&e.id];
-                                effects.push(xclaim_effect(key, g, cname, e.id, pe, grp.last_id));
+                                effects.add(|| xclaim_effect(key, g, cname, e.id, pe, grp.last_id));
                             }
                             if let Some(c) = grp.consumers.get_mut(cname) {
                                 c.active_time = now;
@@ -655,7 +664,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                             delivered.push((e.id, Some(e)));
                         }
                         let grp = &s.groups[g];
-                        effects.push(setid_effect(key, g, grp));
+                        effects.add(|| setid_effect(key, g, grp));
                         results.push((key.clone(), delivered));
                     }
                     ReadFrom::After(id) => {
@@ -684,7 +693,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                                 pe.delivery_time = now;
                                 pe.delivery_count += 1;
                                 let pe = pe.clone();
-                                effects.push(xclaim_effect(key, g, cname, id, &pe, grp.last_id));
+                                effects.add(|| xclaim_effect(key, g, cname, id, &pe, grp.last_id));
                             }
                             out.push((id, e));
                         }
@@ -695,9 +704,9 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
             }
         }
     }
-    if !effects.is_empty() {
+    if effects.changed {
         ctx.store.dirty += 1;
-        for e in effects {
+        for e in effects.list {
             ctx.also_propagate(e);
         }
     }
@@ -754,6 +763,31 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
         }
     }
     Ok(())
+}
+
+/// Effects a stream command records for the AOF. Building them costs allocations, so they are
+/// built only when something will be logged; `changed` tells whether anything happened.
+struct Effects {
+    on: bool,
+    changed: bool,
+    list: Vec<Vec<Bytes>>,
+}
+
+impl Effects {
+    fn new(ctx: &Ctx) -> Effects {
+        Effects {
+            on: ctx.store.aof.enabled && !ctx.store.replaying,
+            changed: false,
+            list: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, f: impl FnOnce() -> Vec<Bytes>) {
+        self.changed = true;
+        if self.on {
+            self.list.push(f());
+        }
+    }
 }
 
 /// Adds (or reassigns) a pending entry for `consumer`, as delivering it does.
@@ -993,17 +1027,19 @@ fn ensure_consumer(
     g: &Bytes,
     cname: &Bytes,
     now: i64,
-    effects: &mut Vec<Vec<Bytes>>,
+    effects: &mut Effects,
 ) {
     if !grp.consumers.contains_key(cname) {
         grp.consumers.insert(cname.clone(), Consumer::new(now));
-        effects.push(vec![
-            Bytes::from_static(b"XGROUP"),
-            Bytes::from_static(b"CREATECONSUMER"),
-            key.clone(),
-            g.clone(),
-            cname.clone(),
-        ]);
+        effects.add(|| {
+            vec![
+                Bytes::from_static(b"XGROUP"),
+                Bytes::from_static(b"CREATECONSUMER"),
+                key.clone(),
+                g.clone(),
+                cname.clone(),
+            ]
+        });
     }
 }
 
@@ -1064,18 +1100,18 @@ pub fn xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         delivery_time = now;
     }
     let db = ctx.db();
+    let mut effects = Effects::new(ctx);
     let Some(s) = stream_mut(ctx, &key)? else {
         return Err(nogroup(&key, &g));
     };
     if !s.groups.contains_key(&g) {
         return Err(nogroup(&key, &g));
     }
-    let mut effects = Vec::new();
     if let Some(l) = lastid {
         let grp = s.groups.get_mut(&g).unwrap();
         if l > grp.last_id {
             grp.last_id = l;
-            effects.push(setid_effect(&key, &g, grp));
+            effects.add(|| setid_effect(&key, &g, grp));
         }
     }
     let mut claimed: Vec<(StreamId, Option<Entry>)> = Vec::new();
@@ -1097,12 +1133,14 @@ pub fn xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                     if let Some(c) = grp.consumers.get_mut(&pe.consumer) {
                         c.pending.remove(id);
                     }
-                    effects.push(vec![
-                        Bytes::from_static(b"XACK"),
-                        key.clone(),
-                        g.clone(),
-                        id_bytes(*id),
-                    ]);
+                    effects.add(|| {
+                        vec![
+                            Bytes::from_static(b"XACK"),
+                            key.clone(),
+                            g.clone(),
+                            id_bytes(*id),
+                        ]
+                    });
                 }
                 continue;
             }
@@ -1141,13 +1179,13 @@ pub fn xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             let c = grp.consumers.get_mut(&cname).unwrap();
             c.pending.insert(*id);
             c.active_time = now;
-            effects.push(xclaim_effect(&key, &g, &cname, *id, &pe, grp.last_id));
+            effects.add(|| xclaim_effect(&key, &g, &cname, *id, &pe, grp.last_id));
             claimed.push((*id, entries[k].clone()));
         }
     }
     ctx.store.dirty += 1;
     ctx.store.signal_modified(db, &key);
-    for e in effects {
+    for e in effects.list {
         ctx.also_propagate(e);
     }
     ctx.out.array(claimed.len());
@@ -1187,6 +1225,7 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let now = ctx.now;
     let db = ctx.db();
+    let mut effects = Effects::new(ctx);
     let Some(s) = stream_mut(ctx, &key)? else {
         return Err(nogroup(&key, &g));
     };
@@ -1196,7 +1235,6 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut attempts = count * 10;
     let mut left = count;
     let pel_ids: Vec<StreamId> = s.groups[&g].pel.range(start..).map(|(k, _)| *k).collect();
-    let mut effects = Vec::new();
     let mut claimed: Vec<(StreamId, Option<Entry>)> = Vec::new();
     let mut deleted: Vec<StreamId> = Vec::new();
     let mut next_cursor = StreamId::MIN;
@@ -1217,12 +1255,14 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 }
             }
             deleted.push(id);
-            effects.push(vec![
-                Bytes::from_static(b"XACK"),
-                key.clone(),
-                g.clone(),
-                id_bytes(id),
-            ]);
+            effects.add(|| {
+                vec![
+                    Bytes::from_static(b"XACK"),
+                    key.clone(),
+                    g.clone(),
+                    id_bytes(id),
+                ]
+            });
             // A deleted entry uses up COUNT as a claimed one does (xautoclaimCommand).
             left -= 1;
             continue;
@@ -1247,7 +1287,7 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         let c = grp.consumers.get_mut(&cname).unwrap();
         c.pending.insert(id);
         c.active_time = now;
-        effects.push(xclaim_effect(&key, &g, &cname, id, &pe, grp.last_id));
+        effects.add(|| xclaim_effect(&key, &g, &cname, id, &pe, grp.last_id));
         claimed.push((id, if justid { None } else { entries[k - 1].clone() }));
         left -= 1;
     }
@@ -1256,7 +1296,7 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     ctx.store.dirty += 1;
     ctx.store.signal_modified(db, &key);
-    for e in effects {
+    for e in effects.list {
         ctx.also_propagate(e);
     }
     ctx.out.array(3);

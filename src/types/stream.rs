@@ -11,8 +11,9 @@
 //!
 //!  flags: 0x01 DELETED (a tombstone left by XDEL/trim), 0x02 SAMEFIELDS (the entry's
 //!         field names are the master's, so only values are stored).
-//!  ms_delta / seq_delta: the entry ID minus the node's master ID, per component, so IDs
-//!         generated in the same millisecond cost two bytes.
+//!  ms_delta / seq_delta: the entry ID minus the node's master ID, per component (seq as a
+//!         zigzag varint: it may go down when the millisecond goes up), so IDs generated close
+//!         together cost two bytes.
 //! ```
 //!
 //! Invariants:
@@ -101,6 +102,16 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
+/// Sequence deltas may be negative (a later millisecond restarts at 0): zigzag keeps them
+/// one byte when small either way.
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+fn unzigzag(v: u64) -> i64 {
+    ((v >> 1) as i64) ^ -((v & 1) as i64)
+}
+
 fn get_varint(b: &[u8], pos: &mut usize) -> u64 {
     let mut v = 0u64;
     let mut shift = 0;
@@ -187,7 +198,10 @@ impl Node {
                 .all(|((f, _), m)| f == m);
         self.buf.push(if same { SAMEFIELDS } else { 0 });
         put_varint(&mut self.buf, id.ms - master.ms);
-        put_varint(&mut self.buf, id.seq.wrapping_sub(master.seq));
+        put_varint(
+            &mut self.buf,
+            zigzag(id.seq.wrapping_sub(master.seq) as i64),
+        );
         if same {
             for (_, v) in fields {
                 put_str(&mut self.buf, v);
@@ -214,7 +228,9 @@ impl Node {
         let flags = b[p];
         p += 1;
         let ms = master.ms + get_varint(b, &mut p);
-        let seq = master.seq.wrapping_add(get_varint(b, &mut p));
+        let seq = master
+            .seq
+            .wrapping_add(unzigzag(get_varint(b, &mut p)) as u64);
         let mut fields = Vec::new();
         if flags & SAMEFIELDS != 0 {
             for f in &self.master_fields {
