@@ -689,7 +689,7 @@ pub fn exec(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     for argv in queued {
         match super::resolve(&argv) {
             Ok((cmd, full)) => {
-                let _ = super::call(ctx.store, ctx.client, cmd, &full, &argv, ctx.out, true);
+                let _ = super::call(ctx.store, ctx.client, cmd, full, &argv, ctx.out, true);
             }
             Err(e) => super::write_error(ctx.store, ctx.out, &e),
         }

@@ -319,7 +319,7 @@ pub fn process(
         out.simple("QUEUED");
         return Outcome::Done;
     }
-    call(store, client, cmd, &full, &argv, out, false)
+    call(store, client, cmd, full, &argv, out, false)
 }
 
 /// `call`: runs a resolved command, times it, and propagates its effect.
@@ -438,7 +438,7 @@ pub fn serve_blocked(store: &mut Store) {
                 });
                 // Not `no_block`: a re-run that finds nothing sets `ctx.block` again, which
                 // here means "still waiting" (its output is discarded).
-                match call(store, &mut client, cmd, &full, &argv, &mut out, false) {
+                match call(store, &mut client, cmd, full, &argv, &mut out, false) {
                     Outcome::Blocked(_) => {}
                     Outcome::Done => {
                         store.blocking.unblock(id);
