@@ -38,7 +38,8 @@ fn redis_benchmark(port: u16, n: usize, pipeline: usize, args: &[&str]) -> (f64,
     let text = String::from_utf8_lossy(&out.stdout);
     // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
     let line = text
-        .lines().rfind(|l| !l.starts_with("\"test\""))
+        .lines()
+        .rfind(|l| !l.starts_with("\"test\""))
         .unwrap_or("");
     let cols: Vec<f64> = line
         .split(',')
