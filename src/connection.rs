@@ -171,20 +171,26 @@ impl Conn {
 
     /// Runs pending commands until done or one blocks. Returns the block request, if any.
     async fn run_pending(&mut self) -> Option<BlockRequest> {
-        // CLIENT PAUSE: wait it out before running anything (write-only pauses are treated as
-        // full pauses; the queue is preserved either way).
+        // CLIENT PAUSE: ALL holds every command; WRITE holds the commands that may write
+        // (and PUBLISH, as Redis does), in order: nothing behind a held command runs first.
         loop {
-            let until = self
-                .shared
-                .store
-                .lock()
-                .unwrap()
-                .pause_until
-                .map(|(t, _)| t);
-            match until {
-                Some(t) if t > Instant::now() => tokio::time::sleep_until(t.into()).await,
-                _ => break,
+            let pause = self.shared.store.lock().unwrap().pause_until;
+            let Some((until, all)) = pause else { break };
+            if until <= Instant::now() {
+                break;
             }
+            let held = all
+                || self.pending.iter().any(|argv| {
+                    cmd::resolve(argv)
+                        .map(|(c, _)| {
+                            c.flags & cmd::WRITE != 0 || c.name == "publish" || c.name == "spublish"
+                        })
+                        .unwrap_or(false)
+                });
+            if !held {
+                break;
+            }
+            tokio::time::sleep_until(until.into()).await;
         }
         let mut blocked = None;
         let sync_off;

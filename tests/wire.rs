@@ -574,3 +574,32 @@ fn pipelined_hello3_subscribe_publish_gets_push_frames() {
         ]
     );
 }
+
+#[test]
+fn client_pause_write_holds_writes_but_not_reads() {
+    let s = TestServer::start(&[]);
+    let mut admin = s.raw();
+    assert_eq!(admin.call(&["SET", "k", "v"]), "+OK\r\n");
+    assert_eq!(admin.call(&["CLIENT", "PAUSE", "400", "WRITE"]), "+OK\r\n");
+    let mut reader = s.raw();
+    let t = Instant::now();
+    assert_eq!(reader.call(&["GET", "k"]), "$1\r\nv\r\n");
+    assert!(
+        t.elapsed() < Duration::from_millis(300),
+        "reads are not paused by CLIENT PAUSE WRITE"
+    );
+    let mut writer = s.raw();
+    let t = Instant::now();
+    assert_eq!(writer.call(&["SET", "k", "w"]), "+OK\r\n");
+    assert!(
+        t.elapsed() >= Duration::from_millis(300),
+        "writes wait for the pause to end"
+    );
+    assert_eq!(admin.call(&["CLIENT", "PAUSE", "300"]), "+OK\r\n");
+    let t = Instant::now();
+    assert_eq!(reader.call(&["GET", "k"]), "$1\r\nw\r\n");
+    assert!(
+        t.elapsed() >= Duration::from_millis(200),
+        "CLIENT PAUSE ALL holds reads too"
+    );
+}

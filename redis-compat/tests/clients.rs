@@ -67,3 +67,206 @@ fn node_ioredis_and_node_redis() {
     assert_eq!(n, 10, "{out}");
     println!("client matrix: ioredis + node-redis {n} scenario runs passed against sluice");
 }
+
+/// The same scenarios through the Rust `redis` crate on tokio.
+async fn rust_scenarios(port: u16, resp3: bool) -> Result<usize, String> {
+    use redis::AsyncCommands;
+    let url = format!(
+        "redis://127.0.0.1:{port}/{}",
+        if resp3 { "?protocol=resp3" } else { "" }
+    );
+    let client = redis::Client::open(url).map_err(|e| e.to_string())?;
+    let conn = || async {
+        client
+            .get_multiplexed_async_connection()
+            .await
+            .map_err(|e| e.to_string())
+    };
+    let mut c = conn().await?;
+    let e = |e: redis::RedisError| e.to_string();
+    redis::cmd("FLUSHALL")
+        .query_async::<()>(&mut c)
+        .await
+        .map_err(e)?;
+    let mut passed = 0;
+
+    // Consumer group: alice takes a batch and dies; workers drain the rest; XAUTOCLAIM recovers.
+    redis::cmd("XGROUP")
+        .arg(&["CREATE", "orders", "workers", "0", "MKSTREAM"])
+        .query_async::<()>(&mut c)
+        .await
+        .map_err(e)?;
+    let mut produced = Vec::new();
+    for i in 0..30 {
+        let id: String = c.xadd("orders", "*", &[("n", i)]).await.map_err(e)?;
+        produced.push(id);
+    }
+    let dead: redis::Value = redis::cmd("XREADGROUP")
+        .arg(&[
+            "GROUP", "workers", "alice", "COUNT", "10", "STREAMS", "orders", ">",
+        ])
+        .query_async(&mut c)
+        .await
+        .map_err(e)?;
+    let _ = dead;
+    let mut processed = std::collections::BTreeSet::new();
+    let mut w = conn().await?;
+    loop {
+        let r: redis::streams::StreamReadReply = w
+            .xread_options(
+                &["orders"],
+                &[">"],
+                &redis::streams::StreamReadOptions::default()
+                    .group("workers", "bob")
+                    .count(4)
+                    .block(200),
+            )
+            .await
+            .map_err(e)?;
+        if r.keys.is_empty() {
+            break;
+        }
+        for k in r.keys {
+            for id in k.ids {
+                let _: i64 = w.xack("orders", "workers", &[&id.id]).await.map_err(e)?;
+                processed.insert(id.id);
+            }
+        }
+    }
+    let mut cursor = "0-0".to_string();
+    loop {
+        let r: redis::streams::StreamAutoClaimReply = c
+            .xautoclaim_options(
+                "orders",
+                "workers",
+                "dave",
+                0,
+                &cursor,
+                redis::streams::StreamAutoClaimOptions::default().count(3),
+            )
+            .await
+            .map_err(e)?;
+        for id in r.claimed {
+            let _: i64 = c.xack("orders", "workers", &[&id.id]).await.map_err(e)?;
+            processed.insert(id.id);
+        }
+        cursor = r.next_stream_id;
+        if cursor == "0-0" {
+            break;
+        }
+    }
+    if processed != produced.iter().cloned().collect() {
+        return Err(format!(
+            "at-least-once broken: processed {} of {}",
+            processed.len(),
+            produced.len()
+        ));
+    }
+    passed += 1;
+
+    // BRPOP workers as tokio tasks; a reliable BLMOVE queue.
+    let mut tasks = Vec::new();
+    for _ in 0..3 {
+        let mut wc = conn().await?;
+        tasks.push(tokio::spawn(async move {
+            let mut got = Vec::new();
+            loop {
+                let item: Option<(String, String)> =
+                    wc.brpop(&["jobs:high", "jobs:low"], 0.3).await.unwrap();
+                match item {
+                    Some((_, v)) => got.push(v),
+                    None => return got,
+                }
+            }
+        }));
+    }
+    for i in 0..20 {
+        let _: i64 = c
+            .lpush(
+                if i % 2 == 0 { "jobs:high" } else { "jobs:low" },
+                format!("job-{i}"),
+            )
+            .await
+            .map_err(e)?;
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.map_err(|e| e.to_string())?);
+    }
+    if all.len() != 20 {
+        return Err(format!("BRPOP workers got {} of 20 jobs", all.len()));
+    }
+    let _: i64 = c.rpush("queue", &["a", "b"]).await.map_err(e)?;
+    loop {
+        let job: Option<String> = c
+            .blmove(
+                "queue",
+                "processing",
+                redis::Direction::Right,
+                redis::Direction::Left,
+                0.2,
+            )
+            .await
+            .map_err(e)?;
+        let Some(job) = job else { break };
+        let n: i64 = c.lrem("processing", 1, &job).await.map_err(e)?;
+        if n != 1 {
+            return Err("reliable queue lost a job".into());
+        }
+    }
+    passed += 1;
+
+    // Pipelines and WATCH on a dedicated connection.
+    let (n,): (i64,) = redis::pipe()
+        .incr("counter", 1)
+        .ignore()
+        .incr("counter", 1)
+        .ignore()
+        .incr("counter", 1)
+        .query_async(&mut c)
+        .await
+        .map_err(e)?;
+    if n != 3 {
+        return Err(format!("pipeline counter {n}"));
+    }
+    let mut tx = conn().await?;
+    let _: () = c.set("balance", 10).await.map_err(e)?;
+    redis::cmd("WATCH")
+        .arg("balance")
+        .query_async::<()>(&mut tx)
+        .await
+        .map_err(e)?;
+    let _: () = c.set("balance", 20).await.map_err(e)?;
+    let res: Option<(i64,)> = redis::pipe()
+        .atomic()
+        .incr("balance", 5)
+        .query_async(&mut tx)
+        .await
+        .map_err(e)?;
+    if res.is_some() {
+        return Err("EXEC must fail after a watched key changed".into());
+    }
+    passed += 1;
+    Ok(passed)
+}
+
+#[test]
+fn rust_redis_crate_on_tokio_resp2_and_resp3() {
+    let s = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let r = Server::start(Kind::Redis, &["--appendonly", "no"]);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut total = 0;
+    for resp3 in [false, true] {
+        rt.block_on(rust_scenarios(r.port, resp3))
+            .unwrap_or_else(|e| panic!("scenario broken on redis-server: {e}"));
+        total += rt
+            .block_on(rust_scenarios(s.port, resp3))
+            .unwrap_or_else(|e| panic!("redis crate against sluice: {e}"));
+    }
+    assert_eq!(total, 6);
+    println!("client matrix: redis crate (tokio) {total}/6 scenario runs passed against sluice");
+}
