@@ -12,7 +12,8 @@
 //!   `@sleep <ms>` pauses both; `@conn <n>` switches both sides to their n-th connection
 //!   (opened on first use, 0 is the first); `>N` before a command reads N reply frames
 //!   (SUBSCRIBE a b answers twice); `<N` reads N frames without sending anything (messages
-//!   pushed to a subscriber, replies to blocked commands); `@blocked <n>` waits until n
+//!   pushed to a subscriber, replies to blocked commands); `<*` reads every frame that arrives
+//!   until the connection has been quiet for 300 ms; `@blocked <n>` waits until n
 //!   clients are blocked on each server (so a push cannot overtake the read it should wake);
 //!   `#` starts a comment.
 //! - Normalization rules live in one place, [`normalize`]; deliberate differences (newer Redis
@@ -576,6 +577,18 @@ pub fn parse_script(text: &str) -> Vec<Step> {
         };
         let mut frames = 1;
         let mut read_only = false;
+        if line == "<*" {
+            // Read every frame that arrives until the connection is quiet.
+            out.push(Step {
+                line: i + 1,
+                mode: Mode::Exact,
+                argv: vec![],
+                text: "<*".into(),
+                frames: usize::MAX,
+                read_only: true,
+            });
+            continue;
+        }
         if line.starts_with('>') || line.starts_with('<') {
             read_only = line.starts_with('<');
             let end = line[1..].find(' ').map(|p| p + 1).unwrap_or(line.len());

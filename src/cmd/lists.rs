@@ -456,8 +456,15 @@ fn move_one(
     }
     // The destination's type is checked before anything is popped.
     check_list_type(ctx, dst)?;
-    let v = pop_n(ctx, src, from, 1)?.pop().expect("non-empty list");
     let db = ctx.db();
+    let v = {
+        let l = list_mut(ctx, src)?.expect("checked above");
+        match from {
+            End::Left => l.pop_front(),
+            End::Right => l.pop_back(),
+        }
+        .expect("non-empty list")
+    };
     if !check_list_type(ctx, dst)? {
         let fill = ctx.store.config.list_max_listpack_size;
         ctx.store.dbs[db]
@@ -477,6 +484,15 @@ fn move_one(
         db,
         dst,
     );
+    // The source's events follow the push, as in Redis (rpush dst, lpop src, del src).
+    ctx.store.signal_modified(db, src);
+    ctx.store.notify(
+        NOTIFY_LIST,
+        if from == End::Left { "lpop" } else { "rpop" },
+        db,
+        src,
+    );
+    delete_if_empty(ctx, src);
     ctx.store.dirty += 1;
     Ok(Some(v))
 }
