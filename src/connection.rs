@@ -290,22 +290,44 @@ impl Conn {
         Ok(())
     }
 
-    async fn write_mail(&mut self, data: Vec<u8>, counted: bool) -> std::io::Result<()> {
-        let n = data.len() as u64;
+    /// Writes `first` and everything else already queued in the mailbox with one write, as
+    /// Redis writes a client's pending output once per event-loop turn. Returns true if a
+    /// blocked command's reply was among them.
+    async fn write_mails(&mut self, first: Mail) -> std::io::Result<bool> {
+        const MAX_BATCH: usize = 256 * 1024;
+        let mut buf: Vec<u8> = Vec::new();
+        let mut pushed = 0u64;
+        let mut got_reply = false;
+        let mut next = Some(first);
+        while let Some(m) = next.take() {
+            match m {
+                Mail::Push(b) => {
+                    pushed += b.len() as u64;
+                    buf.extend_from_slice(&b);
+                }
+                Mail::Reply(v) => {
+                    got_reply = true;
+                    buf.extend_from_slice(&v);
+                }
+            }
+            if buf.len() < MAX_BATCH {
+                next = self.mailbox.try_recv().ok();
+            }
+        }
         let killed = &self.client.shared.kill;
         tokio::select! {
-            r = self.sock.write_all(&data) => r?,
+            r = self.sock.write_all(&buf) => r?,
             _ = killed.notified() => {
                 return Err(std::io::Error::other("killed"));
             }
         }
-        if counted {
+        if pushed > 0 {
             self.client
                 .shared
                 .pending_bytes
-                .fetch_sub(n, Ordering::SeqCst);
+                .fetch_sub(pushed, Ordering::SeqCst);
         }
-        Ok(())
+        Ok(got_reply)
     }
 
     /// Accounts for bytes just read; false when the client must be closed (EOF, or the
@@ -364,12 +386,8 @@ impl Conn {
             } else {
                 Step::Close
             }),
-            Event::Mail(Some(Mail::Push(data))) => {
-                self.write_mail(data, true).await?;
-                Ok(Step::Continue)
-            }
-            Event::Mail(Some(Mail::Reply(data))) => {
-                self.write_mail(data, false).await?;
+            Event::Mail(Some(m)) => {
+                self.write_mails(m).await?;
                 Ok(Step::Continue)
             }
             Event::Mail(None) | Event::Killed => Ok(Step::Close),
@@ -388,11 +406,11 @@ impl Conn {
         });
         loop {
             match self.next_event(deadline, true).await {
-                Event::Mail(Some(Mail::Reply(data))) => {
-                    self.write_mail(data, false).await?;
-                    return Ok(Step::Continue);
+                Event::Mail(Some(m)) => {
+                    if self.write_mails(m).await? {
+                        return Ok(Step::Continue);
+                    }
                 }
-                Event::Mail(Some(Mail::Push(data))) => self.write_mail(data, true).await?,
                 Event::Mail(None) | Event::Killed => return Ok(Step::Close),
                 Event::Timeout => {
                     let timed_out = self
@@ -408,14 +426,18 @@ impl Conn {
                         self.flush().await?;
                         return Ok(Step::Continue);
                     }
-                    // Served at the same moment: the reply is in the mailbox; wait for it
-                    // without a deadline.
-                    match self.mailbox.recv().await {
-                        Some(Mail::Reply(data)) => self.write_mail(data, false).await?,
-                        Some(Mail::Push(data)) => self.write_mail(data, true).await?,
-                        None => return Ok(Step::Close),
+                    // Served at the same moment: the reply is in the mailbox (possibly behind
+                    // pub/sub pushes); wait for it without a deadline.
+                    loop {
+                        match self.mailbox.recv().await {
+                            Some(m) => {
+                                if self.write_mails(m).await? {
+                                    return Ok(Step::Continue);
+                                }
+                            }
+                            None => return Ok(Step::Close),
+                        }
                     }
-                    return Ok(Step::Continue);
                 }
                 Event::Read(r) => {
                     if !self.after_read(r)? {

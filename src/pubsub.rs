@@ -30,20 +30,20 @@ pub struct PubSub {
     pub clients: HashMap<u64, ClientSubs>,
 }
 
-fn frame(parts: &[&[u8]]) -> Vec<u8> {
+fn frame(parts: &[&[u8]]) -> Bytes {
     let mut w = resp::ReplyWriter::new(resp::Protocol::Resp2);
     w.array(parts.len());
     for p in parts {
         w.bulk(p);
     }
-    w.buf
+    Bytes::from(w.buf)
 }
 
 /// The RESP3 form of a pub/sub frame differs only in its first byte (`>` for `*`).
-fn resp3_of(f: &[u8]) -> Vec<u8> {
+fn resp3_of(f: &[u8]) -> Bytes {
     let mut v = f.to_vec();
     v[0] = b'>';
-    v
+    Bytes::from(v)
 }
 
 impl PubSub {
@@ -140,7 +140,7 @@ impl PubSub {
     }
 
     /// (client, RESP2 frame, RESP3 frame) for every delivery of a PUBLISH.
-    pub fn deliveries(&self, channel: &[u8], msg: &[u8]) -> Vec<(u64, Vec<u8>, Vec<u8>)> {
+    pub fn deliveries(&self, channel: &[u8], msg: &[u8]) -> Vec<(u64, Bytes, Bytes)> {
         let mut out = Vec::new();
         if let Some(ids) = self.channels.get(channel) {
             let f = frame(&[b"message", channel, msg]);
@@ -160,7 +160,7 @@ impl PubSub {
     }
 
     /// Deliveries of an SPUBLISH.
-    pub fn shard_deliveries(&self, channel: &[u8], msg: &[u8]) -> Vec<(u64, Vec<u8>, Vec<u8>)> {
+    pub fn shard_deliveries(&self, channel: &[u8], msg: &[u8]) -> Vec<(u64, Bytes, Bytes)> {
         let mut out = Vec::new();
         if let Some(ids) = self.shard_channels.get(channel) {
             let f = frame(&[b"smessage", channel, msg]);

@@ -29,8 +29,9 @@ pub const REDIS_VERSION_COMPAT: &str = crate::REDIS_VERSION;
 pub enum Mail {
     /// The reply to a blocked command, served by another client's write or CLIENT UNBLOCK.
     Reply(Vec<u8>),
-    /// An out-of-band message (pub/sub); counted in `ClientShared::pending_bytes`.
-    Push(Vec<u8>),
+    /// An out-of-band message (pub/sub), shared by every receiver; counted in
+    /// `ClientShared::pending_bytes`.
+    Push(Bytes),
 }
 
 /// The part of a client other tasks can reach without the store lock.

@@ -108,6 +108,50 @@ fn memory_per_item(kind: Kind, items: usize, what: &str) -> f64 {
     after.saturating_sub(before) as f64 / items as f64
 }
 
+/// One publisher, `subs` subscribers: messages delivered per second (all subscribers).
+fn fanout(port: u16, subs: usize, messages: usize) -> f64 {
+    let ready = std::sync::Arc::new(std::sync::Barrier::new(subs + 1));
+    let mut handles = Vec::new();
+    for _ in 0..subs {
+        let ready = ready.clone();
+        handles.push(std::thread::spawn(move || {
+            let mut c = Conn::connect(port).unwrap();
+            c.call(&["SUBSCRIBE", "fan"]).unwrap();
+            ready.wait();
+            for _ in 0..messages {
+                c.read_frame().unwrap();
+            }
+            Instant::now()
+        }));
+    }
+    ready.wait();
+    let mut p = Conn::connect(port).unwrap();
+    let start = Instant::now();
+    let mut sent = 0;
+    while sent < messages {
+        let n = 100.min(messages - sent);
+        let mut buf = Vec::new();
+        for i in 0..n {
+            buf.extend(redis_compat::encode(&[
+                "PUBLISH",
+                "fan",
+                &format!("message-{}", sent + i),
+            ]));
+        }
+        p.send_raw(&buf).unwrap();
+        for _ in 0..n {
+            p.read_frame().unwrap();
+        }
+        sent += n;
+    }
+    let end = handles
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .max()
+        .unwrap();
+    (subs * messages) as f64 / end.duration_since(start).as_secs_f64()
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let n = if quick { 20_000 } else { 100_000 };
@@ -190,6 +234,19 @@ fn main() {
         eprintln!("{:<22} sluice {:>10.0} rps p99 {:.3} ms | redis {:>10.0} rps p99 {:.3} ms | ratio {:.2}", row.name, row.sluice_rps, row.sluice_p99, row.redis_rps, row.redis_p99, row.sluice_rps / row.redis_rps.max(1.0));
         rows.push(row);
     }
+    // Pub/sub fan-out.
+    let mut fan = Vec::new();
+    for subs in [1usize, 10, 100] {
+        let messages = (if quick { 40_000 } else { 200_000 } / subs).clamp(1000, 50_000);
+        let (mut a, mut b) = (vec![], vec![]);
+        for _ in 0..rounds {
+            a.push(fanout(sluice.port, subs, messages));
+            b.push(fanout(redis.port, subs, messages));
+        }
+        let (a, b) = (median(a), median(b));
+        eprintln!("fan-out to {subs:>3} subscribers: sluice {a:>10.0} msg/s | redis {b:>10.0} msg/s | ratio {:.2}", a / b.max(1.0));
+        fan.push((subs, a, b));
+    }
     drop(sluice);
     drop(redis);
     let t = Instant::now();
@@ -234,6 +291,15 @@ fn main() {
             r.sluice_p99,
             r.redis_p99,
             r.sluice_p99 / r.redis_p99.max(0.001)
+        );
+    }
+    let _ = writeln!(md, "\n| pub/sub fan-out, one publisher | sluice msg/s delivered | redis msg/s delivered | ratio |");
+    let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
+    for (subs, a, b) in &fan {
+        let _ = writeln!(
+            md,
+            "| {subs} subscriber(s) | {a:.0} | {b:.0} | {:.2} |",
+            a / b.max(1.0)
         );
     }
     let _ = writeln!(

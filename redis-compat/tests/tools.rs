@@ -194,3 +194,42 @@ fn config_file_rewrite_round_trip() {
         b"-ERR The server is running without a config file\r\n"
     );
 }
+
+/// `redis-cli SUBSCRIBE` prints what it prints against redis-server.
+#[test]
+fn redis_cli_subscribe_matches_redis() {
+    let s = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let r = Server::start(Kind::Redis, &["--appendonly", "no"]);
+    let mut outputs = Vec::new();
+    for port in [s.port, r.port] {
+        let mut child = Command::new("redis-cli")
+            .args(["-p", &port.to_string(), "SUBSCRIBE", "news", "alerts"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        assert!(wait_subscribers(port, "news"), "redis-cli never subscribed");
+        let mut c = Conn::connect(port).unwrap();
+        c.call(&["PUBLISH", "news", "hello"]).unwrap();
+        c.call(&["PUBLISH", "alerts", "fire drill"]).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let _ = child.kill();
+        let out = child.wait_with_output().unwrap();
+        outputs.push(String::from_utf8_lossy(&out.stdout).into_owned());
+    }
+    assert!(outputs[0].contains("fire drill"), "{}", outputs[0]);
+    assert_eq!(outputs[0], outputs[1]);
+    println!("redis-cli SUBSCRIBE: identical output against sluice and redis-server");
+}
+
+fn wait_subscribers(port: u16, channel: &str) -> bool {
+    let mut c = Conn::connect(port).unwrap();
+    for _ in 0..200 {
+        let r = c.call(&["PUBSUB", "NUMSUB", channel]).unwrap();
+        if r.ends_with(b":1\r\n") {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    false
+}
