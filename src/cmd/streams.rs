@@ -704,6 +704,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
             }
         }
     }
+    effects.notify_created(ctx);
     if effects.changed {
         ctx.store.dirty += 1;
         for e in effects.list {
@@ -771,6 +772,9 @@ struct Effects {
     on: bool,
     changed: bool,
     list: Vec<Vec<Bytes>>,
+    /// Keys whose group got a consumer created implicitly (each one an
+    /// `xgroup-createconsumer` keyspace event, as Redis sends).
+    consumers_created: Vec<Bytes>,
 }
 
 impl Effects {
@@ -779,6 +783,16 @@ impl Effects {
             on: ctx.store.aof.enabled && !ctx.store.replaying,
             changed: false,
             list: Vec::new(),
+            consumers_created: Vec::new(),
+        }
+    }
+
+    /// Sends the keyspace events of implicitly created consumers.
+    fn notify_created(&mut self, ctx: &mut Ctx) {
+        let db = ctx.db();
+        for key in self.consumers_created.drain(..) {
+            ctx.store
+                .notify(NOTIFY_STREAM, "xgroup-createconsumer", db, &key);
         }
     }
 
@@ -1031,6 +1045,7 @@ fn ensure_consumer(
 ) {
     if !grp.consumers.contains_key(cname) {
         grp.consumers.insert(cname.clone(), Consumer::new(now));
+        effects.consumers_created.push(key.clone());
         effects.add(|| {
             vec![
                 Bytes::from_static(b"XGROUP"),
@@ -1185,6 +1200,7 @@ pub fn xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     ctx.store.dirty += 1;
     ctx.store.signal_modified(db, &key);
+    effects.notify_created(ctx);
     for e in effects.list {
         ctx.also_propagate(e);
     }
@@ -1296,6 +1312,7 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     ctx.store.dirty += 1;
     ctx.store.signal_modified(db, &key);
+    effects.notify_created(ctx);
     for e in effects.list {
         ctx.also_propagate(e);
     }
