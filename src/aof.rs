@@ -41,7 +41,7 @@ pub fn open(store: &Store) -> std::io::Result<(AofHandle, Vec<PathBuf>)> {
     *aof.sync.on_synced.lock().unwrap() = Some(Box::new(move |off| {
         let _ = tx.send(off);
     }));
-    persistence::spawn_syncer(aof.sync.clone(), policy(cfg.appendfsync));
+    persistence::spawn_syncer(aof.sync.clone());
     Ok((
         AofHandle {
             aof,
@@ -154,6 +154,11 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<(), String> {
 /// fsync must reach before replies may leave (under `always`), or None.
 pub fn flush(store: &mut Store, aof: &mut Option<AofHandle>) -> Option<u64> {
     let h = aof.as_mut()?;
+    if h.policy != store.config.appendfsync {
+        // CONFIG SET appendfsync takes effect for the very next write.
+        h.policy = store.config.appendfsync;
+        h.aof.set_policy(policy(h.policy));
+    }
     for (db, argv) in store.effects.drain(..) {
         h.aof.append(db, &argv);
     }
@@ -198,6 +203,10 @@ pub fn maybe_start_rewrite(shared: &std::sync::Arc<crate::server::Shared>, store
         return;
     }
     store.aof.rewrite_scheduled = false;
+    if !store.aof.enabled {
+        rewrite_without_aof(shared, store);
+        return;
+    }
     let ticket = {
         let mut guard = shared.aof.lock().unwrap();
         let Some(h) = guard.as_mut() else { return };
@@ -241,6 +250,50 @@ pub fn maybe_start_rewrite(shared: &std::sync::Arc<crate::server::Shared>, store
                 store.aof.current_size = base + incr;
                 store.aof.rewrite_base_size = base + incr;
                 tracing::info!("Background AOF rewrite finished successfully ({base} bytes base)");
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&ticket.base_tmp);
+                store.aof.last_bgrewrite_ok = false;
+                tracing::error!("Background AOF rewrite failed: {e}");
+            }
+        }
+    });
+}
+
+/// BGREWRITEAOF with `appendonly no`: like Redis, write a base file and a manifest that lists
+/// only it, from a snapshot, on a background thread.
+fn rewrite_without_aof(shared: &std::sync::Arc<crate::server::Shared>, store: &mut Store) {
+    let dir = store
+        .config
+        .dir
+        .join(store.config.get("appenddirname").unwrap_or("appendonlydir"));
+    let filename = store
+        .config
+        .get("appendfilename")
+        .unwrap_or("appendonly.aof")
+        .to_string();
+    let ticket = match persistence::standalone_base_ticket(&dir, &filename) {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::error!("Can't start the AOF rewrite: {e}");
+            store.aof.last_bgrewrite_ok = false;
+            return;
+        }
+    };
+    store.aof.rewrite_in_progress = true;
+    let snapshot = store.dbs.clone();
+    let now = crate::util::now_ms();
+    let sh = shared.clone();
+    std::thread::spawn(move || {
+        let res = crate::aof_rewrite::write_base(&ticket.base_tmp, &snapshot, now)
+            .and_then(|_| persistence::install_standalone_base(&dir, &filename, &ticket));
+        drop(snapshot);
+        let mut store = sh.store.lock().unwrap();
+        store.aof.rewrite_in_progress = false;
+        match res {
+            Ok(()) => {
+                store.aof.rewrites += 1;
+                store.aof.last_bgrewrite_ok = true;
             }
             Err(e) => {
                 let _ = std::fs::remove_file(&ticket.base_tmp);

@@ -603,3 +603,34 @@ fn client_pause_write_holds_writes_but_not_reads() {
         "CLIENT PAUSE ALL holds reads too"
     );
 }
+
+#[test]
+fn config_set_fsync_policy_is_live_and_startup_only_directives_refuse() {
+    let dir = temp_dir("fsync-live");
+    let s = TestServer::start_in(dir, &["--appendonly", "yes", "--appendfsync", "everysec"]);
+    let mut r = s.raw();
+    assert_eq!(
+        r.call(&["CONFIG", "SET", "appendfsync", "always"]),
+        "+OK\r\n"
+    );
+    for i in 0..20 {
+        assert_eq!(
+            r.call(&["RPUSH", "l", &i.to_string()]),
+            format!(":{}\r\n", i + 1)
+        );
+    }
+    // The fsync thread follows the new policy: every acknowledged write is already synced.
+    let h = s.shared.aof.lock().unwrap();
+    let sync = &h.as_ref().unwrap().aof.sync;
+    use std::sync::atomic::Ordering;
+    assert_eq!(
+        sync.synced.load(Ordering::SeqCst),
+        sync.written.load(Ordering::SeqCst)
+    );
+    drop(h);
+    assert_eq!(
+        r.call(&["CONFIG", "SET", "appendonly", "no"]),
+        "-ERR CONFIG SET failed (possibly related to argument 'appendonly') - sluice applies this directive at start-up only\r\n"
+    );
+    assert_eq!(r.call(&["CONFIG", "SET", "appendonly", "yes"]), "+OK\r\n");
+}

@@ -69,6 +69,24 @@ pub struct SyncState {
     pub stop: AtomicBool,
     /// The file fsyncs go to: the current incr file (replaced when a rewrite starts).
     pub file: Mutex<Option<File>>,
+    /// The fsync policy in force (0 always, 1 everysec, 2 no); CONFIG SET changes it live.
+    pub policy: std::sync::atomic::AtomicU8,
+}
+
+fn policy_code(p: Fsync) -> u8 {
+    match p {
+        Fsync::Always => 0,
+        Fsync::Everysec => 1,
+        Fsync::No => 2,
+    }
+}
+
+fn policy_of(code: u8) -> Fsync {
+    match code {
+        0 => Fsync::Always,
+        2 => Fsync::No,
+        _ => Fsync::Everysec,
+    }
 }
 
 /// The open AOF: the current incr file and its manifest.
@@ -123,6 +141,7 @@ impl Aof {
             on_synced: Mutex::new(None),
             stop: AtomicBool::new(false),
             file: Mutex::new(Some(file.try_clone()?)),
+            policy: std::sync::atomic::AtomicU8::new(policy_code(policy)),
         });
         Ok((
             Aof {
@@ -149,6 +168,13 @@ impl Aof {
             self.selected_db = Some(db);
         }
         encode_command(&mut self.buf, argv);
+    }
+
+    /// Switches the fsync policy (CONFIG SET appendfsync): the sync thread follows at once.
+    pub fn set_policy(&mut self, p: Fsync) {
+        self.policy = p;
+        self.sync.policy.store(policy_code(p), Ordering::SeqCst);
+        self.sync.request();
     }
 
     pub fn has_pending(&self) -> bool {
@@ -204,10 +230,11 @@ impl SyncState {
 /// Runs fsyncs: on request (`always`) or once a second (`everysec`); with `no`, only
 /// publishes the written offset (the OS syncs). It syncs whatever file is current in
 /// `sync.file`, so a rewrite can switch files under it.
-pub fn spawn_syncer(sync: Arc<SyncState>, policy: Fsync) -> std::thread::JoinHandle<()> {
+pub fn spawn_syncer(sync: Arc<SyncState>) -> std::thread::JoinHandle<()> {
     std::thread::Builder::new()
         .name("aof-fsync".into())
         .spawn(move || loop {
+            let policy = policy_of(sync.policy.load(Ordering::SeqCst));
             let period = match policy {
                 Fsync::Always => Duration::from_millis(100),
                 _ => Duration::from_secs(1),
@@ -340,6 +367,60 @@ impl Aof {
             .unwrap_or(0);
         Ok(())
     }
+}
+
+/// With the AOF off, BGREWRITEAOF still writes a base (as Redis does): the next base sequence
+/// number for `dir` and the temp path to write it to.
+pub fn standalone_base_ticket(dir: &Path, filename: &str) -> io::Result<RewriteTicket> {
+    std::fs::create_dir_all(dir)?;
+    let mpath = dir.join(format!("{filename}.manifest"));
+    let seq = match std::fs::read_to_string(&mpath) {
+        Ok(t) => {
+            Manifest::parse(&t)
+                .ok()
+                .and_then(|m| m.base().map(|b| b.seq))
+                .unwrap_or(0)
+                + 1
+        }
+        Err(_) => 1,
+    };
+    Ok(RewriteTicket {
+        base_seq: seq,
+        incr_seq: 0,
+        base_tmp: dir.join(format!("temp-rewriteaof-bg-{}.aof", std::process::id())),
+    })
+}
+
+/// Installs a base written with the AOF off: the manifest lists only it; files it replaces are
+/// removed.
+pub fn install_standalone_base(
+    dir: &Path,
+    filename: &str,
+    ticket: &RewriteTicket,
+) -> io::Result<()> {
+    let mpath = dir.join(format!("{filename}.manifest"));
+    let old = std::fs::read_to_string(&mpath)
+        .ok()
+        .and_then(|t| Manifest::parse(&t).ok());
+    let name = format!("{filename}.{}.base.aof", ticket.base_seq);
+    std::fs::rename(&ticket.base_tmp, dir.join(&name))?;
+    let m = Manifest {
+        entries: vec![ManifestEntry {
+            name: name.clone(),
+            seq: ticket.base_seq,
+            kind: FileType::Base,
+        }],
+    };
+    m.write_atomically(&mpath)?;
+    sync_dir(dir)?;
+    if let Some(old) = old {
+        for e in old.entries {
+            if e.name != name {
+                let _ = std::fs::remove_file(dir.join(&e.name));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// fsyncs a directory so renames and creations in it are durable.

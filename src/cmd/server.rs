@@ -466,11 +466,6 @@ pub fn debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn bgrewriteaof(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
-    if !ctx.store.aof.enabled {
-        // Redis would write an AOF even with appendonly off; sluice rewrites only the AOF it
-        // keeps (see the issue notes).
-        return Err(CmdError::err("BGREWRITEAOF needs appendonly yes in sluice"));
-    }
     if ctx.store.aof.rewrite_in_progress {
         return Err(CmdError::err(
             "Background append only file rewriting already in progress",
@@ -554,6 +549,17 @@ pub fn config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                     "CONFIG SET failed (possibly related to argument '{name}') - {reason}"
                 )))
             }
+        }
+    }
+    // Directives sluice applies only at start-up refuse a runtime change instead of pretending.
+    for (name, _) in &pairs {
+        let n = name.as_str();
+        if matches!(n, "port" | "bind" | "appendonly" | "appendfilename")
+            && trial.get(n) != ctx.store.config.get(n)
+        {
+            return Err(CmdError::err(format!(
+                "CONFIG SET failed (possibly related to argument '{n}') - sluice applies this directive at start-up only"
+            )));
         }
     }
     ctx.store.config = trial;
