@@ -66,22 +66,23 @@ fn delete_if_empty(ctx: &mut Ctx, key: &[u8]) {
     }
 }
 
-fn push_generic(ctx: &mut Ctx, argv: &[Bytes], end: End, only_existing: bool) -> CmdResult {
-    let key = &argv[1];
+/// Pushes `values` at one end of the list at `key`, creating it if needed, with the write
+/// bookkeeping (WATCH, blocked clients, `lpush`/`rpush` event). Returns the new length.
+fn push_values<'v>(
+    ctx: &mut Ctx,
+    key: &Bytes,
+    end: End,
+    values: impl Iterator<Item = &'v [u8]>,
+) -> CmdResult<usize> {
     let db = ctx.db();
-    let exists = check_list_type(ctx, key)?;
-    if !exists {
-        if only_existing {
-            ctx.out.int(0);
-            return Ok(());
-        }
+    if !check_list_type(ctx, key)? {
         let fill = ctx.store.config.list_max_listpack_size;
         ctx.store.dbs[db]
             .keys
             .insert(key.clone(), Value::List(List::new(fill)));
     }
     let l = list_mut(ctx, key)?.expect("list exists");
-    for v in &argv[2..] {
+    for v in values {
         match end {
             End::Left => l.push_front(v),
             End::Right => l.push_back(v),
@@ -96,6 +97,16 @@ fn push_generic(ctx: &mut Ctx, argv: &[Bytes], end: End, only_existing: bool) ->
         db,
         key,
     );
+    Ok(len)
+}
+
+fn push_generic(ctx: &mut Ctx, argv: &[Bytes], end: End, only_existing: bool) -> CmdResult {
+    let key = &argv[1];
+    if only_existing && !check_list_type(ctx, key)? {
+        ctx.out.int(0);
+        return Ok(());
+    }
+    let len = push_values(ctx, key, end, argv[2..].iter().map(|v| &v[..]))?;
     ctx.store.dirty += (argv.len() - 2) as u64;
     ctx.out.int(len as i64);
     Ok(())
@@ -465,25 +476,7 @@ fn move_one(
         }
         .expect("non-empty list")
     };
-    if !check_list_type(ctx, dst)? {
-        let fill = ctx.store.config.list_max_listpack_size;
-        ctx.store.dbs[db]
-            .keys
-            .insert(dst.clone(), Value::List(List::new(fill)));
-    }
-    let l = list_mut(ctx, dst)?.expect("created");
-    match to {
-        End::Left => l.push_front(&v),
-        End::Right => l.push_back(&v),
-    }
-    ctx.store.signal_modified(db, dst);
-    ctx.store.signal_ready(db, dst);
-    ctx.store.notify(
-        NOTIFY_LIST,
-        if to == End::Left { "lpush" } else { "rpush" },
-        db,
-        dst,
-    );
+    push_values(ctx, dst, to, std::iter::once(&v[..]))?;
     // The source's events follow the push, as in Redis (rpush dst, lpop src, del src).
     ctx.store.signal_modified(db, src);
     ctx.store.notify(

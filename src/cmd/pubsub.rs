@@ -148,60 +148,54 @@ fn list_matching<'a>(names: impl Iterator<Item = &'a Bytes>, pat: Option<&Bytes>
         .collect()
 }
 
-pub fn pubsub_channels(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    if argv.len() > 3 {
-        return Err(too_many("CHANNELS"));
+/// The channel registry PUBSUB's subcommands read: plain or shard channels.
+fn registry<'a>(ctx: &'a Ctx, shard: bool) -> &'a hashbrown::HashMap<Bytes, Vec<u64>> {
+    if shard {
+        &ctx.store.pubsub.shard_channels
+    } else {
+        &ctx.store.pubsub.channels
     }
-    let v = list_matching(ctx.store.pubsub.channels.keys(), argv.get(2));
+}
+
+fn channels_generic(ctx: &mut Ctx, argv: &[Bytes], shard: bool) -> CmdResult {
+    if argv.len() > 3 {
+        return Err(too_many(if shard { "SHARDCHANNELS" } else { "CHANNELS" }));
+    }
+    let v = list_matching(registry(ctx, shard).keys(), argv.get(2));
     ctx.out.array(v.len());
     for c in v {
         ctx.out.bulk(&c);
     }
     Ok(())
+}
+
+fn numsub_generic(ctx: &mut Ctx, argv: &[Bytes], shard: bool) -> CmdResult {
+    let counts: Vec<usize> = argv[2..]
+        .iter()
+        .map(|c| registry(ctx, shard).get(c).map(|v| v.len()).unwrap_or(0))
+        .collect();
+    ctx.out.array((argv.len() - 2) * 2);
+    for (c, n) in argv[2..].iter().zip(counts) {
+        ctx.out.bulk(c);
+        ctx.out.int(n as i64);
+    }
+    Ok(())
+}
+
+pub fn pubsub_channels(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    channels_generic(ctx, argv, false)
 }
 
 pub fn pubsub_shardchannels(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    if argv.len() > 3 {
-        return Err(too_many("SHARDCHANNELS"));
-    }
-    let v = list_matching(ctx.store.pubsub.shard_channels.keys(), argv.get(2));
-    ctx.out.array(v.len());
-    for c in v {
-        ctx.out.bulk(&c);
-    }
-    Ok(())
+    channels_generic(ctx, argv, true)
 }
 
 pub fn pubsub_numsub(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    ctx.out.array((argv.len() - 2) * 2);
-    for c in &argv[2..] {
-        ctx.out.bulk(c);
-        let n = ctx
-            .store
-            .pubsub
-            .channels
-            .get(c)
-            .map(|v| v.len())
-            .unwrap_or(0);
-        ctx.out.int(n as i64);
-    }
-    Ok(())
+    numsub_generic(ctx, argv, false)
 }
 
 pub fn pubsub_shardnumsub(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    ctx.out.array((argv.len() - 2) * 2);
-    for c in &argv[2..] {
-        ctx.out.bulk(c);
-        let n = ctx
-            .store
-            .pubsub
-            .shard_channels
-            .get(c)
-            .map(|v| v.len())
-            .unwrap_or(0);
-        ctx.out.int(n as i64);
-    }
-    Ok(())
+    numsub_generic(ctx, argv, true)
 }
 
 pub fn pubsub_numpat(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {

@@ -819,55 +819,38 @@ fn classify(word: &str) -> DocArg {
     }
 }
 
-/// Splits a synopsis into top-level items, keeping `[...]` groups whole.
-fn split_items(s: &str) -> Vec<String> {
-    let mut items = Vec::new();
+/// Splits a synopsis at `sep` outside `[...]` groups (items at ' ', alternatives at '|'),
+/// dropping empty pieces.
+fn split_top(s: &str, sep: char) -> Vec<String> {
+    let mut out = Vec::new();
     let mut depth = 0;
     let mut cur = String::new();
     for ch in s.chars() {
         match ch {
-            '[' => {
-                depth += 1;
-                cur.push(ch);
-            }
-            ']' => {
-                depth -= 1;
-                cur.push(ch);
-            }
-            ' ' if depth == 0 => {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            c if c == sep && depth == 0 => {
                 if !cur.is_empty() {
-                    items.push(std::mem::take(&mut cur));
+                    out.push(std::mem::take(&mut cur));
                 }
+                continue;
             }
-            _ => cur.push(ch),
+            _ => {}
         }
+        cur.push(ch);
     }
     if !cur.is_empty() {
-        items.push(cur);
+        out.push(cur);
     }
-    items
+    out
+}
+
+fn split_items(s: &str) -> Vec<String> {
+    split_top(s, ' ')
 }
 
 fn split_alts(s: &str) -> Vec<String> {
-    let mut alts = Vec::new();
-    let mut depth = 0;
-    let mut cur = String::new();
-    for ch in s.chars() {
-        match ch {
-            '[' => {
-                depth += 1;
-                cur.push(ch);
-            }
-            ']' => {
-                depth -= 1;
-                cur.push(ch);
-            }
-            '|' if depth == 0 => alts.push(std::mem::take(&mut cur)),
-            _ => cur.push(ch),
-        }
-    }
-    alts.push(cur);
-    alts
+    split_top(s, '|')
 }
 
 fn parse_alt(s: &str) -> DocArg {

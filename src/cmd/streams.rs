@@ -147,7 +147,7 @@ fn parse_trim_args(ctx: &Ctx, argv: &[Bytes], xadd: bool) -> CmdResult<TrimArgs>
             a.id_index = i;
             a.id = None;
             break;
-        } else if eq_ic(opt, "maxlen") && more > 0 {
+        } else if (eq_ic(opt, "maxlen") || eq_ic(opt, "minid")) && more > 0 {
             if a.how.is_some() {
                 return Err(CmdError::err(
                     "syntax error, MAXLEN and MINID options at the same time are not compatible",
@@ -160,27 +160,15 @@ fn parse_trim_args(ctx: &Ctx, argv: &[Bytes], xadd: bool) -> CmdResult<TrimArgs>
             } else if more >= 2 && argv[i + 1].as_ref() == b"=" {
                 i += 1;
             }
-            let n = super::parse_int(&argv[i + 1])?;
-            if n < 0 {
-                return Err(CmdError::err("The MAXLEN argument must be >= 0."));
-            }
-            a.how = Some(Trim::MaxLen(n as u64));
-            i += 1;
-        } else if eq_ic(opt, "minid") && more > 0 {
-            if a.how.is_some() {
-                return Err(CmdError::err(
-                    "syntax error, MAXLEN and MINID options at the same time are not compatible",
-                ));
-            }
-            a.approx = false;
-            if more >= 2 && argv[i + 1].as_ref() == b"~" {
-                a.approx = true;
-                i += 1;
-            } else if more >= 2 && argv[i + 1].as_ref() == b"=" {
-                i += 1;
-            }
-            let id = parse_strict_id(&argv[i + 1])?;
-            a.how = Some(Trim::MinId(id));
+            a.how = Some(if eq_ic(opt, "maxlen") {
+                let n = super::parse_int(&argv[i + 1])?;
+                if n < 0 {
+                    return Err(CmdError::err("The MAXLEN argument must be >= 0."));
+                }
+                Trim::MaxLen(n as u64)
+            } else {
+                Trim::MinId(parse_strict_id(&argv[i + 1])?)
+            });
             i += 1;
         } else if eq_ic(opt, "limit") && more > 0 {
             let n = super::parse_int(&argv[i + 1])?;
