@@ -617,7 +617,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                 let serves = match from {
                     ReadFrom::New => {
                         let last = s.groups[g].last_id;
-                        s.last_entry().map(|e| e.id > last).unwrap_or(false)
+                        s.last_live_id().map(|id| id > last).unwrap_or(false)
                     }
                     _ => true,
                 };

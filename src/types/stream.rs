@@ -342,6 +342,9 @@ pub struct Stream {
     pub max_deleted_id: StreamId,
     /// Entries ever added.
     pub entries_added: u64,
+    /// The last live entry's ID (0-0 when empty): kept so "is there anything after X?" is
+    /// O(1) for XREADGROUP.
+    last_live: StreamId,
     /// Groups by name (ordered, as Redis's rax).
     pub groups: BTreeMap<Bytes, ConsumerGroup>,
 }
@@ -386,6 +389,7 @@ impl Stream {
         if self.length == 0 {
             self.first_id = id;
         }
+        self.last_live = id;
         self.length += 1;
         self.entries_added += 1;
         self.last_id = id;
@@ -410,14 +414,17 @@ impl Stream {
             for (&master, node) in keys {
                 let mut p = node.entries_at;
                 while p < node.buf.len() {
-                    let (s, fields, next) = node.decode(master, p, true);
-                    p = next;
+                    // IDs first: fields are decoded (and allocated) only for entries returned.
+                    let (s, _, next) = node.decode(master, p, false);
                     if s.deleted || s.id < start {
+                        p = next;
                         continue;
                     }
                     if s.id > end {
                         return out;
                     }
+                    let (_, fields, _) = node.decode(master, p, true);
+                    p = next;
                     out.push(Entry { id: s.id, fields });
                     if out.len() >= limit {
                         return out;
@@ -458,6 +465,15 @@ impl Stream {
         self.range(StreamId::MIN, StreamId::MAX, 1, true).pop()
     }
 
+    /// The last live entry's ID, if any (O(1)).
+    pub fn last_live_id(&self) -> Option<StreamId> {
+        (self.length > 0).then_some(self.last_live)
+    }
+
+    fn refresh_last_live(&mut self) {
+        self.last_live = self.last_entry().map(|e| e.id).unwrap_or(StreamId::MIN);
+    }
+
     fn refresh_first_id(&mut self) {
         self.first_id = match self.first_entry() {
             Some(e) => e.id,
@@ -487,6 +503,9 @@ impl Stream {
         }
         if id == self.first_id {
             self.refresh_first_id();
+        }
+        if id == self.last_live {
+            self.refresh_last_live();
         }
         true
     }
@@ -561,6 +580,9 @@ impl Stream {
         }
         if removed > 0 {
             self.refresh_first_id();
+            if self.length == 0 {
+                self.last_live = StreamId::MIN;
+            }
         }
         removed
     }
@@ -760,6 +782,7 @@ mod tests {
                 prop_assert_eq!(s.length as usize, m.len());
                 prop_assert!(s.nodes.values().all(|n| n.live > 0));
                 prop_assert_eq!(s.first_id, m.keys().next().copied().unwrap_or(StreamId::MIN));
+                prop_assert_eq!(s.last_live_id(), m.keys().next_back().copied());
             }
             let all: Vec<(StreamId, Vec<(Bytes, Bytes)>)> = s.range(StreamId::MIN, StreamId::MAX, 0, false).into_iter().map(|e| (e.id, e.fields)).collect();
             let model: Vec<(StreamId, Vec<(Bytes, Bytes)>)> = m.clone().into_iter().collect();
