@@ -154,11 +154,22 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<(), String> {
 /// fsync must reach before replies may leave (under `always`), or None.
 pub fn flush(store: &mut Store, aof: &mut Option<AofHandle>) -> Option<u64> {
     let h = aof.as_mut()?;
+    h.aof.inject_write_failure = store.aof.inject_write_failure;
+    h.aof
+        .sync
+        .inject_fsync_delay_ms
+        .store(store.aof.inject_fsync_delay_ms, Ordering::SeqCst);
+    h.aof
+        .sync
+        .inject_fsync_failure
+        .store(store.aof.inject_fsync_failure, Ordering::SeqCst);
     if h.policy != store.config.appendfsync {
         // CONFIG SET appendfsync takes effect for the very next write.
         h.policy = store.config.appendfsync;
         h.aof.set_policy(policy(h.policy));
     }
+    // Only a batch that logged something has replies that must wait for the log.
+    let appended = !store.effects.is_empty();
     for (db, argv) in store.effects.drain(..) {
         h.aof.append(db, &argv);
     }
@@ -174,7 +185,7 @@ pub fn flush(store: &mut Store, aof: &mut Option<AofHandle>) -> Option<u64> {
             store.aof.last_write_error = None;
             store.aof.current_size = h.aof.incr_size + h.aof.base_size;
             store.aof.base_size = h.aof.base_size;
-            (h.policy == FsyncPolicy::Always).then_some(off)
+            (appended && h.policy == FsyncPolicy::Always).then_some(off)
         }
         Err(e) => {
             if store.aof.last_write_ok {
@@ -182,7 +193,10 @@ pub fn flush(store: &mut Store, aof: &mut Option<AofHandle>) -> Option<u64> {
             }
             store.aof.last_write_ok = false;
             store.aof.last_write_error = Some(e.to_string());
-            None
+            // Nothing is acknowledged that is not in the log: the replies of this batch wait
+            // until a retry (the server tick) has written and synced their records. Batches
+            // that logged nothing (reads, refused writes) go on.
+            appended.then(|| h.aof.pending_target())
         }
     }
 }

@@ -123,6 +123,10 @@ pub struct AofStatus {
     pub last_rewrite_secs: i64,
     /// AOF size after the last rewrite (or at start): auto-aof-rewrite-percentage's base.
     pub rewrite_base_size: u64,
+    /// Fault injection (DEBUG, enable-debug-command only).
+    pub inject_write_failure: bool,
+    pub inject_fsync_delay_ms: u64,
+    pub inject_fsync_failure: bool,
 }
 
 /// A propagated effect: database and argv.

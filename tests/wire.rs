@@ -634,3 +634,101 @@ fn config_set_fsync_policy_is_live_and_startup_only_directives_refuse() {
     );
     assert_eq!(r.call(&["CONFIG", "SET", "appendonly", "yes"]), "+OK\r\n");
 }
+
+#[test]
+fn aof_write_errors_refuse_writes_hold_replies_and_recover() {
+    let dir = temp_dir("misconf");
+    let s = TestServer::start_in(
+        dir.clone(),
+        &[
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "always",
+            "--enable-debug-command",
+            "yes",
+        ],
+    );
+    let mut admin = s.raw();
+    let mut writer = s.raw();
+    let mut other = s.raw();
+    assert_eq!(writer.call(&["SET", "before", "1"]), "+OK\r\n");
+    assert_eq!(admin.call(&["DEBUG", "AOF-FAIL-WRITES", "1"]), "+OK\r\n");
+    // This write cannot reach the log: its reply must wait.
+    writer.send(&["SET", "held", "v"]);
+    writer.set_timeout(Duration::from_millis(400));
+    assert!(
+        writer.try_read().is_err(),
+        "no reply may leave before the record is in the log"
+    );
+    // Meanwhile writes are refused with Redis's MISCONF error and reads keep working.
+    let r = other.call(&["SET", "x", "1"]);
+    assert!(
+        r.starts_with("-MISCONF Errors writing to the AOF file: injected write failure"),
+        "{r}"
+    );
+    assert_eq!(other.call(&["GET", "before"]), "$1\r\n1\r\n");
+    assert!(other
+        .call(&["INFO", "persistence"])
+        .contains("aof_last_write_status:err"));
+    // The disk recovers: the held reply leaves, writes resume by themselves.
+    assert_eq!(admin.call(&["DEBUG", "AOF-FAIL-WRITES", "0"]), "+OK\r\n");
+    writer.set_timeout(Duration::from_secs(10));
+    assert_eq!(writer.read(), "+OK\r\n");
+    let mut ok = false;
+    for _ in 0..100 {
+        if other.call(&["SET", "x", "1"]) == "+OK\r\n" {
+            ok = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(ok, "writes must resume once the AOF accepts them again");
+    let dir = s.stop();
+    let s2 = TestServer::start_in(dir, &["--appendonly", "yes"]);
+    let mut c = s2.raw();
+    assert_eq!(
+        c.call(&["MGET", "before", "held", "x"]),
+        "*3\r\n$1\r\n1\r\n$1\r\nv\r\n$1\r\n1\r\n"
+    );
+}
+
+#[test]
+fn under_always_no_reply_leaves_before_its_fsync() {
+    for (policy, slow) in [("always", true), ("everysec", false)] {
+        let dir = temp_dir("slow-fsync");
+        let s = TestServer::start_in(
+            dir,
+            &[
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                policy,
+                "--enable-debug-command",
+                "yes",
+            ],
+        );
+        let mut r = s.raw();
+        assert_eq!(r.call(&["DEBUG", "AOF-FSYNC-DELAY", "300"]), "+OK\r\n");
+        // The first write applies the injected delay to the sync thread.
+        r.call(&["SET", "warm", "1"]);
+        let t = Instant::now();
+        assert_eq!(r.call(&["SET", "k", "v"]), "+OK\r\n");
+        let took = t.elapsed();
+        if slow {
+            assert!(
+                took >= Duration::from_millis(250),
+                "{policy}: reply left after {took:?}, before the fsync"
+            );
+            let h = s.shared.aof.lock().unwrap();
+            let sync = &h.as_ref().unwrap().aof.sync;
+            use std::sync::atomic::Ordering;
+            assert!(sync.synced.load(Ordering::SeqCst) >= sync.written.load(Ordering::SeqCst));
+        } else {
+            assert!(
+                took < Duration::from_millis(250),
+                "{policy}: replies must not wait for fsync ({took:?})"
+            );
+        }
+    }
+}

@@ -71,6 +71,10 @@ pub struct SyncState {
     pub file: Mutex<Option<File>>,
     /// The fsync policy in force (0 always, 1 everysec, 2 no); CONFIG SET changes it live.
     pub policy: std::sync::atomic::AtomicU8,
+    /// Fault injection for tests (DEBUG AOF-FSYNC-DELAY / AOF-FAIL-FSYNC): a delay before
+    /// each fsync, and fsyncs that fail.
+    pub inject_fsync_delay_ms: AtomicU64,
+    pub inject_fsync_failure: AtomicBool,
 }
 
 fn policy_code(p: Fsync) -> u8 {
@@ -101,6 +105,8 @@ pub struct Aof {
     pub sync: Arc<SyncState>,
     /// Size of the incr file (bytes written to it).
     pub incr_size: u64,
+    /// Fault injection for tests (DEBUG AOF-FAIL-WRITES): writes fail while set.
+    pub inject_write_failure: bool,
     pub base_size: u64,
 }
 
@@ -142,6 +148,8 @@ impl Aof {
             stop: AtomicBool::new(false),
             file: Mutex::new(Some(file.try_clone()?)),
             policy: std::sync::atomic::AtomicU8::new(policy_code(policy)),
+            inject_fsync_delay_ms: AtomicU64::new(0),
+            inject_fsync_failure: AtomicBool::new(false),
         });
         Ok((
             Aof {
@@ -154,6 +162,7 @@ impl Aof {
                 policy,
                 sync,
                 incr_size,
+                inject_write_failure: false,
                 base_size,
             },
             files,
@@ -181,12 +190,22 @@ impl Aof {
         !self.buf.is_empty()
     }
 
+    /// The logical offset the log reaches once the pending buffer is written.
+    pub fn pending_target(&self) -> u64 {
+        self.sync.written.load(Ordering::SeqCst) + self.buf.len() as u64
+    }
+
     /// Writes the buffer to the file (the kernel has it afterwards). Returns the offset that
     /// an fsync must reach to cover everything written so far. On error the buffer is kept
     /// and retried by the next call.
     pub fn write(&mut self) -> io::Result<u64> {
         if !self.buf.is_empty() {
-            if let Err(e) = self.file.write_all(&self.buf) {
+            let res = if self.inject_write_failure {
+                Err(io::Error::other("injected write failure"))
+            } else {
+                self.file.write_all(&self.buf)
+            };
+            if let Err(e) = res {
                 // A partial write may have happened: truncate back so the log stays whole.
                 let _ = self.file.set_len(self.incr_size);
                 return Err(e);
@@ -243,8 +262,14 @@ pub fn spawn_syncer(sync: Arc<SyncState>) -> std::thread::JoinHandle<()> {
             let stop = sync.stop.load(Ordering::SeqCst);
             let target = sync.written.load(Ordering::SeqCst);
             if target > sync.synced.load(Ordering::SeqCst) {
+                let delay = sync.inject_fsync_delay_ms.load(Ordering::SeqCst);
+                if delay > 0 {
+                    std::thread::sleep(Duration::from_millis(delay));
+                }
                 let res = if policy == Fsync::No {
                     Ok(())
+                } else if sync.inject_fsync_failure.load(Ordering::SeqCst) {
+                    Err(io::Error::other("injected fsync failure"))
                 } else {
                     match sync.file.lock().unwrap().as_ref() {
                         Some(f) => f.sync_data(),

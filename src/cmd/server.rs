@@ -458,6 +458,22 @@ pub fn debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             Ok(())
         }
         "panic" => panic!("DEBUG PANIC requested by client {}", ctx.client.id),
+        // Fault injection for durability tests (sluice only).
+        "aof-fail-writes" if argv.len() == 3 => {
+            ctx.store.aof.inject_write_failure = argv[2].as_ref() != b"0";
+            ctx.out.ok();
+            Ok(())
+        }
+        "aof-fail-fsync" if argv.len() == 3 => {
+            ctx.store.aof.inject_fsync_failure = argv[2].as_ref() != b"0";
+            ctx.out.ok();
+            Ok(())
+        }
+        "aof-fsync-delay" if argv.len() == 3 => {
+            ctx.store.aof.inject_fsync_delay_ms = parse_int(&argv[2])?.max(0) as u64;
+            ctx.out.ok();
+            Ok(())
+        }
         _ => Err(CmdError::UnknownSubcommand {
             sub: String::from_utf8_lossy(&argv[1]).into_owned(),
             cmd: "debug".into(),
