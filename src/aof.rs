@@ -78,6 +78,17 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<(), String> {
     let mut client = Client::new(shared, true);
     let mut done_before = 0u64;
     let mut n_total = 0u64;
+    // key-load-delay (µs per key), applied outside the store lock so clients are answered
+    // -LOADING meanwhile.
+    let key_delay_us: u64 = store
+        .lock()
+        .unwrap()
+        .config
+        .get("key-load-delay")
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(0)
+        .max(0) as u64;
+    let mut last_log = std::time::Instant::now();
     for (i, path) in files.iter().enumerate() {
         let last = i + 1 == files.len();
         let mut batch: Vec<Vec<bytes::Bytes>> = Vec::with_capacity(1024);
@@ -95,8 +106,24 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<(), String> {
         let (end, len) = persistence::load::load_file(path, |argv, off| {
             batch.push(argv);
             n_total += 1;
-            if batch.len() >= 1024 {
+            if key_delay_us > 0 {
+                std::thread::sleep(std::time::Duration::from_micros(key_delay_us));
+            }
+            if batch.len() >= 1024 || (key_delay_us > 0 && batch.len() >= 16) {
                 flush(&mut batch, off, &mut client);
+                if last_log.elapsed() >= std::time::Duration::from_secs(1) {
+                    let done = done_before + off;
+                    let secs = started.elapsed().as_secs_f64().max(0.001);
+                    tracing::info!(
+                        "Loading AOF: {:.1}% ({} of {} bytes, {:.1} MB/s, {} commands)",
+                        done as f64 * 100.0 / total.max(1) as f64,
+                        done,
+                        total,
+                        done as f64 / secs / 1e6,
+                        n_total
+                    );
+                    last_log = std::time::Instant::now();
+                }
             }
         })
         .map_err(|e| format!("Can't open the append-only file {}: {e}", path.display()))?;

@@ -49,6 +49,7 @@ pub const ACTED_ON: &[&str] = &[
     "shutdown-timeout",
     "maxmemory",
     "enable-debug-command",
+    "key-load-delay",
 ];
 
 /// Directives CONFIG SET refuses, as Redis does ("can't set immutable config").

@@ -5,6 +5,8 @@
 //! Data only: which ones sluice acts on is decided in `config.rs`.
 
 pub const REDIS_DIRECTIVES: &[(&str, &str)] = &[
+    // Hidden in Redis's CONFIG GET * but a real directive (debug): microseconds per key loaded.
+    ("key-load-delay", "0"),
     ("acl-pubsub-default", "resetchannels"),
     ("aclfile", ""),
     ("acllog-max-len", "128"),

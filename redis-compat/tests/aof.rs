@@ -366,3 +366,73 @@ fn bgrewriteaof_keeps_state_and_loads_everywhere() {
     );
     println!("aof rewrite: base seq 2 installed, writes during the rewrite kept, loads in sluice and redis-server");
 }
+
+#[test]
+fn loading_answers_loading_reports_progress_then_serves() {
+    let dir = std::env::temp_dir().join(format!("aof-loading-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let aof = dir.join("appendonlydir");
+    std::fs::create_dir_all(&aof).unwrap();
+    std::fs::write(aof.join("appendonly.aof.manifest"), "file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n").unwrap();
+    std::fs::write(aof.join("appendonly.aof.1.base.aof"), b"").unwrap();
+    let mut log = encode(&["SELECT", "0"]);
+    for i in 0..3000 {
+        log.extend(encode(&["SET", &format!("key:{i}"), "value"]));
+    }
+    std::fs::write(aof.join("appendonly.aof.1.incr.aof"), &log).unwrap();
+    let port = free_port();
+    let logfile = dir.join("sluice.log");
+    let mut child = std::process::Command::new(sluice_bin())
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--appendonly",
+            "yes",
+            "--key-load-delay",
+            "1000",
+            "--dir",
+        ])
+        .arg(&dir)
+        .arg("--logfile")
+        .arg(&logfile)
+        .spawn()
+        .unwrap();
+    let mut saw_loading = false;
+    let mut saw_info = false;
+    let mut served = false;
+    for _ in 0..1000 {
+        if let Ok(mut c) = Conn::connect(port) {
+            let r = c.call(&["PING"]).unwrap_or_default();
+            if r == b"-LOADING Redis is loading the dataset in memory\r\n" {
+                saw_loading = true;
+                let info = String::from_utf8_lossy(&c.call(&["INFO", "persistence"]).unwrap())
+                    .into_owned();
+                if info.contains("loading:1")
+                    && info.contains("loading_loaded_perc:")
+                    && info.contains("loading_eta_seconds:")
+                {
+                    saw_info = true;
+                }
+            } else if r == b"+PONG\r\n" {
+                served = c.call(&["DBSIZE"]).unwrap() == b":3000\r\n";
+                break;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(saw_loading, "clients must get -LOADING while the AOF loads");
+    assert!(saw_info, "INFO persistence must report loading progress");
+    assert!(served, "after loading every key is there");
+    let logtext = std::fs::read_to_string(&logfile).unwrap_or_default();
+    assert!(
+        logtext.contains("Loading AOF:") && logtext.contains("MB/s"),
+        "progress is logged: {logtext}"
+    );
+    println!(
+        "aof loading: -LOADING and INFO progress while loading 3000 commands, then all keys served"
+    );
+}
