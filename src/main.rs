@@ -24,6 +24,24 @@ struct Args {
 fn main() {
     let args = Args::parse();
     let mut rest = args.rest;
+    // `sluice check-aof [--fix] <manifest-or-file>`: the redis-check-aof of sluice.
+    if rest.first().map(|s| s == "check-aof").unwrap_or(false) {
+        let fix = rest.iter().any(|a| a == "--fix");
+        let Some(path) = rest.iter().skip(1).find(|a| *a != "--fix") else {
+            eprintln!("Usage: sluice check-aof [--fix] <file.manifest|file.aof>");
+            std::process::exit(1);
+        };
+        match persistence::load::check_aof(std::path::Path::new(path), fix) {
+            Ok((report, valid)) => {
+                print!("{report}");
+                std::process::exit(if valid { 0 } else { 1 });
+            }
+            Err(e) => {
+                eprintln!("Cannot check {path}: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
     let mut config = Config::default();
     let mut warnings = Vec::new();
     let mut config_file = None;

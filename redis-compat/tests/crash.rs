@@ -238,3 +238,46 @@ fn torn_tail_at_every_byte_loads_the_clean_prefix() {
     );
     println!("torn tail: {checked} cut points loaded their clean prefix; mid-file corruption refused: {}", stderr.trim());
 }
+
+#[test]
+fn check_aof_reports_and_fixes_a_torn_tail() {
+    let mut s = Server::start(Kind::Sluice, &["--appendonly", "yes"]);
+    let mut c = s.conn();
+    for i in 0..10 {
+        c.call(&["RPUSH", "l", &i.to_string()]).unwrap();
+    }
+    s.terminate();
+    let dir = s.dir.clone();
+    let incr = dir.join("appendonlydir/appendonly.aof.1.incr.aof");
+    let data = std::fs::read(&incr).unwrap();
+    std::fs::write(&incr, &data[..data.len() - 5]).unwrap();
+    let manifest = dir.join("appendonlydir/appendonly.aof.manifest");
+    let run = |fix: bool| {
+        let mut cmd = std::process::Command::new(sluice_bin());
+        cmd.arg("check-aof");
+        if fix {
+            cmd.arg("--fix");
+        }
+        let out = cmd.arg(&manifest).output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (ok, report) = run(false);
+    assert!(!ok && report.contains("truncated"), "{report}");
+    let (ok, report) = run(true);
+    assert!(ok && report.contains("Successfully truncated"), "{report}");
+    let (ok, report) = run(false);
+    // SELECT plus the 9 whole RPUSHes that survive the cut.
+    assert!(ok && report.contains("is valid (10 commands)"), "{report}");
+    // Loads even where a torn tail is not tolerated.
+    let s2 = Server::start_in(
+        Kind::Sluice,
+        &["--appendonly", "yes", "--aof-load-truncated", "no"],
+        dir,
+    );
+    std::mem::forget(s);
+    assert_eq!(s2.conn().call(&["LLEN", "l"]).unwrap(), b":9\r\n");
+    println!("check-aof: torn tail reported, fixed with --fix, AOF then loads with aof-load-truncated no");
+}
