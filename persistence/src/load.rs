@@ -167,6 +167,64 @@ pub fn load_file(path: &Path, f: impl FnMut(Vec<Bytes>, u64)) -> std::io::Result
     Ok((parse_commands(&map, f), len))
 }
 
+/// `sluice check-aof [--fix] <manifest-or-file>`, like redis-check-aof: checks each file the
+/// manifest lists (or the one file given). A cut-short last command is reported and, with
+/// `fix`, truncated away; corruption elsewhere is reported with its file and offset and, with
+/// `fix`, the file is truncated at the first bad byte (what redis-check-aof --fix does after
+/// asking). Returns the report and whether the AOF is (now) valid.
+pub fn check_aof(path: &Path, fix: bool) -> std::io::Result<(String, bool)> {
+    let files: Vec<std::path::PathBuf> =
+        if path.extension().map(|e| e == "manifest").unwrap_or(false) {
+            let m = crate::manifest::Manifest::parse(&std::fs::read_to_string(path)?)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+            let dir = path.parent().unwrap_or(Path::new("."));
+            m.load_order().map(|e| dir.join(&e.name)).collect()
+        } else {
+            vec![path.to_path_buf()]
+        };
+    let mut report = String::new();
+    let mut valid = true;
+    for f in &files {
+        let data = std::fs::read(f)?;
+        let end = parse_commands(&data, |_, _| {});
+        match end {
+            LoadEnd::Clean { commands } => {
+                report.push_str(&format!(
+                    "AOF {} is valid ({} commands)\n",
+                    f.display(),
+                    commands
+                ));
+            }
+            LoadEnd::Truncated { valid_len, .. }
+            | LoadEnd::Corrupt {
+                offset: valid_len, ..
+            } => {
+                let what = if matches!(end, LoadEnd::Truncated { .. }) {
+                    "truncated"
+                } else {
+                    "format error"
+                };
+                report.push_str(&format!(
+                    "AOF analyzed: filename={}, size={}, ok_up_to={}, diff={} ({what})\n",
+                    f.display(),
+                    data.len(),
+                    valid_len,
+                    data.len() as u64 - valid_len
+                ));
+                if fix {
+                    let file = std::fs::OpenOptions::new().write(true).open(f)?;
+                    file.set_len(valid_len)?;
+                    file.sync_all()?;
+                    report.push_str(&format!("Successfully truncated AOF {}\n", f.display()));
+                } else {
+                    valid = false;
+                }
+            }
+        }
+    }
+    Ok((report, valid))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,62 +290,4 @@ mod tests {
             LoadEnd::Corrupt { offset: 0, .. }
         ));
     }
-}
-
-/// `sluice check-aof [--fix] <manifest-or-file>`, like redis-check-aof: checks each file the
-/// manifest lists (or the one file given). A cut-short last command is reported and, with
-/// `fix`, truncated away; corruption elsewhere is reported with its file and offset and, with
-/// `fix`, the file is truncated at the first bad byte (what redis-check-aof --fix does after
-/// asking). Returns the report and whether the AOF is (now) valid.
-pub fn check_aof(path: &Path, fix: bool) -> std::io::Result<(String, bool)> {
-    let files: Vec<std::path::PathBuf> =
-        if path.extension().map(|e| e == "manifest").unwrap_or(false) {
-            let m = crate::manifest::Manifest::parse(&std::fs::read_to_string(path)?)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-            let dir = path.parent().unwrap_or(Path::new("."));
-            m.load_order().map(|e| dir.join(&e.name)).collect()
-        } else {
-            vec![path.to_path_buf()]
-        };
-    let mut report = String::new();
-    let mut valid = true;
-    for f in &files {
-        let data = std::fs::read(f)?;
-        let end = parse_commands(&data, |_, _| {});
-        match end {
-            LoadEnd::Clean { commands } => {
-                report.push_str(&format!(
-                    "AOF {} is valid ({} commands)\n",
-                    f.display(),
-                    commands
-                ));
-            }
-            LoadEnd::Truncated { valid_len, .. }
-            | LoadEnd::Corrupt {
-                offset: valid_len, ..
-            } => {
-                let what = if matches!(end, LoadEnd::Truncated { .. }) {
-                    "truncated"
-                } else {
-                    "format error"
-                };
-                report.push_str(&format!(
-                    "AOF analyzed: filename={}, size={}, ok_up_to={}, diff={} ({what})\n",
-                    f.display(),
-                    data.len(),
-                    valid_len,
-                    data.len() as u64 - valid_len
-                ));
-                if fix {
-                    let file = std::fs::OpenOptions::new().write(true).open(f)?;
-                    file.set_len(valid_len)?;
-                    file.sync_all()?;
-                    report.push_str(&format!("Successfully truncated AOF {}\n", f.display()));
-                } else {
-                    valid = false;
-                }
-            }
-        }
-    }
-    Ok((report, valid))
 }
