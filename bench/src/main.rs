@@ -152,6 +152,107 @@ fn fanout(port: u16, subs: usize, messages: usize) -> f64 {
     (subs * messages) as f64 / end.duration_since(start).as_secs_f64()
 }
 
+/// Microseconds per XRANGE COUNT 10 (random start) and per XREADGROUP COUNT 10 on a stream
+/// of `n` entries: the read cost should grow with log N, not N.
+fn scaling(n: usize, ops: usize) -> (f64, f64) {
+    let s = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    pipelined(s.port, n, |i| {
+        vec![
+            "XADD".into(),
+            "big".into(),
+            format!("{}-0", i + 1),
+            "f".into(),
+            "v".into(),
+        ]
+    });
+    pipelined(s.port, 1, |_| {
+        vec![
+            "XGROUP".into(),
+            "CREATE".into(),
+            "big".into(),
+            "g".into(),
+            format!("{}-0", n / 2),
+        ]
+    });
+    let mut x = 88172645463325252u64;
+    let mut rnd = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let starts: Vec<u64> = (0..ops).map(|_| rnd() % n as u64 + 1).collect();
+    let t = Instant::now();
+    pipelined(s.port, ops, |i| {
+        vec![
+            "XRANGE".into(),
+            "big".into(),
+            format!("{}-0", starts[i]),
+            "+".into(),
+            "COUNT".into(),
+            "10".into(),
+        ]
+    });
+    let xrange = t.elapsed().as_secs_f64() * 1e6 / ops as f64;
+    let reads = ops.min(n / 20);
+    let t = Instant::now();
+    pipelined(s.port, reads, |_| {
+        [
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c",
+            "COUNT",
+            "10",
+            "STREAMS",
+            "big",
+            ">",
+        ]
+        .iter()
+        .map(|x| x.to_string())
+        .collect()
+    });
+    let xreadgroup = t.elapsed().as_secs_f64() * 1e6 / reads as f64;
+    (xrange, xreadgroup)
+}
+
+/// `producers` LPUSH and `consumers` BRPOP `jobs` jobs in total; jobs per second end to end.
+fn job_queue(port: u16, producers: usize, consumers: usize, jobs: usize) -> f64 {
+    let start = Instant::now();
+    let mut hs = Vec::new();
+    for _ in 0..consumers {
+        hs.push(std::thread::spawn(move || {
+            let mut c = Conn::connect(port).unwrap();
+            let mut got = 0usize;
+            loop {
+                let r = c.call(&["BRPOP", "jobs", "1"]).unwrap();
+                if r.starts_with(b"*-1") || r.starts_with(b"_") {
+                    return got;
+                }
+                got += 1;
+            }
+        }));
+    }
+    let per = jobs / producers;
+    let ps: Vec<_> = (0..producers)
+        .map(|p| {
+            std::thread::spawn(move || {
+                let mut c = Conn::connect(port).unwrap();
+                for i in 0..per {
+                    c.call(&["LPUSH", "jobs", &format!("job-{p}-{i}")]).unwrap();
+                }
+            })
+        })
+        .collect();
+    for p in ps {
+        p.join().unwrap();
+    }
+    let got: usize = hs.into_iter().map(|h| h.join().unwrap()).sum();
+    assert_eq!(got, per * producers, "every job consumed exactly once");
+    // The consumers' final 1 s BRPOP timeout is not work: leave it out.
+    got as f64 / (start.elapsed().as_secs_f64() - 1.0).max(0.001)
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let n = if quick { 20_000 } else { 100_000 };
@@ -247,8 +348,27 @@ fn main() {
         eprintln!("fan-out to {subs:>3} subscribers: sluice {a:>10.0} msg/s | redis {b:>10.0} msg/s | ratio {:.2}", a / b.max(1.0));
         fan.push((subs, a, b));
     }
+    let mut queue = Vec::new();
+    for (producers, consumers) in [(1usize, 1usize), (4, 4), (8, 16)] {
+        let jobs = if quick { 20_000 } else { 100_000 };
+        let a = job_queue(sluice.port, producers, consumers, jobs);
+        let b = job_queue(redis.port, producers, consumers, jobs);
+        eprintln!("job queue {producers}P/{consumers}C: sluice {a:>8.0} jobs/s | redis {b:>8.0} jobs/s | ratio {:.2}", a / b.max(1.0));
+        queue.push((producers, consumers, a, b));
+    }
     drop(sluice);
     drop(redis);
+    let sizes: &[usize] = if quick {
+        &[10_000, 1_000_000]
+    } else {
+        &[10_000, 1_000_000, 10_000_000]
+    };
+    let mut scale = Vec::new();
+    for &n in sizes {
+        let (a, b) = scaling(n, 20_000);
+        eprintln!("stream of {n:>9} entries: XRANGE COUNT 10 {a:.2} us/op, XREADGROUP COUNT 10 {b:.2} us/op");
+        scale.push((n, a, b));
+    }
     let t = Instant::now();
     let mem: Vec<(&str, f64, f64)> = vec![
         (
@@ -292,6 +412,23 @@ fn main() {
             r.redis_p99,
             r.sluice_p99 / r.redis_p99.max(0.001)
         );
+    }
+    let _ = writeln!(
+        md,
+        "\n| job queue (LPUSH producers, BRPOP consumers) | sluice jobs/s | redis jobs/s | ratio |"
+    );
+    let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
+    for (p, c, a, b) in &queue {
+        let _ = writeln!(
+            md,
+            "| {p} producers / {c} consumers | {a:.0} | {b:.0} | {:.2} |",
+            a / b.max(1.0)
+        );
+    }
+    let _ = writeln!(md, "\n| sluice stream size | XRANGE COUNT 10, random start (µs/op, pipelined) | XREADGROUP COUNT 10 (µs/op, pipelined) |");
+    let _ = writeln!(md, "| ---: | ---: | ---: |");
+    for (n, a, b) in &scale {
+        let _ = writeln!(md, "| {n} | {a:.2} | {b:.2} |");
     }
     let _ = writeln!(md, "\n| pub/sub fan-out, one publisher | sluice msg/s delivered | redis msg/s delivered | ratio |");
     let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
