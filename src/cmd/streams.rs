@@ -1364,13 +1364,20 @@ fn group_id_args(
     Ok((id, mk, er))
 }
 
+const XGROUP_NEEDS_KEY: &str = "The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.";
+
+/// The stream an XGROUP subcommand works on; Redis's error when the key is missing.
+fn xgroup_stream<'a>(ctx: &'a mut Ctx, key: &[u8]) -> CmdResult<&'a mut Stream> {
+    stream_mut(ctx, key)?.ok_or_else(|| CmdError::err(XGROUP_NEEDS_KEY))
+}
+
 pub fn xgroup_create(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let (key, g) = (argv[2].clone(), argv[3].clone());
     let (id, mkstream, er) = group_id_args(argv, true)?;
     let db = ctx.db();
     if stream_mut(ctx, &key)?.is_none() {
         if !mkstream {
-            return Err(CmdError::err("The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically."));
+            return Err(CmdError::err(XGROUP_NEEDS_KEY));
         }
         ctx.store.dbs[db]
             .keys
@@ -1410,9 +1417,7 @@ pub fn xgroup_setid(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let (key, g) = (argv[2].clone(), argv[3].clone());
     let (id, _, er) = group_id_args(argv, false)?;
     let db = ctx.db();
-    let Some(s) = stream_mut(ctx, &key)? else {
-        return Err(CmdError::err("The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically."));
-    };
+    let s = xgroup_stream(ctx, &key)?;
     if !s.groups.contains_key(&g) {
         return Err(nogroup_for_key(&key, &g));
     }
@@ -1432,9 +1437,7 @@ pub fn xgroup_setid(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 pub fn xgroup_destroy(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let (key, g) = (argv[2].clone(), argv[3].clone());
     let db = ctx.db();
-    let Some(s) = stream_mut(ctx, &key)? else {
-        return Err(CmdError::err("The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically."));
-    };
+    let s = xgroup_stream(ctx, &key)?;
     if s.groups.remove(&g).is_some() {
         ctx.store.dirty += 1;
         ctx.store.notify(NOTIFY_STREAM, "xgroup-destroy", db, &key);
@@ -1451,9 +1454,7 @@ pub fn xgroup_createconsumer(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let (key, g, c) = (argv[2].clone(), argv[3].clone(), argv[4].clone());
     let db = ctx.db();
     let now = ctx.now;
-    let Some(s) = stream_mut(ctx, &key)? else {
-        return Err(CmdError::err("The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically."));
-    };
+    let s = xgroup_stream(ctx, &key)?;
     let Some(grp) = s.groups.get_mut(&g) else {
         return Err(nogroup_for_key(&key, &g));
     };
@@ -1472,9 +1473,7 @@ pub fn xgroup_createconsumer(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 pub fn xgroup_delconsumer(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let (key, g, c) = (argv[2].clone(), argv[3].clone(), argv[4].clone());
     let db = ctx.db();
-    let Some(s) = stream_mut(ctx, &key)? else {
-        return Err(CmdError::err("The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically."));
-    };
+    let s = xgroup_stream(ctx, &key)?;
     let Some(grp) = s.groups.get_mut(&g) else {
         return Err(nogroup_for_key(&key, &g));
     };
