@@ -28,6 +28,22 @@ impl End {
         }
     }
 
+    /// The keyspace event (and lowercase command name) of a pop at this end.
+    fn pop_event(self) -> &'static str {
+        match self {
+            End::Left => "lpop",
+            End::Right => "rpop",
+        }
+    }
+
+    /// The keyspace event of a push at this end.
+    fn push_event(self) -> &'static str {
+        match self {
+            End::Left => "lpush",
+            End::Right => "rpush",
+        }
+    }
+
     fn pop_name(self) -> &'static [u8] {
         match self {
             End::Left => b"LPOP",
@@ -91,12 +107,7 @@ fn push_values<'v>(
     let len = l.len();
     ctx.store.signal_modified(db, key);
     ctx.store.signal_ready(db, key);
-    ctx.store.notify(
-        NOTIFY_LIST,
-        if end == End::Left { "lpush" } else { "rpush" },
-        db,
-        key,
-    );
+    ctx.store.notify(NOTIFY_LIST, end.push_event(), db, key);
     Ok(len)
 }
 
@@ -147,12 +158,7 @@ fn pop_n(ctx: &mut Ctx, key: &Bytes, end: End, count: usize) -> CmdResult<Vec<By
     }
     if !out.is_empty() {
         ctx.store.signal_modified(db, key);
-        ctx.store.notify(
-            NOTIFY_LIST,
-            if end == End::Left { "lpop" } else { "rpop" },
-            db,
-            key,
-        );
+        ctx.store.notify(NOTIFY_LIST, end.pop_event(), db, key);
         ctx.store.dirty += 1;
         delete_if_empty(ctx, key);
     }
@@ -168,9 +174,7 @@ fn positive_count(b: &[u8]) -> CmdResult<i64> {
 
 fn pop_generic(ctx: &mut Ctx, argv: &[Bytes], end: End) -> CmdResult {
     if argv.len() > 3 {
-        return Err(CmdError::WrongArity(
-            if end == End::Left { "lpop" } else { "rpop" }.into(),
-        ));
+        return Err(CmdError::WrongArity(end.pop_event().into()));
     }
     let count = argv.get(2).map(|c| positive_count(c)).transpose()?;
     let key = &argv[1];
@@ -479,12 +483,7 @@ fn move_one(
     push_values(ctx, dst, to, std::iter::once(&v[..]))?;
     // The source's events follow the push, as in Redis (rpush dst, lpop src, del src).
     ctx.store.signal_modified(db, src);
-    ctx.store.notify(
-        NOTIFY_LIST,
-        if from == End::Left { "lpop" } else { "rpop" },
-        db,
-        src,
-    );
+    ctx.store.notify(NOTIFY_LIST, from.pop_event(), db, src);
     delete_if_empty(ctx, src);
     ctx.store.dirty += 1;
     Ok(Some(v))
