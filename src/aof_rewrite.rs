@@ -148,7 +148,7 @@ pub fn write_base(path: &Path, dbs: &[Db], now: i64) -> io::Result<u64> {
                                     gname.clone(),
                                     pe.consumer.clone(),
                                     b("0"),
-                                    id(*pid),
+                                    id(pid),
                                     b("TIME"),
                                     b(&pe.delivery_time.to_string()),
                                     b("RETRYCOUNT"),

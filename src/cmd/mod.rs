@@ -18,6 +18,8 @@ pub mod lists;
 pub mod pubsub;
 pub mod server;
 pub mod streams;
+#[cfg(test)]
+mod streams_model;
 pub mod strings;
 
 use crate::blocking::{BlockRequest, TimeoutReply, Waiter};

@@ -666,9 +666,8 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                             .get(cname)
                             .map(|c| {
                                 c.pending
-                                    .range(start..)
+                                    .range(start, StreamId::MAX)
                                     .take(if count == 0 { usize::MAX } else { count })
-                                    .copied()
                                     .collect()
                             })
                             .unwrap_or_default();
@@ -955,8 +954,8 @@ pub fn xpending(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 ctx.out.null_array();
                 return Ok(());
             }
-            let first = *grp.pel.keys().next().unwrap();
-            let last = *grp.pel.keys().next_back().unwrap();
+            let first = grp.pel.first().unwrap().0;
+            let last = grp.pel.last().unwrap().0;
             let per: Vec<(Bytes, usize)> = grp
                 .consumers
                 .iter()
@@ -978,24 +977,13 @@ pub fn xpending(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         Some((start, end, count, consumer)) => {
             let mut rows = Vec::new();
             if start <= end && count > 0 {
+                // Walked lazily: the IDLE filter may skip entries, COUNT stops the walk.
                 let ids: Box<dyn Iterator<Item = StreamId>> = match &consumer {
                     Some(c) => match grp.consumers.get(c) {
-                        Some(c) => Box::new(
-                            c.pending
-                                .range(start..=end)
-                                .copied()
-                                .collect::<Vec<_>>()
-                                .into_iter(),
-                        ),
+                        Some(c) => Box::new(c.pending.range(start, end)),
                         None => Box::new(std::iter::empty()),
                     },
-                    None => Box::new(
-                        grp.pel
-                            .range(start..=end)
-                            .map(|(k, _)| *k)
-                            .collect::<Vec<_>>()
-                            .into_iter(),
-                    ),
+                    None => Box::new(grp.pel.range(start, end).map(|(k, _)| k)),
                 };
                 for id in ids {
                     let pe = &grp.pel[&id];
@@ -1238,7 +1226,17 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let mut attempts = count * 10;
     let mut left = count;
-    let pel_ids: Vec<StreamId> = s.groups[&g].pel.range(start..).map(|(k, _)| *k).collect();
+    // The scan looks at no more than `attempts` entries, plus one for the next cursor.
+    let pel_ids: Vec<StreamId> = s.groups[&g]
+        .pel
+        .range(start, StreamId::MAX)
+        .take(
+            usize::try_from(attempts)
+                .unwrap_or(usize::MAX)
+                .saturating_add(1),
+        )
+        .map(|(k, _)| k)
+        .collect();
     let mut claimed: Vec<(StreamId, Option<Entry>)> = Vec::new();
     let mut deleted: Vec<StreamId> = Vec::new();
     let mut next_cursor = StreamId::MIN;
@@ -1481,8 +1479,8 @@ pub fn xgroup_delconsumer(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ctx.out.int(0);
         return Ok(());
     };
-    for id in &cons.pending {
-        grp.pel.remove(id);
+    for id in cons.pending.iter() {
+        grp.pel.remove(&id);
     }
     ctx.store.dirty += 1;
     ctx.store
@@ -1562,8 +1560,9 @@ pub fn xinfo_stream(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     ctx.out.bulk(b"radix-tree-keys");
     ctx.out.int(s.node_count() as i64);
     ctx.out.bulk(b"radix-tree-nodes");
-    // A radix tree over the nodes' 16-byte keys needs about this many inner nodes.
-    ctx.out.int((s.node_count() + 1) as i64);
+    // Our tree's real node count; Redis's rax (one node per byte where it branches, plus
+    // compressed runs) counts differently, so the differential suite compares it as a number only.
+    ctx.out.int(s.index_node_count() as i64);
     ctx.out.bulk(b"last-generated-id");
     write_id(ctx, s.last_id);
     ctx.out.bulk(b"max-deleted-entry-id");
@@ -1613,7 +1612,7 @@ pub fn xinfo_stream(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ctx.out.array(pel.len());
         for (id, pe) in pel {
             ctx.out.array(4);
-            write_id(ctx, *id);
+            write_id(ctx, id);
             ctx.out.bulk(&pe.consumer);
             ctx.out.int(pe.delivery_time);
             ctx.out.int(pe.delivery_count as i64);
@@ -1638,9 +1637,9 @@ pub fn xinfo_stream(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 .collect();
             ctx.out.array(ids.len());
             for id in ids {
-                let pe = &g.pel[id];
+                let pe = &g.pel[&id];
                 ctx.out.array(3);
-                write_id(ctx, *id);
+                write_id(ctx, id);
                 ctx.out.int(pe.delivery_time);
                 ctx.out.int(pe.delivery_count as i64);
             }

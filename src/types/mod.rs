@@ -2,4 +2,5 @@
 //! structures with the operations the commands need.
 
 pub mod list;
+pub mod rax;
 pub mod stream;

@@ -25,12 +25,12 @@
 //! - IDs grow strictly within and across nodes; `last_id` ≥ every ID ever added.
 //! - Each pending entry is in exactly one consumer's `pending` set and in its group's `pel`.
 //!
-//! The node index is a `BTreeMap` keyed by the master ID (ordered by the big-endian 128-bit
-//! ID, as a radix tree would be); it is reached only through [`Stream`]'s methods, so it can
-//! be swapped for a radix tree without touching the commands.
+//! The node index is a radix tree ([`Rax`]) over each node's master ID as a big-endian
+//! 128-bit key; a group's PEL and each consumer's pending set use the same tree.
 
+use super::rax::{Rax, RaxSet};
 use bytes::Bytes;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -293,7 +293,7 @@ pub struct Consumer {
     pub seen_time: i64,
     /// Last successful interaction, -1 if never: XINFO's `inactive`.
     pub active_time: i64,
-    pub pending: BTreeSet<StreamId>,
+    pub pending: RaxSet,
 }
 
 impl Consumer {
@@ -301,7 +301,7 @@ impl Consumer {
         Consumer {
             seen_time: now,
             active_time: -1,
-            pending: BTreeSet::new(),
+            pending: RaxSet::new(),
         }
     }
 }
@@ -314,7 +314,7 @@ pub struct ConsumerGroup {
     pub last_id: StreamId,
     /// Logical read counter; [`INVALID_ENTRIES_READ`] when unknown.
     pub entries_read: i64,
-    pub pel: BTreeMap<StreamId, PendingEntry>,
+    pub pel: Rax<PendingEntry>,
     pub consumers: BTreeMap<Bytes, Consumer>,
 }
 
@@ -323,7 +323,7 @@ impl ConsumerGroup {
         ConsumerGroup {
             last_id,
             entries_read,
-            pel: BTreeMap::new(),
+            pel: Rax::new(),
             consumers: BTreeMap::new(),
         }
     }
@@ -331,7 +331,7 @@ impl ConsumerGroup {
 
 #[derive(Debug, Clone, Default)]
 pub struct Stream {
-    nodes: BTreeMap<StreamId, Node>,
+    nodes: Rax<Node>,
     /// Live entries.
     pub length: u64,
     /// The last ID ever generated or set (XSETID).
@@ -366,6 +366,11 @@ impl Stream {
         self.nodes.len()
     }
 
+    /// Nodes of the radix index (XINFO `radix-tree-nodes`).
+    pub fn index_node_count(&self) -> usize {
+        self.nodes.node_count()
+    }
+
     /// Appends an entry with an ID already validated to be > `last_id`.
     pub fn append(
         &mut self,
@@ -374,7 +379,7 @@ impl Stream {
         max_bytes: usize,
         max_entries: usize,
     ) {
-        let need_new = match self.nodes.iter().next_back() {
+        let need_new = match self.nodes.last_mut() {
             None => true,
             Some((_, n)) => {
                 (max_bytes > 0 && n.bytes() >= max_bytes)
@@ -384,7 +389,7 @@ impl Stream {
         if need_new {
             self.nodes.insert(id, Node::new(fields));
         }
-        let (&master, node) = self.nodes.iter_mut().next_back().expect("a node exists");
+        let (master, node) = self.nodes.last_mut().expect("a node exists");
         node.append(master, id, fields);
         if self.length == 0 {
             self.first_id = id;
@@ -403,15 +408,9 @@ impl Stream {
         }
         let limit = if count == 0 { usize::MAX } else { count };
         // The node that may hold `start` is the last one whose master ID is <= start.
-        let first_key = self
-            .nodes
-            .range(..=start)
-            .next_back()
-            .map(|(k, _)| *k)
-            .unwrap_or(start);
-        let keys = self.nodes.range(first_key..=end);
+        let first_key = self.nodes.last_le(start).map(|(k, _)| k).unwrap_or(start);
         if !rev {
-            for (&master, node) in keys {
+            for (master, node) in self.nodes.range(first_key, end) {
                 let mut p = node.entries_at;
                 while p < node.buf.len() {
                     // IDs first: fields are decoded (and allocated) only for entries returned.
@@ -432,7 +431,7 @@ impl Stream {
                 }
             }
         } else {
-            for (&master, node) in keys.rev() {
+            for (master, node) in self.nodes.range_rev(end, first_key) {
                 let slots = node.slots(master);
                 for s in slots.iter().rev() {
                     if s.deleted || s.id > end {
@@ -483,9 +482,10 @@ impl Stream {
 
     /// Deletes one entry (XDEL); true if it was live.
     pub fn delete(&mut self, id: StreamId) -> bool {
-        let Some((&master, node)) = self.nodes.range_mut(..=id).next_back() else {
+        let Some(master) = self.nodes.last_le(id).map(|(k, _)| k) else {
             return false;
         };
+        let node = self.nodes.get_mut(&master).expect("just found");
         let Some(slot) = node
             .slots(master)
             .into_iter()
@@ -515,7 +515,7 @@ impl Stream {
     /// Returns the number of entries removed.
     pub fn trim(&mut self, how: Trim, approx: bool, limit: usize) -> u64 {
         let mut removed = 0u64;
-        while let Some((&master, node)) = self.nodes.iter().next() {
+        while let Some((master, node)) = self.nodes.first() {
             let node_live = node.live as u64;
             let must_remove = |len: u64, first_live_id: StreamId| match how {
                 Trim::MaxLen(max) => len > max,
