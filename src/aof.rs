@@ -166,8 +166,8 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<(), String> {
     if client.multi.is_some() {
         tracing::warn!("AOF ends inside MULTI: the unfinished transaction was discarded");
     }
+    // `loading` stays set: the caller clears it once the AOF's tail is certified.
     let mut s = store.lock().unwrap();
-    s.loading = false;
     s.loading_loaded_bytes = total;
     tracing::info!(
         "DB loaded from append only file: {:.3} seconds ({} commands)",

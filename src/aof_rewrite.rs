@@ -16,8 +16,9 @@
 use crate::db::{Db, Value};
 use crate::types::stream::StreamId;
 use bytes::Bytes;
+use persistence::checksum::AnnotatedWriter;
 use persistence::encode_command;
-use std::io::{self, Write};
+use std::io;
 use std::path::Path;
 
 /// `AOF_REWRITE_ITEMS_PER_CMD`.
@@ -35,15 +36,16 @@ fn id(i: StreamId) -> Bytes {
 /// left out. Returns the file's size.
 pub fn write_base(path: &Path, dbs: &[Db], now: i64) -> io::Result<u64> {
     let file = std::fs::File::create(path)?;
-    let mut w = io::BufWriter::with_capacity(1 << 20, file);
+    // A checksum annotation after every 64 KiB of records (see persistence::checksum).
+    let mut w = AnnotatedWriter::new(io::BufWriter::with_capacity(1 << 20, file), 64 << 10);
     let mut buf = Vec::with_capacity(1 << 16);
-    let emit = |w: &mut io::BufWriter<std::fs::File>,
+    let emit = |w: &mut AnnotatedWriter<io::BufWriter<std::fs::File>>,
                 argv: &[Bytes],
                 buf: &mut Vec<u8>|
      -> io::Result<()> {
         buf.clear();
         encode_command(buf, argv);
-        w.write_all(buf)
+        w.records(buf)
     };
     for (n, db) in dbs.iter().enumerate() {
         if db.is_empty() {
@@ -171,7 +173,7 @@ pub fn write_base(path: &Path, dbs: &[Db], now: i64) -> io::Result<u64> {
             }
         }
     }
-    let file = w.into_inner().map_err(|e| e.into_error())?;
+    let file = w.finish()?.into_inner().map_err(|e| e.into_error())?;
     file.sync_all()?;
     file.metadata().map(|m| m.len())
 }

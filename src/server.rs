@@ -150,7 +150,29 @@ pub async fn start(config: Config, config_file: Option<String>) -> std::io::Resu
         let sh = shared.clone();
         tokio::spawn(async move {
             match res.await {
-                Ok(Ok(())) => {}
+                Ok(Ok(())) => {
+                    // Still -LOADING, so nothing is appended before the tail is certified.
+                    // The AOF lock is taken alone: elsewhere it nests inside the store's.
+                    let size = sh.aof.lock().unwrap().as_mut().map(|h| {
+                        h.aof
+                            .adopt_tail()
+                            .map(|()| h.aof.base_size + h.aof.incr_size)
+                    });
+                    match size {
+                        Some(Ok(size)) => {
+                            let mut s = sh.store.lock().unwrap();
+                            s.aof.current_size = size;
+                            s.aof.rewrite_base_size = size;
+                        }
+                        Some(Err(e)) => {
+                            let msg = format!("Can't checksum the AOF's tail after loading: {e}");
+                            tracing::error!("{msg}");
+                            eprintln!("{msg}");
+                            std::process::exit(1);
+                        }
+                        None => {}
+                    }
+                }
                 Ok(Err(e)) => {
                     tracing::error!("{e}");
                     eprintln!("{e}");

@@ -8,7 +8,9 @@
 //!                                    file appendonly.aof.1.incr.aof seq 1 type i
 //!   appendonly.aof.1.base.aof        RESP arrays (may be empty)
 //!   appendonly.aof.1.incr.aof        RESP arrays of the effects of write commands, with
-//!                                    *2 $6 SELECT $<n> <db> whenever the database changes
+//!                                    *2 $6 SELECT $<n> <db> whenever the database changes,
+//!                                    and after each written batch a `#CRC32:<crc>:<len>`
+//!                                    annotation (see [`checksum`]) that Redis skips
 //! ```
 //!
 //! Durability: [`Aof::append`] buffers a record; [`Aof::write`] hands the buffer to the kernel
@@ -17,6 +19,7 @@
 //! record written meanwhile (group commit). Under `everysec` the syncer fsyncs once a second.
 //! A failed write or fsync is reported, never ignored: the caller refuses writes (MISCONF).
 
+pub mod checksum;
 pub mod load;
 pub mod manifest;
 
@@ -200,14 +203,20 @@ impl Aof {
     /// and retried by the next call.
     pub fn write(&mut self) -> io::Result<u64> {
         if !self.buf.is_empty() {
+            // The batch goes out with its checksum annotation in the same write.
+            let records = self.buf.len();
+            let crc = crc32fast::hash(&self.buf);
+            checksum::annotate_with(&mut self.buf, crc, records);
             let res = if self.inject_write_failure {
                 Err(io::Error::other("injected write failure"))
             } else {
                 self.file.write_all(&self.buf)
             };
             if let Err(e) = res {
-                // A partial write may have happened: truncate back so the log stays whole.
+                // A partial write may have happened: truncate back so the log stays whole,
+                // and keep only the records (the retry annotates them again).
                 let _ = self.file.set_len(self.incr_size);
+                self.buf.truncate(records);
                 return Err(e);
             }
             self.incr_size += self.buf.len() as u64;
@@ -220,6 +229,39 @@ impl Aof {
             }
         }
         Ok(self.sync.written.load(Ordering::SeqCst))
+    }
+
+    /// Run once loading is done (it may have cut a torn tail): re-reads the current incr
+    /// file's size and, if records at its end are not covered by a checksum annotation
+    /// (whole records of a torn batch, or records another writer such as Redis appended),
+    /// certifies them with one, so the annotations sluice writes next start where the
+    /// previous one ended (the rule [`checksum::verify`] holds files to).
+    pub fn adopt_tail(&mut self) -> io::Result<()> {
+        let path = self.dir.join(
+            &self
+                .manifest
+                .last_incr()
+                .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "no incr file"))?
+                .name,
+        );
+        let file = File::open(&path)?;
+        let len = file.metadata()?.len();
+        self.incr_size = len;
+        if len == 0 {
+            return Ok(());
+        }
+        // Safety: nothing else writes the file while loading is over and before appends start.
+        let map = unsafe { memmap2::Mmap::map(&file)? };
+        let covered = checksum::verify(&map, load::command_end)
+            .map_err(|m| io::Error::new(io::ErrorKind::InvalidData, m.reason))?;
+        if covered < map.len() {
+            let mut line = Vec::new();
+            checksum::annotate(&mut line, &map[covered..]);
+            self.file.write_all(&line)?;
+            self.file.sync_data()?;
+            self.incr_size += line.len() as u64;
+        }
+        Ok(())
     }
 
     /// A handle to the current file for the sync thread.

@@ -3,7 +3,8 @@
 //! The file is memory-mapped and parsed with the same incremental parser the server uses for
 //! requests (multibulk only; `#` annotation lines are skipped as Redis skips them). A file
 //! whose last command is cut short yields [`LoadEnd::Truncated`] with the length of its valid
-//! prefix; anything else that does not parse is [`LoadEnd::Corrupt`] at an offset.
+//! prefix; anything else that does not parse is [`LoadEnd::Corrupt`] at an offset, as is a
+//! range whose checksum annotation does not match (see [`crate::checksum`]).
 
 use bytes::{Bytes, BytesMut};
 use std::path::Path;
@@ -22,8 +23,16 @@ pub enum LoadEnd {
     },
 }
 
-/// Parses `data`, calling `f` for each command with the byte offset after it.
+/// Parses `data`, calling `f` for each command with the byte offset after it. Checksum
+/// annotations are verified first, over the whole file, so a damaged file yields no command.
 pub fn parse_commands(data: &[u8], mut f: impl FnMut(Vec<Bytes>, u64)) -> LoadEnd {
+    if let Err(m) = crate::checksum::verify(data, command_end) {
+        return LoadEnd::Corrupt {
+            commands: 0,
+            offset: m.offset,
+            reason: m.reason,
+        };
+    }
     let mut pos = 0usize;
     let mut commands = 0u64;
     while pos < data.len() {
@@ -94,7 +103,7 @@ fn read_line(d: &[u8], pos: usize) -> Option<(&[u8], usize)> {
 }
 
 /// Length of the whole command at the start of `d`, if it is complete and well-formed.
-fn command_end(d: &[u8]) -> Option<usize> {
+pub(crate) fn command_end(d: &[u8]) -> Option<usize> {
     let (line, mut pos) = read_line(d, 0)?;
     let n: usize = std::str::from_utf8(line.get(1..)?).ok()?.parse().ok()?;
     for _ in 0..n {
@@ -266,6 +275,102 @@ mod tests {
                 LoadEnd::Corrupt { .. } => panic!("cut at {cut} reported as corruption"),
             }
         }
+    }
+
+    /// A log as sluice writes it: batches of records, each followed by its checksum line.
+    fn annotated(batches: &[&[&[&str]]]) -> (Vec<u8>, Vec<Vec<Bytes>>) {
+        let mut out = Vec::new();
+        let mut cmds = Vec::new();
+        for b in batches {
+            let recs = log(b);
+            out.extend_from_slice(&recs);
+            crate::checksum::annotate(&mut out, &recs);
+            parse_commands(&recs, |argv, _| cmds.push(argv));
+        }
+        (out, cmds)
+    }
+
+    #[test]
+    fn every_flipped_byte_is_caught_and_nothing_damaged_loads() {
+        let (data, all) = annotated(&[
+            &[&["SELECT", "0"], &["XADD", "s", "1-0", "f", "v"]],
+            &[&["RPUSH", "l", "a", "b"]],
+            &[&["SET", "k", "value"], &["PEXPIREAT", "k", "99"]],
+        ]);
+        let mut n = 0;
+        assert_eq!(
+            parse_commands(&data, |_, _| n += 1),
+            LoadEnd::Clean { commands: 5 }
+        );
+        let last_line = data[..data.len() - 1]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .unwrap()
+            + 1;
+        for i in 0..data.len() {
+            let mut bad = data.clone();
+            bad[i] ^= 0x01;
+            let mut got = Vec::new();
+            let end = parse_commands(&bad, |argv, _| got.push(argv));
+            assert!(
+                all.starts_with(&got),
+                "flip at {i}: damaged content loaded ({end:?})"
+            );
+            match end {
+                LoadEnd::Corrupt { .. } => {}
+                // Only damage to the final annotation line itself can pass (as a torn tail, or
+                // as a foreign annotation): the records it covered are intact and load.
+                LoadEnd::Truncated { .. } | LoadEnd::Clean { .. } => {
+                    assert!(i >= last_line, "flip at {i} went unnoticed: {end:?}");
+                    assert_eq!(got, all, "flip at {i}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn checksummed_log_truncated_anywhere_loads_its_clean_prefix() {
+        let (data, all) = annotated(&[
+            &[&["SELECT", "0"], &["SET", "a", "1"]],
+            &[&["LPUSH", "l", "x"]],
+        ]);
+        for cut in 0..=data.len() {
+            let mut got = Vec::new();
+            let end = parse_commands(&data[..cut], |argv, _| got.push(argv));
+            assert!(all.starts_with(&got), "cut {cut}");
+            assert!(
+                !matches!(end, LoadEnd::Corrupt { .. }),
+                "cut {cut}: {end:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn unannotated_records_after_a_checksummed_range_load() {
+        // As after Redis appended to a file sluice wrote.
+        let (mut data, _) = annotated(&[&[&["SET", "a", "1"]]]);
+        data.extend(log(&[&["SET", "b", "2"]]));
+        let mut n = 0;
+        assert_eq!(
+            parse_commands(&data, |_, _| n += 1),
+            LoadEnd::Clean { commands: 2 }
+        );
+        let tail = data.len() - log(&[&["SET", "b", "2"]]).len();
+        assert_eq!(crate::checksum::verify(&data, command_end), Ok(tail));
+        // An annotation covers exactly the bytes since the previous one: no more, no less.
+        let mut greedy = data.clone();
+        crate::checksum::annotate(&mut greedy, &data);
+        assert!(matches!(
+            parse_commands(&greedy, |_, _| {}),
+            LoadEnd::Corrupt { .. }
+        ));
+        let (first, _) = annotated(&[&[&["SET", "a", "1"]]]);
+        let mut short = data.clone();
+        crate::checksum::annotate(&mut short, &data[first.len() + 3..]);
+        assert!(matches!(
+            parse_commands(&short, |_, _| {}),
+            LoadEnd::Corrupt { .. }
+        ));
     }
 
     #[test]

@@ -292,6 +292,48 @@ fn redis_aof_loads_in_sluice() {
     println!("aof interop: redis-server -> sluice identical");
 }
 
+#[test]
+fn aof_moved_back_and_forth_keeps_loading_with_checksums() {
+    // sluice writes (checksummed), redis-server appends (unannotated), sluice loads, certifies
+    // redis's records and appends, and both servers load the result.
+    let mut s = Server::start(Kind::Sluice, &["--appendonly", "yes"]);
+    let mut c = s.conn();
+    workload(&mut c);
+    c.call(&["RPUSH", "pp", "sluice-1"]).unwrap();
+    s.terminate();
+    let dir = s.dir.clone();
+    std::mem::forget(s);
+    let mut r = Server::start_in(Kind::Redis, &["--appendonly", "yes"], dir.clone());
+    r.conn().call(&["RPUSH", "pp", "redis-2"]).unwrap();
+    r.terminate();
+    std::mem::forget(r);
+    let mut s = Server::start_in(Kind::Sluice, &["--appendonly", "yes"], dir.clone());
+    s.conn().call(&["RPUSH", "pp", "sluice-3"]).unwrap();
+    let expected = dump(&mut s.conn(), false);
+    s.terminate();
+    std::mem::forget(s);
+    let manifest = dir.join("appendonlydir/appendonly.aof.manifest");
+    let out = std::process::Command::new(sluice_bin())
+        .arg("check-aof")
+        .arg(&manifest)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{report}");
+    let saved = std::env::temp_dir().join(format!("aof-pingpong-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&saved);
+    copy_dir(&dir.join("appendonlydir"), &saved.join("appendonlydir"));
+    let s = Server::start_in(Kind::Sluice, &["--appendonly", "yes"], dir);
+    assert_eq!(dump(&mut s.conn(), false), expected);
+    let r = Server::start_in(Kind::Redis, &["--appendonly", "yes"], saved);
+    assert_eq!(dump(&mut r.conn(), false), expected);
+    assert_eq!(
+        s.conn().call(&["LRANGE", "pp", "0", "-1"]).unwrap(),
+        b"*3\r\n$8\r\nsluice-1\r\n$7\r\nredis-2\r\n$8\r\nsluice-3\r\n"
+    );
+    println!("aof interop: sluice -> redis -> sluice in one AOF, checksums valid, both load it");
+}
+
 fn info_field(c: &mut Conn, field: &str) -> String {
     let r = c.call(&["INFO", "persistence"]).unwrap();
     let text = String::from_utf8_lossy(&r).into_owned();

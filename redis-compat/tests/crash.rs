@@ -250,7 +250,9 @@ fn check_aof_reports_and_fixes_a_torn_tail() {
     let dir = s.dir.clone();
     let incr = dir.join("appendonlydir/appendonly.aof.1.incr.aof");
     let data = std::fs::read(&incr).unwrap();
-    std::fs::write(&incr, &data[..data.len() - 5]).unwrap();
+    // Cut into the last record (before its batch's checksum line).
+    let last_annotation = data.windows(7).rposition(|w| w == b"#CRC32:").unwrap();
+    std::fs::write(&incr, &data[..last_annotation - 5]).unwrap();
     let manifest = dir.join("appendonlydir/appendonly.aof.manifest");
     let run = |fix: bool| {
         let mut cmd = std::process::Command::new(sluice_bin());
@@ -280,4 +282,122 @@ fn check_aof_reports_and_fixes_a_torn_tail() {
     std::mem::forget(s);
     assert_eq!(s2.conn().call(&["LLEN", "l"]).unwrap(), b":9\r\n");
     println!("check-aof: torn tail reported, fixed with --fix, AOF then loads with aof-load-truncated no");
+}
+
+/// Copies a server's AOF directory into a fresh data directory.
+fn copy_aof(from: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("appendonlydir")).unwrap();
+    for e in std::fs::read_dir(from.join("appendonlydir")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.join("appendonlydir").join(e.file_name())).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_flipped_byte_inside_a_record_is_caught_by_its_checksum() {
+    let mut s = Server::start(
+        Kind::Sluice,
+        &["--appendonly", "yes", "--appendfsync", "always"],
+    );
+    let mut c = s.conn();
+    for i in 1..=20 {
+        c.call(&["XADD", "s", &format!("{i}-0"), "temp", &format!("v{i:03}")])
+            .unwrap();
+    }
+    c.call(&["SET", "k", "intact"]).unwrap();
+    s.terminate();
+    let incr_name = "appendonlydir/appendonly.aof.1.incr.aof";
+    let full = std::fs::read(s.dir.join(incr_name)).unwrap();
+    assert!(
+        full.windows(7).any(|w| w == b"#CRC32:"),
+        "sluice writes checksum annotations"
+    );
+
+    // Redis's own tools accept the annotated files.
+    let manifest = s.dir.join("appendonlydir/appendonly.aof.manifest");
+    let out = std::process::Command::new("redis-check-aof")
+        .arg(&manifest)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && report.contains("is valid"),
+        "{report}"
+    );
+
+    // A flip that keeps the RESP well-formed: "v007" becomes "v006".
+    let at = full.windows(4).position(|w| w == b"v007").unwrap() + 3;
+    let mut bad = full.clone();
+    bad[at] ^= 0x01;
+    let dir = copy_aof(&s.dir, "flipped");
+    std::fs::write(dir.join(incr_name), &bad).unwrap();
+
+    // Redis itself cannot tell and loads the damaged value.
+    let r = Server::start_in(
+        Kind::Redis,
+        &["--appendonly", "yes"],
+        copy_aof(&dir, "flipped-redis"),
+    );
+    let seen = r.conn().call(&["XRANGE", "s", "7-0", "7-0"]).unwrap();
+    assert!(
+        seen.windows(4).any(|w| w == b"v006"),
+        "redis loaded the flip"
+    );
+
+    // sluice refuses to start, naming the file and the damaged range's offset.
+    let out = std::process::Command::new(sluice_bin())
+        .args(["--port", &free_port().to_string(), "--bind", "127.0.0.1"])
+        .args(["--appendonly", "yes", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "a checksum mismatch must stop the start"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // The batch holding the flip starts right after the previous annotation line.
+    let prev = full[..at]
+        .windows(7)
+        .rposition(|w| w == b"#CRC32:")
+        .unwrap();
+    let range_start = prev + full[prev..].iter().position(|&b| b == b'\n').unwrap() + 1;
+    assert!(
+        stderr.contains("Checksum mismatch")
+            && stderr.contains("appendonly.aof.1.incr.aof")
+            && stderr.contains(&format!("at offset {range_start}")),
+        "error must name the checksum, file and offset {range_start}: {stderr}"
+    );
+
+    // check-aof reports it; --fix cuts the file where the damaged range starts.
+    let check = |fix: bool| {
+        let mut cmd = std::process::Command::new(sluice_bin());
+        cmd.arg("check-aof");
+        if fix {
+            cmd.arg("--fix");
+        }
+        let out = cmd.arg(dir.join(incr_name)).output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (ok, report) = check(false);
+    assert!(
+        !ok && report.contains(&format!("ok_up_to={range_start}")),
+        "{report}"
+    );
+    let (ok, report) = check(true);
+    assert!(ok, "{report}");
+    let t = Server::start_in(Kind::Sluice, &["--appendonly", "yes"], dir);
+    let mut tc = t.conn();
+    assert_eq!(int_of(&tc.call(&["XLEN", "s"]).unwrap()), 6);
+    println!(
+        "checksums: redis-check-aof accepts sluice's annotated AOF; a value flip that redis loads \
+         silently is refused by sluice ({}); check-aof --fix keeps the 6 entries before it",
+        stderr.trim()
+    );
 }
