@@ -219,7 +219,7 @@ pub fn flush(store: &mut Store, aof: &mut Option<AofHandle>) -> Option<u64> {
                 tracing::error!("Error writing to the AOF file: {e}");
             }
             store.aof.last_write_ok = false;
-            store.aof.last_write_error = Some(e.to_string());
+            store.aof.last_write_error = Some(persistence::strerror(&e));
             // Nothing is acknowledged that is not in the log: the replies of this batch wait
             // until a retry (the server tick) has written and synced their records. Batches
             // that logged nothing (reads, refused writes) go on.

@@ -40,6 +40,19 @@ pub enum Fsync {
     No,
 }
 
+/// An I/O error as C's `strerror` words it ("No space left on device"), which is what Redis
+/// puts in its MISCONF error and INFO; Rust's own text appends " (os error N)".
+pub fn strerror(e: &io::Error) -> String {
+    let text = e.to_string();
+    match e.raw_os_error() {
+        Some(code) => text
+            .strip_suffix(&format!(" (os error {code})"))
+            .map(str::to_string)
+            .unwrap_or(text),
+        None => text,
+    }
+}
+
 /// Encodes one command as a RESP array of bulk strings.
 pub fn encode_command(out: &mut Vec<u8>, argv: &[Bytes]) {
     out.push(b'*');
@@ -328,7 +341,7 @@ pub fn spawn_syncer(sync: Arc<SyncState>) -> std::thread::JoinHandle<()> {
                     }
                     Err(e) => {
                         tracing::error!("AOF fsync failed: {e}");
-                        *sync.last_error.lock().unwrap() = Some(e.to_string());
+                        *sync.last_error.lock().unwrap() = Some(strerror(&e));
                         sync.failed.store(true, Ordering::SeqCst);
                         std::thread::sleep(Duration::from_millis(100));
                         sync.request();
