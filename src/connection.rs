@@ -196,6 +196,7 @@ impl Conn {
         let sync_off;
         {
             let mut store = self.shared.store.lock().unwrap();
+            store.refresh_clock();
             while let Some(argv) = self.pending.pop_front() {
                 // Kept for the panic report only (a refcount, not a copy).
                 let first = argv.first().cloned().unwrap_or_default();

@@ -130,6 +130,25 @@ impl<V> SlabMap<V> {
                 .expect("indexed slot is live");
             return Some(std::mem::replace(&mut slot.1, val));
         }
+        self.insert_new(key, val, 0);
+        None
+    }
+
+    /// Inserts or replaces, setting the access metadata too, in one probe. Returns the old
+    /// value.
+    pub fn insert_with_meta(&mut self, key: &Bytes, val: V, meta: u64) -> Option<V> {
+        if let Some(&i) = self.index.get(&key[..]) {
+            let slot = self.slots[i as usize]
+                .as_mut()
+                .expect("indexed slot is live");
+            slot.2 = meta;
+            return Some(std::mem::replace(&mut slot.1, val));
+        }
+        self.insert_new(key.clone(), val, meta);
+        None
+    }
+
+    fn insert_new(&mut self, key: Bytes, val: V, meta: u64) {
         let i = match self.free.pop() {
             Some(i) => i,
             None => {
@@ -137,9 +156,8 @@ impl<V> SlabMap<V> {
                 (self.slots.len() - 1) as u32
             }
         };
-        self.slots[i as usize] = Some((key.clone(), val, 0));
+        self.slots[i as usize] = Some((key.clone(), val, meta));
         self.index.insert(key, i);
-        None
     }
 
     pub fn remove(&mut self, key: &[u8]) -> Option<V> {

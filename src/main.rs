@@ -113,10 +113,25 @@ fn main() {
         std::process::exit(1);
     }
     config.dir = std::path::PathBuf::from(".");
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    // io-threads as in Redis: 1 (the default) serves every client from one thread, as Redis
+    // does; the data sits behind one lock anyway, so more threads mostly add wake-ups and lock
+    // hand-offs. fsync and AOF loading/rewriting run on threads of their own either way.
+    let io_threads = config
+        .get("io-threads")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, 128);
+    let rt = if io_threads == 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(io_threads)
+            .enable_all()
+            .build()
+    }
+    .expect("tokio runtime");
     rt.block_on(async move {
         let handle = match sluice::server::start(config, config_file).await {
             Ok(h) => h,

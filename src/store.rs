@@ -151,6 +151,12 @@ pub struct Store {
     pub effects: Vec<Effect>,
     pub rng: Rng,
     pub start: Instant,
+    /// The wall clock (unix ms) read at an instant: commands derive their time from the
+    /// monotonic clock they read anyway, so a command costs no wall-clock read. Refreshed once
+    /// per batch and per tick ([`Store::refresh_clock`]) so clock adjustments show up.
+    clock_base: (Instant, i64),
+    /// The time of the command being run (unix ms), as Redis's command time snapshot.
+    pub cmd_time_ms: i64,
     pub start_unix: i64,
     pub lastsave: i64,
     pub next_client_id: u64,
@@ -199,6 +205,8 @@ impl Store {
             effects: Vec::new(),
             rng,
             start: Instant::now(),
+            clock_base: (Instant::now(), now_ms()),
+            cmd_time_ms: now_ms(),
             start_unix: now_ms() / 1000,
             lastsave: now_ms() / 1000,
             next_client_id: 1,
@@ -319,13 +327,12 @@ impl Store {
     pub fn set_value(&mut self, db: usize, key: &Bytes, v: Value, keep_ttl: bool) {
         // Overwriting a stream wakes its XREADGROUP waiters (they fail, as in Redis); list
         // waiters keep waiting for a list to appear again.
-        let was_stream = matches!(self.dbs[db].keys.get(key), Some(Value::Stream(_)));
-        self.dbs[db].keys.insert(key.clone(), v);
-        let secs = (crate::util::now_ms() / 1000) as u64;
-        self.dbs[db]
+        let secs = (self.cmd_time_ms / 1000).max(0) as u64;
+        let old = self.dbs[db]
             .keys
-            .set_meta(key, crate::db::access_meta::fresh(secs));
-        if !keep_ttl {
+            .insert_with_meta(key, v, crate::db::access_meta::fresh(secs));
+        let was_stream = matches!(old, Some(Value::Stream(_)));
+        if !keep_ttl && !self.dbs[db].expires.is_empty() {
             self.dbs[db].expires.remove(key);
         }
         self.signal_modified(db, key);
@@ -466,5 +473,15 @@ impl Store {
 
     pub fn now(&self) -> i64 {
         now_ms()
+    }
+
+    pub fn refresh_clock(&mut self) {
+        self.clock_base = (Instant::now(), now_ms());
+    }
+
+    /// Unix ms at `at` (an instant read since the last refresh).
+    pub fn unix_ms_at(&self, at: Instant) -> i64 {
+        let (base, ms) = self.clock_base;
+        ms + at.saturating_duration_since(base).as_millis() as i64
     }
 }

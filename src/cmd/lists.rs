@@ -91,20 +91,26 @@ fn push_values<'v>(
     values: impl Iterator<Item = &'v [u8]>,
 ) -> CmdResult<usize> {
     let db = ctx.db();
-    if !check_list_type(ctx, key)? {
-        let fill = ctx.store.config.list_max_listpack_size;
-        ctx.store.dbs[db]
-            .keys
-            .insert(key.clone(), Value::List(List::new(fill)));
-    }
-    let l = list_mut(ctx, key)?.expect("list exists");
-    for v in values {
-        match end {
-            End::Left => l.push_front(v),
-            End::Right => l.push_back(v),
+    let push = |l: &mut List| {
+        for v in values {
+            match end {
+                End::Left => l.push_front(v),
+                End::Right => l.push_back(v),
+            }
         }
-    }
-    let len = l.len();
+        l.len()
+    };
+    // One lookup on the hot path: push in place, or build the new list and insert it.
+    let len = match ctx.store.lookup(db, key, ctx.now) {
+        Some(Value::List(l)) => push(l),
+        Some(_) => return Err(CmdError::WrongType),
+        None => {
+            let mut l = List::new(ctx.store.config.list_max_listpack_size);
+            let len = push(&mut l);
+            ctx.store.dbs[db].keys.insert(key.clone(), Value::List(l));
+            len
+        }
+    };
     ctx.store.signal_modified(db, key);
     ctx.store.signal_ready(db, key);
     ctx.store.notify(NOTIFY_LIST, end.push_event(), db, key);

@@ -116,8 +116,25 @@ impl Ctx<'_> {
     }
 }
 
-/// Looks up a command by name, case-insensitively.
+/// Looks up a command by name, case-insensitively. The last command found is remembered per
+/// thread: a pipeline usually repeats one command, and comparing is cheaper than hashing.
 pub fn lookup(name: &[u8]) -> Option<&'static Command> {
+    thread_local! {
+        static LAST: std::cell::Cell<Option<&'static Command>> = const { std::cell::Cell::new(None) };
+    }
+    if let Some(c) = LAST.get() {
+        if c.name.as_bytes().eq_ignore_ascii_case(name) {
+            return Some(c);
+        }
+    }
+    let found = lookup_table(name);
+    if found.is_some() {
+        LAST.set(found);
+    }
+    found
+}
+
+fn lookup_table(name: &[u8]) -> Option<&'static Command> {
     let table = table();
     let mut buf = [0u8; 32];
     if name.len() > buf.len() {
@@ -335,13 +352,15 @@ pub fn call(
     no_block: bool,
 ) -> Outcome {
     let started = Instant::now();
+    let now = store.unix_ms_at(started);
+    store.cmd_time_ms = now;
     let dirty_before = store.dirty;
     let db_before = client.db;
     let mut ctx = Ctx {
         store,
         client,
         out,
-        now: crate::util::now_ms(),
+        now,
         block: None,
         no_block,
         effects: Vec::new(),

@@ -97,7 +97,13 @@ pub fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let db = ctx.db();
     let old = if get { get_str(ctx, key)? } else { None };
-    let exists = ctx.store.exists(db, key, ctx.now);
+    // The lookup expires the key if due, as SET's lookupKeyWrite does, NX/XX or not.
+    let exists = if cond == Cond::None {
+        ctx.store.expire_if_needed(db, key, ctx.now);
+        false
+    } else {
+        ctx.store.exists(db, key, ctx.now)
+    };
     if (cond == Cond::Nx && exists) || (cond == Cond::Xx && !exists) {
         if get {
             match old {
