@@ -4,6 +4,12 @@
 use clap::Parser;
 use sluice::config::Config;
 
+// jemalloc, as Redis ships with: many small, short-lived allocations per command (arguments,
+// replies) and long-lived packed nodes, where it is faster than glibc's malloc and fragments
+// less; it also makes the memory comparison with redis-server like for like.
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// A Redis-protocol message-queue server: streams, lists with blocking pops, pub/sub, AOF.
 ///
 /// Takes the same arguments as redis-server: an optional config file, then any directive as

@@ -355,7 +355,8 @@ async fn tick_loop(shared: Arc<Shared>) {
         active_expire(&mut store, now);
         crate::cmd::expire_blocked(&mut store, now);
         crate::cmd::serve_blocked(&mut store);
-        shared.flush_aof(&mut store);
+        let off = shared.flush_aof(&mut store);
+        crate::cmd::dispatch_served(&mut store, off);
         crate::aof::maybe_start_rewrite(&shared, &mut store);
         if store.shutdown_requested.is_some() {
             drop(store);

@@ -27,8 +27,10 @@ pub const REDIS_VERSION_COMPAT: &str = crate::REDIS_VERSION;
 /// Messages delivered to a connection from outside its own command flow.
 #[derive(Debug)]
 pub enum Mail {
-    /// The reply to a blocked command, served by another client's write or CLIENT UNBLOCK.
-    Reply(Vec<u8>),
+    /// The reply to a blocked command, served by another client's write or CLIENT UNBLOCK;
+    /// with an AOF offset, it may leave only once an fsync covers it (appendfsync always:
+    /// a consumer never sees an entry a crash could still take back).
+    Reply(Vec<u8>, Option<u64>),
     /// An out-of-band message (pub/sub), shared by every receiver; counted in
     /// `ClientShared::pending_bytes`.
     Push(Bytes),
@@ -149,6 +151,9 @@ pub struct Store {
     pub dirty_cas: HashSet<u64>,
     /// Effects of the commands run since the last AOF flush, in order.
     pub effects: Vec<Effect>,
+    /// Replies to blocked clients served during the current batch, sent after its AOF flush
+    /// (see `cmd::dispatch_served`).
+    pub served: Vec<(tokio::sync::mpsc::UnboundedSender<Mail>, Vec<u8>)>,
     pub rng: Rng,
     pub start: Instant,
     /// The wall clock (unix ms) read at an instant: commands derive their time from the
@@ -203,6 +208,7 @@ impl Store {
             watched: HashMap::new(),
             dirty_cas: HashSet::new(),
             effects: Vec::new(),
+            served: Vec::new(),
             rng,
             start: Instant::now(),
             clock_base: (Instant::now(), now_ms()),

@@ -732,3 +732,67 @@ fn under_always_no_reply_leaves_before_its_fsync() {
         }
     }
 }
+
+#[test]
+fn under_always_a_served_consumer_sees_nothing_before_its_fsync() {
+    // A consumer blocked in XREADGROUP must not receive an entry whose XADD a crash could
+    // still take back: its reply waits for the fsync that covers the XADD, like the
+    // producer's own.
+    for (policy, slow) in [("always", true), ("everysec", false)] {
+        let s = TestServer::start_in(
+            temp_dir("served-fsync"),
+            &[
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                policy,
+                "--enable-debug-command",
+                "yes",
+            ],
+        );
+        let mut p = s.raw();
+        assert_eq!(
+            p.call(&["XGROUP", "CREATE", "q", "g", "$", "MKSTREAM"]),
+            "+OK\r\n"
+        );
+        assert_eq!(p.call(&["DEBUG", "AOF-FSYNC-DELAY", "300"]), "+OK\r\n");
+        p.call(&["SET", "warm", "1"]);
+        let mut c = s.raw();
+        c.send(&[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c",
+            "BLOCK",
+            "0",
+            "STREAMS",
+            "q",
+            ">",
+        ]);
+        let t = Instant::now();
+        while s.shared.store.lock().unwrap().blocking.waiters.is_empty() {
+            assert!(
+                t.elapsed() < Duration::from_secs(5),
+                "consumer never blocked"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let t = Instant::now();
+        p.send(&["XADD", "q", "1-1", "f", "v"]);
+        let got = c.read();
+        let took = t.elapsed();
+        assert!(got.contains("1-1"), "{got}");
+        if slow {
+            assert!(
+                took >= Duration::from_millis(250),
+                "{policy}: the consumer got the entry after {took:?}, before the fsync"
+            );
+        } else {
+            assert!(
+                took < Duration::from_millis(250),
+                "{policy}: served replies must not wait for fsync ({took:?})"
+            );
+        }
+        assert_eq!(p.read(), "$3\r\n1-1\r\n");
+    }
+}

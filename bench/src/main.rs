@@ -1,9 +1,18 @@
-//! `cargo run --release -p sluice-bench [-- --quick]`: sluice and the distro redis-server,
-//! side by side on this machine, in one run; every row is a ratio because absolute numbers
-//! drift on a shared machine. Writes `bench/RESULTS.md`.
+//! `cargo run --release -p sluice-bench [-- --quick] [--only section,...]`: sluice and the
+//! distro redis-server, side by side on this machine, in one run; every row is a ratio
+//! because absolute numbers drift on a shared machine. A full run writes `bench/RESULTS.md`;
+//! `--only` (sections: throughput, groups, latency, queue, fanout, scaling, memory,
+//! persistence)
+//! prints its tables without touching the file.
 //!
-//! Rows: redis-benchmark workloads (50 clients, servers alternating, median of rounds),
-//! memory per stream entry and per list element (RSS growth over 1,000,000 items).
+//! Sections: redis-benchmark workloads (50 clients, servers alternating, median of rounds);
+//! our load generators ([`loadgen`]): consumer groups end to end with producer-to-consumer
+//! latency, BRPOP job queues, pub/sub fan-out; stream read cost against size; memory per
+//! stream entry and per list element (RSS growth over 1,000,000 items); persistence: XADD
+//! under `always` vs `everysec`, XADD latency during an AOF rewrite of a 1,000,000-entry
+//! stream, and the time to load that AOF.
+
+mod loadgen;
 
 use redis_compat::{Conn, Kind, Server};
 use std::fmt::Write as _;
@@ -216,48 +225,31 @@ fn scaling(n: usize, ops: usize) -> (f64, f64) {
     (xrange, xreadgroup)
 }
 
-/// `producers` LPUSH and `consumers` BRPOP `jobs` jobs in total; jobs per second end to end.
-fn job_queue(port: u16, producers: usize, consumers: usize, jobs: usize) -> f64 {
-    let start = Instant::now();
-    let mut hs = Vec::new();
-    for _ in 0..consumers {
-        hs.push(std::thread::spawn(move || {
-            let mut c = Conn::connect(port).unwrap();
-            let mut got = 0usize;
-            loop {
-                let r = c.call(&["BRPOP", "jobs", "1"]).unwrap();
-                if r.starts_with(b"*-1") || r.starts_with(b"_") {
-                    return got;
-                }
-                got += 1;
-            }
-        }));
-    }
-    let per = jobs / producers;
-    let ps: Vec<_> = (0..producers)
-        .map(|p| {
-            std::thread::spawn(move || {
-                let mut c = Conn::connect(port).unwrap();
-                for i in 0..per {
-                    c.call(&["LPUSH", "jobs", &format!("job-{p}-{i}")]).unwrap();
-                }
-            })
-        })
-        .collect();
-    for p in ps {
-        p.join().unwrap();
-    }
-    let got: usize = hs.into_iter().map(|h| h.join().unwrap()).sum();
-    assert_eq!(got, per * producers, "every job consumed exactly once");
-    // The consumers' final 1 s BRPOP timeout is not work: leave it out.
-    got as f64 / (start.elapsed().as_secs_f64() - 1.0).max(0.001)
+fn ratio(a: f64, b: f64) -> f64 {
+    a / b.max(1e-9)
 }
 
-fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
-    let n = if quick { 20_000 } else { 100_000 };
-    let rounds = if quick { 1 } else { 3 };
-    let items = if quick { 200_000 } else { 1_000_000 };
+fn redis_version() -> String {
+    let out = Command::new("redis-server")
+        .arg("--version")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .nth(2)
+        .unwrap_or("?")
+        .trim_start_matches("v=")
+        .to_string()
+}
+
+struct Opts {
+    quick: bool,
+    rounds: usize,
+    n: usize,
+    items: usize,
+}
+
+fn throughput(o: &Opts, md: &mut String) {
     let sluice = Server::start(Kind::Sluice, &["--appendonly", "no"]);
     let redis = Server::start(Kind::Redis, &["--appendonly", "no"]);
     // Data the read workloads need, identical on both.
@@ -278,6 +270,17 @@ fn main() {
                 .collect()
         });
     }
+    let xreadgroup = vec![
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "c",
+        "COUNT",
+        "10",
+        "STREAMS",
+        "rs",
+        ">",
+    ];
     let workloads: Vec<(&str, usize, Vec<&str>)> = vec![
         ("XADD", 1, vec!["XADD", "bench", "*", "f", "v"]),
         ("XADD -P 16", 16, vec!["XADD", "bench16", "*", "f", "v"]),
@@ -286,21 +289,7 @@ fn main() {
             1,
             vec!["XRANGE", "rs", "-", "+", "COUNT", "10"],
         ),
-        (
-            "XREADGROUP COUNT 10",
-            1,
-            vec![
-                "XREADGROUP",
-                "GROUP",
-                "g",
-                "c",
-                "COUNT",
-                "10",
-                "STREAMS",
-                "rs",
-                ">",
-            ],
-        ),
+        ("XREADGROUP COUNT 10", 1, xreadgroup),
         ("LPUSH", 1, vec!["-t", "lpush"]),
         ("RPOP", 1, vec!["-t", "rpop"]),
         ("LPUSH -P 16", 16, vec!["-t", "lpush"]),
@@ -308,16 +297,17 @@ fn main() {
         ("SET", 1, vec!["-t", "set"]),
         ("GET", 1, vec!["-t", "get"]),
     ];
-    let mut rows = Vec::new();
+    let _ = writeln!(md, "| workload | sluice req/s | redis req/s | throughput ratio | sluice p99 ms | redis p99 ms | p99 ratio |");
+    let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (name, pipeline, args) in &workloads {
         // XREADGROUP consumes entries: bound the requests to what was prefilled.
         let reqs = if name.starts_with("XREADGROUP") {
-            (n).min(15_000)
+            o.n.min(15_000)
         } else {
-            n
+            o.n
         };
         let (mut sr, mut rr, mut sp, mut rp) = (vec![], vec![], vec![], vec![]);
-        for _ in 0..rounds {
+        for _ in 0..o.rounds {
             let (a, b) = redis_benchmark(sluice.port, reqs, *pipeline, args);
             sr.push(a);
             sp.push(b);
@@ -325,133 +315,402 @@ fn main() {
             rr.push(a);
             rp.push(b);
         }
-        let row = Row {
+        let r = Row {
             name: name.to_string(),
             sluice_rps: median(sr),
             redis_rps: median(rr),
             sluice_p99: median(sp),
             redis_p99: median(rp),
         };
-        eprintln!("{:<22} sluice {:>10.0} rps p99 {:.3} ms | redis {:>10.0} rps p99 {:.3} ms | ratio {:.2}", row.name, row.sluice_rps, row.sluice_p99, row.redis_rps, row.redis_p99, row.sluice_rps / row.redis_rps.max(1.0));
-        rows.push(row);
-    }
-    // Pub/sub fan-out.
-    let mut fan = Vec::new();
-    for subs in [1usize, 10, 100] {
-        let messages = (if quick { 40_000 } else { 200_000 } / subs).clamp(1000, 50_000);
-        let (mut a, mut b) = (vec![], vec![]);
-        for _ in 0..rounds {
-            a.push(fanout(sluice.port, subs, messages));
-            b.push(fanout(redis.port, subs, messages));
-        }
-        let (a, b) = (median(a), median(b));
-        eprintln!("fan-out to {subs:>3} subscribers: sluice {a:>10.0} msg/s | redis {b:>10.0} msg/s | ratio {:.2}", a / b.max(1.0));
-        fan.push((subs, a, b));
-    }
-    let mut queue = Vec::new();
-    for (producers, consumers) in [(1usize, 1usize), (4, 4), (8, 16)] {
-        let jobs = if quick { 20_000 } else { 100_000 };
-        let a = job_queue(sluice.port, producers, consumers, jobs);
-        let b = job_queue(redis.port, producers, consumers, jobs);
-        eprintln!("job queue {producers}P/{consumers}C: sluice {a:>8.0} jobs/s | redis {b:>8.0} jobs/s | ratio {:.2}", a / b.max(1.0));
-        queue.push((producers, consumers, a, b));
-    }
-    drop(sluice);
-    drop(redis);
-    let sizes: &[usize] = if quick {
-        &[10_000, 1_000_000]
-    } else {
-        &[10_000, 1_000_000, 10_000_000]
-    };
-    let mut scale = Vec::new();
-    for &n in sizes {
-        let (a, b) = scaling(n, 20_000);
-        eprintln!("stream of {n:>9} entries: XRANGE COUNT 10 {a:.2} us/op, XREADGROUP COUNT 10 {b:.2} us/op");
-        scale.push((n, a, b));
-    }
-    let t = Instant::now();
-    let mem: Vec<(&str, f64, f64)> = vec![
-        (
-            "stream entry (XADD ev * sensor_id 1234 temperature 19.8 humidity 0.55)",
-            memory_per_item(Kind::Sluice, items, "stream"),
-            memory_per_item(Kind::Redis, items, "stream"),
-        ),
-        (
-            "list element (RPUSH jobs job:N)",
-            memory_per_item(Kind::Sluice, items, "list"),
-            memory_per_item(Kind::Redis, items, "list"),
-        ),
-    ];
-    for (name, s, r) in &mem {
-        eprintln!(
-            "memory per {name}: sluice {s:.1} B, redis {r:.1} B, ratio {:.2}",
-            s / r.max(0.001)
-        );
-    }
-    let mut md = String::new();
-    let _ = writeln!(md, "# sluice vs redis-server, side by side\n");
-    let _ = writeln!(
-        md,
-        "Generated by `cargo run --release -p sluice-bench` on this machine ({} cores); redis-server {}. 50 clients, {} requests per run, median of {} rounds, servers alternating, AOF off on both. Ratios above 1.0 favour sluice for throughput; below 1.0 for latency and memory.\n",
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
-        String::from_utf8_lossy(&Command::new("redis-server").arg("--version").output().unwrap().stdout).split_whitespace().nth(2).unwrap_or("?").trim_start_matches("v="),
-        n,
-        rounds
-    );
-    let _ = writeln!(md, "| workload | sluice req/s | redis req/s | throughput ratio | sluice p99 ms | redis p99 ms | p99 ratio |");
-    let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-    for r in &rows {
+        eprintln!("{:<22} sluice {:>10.0} rps p99 {:.3} ms | redis {:>10.0} rps p99 {:.3} ms | ratio {:.2}", r.name, r.sluice_rps, r.sluice_p99, r.redis_rps, r.redis_p99, ratio(r.sluice_rps, r.redis_rps));
         let _ = writeln!(
             md,
             "| {} | {:.0} | {:.0} | {:.2} | {:.3} | {:.3} | {:.2} |",
             r.name,
             r.sluice_rps,
             r.redis_rps,
-            r.sluice_rps / r.redis_rps.max(1.0),
+            ratio(r.sluice_rps, r.redis_rps),
             r.sluice_p99,
             r.redis_p99,
-            r.sluice_p99 / r.redis_p99.max(0.001)
+            ratio(r.sluice_p99, r.redis_p99)
         );
     }
-    let _ = writeln!(
-        md,
-        "\n| job queue (LPUSH producers, BRPOP consumers) | sluice jobs/s | redis jobs/s | ratio |"
-    );
+}
+
+fn groups(o: &Opts, md: &mut String) {
+    let sluice = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let redis = Server::start(Kind::Redis, &["--appendonly", "no"]);
+    let entries = if o.quick { 20_000 } else { 100_000 };
+    let _ = writeln!(md, "| consumer group: N producers XADD, M consumers XREADGROUP COUNT 10 + XACK | sluice entries/s | redis entries/s | ratio |");
     let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
-    for (p, c, a, b) in &queue {
+    for (p, c) in [(1usize, 1usize), (4, 4), (8, 16)] {
+        let (mut a, mut b) = (vec![], vec![]);
+        for _ in 0..o.rounds {
+            a.push(loadgen::consumer_group(sluice.port, p, c, entries, None).entries_per_sec);
+            b.push(loadgen::consumer_group(redis.port, p, c, entries, None).entries_per_sec);
+        }
+        let (a, b) = (median(a), median(b));
+        eprintln!(
+            "consumer group {p}P/{c}C: sluice {a:>8.0} | redis {b:>8.0} entries/s | ratio {:.2}",
+            ratio(a, b)
+        );
         let _ = writeln!(
             md,
             "| {p} producers / {c} consumers | {a:.0} | {b:.0} | {:.2} |",
-            a / b.max(1.0)
+            ratio(a, b)
         );
     }
-    let _ = writeln!(md, "\n| sluice stream size | XRANGE COUNT 10, random start (µs/op, pipelined) | XREADGROUP COUNT 10 (µs/op, pipelined) |");
-    let _ = writeln!(md, "| ---: | ---: | ---: |");
-    for (n, a, b) in &scale {
-        let _ = writeln!(md, "| {n} | {a:.2} | {b:.2} |");
-    }
-    let _ = writeln!(md, "\n| pub/sub fan-out, one publisher | sluice msg/s delivered | redis msg/s delivered | ratio |");
+}
+
+fn group_latency(o: &Opts, md: &mut String) {
+    let sluice = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let redis = Server::start(Kind::Redis, &["--appendonly", "no"]);
+    // Latency at a fixed offered load both servers sustain easily, so it is not queueing.
+    let rate = 5_000.0;
+    let n = if o.quick { 10_000 } else { 50_000 };
+    let s = loadgen::consumer_group(sluice.port, 4, 4, n, Some(rate)).latency_ms;
+    let r = loadgen::consumer_group(redis.port, 4, 4, n, Some(rate)).latency_ms;
+    let _ = writeln!(md, "\n| producer → consumer latency, 4 producers / 4 consumers, {rate:.0} entries/s offered, {n} entries | sluice ms | redis ms | ratio |");
     let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
-    for (subs, a, b) in &fan {
+    for p in [50.0, 99.0, 99.9] {
+        let (a, b) = (loadgen::percentile(&s, p), loadgen::percentile(&r, p));
+        eprintln!(
+            "latency p{p}: sluice {a:.3} ms | redis {b:.3} ms | ratio {:.2}",
+            ratio(a, b)
+        );
+        let _ = writeln!(md, "| p{p} | {a:.3} | {b:.3} | {:.2} |", ratio(a, b));
+    }
+}
+
+fn queue(o: &Opts, md: &mut String) {
+    let sluice = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let redis = Server::start(Kind::Redis, &["--appendonly", "no"]);
+    let _ = writeln!(
+        md,
+        "| job queue (LPUSH producers, BRPOP consumers) | sluice jobs/s | redis jobs/s | ratio |"
+    );
+    let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
+    for (p, c) in [(1usize, 1usize), (4, 4), (8, 16)] {
+        let jobs = if o.quick { 20_000 } else { 100_000 };
+        let (mut a, mut b) = (vec![], vec![]);
+        for _ in 0..o.rounds {
+            a.push(loadgen::job_queue(sluice.port, p, c, jobs));
+            b.push(loadgen::job_queue(redis.port, p, c, jobs));
+        }
+        let (a, b) = (median(a), median(b));
+        eprintln!(
+            "job queue {p}P/{c}C: sluice {a:>8.0} jobs/s | redis {b:>8.0} jobs/s | ratio {:.2}",
+            ratio(a, b)
+        );
+        let _ = writeln!(
+            md,
+            "| {p} producers / {c} consumers | {a:.0} | {b:.0} | {:.2} |",
+            ratio(a, b)
+        );
+    }
+}
+
+fn fanouts(o: &Opts, md: &mut String) {
+    let sluice = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let redis = Server::start(Kind::Redis, &["--appendonly", "no"]);
+    let _ = writeln!(md, "| pub/sub fan-out, one publisher | sluice msg/s delivered | redis msg/s delivered | ratio |");
+    let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
+    for subs in [1usize, 10, 100] {
+        let messages = (if o.quick { 40_000 } else { 200_000 } / subs).clamp(1000, 50_000);
+        let (mut a, mut b) = (vec![], vec![]);
+        for _ in 0..o.rounds {
+            a.push(fanout(sluice.port, subs, messages));
+            b.push(fanout(redis.port, subs, messages));
+        }
+        let (a, b) = (median(a), median(b));
+        eprintln!("fan-out to {subs:>3} subscribers: sluice {a:>10.0} msg/s | redis {b:>10.0} msg/s | ratio {:.2}", ratio(a, b));
         let _ = writeln!(
             md,
             "| {subs} subscriber(s) | {a:.0} | {b:.0} | {:.2} |",
-            a / b.max(1.0)
+            ratio(a, b)
         );
     }
+}
+
+fn scalings(o: &Opts, md: &mut String) {
+    let sizes: &[usize] = if o.quick {
+        &[10_000, 1_000_000]
+    } else {
+        &[10_000, 1_000_000, 10_000_000]
+    };
+    let _ = writeln!(md, "| sluice stream size | XRANGE COUNT 10, random start (µs/op, pipelined) | XREADGROUP COUNT 10 (µs/op, pipelined) |");
+    let _ = writeln!(md, "| ---: | ---: | ---: |");
+    for &n in sizes {
+        let (a, b) = scaling(n, 20_000);
+        eprintln!("stream of {n:>9} entries: XRANGE COUNT 10 {a:.2} us/op, XREADGROUP COUNT 10 {b:.2} us/op");
+        let _ = writeln!(md, "| {n} | {a:.2} | {b:.2} |");
+    }
+}
+
+fn memory(o: &Opts, md: &mut String) {
+    let t = Instant::now();
+    let mem: Vec<(&str, f64, f64)> = vec![
+        (
+            "stream entry (XADD ev * sensor_id 1234 temperature 19.8 humidity 0.55)",
+            memory_per_item(Kind::Sluice, o.items, "stream"),
+            memory_per_item(Kind::Redis, o.items, "stream"),
+        ),
+        (
+            "list element (RPUSH jobs job:N)",
+            memory_per_item(Kind::Sluice, o.items, "list"),
+            memory_per_item(Kind::Redis, o.items, "list"),
+        ),
+    ];
     let _ = writeln!(
         md,
-        "\n| memory (RSS growth per item, {items} items) | sluice bytes | redis bytes | ratio |"
+        "| memory (RSS growth per item, {} items) | sluice bytes | redis bytes | ratio |",
+        o.items
     );
     let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
     for (name, s, r) in &mem {
-        let _ = writeln!(md, "| {name} | {s:.1} | {r:.1} | {:.2} |", s / r.max(0.001));
+        eprintln!(
+            "memory per {name}: sluice {s:.1} B, redis {r:.1} B, ratio {:.2}",
+            ratio(*s, *r)
+        );
+        let _ = writeln!(md, "| {name} | {s:.1} | {r:.1} | {:.2} |", ratio(*s, *r));
     }
     let _ = writeln!(
         md,
         "\n(memory rows took {:.1} s)",
         t.elapsed().as_secs_f64()
     );
+}
+
+fn info_field(c: &mut Conn, field: &str) -> String {
+    let r = c.call(&["INFO", "persistence"]).unwrap();
+    String::from_utf8_lossy(&r)
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{field}:")).map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Seconds from process start until the server answers PING with PONG (AOF loaded).
+fn time_to_ready(kind: Kind, dir: std::path::PathBuf, extra: &[&str]) -> f64 {
+    let t = Instant::now();
+    let s = Server::start_in(kind, extra, dir);
+    let secs = t.elapsed().as_secs_f64();
+    drop(s);
+    secs
+}
+
+fn persistence(o: &Opts, md: &mut String) {
+    // XADD under always vs everysec, same run.
+    let n = o.n;
+    let mut rows = Vec::new();
+    for kind in [Kind::Sluice, Kind::Redis] {
+        let mut rps = Vec::new();
+        for policy in ["always", "everysec"] {
+            let s = Server::start(
+                kind,
+                &[
+                    "--appendonly",
+                    "yes",
+                    "--appendfsync",
+                    policy,
+                    "--aof-use-rdb-preamble",
+                    "no",
+                ],
+            );
+            let mut v = Vec::new();
+            for _ in 0..o.rounds {
+                v.push(redis_benchmark(s.port, n, 1, &["XADD", "dur", "*", "f", "v"]).0);
+            }
+            rps.push(median(v));
+        }
+        eprintln!(
+            "{kind:?}: XADD always {:.0} rps, everysec {:.0} rps, fraction {:.2}",
+            rps[0],
+            rps[1],
+            ratio(rps[0], rps[1])
+        );
+        rows.push((kind, rps[0], rps[1]));
+    }
+    let _ = writeln!(md, "| XADD, 50 clients, appendonly yes | always req/s | everysec req/s | always as a fraction of everysec |");
+    let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
+    for (kind, a, e) in &rows {
+        let _ = writeln!(md, "| {kind:?} | {a:.0} | {e:.0} | {:.2} |", ratio(*a, *e));
+    }
+    let _ = writeln!(
+        md,
+        "| sluice / redis | {:.2} | {:.2} | |",
+        ratio(rows[0].1, rows[1].1),
+        ratio(rows[0].2, rows[1].2)
+    );
+
+    // XADD latency while BGREWRITEAOF rewrites a keyspace holding a 1,000,000-entry stream,
+    // then the time to load the rewritten AOF.
+    let entries = o.items;
+    let mut lat_rows = Vec::new();
+    let mut load_rows = Vec::new();
+    for kind in [Kind::Sluice, Kind::Redis] {
+        let mut s = Server::start(
+            kind,
+            &[
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "everysec",
+                "--aof-use-rdb-preamble",
+                "no",
+                "--auto-aof-rewrite-percentage",
+                "0",
+            ],
+        );
+        pipelined(s.port, entries, |_| {
+            [
+                "XADD",
+                "ev",
+                "*",
+                "sensor_id",
+                "1234",
+                "temperature",
+                "19.8",
+                "humidity",
+                "0.55",
+            ]
+            .iter()
+            .map(|x| x.to_string())
+            .collect()
+        });
+        let (idle, _) = loadgen::latency_while(s.port, 10, |_| {}, {
+            let t = Instant::now();
+            move |_: &mut Conn| t.elapsed() < std::time::Duration::from_secs(2)
+        });
+        let (busy, took) = loadgen::latency_while(
+            s.port,
+            10,
+            |c| {
+                c.call(&["BGREWRITEAOF"]).unwrap();
+            },
+            |c| {
+                info_field(c, "aof_rewrite_in_progress") == "1"
+                    || info_field(c, "aof_rewrite_scheduled") == "1"
+            },
+        );
+        let p = |v: &Vec<f64>, q| loadgen::percentile(v, q);
+        eprintln!(
+            "{kind:?}: XADD p99 idle {:.3} ms, during a {:.2} s rewrite p50 {:.3} p99 {:.3} p99.9 {:.3} max {:.3} ms ({} samples)",
+            p(&idle, 99.0), took.as_secs_f64(), p(&busy, 50.0), p(&busy, 99.0), p(&busy, 99.9), busy.last().copied().unwrap_or(0.0), busy.len()
+        );
+        lat_rows.push((
+            kind,
+            p(&idle, 99.0),
+            took.as_secs_f64(),
+            p(&busy, 50.0),
+            p(&busy, 99.0),
+            p(&busy, 99.9),
+            busy.last().copied().unwrap_or(0.0),
+        ));
+        let size = std::fs::read_dir(s.dir.join("appendonlydir"))
+            .map(|d| {
+                d.filter_map(|e| e.ok()?.metadata().ok())
+                    .map(|m| m.len())
+                    .sum::<u64>()
+            })
+            .unwrap_or(0);
+        s.terminate();
+        let secs = time_to_ready(kind, s.dir.clone(), &["--appendonly", "yes"]);
+        std::mem::forget(s);
+        eprintln!(
+            "{kind:?}: loads its {:.1} MB AOF ({} entries) in {secs:.2} s",
+            size as f64 / 1e6,
+            entries
+        );
+        load_rows.push((kind, size, secs));
+    }
+    let _ = writeln!(md, "\n| XADD from 10 clients while BGREWRITEAOF rewrites a {entries}-entry stream | p99 without rewrite ms | rewrite took s | p50 ms | p99 ms | p99.9 ms | max ms |");
+    let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (k, idle, took, p50, p99, p999, max) in &lat_rows {
+        let _ = writeln!(
+            md,
+            "| {k:?} | {idle:.3} | {took:.2} | {p50:.3} | {p99:.3} | {p999:.3} | {max:.3} |"
+        );
+    }
+    let _ = writeln!(
+        md,
+        "| sluice / redis | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+        ratio(lat_rows[0].1, lat_rows[1].1),
+        ratio(lat_rows[0].2, lat_rows[1].2),
+        ratio(lat_rows[0].3, lat_rows[1].3),
+        ratio(lat_rows[0].4, lat_rows[1].4),
+        ratio(lat_rows[0].5, lat_rows[1].5),
+        ratio(lat_rows[0].6, lat_rows[1].6)
+    );
+    let _ = writeln!(md, "\n| load the rewritten AOF ({entries}-entry stream, AOF format on both) | AOF bytes | start to first PONG s |");
+    let _ = writeln!(md, "| --- | ---: | ---: |");
+    for (k, size, secs) in &load_rows {
+        let _ = writeln!(md, "| {k:?} | {size} | {secs:.2} |");
+    }
+    let _ = writeln!(
+        md,
+        "| sluice / redis | {:.2} | {:.2} |",
+        ratio(load_rows[0].1 as f64, load_rows[1].1 as f64),
+        ratio(load_rows[0].2, load_rows[1].2)
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let only: Option<Vec<String>> = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(|s| s.split(',').map(str::to_string).collect());
+    let o = Opts {
+        quick,
+        rounds: if quick { 1 } else { 3 },
+        n: if quick { 20_000 } else { 100_000 },
+        items: if quick { 200_000 } else { 1_000_000 },
+    };
+    type Section = fn(&Opts, &mut String);
+    let sections: Vec<(&str, &str, Section)> = vec![
+        ("throughput", "redis-benchmark workloads", throughput),
+        (
+            "groups",
+            "Consumer groups end to end (our load generator)",
+            groups,
+        ),
+        (
+            "latency",
+            "Producer-to-consumer latency (our load generator)",
+            group_latency,
+        ),
+        ("queue", "BRPOP job queue (our load generator)", queue),
+        ("fanout", "Pub/sub fan-out (our load generator)", fanouts),
+        ("scaling", "Stream read cost against size", scalings),
+        ("memory", "Memory", memory),
+        ("persistence", "Persistence", persistence),
+    ];
+    let mut md = String::new();
+    let _ = writeln!(md, "# sluice vs redis-server, side by side\n");
+    let _ = writeln!(
+        md,
+        "Generated by `cargo run --release -p sluice-bench` on this machine ({} cores); redis-server {}. redis-benchmark rows: 50 clients, {} requests per run; every row is the median of {} rounds with the servers alternating; AOF off except in the persistence section. Ratios are sluice / redis: above 1.0 favours sluice for throughput, below 1.0 for latency, memory and time.\n",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        redis_version(),
+        o.n,
+        o.rounds
+    );
+    for (name, title, f) in &sections {
+        if only.as_ref().is_some_and(|o| !o.iter().any(|x| x == name)) {
+            continue;
+        }
+        let t = Instant::now();
+        let _ = writeln!(md, "## {title}\n");
+        f(&o, &mut md);
+        let _ = writeln!(md);
+        eprintln!("[{name}: {:.0} s]", t.elapsed().as_secs_f64());
+    }
+    if only.is_some() {
+        println!("{md}");
+        return;
+    }
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("RESULTS.md");
     std::fs::write(&path, md).unwrap();
     eprintln!("wrote {}", path.display());

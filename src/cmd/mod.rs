@@ -432,8 +432,20 @@ pub fn timeout_reply(out: &mut ReplyWriter, kind: TimeoutReply) {
     }
 }
 
+/// Sends the replies [`serve_blocked`] produced, once the batch's effects are in the AOF:
+/// `sync` is the offset an fsync must reach before they may leave (appendfsync always), as
+/// Redis writes served clients' replies only after its AOF flush. True if any was sent.
+pub fn dispatch_served(store: &mut Store, sync: Option<u64>) -> bool {
+    let any = !store.served.is_empty();
+    for (mailbox, reply) in store.served.drain(..) {
+        let _ = mailbox.send(Mail::Reply(reply, sync));
+    }
+    any
+}
+
 /// Serves clients blocked on keys that became ready (`handleClientsBlockedOnKeys`). Re-runs
-/// may make more keys ready (BLMOVE pushing to a watched list): loop until quiet.
+/// may make more keys ready (BLMOVE pushing to a watched list): loop until quiet. The
+/// replies wait in `store.served` for [`dispatch_served`].
 pub fn serve_blocked(store: &mut Store) {
     while store.blocking.has_ready() {
         for (db, key) in store.blocking.take_ready() {
@@ -463,7 +475,7 @@ pub fn serve_blocked(store: &mut Store) {
                     Outcome::Blocked(_) => {}
                     Outcome::Done => {
                         store.blocking.unblock(id);
-                        let _ = mailbox.send(Mail::Reply(out.take()));
+                        store.served.push((mailbox, out.take()));
                     }
                 }
             }
@@ -482,7 +494,7 @@ pub fn expire_blocked(store: &mut Store, now: i64) {
                 resp::Protocol::Resp2
             });
             timeout_reply(&mut out, w.on_timeout);
-            let _ = w.mailbox.send(Mail::Reply(out.take()));
+            let _ = w.mailbox.send(Mail::Reply(out.take(), None));
         }
     }
 }
