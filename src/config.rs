@@ -50,6 +50,7 @@ pub const ACTED_ON: &[&str] = &[
     "maxmemory",
     "enable-debug-command",
     "key-load-delay",
+    "jemalloc-bg-thread",
 ];
 
 /// Directives CONFIG SET refuses, as Redis does ("can't set immutable config").

@@ -13,6 +13,14 @@
 //! - [`aof`]: glue between the store's effects and the `persistence` crate (loading, writing).
 //! - [`config`]: redis.conf-compatible configuration; [`glob`]: Redis's pattern matcher.
 
+// jemalloc, as Redis ships with: many small, short-lived allocations per command (arguments,
+// replies) and long-lived packed nodes, where it is faster than glibc's malloc and fragments
+// less; its counters give INFO's used_memory and maxmemory; and the memory comparison with
+// redis-server is like for like. Set here, not in the binary, so tests run on it too.
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+pub mod alloc;
 pub mod aof;
 pub mod aof_rewrite;
 pub mod blocking;

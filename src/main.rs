@@ -4,12 +4,6 @@
 use clap::Parser;
 use sluice::config::Config;
 
-// jemalloc, as Redis ships with: many small, short-lived allocations per command (arguments,
-// replies) and long-lived packed nodes, where it is faster than glibc's malloc and fragments
-// less; it also makes the memory comparison with redis-server like for like.
-#[global_allocator]
-static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
 /// A Redis-protocol message-queue server: streams, lists with blocking pops, pub/sub, AOF.
 ///
 /// Takes the same arguments as redis-server: an optional config file, then any directive as
@@ -127,6 +121,12 @@ fn main() {
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(1)
         .clamp(1, 128);
+    sluice::alloc::tune(
+        config
+            .get("jemalloc-bg-thread")
+            .map(|v| v.eq_ignore_ascii_case("yes"))
+            .unwrap_or(true),
+    );
     let rt = if io_threads == 1 {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -27,15 +27,7 @@ fn human(bytes: u64) -> String {
 
 /// Heap bytes in use, from the allocator itself (glibc `mallinfo2`): honest `used_memory`.
 pub fn used_memory() -> u64 {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    unsafe {
-        let mi = libc::mallinfo2();
-        (mi.uordblks + mi.hblkhd) as u64
-    }
-    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-    {
-        rss_bytes()
-    }
+    crate::alloc::used_memory()
 }
 
 /// Resident set size from /proc/self/statm.

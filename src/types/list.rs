@@ -112,21 +112,57 @@ impl Node {
         self.count += 1;
     }
 
-    fn push_front(&mut self, data: &[u8]) {
+    /// An empty node whose allocation already holds `cap` bytes of entries, filled from the
+    /// back (`front`: for front pushes) or from the front.
+    fn with_room(cap: usize, front: bool) -> Node {
+        if front {
+            Node {
+                buf: vec![0; cap],
+                start: cap,
+                count: 0,
+            }
+        } else {
+            Node {
+                buf: Vec::with_capacity(cap),
+                start: 0,
+                count: 0,
+            }
+        }
+    }
+
+    /// Pushes at the front; `limit` bounds the bytes the node will ever hold, so the gap
+    /// re-created for front pushes never outgrows what the node may take.
+    fn push_front(&mut self, data: &[u8], limit: usize) {
         let need = entry_size(data.len());
         if self.start < need {
             // Re-create the front gap, sized to the node so front pushes stay amortized O(1).
-            let gap = need + self.bytes().max(64);
+            let gap = (need + self.bytes().max(64))
+                .min(limit.saturating_sub(self.bytes()))
+                .max(need);
             let mut nb = Vec::with_capacity(gap + self.bytes());
             nb.resize(gap, 0);
             nb.extend_from_slice(&self.buf[self.start..]);
             self.buf = nb;
             self.start = gap;
         }
-        let mut e = Vec::with_capacity(need);
-        encode_entry(&mut e, data);
         self.start -= need;
-        self.buf[self.start..self.start + need].copy_from_slice(&e);
+        let mut at = self.start;
+        let mut len = data.len();
+        while len >= 0x80 {
+            self.buf[at] = (len as u8 & 0x7f) | 0x80;
+            len >>= 7;
+            at += 1;
+        }
+        self.buf[at] = len as u8;
+        at += 1;
+        self.buf[at..at + data.len()].copy_from_slice(data);
+        at += data.len();
+        let n = varint_len(data.len());
+        for i in (0..n).rev() {
+            let chunk = ((data.len() >> (7 * i)) & 0x7f) as u8;
+            self.buf[at] = if i == n - 1 { chunk } else { chunk | 0x80 };
+            at += 1;
+        }
         self.count += 1;
     }
 
@@ -246,6 +282,23 @@ impl List {
         }
     }
 
+    /// The bytes a node may hold under a byte-bounded fill (None: bounded by entry count).
+    fn node_limit(&self) -> Option<usize> {
+        (self.fill < 0).then(|| FILL_BYTES[((-self.fill) as usize).clamp(1, 5) - 1])
+    }
+
+    /// A node for a list that outgrew its first one: allocated for a full node at once, as a
+    /// listpack grows in place, instead of doubling into it (which leaves up to half of each
+    /// node's allocation unused). A first node grows on demand: most lists are short.
+    fn new_node(&self, data_len: usize, front: bool) -> Node {
+        match self.node_limit() {
+            Some(cap) if !self.nodes.is_empty() => {
+                Node::with_room(cap.max(entry_size(data_len)), front)
+            }
+            _ => Node::default(),
+        }
+    }
+
     pub fn push_back(&mut self, data: &[u8]) {
         let fits = self
             .nodes
@@ -253,7 +306,8 @@ impl List {
             .map(|n| self.fits(n, data.len()))
             .unwrap_or(false);
         if !fits {
-            self.nodes.push_back(Node::default());
+            let node = self.new_node(data.len(), false);
+            self.nodes.push_back(node);
         }
         self.nodes.back_mut().unwrap().push_back(data);
         self.len += 1;
@@ -266,9 +320,11 @@ impl List {
             .map(|n| self.fits(n, data.len()))
             .unwrap_or(false);
         if !fits {
-            self.nodes.push_front(Node::default());
+            let node = self.new_node(data.len(), true);
+            self.nodes.push_front(node);
         }
-        self.nodes.front_mut().unwrap().push_front(data);
+        let limit = self.node_limit().unwrap_or(SIZE_SAFETY_LIMIT);
+        self.nodes.front_mut().unwrap().push_front(data, limit);
         self.len += 1;
     }
 

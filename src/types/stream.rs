@@ -32,6 +32,7 @@ use super::rax::{Rax, RaxSet};
 use bytes::Bytes;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct StreamId {
@@ -331,7 +332,9 @@ impl ConsumerGroup {
 
 #[derive(Debug, Clone, Default)]
 pub struct Stream {
-    nodes: Rax<Node>,
+    /// Nodes are shared with copies of the stream (an AOF rewrite's snapshot) and copied on
+    /// write, one node at a time: taking a snapshot costs the index, not the entries.
+    nodes: Rax<Arc<Node>>,
     /// Live entries.
     pub length: u64,
     /// The last ID ever generated or set (XSETID).
@@ -387,9 +390,10 @@ impl Stream {
             }
         };
         if need_new {
-            self.nodes.insert(id, Node::new(fields));
+            self.nodes.insert(id, Arc::new(Node::new(fields)));
         }
         let (master, node) = self.nodes.last_mut().expect("a node exists");
+        let node = Arc::make_mut(node);
         node.append(master, id, fields);
         if self.length == 0 {
             self.first_id = id;
@@ -485,7 +489,7 @@ impl Stream {
         let Some(master) = self.nodes.last_le(id).map(|(k, _)| k) else {
             return false;
         };
-        let node = self.nodes.get_mut(&master).expect("just found");
+        let node = Arc::make_mut(self.nodes.get_mut(&master).expect("just found"));
         let Some(slot) = node
             .slots(master)
             .into_iter()
@@ -557,7 +561,7 @@ impl Stream {
                 break;
             }
             // Exact: tombstone entries from the head of this node.
-            let node = self.nodes.get_mut(&master).unwrap();
+            let node = Arc::make_mut(self.nodes.get_mut(&master).unwrap());
             for s in node.slots(master) {
                 if s.deleted {
                     continue;
