@@ -177,10 +177,22 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<(), String> {
     Ok(())
 }
 
-/// Hands the batch's effects to the AOF and writes them to the file. Returns the offset an
-/// fsync must reach before replies may leave (under `always`), or None.
-pub fn flush(store: &mut Store, aof: &mut Option<AofHandle>) -> Option<u64> {
+/// Hands the batch's effects to the AOF's buffer without writing them. Returns the offset an
+/// fsync must reach before the batch's replies may leave when the batch logged something
+/// under `always`, else None. The caller has the buffer written (by [`flush`]) before
+/// waiting on that offset.
+pub fn stage(store: &mut Store, aof: &mut Option<AofHandle>) -> Option<u64> {
+    let appended = append_effects(store, aof);
     let h = aof.as_mut()?;
+    (appended && h.policy == FsyncPolicy::Always).then(|| h.aof.pending_target())
+}
+
+/// Moves the store's effects into the AOF buffer (and applies the injected faults and a
+/// changed fsync policy). True if there were any.
+fn append_effects(store: &mut Store, aof: &mut Option<AofHandle>) -> bool {
+    let Some(h) = aof.as_mut() else {
+        return false;
+    };
     h.aof.inject_write_failure = store.aof.inject_write_failure;
     h.aof
         .sync
@@ -200,10 +212,32 @@ pub fn flush(store: &mut Store, aof: &mut Option<AofHandle>) -> Option<u64> {
     for (db, argv) in store.effects.drain(..) {
         h.aof.append(db, &argv);
     }
+    appended
+}
+
+/// Hands the batch's effects to the AOF and writes them to the file. Returns the offset an
+/// fsync must reach before replies may leave (under `always`), or None.
+pub fn flush(store: &mut Store, aof: &mut Option<AofHandle>) -> Option<u64> {
+    flush_with(store, aof, false)
+}
+
+/// [`flush`] with the fsync done on this thread under `always` (the AOF writer task).
+pub fn flush_and_sync(store: &mut Store, aof: &mut Option<AofHandle>) -> Option<u64> {
+    flush_with(store, aof, true)
+}
+
+fn flush_with(store: &mut Store, aof: &mut Option<AofHandle>, inline: bool) -> Option<u64> {
+    let appended = append_effects(store, aof);
+    let h = aof.as_mut()?;
     if !h.aof.has_pending() && store.aof.last_write_ok {
         return None;
     }
-    match h.aof.write() {
+    let written = if inline {
+        h.aof.write_and_sync()
+    } else {
+        h.aof.write()
+    };
+    match written {
         Ok(off) => {
             if !store.aof.last_write_ok {
                 tracing::warn!("AOF write error looks solved, Redis can write again.");
@@ -263,22 +297,30 @@ pub fn maybe_start_rewrite(shared: &std::sync::Arc<crate::server::Shared>, store
             }
         }
     };
-    tracing::info!("Background append only file rewriting started");
     store.aof.rewrite_in_progress = true;
+    let t = std::time::Instant::now();
     let snapshot = store.dbs.clone();
+    tracing::info!(
+        "Background append only file rewriting started (snapshot taken in {:.3} ms)",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     let now = crate::util::now_ms();
+    let incremental_fsync = store.config.get("aof-rewrite-incremental-fsync") != Some("no");
     let started = std::time::Instant::now();
     let sh = shared.clone();
     std::thread::spawn(move || {
-        let res = crate::aof_rewrite::write_base(&ticket.base_tmp, &snapshot, now);
+        lower_priority();
+        let res =
+            crate::aof_rewrite::write_base(&ticket.base_tmp, &snapshot, now, incremental_fsync);
         drop(snapshot);
         let mut store = sh.store.lock().unwrap();
         let mut guard = sh.aof.lock().unwrap();
+        let mut replaced = Vec::new();
         let res = res.and_then(|_| match guard.as_mut() {
-            Some(h) => h
-                .aof
-                .finish_rewrite(&ticket)
-                .map(|_| (h.aof.base_size, h.aof.incr_size)),
+            Some(h) => h.aof.finish_rewrite(&ticket).map(|old| {
+                replaced = old;
+                (h.aof.base_size, h.aof.incr_size)
+            }),
             None => Ok((0, 0)),
         });
         store.aof.rewrite_in_progress = false;
@@ -298,7 +340,21 @@ pub fn maybe_start_rewrite(shared: &std::sync::Arc<crate::server::Shared>, store
                 tracing::error!("Background AOF rewrite failed: {e}");
             }
         }
+        drop(guard);
+        drop(store);
+        persistence::remove_files(&replaced);
     });
+}
+
+/// Runs the calling (rewrite) thread at a lower scheduling priority: on a machine with few
+/// cores, the event loop keeps its share of CPU while a rewrite writes gigabytes; the
+/// rewrite takes a little longer instead of the clients waiting.
+fn lower_priority() {
+    // SAFETY: setpriority on this thread's own id; failure only leaves the priority as is.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, 10);
+    }
 }
 
 /// BGREWRITEAOF with `appendonly no`: like Redis, write a base file and a manifest that lists
@@ -324,10 +380,13 @@ fn rewrite_without_aof(shared: &std::sync::Arc<crate::server::Shared>, store: &m
     store.aof.rewrite_in_progress = true;
     let snapshot = store.dbs.clone();
     let now = crate::util::now_ms();
+    let incremental_fsync = store.config.get("aof-rewrite-incremental-fsync") != Some("no");
     let sh = shared.clone();
     std::thread::spawn(move || {
-        let res = crate::aof_rewrite::write_base(&ticket.base_tmp, &snapshot, now)
-            .and_then(|_| persistence::install_standalone_base(&dir, &filename, &ticket));
+        lower_priority();
+        let res =
+            crate::aof_rewrite::write_base(&ticket.base_tmp, &snapshot, now, incremental_fsync)
+                .and_then(|_| persistence::install_standalone_base(&dir, &filename, &ticket));
         drop(snapshot);
         let mut store = sh.store.lock().unwrap();
         store.aof.rewrite_in_progress = false;

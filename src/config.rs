@@ -51,6 +51,7 @@ pub const ACTED_ON: &[&str] = &[
     "enable-debug-command",
     "key-load-delay",
     "jemalloc-bg-thread",
+    "aof-rewrite-incremental-fsync",
 ];
 
 /// Directives CONFIG SET refuses, as Redis does ("can't set immutable config").

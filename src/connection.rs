@@ -260,7 +260,7 @@ impl Conn {
                 info.no_evict = self.client.no_evict;
                 info.no_touch = self.client.no_touch;
             }
-            sync_off = self.shared.flush_aof(&mut store);
+            sync_off = self.shared.log_batch(&mut store);
             served = cmd::dispatch_served(&mut store, sync_off);
             if store.aof.rewrite_scheduled {
                 crate::aof::maybe_start_rewrite(&self.shared, &mut store);

@@ -31,13 +31,25 @@ pub struct Shared {
     /// Notified when the server must stop (signal or SHUTDOWN).
     pub shutdown: Notify,
     pub shutting_down: std::sync::atomic::AtomicBool,
+    /// Wakes the AOF writer task: under `always`, connections stage their records and the
+    /// writer writes whatever every connection staged in one go (see [`Shared::log_batch`]).
+    pub aof_write: Notify,
 }
 
 impl Shared {
     /// Flushes pending effects to the AOF (store lock held by the caller).
     pub fn flush_aof(&self, store: &mut Store) -> Option<u64> {
+        self.flush_aof_with(store, false)
+    }
+
+    /// `inline`: under `always`, fsync on this thread (the AOF writer task).
+    fn flush_aof_with(&self, store: &mut Store, inline: bool) -> Option<u64> {
         let mut aof = self.aof.lock().unwrap();
-        let off = aof::flush(store, &mut aof);
+        let off = if inline {
+            aof::flush_and_sync(store, &mut aof)
+        } else {
+            aof::flush(store, &mut aof)
+        };
         if aof::fsync_failed(&aof) {
             store.aof.last_write_ok = false;
             if let Some(h) = aof.as_ref() {
@@ -45,6 +57,31 @@ impl Shared {
             }
         }
         off
+    }
+
+    /// Logs a batch's effects (store lock held): returns the offset an fsync must reach before
+    /// its replies may leave, if any. Under `always` the records are only staged, and the AOF
+    /// writer task writes them after the other ready connections staged theirs: one write and
+    /// one fsync for all of them, as Redis's one write per event-loop turn. The replies wait
+    /// for that fsync in any case, so deferring the write delays nothing.
+    pub fn log_batch(&self, store: &mut Store) -> Option<u64> {
+        let always = store.config.appendfsync == crate::config::FsyncPolicy::Always;
+        if always && store.aof.last_write_ok {
+            let mut aof = self.aof.lock().unwrap();
+            let target = aof::stage(store, &mut aof);
+            if target.is_some() {
+                self.aof_write.notify_one();
+                return target;
+            }
+            // A batch that logged nothing may still have read what other clients wrote and
+            // is not yet on disk: its replies wait for that too, as in Redis, where the
+            // fsync precedes every reply of the event-loop turn.
+            return aof.as_ref().and_then(|h| {
+                let target = h.aof.pending_target();
+                (h.aof.sync.synced.load(Ordering::SeqCst) < target).then_some(target)
+            });
+        }
+        self.flush_aof(store)
     }
 
     /// Waits until an fsync covers `offset` (appendfsync always).
@@ -142,6 +179,7 @@ pub async fn start(config: Config, config_file: Option<String>) -> std::io::Resu
         connections: AtomicUsize::new(0),
         shutdown: Notify::new(),
         shutting_down: std::sync::atomic::AtomicBool::new(false),
+        aof_write: Notify::new(),
     });
     if !files.is_empty() {
         let sh = shared.clone();
@@ -199,6 +237,7 @@ pub async fn start(config: Config, config_file: Option<String>) -> std::io::Resu
 
 async fn serve(shared: Arc<Shared>, listeners: Vec<TcpListener>) {
     let ticker = tokio::spawn(tick_loop(shared.clone()));
+    let writer = tokio::spawn(aof_writer(shared.clone()));
     let mut accepts = Vec::new();
     for l in listeners {
         let sh = shared.clone();
@@ -221,7 +260,19 @@ async fn serve(shared: Arc<Shared>, listeners: Vec<TcpListener>) {
         a.abort();
     }
     ticker.abort();
+    writer.abort();
     finish_shutdown(&shared);
+}
+
+/// Writes what connections staged under `always` (see [`Shared::log_batch`]).
+async fn aof_writer(shared: Arc<Shared>) {
+    loop {
+        shared.aof_write.notified().await;
+        // One scheduler turn: connections already woken stage their batches first.
+        tokio::task::yield_now().await;
+        let mut store = shared.store.lock().unwrap();
+        shared.flush_aof_with(&mut store, true);
+    }
 }
 
 /// Final steps: flush and fsync the AOF, disconnect clients.

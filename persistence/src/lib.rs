@@ -55,16 +55,41 @@ pub fn strerror(e: &io::Error) -> String {
 
 /// Encodes one command as a RESP array of bulk strings.
 pub fn encode_command(out: &mut Vec<u8>, argv: &[Bytes]) {
-    out.push(b'*');
-    out.extend_from_slice(argv.len().to_string().as_bytes());
-    out.extend_from_slice(b"\r\n");
+    encode_header(out, argv.len());
     for a in argv {
-        out.push(b'$');
-        out.extend_from_slice(a.len().to_string().as_bytes());
-        out.extend_from_slice(b"\r\n");
-        out.extend_from_slice(a);
-        out.extend_from_slice(b"\r\n");
+        encode_arg(out, a);
     }
+}
+
+/// `*<argc>\r\n`: the start of a command whose arguments follow ([`encode_arg`]).
+pub fn encode_header(out: &mut Vec<u8>, argc: usize) {
+    out.push(b'*');
+    put_decimal(out, argc as u64);
+    out.extend_from_slice(b"\r\n");
+}
+
+/// One bulk-string argument.
+pub fn encode_arg(out: &mut Vec<u8>, a: &[u8]) {
+    out.push(b'$');
+    put_decimal(out, a.len() as u64);
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(a);
+    out.extend_from_slice(b"\r\n");
+}
+
+/// Appends `v` in decimal without allocating.
+pub fn put_decimal(out: &mut Vec<u8>, mut v: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
 /// Called with the new synced offset after each successful fsync.
@@ -215,6 +240,26 @@ impl Aof {
     /// an fsync must reach to cover everything written so far. On error the buffer is kept
     /// and retried by the next call.
     pub fn write(&mut self) -> io::Result<u64> {
+        let off = self.write_buffer()?;
+        if self.policy == Fsync::Always && self.sync.synced.load(Ordering::SeqCst) < off {
+            self.sync.request();
+        }
+        Ok(off)
+    }
+
+    /// [`Aof::write`], then under `always` the fsync right here on the caller's thread instead
+    /// of the sync thread's, as Redis does in its event loop: no hand-off to another thread
+    /// and back on the path every acknowledged write waits on.
+    pub fn write_and_sync(&mut self) -> io::Result<u64> {
+        let off = self.write_buffer()?;
+        if self.policy == Fsync::Always && self.sync.sync_written(self.policy).is_err() {
+            // Recorded in the sync state (MISCONF for writers); the sync thread retries.
+            self.sync.request();
+        }
+        Ok(off)
+    }
+
+    fn write_buffer(&mut self) -> io::Result<u64> {
         if !self.buf.is_empty() {
             // The batch goes out with its checksum annotation in the same write.
             let records = self.buf.len();
@@ -237,9 +282,6 @@ impl Aof {
                 .written
                 .fetch_add(self.buf.len() as u64, Ordering::SeqCst);
             self.buf.clear();
-            if self.policy == Fsync::Always {
-                self.sync.request();
-            }
         }
         Ok(self.sync.written.load(Ordering::SeqCst))
     }
@@ -284,6 +326,46 @@ impl Aof {
 }
 
 impl SyncState {
+    /// One fsync covering everything written so far, if anything is unsynced, then the new
+    /// synced offset is published (never moving back: the sync thread and an inline caller
+    /// may race). An error is recorded and reported, never ignored.
+    pub fn sync_written(&self, policy: Fsync) -> Result<(), ()> {
+        let target = self.written.load(Ordering::SeqCst);
+        if target <= self.synced.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let delay = self.inject_fsync_delay_ms.load(Ordering::SeqCst);
+        if delay > 0 {
+            std::thread::sleep(Duration::from_millis(delay));
+        }
+        let res = if policy == Fsync::No {
+            Ok(())
+        } else if self.inject_fsync_failure.load(Ordering::SeqCst) {
+            Err(io::Error::other("injected fsync failure"))
+        } else {
+            match self.file.lock().unwrap().as_ref() {
+                Some(f) => f.sync_data(),
+                None => Ok(()),
+            }
+        };
+        match res {
+            Ok(()) => {
+                self.failed.store(false, Ordering::SeqCst);
+                let now = self.synced.fetch_max(target, Ordering::SeqCst).max(target);
+                if let Some(cb) = self.on_synced.lock().unwrap().as_ref() {
+                    cb(now);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                tracing::error!("AOF fsync failed: {e}");
+                *self.last_error.lock().unwrap() = Some(strerror(&e));
+                self.failed.store(true, Ordering::SeqCst);
+                Err(())
+            }
+        }
+    }
+
     /// Asks the sync thread for an fsync now.
     pub fn request(&self) {
         let (m, c) = &self.wake;
@@ -315,38 +397,9 @@ pub fn spawn_syncer(sync: Arc<SyncState>) -> std::thread::JoinHandle<()> {
             };
             sync.wait(period);
             let stop = sync.stop.load(Ordering::SeqCst);
-            let target = sync.written.load(Ordering::SeqCst);
-            if target > sync.synced.load(Ordering::SeqCst) {
-                let delay = sync.inject_fsync_delay_ms.load(Ordering::SeqCst);
-                if delay > 0 {
-                    std::thread::sleep(Duration::from_millis(delay));
-                }
-                let res = if policy == Fsync::No {
-                    Ok(())
-                } else if sync.inject_fsync_failure.load(Ordering::SeqCst) {
-                    Err(io::Error::other("injected fsync failure"))
-                } else {
-                    match sync.file.lock().unwrap().as_ref() {
-                        Some(f) => f.sync_data(),
-                        None => Ok(()),
-                    }
-                };
-                match res {
-                    Ok(()) => {
-                        sync.failed.store(false, Ordering::SeqCst);
-                        sync.synced.store(target, Ordering::SeqCst);
-                        if let Some(cb) = sync.on_synced.lock().unwrap().as_ref() {
-                            cb(target);
-                        }
-                    }
-                    Err(e) => {
-                        tracing::error!("AOF fsync failed: {e}");
-                        *sync.last_error.lock().unwrap() = Some(strerror(&e));
-                        sync.failed.store(true, Ordering::SeqCst);
-                        std::thread::sleep(Duration::from_millis(100));
-                        sync.request();
-                    }
-                }
+            if sync.sync_written(policy).is_err() {
+                std::thread::sleep(Duration::from_millis(100));
+                sync.request();
             }
             if stop {
                 return;
@@ -405,7 +458,11 @@ impl Aof {
 
     /// Installs the base written to `ticket.base_tmp`: renames it, switches the manifest to
     /// it plus the incr files from `ticket.incr_seq` on, and removes the files it replaces.
-    pub fn finish_rewrite(&mut self, ticket: &RewriteTicket) -> io::Result<()> {
+    ///
+    /// Returns the replaced files' paths: the caller removes them ([`remove_files`]) after
+    /// releasing its locks, since unlinking a large file can take milliseconds (Redis leaves
+    /// it to a background thread too).
+    pub fn finish_rewrite(&mut self, ticket: &RewriteTicket) -> io::Result<Vec<PathBuf>> {
         let base_name = format!("{}.{}.base.aof", self.filename, ticket.base_seq);
         std::fs::rename(&ticket.base_tmp, self.dir.join(&base_name))?;
         let old: Vec<ManifestEntry> = self
@@ -434,18 +491,24 @@ impl Aof {
         m.write_atomically(&self.dir.join(format!("{}.manifest", self.filename)))?;
         sync_dir(&self.dir)?;
         self.manifest = m;
-        for e in old {
-            if e.name != base_name {
-                let _ = std::fs::remove_file(self.dir.join(&e.name));
-            }
-        }
         self.base_size = self
             .dir
             .join(&base_name)
             .metadata()
             .map(|m| m.len())
             .unwrap_or(0);
-        Ok(())
+        Ok(old
+            .into_iter()
+            .filter(|e| e.name != base_name)
+            .map(|e| self.dir.join(&e.name))
+            .collect())
+    }
+}
+
+/// Removes files a rewrite replaced (they are out of the manifest already).
+pub fn remove_files(paths: &[PathBuf]) {
+    for p in paths {
+        let _ = std::fs::remove_file(p);
     }
 }
 

@@ -157,6 +157,12 @@ pub struct Entry {
     pub fields: Vec<(Bytes, Bytes)>,
 }
 
+/// A field name as stored: one of the node's master fields, or inline in the entry.
+enum FieldName<'a> {
+    Master(usize),
+    Inline(&'a [u8]),
+}
+
 /// Position and identity of an entry inside a node, without its fields.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
@@ -224,6 +230,28 @@ impl Node {
         pos: usize,
         with_fields: bool,
     ) -> (Slot, Vec<(Bytes, Bytes)>, usize) {
+        let mut fields = Vec::new();
+        let (slot, next) = self.decode_with(master, pos, |name, v| {
+            if with_fields {
+                let name = match name {
+                    // The master's names are shared, not copied.
+                    FieldName::Master(i) => self.master_fields[i].clone(),
+                    FieldName::Inline(f) => Bytes::copy_from_slice(f),
+                };
+                fields.push((name, Bytes::copy_from_slice(v)));
+            }
+        });
+        (slot, fields, next)
+    }
+
+    /// Decodes the entry at `pos`, handing each field to `field` as slices borrowed from the
+    /// node; returns its slot and the position after it.
+    fn decode_with<'a>(
+        &'a self,
+        master: StreamId,
+        pos: usize,
+        mut field: impl FnMut(FieldName<'a>, &'a [u8]),
+    ) -> (Slot, usize) {
         let b = &self.buf;
         let mut p = pos;
         let flags = b[p];
@@ -232,33 +260,23 @@ impl Node {
         let seq = master
             .seq
             .wrapping_add(unzigzag(get_varint(b, &mut p)) as u64);
-        let mut fields = Vec::new();
         if flags & SAMEFIELDS != 0 {
-            for f in &self.master_fields {
-                let v = get_str(b, &mut p);
-                if with_fields {
-                    fields.push((f.clone(), Bytes::copy_from_slice(v)));
-                }
+            for i in 0..self.master_fields.len() {
+                field(FieldName::Master(i), get_str(b, &mut p));
             }
         } else {
             let n = get_varint(b, &mut p);
             for _ in 0..n {
                 let f = get_str(b, &mut p);
-                let v = get_str(b, &mut p);
-                if with_fields {
-                    fields.push((Bytes::copy_from_slice(f), Bytes::copy_from_slice(v)));
-                }
+                field(FieldName::Inline(f), get_str(b, &mut p));
             }
         }
-        (
-            Slot {
-                at: pos,
-                id: StreamId::new(ms, seq),
-                deleted: flags & DELETED != 0,
-            },
-            fields,
-            p,
-        )
+        let slot = Slot {
+            at: pos,
+            id: StreamId::new(ms, seq),
+            deleted: flags & DELETED != 0,
+        };
+        (slot, p)
     }
 
     /// Every entry's slot, in order (tombstones included).
@@ -453,6 +471,33 @@ impl Stream {
             }
         }
         out
+    }
+
+    /// Visits every live entry in order with its fields as slices borrowed from the nodes,
+    /// allocating nothing per entry: the AOF rewrite's walk over what may be millions.
+    pub fn for_each_entry<E>(
+        &self,
+        mut f: impl FnMut(StreamId, &[(&[u8], &[u8])]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut fields: Vec<(&[u8], &[u8])> = Vec::new();
+        for (master, node) in self.nodes.iter() {
+            let mut p = node.entries_at;
+            while p < node.buf.len() {
+                fields.clear();
+                let (slot, next) = node.decode_with(master, p, |name, v| {
+                    let name = match name {
+                        FieldName::Master(i) => &node.master_fields[i][..],
+                        FieldName::Inline(n) => n,
+                    };
+                    fields.push((name, v));
+                });
+                p = next;
+                if !slot.deleted {
+                    f(slot.id, &fields)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The entry with exactly this ID, if live.
