@@ -252,7 +252,7 @@ impl Aof {
     /// and back on the path every acknowledged write waits on.
     pub fn write_and_sync(&mut self) -> io::Result<u64> {
         let off = self.write_buffer()?;
-        if self.policy == Fsync::Always && self.sync.sync_written(self.policy).is_err() {
+        if self.policy == Fsync::Always && !self.sync.sync_written(self.policy) {
             // Recorded in the sync state (MISCONF for writers); the sync thread retries.
             self.sync.request();
         }
@@ -328,11 +328,11 @@ impl Aof {
 impl SyncState {
     /// One fsync covering everything written so far, if anything is unsynced, then the new
     /// synced offset is published (never moving back: the sync thread and an inline caller
-    /// may race). An error is recorded and reported, never ignored.
-    pub fn sync_written(&self, policy: Fsync) -> Result<(), ()> {
+    /// may race). An error is recorded and reported, never ignored: false then.
+    pub fn sync_written(&self, policy: Fsync) -> bool {
         let target = self.written.load(Ordering::SeqCst);
         if target <= self.synced.load(Ordering::SeqCst) {
-            return Ok(());
+            return true;
         }
         let delay = self.inject_fsync_delay_ms.load(Ordering::SeqCst);
         if delay > 0 {
@@ -355,13 +355,13 @@ impl SyncState {
                 if let Some(cb) = self.on_synced.lock().unwrap().as_ref() {
                     cb(now);
                 }
-                Ok(())
+                true
             }
             Err(e) => {
                 tracing::error!("AOF fsync failed: {e}");
                 *self.last_error.lock().unwrap() = Some(strerror(&e));
                 self.failed.store(true, Ordering::SeqCst);
-                Err(())
+                false
             }
         }
     }
@@ -397,7 +397,7 @@ pub fn spawn_syncer(sync: Arc<SyncState>) -> std::thread::JoinHandle<()> {
             };
             sync.wait(period);
             let stop = sync.stop.load(Ordering::SeqCst);
-            if sync.sync_written(policy).is_err() {
+            if !sync.sync_written(policy) {
                 std::thread::sleep(Duration::from_millis(100));
                 sync.request();
             }
