@@ -581,17 +581,26 @@ fn persistence(o: &Opts, md: &mut String) {
             let t = Instant::now();
             move |_: &mut Conn| t.elapsed() < std::time::Duration::from_secs(2)
         });
-        let (busy, took) = loadgen::latency_while(
+        // The window is the rewrite or 3 s, whichever is longer, so a fast rewrite is not
+        // judged on a shorter (denser) window than a slow one.
+        let started = Instant::now();
+        let finished = std::cell::Cell::new(None);
+        let (busy, _) = loadgen::latency_while(
             s.port,
             10,
             |c| {
                 c.call(&["BGREWRITEAOF"]).unwrap();
             },
             |c| {
-                info_field(c, "aof_rewrite_in_progress") == "1"
-                    || info_field(c, "aof_rewrite_scheduled") == "1"
+                let running = info_field(c, "aof_rewrite_in_progress") == "1"
+                    || info_field(c, "aof_rewrite_scheduled") == "1";
+                if !running && finished.get().is_none() {
+                    finished.set(Some(started.elapsed()));
+                }
+                running || started.elapsed() < std::time::Duration::from_secs(3)
             },
         );
+        let took = finished.get().unwrap_or_default();
         let p = |v: &Vec<f64>, q| loadgen::percentile(v, q);
         eprintln!(
             "{kind:?}: XADD p99 idle {:.3} ms, during a {:.2} s rewrite p50 {:.3} p99 {:.3} p99.9 {:.3} max {:.3} ms ({} samples)",
@@ -623,7 +632,7 @@ fn persistence(o: &Opts, md: &mut String) {
         );
         load_rows.push((kind, size, secs));
     }
-    let _ = writeln!(md, "\n| XADD from 10 clients while BGREWRITEAOF rewrites a {entries}-entry stream | p99 without rewrite ms | rewrite took s | p50 ms | p99 ms | p99.9 ms | max ms |");
+    let _ = writeln!(md, "\n| XADD from 10 clients over the 3 s (or the whole rewrite, if longer) from BGREWRITEAOF of a {entries}-entry stream | p99 without rewrite ms | rewrite took s | p50 ms | p99 ms | p99.9 ms | max ms |");
     let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (k, idle, took, p50, p99, p999, max) in &lat_rows {
         let _ = writeln!(

@@ -463,6 +463,12 @@ pub fn serve_blocked(store: &mut Store) {
                 let Ok((cmd, full)) = resolve(&argv) else {
                     continue;
                 };
+                // A key that is gone (a list emptied by the waiter served before) cannot serve
+                // anyone: skip the re-run, as Redis does, unless the command fails on a
+                // missing key (XREADGROUP's group went with it).
+                if cmd.name != "xreadgroup" && !store.dbs[db].keys.contains_key(&key) {
+                    continue;
+                }
                 let mut client = Client::for_reexec(id, db, resp, name, mailbox.clone());
                 let mut out = ReplyWriter::new(if resp == 3 {
                     resp::Protocol::Resp3
