@@ -268,8 +268,7 @@ impl List {
             let max = self.fill.max(1) as u32;
             node.count < max && node.bytes() + sz <= SIZE_SAFETY_LIMIT
         } else {
-            let idx = ((-self.fill) as usize).clamp(1, 5) - 1;
-            node.bytes() + sz <= FILL_BYTES[idx]
+            node.bytes() + sz <= self.node_limit().expect("byte-bounded fill")
         }
     }
 
@@ -283,15 +282,33 @@ impl List {
     }
 
     /// The bytes a node may hold under a byte-bounded fill (None: bounded by entry count).
+    ///
+    /// A list's only node takes the full `list-max-listpack-size` bound, so it turns into a
+    /// quicklist exactly where Redis's does. Once there are several nodes, each takes 7/8 of
+    /// the bound: 7, 14, 28, 56 KiB and 3.5 KiB are jemalloc size classes that pack several
+    /// nodes per slab (or exactly fit), where an 8 KiB node is a slab of its own with its own
+    /// extent metadata: ~0.15 bytes per element less for a long list of short elements.
     fn node_limit(&self) -> Option<usize> {
-        (self.fill < 0).then(|| FILL_BYTES[((-self.fill) as usize).clamp(1, 5) - 1])
+        self.node_limit_with(self.nodes.len())
+    }
+
+    /// [`List::node_limit`] for a list of `nodes` nodes.
+    fn node_limit_with(&self, nodes: usize) -> Option<usize> {
+        (self.fill < 0).then(|| {
+            let bound = FILL_BYTES[((-self.fill) as usize).clamp(1, 5) - 1];
+            if nodes <= 1 {
+                bound
+            } else {
+                bound - bound / 8
+            }
+        })
     }
 
     /// A node for a list that outgrew its first one: allocated for a full node at once, as a
     /// listpack grows in place, instead of doubling into it (which leaves up to half of each
     /// node's allocation unused). A first node grows on demand: most lists are short.
     fn new_node(&self, data_len: usize, front: bool) -> Node {
-        match self.node_limit() {
+        match self.node_limit_with(self.nodes.len() + 1) {
             Some(cap) if !self.nodes.is_empty() => {
                 Node::with_room(cap.max(entry_size(data_len)), front)
             }
