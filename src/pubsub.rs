@@ -39,11 +39,34 @@ fn frame(parts: &[&[u8]]) -> Bytes {
     Bytes::from(w.buf)
 }
 
-/// The RESP3 form of a pub/sub frame differs only in its first byte (`>` for `*`).
-fn resp3_of(f: &[u8]) -> Bytes {
-    let mut v = f.to_vec();
-    v[0] = b'>';
-    Bytes::from(v)
+/// One message as its receivers get it: the RESP2 frame, built once and shared, and the
+/// RESP3 push form (which differs only in its first byte, `>` for `*`), built only if a
+/// RESP3 client receives it.
+pub struct Message {
+    resp2: Bytes,
+    resp3: std::cell::OnceCell<Bytes>,
+}
+
+impl Message {
+    pub fn new(parts: &[&[u8]]) -> Message {
+        Message {
+            resp2: frame(parts),
+            resp3: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub fn frame(&self, resp3: bool) -> Bytes {
+        if !resp3 {
+            return self.resp2.clone();
+        }
+        self.resp3
+            .get_or_init(|| {
+                let mut v = self.resp2.to_vec();
+                v[0] = b'>';
+                Bytes::from(v)
+            })
+            .clone()
+    }
 }
 
 impl PubSub {
@@ -139,36 +162,39 @@ impl PubSub {
         self.patterns.retain(|(_, c)| *c != id);
     }
 
-    /// (client, RESP2 frame, RESP3 frame) for every delivery of a PUBLISH.
-    pub fn deliveries(&self, channel: &[u8], msg: &[u8]) -> Vec<(u64, Bytes, Bytes)> {
-        let mut out = Vec::new();
+    /// Calls `deliver` for every receiver of a PUBLISH on `channel`: its subscribers, then
+    /// each matching pattern subscription (a client gets one message per matching pattern).
+    pub fn for_each_receiver(
+        &self,
+        channel: &[u8],
+        msg: &[u8],
+        mut deliver: impl FnMut(u64, &Message),
+    ) {
         if let Some(ids) = self.channels.get(channel) {
-            let f = frame(&[b"message", channel, msg]);
-            let f3 = resp3_of(&f);
+            let m = Message::new(&[b"message", channel, msg]);
             for &id in ids {
-                out.push((id, f.clone(), f3.clone()));
+                deliver(id, &m);
             }
         }
         for (pat, id) in &self.patterns {
             if crate::glob::matches(pat, channel, false) {
-                let f = frame(&[b"pmessage", pat, channel, msg]);
-                let f3 = resp3_of(&f);
-                out.push((*id, f, f3));
+                deliver(*id, &Message::new(&[b"pmessage", pat, channel, msg]));
             }
         }
-        out
     }
 
-    /// Deliveries of an SPUBLISH.
-    pub fn shard_deliveries(&self, channel: &[u8], msg: &[u8]) -> Vec<(u64, Bytes, Bytes)> {
-        let mut out = Vec::new();
+    /// Calls `deliver` for every receiver of an SPUBLISH on `channel`.
+    pub fn for_each_shard_receiver(
+        &self,
+        channel: &[u8],
+        msg: &[u8],
+        mut deliver: impl FnMut(u64, &Message),
+    ) {
         if let Some(ids) = self.shard_channels.get(channel) {
-            let f = frame(&[b"smessage", channel, msg]);
-            let f3 = resp3_of(&f);
+            let m = Message::new(&[b"smessage", channel, msg]);
             for &id in ids {
-                out.push((id, f.clone(), f3.clone()));
+                deliver(id, &m);
             }
         }
-        out
     }
 }

@@ -427,52 +427,82 @@ impl Store {
     /// Delivers a message to subscribers of `channel` (and matching patterns); returns the
     /// number of receivers. Enforces the pubsub output buffer limit on each receiver.
     pub fn publish(&mut self, channel: &[u8], msg: &[u8]) -> usize {
+        self.publish_with(channel, msg, false)
+    }
+
+    /// SPUBLISH: to the shard channel's subscribers.
+    pub fn spublish(&mut self, channel: &[u8], msg: &[u8]) -> usize {
+        self.publish_with(channel, msg, true)
+    }
+
+    fn publish_with(&mut self, channel: &[u8], msg: &[u8], shard: bool) -> usize {
         let limit = self.config.output_limit_pubsub;
-        let deliveries = self.pubsub.deliveries(channel, msg);
-        let n = deliveries.len();
-        for (id, frame2, frame3) in deliveries {
-            let Some(c) = self.clients.get_mut(&id) else {
-                continue;
-            };
-            if c.shared.killed.load(Ordering::Relaxed) {
-                continue;
-            }
-            let frame = if c.shared.resp.load(Ordering::Relaxed) == 3 {
-                frame3
-            } else {
-                frame2
-            };
-            let pending = c
-                .shared
-                .pending_bytes
-                .fetch_add(frame.len() as u64, Ordering::SeqCst)
-                + frame.len() as u64;
-            let over_hard = limit.hard > 0 && pending > limit.hard;
-            let over_soft = limit.soft > 0 && pending > limit.soft;
-            let mut kill = over_hard;
-            if over_soft {
-                let since = *c.soft_limit_since.get_or_insert_with(Instant::now);
-                if since.elapsed().as_secs() >= limit.soft_secs {
-                    kill = true;
-                }
-            } else {
-                c.soft_limit_since = None;
-            }
-            if kill {
-                tracing::warn!(
-                    client = id,
-                    pending,
-                    "client closed for overcoming of output buffer limits (pubsub)"
-                );
-                self.stats.client_output_buffer_limit_disconnections += 1;
-                c.shared.kill();
-                continue;
-            }
-            let _ = c.shared.mailbox.send(Mail::Push(frame));
+        let Store {
+            pubsub,
+            clients,
+            stats,
+            ..
+        } = self;
+        let mut n = 0;
+        let mut deliver = |id: u64, m: &crate::pubsub::Message| {
+            n += 1;
+            push_message(clients, stats, limit, id, m);
+        };
+        if shard {
+            pubsub.for_each_shard_receiver(channel, msg, &mut deliver);
+        } else {
+            pubsub.for_each_receiver(channel, msg, &mut deliver);
         }
         n
     }
+}
 
+/// Queues a pub/sub message for client `id`, enforcing the pubsub client-output-buffer-limit
+/// (a client over it is closed, as Redis does).
+fn push_message(
+    clients: &mut HashMap<u64, ClientInfo>,
+    stats: &mut Stats,
+    limit: crate::config::OutputLimit,
+    id: u64,
+    m: &crate::pubsub::Message,
+) {
+    let Some(c) = clients.get_mut(&id) else {
+        return;
+    };
+    if c.shared.killed.load(Ordering::Relaxed) {
+        return;
+    }
+    let frame = m.frame(c.shared.resp.load(Ordering::Relaxed) == 3);
+    let pending = c
+        .shared
+        .pending_bytes
+        .fetch_add(frame.len() as u64, Ordering::SeqCst)
+        + frame.len() as u64;
+    let over_hard = limit.hard > 0 && pending > limit.hard;
+    let over_soft = limit.soft > 0 && pending > limit.soft;
+    let mut kill = over_hard;
+    if over_soft {
+        let since = *c.soft_limit_since.get_or_insert_with(Instant::now);
+        if since.elapsed().as_secs() >= limit.soft_secs {
+            kill = true;
+        }
+    } else {
+        c.soft_limit_since = None;
+    }
+    if kill {
+        tracing::warn!(
+            client = id,
+            pending,
+            "client closed for overcoming of output buffer limits (pubsub)"
+        );
+        stats.client_output_buffer_limit_disconnections += 1;
+        c.shared.kill();
+        return;
+    }
+    let _ = c.shared.mailbox.send(Mail::Push(frame));
+}
+
+impl Store {
     pub fn db_len(&self, db: usize) -> usize {
         self.dbs[db].len()
     }

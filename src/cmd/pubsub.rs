@@ -115,21 +115,7 @@ pub fn publish(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn spublish(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let deliveries = ctx.store.pubsub.shard_deliveries(&argv[1], &argv[2]);
-    let n = deliveries.len();
-    for (id, f2, f3) in deliveries {
-        if let Some(c) = ctx.store.clients.get(&id) {
-            let f = if c.shared.resp.load(std::sync::atomic::Ordering::Relaxed) == 3 {
-                f3
-            } else {
-                f2
-            };
-            c.shared
-                .pending_bytes
-                .fetch_add(f.len() as u64, std::sync::atomic::Ordering::SeqCst);
-            let _ = c.shared.mailbox.send(crate::store::Mail::Push(f));
-        }
-    }
+    let n = ctx.store.spublish(&argv[1], &argv[2]);
     ctx.out.int(n as i64);
     Ok(())
 }
