@@ -344,22 +344,30 @@ fn groups(o: &Opts, md: &mut String) {
     let _ = writeln!(md, "| consumer group: N producers XADD, M consumers XREADGROUP COUNT 10 + XACK | sluice entries/s | redis entries/s | ratio |");
     let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
     for (p, c) in [(1usize, 1usize), (4, 4), (8, 16)] {
-        let (mut a, mut b) = (vec![], vec![]);
-        for _ in 0..o.rounds {
-            a.push(loadgen::consumer_group(sluice.port, p, c, entries, None).entries_per_sec);
-            b.push(loadgen::consumer_group(redis.port, p, c, entries, None).entries_per_sec);
-        }
-        let (a, b) = (median(a), median(b));
-        eprintln!(
-            "consumer group {p}P/{c}C: sluice {a:>8.0} | redis {b:>8.0} entries/s | ratio {:.2}",
-            ratio(a, b)
-        );
-        let _ = writeln!(
-            md,
-            "| {p} producers / {c} consumers | {a:.0} | {b:.0} | {:.2} |",
-            ratio(a, b)
-        );
+        let (a, b) = alternate(o, &sluice, &redis, |port| {
+            loadgen::consumer_group(port, p, c, entries, None).entries_per_sec
+        });
+        ratio_row(md, &format!("{p} producers / {c} consumers"), a, b);
     }
+}
+
+/// Runs `f` against sluice and redis-server in turn, `o.rounds` times: the two medians.
+fn alternate(o: &Opts, sluice: &Server, redis: &Server, f: impl Fn(u16) -> f64) -> (f64, f64) {
+    let (mut a, mut b) = (vec![], vec![]);
+    for _ in 0..o.rounds {
+        a.push(f(sluice.port));
+        b.push(f(redis.port));
+    }
+    (median(a), median(b))
+}
+
+/// A `| label | sluice | redis | ratio |` row, echoed as progress.
+fn ratio_row(md: &mut String, label: &str, a: f64, b: f64) {
+    eprintln!(
+        "{label}: sluice {a:.0} | redis {b:.0} | ratio {:.2}",
+        ratio(a, b)
+    );
+    let _ = writeln!(md, "| {label} | {a:.0} | {b:.0} | {:.2} |", ratio(a, b));
 }
 
 fn group_latency(o: &Opts, md: &mut String) {
@@ -370,7 +378,7 @@ fn group_latency(o: &Opts, md: &mut String) {
     let n = if o.quick { 10_000 } else { 50_000 };
     let s = loadgen::consumer_group(sluice.port, 4, 4, n, Some(rate)).latency_ms;
     let r = loadgen::consumer_group(redis.port, 4, 4, n, Some(rate)).latency_ms;
-    let _ = writeln!(md, "\n| producer → consumer latency, 4 producers / 4 consumers, {rate:.0} entries/s offered, {n} entries | sluice ms | redis ms | ratio |");
+    let _ = writeln!(md, "| producer → consumer latency, 4 producers / 4 consumers, {rate:.0} entries/s offered, {n} entries | sluice ms | redis ms | ratio |");
     let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
     for p in [50.0, 99.0, 99.9] {
         let (a, b) = (loadgen::percentile(&s, p), loadgen::percentile(&r, p));
@@ -390,23 +398,12 @@ fn queue(o: &Opts, md: &mut String) {
         "| job queue (LPUSH producers, BRPOP consumers) | sluice jobs/s | redis jobs/s | ratio |"
     );
     let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
+    let jobs = if o.quick { 20_000 } else { 100_000 };
     for (p, c) in [(1usize, 1usize), (4, 4), (8, 16)] {
-        let jobs = if o.quick { 20_000 } else { 100_000 };
-        let (mut a, mut b) = (vec![], vec![]);
-        for _ in 0..o.rounds {
-            a.push(loadgen::job_queue(sluice.port, p, c, jobs));
-            b.push(loadgen::job_queue(redis.port, p, c, jobs));
-        }
-        let (a, b) = (median(a), median(b));
-        eprintln!(
-            "job queue {p}P/{c}C: sluice {a:>8.0} jobs/s | redis {b:>8.0} jobs/s | ratio {:.2}",
-            ratio(a, b)
-        );
-        let _ = writeln!(
-            md,
-            "| {p} producers / {c} consumers | {a:.0} | {b:.0} | {:.2} |",
-            ratio(a, b)
-        );
+        let (a, b) = alternate(o, &sluice, &redis, |port| {
+            loadgen::job_queue(port, p, c, jobs)
+        });
+        ratio_row(md, &format!("{p} producers / {c} consumers"), a, b);
     }
 }
 
@@ -417,18 +414,8 @@ fn fanouts(o: &Opts, md: &mut String) {
     let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
     for subs in [1usize, 10, 100] {
         let messages = (if o.quick { 40_000 } else { 200_000 } / subs).clamp(1000, 50_000);
-        let (mut a, mut b) = (vec![], vec![]);
-        for _ in 0..o.rounds {
-            a.push(fanout(sluice.port, subs, messages));
-            b.push(fanout(redis.port, subs, messages));
-        }
-        let (a, b) = (median(a), median(b));
-        eprintln!("fan-out to {subs:>3} subscribers: sluice {a:>10.0} msg/s | redis {b:>10.0} msg/s | ratio {:.2}", ratio(a, b));
-        let _ = writeln!(
-            md,
-            "| {subs} subscriber(s) | {a:.0} | {b:.0} | {:.2} |",
-            ratio(a, b)
-        );
+        let (a, b) = alternate(o, &sluice, &redis, |port| fanout(port, subs, messages));
+        ratio_row(md, &format!("{subs} subscriber(s)"), a, b);
     }
 }
 

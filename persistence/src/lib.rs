@@ -78,19 +78,7 @@ pub fn encode_arg(out: &mut Vec<u8>, a: &[u8]) {
 }
 
 /// Appends `v` in decimal without allocating.
-pub fn put_decimal(out: &mut Vec<u8>, mut v: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[i..]);
-}
+pub use resp::push_u64 as put_decimal;
 
 /// Called with the new synced offset after each successful fsync.
 pub type SyncedCallback = Box<dyn Fn(u64) + Send>;

@@ -14,4 +14,4 @@ pub mod parser;
 pub mod writer;
 
 pub use parser::{ParseLimits, ProtocolError, RequestParser};
-pub use writer::{Protocol, ReplyWriter};
+pub use writer::{push_u64, Protocol, ReplyWriter};

@@ -40,20 +40,23 @@ pub struct Deferred {
 }
 
 fn push_int(buf: &mut Vec<u8>, v: i64) {
+    if v < 0 {
+        buf.push(b'-');
+    }
+    push_u64(buf, v.unsigned_abs());
+}
+
+/// Appends `v` in decimal without allocating.
+pub fn push_u64(buf: &mut Vec<u8>, mut v: u64) {
     let mut tmp = [0u8; 20];
     let mut i = tmp.len();
-    let neg = v < 0;
-    let mut u = v.unsigned_abs();
     loop {
         i -= 1;
-        tmp[i] = b'0' + (u % 10) as u8;
-        u /= 10;
-        if u == 0 {
+        tmp[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
             break;
         }
-    }
-    if neg {
-        buf.push(b'-');
     }
     buf.extend_from_slice(&tmp[i..]);
 }
