@@ -12,6 +12,7 @@
 //! `ready` holds each (db, key) at most once.
 
 use crate::store::Mail;
+use crate::types::stream::StreamId;
 use bytes::Bytes;
 use hashbrown::{HashMap, HashSet};
 use std::collections::VecDeque;
@@ -26,6 +27,32 @@ pub struct BlockRequest {
     /// The command to re-run when served (with `$` and similar resolved at block time).
     pub argv: Vec<Bytes>,
     pub on_timeout: TimeoutReply,
+    /// For stream reads: what would serve the waiter, so a write that cannot serve it
+    /// skips the re-run (as Redis 7.0 checks IDs before serving a stream waiter).
+    pub stream: Option<StreamWait>,
+}
+
+/// What a blocked stream read waits for, per key (in `keys` order).
+#[derive(Debug, Clone)]
+pub enum StreamWait {
+    /// XREAD: an entry after this ID (None: any entry, e.g. `+`).
+    After(Vec<Option<StreamId>>),
+    /// XREADGROUP `>`: an entry the group has not been delivered yet.
+    Group(Bytes),
+}
+
+impl StreamWait {
+    /// Could `s`, the stream at `keys[i]`, serve the waiter now? Anything else than a
+    /// stream there is left to the re-run (which knows the errors).
+    pub fn may_serve(&self, i: usize, s: &crate::types::stream::Stream) -> bool {
+        let Some(last) = s.last_live_id() else {
+            return matches!(self, StreamWait::Group(g) if !s.groups.contains_key(g));
+        };
+        match self {
+            StreamWait::After(ids) => ids.get(i).copied().flatten().is_none_or(|id| last > id),
+            StreamWait::Group(g) => s.groups.get(g).is_none_or(|grp| last > grp.last_id),
+        }
+    }
 }
 
 /// What a blocked command replies when its timeout passes.
@@ -48,6 +75,7 @@ pub struct Waiter {
     pub mailbox: mpsc::UnboundedSender<Mail>,
     pub deadline_ms: Option<i64>,
     pub on_timeout: TimeoutReply,
+    pub stream: Option<StreamWait>,
 }
 
 #[derive(Debug, Default)]

@@ -556,6 +556,7 @@ fn block_on(
         deadline_ms: deadline,
         argv: argv.to_vec(),
         on_timeout,
+        stream: None,
     });
 }
 

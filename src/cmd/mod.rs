@@ -421,6 +421,7 @@ pub fn block_client(store: &mut Store, client: &Client, req: &BlockRequest) {
         mailbox: client.shared.mailbox.clone(),
         deadline_ms: req.deadline_ms,
         on_timeout: req.on_timeout,
+        stream: req.stream.clone(),
     });
 }
 
@@ -466,8 +467,17 @@ pub fn serve_blocked(store: &mut Store) {
                 // A key that is gone (a list emptied by the waiter served before) cannot serve
                 // anyone: skip the re-run, as Redis does, unless the command fails on a
                 // missing key (XREADGROUP's group went with it).
-                if cmd.name != "xreadgroup" && !store.dbs[db].keys.contains_key(&key) {
-                    continue;
+                match store.dbs[db].keys.get(&key) {
+                    None if cmd.name != "xreadgroup" => continue,
+                    // A stream read that the write cannot serve (nothing after its ID, or
+                    // nothing its group has not seen) keeps waiting without a re-run.
+                    Some(crate::db::Value::Stream(s)) => {
+                        let i = w.keys.iter().position(|k| *k == key).unwrap_or(0);
+                        if matches!(&w.stream, Some(sw) if !sw.may_serve(i, s)) {
+                            continue;
+                        }
+                    }
+                    _ => {}
                 }
                 let mut client = Client::for_reexec(id, db, resp, name, mailbox.clone());
                 let mut out = ReplyWriter::new(if resp == 3 {

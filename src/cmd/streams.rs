@@ -7,7 +7,7 @@
 //! `XGROUP SETID ... ENTRIESREAD`, so the AOF replays without reading a clock.
 
 use super::{eq_ic, Ctx};
-use crate::blocking::{BlockRequest, TimeoutReply};
+use crate::blocking::{BlockRequest, StreamWait, TimeoutReply};
 use crate::config::NOTIFY_STREAM;
 use crate::db::Value;
 use crate::error::{CmdError, CmdResult};
@@ -711,11 +711,24 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                         }
                     }
                 }
+                let stream = Some(match &group {
+                    Some((g, _)) => StreamWait::Group(g.clone()),
+                    None => StreamWait::After(
+                        froms
+                            .iter()
+                            .map(|f| match f {
+                                ReadFrom::After(id) => Some(*id),
+                                _ => None,
+                            })
+                            .collect(),
+                    ),
+                });
                 ctx.block = Some(BlockRequest {
                     keys,
                     deadline_ms: if ms == 0 { None } else { Some(ctx.now + ms) },
                     argv: rerun,
                     on_timeout: TimeoutReply::NullArray,
+                    stream,
                 });
             }
             _ => ctx.out.null_array(),
