@@ -282,18 +282,34 @@ impl Conn {
         blocked
     }
 
+    /// Writes all of `buf`, unless the client is killed meanwhile (CLIENT KILL, or an output
+    /// buffer limit passed while the socket does not drain). Most writes fit the socket
+    /// buffer at once: those go out without setting up the wait.
+    async fn write_or_killed(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        let mut done = 0;
+        while done < buf.len() {
+            match self.sock.try_write(&buf[done..]) {
+                Ok(n) => done += n,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(e) => return Err(e),
+            }
+        }
+        if done == buf.len() {
+            return Ok(());
+        }
+        let killed = &self.client.shared.kill;
+        tokio::select! {
+            r = self.sock.write_all(&buf[done..]) => r,
+            _ = killed.notified() => Err(std::io::Error::other("killed")),
+        }
+    }
+
     async fn flush(&mut self) -> std::io::Result<()> {
         if self.out.is_empty() {
             return Ok(());
         }
         let buf = self.out.take();
-        let killed = &self.client.shared.kill;
-        tokio::select! {
-            r = self.sock.write_all(&buf) => r?,
-            _ = killed.notified() => {
-                return Err(std::io::Error::other("killed"));
-            }
-        }
+        self.write_or_killed(&buf).await?;
         self.out.buf = buf;
         self.out.buf.clear();
         Ok(())
@@ -328,13 +344,7 @@ impl Conn {
         if let Some(off) = sync {
             self.shared.wait_synced(off).await;
         }
-        let killed = &self.client.shared.kill;
-        tokio::select! {
-            r = self.sock.write_all(&buf) => r?,
-            _ = killed.notified() => {
-                return Err(std::io::Error::other("killed"));
-            }
-        }
+        self.write_or_killed(&buf).await?;
         if pushed > 0 {
             self.client
                 .shared
@@ -384,9 +394,12 @@ impl Conn {
         };
         let (sock, rbuf, mailbox) = (&mut self.sock, &mut self.rbuf, &mut self.mailbox);
         tokio::select! {
-            r = sock.read_buf(rbuf), if read => Event::Read(r),
+            // In this order (`biased` spares the random start): queued output first, so a
+            // client that keeps sending cannot hold back its pushes and served replies.
+            biased;
             m = mailbox.recv() => Event::Mail(m),
             _ = shared.kill.notified() => Event::Killed,
+            r = sock.read_buf(rbuf), if read => Event::Read(r),
             _ = sleep => Event::Timeout,
         }
     }
