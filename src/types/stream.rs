@@ -279,6 +279,19 @@ impl Node {
         (slot, p)
     }
 
+    /// The first live entry's ID (the master ID if none, which cannot happen in the index).
+    fn first_live_id(&self, master: StreamId) -> StreamId {
+        let mut p = self.entries_at;
+        while p < self.buf.len() {
+            let (slot, next) = self.decode_with(master, p, |_, _| {});
+            if !slot.deleted {
+                return slot.id;
+            }
+            p = next;
+        }
+        master
+    }
+
     /// Every entry's slot, in order (tombstones included).
     fn slots(&self, master: StreamId) -> Vec<Slot> {
         let mut out = Vec::with_capacity(self.entries() as usize);
@@ -566,17 +579,13 @@ impl Stream {
         let mut removed = 0u64;
         while let Some((master, node)) = self.nodes.first() {
             let node_live = node.live as u64;
-            let must_remove = |len: u64, first_live_id: StreamId| match how {
-                Trim::MaxLen(max) => len > max,
-                Trim::MinId(min) => first_live_id < min,
+            // MAXLEN decides on counts alone: XADD ... MAXLEN ~ n calls this on every add,
+            // and must not decode a node to learn that nothing goes.
+            let must_remove = match how {
+                Trim::MaxLen(max) => self.length > max,
+                Trim::MinId(min) => node.first_live_id(master) < min,
             };
-            let first_live = node
-                .slots(master)
-                .into_iter()
-                .find(|s| !s.deleted)
-                .map(|s| s.id)
-                .unwrap_or(master);
-            if !must_remove(self.length, first_live) {
+            if !must_remove {
                 break;
             }
             // Can the whole node go?
