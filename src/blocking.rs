@@ -11,12 +11,10 @@
 //! Invariants: a client id is in `by_key[k]` for every key of its waiter and nowhere else;
 //! `ready` holds each (db, key) at most once.
 
-use crate::store::Mail;
 use crate::types::stream::StreamId;
 use bytes::Bytes;
 use hashbrown::{HashMap, HashSet};
 use std::collections::VecDeque;
-use tokio::sync::mpsc;
 
 /// What a blocking command leaves behind when it must wait.
 #[derive(Debug, Clone)]
@@ -72,7 +70,8 @@ pub struct Waiter {
     pub keys: Vec<Bytes>,
     pub resp: u8,
     pub name: Option<Bytes>,
-    pub mailbox: mpsc::UnboundedSender<Mail>,
+    /// The blocked client's shared part: its mailbox, and what a re-run acts as.
+    pub shared: std::sync::Arc<crate::store::ClientShared>,
     pub deadline_ms: Option<i64>,
     pub on_timeout: TimeoutReply,
     pub stream: Option<StreamWait>,

@@ -4,11 +4,9 @@
 //! The connection task owns its `Client`; other connections see it only through the
 //! registry entry (`store::ClientInfo`), which is refreshed after each command.
 
-use crate::store::{ClientShared, Mail};
+use crate::store::ClientShared;
 use bytes::Bytes;
-use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::Arc;
-use tokio::sync::{mpsc, Notify};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplyMode {
@@ -73,22 +71,14 @@ impl Client {
         }
     }
 
-    /// A stand-in for a blocked client while its command is re-run by another connection.
+    /// A stand-in for a blocked client while its command is re-run by another connection
+    /// (sharing that client's id, mailbox and kill switch).
     pub fn for_reexec(
-        id: u64,
+        shared: Arc<ClientShared>,
         db: usize,
         resp: u8,
         name: Option<Bytes>,
-        mailbox: mpsc::UnboundedSender<Mail>,
     ) -> Client {
-        let shared = Arc::new(ClientShared {
-            id,
-            pending_bytes: AtomicU64::new(0),
-            killed: AtomicBool::new(false),
-            kill: Notify::new(),
-            mailbox,
-            resp: std::sync::atomic::AtomicU8::new(2),
-        });
         let mut c = Client::new(shared, true);
         c.db = db;
         c.resp = resp;

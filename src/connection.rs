@@ -334,7 +334,12 @@ impl Conn {
                 Mail::Reply(v, off) => {
                     got_reply = true;
                     sync = sync.max(off);
-                    buf.extend_from_slice(&v);
+                    if buf.is_empty() {
+                        // Usually the only mail: sent as it came, not copied.
+                        buf = v;
+                    } else {
+                        buf.extend_from_slice(&v);
+                    }
                 }
             }
             if buf.len() < MAX_BATCH {

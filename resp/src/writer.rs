@@ -106,8 +106,12 @@ fn trim_zeros(s: &str) -> &str {
 
 impl ReplyWriter {
     pub fn new(proto: Protocol) -> Self {
+        Self::with_capacity(proto, 4096)
+    }
+
+    pub fn with_capacity(proto: Protocol, bytes: usize) -> Self {
         ReplyWriter {
-            buf: Vec::with_capacity(4096),
+            buf: Vec::with_capacity(bytes),
             proto,
         }
     }

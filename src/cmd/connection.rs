@@ -514,7 +514,10 @@ pub fn client_unblock(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             } else {
                 super::timeout_reply(&mut out, w.on_timeout);
             }
-            let _ = w.mailbox.send(crate::store::Mail::Reply(out.take(), None));
+            let _ = w
+                .shared
+                .mailbox
+                .send(crate::store::Mail::Reply(out.take(), None));
             ctx.out.int(1);
         }
         None => ctx.out.int(0),

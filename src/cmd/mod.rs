@@ -418,7 +418,7 @@ pub fn block_client(store: &mut Store, client: &Client, req: &BlockRequest) {
         keys: req.keys.clone(),
         resp: client.resp,
         name: client.name.clone(),
-        mailbox: client.shared.mailbox.clone(),
+        shared: client.shared.clone(),
         deadline_ms: req.deadline_ms,
         on_timeout: req.on_timeout,
         stream: req.stream.clone(),
@@ -460,7 +460,7 @@ pub fn serve_blocked(store: &mut Store) {
                 let argv = w.argv.clone();
                 let resp = w.resp;
                 let name = w.name.clone();
-                let mailbox = w.mailbox.clone();
+                let shared = w.shared.clone();
                 let Ok((cmd, full)) = resolve(&argv) else {
                     continue;
                 };
@@ -479,12 +479,17 @@ pub fn serve_blocked(store: &mut Store) {
                     }
                     _ => {}
                 }
-                let mut client = Client::for_reexec(id, db, resp, name, mailbox.clone());
-                let mut out = ReplyWriter::new(if resp == 3 {
-                    resp::Protocol::Resp3
-                } else {
-                    resp::Protocol::Resp2
-                });
+                let mailbox = shared.mailbox.clone();
+                let mut client = Client::for_reexec(shared, db, resp, name);
+                // Small: a served reply is usually a few dozen bytes, and it travels as is.
+                let mut out = ReplyWriter::with_capacity(
+                    if resp == 3 {
+                        resp::Protocol::Resp3
+                    } else {
+                        resp::Protocol::Resp2
+                    },
+                    128,
+                );
                 // Not `no_block`: a re-run that finds nothing sets `ctx.block` again, which
                 // here means "still waiting" (its output is discarded).
                 match call(store, &mut client, cmd, full, &argv, &mut out, false) {
@@ -510,7 +515,7 @@ pub fn expire_blocked(store: &mut Store, now: i64) {
                 resp::Protocol::Resp2
             });
             timeout_reply(&mut out, w.on_timeout);
-            let _ = w.mailbox.send(Mail::Reply(out.take(), None));
+            let _ = w.shared.mailbox.send(Mail::Reply(out.take(), None));
         }
     }
 }

@@ -74,9 +74,17 @@ impl Harness {
     fn new() -> Harness {
         let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
         // The receiver is dropped: this client never blocks, so nothing is mailed to it.
+        let shared = std::sync::Arc::new(crate::store::ClientShared {
+            id: 1,
+            pending_bytes: Default::default(),
+            killed: Default::default(),
+            kill: Default::default(),
+            mailbox: tx,
+            resp: Default::default(),
+        });
         Harness {
             store: Store::new(Config::default()),
-            client: Client::for_reexec(1, 0, 2, None, tx),
+            client: Client::new(shared, true),
         }
     }
 
