@@ -693,23 +693,31 @@ fn aof_write_errors_refuse_writes_hold_replies_and_recover() {
     );
 }
 
+/// A server logging under `policy` whose fsyncs take 300 ms (DEBUG AOF-FSYNC-DELAY).
+fn slow_fsync_server(tag: &str, policy: &str) -> TestServer {
+    let s = TestServer::start_in(
+        temp_dir(tag),
+        &[
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            policy,
+            "--enable-debug-command",
+            "yes",
+        ],
+    );
+    assert_eq!(
+        s.raw().call(&["DEBUG", "AOF-FSYNC-DELAY", "300"]),
+        "+OK\r\n"
+    );
+    s
+}
+
 #[test]
 fn under_always_no_reply_leaves_before_its_fsync() {
     for (policy, slow) in [("always", true), ("everysec", false)] {
-        let dir = temp_dir("slow-fsync");
-        let s = TestServer::start_in(
-            dir,
-            &[
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                policy,
-                "--enable-debug-command",
-                "yes",
-            ],
-        );
+        let s = slow_fsync_server("slow-fsync", policy);
         let mut r = s.raw();
-        assert_eq!(r.call(&["DEBUG", "AOF-FSYNC-DELAY", "300"]), "+OK\r\n");
         // The first write applies the injected delay to the sync thread.
         r.call(&["SET", "warm", "1"]);
         let t = Instant::now();
@@ -739,23 +747,12 @@ fn under_always_a_served_consumer_sees_nothing_before_its_fsync() {
     // still take back: its reply waits for the fsync that covers the XADD, like the
     // producer's own.
     for (policy, slow) in [("always", true), ("everysec", false)] {
-        let s = TestServer::start_in(
-            temp_dir("served-fsync"),
-            &[
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                policy,
-                "--enable-debug-command",
-                "yes",
-            ],
-        );
+        let s = slow_fsync_server("served-fsync", policy);
         let mut p = s.raw();
         assert_eq!(
             p.call(&["XGROUP", "CREATE", "q", "g", "$", "MKSTREAM"]),
             "+OK\r\n"
         );
-        assert_eq!(p.call(&["DEBUG", "AOF-FSYNC-DELAY", "300"]), "+OK\r\n");
         p.call(&["SET", "warm", "1"]);
         let mut c = s.raw();
         c.send(&[

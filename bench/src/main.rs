@@ -85,6 +85,24 @@ fn pipelined(port: u16, count: usize, make: impl Fn(usize) -> Vec<String>) {
     }
 }
 
+/// The memory workload: `XADD ev * sensor_id 1234 temperature 19.8 humidity 0.55`.
+fn sensor_xadd() -> Vec<String> {
+    [
+        "XADD",
+        "ev",
+        "*",
+        "sensor_id",
+        "1234",
+        "temperature",
+        "19.8",
+        "humidity",
+        "0.55",
+    ]
+    .iter()
+    .map(|x| x.to_string())
+    .collect()
+}
+
 fn memory_per_item(kind: Kind, items: usize, what: &str) -> f64 {
     let s = Server::start(kind, &["--appendonly", "no"]);
     // Warm the allocator with a throwaway key so its first arenas do not count.
@@ -93,22 +111,7 @@ fn memory_per_item(kind: Kind, items: usize, what: &str) -> f64 {
     });
     let before = s.rss_bytes();
     match what {
-        "stream" => pipelined(s.port, items, |_| {
-            [
-                "XADD",
-                "ev",
-                "*",
-                "sensor_id",
-                "1234",
-                "temperature",
-                "19.8",
-                "humidity",
-                "0.55",
-            ]
-            .iter()
-            .map(|x| x.to_string())
-            .collect()
-        }),
+        "stream" => pipelined(s.port, items, |_| sensor_xadd()),
         _ => pipelined(s.port, items, |i| {
             vec!["RPUSH".into(), "jobs".into(), format!("job:{}", i % 100000)]
         }),
@@ -548,22 +551,7 @@ fn persistence(o: &Opts, md: &mut String) {
                 "0",
             ],
         );
-        pipelined(s.port, entries, |_| {
-            [
-                "XADD",
-                "ev",
-                "*",
-                "sensor_id",
-                "1234",
-                "temperature",
-                "19.8",
-                "humidity",
-                "0.55",
-            ]
-            .iter()
-            .map(|x| x.to_string())
-            .collect()
-        });
+        pipelined(s.port, entries, |_| sensor_xadd());
         let (idle, _) = loadgen::latency_while(s.port, 10, |_| {}, {
             let t = Instant::now();
             move |_: &mut Conn| t.elapsed() < std::time::Duration::from_secs(2)
