@@ -14,10 +14,13 @@
 //! ```
 //!
 //! Durability: [`Aof::append`] buffers a record; [`Aof::write`] hands the buffer to the kernel
-//! (done before replies are sent); [`Syncer`] runs fsyncs on its own thread. Under `always`
-//! the connection waits until the synced offset covers its records — one fsync covers every
-//! record written meanwhile (group commit). Under `everysec` the syncer fsyncs once a second.
-//! A failed write or fsync is reported, never ignored: the caller refuses writes (MISCONF).
+//! (done before replies are sent). Under `always` the server writes everything its clients
+//! buffered in one go with [`Aof::write_and_sync`], which also fsyncs on the calling thread,
+//! and a reply waits until the synced offset covers its records: one fsync covers every
+//! record written meanwhile (group commit). Under `everysec` the sync thread
+//! ([`spawn_syncer`]) fsyncs once a second; it is also the safety net that retries a failed
+//! fsync. A failed write or fsync is reported, never ignored: the caller refuses writes
+//! (MISCONF).
 
 pub mod checksum;
 pub mod load;
