@@ -297,50 +297,65 @@ pub fn maybe_start_rewrite(shared: &std::sync::Arc<crate::server::Shared>, store
             }
         }
     };
+    let base_tmp = ticket.base_tmp.clone();
+    spawn_base_writer(shared, store, base_tmp, move |sh, store| {
+        let mut guard = sh.aof.lock().unwrap();
+        let Some(h) = guard.as_mut() else {
+            return Ok(Vec::new());
+        };
+        let replaced = h.aof.finish_rewrite(&ticket)?;
+        store.aof.base_size = h.aof.base_size;
+        store.aof.current_size = h.aof.base_size + h.aof.incr_size;
+        store.aof.rewrite_base_size = store.aof.current_size;
+        Ok(replaced)
+    });
+}
+
+/// The part of a rewrite both kinds share: snapshots the keyspace (store lock held), then
+/// on a low-priority thread writes it as a base at `base_tmp`, and under the store lock
+/// lets `install` put it in place and records the outcome for INFO. `install` returns files
+/// the base replaced: they are unlinked after the locks are released, since unlinking a
+/// large file can take milliseconds.
+fn spawn_base_writer(
+    shared: &std::sync::Arc<crate::server::Shared>,
+    store: &mut Store,
+    base_tmp: PathBuf,
+    install: impl FnOnce(&crate::server::Shared, &mut Store) -> std::io::Result<Vec<PathBuf>>
+        + Send
+        + 'static,
+) {
     store.aof.rewrite_in_progress = true;
-    let t = std::time::Instant::now();
+    let started = std::time::Instant::now();
     let snapshot = store.dbs.clone();
     tracing::info!(
         "Background append only file rewriting started (snapshot taken in {:.3} ms)",
-        t.elapsed().as_secs_f64() * 1e3
+        started.elapsed().as_secs_f64() * 1e3
     );
     let now = crate::util::now_ms();
     let incremental_fsync = store.config.get("aof-rewrite-incremental-fsync") != Some("no");
-    let started = std::time::Instant::now();
     let sh = shared.clone();
     std::thread::spawn(move || {
         lower_priority();
-        let res =
-            crate::aof_rewrite::write_base(&ticket.base_tmp, &snapshot, now, incremental_fsync);
+        let res = crate::aof_rewrite::write_base(&base_tmp, &snapshot, now, incremental_fsync);
         drop(snapshot);
         let mut store = sh.store.lock().unwrap();
-        let mut guard = sh.aof.lock().unwrap();
-        let mut replaced = Vec::new();
-        let res = res.and_then(|_| match guard.as_mut() {
-            Some(h) => h.aof.finish_rewrite(&ticket).map(|old| {
-                replaced = old;
-                (h.aof.base_size, h.aof.incr_size)
-            }),
-            None => Ok((0, 0)),
-        });
+        let res = res.and_then(|_| install(&sh, &mut store));
         store.aof.rewrite_in_progress = false;
         store.aof.last_rewrite_secs = started.elapsed().as_secs() as i64;
-        match res {
-            Ok((base, incr)) => {
+        let replaced = match res {
+            Ok(replaced) => {
                 store.aof.rewrites += 1;
                 store.aof.last_bgrewrite_ok = true;
-                store.aof.base_size = base;
-                store.aof.current_size = base + incr;
-                store.aof.rewrite_base_size = base + incr;
-                tracing::info!("Background AOF rewrite finished successfully ({base} bytes base)");
+                tracing::info!("Background AOF rewrite finished successfully");
+                replaced
             }
             Err(e) => {
-                let _ = std::fs::remove_file(&ticket.base_tmp);
+                let _ = std::fs::remove_file(&base_tmp);
                 store.aof.last_bgrewrite_ok = false;
                 tracing::error!("Background AOF rewrite failed: {e}");
+                Vec::new()
             }
-        }
-        drop(guard);
+        };
         drop(store);
         persistence::remove_files(&replaced);
     });
@@ -377,30 +392,9 @@ fn rewrite_without_aof(shared: &std::sync::Arc<crate::server::Shared>, store: &m
             return;
         }
     };
-    store.aof.rewrite_in_progress = true;
-    let snapshot = store.dbs.clone();
-    let now = crate::util::now_ms();
-    let incremental_fsync = store.config.get("aof-rewrite-incremental-fsync") != Some("no");
-    let sh = shared.clone();
-    std::thread::spawn(move || {
-        lower_priority();
-        let res =
-            crate::aof_rewrite::write_base(&ticket.base_tmp, &snapshot, now, incremental_fsync)
-                .and_then(|_| persistence::install_standalone_base(&dir, &filename, &ticket));
-        drop(snapshot);
-        let mut store = sh.store.lock().unwrap();
-        store.aof.rewrite_in_progress = false;
-        match res {
-            Ok(()) => {
-                store.aof.rewrites += 1;
-                store.aof.last_bgrewrite_ok = true;
-            }
-            Err(e) => {
-                let _ = std::fs::remove_file(&ticket.base_tmp);
-                store.aof.last_bgrewrite_ok = false;
-                tracing::error!("Background AOF rewrite failed: {e}");
-            }
-        }
+    let base_tmp = ticket.base_tmp.clone();
+    spawn_base_writer(shared, store, base_tmp, move |_, _| {
+        persistence::install_standalone_base(&dir, &filename, &ticket).map(|()| Vec::new())
     });
 }
 
