@@ -54,8 +54,9 @@ pub fn open(store: &Store) -> std::io::Result<(AofHandle, Vec<PathBuf>)> {
 
 /// Replays the AOF files into the store, in chunks so clients get -LOADING meanwhile.
 /// A last file cut short is truncated to its valid prefix (aof-load-truncated yes);
-/// corruption anywhere else is an error naming file and offset.
-pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<(), String> {
+/// corruption anywhere else is an error naming file and offset. Returns where the last file's
+/// checksummed part ends, for [`persistence::Aof::adopt_tail`].
+pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<u64, String> {
     let total: u64 = files
         .iter()
         .map(|f| f.metadata().map(|m| m.len()).unwrap_or(0))
@@ -76,6 +77,8 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<(), String> {
         resp: std::sync::atomic::AtomicU8::new(2),
     });
     let mut client = Client::new(shared, true);
+    // Where the last file's checksummed part ends (see `Aof::adopt_tail`).
+    let mut covered = 0u64;
     let mut done_before = 0u64;
     let mut n_total = 0u64;
     // key-load-delay (µs per key), applied outside the store lock so clients are answered
@@ -103,7 +106,7 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<(), String> {
             s.replaying = false;
             s.loading_loaded_bytes = done_before + off;
         };
-        let (end, len) = persistence::load::load_file(path, |argv, off| {
+        let loaded = persistence::load::load_file(path, |argv, off| {
             batch.push(argv);
             n_total += 1;
             if key_delay_us > 0 {
@@ -127,8 +130,10 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<(), String> {
             }
         })
         .map_err(|e| format!("Can't open the append-only file {}: {e}", path.display()))?;
+        let len = loaded.len;
+        covered = loaded.covered;
         flush(&mut batch, len, &mut client);
-        match end {
+        match loaded.end {
             LoadEnd::Clean { .. } => {}
             LoadEnd::Truncated { valid_len, .. } if last => {
                 let allow = store.lock().unwrap().config.aof_load_truncated;
@@ -174,7 +179,7 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<(), String> {
         started.elapsed().as_secs_f64(),
         n_total
     );
-    Ok(())
+    Ok(covered)
 }
 
 /// Hands the batch's effects to the AOF's buffer without writing them. Returns the offset an

@@ -188,12 +188,12 @@ pub async fn start(config: Config, config_file: Option<String>) -> std::io::Resu
         let sh = shared.clone();
         tokio::spawn(async move {
             match res.await {
-                Ok(Ok(())) => {
+                Ok(Ok(covered)) => {
                     // Still -LOADING, so nothing is appended before the tail is certified.
                     // The AOF lock is taken alone: elsewhere it nests inside the store's.
                     let size = sh.aof.lock().unwrap().as_mut().map(|h| {
                         h.aof
-                            .adopt_tail()
+                            .adopt_tail(covered)
                             .map(|()| h.aof.base_size + h.aof.incr_size)
                     });
                     match size {

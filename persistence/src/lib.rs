@@ -277,12 +277,13 @@ impl Aof {
         Ok(self.sync.written.load(Ordering::SeqCst))
     }
 
-    /// Run once loading is done (it may have cut a torn tail): re-reads the current incr
-    /// file's size and, if records at its end are not covered by a checksum annotation
-    /// (whole records of a torn batch, or records another writer such as Redis appended),
-    /// certifies them with one, so the annotations sluice writes next start where the
-    /// previous one ended (the rule [`checksum::verify`] holds files to).
-    pub fn adopt_tail(&mut self) -> io::Result<()> {
+    /// Run once loading is done (it may have cut a torn tail), with where the current incr
+    /// file's last checksum annotation ends as loading found it
+    /// ([`load::Loaded::covered`]): re-reads the file's size and, if records at its end are
+    /// not covered (whole records of a torn batch, or records another writer such as Redis
+    /// appended), certifies them with one annotation, so the annotations sluice writes next
+    /// start where the previous one ended (the rule [`checksum::verify`] holds files to).
+    pub fn adopt_tail(&mut self, covered: u64) -> io::Result<()> {
         let path = self.dir.join(
             &self
                 .manifest
@@ -293,16 +294,14 @@ impl Aof {
         let file = File::open(&path)?;
         let len = file.metadata()?.len();
         self.incr_size = len;
-        if len == 0 {
+        if covered >= len {
             return Ok(());
         }
         // Safety: nothing else writes the file while loading is over and before appends start.
         let map = unsafe { memmap2::Mmap::map(&file)? };
-        let covered = checksum::verify(&map, load::command_end)
-            .map_err(|m| io::Error::new(io::ErrorKind::InvalidData, m.reason))?;
-        if covered < map.len() {
+        {
             let mut line = Vec::new();
-            checksum::annotate(&mut line, &map[covered..]);
+            checksum::annotate(&mut line, &map[covered as usize..]);
             self.file.write_all(&line)?;
             self.file.sync_data()?;
             self.incr_size += line.len() as u64;

@@ -25,14 +25,27 @@ pub enum LoadEnd {
 
 /// Parses `data`, calling `f` for each command with the byte offset after it. Checksum
 /// annotations are verified first, over the whole file, so a damaged file yields no command.
-pub fn parse_commands(data: &[u8], mut f: impl FnMut(Vec<Bytes>, u64)) -> LoadEnd {
-    if let Err(m) = crate::checksum::verify(data, command_end) {
-        return LoadEnd::Corrupt {
-            commands: 0,
-            offset: m.offset,
-            reason: m.reason,
-        };
+pub fn parse_commands(data: &[u8], f: impl FnMut(Vec<Bytes>, u64)) -> LoadEnd {
+    parse_verified(data, f).0
+}
+
+/// [`parse_commands`], also returning where the last checksum annotation ends (the bytes
+/// after it are not covered; 0 when the file is corrupt).
+fn parse_verified(data: &[u8], f: impl FnMut(Vec<Bytes>, u64)) -> (LoadEnd, u64) {
+    match crate::checksum::verify(data, command_end) {
+        Ok(covered) => (parse_records(data, f), covered as u64),
+        Err(m) => {
+            let end = LoadEnd::Corrupt {
+                commands: 0,
+                offset: m.offset,
+                reason: m.reason,
+            };
+            (end, 0)
+        }
     }
+}
+
+fn parse_records(data: &[u8], mut f: impl FnMut(Vec<Bytes>, u64)) -> LoadEnd {
     let mut pos = 0usize;
     let mut commands = 0u64;
     while pos < data.len() {
@@ -164,16 +177,31 @@ fn headers_valid(d: &[u8]) -> bool {
     false
 }
 
+/// What [`load_file`] found.
+pub struct Loaded {
+    pub end: LoadEnd,
+    /// The file's length.
+    pub len: u64,
+    /// Where its last checksum annotation ends (see [`crate::Aof::adopt_tail`]).
+    pub covered: u64,
+}
+
 /// Memory-maps a file and parses it.
-pub fn load_file(path: &Path, f: impl FnMut(Vec<Bytes>, u64)) -> std::io::Result<(LoadEnd, u64)> {
+pub fn load_file(path: &Path, f: impl FnMut(Vec<Bytes>, u64)) -> std::io::Result<Loaded> {
     let file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
     if len == 0 {
-        return Ok((LoadEnd::Clean { commands: 0 }, 0));
+        let end = LoadEnd::Clean { commands: 0 };
+        return Ok(Loaded {
+            end,
+            len,
+            covered: 0,
+        });
     }
     // Safety: the AOF files are only appended to by this process, after loading finished.
     let map = unsafe { memmap2::Mmap::map(&file)? };
-    Ok((parse_commands(&map, f), len))
+    let (end, covered) = parse_verified(&map, f);
+    Ok(Loaded { end, len, covered })
 }
 
 /// `sluice check-aof [--fix] <manifest-or-file>`, like redis-check-aof: checks each file the
