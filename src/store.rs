@@ -507,10 +507,6 @@ impl Store {
         self.dbs[db].len()
     }
 
-    pub fn now(&self) -> i64 {
-        now_ms()
-    }
-
     pub fn refresh_clock(&mut self) {
         self.clock_base = (Instant::now(), now_ms());
     }
