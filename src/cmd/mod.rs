@@ -22,7 +22,7 @@ pub mod streams;
 mod streams_model;
 pub mod strings;
 
-use crate::blocking::{BlockRequest, TimeoutReply, Waiter};
+use crate::blocking::{BlockRequest, StreamWait, TimeoutReply, Waiter};
 use crate::client::Client;
 use crate::error::{CmdError, CmdResult};
 use crate::store::{Mail, Store};
@@ -457,20 +457,14 @@ pub fn serve_blocked(store: &mut Store) {
                 if w.db != db {
                     continue;
                 }
-                let argv = w.argv.clone();
-                let resp = w.resp;
-                let name = w.name.clone();
-                let shared = w.shared.clone();
-                let Ok((cmd, full)) = resolve(&argv) else {
-                    continue;
-                };
-                // A key that is gone (a list emptied by the waiter served before) cannot serve
-                // anyone: skip the re-run, as Redis does, unless the command fails on a
-                // missing key (XREADGROUP's group went with it).
+                // Decided before anything is copied for a re-run. A key that is gone (a list
+                // emptied by the waiter served before) cannot serve anyone: skip the re-run,
+                // as Redis does, unless the command fails on a missing key (XREADGROUP: its
+                // group went with it). A stream read that the write cannot serve (nothing
+                // after its ID, nothing its group has not seen) keeps waiting too.
+                let group_read = matches!(w.stream, Some(StreamWait::Group(_)));
                 match store.dbs[db].keys.get(&key) {
-                    None if cmd.name != "xreadgroup" => continue,
-                    // A stream read that the write cannot serve (nothing after its ID, or
-                    // nothing its group has not seen) keeps waiting without a re-run.
+                    None if !group_read => continue,
                     Some(crate::db::Value::Stream(s)) => {
                         let i = w.keys.iter().position(|k| *k == key).unwrap_or(0);
                         if matches!(&w.stream, Some(sw) if !sw.may_serve(i, s)) {
@@ -479,6 +473,13 @@ pub fn serve_blocked(store: &mut Store) {
                     }
                     _ => {}
                 }
+                let argv = w.argv.clone();
+                let resp = w.resp;
+                let name = w.name.clone();
+                let shared = w.shared.clone();
+                let Ok((cmd, full)) = resolve(&argv) else {
+                    continue;
+                };
                 let mailbox = shared.mailbox.clone();
                 let mut client = Client::for_reexec(shared, db, resp, name);
                 // Small: a served reply is usually a few dozen bytes, and it travels as is.
