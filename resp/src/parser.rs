@@ -161,40 +161,55 @@ impl RequestParser {
     /// `Ok(None)`: more bytes are needed (state is kept). An empty multibulk (`*0`, `*-1`) and
     /// an empty inline line are consumed and skipped, as Redis does.
     pub fn parse(&mut self, buf: &mut BytesMut) -> Result<Option<Vec<Bytes>>, ProtocolError> {
+        // Headers and small payloads are scanned at a cursor and the buffer is advanced once
+        // on the way out: per-argument `advance` calls cost as much as the scanning.
+        let mut pos = 0;
+        let r = self.parse_at(buf, &mut pos);
+        buf.advance(pos);
+        r
+    }
+
+    fn parse_at(
+        &mut self,
+        buf: &mut BytesMut,
+        pos: &mut usize,
+    ) -> Result<Option<Vec<Bytes>>, ProtocolError> {
         loop {
             if self.multibulk_len == 0 {
-                if buf.is_empty() {
+                let rest = &buf[*pos..];
+                if rest.is_empty() {
                     return Ok(None);
                 }
-                if buf[0] != b'*' {
+                if rest[0] != b'*' {
+                    buf.advance(*pos);
+                    *pos = 0;
                     match self.parse_inline(buf)? {
                         InlineResult::Incomplete => return Ok(None),
                         InlineResult::Empty => continue,
                         InlineResult::Command(argv) => return Ok(Some(argv)),
                     }
                 }
-                let Some(nl) = find(buf, b'\r') else {
-                    if buf.len() > PROTO_INLINE_MAX_SIZE {
+                let Some(nl) = find(rest, b'\r') else {
+                    if rest.len() > PROTO_INLINE_MAX_SIZE {
                         return Err(ProtocolError::TooBigMbulkCount);
                     }
                     return Ok(None);
                 };
-                if nl + 1 >= buf.len() {
+                if nl + 1 >= rest.len() {
                     // The '\n' after '\r' has not arrived yet.
-                    if buf.len() > PROTO_INLINE_MAX_SIZE {
+                    if rest.len() > PROTO_INLINE_MAX_SIZE {
                         return Err(ProtocolError::TooBigMbulkCount);
                     }
                     return Ok(None);
                 }
-                let n = parse_i64(&buf[1..nl]);
-                let n = match n {
+                let n = match parse_i64(&rest[1..nl]) {
                     Some(n) if n <= MAX_MULTIBULK_LEN => n,
                     _ => return Err(ProtocolError::InvalidMultibulkLength),
                 };
                 if n > 10 && self.unauthenticated {
                     return Err(ProtocolError::UnauthenticatedMultibulkLength);
                 }
-                buf.advance(nl + 2);
+                *pos += nl + 2;
                 if n <= 0 {
                     continue;
                 }
@@ -205,54 +220,59 @@ impl RequestParser {
                 let len = match self.bulk_len {
                     Some(l) => l,
                     None => {
-                        let Some(nl) = find(buf, b'\r') else {
-                            if buf.len() > PROTO_INLINE_MAX_SIZE {
+                        let rest = &buf[*pos..];
+                        let Some(nl) = find(rest, b'\r') else {
+                            if rest.len() > PROTO_INLINE_MAX_SIZE {
                                 return Err(ProtocolError::TooBigBulkCount);
                             }
                             return Ok(None);
                         };
-                        if nl + 1 >= buf.len() {
-                            if buf.len() > PROTO_INLINE_MAX_SIZE {
+                        if nl + 1 >= rest.len() {
+                            if rest.len() > PROTO_INLINE_MAX_SIZE {
                                 return Err(ProtocolError::TooBigBulkCount);
                             }
                             return Ok(None);
                         }
-                        if buf[0] != b'$' {
-                            return Err(ProtocolError::ExpectedDollar(buf[0]));
+                        if rest[0] != b'$' {
+                            return Err(ProtocolError::ExpectedDollar(rest[0]));
                         }
-                        let l = match parse_i64(&buf[1..nl]) {
+                        let l = match parse_i64(&rest[1..nl]) {
                             Some(l) if l >= 0 && l <= self.limits.proto_max_bulk_len => l,
                             _ => return Err(ProtocolError::InvalidBulkLength),
                         };
                         if l > 16384 && self.unauthenticated {
                             return Err(ProtocolError::UnauthenticatedBulkLength);
                         }
-                        buf.advance(nl + 2);
+                        *pos += nl + 2;
                         let l = l as usize;
                         if l >= PROTO_MBULK_BIG_ARG {
                             // Make room for a big payload up front instead of growing repeatedly,
                             // but never trust a declared length with more than 1 MiB at once:
                             // a client announcing 512 MiB and sending nothing must cost nothing.
+                            buf.advance(*pos);
+                            *pos = 0;
                             buf.reserve((l + 2).min(1 << 20));
                         }
                         self.bulk_len = Some(l);
                         l
                     }
                 };
-                if buf.len() < len + 2 {
+                if buf.len() - *pos < len + 2 {
                     return Ok(None);
                 }
                 // Small arguments get their own allocation: a zero-copy slice would pin the
                 // whole read buffer for as long as the server stores the argument (a key, a
                 // field name). Big payloads dominate their buffer anyway and stay zero-copy.
                 let arg = if len >= PROTO_MBULK_BIG_ARG {
+                    buf.advance(*pos);
+                    *pos = 0;
                     buf.split_to(len).freeze()
                 } else {
-                    let a = Bytes::copy_from_slice(&buf[..len]);
-                    buf.advance(len);
+                    let a = Bytes::copy_from_slice(&buf[*pos..*pos + len]);
+                    *pos += len;
                     a
                 };
-                buf.advance(2);
+                *pos += 2;
                 self.args.push(arg);
                 self.bulk_len = None;
                 self.multibulk_len -= 1;
@@ -545,6 +565,44 @@ mod tests {
                 prop_assert_eq!(got, cmds);
                 prop_assert!(buf.is_empty());
                 prop_assert!(!p.in_progress());
+            }
+
+            /// The same with payloads around the big-argument threshold (split off the buffer
+            /// rather than copied) and inline commands between multibulks.
+            #[test]
+            fn big_args_and_inline_parse_the_same(
+                sizes in prop::collection::vec(
+                    prop_oneof![0usize..8, Just(PROTO_MBULK_BIG_ARG - 1), Just(PROTO_MBULK_BIG_ARG), Just(PROTO_MBULK_BIG_ARG + 3)],
+                    1..6),
+                inline_after in prop::collection::vec(any::<bool>(), 6),
+                cuts in prop::collection::vec(1usize..20000, 1..20),
+            ) {
+                let mut wire = Vec::new();
+                let mut want: Vec<Vec<Vec<u8>>> = Vec::new();
+                for (i, &n) in sizes.iter().enumerate() {
+                    let cmd = vec![b"SET".to_vec(), vec![b'a' + (i as u8); n]];
+                    wire.extend_from_slice(&encode(std::slice::from_ref(&cmd)));
+                    want.push(cmd);
+                    if inline_after[i] {
+                        wire.extend_from_slice(b"PING x\r\n");
+                        want.push(vec![b"PING".to_vec(), b"x".to_vec()]);
+                    }
+                }
+                let mut p = RequestParser::default();
+                let mut buf = BytesMut::new();
+                let mut got: Vec<Vec<Vec<u8>>> = Vec::new();
+                let (mut pos, mut ci) = (0, 0);
+                while pos < wire.len() {
+                    let n = cuts[ci % cuts.len()].min(wire.len() - pos);
+                    ci += 1;
+                    buf.extend_from_slice(&wire[pos..pos + n]);
+                    pos += n;
+                    while let Some(c) = p.parse(&mut buf).unwrap() {
+                        got.push(c.into_iter().map(|b| b.to_vec()).collect());
+                    }
+                }
+                prop_assert_eq!(got, want);
+                prop_assert!(buf.is_empty());
             }
 
             /// Arbitrary bytes never panic the parser.
