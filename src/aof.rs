@@ -7,9 +7,9 @@ use crate::store::Store;
 use persistence::load::LoadEnd;
 use persistence::{Aof, Fsync};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use tokio::sync::{mpsc, watch, Notify};
+use tokio::sync::watch;
 
 /// The AOF as the server holds it.
 pub struct AofHandle {
@@ -67,15 +67,7 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<u64, String> {
         s.loading_started = Some(std::time::Instant::now());
     }
     let started = std::time::Instant::now();
-    let (tx, _rx) = mpsc::unbounded_channel();
-    let shared = Arc::new(crate::store::ClientShared {
-        id: 0,
-        pending_bytes: AtomicU64::new(0),
-        killed: AtomicBool::new(false),
-        kill: Notify::new(),
-        mailbox: tx,
-        resp: std::sync::atomic::AtomicU8::new(2),
-    });
+    let shared = Arc::new(crate::store::ClientShared::new(0));
     let mut client = Client::new(shared, true);
     // Where the last file's checksummed part ends (see `Aof::adopt_tail`).
     let mut covered = 0u64;

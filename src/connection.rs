@@ -16,32 +16,23 @@ use bytes::{Bytes, BytesMut};
 use resp::{ParseLimits, ReplyWriter, RequestParser};
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::{mpsc, Notify};
 use tracing::Instrument;
 
 const READ_CHUNK: usize = 16 * 1024;
 
 pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr) {
-    let (tx, rx) = mpsc::unbounded_channel();
     let laddr = sock.local_addr().map(|a| a.to_string()).unwrap_or_default();
     let (client, limits, qbuf_limit, idle_timeout) = {
         let mut store = shared.store.lock().unwrap();
         let id = store.next_client_id;
         store.next_client_id += 1;
         store.stats.total_connections_received += 1;
-        let cs = Arc::new(ClientShared {
-            id,
-            pending_bytes: AtomicU64::new(0),
-            killed: AtomicBool::new(false),
-            kill: Notify::new(),
-            mailbox: tx,
-            resp: std::sync::atomic::AtomicU8::new(2),
-        });
+        let cs = Arc::new(ClientShared::new(id));
         store.clients.insert(
             id,
             ClientInfo {
@@ -86,7 +77,6 @@ pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr) {
         client,
         out: ReplyWriter::new(resp::Protocol::Resp2),
         pending: VecDeque::new(),
-        mailbox: rx,
         qbuf_limit,
         idle_timeout,
     };
@@ -106,7 +96,6 @@ struct Conn {
     out: ReplyWriter,
     /// Parsed commands not yet run (behind a blocked command).
     pending: VecDeque<Vec<Bytes>>,
-    mailbox: mpsc::UnboundedReceiver<Mail>,
     qbuf_limit: u64,
     idle_timeout: u64,
 }
@@ -118,7 +107,7 @@ enum Step {
 
 enum Event {
     Read(std::io::Result<usize>),
-    Mail(Option<Mail>),
+    Mail(Mail),
     Killed,
     Timeout,
 }
@@ -152,7 +141,7 @@ impl Conn {
                 return Ok(());
             }
             self.flush().await?;
-            if self.client.close_after_reply || self.client.shared.killed.load(Ordering::SeqCst) {
+            if self.client.close_after_reply || self.client.shared.is_killed() {
                 return Ok(());
             }
             if let Some(req) = blocked {
@@ -243,9 +232,10 @@ impl Conn {
                 }
             }
             // What CLIENT LIST shows of this client, refreshed once per batch.
+            let last_interaction = store.clock_last;
             if let Some(info) = store.clients.get_mut(&self.client.id) {
                 info.last_cmd = self.client.last_cmd;
-                info.last_interaction = Instant::now();
+                info.last_interaction = last_interaction;
                 info.db = self.client.db;
                 info.resp = self.client.resp;
                 info.name = self.client.name.clone();
@@ -297,10 +287,10 @@ impl Conn {
         if done == buf.len() {
             return Ok(());
         }
-        let killed = &self.client.shared.kill;
+        let killed = self.client.shared.mailbox.killed();
         tokio::select! {
             r = self.sock.write_all(&buf[done..]) => r,
-            _ = killed.notified() => Err(std::io::Error::other("killed")),
+            _ = killed => Err(std::io::Error::other("killed")),
         }
     }
 
@@ -343,7 +333,7 @@ impl Conn {
                 }
             }
             if buf.len() < MAX_BATCH {
-                next = self.mailbox.try_recv().ok();
+                next = self.client.shared.mailbox.try_recv();
             }
         }
         if let Some(off) = sync {
@@ -387,25 +377,30 @@ impl Conn {
         if self.rbuf.capacity() - self.rbuf.len() < READ_CHUNK {
             self.rbuf.reserve(READ_CHUNK);
         }
-        let shared = self.client.shared.clone();
-        if shared.killed.load(Ordering::SeqCst) {
-            return Event::Killed;
-        }
-        let sleep = async {
-            match until {
-                Some(d) => tokio::time::sleep_until(d).await,
-                None => std::future::pending().await,
+        let mailbox = &self.client.shared.mailbox;
+        loop {
+            if mailbox.is_killed() {
+                return Event::Killed;
             }
-        };
-        let (sock, rbuf, mailbox) = (&mut self.sock, &mut self.rbuf, &mut self.mailbox);
-        tokio::select! {
-            // In this order (`biased` spares the random start): queued output first, so a
-            // client that keeps sending cannot hold back its pushes and served replies.
-            biased;
-            m = mailbox.recv() => Event::Mail(m),
-            _ = shared.kill.notified() => Event::Killed,
-            r = sock.read_buf(rbuf), if read => Event::Read(r),
-            _ = sleep => Event::Timeout,
+            if let Some(m) = mailbox.try_recv() {
+                return Event::Mail(m);
+            }
+            let sleep = async {
+                match until {
+                    Some(d) => tokio::time::sleep_until(d).await,
+                    None => std::future::pending().await,
+                }
+            };
+            let (sock, rbuf) = (&mut self.sock, &mut self.rbuf);
+            tokio::select! {
+                // In this order (`biased` spares the random start): queued output and kills
+                // first, so a client that keeps sending cannot hold back its pushes and
+                // served replies.
+                biased;
+                _ = mailbox.ready() => continue,
+                r = sock.read_buf(rbuf), if read => return Event::Read(r),
+                _ = sleep => return Event::Timeout,
+            }
         }
     }
 
@@ -418,11 +413,11 @@ impl Conn {
             } else {
                 Step::Close
             }),
-            Event::Mail(Some(m)) => {
+            Event::Mail(m) => {
                 self.write_mails(m).await?;
                 Ok(Step::Continue)
             }
-            Event::Mail(None) | Event::Killed => Ok(Step::Close),
+            Event::Killed => Ok(Step::Close),
             Event::Timeout => {
                 tracing::debug!(client = self.client.id, "Closing idle client");
                 Ok(Step::Close)
@@ -438,12 +433,12 @@ impl Conn {
         });
         loop {
             match self.next_event(deadline, true).await {
-                Event::Mail(Some(m)) => {
+                Event::Mail(m) => {
                     if self.write_mails(m).await? {
                         return Ok(Step::Continue);
                     }
                 }
-                Event::Mail(None) | Event::Killed => return Ok(Step::Close),
+                Event::Killed => return Ok(Step::Close),
                 Event::Timeout => {
                     let timed_out = self
                         .shared
@@ -461,13 +456,14 @@ impl Conn {
                     // Served at the same moment: the reply is in the mailbox (possibly behind
                     // pub/sub pushes); wait for it without a deadline.
                     loop {
-                        match self.mailbox.recv().await {
-                            Some(m) => {
+                        match self.next_event(None, false).await {
+                            Event::Mail(m) => {
                                 if self.write_mails(m).await? {
                                     return Ok(Step::Continue);
                                 }
                             }
-                            None => return Ok(Step::Close),
+                            Event::Killed => return Ok(Step::Close),
+                            Event::Read(_) | Event::Timeout => {}
                         }
                     }
                 }

@@ -9,7 +9,8 @@
 //!   one module per command family.
 //! - [`store`]: all state commands touch (databases, clients, blocking, pub/sub, effects).
 //! - [`db`], [`types`]: the keyspace and data types; no sockets, no RESP.
-//! - [`blocking`], [`pubsub`]: blocked-client and subscription registries.
+//! - [`blocking`], [`pubsub`]: blocked-client and subscription registries; [`mailbox`]: how
+//!   one connection hands another a served reply or a push.
 //! - [`aof`]: glue between the store's effects and the `persistence` crate (loading, writing).
 //! - [`config`]: redis.conf-compatible configuration; [`glob`]: Redis's pattern matcher.
 
@@ -32,6 +33,7 @@ pub mod connection;
 pub mod db;
 pub mod error;
 pub mod glob;
+pub mod mailbox;
 pub mod pubsub;
 pub mod server;
 pub mod store;

@@ -12,14 +12,14 @@
 use crate::blocking::Blocking;
 use crate::config::Config;
 use crate::db::{Db, Value};
+use crate::mailbox::Mailbox;
 use crate::pubsub::PubSub;
 use crate::util::{now_ms, Rng};
 use bytes::Bytes;
 use hashbrown::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
-use tokio::sync::{mpsc, Notify};
 
 /// Redis version whose command semantics sluice implements (reported as `redis_version`).
 pub const REDIS_VERSION_COMPAT: &str = crate::REDIS_VERSION;
@@ -42,18 +42,29 @@ pub struct ClientShared {
     pub id: u64,
     /// Bytes queued in the mailbox and not yet written to the socket.
     pub pending_bytes: AtomicU64,
-    /// Set when the client must close (CLIENT KILL, output buffer limit, SHUTDOWN).
-    pub killed: AtomicBool,
-    pub kill: Notify,
-    pub mailbox: mpsc::UnboundedSender<Mail>,
+    /// Served replies, pub/sub pushes and the kill switch.
+    pub mailbox: Mailbox,
     /// The protocol pushes must use (2 or 3); set by HELLO and RESET as they run.
     pub resp: std::sync::atomic::AtomicU8,
 }
 
 impl ClientShared {
+    pub fn new(id: u64) -> ClientShared {
+        ClientShared {
+            id,
+            pending_bytes: AtomicU64::new(0),
+            mailbox: Mailbox::default(),
+            resp: std::sync::atomic::AtomicU8::new(2),
+        }
+    }
+
+    /// Closes the client (CLIENT KILL, output buffer limit, SHUTDOWN).
     pub fn kill(&self) {
-        self.killed.store(true, Ordering::SeqCst);
-        self.kill.notify_one();
+        self.mailbox.kill();
+    }
+
+    pub fn is_killed(&self) -> bool {
+        self.mailbox.is_killed()
     }
 }
 
@@ -153,13 +164,17 @@ pub struct Store {
     pub effects: Vec<Effect>,
     /// Replies to blocked clients served during the current batch, sent after its AOF flush
     /// (see `cmd::dispatch_served`).
-    pub served: Vec<(tokio::sync::mpsc::UnboundedSender<Mail>, Vec<u8>)>,
+    pub served: Vec<(Arc<ClientShared>, Vec<u8>)>,
     pub rng: Rng,
     pub start: Instant,
     /// The wall clock (unix ms) read at an instant: commands derive their time from the
     /// monotonic clock they read anyway, so a command costs no wall-clock read. Refreshed once
     /// per batch and per tick ([`Store::refresh_clock`]) so clock adjustments show up.
     clock_base: (Instant, i64),
+    /// The latest monotonic reading: the last refresh or the end of the last command. Commands
+    /// run back to back, so one command's end is the next one's start: one clock read per
+    /// command, which also times it for INFO commandstats.
+    pub clock_last: Instant,
     /// The time of the command being run (unix ms), as Redis's command time snapshot.
     pub cmd_time_ms: i64,
     pub start_unix: i64,
@@ -212,6 +227,7 @@ impl Store {
             rng,
             start: Instant::now(),
             clock_base: (Instant::now(), now_ms()),
+            clock_last: Instant::now(),
             cmd_time_ms: now_ms(),
             start_unix: now_ms() / 1000,
             lastsave: now_ms() / 1000,
@@ -469,7 +485,7 @@ fn push_message(
     let Some(c) = clients.get_mut(&id) else {
         return;
     };
-    if c.shared.killed.load(Ordering::Relaxed) {
+    if c.shared.is_killed() {
         return;
     }
     let frame = m.frame(c.shared.resp.load(Ordering::Relaxed) == 3);
@@ -499,7 +515,7 @@ fn push_message(
         c.shared.kill();
         return;
     }
-    let _ = c.shared.mailbox.send(Mail::Push(frame));
+    c.shared.mailbox.send(Mail::Push(frame));
 }
 
 impl Store {
@@ -508,12 +524,18 @@ impl Store {
     }
 
     pub fn refresh_clock(&mut self) {
-        self.clock_base = (Instant::now(), now_ms());
+        let now = Instant::now();
+        self.clock_base = (now, now_ms());
+        self.clock_last = now;
     }
 
     /// Unix ms at `at` (an instant read since the last refresh).
     pub fn unix_ms_at(&self, at: Instant) -> i64 {
         let (base, ms) = self.clock_base;
+        if at == base {
+            // The batch's first command: no subtraction needed.
+            return ms;
+        }
         ms + at.saturating_duration_since(base).as_millis() as i64
     }
 }

@@ -514,8 +514,7 @@ pub fn client_unblock(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             } else {
                 super::timeout_reply(&mut out, w.on_timeout);
             }
-            let _ = w
-                .shared
+            w.shared
                 .mailbox
                 .send(crate::store::Mail::Reply(out.take(), None));
             ctx.out.int(1);

@@ -351,7 +351,7 @@ pub fn call(
     out: &mut ReplyWriter,
     no_block: bool,
 ) -> Outcome {
-    let started = Instant::now();
+    let started = store.clock_last;
     let now = store.unix_ms_at(started);
     store.cmd_time_ms = now;
     let dirty_before = store.dirty;
@@ -381,9 +381,11 @@ pub fn call(
         write_error(store, out, e);
     }
     client.last_cmd = full;
+    let ended = Instant::now();
+    store.clock_last = ended;
     let st = store.stats.commands.entry(full).or_default();
     st.calls += 1;
-    st.usec += started.elapsed().as_micros() as u64;
+    st.usec += ended.saturating_duration_since(started).as_micros() as u64;
     if failed {
         st.failed += 1;
     }
@@ -438,8 +440,8 @@ pub fn timeout_reply(out: &mut ReplyWriter, kind: TimeoutReply) {
 /// Redis writes served clients' replies only after its AOF flush. True if any was sent.
 pub fn dispatch_served(store: &mut Store, sync: Option<u64>) -> bool {
     let any = !store.served.is_empty();
-    for (mailbox, reply) in store.served.drain(..) {
-        let _ = mailbox.send(Mail::Reply(reply, sync));
+    for (client, reply) in store.served.drain(..) {
+        client.mailbox.send(Mail::Reply(reply, sync));
     }
     any
 }
@@ -480,7 +482,6 @@ pub fn serve_blocked(store: &mut Store) {
                 let Ok((cmd, full)) = resolve(&argv) else {
                     continue;
                 };
-                let mailbox = shared.mailbox.clone();
                 let mut client = Client::for_reexec(shared, db, resp, name);
                 // Small: a served reply is usually a few dozen bytes, and it travels as is.
                 let mut out = ReplyWriter::with_capacity(
@@ -497,7 +498,7 @@ pub fn serve_blocked(store: &mut Store) {
                     Outcome::Blocked(_) => {}
                     Outcome::Done => {
                         store.blocking.unblock(id);
-                        store.served.push((mailbox, out.take()));
+                        store.served.push((client.shared, out.take()));
                     }
                 }
             }
@@ -516,7 +517,7 @@ pub fn expire_blocked(store: &mut Store, now: i64) {
                 resp::Protocol::Resp2
             });
             timeout_reply(&mut out, w.on_timeout);
-            let _ = w.shared.mailbox.send(Mail::Reply(out.take(), None));
+            w.shared.mailbox.send(Mail::Reply(out.take(), None));
         }
     }
 }

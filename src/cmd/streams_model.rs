@@ -72,16 +72,8 @@ struct Harness {
 
 impl Harness {
     fn new() -> Harness {
-        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-        // The receiver is dropped: this client never blocks, so nothing is mailed to it.
-        let shared = std::sync::Arc::new(crate::store::ClientShared {
-            id: 1,
-            pending_bytes: Default::default(),
-            killed: Default::default(),
-            kill: Default::default(),
-            mailbox: tx,
-            resp: Default::default(),
-        });
+        // This client never blocks, so nothing is mailed to it.
+        let shared = std::sync::Arc::new(crate::store::ClientShared::new(1));
         Harness {
             store: Store::new(Config::default()),
             client: Client::new(shared, true),
