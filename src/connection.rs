@@ -223,8 +223,8 @@ impl Conn {
                     }
                 }
                 cmd::serve_blocked(&mut store);
-                if let Outcome::Blocked(req) = outcome {
-                    cmd::block_client(&mut store, &self.client, &req);
+                if let Outcome::Blocked(mut req) = outcome {
+                    cmd::block_client(&mut store, &self.client, &mut req);
                     blocked = Some(req);
                 }
                 if blocked.is_some() || self.client.close_after_reply {

@@ -411,19 +411,20 @@ pub fn call(
     }
 }
 
-/// Registers a blocked client.
-pub fn block_client(store: &mut Store, client: &Client, req: &BlockRequest) {
+/// Registers a blocked client. The request's command and keys move into the registry; the
+/// connection keeps only what its own wait needs (deadline, timeout reply).
+pub fn block_client(store: &mut Store, client: &Client, req: &mut BlockRequest) {
     store.blocking.block(Waiter {
         id: client.id,
         db: client.db,
-        argv: req.argv.clone(),
-        keys: req.keys.clone(),
+        argv: std::mem::take(&mut req.argv),
+        keys: std::mem::take(&mut req.keys),
         resp: client.resp,
         name: client.name.clone(),
         shared: client.shared.clone(),
         deadline_ms: req.deadline_ms,
         on_timeout: req.on_timeout,
-        stream: req.stream.clone(),
+        stream: req.stream.take(),
     });
 }
 
@@ -475,11 +476,17 @@ pub fn serve_blocked(store: &mut Store) {
                     }
                     _ => {}
                 }
-                let argv = w.argv.clone();
-                let resp = w.resp;
-                let name = w.name.clone();
-                let shared = w.shared.clone();
+                let (resp, name, shared) = (w.resp, w.name.clone(), w.shared.clone());
+                // Borrowed out of the waiter for the re-run rather than copied (a copy was a
+                // refcount round trip per argument per re-run); put back if still waiting.
+                let argv = match store.blocking.waiters.get_mut(&id) {
+                    Some(w) => std::mem::take(&mut w.argv),
+                    None => continue,
+                };
                 let Ok((cmd, full)) = resolve(&argv) else {
+                    if let Some(w) = store.blocking.waiters.get_mut(&id) {
+                        w.argv = argv;
+                    }
                     continue;
                 };
                 let mut client = Client::for_reexec(shared, db, resp, name);
@@ -495,7 +502,11 @@ pub fn serve_blocked(store: &mut Store) {
                 // Not `no_block`: a re-run that finds nothing sets `ctx.block` again, which
                 // here means "still waiting" (its output is discarded).
                 match call(store, &mut client, cmd, full, &argv, &mut out, false) {
-                    Outcome::Blocked(_) => {}
+                    Outcome::Blocked(_) => {
+                        if let Some(w) = store.blocking.waiters.get_mut(&id) {
+                            w.argv = argv;
+                        }
+                    }
                     Outcome::Done => {
                         store.blocking.unblock(id);
                         store.served.push((client.shared, out.take()));
