@@ -11,6 +11,10 @@
 //! stream entry and per list element (RSS growth over 1,000,000 items); persistence: XADD
 //! under `always` vs `everysec`, XADD latency during an AOF rewrite of a 1,000,000-entry
 //! stream, and the time to load that AOF.
+//!
+//! `sluice-bench load <groups|queue|fanout> PORT P C N` runs one load generator against a
+//! server already running on PORT (P producers, C consumers or subscribers, N items) and
+//! prints its rate: for profiling one server under that load (perf, callgrind).
 
 mod loadgen;
 
@@ -638,8 +642,28 @@ fn persistence(o: &Opts, md: &mut String) {
     );
 }
 
+/// `load <groups|queue|fanout> PORT P C N`: one load generator against a running server.
+fn load(args: &[String]) {
+    let num = |i: usize| -> usize {
+        args.get(i)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("usage: sluice-bench load <groups|queue|fanout> PORT P C N"))
+    };
+    let (port, p, c, n) = (num(1) as u16, num(2), num(3), num(4));
+    let rate = match args[0].as_str() {
+        "groups" => loadgen::consumer_group(port, p, c, n, None).entries_per_sec,
+        "queue" => loadgen::job_queue(port, p, c, n),
+        "fanout" => fanout(port, c, n),
+        other => panic!("unknown load {other:?}: groups, queue or fanout"),
+    };
+    println!("{rate:.0}");
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("load") {
+        return load(&args[2..]);
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let only: Option<Vec<String>> = args
         .iter()
