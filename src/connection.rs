@@ -440,14 +440,14 @@ impl Conn {
                 }
                 Event::Killed => return Ok(Step::Close),
                 Event::Timeout => {
-                    let timed_out = self
-                        .shared
-                        .store
-                        .lock()
-                        .unwrap()
-                        .blocking
-                        .unblock(self.client.id)
-                        .is_some();
+                    let timed_out = {
+                        let mut store = self.shared.store.lock().unwrap();
+                        let w = store.blocking.unblock(self.client.id);
+                        if let Some(w) = &w {
+                            cmd::count_unblocked(&mut store, w, false);
+                        }
+                        w.is_some()
+                    };
                     if timed_out {
                         cmd::timeout_reply(&mut self.out, req.on_timeout);
                         self.flush().await?;

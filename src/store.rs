@@ -113,6 +113,19 @@ pub struct Stats {
     pub errors: HashMap<String, u64>,
 }
 
+impl Stats {
+    /// Counts a blocked command that finished without a re-run: timed out, or unblocked by
+    /// CLIENT UNBLOCK (`failed` for its ERROR form). See `cmd::call`.
+    pub fn finished(&mut self, full: &'static str, failed: bool) {
+        let st = self.commands.entry(full).or_default();
+        st.calls += 1;
+        if failed {
+            st.failed += 1;
+        }
+        self.total_commands_processed += 1;
+    }
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct CmdStat {
     pub calls: u64,

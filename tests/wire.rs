@@ -287,6 +287,85 @@ fn reliable_queue_with_blmove_round_trips() {
     assert_eq!(second.read(), "*2\r\n$6\r\nstage2\r\n$1\r\nx\r\n");
 }
 
+/// `cmdstat_<name>:calls=N,...,failed_calls=F` for one command, as (N, F).
+fn cmdstat(r: &mut common::Raw, name: &str) -> (u64, u64) {
+    let info = r.call(&["INFO", "commandstats"]);
+    let line = info
+        .lines()
+        .find(|l| l.starts_with(&format!("cmdstat_{name}:")))
+        .unwrap_or_else(|| panic!("no cmdstat_{name} in {info}"));
+    let field = |k: &str| -> u64 {
+        line.split([':', ','])
+            .find_map(|kv| kv.strip_prefix(&format!("{k}=")))
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    (field("calls"), field("failed_calls"))
+}
+
+fn wait_blocked(r: &mut common::Raw, n: usize) {
+    for _ in 0..200 {
+        if r.call(&["INFO", "clients"])
+            .contains(&format!("blocked_clients:{n}"))
+        {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("never saw {n} blocked clients");
+}
+
+#[test]
+fn a_blocking_command_counts_once_in_commandstats() {
+    // Redis 7.2+: counted when it finishes (served, timed out, unblocked), not when it
+    // blocks, and not again for each re-run that leaves it waiting.
+    let s = TestServer::start(&[]);
+    let mut c = s.raw();
+    let mut w = s.raw();
+    w.send(&["BRPOP", "q", "5"]);
+    wait_blocked(&mut c, 1);
+    assert_eq!(cmdstat_or_zero(&mut c, "brpop"), (0, 0));
+    c.call(&["LPUSH", "q", "a"]);
+    assert_eq!(w.read(), "*2\r\n$1\r\nq\r\n$1\r\na\r\n");
+    assert_eq!(cmdstat(&mut c, "brpop"), (1, 0));
+    assert_eq!(w.call(&["BRPOP", "q", "0.05"]), "*-1\r\n");
+    assert_eq!(cmdstat(&mut c, "brpop"), (2, 0));
+    let id = w.call(&["CLIENT", "ID"]);
+    let id = id.trim_start_matches(':').trim().to_string();
+    w.send(&["BRPOP", "q", "0"]);
+    wait_blocked(&mut c, 1);
+    c.call(&["CLIENT", "UNBLOCK", &id, "ERROR"]);
+    w.read();
+    assert_eq!(cmdstat(&mut c, "brpop"), (3, 1));
+    // A served group read: one call, not one for blocking and one for the re-run.
+    c.call(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]);
+    w.send(&[
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "w",
+        "BLOCK",
+        "0",
+        "STREAMS",
+        "s",
+        ">",
+    ]);
+    wait_blocked(&mut c, 1);
+    c.call(&["XADD", "s", "*", "f", "1"]);
+    w.read();
+    assert_eq!(cmdstat(&mut c, "xreadgroup"), (1, 0));
+}
+
+fn cmdstat_or_zero(r: &mut common::Raw, name: &str) -> (u64, u64) {
+    let info = r.call(&["INFO", "commandstats"]);
+    if info.contains(&format!("cmdstat_{name}:")) {
+        cmdstat(r, name)
+    } else {
+        (0, 0)
+    }
+}
+
 #[test]
 fn client_unblock_and_disconnect_free_waiters() {
     let s = TestServer::start(&[]);

@@ -504,6 +504,7 @@ pub fn client_unblock(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     match ctx.store.blocking.unblock(id as u64) {
         Some(w) => {
+            super::count_unblocked(ctx.store, &w, error);
             let mut out = resp::ReplyWriter::new(if w.resp == 3 {
                 resp::Protocol::Resp3
             } else {

@@ -384,12 +384,18 @@ pub fn call(
     let ended = Instant::now();
     store.clock_last = ended;
     let st = store.stats.commands.entry(full).or_default();
-    st.calls += 1;
     st.usec += ended.saturating_duration_since(started).as_micros() as u64;
-    if failed {
-        st.failed += 1;
+    // A command that leaves its client blocked is counted when it finishes: served by a
+    // re-run (counted here then), timed out or unblocked (`Stats::finished`). As Redis 7.2+
+    // (7.0 counts the blocking attempt in commandstats instead, and a served list pop not at
+    // all in total_commands_processed).
+    if block.is_none() {
+        st.calls += 1;
+        if failed {
+            st.failed += 1;
+        }
+        store.stats.total_commands_processed += 1;
     }
-    store.stats.total_commands_processed += 1;
     let logging = store.aof.enabled && !store.replaying;
     if logging && store.dirty != dirty_before && !no_propagate {
         if effects.is_empty() {
@@ -426,6 +432,14 @@ pub fn block_client(store: &mut Store, client: &Client, req: &mut BlockRequest) 
         on_timeout: req.on_timeout,
         stream: req.stream.take(),
     });
+}
+
+/// Counts in INFO commandstats a blocked command that ends without being served (timeout,
+/// CLIENT UNBLOCK): see `call`.
+pub fn count_unblocked(store: &mut Store, w: &Waiter, failed: bool) {
+    if let Ok((_, full)) = resolve(&w.argv) {
+        store.stats.finished(full, failed);
+    }
 }
 
 /// Writes the reply a blocked command gives on timeout.
@@ -522,6 +536,7 @@ pub fn serve_blocked(store: &mut Store) {
 pub fn expire_blocked(store: &mut Store, now: i64) {
     for id in store.blocking.expired(now) {
         if let Some(w) = store.blocking.unblock(id) {
+            count_unblocked(store, &w, false);
             let mut out = ReplyWriter::new(if w.resp == 3 {
                 resp::Protocol::Resp3
             } else {
