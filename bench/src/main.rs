@@ -12,6 +12,9 @@
 //! under `always` vs `everysec`, XADD latency during an AOF rewrite of a 1,000,000-entry
 //! stream, and the time to load that AOF.
 //!
+//! Servers run on CPU 0 and the load generators on the others (`--no-pin`: all share every
+//! CPU), so neither server is preempted by its own load.
+//!
 //! `sluice-bench load <groups|queue|fanout> PORT P C N` runs one load generator against a
 //! server already running on PORT (P producers, C consumers or subscribers, N items) and
 //! prints its rate: for profiling one server under that load (perf, callgrind).
@@ -29,6 +32,26 @@ struct Row {
     redis_rps: f64,
     sluice_p99: f64,
     redis_p99: f64,
+    /// Smallest and largest per-round throughput ratio (each round runs both servers).
+    ratio_range: (f64, f64),
+    /// Server CPU time (user + system, all threads) per request, µs.
+    sluice_cpu_us: f64,
+    redis_cpu_us: f64,
+}
+
+/// CPU seconds (user + system, all threads) a process has used so far, from /proc/PID/stat:
+/// the server's own cost per request, which throughput hides when the load generator is the
+/// bottleneck. Resolution 10 ms (USER_HZ 100): 0.1 µs per request over 100,000 requests.
+/// (Per-thread schedstat would be finer, but reads near zero on this machine's kernel.)
+fn cpu_secs(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces): utime and stime are 14 and 15.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
 }
 
 /// Runs one redis-benchmark workload; returns (requests/s, p99 ms).
@@ -304,8 +327,11 @@ fn throughput(o: &Opts, md: &mut String) {
         ("SET", 1, vec!["-t", "set"]),
         ("GET", 1, vec!["-t", "get"]),
     ];
-    let _ = writeln!(md, "| workload | sluice req/s | redis req/s | throughput ratio | sluice p99 ms | redis p99 ms | p99 ratio |");
-    let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let _ = writeln!(md, "| workload | sluice req/s | redis req/s | throughput ratio (per-round range) | sluice p99 ms | redis p99 ms | p99 ratio | sluice CPU µs/req | redis CPU µs/req | CPU ratio |");
+    let _ = writeln!(
+        md,
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    );
     for (name, pipeline, args) in &workloads {
         // XREADGROUP consumes entries: bound the requests to what was prefilled.
         let reqs = if name.starts_with("XREADGROUP") {
@@ -314,32 +340,58 @@ fn throughput(o: &Opts, md: &mut String) {
             o.n
         };
         let (mut sr, mut rr, mut sp, mut rp) = (vec![], vec![], vec![], vec![]);
+        let (mut sc, mut rc, mut ratios) = (vec![], vec![], vec![]);
         for _ in 0..o.rounds {
+            let c0 = cpu_secs(sluice.pid());
             let (a, b) = redis_benchmark(sluice.port, reqs, *pipeline, args);
+            sc.push((cpu_secs(sluice.pid()) - c0) * 1e6 / reqs as f64);
             sr.push(a);
             sp.push(b);
-            let (a, b) = redis_benchmark(redis.port, reqs, *pipeline, args);
-            rr.push(a);
-            rp.push(b);
+            let c0 = cpu_secs(redis.pid());
+            let (c, d) = redis_benchmark(redis.port, reqs, *pipeline, args);
+            rc.push((cpu_secs(redis.pid()) - c0) * 1e6 / reqs as f64);
+            rr.push(c);
+            rp.push(d);
+            ratios.push(ratio(a, c));
         }
+        let lo = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = ratios.iter().copied().fold(0.0, f64::max);
         let r = Row {
             name: name.to_string(),
             sluice_rps: median(sr),
             redis_rps: median(rr),
             sluice_p99: median(sp),
             redis_p99: median(rp),
+            ratio_range: (lo, hi),
+            sluice_cpu_us: median(sc),
+            redis_cpu_us: median(rc),
         };
-        eprintln!("{:<22} sluice {:>10.0} rps p99 {:.3} ms | redis {:>10.0} rps p99 {:.3} ms | ratio {:.2}", r.name, r.sluice_rps, r.sluice_p99, r.redis_rps, r.redis_p99, ratio(r.sluice_rps, r.redis_rps));
+        eprintln!(
+            "{:<22} sluice {:>10.0} rps p99 {:.3} ms {:.1} µs CPU | redis {:>10.0} rps p99 {:.3} ms {:.1} µs CPU | ratio {:.2}",
+            r.name,
+            r.sluice_rps,
+            r.sluice_p99,
+            r.sluice_cpu_us,
+            r.redis_rps,
+            r.redis_p99,
+            r.redis_cpu_us,
+            ratio(r.sluice_rps, r.redis_rps)
+        );
         let _ = writeln!(
             md,
-            "| {} | {:.0} | {:.0} | {:.2} | {:.3} | {:.3} | {:.2} |",
+            "| {} | {:.0} | {:.0} | {:.2} ({:.2}–{:.2}) | {:.3} | {:.3} | {:.2} | {:.1} | {:.1} | {:.2} |",
             r.name,
             r.sluice_rps,
             r.redis_rps,
             ratio(r.sluice_rps, r.redis_rps),
+            r.ratio_range.0,
+            r.ratio_range.1,
             r.sluice_p99,
             r.redis_p99,
-            ratio(r.sluice_p99, r.redis_p99)
+            ratio(r.sluice_p99, r.redis_p99),
+            r.sluice_cpu_us,
+            r.redis_cpu_us,
+            ratio(r.sluice_cpu_us, r.redis_cpu_us),
         );
     }
 }
@@ -348,33 +400,96 @@ fn groups(o: &Opts, md: &mut String) {
     let sluice = Server::start(Kind::Sluice, &["--appendonly", "no"]);
     let redis = Server::start(Kind::Redis, &["--appendonly", "no"]);
     let entries = if o.quick { 20_000 } else { 100_000 };
-    let _ = writeln!(md, "| consumer group: N producers XADD, M consumers XREADGROUP COUNT 10 + XACK | sluice entries/s | redis entries/s | ratio |");
-    let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
+    pair_head(
+        md,
+        "consumer group: N producers XADD, M consumers XREADGROUP COUNT 10 + XACK",
+        "entries/s",
+        "entry",
+    );
     for (p, c) in [(1usize, 1usize), (4, 4), (8, 16)] {
-        let (a, b) = alternate(o, &sluice, &redis, |port| {
+        let pair = alternate(o, &sluice, &redis, entries, |port| {
             loadgen::consumer_group(port, p, c, entries, None).entries_per_sec
         });
-        ratio_row(md, &format!("{p} producers / {c} consumers"), a, b);
+        ratio_row(md, &format!("{p} producers / {c} consumers"), &pair);
     }
 }
 
-/// Runs `f` against sluice and redis-server in turn, `o.rounds` times: the two medians.
-fn alternate(o: &Opts, sluice: &Server, redis: &Server, f: impl Fn(u16) -> f64) -> (f64, f64) {
-    let (mut a, mut b) = (vec![], vec![]);
+/// One row of a load-generator table: medians over the rounds, the per-round ratio range,
+/// and each server's CPU time per item.
+struct Pair {
+    sluice: f64,
+    redis: f64,
+    lo: f64,
+    hi: f64,
+    sluice_cpu_us: f64,
+    redis_cpu_us: f64,
+}
+
+/// Runs `f` against sluice and redis-server in turn, `o.rounds` times, measuring each
+/// server's CPU time over `items` items (entries, jobs, deliveries) per run.
+fn alternate(
+    o: &Opts,
+    sluice: &Server,
+    redis: &Server,
+    items: usize,
+    f: impl Fn(u16) -> f64,
+) -> Pair {
+    let (mut a, mut b, mut ac, mut bc, mut ratios) = (vec![], vec![], vec![], vec![], vec![]);
+    let run = |s: &Server| {
+        let c0 = cpu_secs(s.pid());
+        let rate = f(s.port);
+        (rate, (cpu_secs(s.pid()) - c0) * 1e6 / items as f64)
+    };
     for _ in 0..o.rounds {
-        a.push(f(sluice.port));
-        b.push(f(redis.port));
+        let (x, xc) = run(sluice);
+        let (y, yc) = run(redis);
+        a.push(x);
+        ac.push(xc);
+        b.push(y);
+        bc.push(yc);
+        ratios.push(ratio(x, y));
     }
-    (median(a), median(b))
+    Pair {
+        sluice: median(a),
+        redis: median(b),
+        lo: ratios.iter().copied().fold(f64::INFINITY, f64::min),
+        hi: ratios.iter().copied().fold(0.0, f64::max),
+        sluice_cpu_us: median(ac),
+        redis_cpu_us: median(bc),
+    }
 }
 
-/// A `| label | sluice | redis | ratio |` row, echoed as progress.
-fn ratio_row(md: &mut String, label: &str, a: f64, b: f64) {
+/// The header of a load-generator table (`rate`: the rate's unit, `item`: what CPU time is
+/// counted per).
+fn pair_head(md: &mut String, what: &str, rate: &str, item: &str) {
+    let _ = writeln!(md, "| {what} | sluice {rate} | redis {rate} | ratio (per-round range) | sluice CPU µs/{item} | redis CPU µs/{item} | CPU ratio |");
+    let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+}
+
+/// A row of a load-generator table, echoed as progress.
+fn ratio_row(md: &mut String, label: &str, p: &Pair) {
     eprintln!(
-        "{label}: sluice {a:.0} | redis {b:.0} | ratio {:.2}",
-        ratio(a, b)
+        "{label}: sluice {:.0} | redis {:.0} | ratio {:.2} ({:.2}–{:.2}) | CPU µs/item {:.2} vs {:.2}",
+        p.sluice,
+        p.redis,
+        ratio(p.sluice, p.redis),
+        p.lo,
+        p.hi,
+        p.sluice_cpu_us,
+        p.redis_cpu_us
     );
-    let _ = writeln!(md, "| {label} | {a:.0} | {b:.0} | {:.2} |", ratio(a, b));
+    let _ = writeln!(
+        md,
+        "| {label} | {:.0} | {:.0} | {:.2} ({:.2}–{:.2}) | {:.2} | {:.2} | {:.2} |",
+        p.sluice,
+        p.redis,
+        ratio(p.sluice, p.redis),
+        p.lo,
+        p.hi,
+        p.sluice_cpu_us,
+        p.redis_cpu_us,
+        ratio(p.sluice_cpu_us, p.redis_cpu_us)
+    );
 }
 
 fn group_latency(o: &Opts, md: &mut String) {
@@ -400,29 +515,36 @@ fn group_latency(o: &Opts, md: &mut String) {
 fn queue(o: &Opts, md: &mut String) {
     let sluice = Server::start(Kind::Sluice, &["--appendonly", "no"]);
     let redis = Server::start(Kind::Redis, &["--appendonly", "no"]);
-    let _ = writeln!(
+    pair_head(
         md,
-        "| job queue (LPUSH producers, BRPOP consumers) | sluice jobs/s | redis jobs/s | ratio |"
+        "job queue (LPUSH producers, BRPOP consumers)",
+        "jobs/s",
+        "job",
     );
-    let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
     let jobs = if o.quick { 20_000 } else { 100_000 };
     for (p, c) in [(1usize, 1usize), (4, 4), (8, 16)] {
-        let (a, b) = alternate(o, &sluice, &redis, |port| {
+        let pair = alternate(o, &sluice, &redis, jobs, |port| {
             loadgen::job_queue(port, p, c, jobs)
         });
-        ratio_row(md, &format!("{p} producers / {c} consumers"), a, b);
+        ratio_row(md, &format!("{p} producers / {c} consumers"), &pair);
     }
 }
 
 fn fanouts(o: &Opts, md: &mut String) {
     let sluice = Server::start(Kind::Sluice, &["--appendonly", "no"]);
     let redis = Server::start(Kind::Redis, &["--appendonly", "no"]);
-    let _ = writeln!(md, "| pub/sub fan-out, one publisher | sluice msg/s delivered | redis msg/s delivered | ratio |");
-    let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
+    pair_head(
+        md,
+        "pub/sub fan-out, one publisher",
+        "msg/s delivered",
+        "delivery",
+    );
     for subs in [1usize, 10, 100] {
         let messages = (if o.quick { 40_000 } else { 200_000 } / subs).clamp(1000, 50_000);
-        let (a, b) = alternate(o, &sluice, &redis, |port| fanout(port, subs, messages));
-        ratio_row(md, &format!("{subs} subscriber(s)"), a, b);
+        let pair = alternate(o, &sluice, &redis, messages * subs, |port| {
+            fanout(port, subs, messages)
+        });
+        ratio_row(md, &format!("{subs} subscriber(s)"), &pair);
     }
 }
 
@@ -659,11 +781,45 @@ fn load(args: &[String]) {
     println!("{rate:.0}");
 }
 
+/// Gives the servers CPU 0 and this process (its load-generator threads, and the
+/// redis-benchmark runs it starts, which inherit its affinity) the other CPUs, so a server is
+/// never preempted by its own load and the ratios measure the servers rather than the
+/// scheduler. Both servers get the same treatment. Returns what the results header says.
+fn pin_cpus(cpus: usize) -> String {
+    let unpinned = "servers and load generators share all CPUs".to_string();
+    if cpus < 2 {
+        return unpinned;
+    }
+    let rest = if cpus == 2 {
+        "1".to_string()
+    } else {
+        format!("1-{}", cpus - 1)
+    };
+    let pinned = Command::new("taskset")
+        .args(["-a", "-cp", &rest, &std::process::id().to_string()])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !pinned {
+        return unpinned;
+    }
+    std::env::set_var("SLUICE_BENCH_SERVER_CPUS", "0");
+    format!("servers pinned to CPU 0, load generators and redis-benchmark to CPU {rest}")
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("load") {
         return load(&args[2..]);
     }
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let placement = if args.iter().any(|a| a == "--no-pin") {
+        "servers and load generators share all CPUs".to_string()
+    } else {
+        pin_cpus(cpus)
+    };
     let quick = args.iter().any(|a| a == "--quick");
     let only: Option<Vec<String>> = args
         .iter()
@@ -672,7 +828,7 @@ fn main() {
         .map(|s| s.split(',').map(str::to_string).collect());
     let o = Opts {
         quick,
-        rounds: if quick { 1 } else { 3 },
+        rounds: if quick { 1 } else { 5 },
         n: if quick { 20_000 } else { 100_000 },
         items: if quick { 200_000 } else { 1_000_000 },
     };
@@ -699,8 +855,8 @@ fn main() {
     let _ = writeln!(md, "# sluice vs redis-server, side by side\n");
     let _ = writeln!(
         md,
-        "Generated by `cargo run --release -p sluice-bench` on this machine ({} cores); redis-server {}. redis-benchmark rows: 50 clients, {} requests per run; every row is the median of {} rounds with the servers alternating; AOF off except in the persistence section. Ratios are sluice / redis: above 1.0 favours sluice for throughput, below 1.0 for latency, memory and time.\n",
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        "Generated by `cargo run --release -p sluice-bench` on this machine ({} cores, {placement}); redis-server {}. redis-benchmark rows: 50 clients, {} requests per run; every row is the median of {} rounds with the servers alternating; AOF off except in the persistence section. Ratios are sluice / redis: above 1.0 favours sluice for throughput, below 1.0 for latency, memory and time.\n",
+        cpus,
         redis_version(),
         o.n,
         o.rounds

@@ -97,7 +97,16 @@ impl Server {
             Kind::Sluice => sluice_bin(),
             Kind::Redis => redis_server_bin(),
         };
-        let mut cmd = Command::new(bin);
+        // The benchmark gives servers a core of their own (see sluice-bench): both servers
+        // run under the same `taskset`, the load generators on the other cores.
+        let mut cmd = match std::env::var("SLUICE_BENCH_SERVER_CPUS") {
+            Ok(cpus) if !cpus.is_empty() => {
+                let mut c = Command::new("taskset");
+                c.args(["-c", &cpus]).arg(bin);
+                c
+            }
+            _ => Command::new(bin),
+        };
         cmd.current_dir(&dir)
             .args([
                 "--port",
