@@ -454,11 +454,13 @@ pub fn timeout_reply(out: &mut ReplyWriter, kind: TimeoutReply) {
 /// `sync` is the offset an fsync must reach before they may leave (appendfsync always), as
 /// Redis writes served clients' replies only after its AOF flush. True if any was sent.
 pub fn dispatch_served(store: &mut Store, sync: Option<u64>) -> bool {
-    let any = !store.served.is_empty();
+    if store.served.is_empty() {
+        return false;
+    }
     for (client, reply) in store.served.drain(..) {
         client.mailbox.send(Mail::Reply(reply, sync));
     }
-    any
+    true
 }
 
 /// Serves clients blocked on keys that became ready (`handleClientsBlockedOnKeys`). Re-runs
