@@ -501,12 +501,18 @@ fn group_latency(o: &Opts, md: &mut String) {
     // Latency at a fixed offered load both servers sustain easily, so it is not queueing.
     let rate = 5_000.0;
     let n = if o.quick { 10_000 } else { 50_000 };
-    let s = loadgen::consumer_group(sluice.port, 4, 4, n, Some(rate)).latency_ms;
-    let r = loadgen::consumer_group(redis.port, 4, 4, n, Some(rate)).latency_ms;
-    let _ = writeln!(md, "| producer → consumer latency, 4 producers / 4 consumers, {rate:.0} entries/s offered, {n} entries | sluice ms | redis ms | ratio |");
+    // Each round runs both servers; each percentile is the median over the rounds.
+    let (mut s, mut r) = (vec![], vec![]);
+    for _ in 0..o.rounds {
+        s.push(loadgen::consumer_group(sluice.port, 4, 4, n, Some(rate)).latency_ms);
+        r.push(loadgen::consumer_group(redis.port, 4, 4, n, Some(rate)).latency_ms);
+    }
+    let _ = writeln!(md, "| producer → consumer latency, 4 producers / 4 consumers, {rate:.0} entries/s offered, {n} entries, median of {} rounds | sluice ms | redis ms | ratio |", o.rounds);
     let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
     for p in [50.0, 99.0, 99.9] {
-        let (a, b) = (loadgen::percentile(&s, p), loadgen::percentile(&r, p));
+        let at =
+            |runs: &[Vec<f64>]| median(runs.iter().map(|l| loadgen::percentile(l, p)).collect());
+        let (a, b) = (at(&s), at(&r));
         eprintln!(
             "latency p{p}: sluice {a:.3} ms | redis {b:.3} ms | ratio {:.2}",
             ratio(a, b)
