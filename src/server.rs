@@ -407,7 +407,7 @@ async fn tick_loop(shared: Arc<Shared>) {
         if store.loading {
             continue;
         }
-        store.refresh_clock();
+        store.rebase_wall_clock();
         let now = crate::util::now_ms();
         active_expire(&mut store, now);
         crate::cmd::expire_blocked(&mut store, now);

@@ -181,8 +181,9 @@ pub struct Store {
     pub rng: Rng,
     pub start: Instant,
     /// The wall clock (unix ms) read at an instant: commands derive their time from the
-    /// monotonic clock they read anyway, so a command costs no wall-clock read. Refreshed once
-    /// per batch and per tick ([`Store::refresh_clock`]) so clock adjustments show up.
+    /// monotonic clock they read anyway, so a command costs no wall-clock read. Re-read every
+    /// tick (100 ms, [`Store::rebase_wall_clock`]), so a wall-clock step shows up within
+    /// 100 ms, as Redis's cached `mstime` does within an event-loop turn.
     clock_base: (Instant, i64),
     /// The latest monotonic reading: the last refresh or the end of the last command. Commands
     /// run back to back, so one command's end is the next one's start: one clock read per
@@ -536,19 +537,21 @@ impl Store {
         self.dbs[db].len()
     }
 
+    /// Reads the monotonic clock at the start of a batch (commands chain from there).
     pub fn refresh_clock(&mut self) {
+        self.clock_last = Instant::now();
+    }
+
+    /// Re-reads the wall clock against the monotonic one (the server tick).
+    pub fn rebase_wall_clock(&mut self) {
         let now = Instant::now();
         self.clock_base = (now, now_ms());
         self.clock_last = now;
     }
 
-    /// Unix ms at `at` (an instant read since the last refresh).
+    /// Unix ms at `at` (an instant read since the last rebase).
     pub fn unix_ms_at(&self, at: Instant) -> i64 {
         let (base, ms) = self.clock_base;
-        if at == base {
-            // The batch's first command: no subtraction needed.
-            return ms;
-        }
         ms + at.saturating_duration_since(base).as_millis() as i64
     }
 }

@@ -15,7 +15,7 @@
 //! Servers run on CPU 0 and the load generators on the others (`--no-pin`: all share every
 //! CPU), so neither server is preempted by its own load.
 //!
-//! `sluice-bench load <groups|queue|fanout> PORT P C N` runs one load generator against a
+//! `sluice-bench load <groups|queue|fanout|latency> PORT P C N` runs one load generator against a
 //! server already running on PORT (P producers, C consumers or subscribers, N items) and
 //! prints its rate: for profiling one server under that load (perf, callgrind).
 
@@ -773,19 +773,31 @@ fn persistence(o: &Opts, md: &mut String) {
     );
 }
 
-/// `load <groups|queue|fanout> PORT P C N`: one load generator against a running server.
+/// `load <groups|queue|fanout|latency> PORT P C N`: one load generator against a running
+/// server (latency: producer-to-consumer percentiles at 5,000 entries/s offered).
 fn load(args: &[String]) {
     let num = |i: usize| -> usize {
-        args.get(i)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| panic!("usage: sluice-bench load <groups|queue|fanout> PORT P C N"))
+        args.get(i).and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+            panic!("usage: sluice-bench load <groups|queue|fanout|latency> PORT P C N")
+        })
     };
     let (port, p, c, n) = (num(1) as u16, num(2), num(3), num(4));
     let rate = match args[0].as_str() {
         "groups" => loadgen::consumer_group(port, p, c, n, None).entries_per_sec,
         "queue" => loadgen::job_queue(port, p, c, n),
         "fanout" => fanout(port, c, n),
-        other => panic!("unknown load {other:?}: groups, queue or fanout"),
+        "latency" => {
+            let l = loadgen::consumer_group(port, p, c, n, Some(5_000.0)).latency_ms;
+            let pct = |q| loadgen::percentile(&l, q);
+            println!(
+                "p50 {:.3} p99 {:.3} p99.9 {:.3} ms",
+                pct(50.0),
+                pct(99.0),
+                pct(99.9)
+            );
+            return;
+        }
+        other => panic!("unknown load {other:?}: groups, queue, fanout or latency"),
     };
     println!("{rate:.0}");
 }
