@@ -471,18 +471,7 @@ fn pair_head(md: &mut String, what: &str, rate: &str, item: &str) {
 
 /// A row of a load-generator table, echoed as progress.
 fn ratio_row(md: &mut String, label: &str, p: &Pair) {
-    eprintln!(
-        "{label}: sluice {:.0} | redis {:.0} | ratio {:.2} ({:.2}–{:.2}) | CPU µs/item {:.2} vs {:.2}",
-        p.sluice,
-        p.redis,
-        ratio(p.sluice, p.redis),
-        p.lo,
-        p.hi,
-        p.sluice_cpu_us,
-        p.redis_cpu_us
-    );
-    let _ = writeln!(
-        md,
+    let row = format!(
         "| {label} | {:.0} | {:.0} | {:.2} ({:.2}–{:.2}) | {:.2} | {:.2} | {:.2} |",
         p.sluice,
         p.redis,
@@ -493,6 +482,8 @@ fn ratio_row(md: &mut String, label: &str, p: &Pair) {
         p.redis_cpu_us,
         ratio(p.sluice_cpu_us, p.redis_cpu_us)
     );
+    eprintln!("{row}");
+    let _ = writeln!(md, "{row}");
 }
 
 fn group_latency(o: &Opts, md: &mut String) {

@@ -539,6 +539,28 @@ mod tests {
             out
         }
 
+        /// Feeds `wire` to one parser in chunks of the sizes in `cuts` (cycled), parsing all
+        /// it can after each: the commands, what is left in the buffer, the parser.
+        fn parse_in_chunks(
+            wire: &[u8],
+            cuts: &[usize],
+        ) -> (Vec<Vec<Vec<u8>>>, BytesMut, RequestParser) {
+            let mut p = RequestParser::default();
+            let mut buf = BytesMut::new();
+            let mut got = Vec::new();
+            let (mut pos, mut ci) = (0, 0);
+            while pos < wire.len() {
+                let n = cuts[ci % cuts.len()].min(wire.len() - pos);
+                ci += 1;
+                buf.extend_from_slice(&wire[pos..pos + n]);
+                pos += n;
+                while let Some(c) = p.parse(&mut buf).unwrap() {
+                    got.push(c.into_iter().map(|b| b.to_vec()).collect());
+                }
+            }
+            (got, buf, p)
+        }
+
         proptest! {
             /// Every chunking of a pipeline parses to the same commands.
             #[test]
@@ -547,21 +569,7 @@ mod tests {
                 cuts in prop::collection::vec(1usize..23, 1..40),
             ) {
                 let wire = encode(&cmds);
-                let cmds: Vec<Vec<Vec<u8>>> = cmds.clone();
-                let mut p = RequestParser::default();
-                let mut buf = BytesMut::new();
-                let mut got: Vec<Vec<Vec<u8>>> = Vec::new();
-                let mut pos = 0;
-                let mut ci = 0;
-                while pos < wire.len() {
-                    let n = cuts[ci % cuts.len()].min(wire.len() - pos);
-                    ci += 1;
-                    buf.extend_from_slice(&wire[pos..pos + n]);
-                    pos += n;
-                    while let Some(c) = p.parse(&mut buf).unwrap() {
-                        got.push(c.into_iter().map(|b| b.to_vec()).collect());
-                    }
-                }
+                let (got, buf, p) = parse_in_chunks(&wire, &cuts);
                 prop_assert_eq!(got, cmds);
                 prop_assert!(buf.is_empty());
                 prop_assert!(!p.in_progress());
@@ -588,19 +596,7 @@ mod tests {
                         want.push(vec![b"PING".to_vec(), b"x".to_vec()]);
                     }
                 }
-                let mut p = RequestParser::default();
-                let mut buf = BytesMut::new();
-                let mut got: Vec<Vec<Vec<u8>>> = Vec::new();
-                let (mut pos, mut ci) = (0, 0);
-                while pos < wire.len() {
-                    let n = cuts[ci % cuts.len()].min(wire.len() - pos);
-                    ci += 1;
-                    buf.extend_from_slice(&wire[pos..pos + n]);
-                    pos += n;
-                    while let Some(c) = p.parse(&mut buf).unwrap() {
-                        got.push(c.into_iter().map(|b| b.to_vec()).collect());
-                    }
-                }
+                let (got, buf, _) = parse_in_chunks(&wire, &cuts);
                 prop_assert_eq!(got, want);
                 prop_assert!(buf.is_empty());
             }
