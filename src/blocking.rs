@@ -16,6 +16,18 @@ use bytes::Bytes;
 use hashbrown::{HashMap, HashSet};
 use std::collections::VecDeque;
 
+/// A borrowed `(db, key)`, so probing the registry copies no key. It hashes exactly as the
+/// owned pair does (`Bytes` hashes as its byte slice, and a derived tuple-struct hash writes
+/// its fields in order, as a tuple's does).
+#[derive(Hash)]
+struct KeyRef<'a>(usize, &'a [u8]);
+
+impl hashbrown::Equivalent<(usize, Bytes)> for KeyRef<'_> {
+    fn equivalent(&self, k: &(usize, Bytes)) -> bool {
+        self.0 == k.0 && self.1 == &k.1[..]
+    }
+}
+
 /// What a blocking command leaves behind when it must wait.
 #[derive(Debug, Clone)]
 pub struct BlockRequest {
@@ -104,7 +116,7 @@ impl Blocking {
     pub fn unblock(&mut self, id: u64) -> Option<Waiter> {
         let w = self.waiters.remove(&id)?;
         for k in &w.keys {
-            let key = (w.db, k.clone());
+            let key = KeyRef(w.db, k);
             if let Some(q) = self.by_key.get_mut(&key) {
                 q.retain(|&c| c != id);
                 if q.is_empty() {
@@ -119,8 +131,12 @@ impl Blocking {
         if self.by_key.is_empty() {
             return;
         }
-        let k = (db, Bytes::copy_from_slice(key));
-        if self.by_key.contains_key(&k) && self.ready_set.insert(k.clone()) {
+        // Every write to any key comes here while someone is blocked: no copy unless the
+        // key is waited on and not yet ready.
+        let probe = KeyRef(db, key);
+        if self.by_key.contains_key(&probe) && !self.ready_set.contains(&probe) {
+            let k = (db, Bytes::copy_from_slice(key));
+            self.ready_set.insert(k.clone());
             self.ready.push(k);
         }
     }
@@ -137,7 +153,7 @@ impl Blocking {
     /// The clients blocked on a key, first come first.
     pub fn waiting_on(&self, db: usize, key: &Bytes) -> Vec<u64> {
         self.by_key
-            .get(&(db, key.clone()))
+            .get(&KeyRef(db, key))
             .map(|q| q.iter().copied().collect())
             .unwrap_or_default()
     }
@@ -190,6 +206,25 @@ impl Blocking {
             if db == a || db == b {
                 self.signal_ready(db, &k);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_borrowed_key_finds_the_owned_one() {
+        let mut m: HashMap<(usize, Bytes), u32> = HashMap::new();
+        for (db, k) in [(0, "a"), (0, "queue:1"), (3, "queue:1"), (0, "")] {
+            m.insert((db, Bytes::copy_from_slice(k.as_bytes())), 1);
+        }
+        for (db, k) in [(0, "a"), (0, "queue:1"), (3, "queue:1"), (0, "")] {
+            assert!(m.contains_key(&KeyRef(db, k.as_bytes())), "{db} {k}");
+        }
+        for (db, k) in [(1, "a"), (0, "queue:2"), (3, "a"), (0, "queue")] {
+            assert!(!m.contains_key(&KeyRef(db, k.as_bytes())), "{db} {k}");
         }
     }
 }
