@@ -27,19 +27,6 @@ use std::fmt::Write as _;
 use std::process::Command;
 use std::time::Instant;
 
-struct Row {
-    name: String,
-    sluice_rps: f64,
-    redis_rps: f64,
-    sluice_p99: f64,
-    redis_p99: f64,
-    /// Smallest and largest per-round throughput ratio (each round runs both servers).
-    ratio_range: (f64, f64),
-    /// Server CPU time (user + system, all threads) per request, µs.
-    sluice_cpu_us: f64,
-    redis_cpu_us: f64,
-}
-
 /// CPU seconds (user + system, all threads) a process has used so far, from /proc/PID/stat:
 /// the server's own cost per request, which throughput hides when the load generator is the
 /// bottleneck. Resolution 10 ms (USER_HZ 100): 0.1 µs per request over 100,000 requests.
@@ -237,23 +224,28 @@ fn scaling(n: usize, ops: usize) -> (f64, f64) {
     let reads = ops.min(n / 20);
     let t = Instant::now();
     pipelined(s.port, reads, |_| {
-        [
-            "XREADGROUP",
-            "GROUP",
-            "g",
-            "c",
-            "COUNT",
-            "10",
-            "STREAMS",
-            "big",
-            ">",
-        ]
-        .iter()
-        .map(|x| x.to_string())
-        .collect()
+        xreadgroup_count10("big")
+            .iter()
+            .map(|x| x.to_string())
+            .collect()
     });
     let xreadgroup = t.elapsed().as_secs_f64() * 1e6 / reads as f64;
     (xrange, xreadgroup)
+}
+
+/// `XREADGROUP GROUP g c COUNT 10 STREAMS <key> >`: the read both benchmarks time.
+fn xreadgroup_count10(key: &str) -> [&str; 9] {
+    [
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "c",
+        "COUNT",
+        "10",
+        "STREAMS",
+        key,
+        ">",
+    ]
 }
 
 fn ratio(a: f64, b: f64) -> f64 {
@@ -301,17 +293,7 @@ fn throughput(o: &Opts, md: &mut String) {
                 .collect()
         });
     }
-    let xreadgroup = vec![
-        "XREADGROUP",
-        "GROUP",
-        "g",
-        "c",
-        "COUNT",
-        "10",
-        "STREAMS",
-        "rs",
-        ">",
-    ];
+    let xreadgroup = xreadgroup_count10("rs").to_vec();
     let workloads: Vec<(&str, usize, Vec<&str>)> = vec![
         ("XADD", 1, vec!["XADD", "bench", "*", "f", "v"]),
         ("XADD -P 16", 16, vec!["XADD", "bench16", "*", "f", "v"]),
@@ -343,60 +325,25 @@ fn throughput(o: &Opts, md: &mut String) {
         } else {
             o.n
         };
-        let (mut sr, mut rr, mut sp, mut rp) = (vec![], vec![], vec![], vec![]);
-        let (mut sc, mut rc, mut ratios) = (vec![], vec![], vec![]);
-        for _ in 0..o.rounds {
-            let c0 = cpu_secs(sluice.pid());
-            let (a, b) = redis_benchmark(sluice.port, reqs, *pipeline, args);
-            sc.push((cpu_secs(sluice.pid()) - c0) * 1e6 / reqs as f64);
-            sr.push(a);
-            sp.push(b);
-            let c0 = cpu_secs(redis.pid());
-            let (c, d) = redis_benchmark(redis.port, reqs, *pipeline, args);
-            rc.push((cpu_secs(redis.pid()) - c0) * 1e6 / reqs as f64);
-            rr.push(c);
-            rp.push(d);
-            ratios.push(ratio(a, c));
-        }
-        let lo = ratios.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = ratios.iter().copied().fold(0.0, f64::max);
-        let r = Row {
-            name: name.to_string(),
-            sluice_rps: median(sr),
-            redis_rps: median(rr),
-            sluice_p99: median(sp),
-            redis_p99: median(rp),
-            ratio_range: (lo, hi),
-            sluice_cpu_us: median(sc),
-            redis_cpu_us: median(rc),
-        };
-        eprintln!(
-            "{:<22} sluice {:>10.0} rps p99 {:.3} ms {:.1} µs CPU | redis {:>10.0} rps p99 {:.3} ms {:.1} µs CPU | ratio {:.2}",
-            r.name,
-            r.sluice_rps,
-            r.sluice_p99,
-            r.sluice_cpu_us,
-            r.redis_rps,
-            r.redis_p99,
-            r.redis_cpu_us,
-            ratio(r.sluice_rps, r.redis_rps)
-        );
-        let _ = writeln!(
-            md,
-            "| {} | {:.0} | {:.0} | {:.2} ({:.2}–{:.2}) | {:.3} | {:.3} | {:.2} | {:.1} | {:.1} | {:.2} |",
-            r.name,
-            r.sluice_rps,
-            r.redis_rps,
-            ratio(r.sluice_rps, r.redis_rps),
-            r.ratio_range.0,
-            r.ratio_range.1,
-            r.sluice_p99,
-            r.redis_p99,
-            ratio(r.sluice_p99, r.redis_p99),
+        let (r, sluice_p99, redis_p99) = alternate_aux(o, &sluice, &redis, reqs, |port| {
+            redis_benchmark(port, reqs, *pipeline, args)
+        });
+        let row = format!(
+            "| {name} | {:.0} | {:.0} | {:.2} ({:.2}–{:.2}) | {:.3} | {:.3} | {:.2} | {:.1} | {:.1} | {:.2} |",
+            r.sluice,
+            r.redis,
+            ratio(r.sluice, r.redis),
+            r.lo,
+            r.hi,
+            sluice_p99,
+            redis_p99,
+            ratio(sluice_p99, redis_p99),
             r.sluice_cpu_us,
             r.redis_cpu_us,
             ratio(r.sluice_cpu_us, r.redis_cpu_us),
         );
+        eprintln!("{row}");
+        let _ = writeln!(md, "{row}");
     }
 }
 
@@ -438,29 +385,45 @@ fn alternate(
     items: usize,
     f: impl Fn(u16) -> f64,
 ) -> Pair {
+    alternate_aux(o, sluice, redis, items, |port| (f(port), 0.0)).0
+}
+
+/// [`alternate`] for runs that also report a second figure (redis-benchmark's p99): its
+/// medians for sluice and redis come after the row.
+fn alternate_aux(
+    o: &Opts,
+    sluice: &Server,
+    redis: &Server,
+    items: usize,
+    f: impl Fn(u16) -> (f64, f64),
+) -> (Pair, f64, f64) {
     let (mut a, mut b, mut ac, mut bc, mut ratios) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut ax, mut bx) = (vec![], vec![]);
     let run = |s: &Server| {
         let c0 = cpu_secs(s.pid());
-        let rate = f(s.port);
-        (rate, (cpu_secs(s.pid()) - c0) * 1e6 / items as f64)
+        let (rate, aux) = f(s.port);
+        (rate, aux, (cpu_secs(s.pid()) - c0) * 1e6 / items as f64)
     };
     for _ in 0..o.rounds {
-        let (x, xc) = run(sluice);
-        let (y, yc) = run(redis);
+        let (x, xa, xc) = run(sluice);
+        let (y, ya, yc) = run(redis);
         a.push(x);
+        ax.push(xa);
         ac.push(xc);
         b.push(y);
+        bx.push(ya);
         bc.push(yc);
         ratios.push(ratio(x, y));
     }
-    Pair {
+    let pair = Pair {
         sluice: median(a),
         redis: median(b),
         lo: ratios.iter().copied().fold(f64::INFINITY, f64::min),
         hi: ratios.iter().copied().fold(0.0, f64::max),
         sluice_cpu_us: median(ac),
         redis_cpu_us: median(bc),
-    }
+    };
+    (pair, median(ax), median(bx))
 }
 
 /// The header of a load-generator table (`rate`: the rate's unit, `item`: what CPU time is
@@ -794,14 +757,15 @@ fn load(args: &[String]) {
     println!("{rate:.0}");
 }
 
+const UNPINNED: &str = "servers and load generators share all CPUs";
+
 /// Gives the servers CPU 0 and this process (its load-generator threads, and the
 /// redis-benchmark runs it starts, which inherit its affinity) the other CPUs, so a server is
 /// never preempted by its own load and the ratios measure the servers rather than the
 /// scheduler. Both servers get the same treatment. Returns what the results header says.
 fn pin_cpus(cpus: usize) -> String {
-    let unpinned = "servers and load generators share all CPUs".to_string();
     if cpus < 2 {
-        return unpinned;
+        return UNPINNED.to_string();
     }
     let rest = if cpus == 2 {
         "1".to_string()
@@ -814,7 +778,7 @@ fn pin_cpus(cpus: usize) -> String {
         .status()
         .is_ok_and(|s| s.success());
     if !pinned {
-        return unpinned;
+        return UNPINNED.to_string();
     }
     std::env::set_var("SLUICE_BENCH_SERVER_CPUS", "0");
     format!("servers pinned to CPU 0, load generators and redis-benchmark to CPU {rest}")
@@ -829,7 +793,7 @@ fn main() {
         .map(|n| n.get())
         .unwrap_or(1);
     let placement = if args.iter().any(|a| a == "--no-pin") {
-        "servers and load generators share all CPUs".to_string()
+        UNPINNED.to_string()
     } else {
         pin_cpus(cpus)
     };
