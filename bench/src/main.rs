@@ -325,22 +325,22 @@ fn throughput(o: &Opts, md: &mut String) {
         } else {
             o.n
         };
-        let (r, sluice_p99, redis_p99) = alternate_aux(o, &sluice, &redis, reqs, |port| {
+        let (r, sluice_p99, redis_p99, p99_ratio) = alternate_aux(o, &sluice, &redis, reqs, |port| {
             redis_benchmark(port, reqs, *pipeline, args)
         });
         let row = format!(
             "| {name} | {:.0} | {:.0} | {:.2} ({:.2}–{:.2}) | {:.3} | {:.3} | {:.2} | {:.1} | {:.1} | {:.2} |",
             r.sluice,
             r.redis,
-            ratio(r.sluice, r.redis),
+            r.ratio,
             r.lo,
             r.hi,
             sluice_p99,
             redis_p99,
-            ratio(sluice_p99, redis_p99),
+            p99_ratio,
             r.sluice_cpu_us,
             r.redis_cpu_us,
-            ratio(r.sluice_cpu_us, r.redis_cpu_us),
+            r.cpu_ratio,
         );
         eprintln!("{row}");
         let _ = writeln!(md, "{row}");
@@ -365,15 +365,18 @@ fn groups(o: &Opts, md: &mut String) {
     }
 }
 
-/// One row of a load-generator table: medians over the rounds, the per-round ratio range,
-/// and each server's CPU time per item.
+/// One row of a load-generator table: each server's median over the rounds, the ratio (the
+/// median of the per-round ratios, each round's two runs being back to back), the per-round
+/// ratio range, and each server's CPU time per item with its ratio taken the same way.
 struct Pair {
     sluice: f64,
     redis: f64,
+    ratio: f64,
     lo: f64,
     hi: f64,
     sluice_cpu_us: f64,
     redis_cpu_us: f64,
+    cpu_ratio: f64,
 }
 
 /// Runs `f` against sluice and redis-server in turn, `o.rounds` times, measuring each
@@ -389,24 +392,36 @@ fn alternate(
 }
 
 /// [`alternate`] for runs that also report a second figure (redis-benchmark's p99): its
-/// medians for sluice and redis come after the row.
+/// medians for sluice and redis, and the median of its per-round ratios, come after the row.
+///
+/// Why paired: this machine's speed drifts by ±20% over seconds (a shared VM), far more than
+/// the difference being measured. Two runs back to back see nearly the same machine, so
+/// each round's ratio is the signal and the median over rounds drops the rounds a burst of
+/// host noise hit. The order within a round alternates, so neither server always runs
+/// first (on a warmer or colder machine).
 fn alternate_aux(
     o: &Opts,
     sluice: &Server,
     redis: &Server,
     items: usize,
     f: impl Fn(u16) -> (f64, f64),
-) -> (Pair, f64, f64) {
-    let (mut a, mut b, mut ac, mut bc, mut ratios) = (vec![], vec![], vec![], vec![], vec![]);
-    let (mut ax, mut bx) = (vec![], vec![]);
+) -> (Pair, f64, f64, f64) {
+    let (mut a, mut b, mut ac, mut bc, mut ax, mut bx) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut ratios, mut cpu_ratios, mut aux_ratios) = (vec![], vec![], vec![]);
     let run = |s: &Server| {
         let c0 = cpu_secs(s.pid());
         let (rate, aux) = f(s.port);
         (rate, aux, (cpu_secs(s.pid()) - c0) * 1e6 / items as f64)
     };
-    for _ in 0..o.rounds {
-        let (x, xa, xc) = run(sluice);
-        let (y, ya, yc) = run(redis);
+    for round in 0..o.rounds {
+        let ((x, xa, xc), (y, ya, yc)) = if round % 2 == 0 {
+            let s = run(sluice);
+            (s, run(redis))
+        } else {
+            let r = run(redis);
+            (run(sluice), r)
+        };
         a.push(x);
         ax.push(xa);
         ac.push(xc);
@@ -414,16 +429,20 @@ fn alternate_aux(
         bx.push(ya);
         bc.push(yc);
         ratios.push(ratio(x, y));
+        cpu_ratios.push(ratio(xc, yc));
+        aux_ratios.push(ratio(xa, ya));
     }
     let pair = Pair {
         sluice: median(a),
         redis: median(b),
+        ratio: median(ratios.clone()),
         lo: ratios.iter().copied().fold(f64::INFINITY, f64::min),
         hi: ratios.iter().copied().fold(0.0, f64::max),
         sluice_cpu_us: median(ac),
         redis_cpu_us: median(bc),
+        cpu_ratio: median(cpu_ratios),
     };
-    (pair, median(ax), median(bx))
+    (pair, median(ax), median(bx), median(aux_ratios))
 }
 
 /// The header of a load-generator table (`rate`: the rate's unit, `item`: what CPU time is
@@ -439,12 +458,12 @@ fn ratio_row(md: &mut String, label: &str, p: &Pair) {
         "| {label} | {:.0} | {:.0} | {:.2} ({:.2}–{:.2}) | {:.2} | {:.2} | {:.2} |",
         p.sluice,
         p.redis,
-        ratio(p.sluice, p.redis),
+        p.ratio,
         p.lo,
         p.hi,
         p.sluice_cpu_us,
         p.redis_cpu_us,
-        ratio(p.sluice_cpu_us, p.redis_cpu_us)
+        p.cpu_ratio
     );
     eprintln!("{row}");
     let _ = writeln!(md, "{row}");
@@ -456,11 +475,19 @@ fn group_latency(o: &Opts, md: &mut String) {
     // Latency at a fixed offered load both servers sustain easily, so it is not queueing.
     let rate = 5_000.0;
     let n = if o.quick { 10_000 } else { 50_000 };
-    // Each round runs both servers; each percentile is the median over the rounds.
+    // Each round runs both servers back to back, in alternating order; each percentile is
+    // the median over the rounds, its ratio the median of the per-round ratios (as in
+    // `alternate_aux`).
     let (mut s, mut r) = (vec![], vec![]);
-    for _ in 0..o.rounds {
-        s.push(loadgen::consumer_group(sluice.port, 4, 4, n, Some(rate)).latency_ms);
-        r.push(loadgen::consumer_group(redis.port, 4, 4, n, Some(rate)).latency_ms);
+    let run = |port| loadgen::consumer_group(port, 4, 4, n, Some(rate)).latency_ms;
+    for round in 0..o.rounds {
+        if round % 2 == 0 {
+            s.push(run(sluice.port));
+            r.push(run(redis.port));
+        } else {
+            r.push(run(redis.port));
+            s.push(run(sluice.port));
+        }
     }
     let _ = writeln!(md, "| producer → consumer latency, 4 producers / 4 consumers, {rate:.0} entries/s offered, {n} entries, median of {} rounds | sluice ms | redis ms | ratio |", o.rounds);
     let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
@@ -468,11 +495,14 @@ fn group_latency(o: &Opts, md: &mut String) {
         let at =
             |runs: &[Vec<f64>]| median(runs.iter().map(|l| loadgen::percentile(l, p)).collect());
         let (a, b) = (at(&s), at(&r));
-        eprintln!(
-            "latency p{p}: sluice {a:.3} ms | redis {b:.3} ms | ratio {:.2}",
-            ratio(a, b)
+        let q = median(
+            s.iter()
+                .zip(&r)
+                .map(|(x, y)| ratio(loadgen::percentile(x, p), loadgen::percentile(y, p)))
+                .collect(),
         );
-        let _ = writeln!(md, "| p{p} | {a:.3} | {b:.3} | {:.2} |", ratio(a, b));
+        eprintln!("latency p{p}: sluice {a:.3} ms | redis {b:.3} ms | ratio {q:.2}");
+        let _ = writeln!(md, "| p{p} | {a:.3} | {b:.3} | {q:.2} |");
     }
 }
 
@@ -579,47 +609,42 @@ fn time_to_ready(kind: Kind, dir: std::path::PathBuf, extra: &[&str]) -> f64 {
 }
 
 fn persistence(o: &Opts, md: &mut String) {
-    // XADD under always vs everysec, same run.
+    // XADD under always vs everysec, same run; per policy, both servers alternate as in
+    // every other table (the disk's fsync latency drifts as much as the CPU does).
     let n = o.n;
-    let mut rows = Vec::new();
-    for kind in [Kind::Sluice, Kind::Redis] {
-        let mut rps = Vec::new();
-        for policy in ["always", "everysec"] {
-            let s = Server::start(
-                kind,
-                &[
-                    "--appendonly",
-                    "yes",
-                    "--appendfsync",
-                    policy,
-                    "--aof-use-rdb-preamble",
-                    "no",
-                ],
-            );
-            let mut v = Vec::new();
-            for _ in 0..o.rounds {
-                v.push(redis_benchmark(s.port, n, 1, &["XADD", "dur", "*", "f", "v"]).0);
-            }
-            rps.push(median(v));
-        }
+    let mut pairs = Vec::new();
+    for policy in ["always", "everysec"] {
+        let args = [
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            policy,
+            "--aof-use-rdb-preamble",
+            "no",
+        ];
+        let sluice = Server::start(Kind::Sluice, &args);
+        let redis = Server::start(Kind::Redis, &args);
+        let p = alternate(o, &sluice, &redis, n, |port| {
+            redis_benchmark(port, n, 1, &["XADD", "dur", "*", "f", "v"]).0
+        });
         eprintln!(
-            "{kind:?}: XADD always {:.0} rps, everysec {:.0} rps, fraction {:.2}",
-            rps[0],
-            rps[1],
-            ratio(rps[0], rps[1])
+            "XADD {policy}: sluice {:.0} rps, redis {:.0} rps, ratio {:.2} ({:.2}–{:.2})",
+            p.sluice, p.redis, p.ratio, p.lo, p.hi
         );
-        rows.push((kind, rps[0], rps[1]));
+        pairs.push(p);
     }
     let _ = writeln!(md, "| XADD, 50 clients, appendonly yes | always req/s | everysec req/s | always as a fraction of everysec |");
     let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
-    for (kind, a, e) in &rows {
-        let _ = writeln!(md, "| {kind:?} | {a:.0} | {e:.0} | {:.2} |", ratio(*a, *e));
+    for (name, a, e) in [
+        ("Sluice", pairs[0].sluice, pairs[1].sluice),
+        ("Redis", pairs[0].redis, pairs[1].redis),
+    ] {
+        let _ = writeln!(md, "| {name} | {a:.0} | {e:.0} | {:.2} |", ratio(a, e));
     }
     let _ = writeln!(
         md,
-        "| sluice / redis | {:.2} | {:.2} | |",
-        ratio(rows[0].1, rows[1].1),
-        ratio(rows[0].2, rows[1].2)
+        "| sluice / redis (per-round range) | {:.2} ({:.2}–{:.2}) | {:.2} ({:.2}–{:.2}) | |",
+        pairs[0].ratio, pairs[0].lo, pairs[0].hi, pairs[1].ratio, pairs[1].lo, pairs[1].hi
     );
 
     // XADD latency while BGREWRITEAOF rewrites a keyspace holding a 1,000,000-entry stream,
@@ -805,7 +830,7 @@ fn main() {
         .map(|s| s.split(',').map(str::to_string).collect());
     let o = Opts {
         quick,
-        rounds: if quick { 1 } else { 5 },
+        rounds: if quick { 1 } else { 7 },
         n: if quick { 20_000 } else { 100_000 },
         items: if quick { 200_000 } else { 1_000_000 },
     };
@@ -832,7 +857,7 @@ fn main() {
     let _ = writeln!(md, "# sluice vs redis-server, side by side\n");
     let _ = writeln!(
         md,
-        "Generated by `cargo run --release -p sluice-bench` on this machine ({} cores, {placement}); redis-server {}. redis-benchmark rows: 50 clients, {} requests per run; every row is the median of {} rounds with the servers alternating; AOF off except in the persistence section. Ratios are sluice / redis: above 1.0 favours sluice for throughput, below 1.0 for latency, memory and time.\n",
+        "Generated by `cargo run --release -p sluice-bench` on this machine ({} cores, {placement}); redis-server {}. redis-benchmark rows: 50 clients, {} requests per run; every row is the median of {} rounds; in each round the two servers run back to back, in alternating order, and a row's ratio is the median of its per-round ratios (a paired comparison: this shared VM's speed drifts by more than the differences measured); AOF off except in the persistence section. Ratios are sluice / redis: above 1.0 favours sluice for throughput, below 1.0 for latency, memory and time.\n",
         cpus,
         redis_version(),
         o.n,
