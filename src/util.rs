@@ -48,13 +48,21 @@ pub fn parse_i64(b: &[u8]) -> Option<i64> {
 /// Redis's `string2ld`/`strtold` checks for INCRBYFLOAT and float arguments: a finite or
 /// infinite number with no surrounding blanks; NaN is refused.
 pub fn parse_f64(b: &[u8]) -> Option<f64> {
+    // Every BRPOP/BLMOVE timeout comes here, nearly always a few digits with at most one
+    // point ("0", "0.1"). With at most 15 digits the digits are exact as an integer m (under
+    // 2^53) and 10^k is exact too, so m / 10^k is one correctly rounded IEEE division: the
+    // same double the general parser returns (Clinger's fast path).
+    if let Some(v) = parse_short_decimal(b) {
+        return Some(v);
+    }
     let s = std::str::from_utf8(b).ok()?;
     if s.is_empty() || s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
         return None;
     }
-    let v: f64 = match s.to_ascii_lowercase().as_str() {
-        "inf" | "+inf" | "infinity" | "+infinity" => f64::INFINITY,
-        "-inf" | "-infinity" => f64::NEG_INFINITY,
+    let is = |names: &[&str]| names.iter().any(|n| s.eq_ignore_ascii_case(n));
+    let v: f64 = match () {
+        _ if is(&["inf", "+inf", "infinity", "+infinity"]) => f64::INFINITY,
+        _ if is(&["-inf", "-infinity"]) => f64::NEG_INFINITY,
         _ => {
             if !s
                 .bytes()
@@ -70,6 +78,33 @@ pub fn parse_f64(b: &[u8]) -> Option<f64> {
     } else {
         Some(v)
     }
+}
+
+/// `digits[.digits]` with 1 to 15 digits in all, or None.
+fn parse_short_decimal(b: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    if b.len() > 16 {
+        return None;
+    }
+    let (mut m, mut digits, mut frac, mut point) = (0u64, 0usize, 0usize, false);
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {
+                m = m * 10 + (c - b'0') as u64;
+                digits += 1;
+                frac += point as usize;
+            }
+            b'.' if !point => point = true,
+            _ => return None,
+        }
+    }
+    // "." alone, or a leading/trailing point ("5.", ".5"), goes the general way.
+    if digits == 0 || digits > 15 || b[0] == b'.' || b[b.len() - 1] == b'.' {
+        return None;
+    }
+    Some(m as f64 / POW10[frac])
 }
 
 /// Formats a number the way INCRBYFLOAT does. Redis prints its long double with `%.17Lf` and
@@ -92,5 +127,39 @@ pub fn format_ld_human(v: f64) -> String {
         "0".into()
     } else {
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn floats_as_strtold_reads_them() {
+        for (s, v) in [
+            ("0", Some(0.0)),
+            ("007", Some(7.0)),
+            ("1.5", Some(1.5)),
+            ("-2", Some(-2.0)),
+            ("1e3", Some(1000.0)),
+            ("INF", Some(f64::INFINITY)),
+            ("-Infinity", Some(f64::NEG_INFINITY)),
+            ("nan", None),
+            ("", None),
+            (" 1", None),
+            ("1 ", None),
+            ("0x10", None),
+        ] {
+            assert_eq!(parse_f64(s.as_bytes()), v, "{s:?}");
+        }
+    }
+
+    proptest! {
+        /// The short-decimal fast path reads what the general path reads.
+        #[test]
+        fn short_decimals_read_as_the_general_parse(s in "[0-9]{0,12}\\.?[0-9]{0,12}") {
+            prop_assert_eq!(parse_f64(s.as_bytes()), s.parse::<f64>().ok(), "{}", s);
+        }
     }
 }
