@@ -9,18 +9,19 @@
 //! NOGROUP after the group vanished) unblocks the client and mails it the reply.
 //!
 //! Invariants: a client id is in `by_key[k]` for every key of its waiter and nowhere else;
-//! `ready` holds each (db, key) at most once.
+//! `ready` holds each (db, key) at most once, and a key's `Queue::ready` is set exactly while
+//! it is in `ready`; a queue leaves `by_key` once it has no waiters and is not ready.
 
 use crate::types::stream::StreamId;
 use bytes::Bytes;
-use hashbrown::{HashMap, HashSet};
+use hashbrown::HashMap;
 use std::collections::VecDeque;
 
 /// A borrowed `(db, key)`, so probing the registry copies no key. It hashes exactly as the
 /// owned pair does (`Bytes` hashes as its byte slice, and a derived tuple-struct hash writes
 /// its fields in order, as a tuple's does).
 #[derive(Hash)]
-struct KeyRef<'a>(usize, &'a [u8]);
+pub struct KeyRef<'a>(pub usize, pub &'a [u8]);
 
 impl hashbrown::Equivalent<(usize, Bytes)> for KeyRef<'_> {
     fn equivalent(&self, k: &(usize, Bytes)) -> bool {
@@ -89,20 +90,26 @@ pub struct Waiter {
     pub stream: Option<StreamWait>,
 }
 
+/// The clients blocked on one key, first come first, and whether the key is in `ready`.
+#[derive(Debug, Default)]
+struct Queue {
+    ids: VecDeque<u64>,
+    ready: bool,
+}
+
 #[derive(Debug, Default)]
 pub struct Blocking {
-    by_key: HashMap<(usize, Bytes), VecDeque<u64>>,
+    by_key: HashMap<(usize, Bytes), Queue>,
     pub waiters: HashMap<u64, Waiter>,
     ready: Vec<(usize, Bytes)>,
-    ready_set: HashSet<(usize, Bytes)>,
 }
 
 impl Blocking {
     pub fn block(&mut self, w: Waiter) {
         for k in &w.keys {
             let q = self.by_key.entry((w.db, k.clone())).or_default();
-            if !q.contains(&w.id) {
-                q.push_back(w.id);
+            if !q.ids.contains(&w.id) {
+                q.ids.push_back(w.id);
             }
         }
         self.waiters.insert(w.id, w);
@@ -118,8 +125,12 @@ impl Blocking {
         for k in &w.keys {
             let key = KeyRef(w.db, k);
             if let Some(q) = self.by_key.get_mut(&key) {
-                q.retain(|&c| c != id);
-                if q.is_empty() {
+                // A served client is nearly always the first in line.
+                if let Some(i) = q.ids.iter().position(|&c| c == id) {
+                    q.ids.remove(i);
+                }
+                // Kept while ready, so its flag keeps `ready` free of duplicates.
+                if q.ids.is_empty() && !q.ready {
                     self.by_key.remove(&key);
                 }
             }
@@ -131,13 +142,13 @@ impl Blocking {
         if self.by_key.is_empty() {
             return;
         }
-        // Every write to any key comes here while someone is blocked: no copy unless the
-        // key is waited on and not yet ready.
-        let probe = KeyRef(db, key);
-        if self.by_key.contains_key(&probe) && !self.ready_set.contains(&probe) {
-            let k = (db, Bytes::copy_from_slice(key));
-            self.ready_set.insert(k.clone());
-            self.ready.push(k);
+        // Every write to any key comes here while someone is blocked: one probe, and the
+        // registry's own key is shared (not copied) into `ready`.
+        if let Some(((_, k), q)) = self.by_key.get_key_value_mut(&KeyRef(db, key)) {
+            if !q.ready {
+                q.ready = true;
+                self.ready.push((db, k.clone()));
+            }
         }
     }
 
@@ -146,15 +157,24 @@ impl Blocking {
     }
 
     pub fn take_ready(&mut self) -> Vec<(usize, Bytes)> {
-        self.ready_set.clear();
-        std::mem::take(&mut self.ready)
+        let ready = std::mem::take(&mut self.ready);
+        for (db, k) in &ready {
+            let key = KeyRef(*db, k);
+            if let Some(q) = self.by_key.get_mut(&key) {
+                q.ready = false;
+                if q.ids.is_empty() {
+                    self.by_key.remove(&key);
+                }
+            }
+        }
+        ready
     }
 
     /// The clients blocked on a key, first come first.
     pub fn waiting_on(&self, db: usize, key: &Bytes) -> Vec<u64> {
         self.by_key
             .get(&KeyRef(db, key))
-            .map(|q| q.iter().copied().collect())
+            .map(|q| q.ids.iter().copied().collect())
             .unwrap_or_default()
     }
 
@@ -169,7 +189,7 @@ impl Blocking {
 
     /// Number of distinct keys clients block on.
     pub fn keys_len(&self) -> usize {
-        self.by_key.len()
+        self.by_key.values().filter(|q| !q.ids.is_empty()).count()
     }
 
     /// Ids of waiters whose deadline passed at `now`.
@@ -183,8 +203,10 @@ impl Blocking {
 
     /// Moves waiters of database `a` to `b` and vice versa (SWAPDB), and marks their keys ready.
     pub fn swap_db(&mut self, a: usize, b: usize) {
+        // Keys of the two databases are re-signalled below under their new numbers.
+        self.ready.retain(|(db, _)| *db != a && *db != b);
         let old = std::mem::take(&mut self.by_key);
-        for ((db, k), q) in old {
+        for ((db, k), mut q) in old {
             let nd = if db == a {
                 b
             } else if db == b {
@@ -192,6 +214,12 @@ impl Blocking {
             } else {
                 db
             };
+            if db == a || db == b {
+                q.ready = false;
+                if q.ids.is_empty() {
+                    continue;
+                }
+            }
             self.by_key.insert((nd, k), q);
         }
         for w in self.waiters.values_mut() {
@@ -213,6 +241,71 @@ impl Blocking {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn waiter(id: u64, db: usize, keys: &[&str]) -> Waiter {
+        Waiter {
+            id,
+            db,
+            argv: vec![],
+            keys: keys
+                .iter()
+                .map(|k| Bytes::copy_from_slice(k.as_bytes()))
+                .collect(),
+            resp: 2,
+            name: None,
+            shared: std::sync::Arc::new(crate::store::ClientShared::new(id)),
+            deadline_ms: None,
+            on_timeout: TimeoutReply::NullArray,
+            stream: None,
+        }
+    }
+
+    fn keys(ready: &[(usize, Bytes)]) -> Vec<(usize, &[u8])> {
+        ready.iter().map(|(d, k)| (*d, &k[..])).collect()
+    }
+
+    #[test]
+    fn a_key_is_ready_once_until_taken() {
+        let mut b = Blocking::default();
+        b.block(waiter(1, 0, &["q", "r"]));
+        b.block(waiter(2, 0, &["q"]));
+        b.signal_ready(0, b"q");
+        b.signal_ready(0, b"nobody");
+        b.signal_ready(1, b"q");
+        b.signal_ready(0, b"q");
+        assert_eq!(b.waiting_on(0, &Bytes::from_static(b"q")), [1, 2]);
+        // The last waiter leaving a ready key keeps it out of `ready` a second time.
+        b.unblock(1);
+        b.unblock(2);
+        assert_eq!(b.keys_len(), 0);
+        b.block(waiter(3, 0, &["q"]));
+        b.signal_ready(0, b"q");
+        assert_eq!(keys(&b.take_ready()), [(0, &b"q"[..])]);
+        assert!(!b.has_ready());
+        // Taken: the key can be signalled again.
+        b.signal_ready(0, b"q");
+        assert_eq!(keys(&b.take_ready()), [(0, &b"q"[..])]);
+        b.unblock(3);
+        assert!(b.by_key.is_empty());
+    }
+
+    #[test]
+    fn swapdb_resignals_under_the_new_numbers() {
+        for (a, c) in [(0, 1), (0, 0)] {
+            let mut b = Blocking::default();
+            b.block(waiter(1, 0, &["q"]));
+            b.block(waiter(2, 2, &["q"]));
+            b.signal_ready(0, b"q");
+            b.signal_ready(2, b"q");
+            b.swap_db(a, c);
+            let ready = b.take_ready();
+            let mut got = keys(&ready);
+            got.sort();
+            assert_eq!(got, [(c, &b"q"[..]), (2, &b"q"[..])], "SWAPDB {a} {c}");
+            assert_eq!(b.waiters[&1].db, c);
+            assert_eq!(b.waiting_on(c, &Bytes::from_static(b"q")), [1]);
+        }
+    }
 
     #[test]
     fn a_borrowed_key_finds_the_owned_one() {

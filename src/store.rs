@@ -381,9 +381,8 @@ impl Store {
     pub fn delete(&mut self, db: usize, key: &[u8]) -> bool {
         match self.dbs[db].remove(key) {
             Some(_) => {
-                let k = Bytes::copy_from_slice(key);
-                self.signal_modified(db, &k);
-                self.signal_deleted(db, &k);
+                self.signal_modified(db, key);
+                self.signal_deleted(db, key);
                 true
             }
             None => false,
@@ -399,7 +398,7 @@ impl Store {
         if self.watched.is_empty() {
             return;
         }
-        if let Some(ids) = self.watched.get(&(db, Bytes::copy_from_slice(key))) {
+        if let Some(ids) = self.watched.get(&crate::blocking::KeyRef(db, key)) {
             for id in ids {
                 self.dirty_cas.insert(*id);
             }

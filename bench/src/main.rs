@@ -325,9 +325,10 @@ fn throughput(o: &Opts, md: &mut String) {
         } else {
             o.n
         };
-        let (r, sluice_p99, redis_p99, p99_ratio) = alternate_aux(o, &sluice, &redis, reqs, |port| {
-            redis_benchmark(port, reqs, *pipeline, args)
-        });
+        let (r, sluice_p99, redis_p99, p99_ratio) =
+            alternate_aux(o, &sluice, &redis, reqs, |port| {
+                redis_benchmark(port, reqs, *pipeline, args)
+            });
         let row = format!(
             "| {name} | {:.0} | {:.0} | {:.2} ({:.2}–{:.2}) | {:.3} | {:.3} | {:.2} | {:.1} | {:.1} | {:.2} |",
             r.sluice,
@@ -456,14 +457,7 @@ fn pair_head(md: &mut String, what: &str, rate: &str, item: &str) {
 fn ratio_row(md: &mut String, label: &str, p: &Pair) {
     let row = format!(
         "| {label} | {:.0} | {:.0} | {:.2} ({:.2}–{:.2}) | {:.2} | {:.2} | {:.2} |",
-        p.sluice,
-        p.redis,
-        p.ratio,
-        p.lo,
-        p.hi,
-        p.sluice_cpu_us,
-        p.redis_cpu_us,
-        p.cpu_ratio
+        p.sluice, p.redis, p.ratio, p.lo, p.hi, p.sluice_cpu_us, p.redis_cpu_us, p.cpu_ratio
     );
     eprintln!("{row}");
     let _ = writeln!(md, "{row}");
