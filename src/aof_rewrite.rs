@@ -17,7 +17,7 @@ use crate::db::{Db, Value};
 use crate::types::stream::StreamId;
 use bytes::Bytes;
 use persistence::checksum::AnnotatedWriter;
-use persistence::{encode_arg, encode_command, encode_header, put_decimal};
+use persistence::{encode_arg, encode_command, encode_header};
 use std::io;
 use std::path::Path;
 
@@ -110,17 +110,12 @@ pub fn write_base(path: &Path, dbs: &[Db], now: i64, incremental_fsync: bool) ->
                         )?;
                     }
                     // Straight from the packed nodes: no per-entry allocation.
-                    let mut idbuf = Vec::with_capacity(41);
                     s.for_each_entry(|eid, fields| {
                         buf.clear();
                         encode_header(&mut buf, 3 + fields.len() * 2);
                         encode_arg(&mut buf, b"XADD");
                         encode_arg(&mut buf, key);
-                        idbuf.clear();
-                        put_decimal(&mut idbuf, eid.ms);
-                        idbuf.push(b'-');
-                        put_decimal(&mut idbuf, eid.seq);
-                        encode_arg(&mut buf, &idbuf);
+                        encode_arg(&mut buf, eid.text().as_bytes());
                         for (f, v) in fields {
                             encode_arg(&mut buf, f);
                             encode_arg(&mut buf, v);

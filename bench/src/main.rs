@@ -3,7 +3,7 @@
 //! because absolute numbers drift on a shared machine. A full run writes `bench/RESULTS.md`;
 //! `--only` (sections: throughput, groups, latency, queue, fanout, scaling, memory,
 //! persistence)
-//! prints its tables without touching the file.
+//! prints its tables without touching the file. `--rounds N` sets the rounds per row (7).
 //!
 //! Sections: redis-benchmark workloads (50 clients, servers alternating, median of rounds);
 //! our load generators ([`loadgen`]): consumer groups end to end with producer-to-consumer
@@ -803,6 +803,12 @@ fn pin_cpus(cpus: usize) -> String {
     format!("servers pinned to CPU 0, load generators and redis-benchmark to CPU {rest}")
 }
 
+/// The argument after `flag`, if the flag is given.
+fn flag_value<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
+    let i = args.iter().position(|a| a == flag)?;
+    args.get(i + 1).map(String::as_str)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("load") {
@@ -817,14 +823,13 @@ fn main() {
         pin_cpus(cpus)
     };
     let quick = args.iter().any(|a| a == "--quick");
-    let only: Option<Vec<String>> = args
-        .iter()
-        .position(|a| a == "--only")
-        .and_then(|i| args.get(i + 1))
-        .map(|s| s.split(',').map(str::to_string).collect());
+    let only: Option<Vec<String>> =
+        flag_value(&args, "--only").map(|s| s.split(',').map(str::to_string).collect());
     let o = Opts {
         quick,
-        rounds: if quick { 1 } else { 7 },
+        rounds: flag_value(&args, "--rounds")
+            .map(|r| r.parse().expect("--rounds takes a number"))
+            .unwrap_or(if quick { 1 } else { 7 }),
         n: if quick { 20_000 } else { 100_000 },
         items: if quick { 200_000 } else { 1_000_000 },
     };
