@@ -17,9 +17,13 @@
 //! - Invariants: no node is empty; `len` equals the sum of node counts.
 //! - Edits in the middle (LSET, LINSERT, LREM, LTRIM) decode the one node touched, edit it and
 //!   re-pack it, splitting it if it grew past the bound.
+//! - Nodes sit behind an `Arc`: a clone (an AOF rewrite's snapshot) shares them, and a write
+//!   copies the one node it touches if it is still shared (`Arc::make_mut`). Copying every
+//!   node took 27 ms for a 2,000,000-element list, with the event loop waiting.
 
 use bytes::Bytes;
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
 struct Node {
@@ -233,7 +237,7 @@ impl Node {
 /// A Redis list.
 #[derive(Debug, Clone)]
 pub struct List {
-    nodes: VecDeque<Node>,
+    nodes: VecDeque<Arc<Node>>,
     len: usize,
     /// `list-max-listpack-size` at creation.
     fill: i64,
@@ -324,9 +328,9 @@ impl List {
             .unwrap_or(false);
         if !fits {
             let node = self.new_node(data.len(), false);
-            self.nodes.push_back(node);
+            self.nodes.push_back(Arc::new(node));
         }
-        self.nodes.back_mut().unwrap().push_back(data);
+        Arc::make_mut(self.nodes.back_mut().unwrap()).push_back(data);
         self.len += 1;
     }
 
@@ -338,15 +342,15 @@ impl List {
             .unwrap_or(false);
         if !fits {
             let node = self.new_node(data.len(), true);
-            self.nodes.push_front(node);
+            self.nodes.push_front(Arc::new(node));
         }
         let limit = self.node_limit().unwrap_or(SIZE_SAFETY_LIMIT);
-        self.nodes.front_mut().unwrap().push_front(data, limit);
+        Arc::make_mut(self.nodes.front_mut().unwrap()).push_front(data, limit);
         self.len += 1;
     }
 
     pub fn pop_front(&mut self) -> Option<Bytes> {
-        let n = self.nodes.front_mut()?;
+        let n = Arc::make_mut(self.nodes.front_mut()?);
         let v = n.pop_front();
         if n.count == 0 {
             self.nodes.pop_front();
@@ -356,7 +360,7 @@ impl List {
     }
 
     pub fn pop_back(&mut self) -> Option<Bytes> {
-        let n = self.nodes.back_mut()?;
+        let n = Arc::make_mut(self.nodes.back_mut()?);
         let v = n.pop_back();
         if n.count == 0 {
             self.nodes.pop_back();
@@ -463,7 +467,7 @@ impl List {
         }
         self.len += items.len();
         for (k, n) in new_nodes.into_iter().enumerate() {
-            self.nodes.insert(ni + k, n);
+            self.nodes.insert(ni + k, Arc::new(n));
         }
     }
 
@@ -572,7 +576,10 @@ impl List {
     pub fn mem_usage(&self) -> usize {
         self.nodes
             .iter()
-            .map(|n| n.buf.capacity() + std::mem::size_of::<Node>())
+            // Each node's allocation holds the Arc's two counts too.
+            .map(|n| {
+                n.buf.capacity() + std::mem::size_of::<Node>() + 2 * std::mem::size_of::<usize>()
+            })
             .sum::<usize>()
             + std::mem::size_of::<List>()
     }
@@ -620,12 +627,17 @@ mod tests {
     }
 
     proptest! {
-        /// The packed list behaves like a VecDeque under random operations, for several fills.
+        /// The packed list behaves like a VecDeque under random operations, for several fills;
+        /// clones taken along the way (they share nodes) keep what they held.
         #[test]
-        fn model_based(ops in prop::collection::vec(op(), 1..200), fill in prop_oneof![Just(-2i64), Just(-1), Just(3), Just(128)]) {
+        fn model_based(ops in prop::collection::vec((op(), prop::bool::weighted(0.05)), 1..200), fill in prop_oneof![Just(-2i64), Just(-1), Just(3), Just(128)]) {
             let mut l = List::new(fill);
             let mut m: VecDeque<Vec<u8>> = VecDeque::new();
-            for o in ops {
+            let mut snaps = Vec::new();
+            for (o, snap) in ops {
+                if snap {
+                    snaps.push((l.clone(), m.clone()));
+                }
                 match o {
                     Op::PushF(d) => { l.push_front(&d); m.push_front(d); }
                     Op::PushB(d) => { l.push_back(&d); m.push_back(d); }
@@ -680,6 +692,11 @@ mod tests {
             l.for_each_rev(|x| { rev.push(x.to_vec()); true });
             rev.reverse();
             prop_assert_eq!(rev, v);
+            for (s, sm) in snaps {
+                s.check_invariants();
+                let v: Vec<Vec<u8>> = s.to_vec().into_iter().map(|b| b.to_vec()).collect();
+                prop_assert_eq!(v, sm.into_iter().collect::<Vec<_>>());
+            }
         }
     }
 
