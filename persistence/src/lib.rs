@@ -88,7 +88,7 @@ pub type SyncedCallback = Box<dyn Fn(u64) + Send>;
 
 /// State shared between the writer and the sync thread.
 pub struct SyncState {
-    /// Bytes handed to the kernel so far, counted across every incr file since start.
+    /// Bytes handed to the kernel so far (offset in the current incr file's stream).
     pub written: AtomicU64,
     /// Bytes known to be on stable storage.
     pub synced: AtomicU64,
@@ -101,10 +101,6 @@ pub struct SyncState {
     pub stop: AtomicBool,
     /// The file fsyncs go to: the current incr file (replaced when a rewrite starts).
     pub file: Mutex<Option<File>>,
-    /// Incr files a rewrite switched away from, with bytes maybe not yet on disk: each
-    /// fsync covers them first (their bytes come before the current file's), then closes
-    /// them. Redis too leaves the old file's close (7.2: and fsync) to a background thread.
-    retired: Mutex<Vec<File>>,
     /// The fsync policy in force (0 always, 1 everysec, 2 no); CONFIG SET changes it live.
     pub policy: std::sync::atomic::AtomicU8,
     /// Fault injection for tests (DEBUG AOF-FSYNC-DELAY / AOF-FAIL-FSYNC): a delay before
@@ -183,7 +179,6 @@ impl Aof {
             on_synced: Mutex::new(None),
             stop: AtomicBool::new(false),
             file: Mutex::new(Some(file.try_clone()?)),
-            retired: Mutex::new(Vec::new()),
             policy: std::sync::atomic::AtomicU8::new(policy_code(policy)),
             inject_fsync_delay_ms: AtomicU64::new(0),
             inject_fsync_failure: AtomicBool::new(false),
@@ -327,8 +322,6 @@ impl SyncState {
     pub fn sync_written(&self, policy: Fsync) -> bool {
         let target = self.written.load(Ordering::SeqCst);
         if target <= self.synced.load(Ordering::SeqCst) {
-            // Every byte written is on disk, the retired files' too.
-            self.retired.lock().unwrap().clear();
             return true;
         }
         let delay = self.inject_fsync_delay_ms.load(Ordering::SeqCst);
@@ -336,21 +329,14 @@ impl SyncState {
             std::thread::sleep(Duration::from_millis(delay));
         }
         let res = if policy == Fsync::No {
-            self.retired.lock().unwrap().clear();
             Ok(())
         } else if self.inject_fsync_failure.load(Ordering::SeqCst) {
             Err(io::Error::other("injected fsync failure"))
         } else {
-            // Retired files first; kept (and retried) until their fsync succeeds.
-            let mut retired = self.retired.lock().unwrap();
-            retired
-                .iter()
-                .try_for_each(File::sync_data)
-                .map(|()| retired.clear())
-                .and_then(|()| match self.file.lock().unwrap().as_ref() {
-                    Some(f) => f.sync_data(),
-                    None => Ok(()),
-                })
+            match self.file.lock().unwrap().as_ref() {
+                Some(f) => f.sync_data(),
+                None => Ok(()),
+            }
         };
         match res {
             Ok(()) => {
@@ -422,17 +408,13 @@ pub struct RewriteTicket {
 }
 
 impl Aof {
-    /// Starts a rewrite (Redis 7's multi-part scheme): new writes go to a fresh incr file,
-    /// and the manifest lists it, so a crash at any point still loads everything. The caller
-    /// then writes the new base from a snapshot taken at this instant and calls
-    /// [`Aof::finish_rewrite`].
-    ///
-    /// The old file's unsynced bytes are left to the sync thread (asked to run now), not
-    /// fsynced here: the caller is the event loop, and under `everysec` that can be a
-    /// second of writes, tens of milliseconds of fsync. The synced offset still moves past
-    /// those bytes only once they are on disk, so `always` waits for them as before.
+    /// Starts a rewrite (Redis 7's multi-part scheme): writes so far are fsynced, new writes
+    /// go to a fresh incr file, and the manifest lists it, so a crash at any point still
+    /// loads everything. The caller then writes the new base from a snapshot taken at this
+    /// instant and calls [`Aof::finish_rewrite`].
     pub fn start_rewrite(&mut self) -> io::Result<RewriteTicket> {
         self.write()?;
+        self.file.sync_data()?;
         let incr_seq = self.manifest.last_incr().map(|e| e.seq).unwrap_or(0) + 1;
         let base_seq = self.manifest.base().map(|e| e.seq).unwrap_or(0) + 1;
         let name = format!("{}.{incr_seq}.incr.aof", self.filename);
@@ -449,12 +431,8 @@ impl Aof {
         self.manifest
             .write_atomically(&self.dir.join(format!("{}.manifest", self.filename)))?;
         sync_dir(&self.dir)?;
-        // Retired before the switch: a sync in between then covers both files.
-        let new_clone = file.try_clone()?;
-        let old = std::mem::replace(&mut self.file, file);
-        self.sync.retired.lock().unwrap().push(old);
-        *self.sync.file.lock().unwrap() = Some(new_clone);
-        self.sync.request();
+        *self.sync.file.lock().unwrap() = Some(file.try_clone()?);
+        self.file = file;
         // The next record re-selects its database in the new file.
         self.selected_db = None;
         self.incr_size = 0;
@@ -581,55 +559,4 @@ pub fn install_standalone_base(
 /// fsyncs a directory so renames and creations in it are durable.
 pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn scratch_dir(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("sluice-aof-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        d
-    }
-
-    fn xadd(aof: &mut Aof, i: usize) {
-        let argv: Vec<Bytes> = ["XADD", "s", &format!("{i}-1"), "f", "v"]
-            .iter()
-            .map(|s| Bytes::copy_from_slice(s.as_bytes()))
-            .collect();
-        aof.append(0, &argv);
-    }
-
-    /// A rewrite switches files without an fsync on the caller's thread; the old file's
-    /// bytes count as synced only once an fsync covered them, and a failed one is retried.
-    #[test]
-    fn a_retired_incr_file_is_synced_before_the_offset_moves() {
-        let dir = scratch_dir("retired");
-        let (mut aof, _) = Aof::open(&dir, "appendonly.aof", Fsync::Everysec).unwrap();
-        for i in 1..=100 {
-            xadd(&mut aof, i);
-        }
-        let off = aof.write().unwrap();
-        assert!(aof.sync.synced.load(Ordering::SeqCst) < off);
-        aof.start_rewrite().unwrap();
-        assert_eq!(aof.sync.retired.lock().unwrap().len(), 1);
-        xadd(&mut aof, 101);
-        let off = aof.write().unwrap();
-
-        aof.sync.inject_fsync_failure.store(true, Ordering::SeqCst);
-        assert!(!aof.sync.sync_written(Fsync::Everysec));
-        assert!(aof.sync.synced.load(Ordering::SeqCst) < off);
-        assert_eq!(
-            aof.sync.retired.lock().unwrap().len(),
-            1,
-            "kept for a retry"
-        );
-
-        aof.sync.inject_fsync_failure.store(false, Ordering::SeqCst);
-        assert!(aof.sync.sync_written(Fsync::Everysec));
-        assert_eq!(aof.sync.synced.load(Ordering::SeqCst), off);
-        assert!(aof.sync.retired.lock().unwrap().is_empty());
-        let _ = std::fs::remove_dir_all(&dir);
-    }
 }
