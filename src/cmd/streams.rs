@@ -101,7 +101,7 @@ fn stream_mut<'a>(ctx: &'a mut Ctx, key: &[u8]) -> CmdResult<Option<&'a mut Stre
 
 fn write_entry(ctx: &mut Ctx, e: &Entry) {
     ctx.out.array(2);
-    ctx.out.bulk(e.id.text().as_bytes());
+    write_id(ctx, e.id);
     ctx.out.array(e.fields.len() * 2);
     for (f, v) in &e.fields {
         ctx.out.bulk(f);
@@ -338,7 +338,7 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if let Some(e) = effect {
         ctx.also_propagate(e);
     }
-    ctx.out.bulk(id.text().as_bytes());
+    write_id(ctx, id);
     Ok(())
 }
 
@@ -747,7 +747,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                 Some(e) => write_entry(ctx, &e),
                 None => {
                     ctx.out.array(2);
-                    ctx.out.bulk(id.text().as_bytes());
+                    write_id(ctx, id);
                     ctx.out.null_array();
                 }
             }
@@ -974,8 +974,8 @@ pub fn xpending(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             let total = grp.pel.len();
             ctx.out.array(4);
             ctx.out.int(total as i64);
-            ctx.out.bulk(first.text().as_bytes());
-            ctx.out.bulk(last.text().as_bytes());
+            write_id(ctx, first);
+            write_id(ctx, last);
             ctx.out.array(per.len());
             for (n, c) in per {
                 ctx.out.array(2);
@@ -1009,7 +1009,7 @@ pub fn xpending(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             ctx.out.array(rows.len());
             for (id, c, idle, n) in rows {
                 ctx.out.array(4);
-                ctx.out.bulk(id.text().as_bytes());
+                write_id(ctx, id);
                 ctx.out.bulk(&c);
                 ctx.out.int(idle);
                 ctx.out.int(n as i64);
@@ -1193,7 +1193,7 @@ pub fn xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     for (id, e) in claimed {
         match e {
             Some(e) if !justid => write_entry(ctx, &e),
-            _ => ctx.out.bulk(id.text().as_bytes()),
+            _ => write_id(ctx, id),
         }
     }
     Ok(())
@@ -1312,17 +1312,17 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ctx.also_propagate(e);
     }
     ctx.out.array(3);
-    ctx.out.bulk(next_cursor.text().as_bytes());
+    write_id(ctx, next_cursor);
     ctx.out.array(claimed.len());
     for (id, e) in claimed {
         match e {
             Some(e) => write_entry(ctx, &e),
-            None => ctx.out.bulk(id.text().as_bytes()),
+            None => write_id(ctx, id),
         }
     }
     ctx.out.array(deleted.len());
     for id in deleted {
-        ctx.out.bulk(id.text().as_bytes());
+        write_id(ctx, id);
     }
     Ok(())
 }

@@ -502,9 +502,9 @@ impl Stream {
         self.nodes.node_count()
     }
 
-    /// Appends an entry with an ID already validated to be > `last_id`.
-    /// Appends entry `id` with `fields` given flat, as XADD's argv has them (name, value,
-    /// name, value...; an even count), so nothing is copied or cloned on the way in.
+    /// Appends entry `id`, already validated to be > `last_id`, with `fields` given flat as
+    /// XADD's argv has them (name, value, name, value...; an even count), so nothing is
+    /// copied or cloned on the way in.
     pub fn append(&mut self, id: StreamId, fields: &[Bytes], max_bytes: usize, max_entries: usize) {
         let need_new = match self.nodes.last_mut() {
             None => true,
