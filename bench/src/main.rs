@@ -416,13 +416,7 @@ fn alternate_aux(
         (rate, aux, (cpu_secs(s.pid()) - c0) * 1e6 / items as f64)
     };
     for round in 0..o.rounds {
-        let ((x, xa, xc), (y, ya, yc)) = if round % 2 == 0 {
-            let s = run(sluice);
-            (s, run(redis))
-        } else {
-            let r = run(redis);
-            (run(sluice), r)
-        };
+        let ((x, xa, xc), (y, ya, yc)) = in_turn(round, sluice, redis, run);
         a.push(x);
         ax.push(xa);
         ac.push(xc);
@@ -444,6 +438,18 @@ fn alternate_aux(
         cpu_ratio: median(cpu_ratios),
     };
     (pair, median(ax), median(bx), median(aux_ratios))
+}
+
+/// Runs `f` on both servers back to back, sluice first in even rounds and redis first in
+/// odd ones, so neither always meets a warmer or colder machine: (sluice's, redis's).
+fn in_turn<T>(round: usize, sluice: &Server, redis: &Server, f: impl Fn(&Server) -> T) -> (T, T) {
+    if round.is_multiple_of(2) {
+        let s = f(sluice);
+        (s, f(redis))
+    } else {
+        let r = f(redis);
+        (f(sluice), r)
+    }
 }
 
 /// The header of a load-generator table (`rate`: the rate's unit, `item`: what CPU time is
@@ -473,15 +479,12 @@ fn group_latency(o: &Opts, md: &mut String) {
     // the median over the rounds, its ratio the median of the per-round ratios (as in
     // `alternate_aux`).
     let (mut s, mut r) = (vec![], vec![]);
-    let run = |port| loadgen::consumer_group(port, 4, 4, n, Some(rate)).latency_ms;
     for round in 0..o.rounds {
-        if round % 2 == 0 {
-            s.push(run(sluice.port));
-            r.push(run(redis.port));
-        } else {
-            r.push(run(redis.port));
-            s.push(run(sluice.port));
-        }
+        let (x, y) = in_turn(round, &sluice, &redis, |srv| {
+            loadgen::consumer_group(srv.port, 4, 4, n, Some(rate)).latency_ms
+        });
+        s.push(x);
+        r.push(y);
     }
     let _ = writeln!(md, "| producer → consumer latency, 4 producers / 4 consumers, {rate:.0} entries/s offered, {n} entries, median of {} rounds | sluice ms | redis ms | ratio |", o.rounds);
     let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
