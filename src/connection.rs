@@ -1,6 +1,12 @@
 //! One client connection: read → parse every complete command → run them under the store
 //! lock → write all replies once.
 //!
+//! Writing never waits: what the socket does not take now stays queued (`wbuf`) and goes out
+//! as the socket drains, while the connection keeps reading and running commands, as Redis
+//! keeps serving a client that sends a long pipeline before reading any reply (redis-py's
+//! pipelines do). The queue is bounded only by client-output-buffer-limit (none for normal
+//! clients by default, as in Redis).
+//!
 //! The socket and the read buffer live here; the connection knows nothing about what commands
 //! mean. While the client is blocked (BLPOP, XREAD BLOCK) it keeps reading into its buffer but
 //! runs nothing until the blocked command is answered through its mailbox, times out, or the
@@ -11,7 +17,7 @@ use crate::blocking::BlockRequest;
 use crate::client::{Client, ReplyMode};
 use crate::cmd::{self, Outcome};
 use crate::server::Shared;
-use crate::store::{ClientInfo, ClientShared, Mail};
+use crate::store::{ClientInfo, ClientShared, Mail, Store};
 use bytes::{Bytes, BytesMut};
 use resp::{ParseLimits, ReplyWriter, RequestParser};
 use std::collections::VecDeque;
@@ -19,7 +25,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 use tracing::Instrument;
 
@@ -76,6 +82,8 @@ pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr) {
         parser: RequestParser::new(limits),
         client,
         out: ReplyWriter::new(resp::Protocol::Resp2),
+        wbuf: Vec::new(),
+        wpos: 0,
         pending: VecDeque::new(),
         qbuf_limit,
         idle_timeout,
@@ -94,6 +102,9 @@ struct Conn {
     parser: RequestParser,
     client: Client,
     out: ReplyWriter,
+    /// Output the socket has not taken yet: `wbuf[wpos..]`, in order, ahead of anything newer.
+    wbuf: Vec<u8>,
+    wpos: usize,
     /// Parsed commands not yet run (behind a blocked command).
     pending: VecDeque<Vec<Bytes>>,
     qbuf_limit: u64,
@@ -108,8 +119,23 @@ enum Step {
 enum Event {
     Read(std::io::Result<usize>),
     Mail(Mail),
+    /// The socket takes more of the queued output.
+    Writable,
     Killed,
     Timeout,
+}
+
+/// Writes as much of `buf` as the socket takes without waiting; the bytes written.
+fn write_now(sock: &TcpStream, buf: &[u8]) -> std::io::Result<usize> {
+    let mut done = 0;
+    while done < buf.len() {
+        match sock.try_write(&buf[done..]) {
+            Ok(n) => done += n,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
 }
 
 impl Conn {
@@ -136,14 +162,19 @@ impl Conn {
             if let Some(e) = protocol_error {
                 // Replies to what came before, then the error, then close (as Redis does).
                 self.out.error(&format!("ERR {e}"));
-                self.flush().await?;
+                self.flush_all().await?;
                 tracing::debug!("Protocol error ({e}) from client {}", self.client.id);
                 return Ok(());
             }
-            self.flush().await?;
-            if self.client.close_after_reply || self.client.shared.is_killed() {
+            if self.client.shared.is_killed() {
+                // CLIENT KILL, or over its output buffer limit: closed without the rest.
                 return Ok(());
             }
+            if self.client.close_after_reply {
+                self.flush_all().await?;
+                return Ok(());
+            }
+            self.send_out()?;
             if let Some(req) = blocked {
                 match self.wait_blocked(req).await? {
                     Step::Continue => continue,
@@ -250,6 +281,27 @@ impl Conn {
                 info.no_evict = self.client.no_evict;
                 info.no_touch = self.client.no_touch;
             }
+            // client-output-buffer-limit, checked as replies are added (as Redis does): what
+            // the client has not read yet plus this batch's replies. Normal clients have no
+            // limit by default, which spares the check on the hot path.
+            let Store {
+                clients,
+                stats,
+                config,
+                ..
+            } = &mut *store;
+            let limit = if self.client.subscribed_count > 0 {
+                config.output_limit_pubsub
+            } else {
+                config.output_limit_normal
+            };
+            let queued = (self.unsent() + self.out.len()) as u64;
+            if (limit.hard > 0 || limit.soft > 0) && queued > 0 {
+                if let Some(c) = clients.get_mut(&self.client.id) {
+                    let used = queued + c.shared.pending_bytes.load(Ordering::Relaxed);
+                    crate::store::enforce_output_limit(c, stats, limit, used);
+                }
+            }
             sync_off = self.shared.log_batch(&mut store);
             served = cmd::dispatch_served(&mut store, sync_off);
             if store.aof.rewrite_scheduled {
@@ -272,40 +324,89 @@ impl Conn {
         blocked
     }
 
-    /// Writes all of `buf`, unless the client is killed meanwhile (CLIENT KILL, or an output
-    /// buffer limit passed while the socket does not drain). Most writes fit the socket
-    /// buffer at once: those go out without setting up the wait.
-    async fn write_or_killed(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        let mut done = 0;
-        while done < buf.len() {
-            match self.sock.try_write(&buf[done..]) {
-                Ok(n) => done += n,
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
-                Err(e) => return Err(e),
-            }
-        }
-        if done == buf.len() {
-            return Ok(());
-        }
-        let killed = self.client.shared.mailbox.killed();
-        tokio::select! {
-            r = self.sock.write_all(&buf[done..]) => r,
-            _ = killed => Err(std::io::Error::other("killed")),
-        }
+    /// Bytes queued for the socket and not yet written.
+    fn unsent(&self) -> usize {
+        self.wbuf.len() - self.wpos
     }
 
-    async fn flush(&mut self) -> std::io::Result<()> {
+    /// Sends `bytes` behind any unsent output, as far as the socket takes them now; the rest
+    /// is queued. Usually everything fits the socket buffer and nothing is copied.
+    fn send_now(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        if self.unsent() == 0 {
+            let n = write_now(&self.sock, bytes)?;
+            if n == bytes.len() {
+                return Ok(());
+            }
+            self.wbuf.clear();
+            self.wpos = 0;
+            self.wbuf.extend_from_slice(&bytes[n..]);
+        } else {
+            self.wbuf.extend_from_slice(bytes);
+            let n = write_now(&self.sock, &self.wbuf[self.wpos..])?;
+            self.wpos += n;
+        }
+        self.settle_unsent();
+        Ok(())
+    }
+
+    /// Writes what the socket takes of the queued output (on a writable event).
+    fn drain_unsent(&mut self) -> std::io::Result<()> {
+        let n = write_now(&self.sock, &self.wbuf[self.wpos..])?;
+        self.wpos += n;
+        self.settle_unsent();
+        Ok(())
+    }
+
+    /// Compacts the queue and publishes its size (CLIENT LIST omem, the pub/sub limit).
+    fn settle_unsent(&mut self) {
+        if self.wpos == self.wbuf.len() {
+            self.wbuf.clear();
+            self.wpos = 0;
+            if self.wbuf.capacity() > 1 << 20 {
+                // A burst's buffer is not kept for the connection's life.
+                self.wbuf = Vec::new();
+            }
+        } else if self.wpos >= 64 * 1024 && self.wpos * 2 >= self.wbuf.len() {
+            self.wbuf.drain(..self.wpos);
+            self.wpos = 0;
+        }
+        self.client
+            .shared
+            .unsent_bytes
+            .store(self.unsent() as u64, Ordering::Relaxed);
+    }
+
+    /// Sends the batch's replies (see `send_now`); never waits for the socket.
+    fn send_out(&mut self) -> std::io::Result<()> {
         if self.out.is_empty() {
             return Ok(());
         }
         let buf = self.out.take();
-        self.write_or_killed(&buf).await?;
+        let r = self.send_now(&buf);
         self.out.buf = buf;
         self.out.buf.clear();
+        r
+    }
+
+    /// Sends the batch's replies and waits until the socket took all queued output (before a
+    /// close), unless the client is killed meanwhile.
+    async fn flush_all(&mut self) -> std::io::Result<()> {
+        self.send_out()?;
+        while self.unsent() > 0 {
+            let killed = self.client.shared.mailbox.killed();
+            tokio::select! {
+                r = self.sock.writable() => r?,
+                _ = killed => return Err(std::io::Error::other("killed")),
+            }
+            self.drain_unsent()?;
+        }
         Ok(())
     }
 
-    /// Writes `first` and everything else already queued in the mailbox with one write, as
+    /// Sends `first` and everything else already queued in the mailbox with one write, as
     /// Redis writes a client's pending output once per event-loop turn. Returns true if a
     /// blocked command's reply was among them.
     async fn write_mails(&mut self, first: Mail) -> std::io::Result<bool> {
@@ -339,13 +440,14 @@ impl Conn {
         if let Some(off) = sync {
             self.shared.wait_synced(off).await;
         }
-        self.write_or_killed(&buf).await?;
         if pushed > 0 {
+            // From here on counted as unsent, if the socket does not take them now.
             self.client
                 .shared
                 .pending_bytes
                 .fetch_sub(pushed, Ordering::SeqCst);
         }
+        self.send_now(&buf)?;
         Ok(got_reply)
     }
 
@@ -372,7 +474,8 @@ impl Conn {
         Ok(true)
     }
 
-    /// Waits for one event: bytes from the socket, mail, a kill, or `sleep_until`.
+    /// Waits for one event: bytes from the socket, mail, a kill, `sleep_until`, or (with
+    /// output queued) room in the socket.
     async fn next_event(&mut self, until: Option<tokio::time::Instant>, read: bool) -> Event {
         if self.rbuf.capacity() - self.rbuf.len() < READ_CHUNK {
             self.rbuf.reserve(READ_CHUNK);
@@ -391,14 +494,37 @@ impl Conn {
                     None => std::future::pending().await,
                 }
             };
-            let (sock, rbuf) = (&mut self.sock, &mut self.rbuf);
+            if self.wpos == self.wbuf.len() {
+                let (sock, rbuf) = (&mut self.sock, &mut self.rbuf);
+                tokio::select! {
+                    // In this order (`biased` spares the random start): queued output and
+                    // kills first, so a client that keeps sending cannot hold back its pushes
+                    // and served replies.
+                    biased;
+                    _ = mailbox.ready() => continue,
+                    r = sock.read_buf(rbuf), if read => return Event::Read(r),
+                    _ = sleep => return Event::Timeout,
+                }
+            }
+            // Output is queued: wait for room in the socket as well as for input.
+            let interest = if read {
+                tokio::io::Interest::READABLE | tokio::io::Interest::WRITABLE
+            } else {
+                tokio::io::Interest::WRITABLE
+            };
+            let (sock, rbuf) = (&self.sock, &mut self.rbuf);
             tokio::select! {
-                // In this order (`biased` spares the random start): queued output and kills
-                // first, so a client that keeps sending cannot hold back its pushes and
-                // served replies.
                 biased;
                 _ = mailbox.ready() => continue,
-                r = sock.read_buf(rbuf), if read => return Event::Read(r),
+                r = sock.ready(interest) => match r {
+                    Err(e) => return Event::Read(Err(e)),
+                    // Not reading: whatever woke us is the write side's (an error shows there).
+                    Ok(ready) if ready.is_writable() || !read => return Event::Writable,
+                    Ok(_) => match sock.try_read_buf(rbuf) {
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                        r => return Event::Read(r),
+                    },
+                },
                 _ = sleep => return Event::Timeout,
             }
         }
@@ -415,6 +541,10 @@ impl Conn {
             }),
             Event::Mail(m) => {
                 self.write_mails(m).await?;
+                Ok(Step::Continue)
+            }
+            Event::Writable => {
+                self.drain_unsent()?;
                 Ok(Step::Continue)
             }
             Event::Killed => Ok(Step::Close),
@@ -438,6 +568,7 @@ impl Conn {
                         return Ok(Step::Continue);
                     }
                 }
+                Event::Writable => self.drain_unsent()?,
                 Event::Killed => return Ok(Step::Close),
                 Event::Timeout => {
                     let timed_out = {
@@ -450,7 +581,7 @@ impl Conn {
                     };
                     if timed_out {
                         cmd::timeout_reply(&mut self.out, req.on_timeout);
-                        self.flush().await?;
+                        self.send_out()?;
                         return Ok(Step::Continue);
                     }
                     // Served at the same moment: the reply is in the mailbox (possibly behind
@@ -462,6 +593,7 @@ impl Conn {
                                     return Ok(Step::Continue);
                                 }
                             }
+                            Event::Writable => self.drain_unsent()?,
                             Event::Killed => return Ok(Step::Close),
                             Event::Read(_) | Event::Timeout => {}
                         }

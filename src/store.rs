@@ -42,6 +42,9 @@ pub struct ClientShared {
     pub id: u64,
     /// Bytes queued in the mailbox and not yet written to the socket.
     pub pending_bytes: AtomicU64,
+    /// Bytes the connection holds because the socket would not take them yet (replies and
+    /// pushes the client has not read); kept up to date only while non-zero.
+    pub unsent_bytes: AtomicU64,
     /// Served replies, pub/sub pushes and the kill switch.
     pub mailbox: Mailbox,
     /// The protocol pushes must use (2 or 3); set by HELLO and RESET as they run.
@@ -53,6 +56,7 @@ impl ClientShared {
         ClientShared {
             id,
             pending_bytes: AtomicU64::new(0),
+            unsent_bytes: AtomicU64::new(0),
             mailbox: Mailbox::default(),
             resp: std::sync::atomic::AtomicU8::new(2),
         }
@@ -66,6 +70,49 @@ impl ClientShared {
     pub fn is_killed(&self) -> bool {
         self.mailbox.is_killed()
     }
+
+    /// Output waiting for this client: pushes in the mailbox and bytes the socket has not
+    /// taken (CLIENT LIST's omem, and what client-output-buffer-limit is checked against).
+    pub fn output_bytes(&self) -> u64 {
+        self.pending_bytes.load(Ordering::Relaxed) + self.unsent_bytes.load(Ordering::Relaxed)
+    }
+}
+
+/// The part of a client's output Redis keeps in its fixed reply buffer (PROTO_REPLY_CHUNK_BYTES),
+/// which client-output-buffer-limit does not count: only what overflows into the reply list.
+const STATIC_REPLY_BYTES: u64 = 16 * 1024;
+
+/// Applies one class of client-output-buffer-limit to client `id` holding `used` bytes of
+/// output: over the hard limit, or over the soft one for `soft_secs`, closes it (as Redis
+/// does, without sending the rest) and returns true.
+pub fn enforce_output_limit(
+    c: &mut ClientInfo,
+    stats: &mut Stats,
+    limit: crate::config::OutputLimit,
+    used: u64,
+) -> bool {
+    let used = used.saturating_sub(STATIC_REPLY_BYTES);
+    let over_hard = limit.hard > 0 && used > limit.hard;
+    let over_soft = limit.soft > 0 && used > limit.soft;
+    let mut kill = over_hard;
+    if over_soft {
+        let since = *c.soft_limit_since.get_or_insert_with(Instant::now);
+        if since.elapsed().as_secs() >= limit.soft_secs {
+            kill = true;
+        }
+    } else {
+        c.soft_limit_since = None;
+    }
+    if kill {
+        tracing::warn!(
+            client = c.shared.id,
+            used,
+            "client scheduled to be closed ASAP for overcoming of output buffer limits"
+        );
+        stats.client_output_buffer_limit_disconnections += 1;
+        c.shared.kill();
+    }
+    kill
 }
 
 /// What CLIENT LIST shows about a connection; refreshed after each command.
@@ -502,30 +549,11 @@ fn push_message(
         return;
     }
     let frame = m.frame(c.shared.resp.load(Ordering::Relaxed) == 3);
-    let pending = c
-        .shared
+    c.shared
         .pending_bytes
-        .fetch_add(frame.len() as u64, Ordering::SeqCst)
-        + frame.len() as u64;
-    let over_hard = limit.hard > 0 && pending > limit.hard;
-    let over_soft = limit.soft > 0 && pending > limit.soft;
-    let mut kill = over_hard;
-    if over_soft {
-        let since = *c.soft_limit_since.get_or_insert_with(Instant::now);
-        if since.elapsed().as_secs() >= limit.soft_secs {
-            kill = true;
-        }
-    } else {
-        c.soft_limit_since = None;
-    }
-    if kill {
-        tracing::warn!(
-            client = id,
-            pending,
-            "client closed for overcoming of output buffer limits (pubsub)"
-        );
-        stats.client_output_buffer_limit_disconnections += 1;
-        c.shared.kill();
+        .fetch_add(frame.len() as u64, Ordering::SeqCst);
+    let used = c.shared.output_bytes();
+    if enforce_output_limit(c, stats, limit, used) {
         return;
     }
     c.shared.mailbox.send(Mail::Push(frame));

@@ -514,6 +514,114 @@ fn slow_subscriber_is_disconnected_and_publisher_never_stalls() {
     );
 }
 
+/// Runs `f` on a thread and fails (instead of hanging the suite) if it takes over 60 s.
+fn within_a_minute<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(Duration::from_secs(60))
+        .unwrap_or_else(|_| panic!("{what}: no answer within 60 s (server stopped reading?)"))
+}
+
+#[test]
+fn a_pipeline_written_before_any_reply_is_read_is_served() {
+    // redis-py and redis-rs write a whole pipeline before reading a reply. With replies
+    // larger than the socket buffers can hold (here 40 MB), a server that stops reading while
+    // its output waits would deadlock with such a client; Redis keeps reading and queues.
+    let s = TestServer::start(&[]);
+    let value = "v".repeat(2000);
+    let mut c = s.client();
+    let _: () = c.set("big", &value).unwrap();
+    let n = 20_000;
+    let replies: Vec<String> = within_a_minute("redis crate pipeline", move || {
+        let mut p = redis::pipe();
+        for _ in 0..n {
+            p.get("big");
+        }
+        p.query(&mut c).unwrap()
+    });
+    assert_eq!(replies.len(), n);
+    assert!(replies.iter().all(|r| *r == value));
+
+    // Raw: one write of many SETs and GETs ending in a BLPOP, then the replies. The server
+    // runs them all while its output waits, blocks the client with its replies still
+    // queued, and serves other clients throughout.
+    let port = s.port;
+    let (tx, sent) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut r = Raw::connect(port);
+        let mut buf = Vec::new();
+        for i in 0..20_000 {
+            buf.extend_from_slice(&encode(&["SET", &format!("k{i}"), "x"]));
+            buf.extend_from_slice(&encode(&["GET", "big"]));
+        }
+        buf.extend_from_slice(&encode(&["BLPOP", "q", "0"]));
+        r.send_raw(&buf);
+        tx.send(()).unwrap();
+        let mut ok = 0;
+        for _ in 0..20_000 {
+            ok += (r.read() == "+OK\r\n") as usize;
+            assert_eq!(r.read().len(), 2000 + 9);
+        }
+        (ok, r.read())
+    });
+    sent.recv_timeout(Duration::from_secs(60))
+        .expect("the server must take the whole pipeline without its replies being read");
+    let mut other = s.raw();
+    let mut blocked = false;
+    for _ in 0..1000 {
+        if other
+            .call(&["INFO", "clients"])
+            .contains("blocked_clients:1")
+        {
+            blocked = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        blocked,
+        "the pipeline's BLPOP must block behind its queued replies"
+    );
+    assert_eq!(other.call(&["DBSIZE"]), ":20001\r\n");
+    assert_eq!(other.call(&["RPUSH", "q", "job"]), ":1\r\n");
+    let (ok, last) = within_a_minute("raw pipeline", move || reader.join().unwrap());
+    assert_eq!(ok, 20_000);
+    assert_eq!(last, "*2\r\n$1\r\nq\r\n$3\r\njob\r\n");
+}
+
+#[test]
+fn normal_clients_over_their_output_buffer_limit_are_closed() {
+    let s = TestServer::start(&["--client-output-buffer-limit", "normal 64kb 0 0"]);
+    let mut c = s.raw();
+    assert_eq!(c.call(&["SET", "small", &"s".repeat(70_000)]), "+OK\r\n");
+    assert_eq!(c.call(&["SET", "big", &"b".repeat(100_000)]), "+OK\r\n");
+    // Redis counts only what overflows its 16 KiB reply buffer: 70,000 bytes is within.
+    assert_eq!(c.call(&["GET", "small"]).len(), 70_000 + 10);
+    c.send(&["GET", "big"]);
+    assert!(
+        c.is_closed(),
+        "a 100,000-byte reply passes the 64 kB hard limit"
+    );
+    let mut other = s.raw();
+    assert!(other
+        .call(&["INFO", "stats"])
+        .contains("client_output_buffer_limit_disconnections:1"));
+    // Without a limit (the default) the same reply goes out.
+    assert_eq!(
+        other.call(&[
+            "CONFIG",
+            "SET",
+            "client-output-buffer-limit",
+            "normal 0 0 0"
+        ]),
+        "+OK\r\n"
+    );
+    let mut d = s.raw();
+    assert_eq!(d.call(&["GET", "big"]).len(), 100_000 + 11);
+}
+
 #[test]
 fn maxclients_refuses_with_redis_error() {
     let s = TestServer::start(&["--maxclients", "2"]);

@@ -129,6 +129,15 @@ def pipelines_and_watch(proto):
         for i in range(100):
             p.incr("counter")
         assert p.execute()[-1] == 100
+    # redis-py sends a whole pipeline before reading a reply: 20 MB of replies here, more than
+    # the socket buffers hold, so the server must keep reading while its output waits.
+    big = redis.Redis(host="127.0.0.1", port=PORT, protocol=proto, decode_responses=True,
+                      socket_timeout=60)
+    big.set("blob", "x" * 2000)
+    with big.pipeline(transaction=False) as p:
+        for i in range(10_000):
+            p.get("blob")
+        assert p.execute() == ["x" * 2000] * 10_000
     r.set("balance", 10)
     with r.pipeline() as p:
         p.watch("balance")

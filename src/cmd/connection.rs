@@ -306,7 +306,7 @@ fn client_line(ctx: &Ctx, id: u64) -> String {
         subs.patterns.len(),
         subs.shard_channels.len(),
         multi,
-        c.shared.pending_bytes.load(std::sync::atomic::Ordering::Relaxed),
+        c.shared.output_bytes(),
         cmd,
         resp,
         lossy(&lib_name),
