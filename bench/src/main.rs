@@ -32,18 +32,32 @@ use std::time::Instant;
 /// bottleneck. Resolution 10 ms (USER_HZ 100): 0.1 µs per request over 100,000 requests.
 /// (Per-thread schedstat would be finer, but reads near zero on this machine's kernel.)
 fn cpu_secs(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the command name (which may hold spaces): utime and stime are 14 and 15.
+    stat_ticks(&format!("/proc/{pid}/stat"), 14) / 100.0
+}
+
+/// CPU seconds (user + system) of this process's children that have exited and been waited
+/// for (cutime + cstime): the load generator's own cost, read around each redis-benchmark.
+fn children_cpu_secs() -> f64 {
+    stat_ticks("/proc/self/stat", 16) / 100.0
+}
+
+/// The sum of the /proc stat fields `field` and `field + 1` (1-based, as proc(5) numbers them).
+fn stat_ticks(path: &str, field: usize) -> f64 {
+    let stat = std::fs::read_to_string(path).unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at field 3.
     let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
     let f: Vec<f64> = rest
         .split_whitespace()
         .map(|x| x.parse().unwrap_or(0.0))
         .collect();
-    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
+    let at = |i: usize| f.get(i - 3).copied().unwrap_or(0.0);
+    at(field) + at(field + 1)
 }
 
-/// Runs one redis-benchmark workload; returns (requests/s, p99 ms).
-fn redis_benchmark(port: u16, n: usize, pipeline: usize, args: &[&str]) -> (f64, f64) {
+/// Runs one redis-benchmark workload; returns (requests/s, p99 ms, the fraction of the run's
+/// wall time redis-benchmark itself was on a CPU: near 1.0, it was the bottleneck).
+fn redis_benchmark(port: u16, n: usize, pipeline: usize, args: &[&str]) -> (f64, f64, f64) {
+    let (c0, t0) = (children_cpu_secs(), Instant::now());
     let out = Command::new("redis-benchmark")
         .args([
             "-p",
@@ -59,6 +73,7 @@ fn redis_benchmark(port: u16, n: usize, pipeline: usize, args: &[&str]) -> (f64,
         .args(args)
         .output()
         .expect("redis-benchmark");
+    let busy = (children_cpu_secs() - c0) / t0.elapsed().as_secs_f64();
     let text = String::from_utf8_lossy(&out.stdout);
     // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
     let line = text
@@ -73,6 +88,7 @@ fn redis_benchmark(port: u16, n: usize, pipeline: usize, args: &[&str]) -> (f64,
     (
         cols.first().copied().unwrap_or(0.0),
         cols.get(5).copied().unwrap_or(0.0),
+        busy,
     )
 }
 
@@ -310,10 +326,10 @@ fn throughput(o: &Opts, md: &mut String) {
         ("SET", 1, vec!["-t", "set"]),
         ("GET", 1, vec!["-t", "get"]),
     ];
-    let _ = writeln!(md, "| workload | sluice req/s | redis req/s | throughput ratio (per-round range) | sluice p99 ms | redis p99 ms | p99 ratio | sluice CPU µs/req | redis CPU µs/req | CPU ratio |");
+    let _ = writeln!(md, "| workload | sluice req/s | redis req/s | throughput ratio (per-round range) | sluice p99 ms | redis p99 ms | p99 ratio | sluice CPU µs/req | redis CPU µs/req | CPU ratio | redis-benchmark busy (sluice / redis runs) |");
     let _ = writeln!(
         md,
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     );
     for (name, pipeline, args) in &workloads {
         // XREADGROUP consumes entries: bound the requests to what was prefilled.
@@ -325,12 +341,23 @@ fn throughput(o: &Opts, md: &mut String) {
         } else {
             o.n
         };
+        // How busy redis-benchmark was, per server: near 100% the row measures the load
+        // generator's core, and the servers' own cost shows only in the CPU columns.
+        let busy = std::cell::RefCell::new((vec![], vec![]));
         let (r, sluice_p99, redis_p99, p99_ratio) =
             alternate_aux(o, &sluice, &redis, reqs, |port| {
-                redis_benchmark(port, reqs, *pipeline, args)
+                let (rps, p99, b) = redis_benchmark(port, reqs, *pipeline, args);
+                let mut busy = busy.borrow_mut();
+                if port == sluice.port {
+                    busy.0.push(b);
+                } else {
+                    busy.1.push(b);
+                }
+                (rps, p99)
             });
+        let (busy_s, busy_r) = busy.into_inner();
         let row = format!(
-            "| {name} | {:.0} | {:.0} | {:.2} ({:.2}–{:.2}) | {:.3} | {:.3} | {:.2} | {:.1} | {:.1} | {:.2} |",
+            "| {name} | {:.0} | {:.0} | {:.2} ({:.2}–{:.2}) | {:.3} | {:.3} | {:.2} | {:.1} | {:.1} | {:.2} | {:.0}% / {:.0}% |",
             r.sluice,
             r.redis,
             r.ratio,
@@ -342,6 +369,8 @@ fn throughput(o: &Opts, md: &mut String) {
             r.sluice_cpu_us,
             r.redis_cpu_us,
             r.cpu_ratio,
+            median(busy_s) * 100.0,
+            median(busy_r) * 100.0,
         );
         eprintln!("{row}");
         let _ = writeln!(md, "{row}");
@@ -486,20 +515,24 @@ fn group_latency(o: &Opts, md: &mut String) {
         s.push(x);
         r.push(y);
     }
-    let _ = writeln!(md, "| producer → consumer latency, 4 producers / 4 consumers, {rate:.0} entries/s offered, {n} entries, median of {} rounds | sluice ms | redis ms | ratio |", o.rounds);
+    let _ = writeln!(md, "| producer → consumer latency, 4 producers / 4 consumers, {rate:.0} entries/s offered, {n} entries, median of {} rounds | sluice ms | redis ms | ratio (per-round range) |", o.rounds);
     let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
     for p in [50.0, 99.0, 99.9] {
         let at =
             |runs: &[Vec<f64>]| median(runs.iter().map(|l| loadgen::percentile(l, p)).collect());
         let (a, b) = (at(&s), at(&r));
-        let q = median(
-            s.iter()
-                .zip(&r)
-                .map(|(x, y)| ratio(loadgen::percentile(x, p), loadgen::percentile(y, p)))
-                .collect(),
+        let per_round: Vec<f64> = s
+            .iter()
+            .zip(&r)
+            .map(|(x, y)| ratio(loadgen::percentile(x, p), loadgen::percentile(y, p)))
+            .collect();
+        let lo = per_round.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = per_round.iter().copied().fold(0.0, f64::max);
+        let q = median(per_round);
+        eprintln!(
+            "latency p{p}: sluice {a:.3} ms | redis {b:.3} ms | ratio {q:.2} ({lo:.2}–{hi:.2})"
         );
-        eprintln!("latency p{p}: sluice {a:.3} ms | redis {b:.3} ms | ratio {q:.2}");
-        let _ = writeln!(md, "| p{p} | {a:.3} | {b:.3} | {q:.2} |");
+        let _ = writeln!(md, "| p{p} | {a:.3} | {b:.3} | {q:.2} ({lo:.2}–{hi:.2}) |");
     }
 }
 
@@ -859,7 +892,7 @@ fn main() {
     let _ = writeln!(md, "# sluice vs redis-server, side by side\n");
     let _ = writeln!(
         md,
-        "Generated by `cargo run --release -p sluice-bench` on this machine ({} cores, {placement}); redis-server {}. redis-benchmark rows: 50 clients, {} requests per run; every row is the median of {} rounds; in each round the two servers run back to back, in alternating order, and a row's ratio is the median of its per-round ratios (a paired comparison: this shared VM's speed drifts by more than the differences measured); AOF off except in the persistence section. Ratios are sluice / redis: above 1.0 favours sluice for throughput, below 1.0 for latency, memory and time.\n",
+        "Generated by `cargo run --release -p sluice-bench` on this machine ({} cores, {placement}); redis-server {}. redis-benchmark rows: 50 clients, {} requests per run; every row is the median of {} rounds; in each round the two servers run back to back, in alternating order, and a row's ratio is the median of its per-round ratios (a paired comparison: this shared VM's speed drifts by more than the differences measured); AOF off except in the persistence section. Ratios are sluice / redis: above 1.0 favours sluice for throughput, below 1.0 for latency, memory and time. The last redis-benchmark column is how much of each run's wall time redis-benchmark itself spent on its CPU: near 100% the load generator's one core is the bottleneck, that row's throughput is the same for any server fast enough to keep up (its ratio is 1.0 within the machine's noise), and the servers differ only in their CPU per request.\n",
         cpus,
         redis_version(),
         o.n,
