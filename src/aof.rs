@@ -323,7 +323,8 @@ fn spawn_base_writer(
 ) {
     store.aof.rewrite_in_progress = true;
     let started = std::time::Instant::now();
-    let snapshot = store.dbs.clone();
+    let snapshot: Vec<crate::db::DbSnapshot> =
+        store.dbs.iter().map(crate::db::Db::snapshot).collect();
     tracing::info!(
         "Background append only file rewriting started (snapshot taken in {:.3} ms)",
         started.elapsed().as_secs_f64() * 1e3

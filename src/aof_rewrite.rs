@@ -13,7 +13,7 @@
 //! It works on a snapshot taken when the new incr file started, on a blocking thread, so
 //! clients keep being served while it runs.
 
-use crate::db::{Db, Value};
+use crate::db::{DbSnapshot, Value};
 use crate::types::stream::StreamId;
 use bytes::Bytes;
 use persistence::checksum::AnnotatedWriter;
@@ -38,7 +38,12 @@ fn id(i: StreamId) -> Bytes {
 /// `incremental_fsync` (`aof-rewrite-incremental-fsync`): fsync every 4 MB as Redis does
 /// (`REDIS_AUTOSYNC_BYTES`), so the kernel never holds a large dirty backlog whose flush
 /// would stall the foreground's own AOF writes.
-pub fn write_base(path: &Path, dbs: &[Db], now: i64, incremental_fsync: bool) -> io::Result<u64> {
+pub fn write_base(
+    path: &Path,
+    dbs: &[DbSnapshot],
+    now: i64,
+    incremental_fsync: bool,
+) -> io::Result<u64> {
     let file = AutoSync {
         file: std::fs::File::create(path)?,
         every: if incremental_fsync { 4 << 20 } else { 0 },
@@ -56,12 +61,17 @@ pub fn write_base(path: &Path, dbs: &[Db], now: i64, incremental_fsync: bool) ->
         w.records(buf)
     };
     for (n, db) in dbs.iter().enumerate() {
-        if db.is_empty() {
+        let mut keys = db.keys.iter().peekable();
+        if keys.peek().is_none() {
             continue;
         }
+        // The snapshot has no index: the expire times are looked up through one built here,
+        // off the event loop.
+        let expires: hashbrown::HashMap<&[u8], i64> =
+            db.expires.iter().map(|(k, &t)| (&k[..], t)).collect();
         emit(&mut w, &[b("SELECT"), b(&n.to_string())], &mut buf)?;
-        for (key, value) in db.keys.iter() {
-            let expire = db.expire_at(key);
+        for (key, value) in keys {
+            let expire = expires.get(&key[..]).copied();
             if matches!(expire, Some(t) if t <= now) {
                 continue;
             }

@@ -15,6 +15,7 @@ use crate::types::list::List;
 use crate::types::stream::Stream;
 use bytes::Bytes;
 use hashbrown::HashMap;
+use std::sync::Arc;
 
 /// A string value and the encoding Redis would report for it (`OBJECT ENCODING`).
 #[derive(Clone, Debug)]
@@ -80,12 +81,93 @@ impl Value {
     }
 }
 
+/// Slots per chunk of [`Slots`].
+const SLOT_CHUNK: usize = 256;
+
+/// A vector of slots stored in fixed-size chunks that clones share copy-on-write: a clone
+/// (the AOF rewrite's snapshot) costs one reference count per chunk, and a later write
+/// copies only the chunk it touches, as a fork's pages are copied on write. Without it the
+/// snapshot copied every key under the store lock: 318 ms for 1,000,000 keys, against
+/// Redis's 3.3 ms fork.
+#[derive(Debug)]
+struct Slots<T> {
+    /// Every chunk but the last holds exactly `SLOT_CHUNK` slots.
+    chunks: Vec<Arc<Vec<Option<T>>>>,
+    len: usize,
+}
+
+impl<T> Default for Slots<T> {
+    fn default() -> Self {
+        Slots {
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> Clone for Slots<T> {
+    fn clone(&self) -> Self {
+        Slots {
+            chunks: self.chunks.clone(),
+            len: self.len,
+        }
+    }
+}
+
+impl<T> Slots<T> {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn get(&self, i: usize) -> Option<&T> {
+        self.chunks[i / SLOT_CHUNK][i % SLOT_CHUNK].as_ref()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = Option<&T>> {
+        self.chunks
+            .iter()
+            .flat_map(|c| c.iter().map(Option::as_ref))
+    }
+
+    fn clear(&mut self) {
+        self.chunks.clear();
+        self.len = 0;
+    }
+}
+
+impl<T: Clone> Slots<T> {
+    fn get_mut(&mut self, i: usize) -> &mut Option<T> {
+        &mut Arc::make_mut(&mut self.chunks[i / SLOT_CHUNK])[i % SLOT_CHUNK]
+    }
+
+    /// Appends a free slot; its number.
+    fn push_free(&mut self) -> usize {
+        if self.len.is_multiple_of(SLOT_CHUNK) {
+            self.chunks.push(Arc::new(Vec::with_capacity(SLOT_CHUNK)));
+        }
+        let last = self.chunks.last_mut().expect("a chunk with room");
+        Arc::make_mut(last).push(None);
+        self.len += 1;
+        self.len - 1
+    }
+
+    /// Drops the last slot.
+    fn pop(&mut self) {
+        let last = self.chunks.last_mut().expect("a slot to pop");
+        Arc::make_mut(last).pop();
+        self.len -= 1;
+        if self.len.is_multiple_of(SLOT_CHUNK) {
+            self.chunks.pop();
+        }
+    }
+}
+
 /// A hash map with stable integer slots (see the module doc).
 #[derive(Debug, Clone)]
 pub struct SlabMap<V> {
     index: HashMap<Bytes, u32>,
     /// key, value, access metadata (see [`access_meta`]).
-    slots: Vec<Option<(Bytes, V, u64)>>,
+    slots: Slots<(Bytes, V, u64)>,
     free: Vec<u32>,
 }
 
@@ -93,7 +175,7 @@ impl<V> Default for SlabMap<V> {
     fn default() -> Self {
         SlabMap {
             index: HashMap::new(),
-            slots: Vec::new(),
+            slots: Slots::default(),
             free: Vec::new(),
         }
     }
@@ -114,102 +196,23 @@ impl<V> SlabMap<V> {
 
     pub fn get(&self, key: &[u8]) -> Option<&V> {
         let &i = self.index.get(key)?;
-        self.slots[i as usize].as_ref().map(|(_, v, _)| v)
-    }
-
-    pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut V> {
-        let &i = self.index.get(key)?;
-        self.slots[i as usize].as_mut().map(|(_, v, _)| v)
-    }
-
-    /// Inserts or replaces; a replaced key keeps its slot.
-    pub fn insert(&mut self, key: Bytes, val: V) -> Option<V> {
-        if let Some(&i) = self.index.get(&key[..]) {
-            let slot = self.slots[i as usize]
-                .as_mut()
-                .expect("indexed slot is live");
-            return Some(std::mem::replace(&mut slot.1, val));
-        }
-        self.insert_new(key, val, 0);
-        None
-    }
-
-    /// Inserts or replaces, setting the access metadata too, in one probe. Returns the old
-    /// value.
-    pub fn insert_with_meta(&mut self, key: &Bytes, val: V, meta: u64) -> Option<V> {
-        if let Some(&i) = self.index.get(&key[..]) {
-            let slot = self.slots[i as usize]
-                .as_mut()
-                .expect("indexed slot is live");
-            slot.2 = meta;
-            return Some(std::mem::replace(&mut slot.1, val));
-        }
-        self.insert_new(key.clone(), val, meta);
-        None
-    }
-
-    fn insert_new(&mut self, key: Bytes, val: V, meta: u64) {
-        let i = match self.free.pop() {
-            Some(i) => i,
-            None => {
-                self.slots.push(None);
-                (self.slots.len() - 1) as u32
-            }
-        };
-        self.slots[i as usize] = Some((key.clone(), val, meta));
-        self.index.insert(key, i);
-    }
-
-    pub fn remove(&mut self, key: &[u8]) -> Option<V> {
-        // Not even hashed when empty: every DEL and every emptied list asks `expires` too.
-        if self.index.is_empty() {
-            return None;
-        }
-        let i = self.index.remove(key)?;
-        let (_, v, _) = self.slots[i as usize].take().expect("indexed slot is live");
-        if i as usize + 1 == self.slots.len() {
-            // Drop trailing free slots; forget them in the free list too.
-            while matches!(self.slots.last(), Some(None)) {
-                self.slots.pop();
-            }
-            let n = self.slots.len() as u32;
-            self.free.retain(|&f| f < n);
-        } else {
-            self.free.push(i);
-        }
-        Some(v)
-    }
-
-    /// The value and its access metadata, in one lookup.
-    pub fn get_mut_with_meta(&mut self, key: &[u8]) -> Option<(&mut V, &mut u64)> {
-        let &i = self.index.get(key)?;
-        self.slots[i as usize].as_mut().map(|(_, v, m)| (v, m))
+        self.slots.get(i as usize).map(|(_, v, _)| v)
     }
 
     /// The access metadata of `key` (LRU/LFU, see [`access_meta`]).
     pub fn meta(&self, key: &[u8]) -> Option<u64> {
         let &i = self.index.get(key)?;
-        self.slots[i as usize].as_ref().map(|(_, _, m)| *m)
-    }
-
-    pub fn set_meta(&mut self, key: &[u8], meta: u64) {
-        if let Some(&i) = self.index.get(key) {
-            if let Some(slot) = self.slots[i as usize].as_mut() {
-                slot.2 = meta;
-            }
-        }
+        self.slots.get(i as usize).map(|(_, _, m)| *m)
     }
 
     /// The stored key (shares its bytes) for `key`.
     pub fn key(&self, key: &[u8]) -> Option<&Bytes> {
         let &i = self.index.get(key)?;
-        self.slots[i as usize].as_ref().map(|(k, _, _)| k)
+        self.slots.get(i as usize).map(|(k, _, _)| k)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&Bytes, &V)> {
-        self.slots
-            .iter()
-            .filter_map(|s| s.as_ref().map(|(k, v, _)| (k, v)))
+        self.slots.iter().filter_map(|s| s.map(|(k, v, _)| (k, v)))
     }
 
     pub fn clear(&mut self) {
@@ -225,7 +228,7 @@ impl<V> SlabMap<V> {
         let mut seen = 0;
         let mut probed = 0;
         while i < self.slots.len() && seen < count && probed < count.saturating_mul(10) {
-            if let Some((k, v, _)) = &self.slots[i] {
+            if let Some((k, v, _)) = self.slots.get(i) {
                 f(k, v);
                 seen += 1;
             }
@@ -246,7 +249,7 @@ impl<V> SlabMap<V> {
         }
         for _ in 0..64 {
             let i = rng.below(self.slots.len() as u64) as usize;
-            if let Some((k, v, _)) = &self.slots[i] {
+            if let Some((k, v, _)) = self.slots.get(i) {
                 return Some((k, v));
             }
         }
@@ -254,8 +257,123 @@ impl<V> SlabMap<V> {
         let n = self.slots.len();
         (0..n)
             .map(|d| (start + d) % n)
-            .find_map(|i| self.slots[i].as_ref().map(|(k, v, _)| (k, v)))
+            .find_map(|i| self.slots.get(i).map(|(k, v, _)| (k, v)))
     }
+
+    /// The slots alone, without the index: what the AOF rewrite needs of a database, taken
+    /// in O(slots / SLOT_CHUNK) (see [`Slots`]).
+    pub fn snapshot(&self) -> SlotsSnapshot<V> {
+        SlotsSnapshot {
+            slots: self.slots.clone(),
+        }
+    }
+}
+
+impl<V: Clone> SlabMap<V> {
+    pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut V> {
+        let &i = self.index.get(key)?;
+        self.slots.get_mut(i as usize).as_mut().map(|(_, v, _)| v)
+    }
+
+    /// Inserts or replaces; a replaced key keeps its slot.
+    pub fn insert(&mut self, key: Bytes, val: V) -> Option<V> {
+        if let Some(&i) = self.index.get(&key[..]) {
+            let slot = self
+                .slots
+                .get_mut(i as usize)
+                .as_mut()
+                .expect("indexed slot is live");
+            return Some(std::mem::replace(&mut slot.1, val));
+        }
+        self.insert_new(key, val, 0);
+        None
+    }
+
+    /// Inserts or replaces, setting the access metadata too, in one probe. Returns the old
+    /// value.
+    pub fn insert_with_meta(&mut self, key: &Bytes, val: V, meta: u64) -> Option<V> {
+        if let Some(&i) = self.index.get(&key[..]) {
+            let slot = self
+                .slots
+                .get_mut(i as usize)
+                .as_mut()
+                .expect("indexed slot is live");
+            slot.2 = meta;
+            return Some(std::mem::replace(&mut slot.1, val));
+        }
+        self.insert_new(key.clone(), val, meta);
+        None
+    }
+
+    fn insert_new(&mut self, key: Bytes, val: V, meta: u64) {
+        let i = match self.free.pop() {
+            Some(i) => i as usize,
+            None => self.slots.push_free(),
+        };
+        *self.slots.get_mut(i) = Some((key.clone(), val, meta));
+        self.index.insert(key, i as u32);
+    }
+
+    pub fn remove(&mut self, key: &[u8]) -> Option<V> {
+        // Not even hashed when empty: every DEL and every emptied list asks `expires` too.
+        if self.index.is_empty() {
+            return None;
+        }
+        let i = self.index.remove(key)?;
+        let (_, v, _) = self
+            .slots
+            .get_mut(i as usize)
+            .take()
+            .expect("indexed slot is live");
+        if i as usize + 1 == self.slots.len() {
+            // Drop trailing free slots; forget them in the free list too.
+            while self.slots.len() > 0 && self.slots.get(self.slots.len() - 1).is_none() {
+                self.slots.pop();
+            }
+            let n = self.slots.len() as u32;
+            self.free.retain(|&f| f < n);
+        } else {
+            self.free.push(i);
+        }
+        Some(v)
+    }
+
+    /// The value and its access metadata, in one lookup.
+    pub fn get_mut_with_meta(&mut self, key: &[u8]) -> Option<(&mut V, &mut u64)> {
+        let &i = self.index.get(key)?;
+        self.slots
+            .get_mut(i as usize)
+            .as_mut()
+            .map(|(_, v, m)| (v, m))
+    }
+
+    pub fn set_meta(&mut self, key: &[u8], meta: u64) {
+        if let Some(&i) = self.index.get(key) {
+            if let Some(slot) = self.slots.get_mut(i as usize).as_mut() {
+                slot.2 = meta;
+            }
+        }
+    }
+}
+
+/// A [`SlabMap`]'s entries at one moment, without its index (see [`SlabMap::snapshot`]).
+#[derive(Debug)]
+pub struct SlotsSnapshot<V> {
+    slots: Slots<(Bytes, V, u64)>,
+}
+
+impl<V> SlotsSnapshot<V> {
+    pub fn iter(&self) -> impl Iterator<Item = (&Bytes, &V)> {
+        self.slots.iter().filter_map(|s| s.map(|(k, v, _)| (k, v)))
+    }
+}
+
+/// A database at one moment, for the AOF rewrite: taken under the store lock in time
+/// proportional to the number of slot chunks, not keys.
+#[derive(Debug)]
+pub struct DbSnapshot {
+    pub keys: SlotsSnapshot<Value>,
+    pub expires: SlotsSnapshot<i64>,
 }
 
 /// One database.
@@ -267,6 +385,14 @@ pub struct Db {
 }
 
 impl Db {
+    /// See [`DbSnapshot`].
+    pub fn snapshot(&self) -> DbSnapshot {
+        DbSnapshot {
+            keys: self.keys.snapshot(),
+            expires: self.expires.snapshot(),
+        }
+    }
+
     pub fn expire_at(&self, key: &[u8]) -> Option<i64> {
         self.expires.get(key).copied()
     }
@@ -416,5 +542,58 @@ mod tests {
         m.insert(Bytes::from("c"), 3);
         assert_eq!(m.slots.len(), 2);
         assert_eq!(m.get(b"c".as_slice()), Some(&3));
+    }
+
+    fn contents<'a>(it: impl Iterator<Item = (&'a Bytes, &'a u32)>) -> BTreeMap<Vec<u8>, u32> {
+        it.map(|(k, v)| (k.to_vec(), *v)).collect()
+    }
+
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    /// A snapshot and the model's contents at the moment it was taken.
+    type Taken = (SlotsSnapshot<u32>, BTreeMap<Vec<u8>, u32>);
+
+    proptest! {
+        /// Snapshots taken between random inserts, overwrites and removals (across chunk
+        /// boundaries, trailing-slot pops included) keep exactly the entries of their moment
+        /// while the map goes on, and the map stays equal to a model.
+        #[test]
+        fn snapshots_keep_their_moment(ops in proptest::collection::vec((0u8..4, 0u32..700, any::<u32>()), 1..1500)) {
+            let mut m: SlabMap<u32> = SlabMap::default();
+            let mut model: BTreeMap<Vec<u8>, u32> = BTreeMap::new();
+            let mut snaps: Vec<Taken> = Vec::new();
+            for (op, k, v) in ops {
+                let key = format!("k{k}").into_bytes();
+                match op {
+                    0 | 1 => {
+                        let old = m.insert(Bytes::from(key.clone()), v);
+                        prop_assert_eq!(old, model.insert(key, v));
+                    }
+                    2 => {
+                        prop_assert_eq!(m.remove(&key), model.remove(&key));
+                    }
+                    _ => {
+                        if snaps.len() < 8 {
+                            snaps.push((m.snapshot(), model.clone()));
+                        } else {
+                            // Drop one: its chunks become the map's own again.
+                            snaps.remove(k as usize % snaps.len());
+                        }
+                    }
+                }
+                // A write in place through get_mut, as commands modify values.
+                let key = format!("k{}", v % 700).into_bytes();
+                if let Some(x) = m.get_mut(&key) {
+                    *x = x.wrapping_add(1);
+                    model.insert(key, *x);
+                }
+            }
+            prop_assert_eq!(contents(m.iter()), model.clone());
+            prop_assert_eq!(m.len(), model.len());
+            for (snap, at) in &snaps {
+                prop_assert_eq!(&contents(snap.iter()), at);
+            }
+        }
     }
 }
