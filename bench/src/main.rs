@@ -697,44 +697,7 @@ fn persistence(o: &Opts, md: &mut String) {
             ],
         );
         pipelined(s.port, entries, |_| sensor_xadd());
-        let (idle, _) = loadgen::latency_while(s.port, 10, |_| {}, {
-            let t = Instant::now();
-            move |_: &mut Conn| t.elapsed() < std::time::Duration::from_secs(2)
-        });
-        // The window is the rewrite or 3 s, whichever is longer, so a fast rewrite is not
-        // judged on a shorter (denser) window than a slow one.
-        let started = Instant::now();
-        let finished = std::cell::Cell::new(None);
-        let (busy, _) = loadgen::latency_while(
-            s.port,
-            10,
-            |c| {
-                c.call(&["BGREWRITEAOF"]).unwrap();
-            },
-            |c| {
-                let running = info_field(c, "aof_rewrite_in_progress") == "1"
-                    || info_field(c, "aof_rewrite_scheduled") == "1";
-                if !running && finished.get().is_none() {
-                    finished.set(Some(started.elapsed()));
-                }
-                running || started.elapsed() < std::time::Duration::from_secs(3)
-            },
-        );
-        let took = finished.get().unwrap_or_default();
-        let p = |v: &Vec<f64>, q| loadgen::percentile(v, q);
-        eprintln!(
-            "{kind:?}: XADD p99 idle {:.3} ms, during a {:.2} s rewrite p50 {:.3} p99 {:.3} p99.9 {:.3} max {:.3} ms ({} samples)",
-            p(&idle, 99.0), took.as_secs_f64(), p(&busy, 50.0), p(&busy, 99.0), p(&busy, 99.9), busy.last().copied().unwrap_or(0.0), busy.len()
-        );
-        lat_rows.push((
-            kind,
-            p(&idle, 99.0),
-            took.as_secs_f64(),
-            p(&busy, 50.0),
-            p(&busy, 99.0),
-            p(&busy, 99.9),
-            busy.last().copied().unwrap_or(0.0),
-        ));
+        lat_rows.push(rewrite_latency(kind, &s));
         let size = std::fs::read_dir(s.dir.join("appendonlydir"))
             .map(|d| {
                 d.filter_map(|e| e.ok()?.metadata().ok())
@@ -752,24 +715,32 @@ fn persistence(o: &Opts, md: &mut String) {
         );
         load_rows.push((kind, size, secs));
     }
-    let _ = writeln!(md, "\n| XADD from 10 clients over the 3 s (or the whole rewrite, if longer) from BGREWRITEAOF of a {entries}-entry stream | p99 without rewrite ms | rewrite took s | p50 ms | p99 ms | p99.9 ms | max ms |");
-    let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-    for (k, idle, took, p50, p99, p999, max) in &lat_rows {
-        let _ = writeln!(
-            md,
-            "| {k:?} | {idle:.3} | {took:.2} | {p50:.3} | {p99:.3} | {p999:.3} | {max:.3} |"
-        );
-    }
-    let _ = writeln!(
-        md,
-        "| sluice / redis | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
-        ratio(lat_rows[0].1, lat_rows[1].1),
-        ratio(lat_rows[0].2, lat_rows[1].2),
-        ratio(lat_rows[0].3, lat_rows[1].3),
-        ratio(lat_rows[0].4, lat_rows[1].4),
-        ratio(lat_rows[0].5, lat_rows[1].5),
-        ratio(lat_rows[0].6, lat_rows[1].6)
-    );
+    rewrite_latency_table(md, &format!("a {entries}-entry stream"), &lat_rows);
+    // The same with the keyspace spread over many small keys, where Redis forks a process
+    // holding them and sluice snapshots them (see db::Slots).
+    let keys_rows: Vec<RewriteLatency> = [Kind::Sluice, Kind::Redis]
+        .into_iter()
+        .map(|kind| {
+            let s = Server::start(
+                kind,
+                &[
+                    "--appendonly",
+                    "yes",
+                    "--appendfsync",
+                    "everysec",
+                    "--aof-use-rdb-preamble",
+                    "no",
+                    "--auto-aof-rewrite-percentage",
+                    "0",
+                ],
+            );
+            pipelined(s.port, entries, |i| {
+                vec!["SET".into(), format!("key:{i}"), "value".into()]
+            });
+            rewrite_latency(kind, &s)
+        })
+        .collect();
+    rewrite_latency_table(md, &format!("{entries} string keys"), &keys_rows);
     let _ = writeln!(md, "\n| load the rewritten AOF ({entries}-entry stream, AOF format on both) | AOF bytes | start to first PONG s |");
     let _ = writeln!(md, "| --- | ---: | ---: |");
     for (k, size, secs) in &load_rows {
@@ -780,6 +751,76 @@ fn persistence(o: &Opts, md: &mut String) {
         "| sluice / redis | {:.2} | {:.2} |",
         ratio(load_rows[0].1 as f64, load_rows[1].1 as f64),
         ratio(load_rows[0].2, load_rows[1].2)
+    );
+}
+
+/// A server's XADD latency without and during a rewrite: (server, p99 idle ms, rewrite
+/// seconds, p50, p99, p99.9 and max ms during).
+type RewriteLatency = (Kind, f64, f64, f64, f64, f64, f64);
+
+/// XADD latency from 10 clients, first for 2 s without a rewrite, then from BGREWRITEAOF
+/// over the rewrite or 3 s, whichever is longer (so a fast rewrite is not judged on a
+/// shorter, denser window than a slow one).
+fn rewrite_latency(kind: Kind, s: &Server) -> RewriteLatency {
+    let (idle, _) = loadgen::latency_while(s.port, 10, |_| {}, {
+        let t = Instant::now();
+        move |_: &mut Conn| t.elapsed() < std::time::Duration::from_secs(2)
+    });
+    let started = Instant::now();
+    let finished = std::cell::Cell::new(None);
+    let (busy, _) = loadgen::latency_while(
+        s.port,
+        10,
+        |c| {
+            c.call(&["BGREWRITEAOF"]).unwrap();
+        },
+        |c| {
+            let running = info_field(c, "aof_rewrite_in_progress") == "1"
+                || info_field(c, "aof_rewrite_scheduled") == "1";
+            if !running && finished.get().is_none() {
+                finished.set(Some(started.elapsed()));
+            }
+            running || started.elapsed() < std::time::Duration::from_secs(3)
+        },
+    );
+    let took = finished.get().unwrap_or_default();
+    let p = |v: &Vec<f64>, q| loadgen::percentile(v, q);
+    let max = busy.last().copied().unwrap_or(0.0);
+    eprintln!(
+        "{kind:?}: XADD p99 idle {:.3} ms, during a {:.2} s rewrite p50 {:.3} p99 {:.3} p99.9 {:.3} max {max:.3} ms ({} samples)",
+        p(&idle, 99.0), took.as_secs_f64(), p(&busy, 50.0), p(&busy, 99.0), p(&busy, 99.9), busy.len()
+    );
+    (
+        kind,
+        p(&idle, 99.0),
+        took.as_secs_f64(),
+        p(&busy, 50.0),
+        p(&busy, 99.0),
+        p(&busy, 99.9),
+        max,
+    )
+}
+
+/// The table of [`rewrite_latency`] rows for sluice and redis, rewriting `what`.
+fn rewrite_latency_table(md: &mut String, what: &str, rows: &[RewriteLatency]) {
+    let _ = writeln!(md, "\n| XADD from 10 clients over the 3 s (or the whole rewrite, if longer) from BGREWRITEAOF of {what} | p99 without rewrite ms | rewrite took s | p50 ms | p99 ms | p99.9 ms | max ms |");
+    let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (k, idle, took, p50, p99, p999, max) in rows {
+        let _ = writeln!(
+            md,
+            "| {k:?} | {idle:.3} | {took:.2} | {p50:.3} | {p99:.3} | {p999:.3} | {max:.3} |"
+        );
+    }
+    let (a, b) = (&rows[0], &rows[1]);
+    let _ = writeln!(
+        md,
+        "| sluice / redis | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+        ratio(a.1, b.1),
+        ratio(a.2, b.2),
+        ratio(a.3, b.3),
+        ratio(a.4, b.4),
+        ratio(a.5, b.5),
+        ratio(a.6, b.6)
     );
 }
 
