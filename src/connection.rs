@@ -214,7 +214,6 @@ impl Conn {
         }
         let mut blocked = None;
         let sync_off;
-        let served;
         {
             let mut store = self.shared.store.lock().unwrap();
             store.refresh_clock();
@@ -303,7 +302,7 @@ impl Conn {
                 }
             }
             sync_off = self.shared.log_batch(&mut store);
-            served = cmd::dispatch_served(&mut store, sync_off);
+            cmd::dispatch_served(&mut store, sync_off);
             if store.aof.rewrite_scheduled {
                 crate::aof::maybe_start_rewrite(&self.shared, &mut store);
             }
@@ -311,12 +310,12 @@ impl Conn {
                 self.shared.request_shutdown();
             }
         }
-        if served {
-            // Let the served clients write first (one scheduler turn), as Redis writes the
-            // clients it served before the one whose write served them: the consumer's
-            // latency is what a queue is judged by.
-            tokio::task::yield_now().await;
-        }
+        // Served clients write their replies when their tasks run next; this one does not
+        // yield to them first. It used to (`yield_now`, so consumers' replies left before the
+        // producer's, as in Redis): that cost the BRPOP queue 8P/16C 7% of its throughput
+        // and bought consumers a little latency at 5,000 entries/s (p50 0.131 ms with it,
+        // 0.150 without, redis 0.171; p99 0.299, 0.307, redis 0.335). Yielding behind the
+        // woken tasks without an I/O poll still cost the consumer group 8P/16C 9%.
         // Log before reply: under `always` no reply leaves before an fsync covers it.
         if let Some(off) = sync_off {
             self.shared.wait_synced(off).await;
@@ -506,7 +505,11 @@ impl Conn {
                     _ = sleep => return Event::Timeout,
                 }
             }
-            // Output is queued: wait for room in the socket as well as for input.
+            // Output is queued: wait for room in the socket as well as for input. Readiness and
+            // try_read/try_write spend none of tokio's cooperative budget (read_buf above
+            // does): without this a client that keeps sending and reading would keep the
+            // event loop to itself.
+            tokio::task::consume_budget().await;
             let interest = if read {
                 tokio::io::Interest::READABLE | tokio::io::Interest::WRITABLE
             } else {

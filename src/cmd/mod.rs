@@ -452,15 +452,11 @@ pub fn timeout_reply(out: &mut ReplyWriter, kind: TimeoutReply) {
 
 /// Sends the replies [`serve_blocked`] produced, once the batch's effects are in the AOF:
 /// `sync` is the offset an fsync must reach before they may leave (appendfsync always), as
-/// Redis writes served clients' replies only after its AOF flush. True if any was sent.
-pub fn dispatch_served(store: &mut Store, sync: Option<u64>) -> bool {
-    if store.served.is_empty() {
-        return false;
-    }
+/// Redis writes served clients' replies only after its AOF flush.
+pub fn dispatch_served(store: &mut Store, sync: Option<u64>) {
     for (client, reply) in store.served.drain(..) {
         client.mailbox.send(Mail::Reply(reply, sync));
     }
-    true
 }
 
 /// Serves clients blocked on keys that became ready (`handleClientsBlockedOnKeys`). Re-runs
