@@ -683,19 +683,7 @@ fn persistence(o: &Opts, md: &mut String) {
     let mut lat_rows = Vec::new();
     let mut load_rows = Vec::new();
     for kind in [Kind::Sluice, Kind::Redis] {
-        let mut s = Server::start(
-            kind,
-            &[
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                "everysec",
-                "--aof-use-rdb-preamble",
-                "no",
-                "--auto-aof-rewrite-percentage",
-                "0",
-            ],
-        );
+        let mut s = Server::start(kind, REWRITE_SERVER);
         pipelined(s.port, entries, |_| sensor_xadd());
         lat_rows.push(rewrite_latency(kind, &s));
         let size = std::fs::read_dir(s.dir.join("appendonlydir"))
@@ -721,19 +709,7 @@ fn persistence(o: &Opts, md: &mut String) {
     let keys_rows: Vec<RewriteLatency> = [Kind::Sluice, Kind::Redis]
         .into_iter()
         .map(|kind| {
-            let s = Server::start(
-                kind,
-                &[
-                    "--appendonly",
-                    "yes",
-                    "--appendfsync",
-                    "everysec",
-                    "--aof-use-rdb-preamble",
-                    "no",
-                    "--auto-aof-rewrite-percentage",
-                    "0",
-                ],
-            );
+            let s = Server::start(kind, REWRITE_SERVER);
             pipelined(s.port, entries, |i| {
                 vec!["SET".into(), format!("key:{i}"), "value".into()]
             });
@@ -753,6 +729,19 @@ fn persistence(o: &Opts, md: &mut String) {
         ratio(load_rows[0].2, load_rows[1].2)
     );
 }
+
+/// Directives of the servers the rewrite rows measure: AOF format on both (no RDB
+/// preamble), rewrites only when asked.
+const REWRITE_SERVER: &[&str] = &[
+    "--appendonly",
+    "yes",
+    "--appendfsync",
+    "everysec",
+    "--aof-use-rdb-preamble",
+    "no",
+    "--auto-aof-rewrite-percentage",
+    "0",
+];
 
 /// A server's XADD latency without and during a rewrite: (server, p99 idle ms, rewrite
 /// seconds, p50, p99, p99.9 and max ms during).
