@@ -43,7 +43,8 @@ pub struct ClientShared {
     /// Bytes queued in the mailbox and not yet written to the socket.
     pub pending_bytes: AtomicU64,
     /// Bytes the connection holds because the socket would not take them yet (replies and
-    /// pushes the client has not read); kept up to date only while non-zero.
+    /// pushes the client has not read). Stored whenever that queue changes, so it reads zero
+    /// while nothing waits; the common write that goes out whole does not touch it.
     pub unsent_bytes: AtomicU64,
     /// Served replies, pub/sub pushes and the kill switch.
     pub mailbox: Mailbox,
@@ -82,7 +83,7 @@ impl ClientShared {
 /// which client-output-buffer-limit does not count: only what overflows into the reply list.
 const STATIC_REPLY_BYTES: u64 = 16 * 1024;
 
-/// Applies one class of client-output-buffer-limit to client `id` holding `used` bytes of
+/// Applies one class of client-output-buffer-limit to client `c` holding `used` bytes of
 /// output: over the hard limit, or over the soft one for `soft_secs`, closes it (as Redis
 /// does, without sending the rest) and returns true.
 pub fn enforce_output_limit(
