@@ -162,8 +162,9 @@ impl<T: Clone> Slots<T> {
     }
 }
 
-/// A hash map with stable integer slots (see the module doc).
-#[derive(Debug, Clone)]
+/// A hash map with stable integer slots (see the module doc). Not `Clone`: a copy clones every
+/// key and value under the store lock; the AOF rewrite takes [`SlabMap::snapshot`].
+#[derive(Debug)]
 pub struct SlabMap<V> {
     index: HashMap<Bytes, u32>,
     /// key, value, access metadata (see [`access_meta`]).
@@ -377,7 +378,7 @@ pub struct DbSnapshot {
 }
 
 /// One database.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Db {
     pub keys: SlabMap<Value>,
     /// Absolute expire times in unix ms.
