@@ -70,6 +70,15 @@ impl TestServer {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
+        // And until the server has let that connection go: a test counting clients
+        // (maxclients) must not race its close.
+        drop(c);
+        for _ in 0..500 {
+            if t.shared.store.lock().unwrap().clients.is_empty() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
         t
     }
 
