@@ -107,7 +107,11 @@ fn push_values<'v>(
         None => {
             let mut l = List::new(ctx.store.config.list_max_listpack_size);
             let len = push(&mut l);
-            ctx.store.dbs[db].keys.insert(key.clone(), Value::List(l));
+            // A new key starts with fresh access metadata (its LRU time is now).
+            let meta = crate::db::access_meta::fresh((ctx.now / 1000).max(0) as u64);
+            ctx.store.dbs[db]
+                .keys
+                .insert_with_meta(key, Value::List(l), meta);
             len
         }
     };
