@@ -102,6 +102,71 @@ const MEMORY: &[&str] = &[
     "hll-sparse-max-bytes",
 ];
 
+/// Integer directives' bounds, as Redis 7.0 checks them (`argument must be between MIN and
+/// MAX inclusive`). Memory values and the list size (any i32) are checked elsewhere.
+const BOUNDS: &[(&str, i64, i64)] = &[
+    ("acllog-max-len", 0, 9_223_372_036_854_775_807),
+    ("active-defrag-cycle-max", 1, 99),
+    ("active-defrag-cycle-min", 1, 99),
+    (
+        "active-defrag-max-scan-fields",
+        1,
+        9_223_372_036_854_775_807,
+    ),
+    ("active-defrag-threshold-lower", 0, 1_000),
+    ("active-defrag-threshold-upper", 0, 1_000),
+    ("active-expire-effort", 1, 10),
+    ("auto-aof-rewrite-percentage", 0, 2_147_483_647),
+    ("busy-reply-threshold", 0, 9_223_372_036_854_775_807),
+    ("cluster-announce-bus-port", 0, 65_535),
+    ("cluster-announce-port", 0, 65_535),
+    ("cluster-announce-tls-port", 0, 65_535),
+    ("cluster-migration-barrier", 0, 2_147_483_647),
+    ("cluster-node-timeout", 0, 9_223_372_036_854_775_807),
+    ("cluster-replica-validity-factor", 0, 2_147_483_647),
+    ("cluster-slave-validity-factor", 0, 2_147_483_647),
+    ("databases", 1, 2_147_483_647),
+    ("hash-max-listpack-entries", 0, 9_223_372_036_854_775_807),
+    ("hash-max-ziplist-entries", 0, 9_223_372_036_854_775_807),
+    ("hz", 0, 2_147_483_647),
+    ("latency-monitor-threshold", 0, 9_223_372_036_854_775_807),
+    ("lfu-decay-time", 0, 2_147_483_647),
+    ("lfu-log-factor", 0, 2_147_483_647),
+    ("list-compress-depth", 0, 2_147_483_647),
+    ("lua-time-limit", 0, 9_223_372_036_854_775_807),
+    ("maxclients", 1, 4_294_967_295),
+    ("maxmemory-eviction-tenacity", 0, 100),
+    ("maxmemory-samples", 1, 2_147_483_647),
+    ("min-replicas-max-lag", 0, 2_147_483_647),
+    ("min-replicas-to-write", 0, 2_147_483_647),
+    ("min-slaves-max-lag", 0, 2_147_483_647),
+    ("min-slaves-to-write", 0, 2_147_483_647),
+    ("port", 0, 65_535),
+    ("repl-backlog-ttl", 0, 9_223_372_036_854_775_807),
+    ("repl-diskless-sync-delay", 0, 2_147_483_647),
+    ("repl-diskless-sync-max-replicas", 0, 2_147_483_647),
+    ("repl-ping-replica-period", 1, 2_147_483_647),
+    ("repl-ping-slave-period", 1, 2_147_483_647),
+    ("repl-timeout", 1, 2_147_483_647),
+    ("replica-announce-port", 0, 65_535),
+    ("replica-priority", 0, 2_147_483_647),
+    ("set-max-intset-entries", 0, 9_223_372_036_854_775_807),
+    ("shutdown-timeout", 0, 2_147_483_647),
+    ("slave-announce-port", 0, 65_535),
+    ("slave-priority", 0, 2_147_483_647),
+    ("slowlog-log-slower-than", -1, 9_223_372_036_854_775_807),
+    ("slowlog-max-len", 0, 9_223_372_036_854_775_807),
+    ("stream-node-max-entries", 0, 9_223_372_036_854_775_807),
+    ("tcp-keepalive", 0, 2_147_483_647),
+    ("timeout", 0, 2_147_483_647),
+    ("tls-port", 0, 65_535),
+    ("tls-session-cache-size", 0, 2_147_483_647),
+    ("tls-session-cache-timeout", 0, 2_147_483_647),
+    ("tracking-table-max-keys", 0, 9_223_372_036_854_775_807),
+    ("zset-max-listpack-entries", 0, 9_223_372_036_854_775_807),
+    ("zset-max-ziplist-entries", 0, 9_223_372_036_854_775_807),
+];
+
 const ENUMS: &[(&str, &[&str])] = &[
     ("appendfsync", &["everysec", "always", "no"]),
     (
@@ -495,17 +560,18 @@ impl Config {
         } else {
             value
         };
-        // Range checks that matter for sluice's own behaviour.
-        let int = value.parse::<i64>().unwrap_or(0);
-        let bad_range = match name {
-            "port" => !(0..=65535).contains(&int),
-            "databases" | "maxclients" => int < 1,
-            "stream-node-max-entries" => int < 0,
-            "hz" => int < 1,
-            _ => false,
-        };
-        if bad_range {
-            return Err(Some("argument must be between valid bounds".into()));
+        let mut value = value;
+        if let Some(&(_, min, max)) = BOUNDS.iter().find(|(n, _, _)| *n == name) {
+            let int = value.parse::<i64>().unwrap_or(0);
+            if !(min..=max).contains(&int) {
+                return Err(Some(format!(
+                    "argument must be between {min} and {max} inclusive"
+                )));
+            }
+            // Redis keeps hz within 1..=500 (CONFIG_MIN_HZ, CONFIG_MAX_HZ), silently.
+            if name == "hz" {
+                value = int.clamp(1, 500).to_string();
+            }
         }
         if name == "dir"
             && source == Source::ConfigSet
