@@ -48,6 +48,12 @@ pub const ACTED_ON: &[&str] = &[
     "aof-timestamp-enabled",
     "shutdown-timeout",
     "maxmemory",
+    "maxmemory-policy",
+    "maxmemory-samples",
+    "maxmemory-eviction-tenacity",
+    "lazyfree-lazy-eviction",
+    "lfu-log-factor",
+    "lfu-decay-time",
     "enable-debug-command",
     "key-load-delay",
     "jemalloc-bg-thread",
@@ -251,8 +257,12 @@ pub struct Config {
     pub auto_aof_rewrite_percentage: u64,
     pub auto_aof_rewrite_min_size: u64,
     pub maxmemory: u64,
+    pub maxmemory_policy: crate::evict::Policy,
     /// maxmemory-policy is an LFU one (keys' access frequency is tracked).
     pub lfu_policy: bool,
+    pub maxmemory_samples: usize,
+    pub maxmemory_eviction_tenacity: u64,
+    pub lazyfree_lazy_eviction: bool,
 }
 
 fn canonical(name: &str) -> Option<&'static str> {
@@ -454,7 +464,11 @@ impl Default for Config {
             auto_aof_rewrite_percentage: 100,
             auto_aof_rewrite_min_size: 64 << 20,
             maxmemory: 0,
+            maxmemory_policy: crate::evict::Policy::NoEviction,
             lfu_policy: false,
+            maxmemory_samples: 5,
+            maxmemory_eviction_tenacity: 10,
+            lazyfree_lazy_eviction: false,
         };
         c.refresh();
         c
@@ -646,7 +660,11 @@ impl Config {
         self.auto_aof_rewrite_percentage = gi("auto-aof-rewrite-percentage").max(0) as u64;
         self.auto_aof_rewrite_min_size = gi("auto-aof-rewrite-min-size").max(0) as u64;
         self.maxmemory = gi("maxmemory").max(0) as u64;
-        self.lfu_policy = g("maxmemory-policy").contains("lfu");
+        self.maxmemory_policy = crate::evict::Policy::parse(&g("maxmemory-policy"));
+        self.lfu_policy = self.maxmemory_policy.is_lfu();
+        self.maxmemory_samples = gi("maxmemory-samples").max(1) as usize;
+        self.maxmemory_eviction_tenacity = gi("maxmemory-eviction-tenacity").clamp(0, 100) as u64;
+        self.lazyfree_lazy_eviction = g("lazyfree-lazy-eviction") == "yes";
     }
 
     /// Applies config text (a redis.conf, or start-up arguments turned into lines), reporting

@@ -32,6 +32,7 @@ mod config_table;
 pub mod connection;
 pub mod db;
 pub mod error;
+pub mod evict;
 pub mod glob;
 pub mod mailbox;
 pub mod pubsub;

@@ -244,6 +244,7 @@ pub async fn start(config: Config, config_file: Option<String>) -> std::io::Resu
 async fn serve(shared: Arc<Shared>, listeners: Vec<TcpListener>) {
     let ticker = tokio::spawn(tick_loop(shared.clone()));
     let writer = tokio::spawn(aof_writer(shared.clone()));
+    let evictor = tokio::spawn(eviction_loop(shared.clone()));
     let mut accepts = Vec::new();
     for l in listeners {
         let sh = shared.clone();
@@ -267,6 +268,7 @@ async fn serve(shared: Arc<Shared>, listeners: Vec<TcpListener>) {
     }
     ticker.abort();
     writer.abort();
+    evictor.abort();
     finish_shutdown(&shared);
 }
 
@@ -397,6 +399,33 @@ fn set_keepalive(fd: i32, interval: u64) {
     }
 }
 
+/// Redis's eviction time proc: once a cycle hit its time limit with memory still over
+/// `maxmemory`, keeps evicting in short cycles, letting clients in between, until memory is
+/// under the limit or nothing is left to evict (see `evict.rs`).
+async fn eviction_loop(shared: Arc<Shared>) {
+    let wake = shared.store.lock().unwrap().evictor.clone();
+    loop {
+        wake.notified().await;
+        loop {
+            let running = {
+                let mut store = shared.store.lock().unwrap();
+                let r = crate::evict::perform_evictions(&mut store);
+                if r != crate::evict::Evict::Running {
+                    store.eviction_running = false;
+                }
+                // The evictions' DELs go to the AOF like any batch's effects.
+                let off = shared.flush_aof(&mut store);
+                crate::cmd::dispatch_served(&mut store, off);
+                store.eviction_running
+            };
+            if !running {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+    }
+}
+
 /// Background work at `hz` 10: active expiry, blocked-client deadlines, AOF write retries,
 /// SHUTDOWN requests.
 async fn tick_loop(shared: Arc<Shared>) {
@@ -410,6 +439,8 @@ async fn tick_loop(shared: Arc<Shared>) {
         store.rebase_wall_clock();
         let now = crate::util::now_ms();
         active_expire(&mut store, now);
+        let used = store.memory.refresh();
+        store.peak_memory = store.peak_memory.max(used);
         crate::cmd::expire_blocked(&mut store, now);
         crate::cmd::serve_blocked(&mut store);
         let off = shared.flush_aof(&mut store);

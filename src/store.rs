@@ -147,6 +147,11 @@ pub struct Stats {
     pub total_commands_processed: u64,
     pub rejected_connections: u64,
     pub expired_keys: u64,
+    pub evicted_keys: u64,
+    /// Since when used memory has been over `maxmemory` (eviction running or failing).
+    pub eviction_exceeded_since: Option<Instant>,
+    /// Microseconds spent over `maxmemory` in earlier episodes.
+    pub total_eviction_exceeded_us: u64,
     pub keyspace_hits: u64,
     pub keyspace_misses: u64,
     pub total_net_input_bytes: u64,
@@ -227,6 +232,16 @@ pub struct Store {
     /// (see `cmd::dispatch_served`).
     pub served: Vec<(Arc<ClientShared>, Vec<u8>)>,
     pub rng: Rng,
+    /// Eviction (`evict.rs`): the candidate pool, the database random eviction visits next,
+    /// whether eviction continues outside commands, and the task that does it.
+    pub eviction_pool: crate::evict::Pool,
+    pub evict_next_db: usize,
+    pub eviction_running: bool,
+    pub evictor: Arc<tokio::sync::Notify>,
+    /// The most `used_memory` seen (by the timer and INFO), INFO `used_memory_peak`.
+    pub peak_memory: u64,
+    /// Used memory as the maxmemory checks read it (see `alloc::Gauge`).
+    pub memory: crate::alloc::Gauge,
     pub start: Instant,
     /// The wall clock (unix ms) read at an instant: commands derive their time from the
     /// monotonic clock they read anyway, so a command costs no wall-clock read. Re-read every
@@ -287,6 +302,12 @@ impl Store {
             effects: Vec::new(),
             served: Vec::new(),
             rng,
+            eviction_pool: Default::default(),
+            evict_next_db: 0,
+            eviction_running: false,
+            evictor: Arc::new(tokio::sync::Notify::new()),
+            peak_memory: 0,
+            memory: Default::default(),
             start: Instant::now(),
             clock_base: (Instant::now(), now_ms()),
             clock_last: Instant::now(),

@@ -293,6 +293,34 @@ pub fn process(
     if !client.authenticated && cmd.flags & NO_AUTH == 0 && store.config.requirepass.is_some() {
         return reject(store, client, out, CmdError::NoAuth);
     }
+    // maxmemory: evict first (evict.rs); if memory is still over the limit with nothing left
+    // to evict, refuse what may grow it. In MULTI, queueing itself grows memory, so only
+    // EXEC, DISCARD, QUIT and RESET get through; EXEC is refused if it queued such a command.
+    if store.config.maxmemory > 0 && !store.replaying {
+        let out_of_memory = crate::evict::perform_evictions(store) == crate::evict::Evict::Fail;
+        if out_of_memory {
+            let deny = cmd.flags & DENYOOM != 0
+                || match (&client.multi, cmd.name) {
+                    (Some(q), "exec") => q
+                        .iter()
+                        .any(|argv| resolve(argv).is_ok_and(|(c, _)| c.flags & DENYOOM != 0)),
+                    (Some(_), name) => !matches!(name, "discard" | "quit" | "reset"),
+                    (None, _) => false,
+                };
+            if deny {
+                let e =
+                    CmdError::Raw("OOM command not allowed when used memory > 'maxmemory'.".into());
+                return reject(store, client, out, e);
+            }
+        }
+    }
+    if cmd.flags & WRITE != 0 && !store.aof.last_write_ok && store.aof.enabled {
+        let e = CmdError::Raw(format!(
+            "MISCONF Errors writing to the AOF file: {}",
+            store.aof.last_write_error.clone().unwrap_or_default()
+        ));
+        return reject(store, client, out, e);
+    }
     if client.resp == 2 && client.subscribed_count > 0 && !allowed_in_pubsub(cmd.name) {
         let e = CmdError::err(format!(
             "Can't execute '{full}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
@@ -306,23 +334,6 @@ pub fn process(
             out,
             CmdError::Raw("LOADING Redis is loading the dataset in memory".into()),
         );
-    }
-    if cmd.flags & WRITE != 0 && !store.aof.last_write_ok && store.aof.enabled {
-        let e = CmdError::Raw(format!(
-            "MISCONF Errors writing to the AOF file: {}",
-            store.aof.last_write_error.clone().unwrap_or_default()
-        ));
-        return reject(store, client, out, e);
-    }
-    // maxmemory with the noeviction policy (the only one sluice implements): commands that
-    // may grow memory are refused while used memory is over the limit.
-    if store.config.maxmemory > 0
-        && cmd.flags & DENYOOM != 0
-        && !store.replaying
-        && server::used_memory() > store.config.maxmemory
-    {
-        let e = CmdError::Raw("OOM command not allowed when used memory > 'maxmemory'.".into());
-        return reject(store, client, out, e);
     }
     if client.multi.is_some()
         && !matches!(

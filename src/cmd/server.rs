@@ -95,6 +95,8 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
     } else {
         sections.iter().map(|s| s.as_str()).collect()
     };
+    let used = ctx.store.memory.refresh();
+    ctx.store.peak_memory = ctx.store.peak_memory.max(used);
     let st = &*ctx.store;
     let mut out = String::new();
     let section = |name: &str, body: String, out: &mut String| {
@@ -149,19 +151,22 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
             "memory" => {
                 let used = used_memory();
                 let rss = rss_bytes();
+                let peak = st.peak_memory.max(used);
                 let _ = write!(
                     b,
-                    "used_memory:{}\r\nused_memory_human:{}\r\nused_memory_rss:{}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{}\r\nused_memory_peak_human:{}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nmem_fragmentation_ratio:{:.2}\r\nmem_allocator:libc\r\n",
+                    "used_memory:{}\r\nused_memory_human:{}\r\nused_memory_rss:{}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{}\r\nused_memory_peak_human:{}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nmem_fragmentation_ratio:{:.2}\r\nmem_not_counted_for_evict:{}\r\nmem_allocator:{}\r\n",
                     used,
                     human(used),
                     rss,
                     human(rss),
-                    used,
-                    human(used),
+                    peak,
+                    human(peak),
                     st.config.maxmemory,
                     human(st.config.maxmemory),
                     st.config.get("maxmemory-policy").unwrap_or("noeviction"),
                     if used > 0 { rss as f64 / used as f64 } else { 0.0 },
+                    crate::evict::not_counted_memory(st),
+                    crate::alloc::allocator_name(),
                 );
             }
             "persistence" => {
@@ -214,15 +219,21 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
             }
             "stats" => {
                 let s = &st.stats;
+                let exceeded_now = s
+                    .eviction_exceeded_since
+                    .map_or(0, |t| t.elapsed().as_micros() as u64);
                 let _ = write!(
                     b,
-                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\n",
+                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:{}\r\ntotal_eviction_exceeded_time:{}\r\ncurrent_eviction_exceeded_time:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\n",
                     s.total_connections_received,
                     s.total_commands_processed,
                     s.total_net_input_bytes,
                     s.total_net_output_bytes,
                     s.rejected_connections,
                     s.expired_keys,
+                    s.evicted_keys,
+                    (s.total_eviction_exceeded_us + exceeded_now) / 1000,
+                    exceeded_now / 1000,
                     s.keyspace_hits,
                     s.keyspace_misses,
                     st.pubsub.channels.len(),
@@ -571,6 +582,16 @@ pub fn config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
     }
     ctx.store.config = trial;
+    // `updateMaxmemory`: a new limit takes effect at once, evicting what it must.
+    let limit = ctx.store.config.maxmemory;
+    if limit > 0 && pairs.iter().any(|(n, _)| n == "maxmemory") {
+        let used = ctx.store.memory.refresh();
+        let used = used.saturating_sub(crate::evict::not_counted_memory(ctx.store));
+        if used > limit {
+            tracing::warn!("WARNING: the new maxmemory value set via CONFIG SET ({limit}) is smaller than the current memory usage ({used}). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.");
+        }
+        crate::evict::perform_evictions(ctx.store);
+    }
     ctx.out.ok();
     Ok(())
 }
