@@ -14,8 +14,22 @@
 use crate::types::list::List;
 use crate::types::stream::Stream;
 use bytes::Bytes;
-use hashbrown::HashMap;
+use hashbrown::{DefaultHashBuilder, HashTable};
+use std::hash::BuildHasher;
 use std::sync::Arc;
+
+/// A copy of a request argument for the keyspace to keep. Arguments under
+/// `PROTO_MBULK_BIG_ARG` arrive in an exact-size allocation of their own; a clone would
+/// turn it into a shared one with a 32-byte header (kept for as long as the key lives),
+/// while a copy costs the same allocation and no header: 64 bytes less per string key and
+/// value. Big arguments are slices of a read buffer, shared already: cloned.
+pub fn stored(arg: &Bytes) -> Bytes {
+    if arg.len() < resp::parser::PROTO_MBULK_BIG_ARG {
+        Bytes::copy_from_slice(arg)
+    } else {
+        arg.clone()
+    }
+}
 
 /// A string value and the encoding Redis would report for it (`OBJECT ENCODING`).
 #[derive(Clone, Debug)]
@@ -166,7 +180,11 @@ impl<T: Clone> Slots<T> {
 /// key and value under the store lock; the AOF rewrite takes [`SlabMap::snapshot`].
 #[derive(Debug)]
 pub struct SlabMap<V> {
-    index: HashMap<Bytes, u32>,
+    /// Slot numbers, hashed by their slot's key: the key is stored once, in its slot (4 bytes
+    /// of index per key; a map from key to slot held a second `Bytes` and its shared header,
+    /// ~90 bytes more per key).
+    index: HashTable<u32>,
+    hasher: DefaultHashBuilder,
     /// key, value, access metadata (see [`access_meta`]).
     slots: Slots<(Bytes, V, u64)>,
     free: Vec<u32>,
@@ -175,7 +193,8 @@ pub struct SlabMap<V> {
 impl<V> Default for SlabMap<V> {
     fn default() -> Self {
         SlabMap {
-            index: HashMap::new(),
+            index: HashTable::new(),
+            hasher: DefaultHashBuilder::default(),
             slots: Slots::default(),
             free: Vec::new(),
         }
@@ -191,25 +210,37 @@ impl<V> SlabMap<V> {
         self.index.is_empty()
     }
 
+    /// The slot holding `key`.
+    fn find(&self, key: &[u8]) -> Option<usize> {
+        if self.index.is_empty() {
+            return None;
+        }
+        let slots = &self.slots;
+        let hash = self.hasher.hash_one(key);
+        self.index
+            .find(hash, |&i| slots.get(i as usize).is_some_and(|s| s.0 == key))
+            .map(|&i| i as usize)
+    }
+
     pub fn contains_key(&self, key: &[u8]) -> bool {
-        self.index.contains_key(key)
+        self.find(key).is_some()
     }
 
     pub fn get(&self, key: &[u8]) -> Option<&V> {
-        let &i = self.index.get(key)?;
-        self.slots.get(i as usize).map(|(_, v, _)| v)
+        let i = self.find(key)?;
+        self.slots.get(i).map(|(_, v, _)| v)
     }
 
     /// The access metadata of `key` (LRU/LFU, see [`access_meta`]).
     pub fn meta(&self, key: &[u8]) -> Option<u64> {
-        let &i = self.index.get(key)?;
-        self.slots.get(i as usize).map(|(_, _, m)| *m)
+        let i = self.find(key)?;
+        self.slots.get(i).map(|(_, _, m)| *m)
     }
 
     /// The stored key (shares its bytes) for `key`.
     pub fn key(&self, key: &[u8]) -> Option<&Bytes> {
-        let &i = self.index.get(key)?;
-        self.slots.get(i as usize).map(|(k, _, _)| k)
+        let i = self.find(key)?;
+        self.slots.get(i).map(|(k, _, _)| k)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&Bytes, &V)> {
@@ -272,16 +303,16 @@ impl<V> SlabMap<V> {
 
 impl<V: Clone> SlabMap<V> {
     pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut V> {
-        let &i = self.index.get(key)?;
-        self.slots.get_mut(i as usize).as_mut().map(|(_, v, _)| v)
+        let i = self.find(key)?;
+        self.slots.get_mut(i).as_mut().map(|(_, v, _)| v)
     }
 
     /// Inserts or replaces; a replaced key keeps its slot.
     pub fn insert(&mut self, key: Bytes, val: V) -> Option<V> {
-        if let Some(&i) = self.index.get(&key[..]) {
+        if let Some(i) = self.find(&key) {
             let slot = self
                 .slots
-                .get_mut(i as usize)
+                .get_mut(i)
                 .as_mut()
                 .expect("indexed slot is live");
             return Some(std::mem::replace(&mut slot.1, val));
@@ -293,16 +324,16 @@ impl<V: Clone> SlabMap<V> {
     /// Inserts or replaces, setting the access metadata too, in one probe. Returns the old
     /// value.
     pub fn insert_with_meta(&mut self, key: &Bytes, val: V, meta: u64) -> Option<V> {
-        if let Some(&i) = self.index.get(&key[..]) {
+        if let Some(i) = self.find(key) {
             let slot = self
                 .slots
-                .get_mut(i as usize)
+                .get_mut(i)
                 .as_mut()
                 .expect("indexed slot is live");
             slot.2 = meta;
             return Some(std::mem::replace(&mut slot.1, val));
         }
-        self.insert_new(key.clone(), val, meta);
+        self.insert_new(stored(key), val, meta);
         None
     }
 
@@ -311,8 +342,19 @@ impl<V: Clone> SlabMap<V> {
             Some(i) => i as usize,
             None => self.slots.push_free(),
         };
-        *self.slots.get_mut(i) = Some((key.clone(), val, meta));
-        self.index.insert(key, i as u32);
+        let hash = self.hasher.hash_one(&key[..]);
+        *self.slots.get_mut(i) = Some((key, val, meta));
+        let SlabMap {
+            index,
+            hasher,
+            slots,
+            ..
+        } = self;
+        // Growing rehashes every key from its slot.
+        index.insert_unique(hash, i as u32, |&j| {
+            let slot = slots.get(j as usize).expect("indexed slot is live");
+            hasher.hash_one(&slot.0[..])
+        });
     }
 
     pub fn remove(&mut self, key: &[u8]) -> Option<V> {
@@ -320,7 +362,13 @@ impl<V: Clone> SlabMap<V> {
         if self.index.is_empty() {
             return None;
         }
-        let i = self.index.remove(key)?;
+        let hash = self.hasher.hash_one(key);
+        let slots = &self.slots;
+        let entry = self
+            .index
+            .find_entry(hash, |&i| slots.get(i as usize).is_some_and(|s| s.0 == key))
+            .ok()?;
+        let (i, _) = entry.remove();
         let (_, v, _) = self
             .slots
             .get_mut(i as usize)
@@ -341,16 +389,13 @@ impl<V: Clone> SlabMap<V> {
 
     /// The value and its access metadata, in one lookup.
     pub fn get_mut_with_meta(&mut self, key: &[u8]) -> Option<(&mut V, &mut u64)> {
-        let &i = self.index.get(key)?;
-        self.slots
-            .get_mut(i as usize)
-            .as_mut()
-            .map(|(_, v, m)| (v, m))
+        let i = self.find(key)?;
+        self.slots.get_mut(i).as_mut().map(|(_, v, m)| (v, m))
     }
 
     pub fn set_meta(&mut self, key: &[u8], meta: u64) {
-        if let Some(&i) = self.index.get(key) {
-            if let Some(slot) = self.slots.get_mut(i as usize).as_mut() {
+        if let Some(i) = self.find(key) {
+            if let Some(slot) = self.slots.get_mut(i).as_mut() {
                 slot.2 = meta;
             }
         }
@@ -404,7 +449,7 @@ impl Db {
     }
 
     pub fn set_expire(&mut self, key: Bytes, when_ms: i64) {
-        self.expires.insert(key, when_ms);
+        self.expires.insert_with_meta(&key, when_ms, 0);
     }
 
     pub fn persist(&mut self, key: &[u8]) -> bool {

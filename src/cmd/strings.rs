@@ -115,7 +115,7 @@ pub fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
         return Ok(());
     }
-    store_string(ctx, key, RString::new(val.clone()), keepttl);
+    store_string(ctx, key, RString::new(crate::db::stored(val)), keepttl);
     if let Some(t) = expire {
         ctx.store.dbs[db].set_expire(key.clone(), t);
         ctx.store.notify(NOTIFY_GENERIC, "expire", db, key);
@@ -147,7 +147,12 @@ pub fn setnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if ctx.store.exists(db, &argv[1], ctx.now) {
         ctx.out.int(0);
     } else {
-        store_string(ctx, &argv[1], RString::new(argv[2].clone()), false);
+        store_string(
+            ctx,
+            &argv[1],
+            RString::new(crate::db::stored(&argv[2])),
+            false,
+        );
         ctx.out.int(1);
     }
     Ok(())
@@ -156,7 +161,7 @@ pub fn setnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn setex_generic(ctx: &mut Ctx, argv: &[Bytes], unit: &str, name: &str) -> CmdResult {
     let t = parse_expire(ctx, unit, &argv[2], name)?;
     let key = &argv[1];
-    store_string(ctx, key, RString::new(argv[3].clone()), false);
+    store_string(ctx, key, RString::new(crate::db::stored(&argv[3])), false);
     let db = ctx.db();
     ctx.store.dbs[db].set_expire(key.clone(), t);
     ctx.store.notify(NOTIFY_GENERIC, "expire", db, key);
@@ -181,7 +186,12 @@ pub fn psetex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 pub fn getset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let old = get_str(ctx, &argv[1])?;
-    store_string(ctx, &argv[1], RString::new(argv[2].clone()), false);
+    store_string(
+        ctx,
+        &argv[1],
+        RString::new(crate::db::stored(&argv[2])),
+        false,
+    );
     match old {
         Some(v) => ctx.out.bulk(&v),
         None => ctx.out.null(),
@@ -272,7 +282,7 @@ pub fn mset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(CmdError::WrongArity("mset".into()));
     }
     for p in argv[1..].chunks(2) {
-        store_string(ctx, &p[0], RString::new(p[1].clone()), false);
+        store_string(ctx, &p[0], RString::new(crate::db::stored(&p[1])), false);
     }
     ctx.out.ok();
     Ok(())
@@ -292,7 +302,7 @@ pub fn msetnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Ok(());
     }
     for p in argv[1..].chunks(2) {
-        store_string(ctx, &p[0], RString::new(p[1].clone()), false);
+        store_string(ctx, &p[0], RString::new(crate::db::stored(&p[1])), false);
     }
     ctx.out.int(1);
     Ok(())
@@ -348,8 +358,12 @@ pub fn incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let text = Bytes::from(crate::util::format_ld_human(new));
     let db = ctx.db();
     let key = argv[1].clone();
-    ctx.store
-        .set_value(db, &key, Value::Str(RString::new(text.clone())), true);
+    ctx.store.set_value(
+        db,
+        &key,
+        Value::Str(RString::new(crate::db::stored(&text))),
+        true,
+    );
     ctx.store.notify(NOTIFY_STRING, "incrbyfloat", db, &key);
     ctx.store.dirty += 1;
     // Float formatting may differ between machines: propagate the result.
