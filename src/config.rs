@@ -257,6 +257,8 @@ pub struct Config {
     pub auto_aof_rewrite_percentage: u64,
     pub auto_aof_rewrite_min_size: u64,
     pub maxmemory: u64,
+    /// `hz`: how often the server's timer runs (1..=500).
+    pub hz: u64,
     pub maxmemory_policy: crate::evict::Policy,
     /// maxmemory-policy is an LFU one (keys' access frequency is tracked).
     pub lfu_policy: bool,
@@ -464,6 +466,7 @@ impl Default for Config {
             auto_aof_rewrite_percentage: 100,
             auto_aof_rewrite_min_size: 64 << 20,
             maxmemory: 0,
+            hz: 10,
             maxmemory_policy: crate::evict::Policy::NoEviction,
             lfu_policy: false,
             maxmemory_samples: 5,
@@ -660,6 +663,7 @@ impl Config {
         self.auto_aof_rewrite_percentage = gi("auto-aof-rewrite-percentage").max(0) as u64;
         self.auto_aof_rewrite_min_size = gi("auto-aof-rewrite-min-size").max(0) as u64;
         self.maxmemory = gi("maxmemory").max(0) as u64;
+        self.hz = gi("hz").clamp(1, 500) as u64;
         self.maxmemory_policy = crate::evict::Policy::parse(&g("maxmemory-policy"));
         self.lfu_policy = self.maxmemory_policy.is_lfu();
         self.maxmemory_samples = gi("maxmemory-samples").max(1) as usize;

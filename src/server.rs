@@ -426,21 +426,34 @@ async fn eviction_loop(shared: Arc<Shared>) {
     }
 }
 
-/// Background work at `hz` 10: active expiry, blocked-client deadlines, AOF write retries,
-/// SHUTDOWN requests.
+/// Background work `hz` times a second (Redis's serverCron): active expiry, blocked-client
+/// deadlines, AOF write retries, SHUTDOWN requests.
 async fn tick_loop(shared: Arc<Shared>) {
-    let mut iv = tokio::time::interval(Duration::from_millis(100));
+    let hz_period = |hz: u64| Duration::from_micros(1_000_000 / hz.clamp(1, 500));
+    let mut period = hz_period(shared.store.lock().unwrap().config.hz);
+    let mut iv = tokio::time::interval(period);
+    let mut memory_at = std::time::Instant::now();
     loop {
         iv.tick().await;
         let mut store = shared.store.lock().unwrap();
+        // CONFIG SET hz takes effect from the next tick.
+        let want = hz_period(store.config.hz);
+        if want != period {
+            period = want;
+            iv = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        }
         if store.loading {
             continue;
         }
         store.rebase_wall_clock();
         let now = crate::util::now_ms();
         active_expire(&mut store, now);
-        let used = store.memory.refresh();
-        store.peak_memory = store.peak_memory.max(used);
+        // Memory stats every 100 ms whatever hz is, as Redis's cron (a reading costs ~15 µs).
+        if memory_at.elapsed() >= Duration::from_millis(100) {
+            memory_at = std::time::Instant::now();
+            let used = store.memory.refresh();
+            store.peak_memory = store.peak_memory.max(used);
+        }
         crate::cmd::expire_blocked(&mut store, now);
         crate::cmd::serve_blocked(&mut store);
         let off = shared.flush_aof(&mut store);
