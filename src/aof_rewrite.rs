@@ -17,16 +17,12 @@ use crate::db::{DbSnapshot, Value};
 use crate::types::stream::StreamId;
 use bytes::Bytes;
 use persistence::checksum::AnnotatedWriter;
-use persistence::{encode_arg, encode_command, encode_header};
+use persistence::{encode_arg, encode_header};
 use std::io;
 use std::path::Path;
 
 /// `AOF_REWRITE_ITEMS_PER_CMD`.
 const ITEMS_PER_CMD: usize = 64;
-
-fn b(s: &str) -> Bytes {
-    Bytes::copy_from_slice(s.as_bytes())
-}
 
 fn id(i: StreamId) -> Bytes {
     i.to_bytes()
@@ -53,11 +49,16 @@ pub fn write_base(
     let mut w = AnnotatedWriter::new(io::BufWriter::with_capacity(1 << 20, file), 64 << 10);
     let mut buf = Vec::with_capacity(1 << 16);
     let emit = |w: &mut AnnotatedWriter<io::BufWriter<AutoSync>>,
-                argv: &[Bytes],
+                argv: &[&[u8]],
                 buf: &mut Vec<u8>|
      -> io::Result<()> {
+        // Slices, not clones: cloning a key or value would give its allocation a shared
+        // header for good (see `db::detached`).
         buf.clear();
-        encode_command(buf, argv);
+        encode_header(buf, argv.len());
+        for a in argv {
+            encode_arg(buf, a);
+        }
         w.records(buf)
     };
     for (n, db) in dbs.iter().enumerate() {
@@ -69,14 +70,14 @@ pub fn write_base(
         // off the event loop.
         let expires: hashbrown::HashMap<&[u8], i64> =
             db.expires.iter().map(|(k, &t)| (&k[..], t)).collect();
-        emit(&mut w, &[b("SELECT"), b(&n.to_string())], &mut buf)?;
+        emit(&mut w, &[b"SELECT", n.to_string().as_bytes()], &mut buf)?;
         for (key, value) in keys {
             let expire = expires.get(&key[..]).copied();
             if matches!(expire, Some(t) if t <= now) {
                 continue;
             }
             match value {
-                Value::Str(s) => emit(&mut w, &[b("SET"), key.clone(), s.data.clone()], &mut buf)?,
+                Value::Str(s) => emit(&mut w, &[b"SET", key, &s.data], &mut buf)?,
                 Value::List(l) => {
                     // Encoded straight from the packed nodes, ITEMS_PER_CMD per RPUSH.
                     let (mut left, mut in_cmd) = (l.len(), 0);
@@ -107,15 +108,7 @@ pub fn write_base(
                         // the XSETID below restores the real last ID and counters.
                         emit(
                             &mut w,
-                            &[
-                                b("XADD"),
-                                key.clone(),
-                                b("MAXLEN"),
-                                b("0"),
-                                b("0-1"),
-                                b("x"),
-                                b("y"),
-                            ],
+                            &[b"XADD", key, b"MAXLEN", b"0", b"0-1", b"x", b"y"],
                             &mut buf,
                         )?;
                     }
@@ -135,13 +128,13 @@ pub fn write_base(
                     emit(
                         &mut w,
                         &[
-                            b("XSETID"),
-                            key.clone(),
-                            id(s.last_id),
-                            b("ENTRIESADDED"),
-                            b(&s.entries_added.to_string()),
-                            b("MAXDELETEDID"),
-                            id(s.max_deleted_id),
+                            b"XSETID",
+                            key,
+                            &id(s.last_id),
+                            b"ENTRIESADDED",
+                            s.entries_added.to_string().as_bytes(),
+                            b"MAXDELETEDID",
+                            &id(s.max_deleted_id),
                         ],
                         &mut buf,
                     )?;
@@ -149,13 +142,13 @@ pub fn write_base(
                         emit(
                             &mut w,
                             &[
-                                b("XGROUP"),
-                                b("CREATE"),
-                                key.clone(),
-                                gname.clone(),
-                                id(g.last_id),
-                                b("ENTRIESREAD"),
-                                b(&g.entries_read.to_string()),
+                                b"XGROUP",
+                                b"CREATE",
+                                key,
+                                gname,
+                                &id(g.last_id),
+                                b"ENTRIESREAD",
+                                g.entries_read.to_string().as_bytes(),
                             ],
                             &mut buf,
                         )?;
@@ -163,13 +156,7 @@ pub fn write_base(
                             if c.pending.is_empty() {
                                 emit(
                                     &mut w,
-                                    &[
-                                        b("XGROUP"),
-                                        b("CREATECONSUMER"),
-                                        key.clone(),
-                                        gname.clone(),
-                                        cname.clone(),
-                                    ],
+                                    &[b"XGROUP", b"CREATECONSUMER", key, gname, cname],
                                     &mut buf,
                                 )?;
                             }
@@ -178,18 +165,18 @@ pub fn write_base(
                             emit(
                                 &mut w,
                                 &[
-                                    b("XCLAIM"),
-                                    key.clone(),
-                                    gname.clone(),
-                                    pe.consumer.clone(),
-                                    b("0"),
-                                    id(pid),
-                                    b("TIME"),
-                                    b(&pe.delivery_time.to_string()),
-                                    b("RETRYCOUNT"),
-                                    b(&pe.delivery_count.to_string()),
-                                    b("JUSTID"),
-                                    b("FORCE"),
+                                    b"XCLAIM",
+                                    key,
+                                    gname,
+                                    &pe.consumer,
+                                    b"0",
+                                    &id(pid),
+                                    b"TIME",
+                                    pe.delivery_time.to_string().as_bytes(),
+                                    b"RETRYCOUNT",
+                                    pe.delivery_count.to_string().as_bytes(),
+                                    b"JUSTID",
+                                    b"FORCE",
                                 ],
                                 &mut buf,
                             )?;
@@ -200,7 +187,7 @@ pub fn write_base(
             if let Some(t) = expire {
                 emit(
                     &mut w,
-                    &[b("PEXPIREAT"), key.clone(), b(&t.to_string())],
+                    &[b"PEXPIREAT", key, t.to_string().as_bytes()],
                     &mut buf,
                 )?;
             }

@@ -125,6 +125,8 @@ enum Event {
     Timeout,
 }
 
+/// The batch reply buffer kept between batches at most; one that grew past it is freed.
+const OUT_KEEP_BYTES: usize = 64 * 1024;
 /// Writes as much of `buf` as the socket takes without waiting; the bytes written.
 fn write_now(sock: &TcpStream, buf: &[u8]) -> std::io::Result<usize> {
     let mut done = 0;
@@ -384,8 +386,14 @@ impl Conn {
         }
         let buf = self.out.take();
         let r = self.send_now(&buf);
-        self.out.buf = buf;
-        self.out.buf.clear();
+        if buf.capacity() <= OUT_KEEP_BYTES {
+            self.out.buf = buf;
+            self.out.buf.clear();
+        } else {
+            // One large reply (KEYS *, a long LRANGE) must not stay allocated for the
+            // connection's life: Redis frees its reply blocks once written, too.
+            self.out.buf = Vec::with_capacity(4096);
+        }
         r
     }
 

@@ -18,16 +18,18 @@ use hashbrown::{DefaultHashBuilder, HashTable};
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
-/// A copy of a request argument for the keyspace to keep. Arguments under
-/// `PROTO_MBULK_BIG_ARG` arrive in an exact-size allocation of their own; a clone would
-/// turn it into a shared one with a 32-byte header (kept for as long as the key lives),
-/// while a copy costs the same allocation and no header: 64 bytes less per string key and
-/// value. Big arguments are slices of a read buffer, shared already: cloned.
-pub fn stored(arg: &Bytes) -> Bytes {
-    if arg.len() < resp::parser::PROTO_MBULK_BIG_ARG {
-        Bytes::copy_from_slice(arg)
+/// The same bytes, without touching how `b` is held. A `Bytes` that owns its allocation
+/// alone (every request argument under `PROTO_MBULK_BIG_ARG`, every key and string value
+/// the keyspace stores) becomes a shared one on its first clone, gaining a 32-byte header
+/// for as long as it lives. So the keyspace stores copies of arguments, and keys or values
+/// leaving it (replies, SCAN, the rewrite) are copied or borrowed, never cloned: 64 bytes
+/// less per string key and value. Big arguments are slices of a read buffer, shared
+/// already, and are cloned.
+pub fn detached(b: &Bytes) -> Bytes {
+    if b.len() < resp::parser::PROTO_MBULK_BIG_ARG {
+        Bytes::copy_from_slice(b)
     } else {
-        arg.clone()
+        b.clone()
     }
 }
 
@@ -333,7 +335,7 @@ impl<V: Clone> SlabMap<V> {
             slot.2 = meta;
             return Some(std::mem::replace(&mut slot.1, val));
         }
-        self.insert_new(stored(key), val, meta);
+        self.insert_new(detached(key), val, meta);
         None
     }
 

@@ -119,7 +119,8 @@ impl Pool {
             self.entries.remove(0);
             k -= 1;
         }
-        let key = key.clone();
+        // A copy: a clone would give the key's own allocation a shared header for good.
+        let key = crate::db::detached(key);
         self.entries.insert(k, Candidate { score, db, key });
     }
 

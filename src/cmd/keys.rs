@@ -54,7 +54,7 @@ pub fn keys(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         .filter(|(k, _)| {
             (all || crate::glob::matches(pat, k, false)) && !ctx.store.dbs[db].is_expired(k, now)
         })
-        .map(|(k, _)| k.clone())
+        .map(|(k, _)| crate::db::detached(k))
         .collect();
     ctx.out.array(found.len());
     for k in found {
@@ -105,7 +105,7 @@ pub fn scan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 return;
             }
         }
-        found.push(k.clone());
+        found.push(crate::db::detached(k));
     });
     // Expired keys are deleted rather than returned, as Redis does.
     let now = ctx.now;
@@ -126,7 +126,7 @@ pub fn randomkey(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
             ctx.out.null();
             return Ok(());
         };
-        let k = k.clone();
+        let k = crate::db::detached(k);
         if !ctx.store.expire_if_needed(db, &k, ctx.now) {
             ctx.out.bulk(&k);
             return Ok(());

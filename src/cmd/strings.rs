@@ -21,15 +21,18 @@ fn get_str(ctx: &mut Ctx, key: &[u8]) -> CmdResult<Option<Bytes>> {
     let db = ctx.db();
     match ctx.store.lookup_read(db, key, ctx.now) {
         None => Ok(None),
-        Some(Value::Str(s)) => Ok(Some(s.data.clone())),
+        Some(Value::Str(s)) => Ok(Some(crate::db::detached(&s.data))),
         Some(_) => Err(CmdError::WrongType),
     }
 }
 
 pub fn get(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    match get_str(ctx, &argv[1])? {
-        Some(v) => ctx.out.bulk(&v),
+    // Written from the keyspace directly: no copy, and no clone (see `db::detached`).
+    let db = ctx.db();
+    match ctx.store.lookup_read(db, &argv[1], ctx.now) {
         None => ctx.out.null(),
+        Some(Value::Str(s)) => ctx.out.bulk(&s.data),
+        Some(_) => return Err(CmdError::WrongType),
     }
     Ok(())
 }
@@ -115,7 +118,7 @@ pub fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
         return Ok(());
     }
-    store_string(ctx, key, RString::new(crate::db::stored(val)), keepttl);
+    store_string(ctx, key, RString::new(crate::db::detached(val)), keepttl);
     if let Some(t) = expire {
         ctx.store.dbs[db].set_expire(key.clone(), t);
         ctx.store.notify(NOTIFY_GENERIC, "expire", db, key);
@@ -150,7 +153,7 @@ pub fn setnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         store_string(
             ctx,
             &argv[1],
-            RString::new(crate::db::stored(&argv[2])),
+            RString::new(crate::db::detached(&argv[2])),
             false,
         );
         ctx.out.int(1);
@@ -161,7 +164,7 @@ pub fn setnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn setex_generic(ctx: &mut Ctx, argv: &[Bytes], unit: &str, name: &str) -> CmdResult {
     let t = parse_expire(ctx, unit, &argv[2], name)?;
     let key = &argv[1];
-    store_string(ctx, key, RString::new(crate::db::stored(&argv[3])), false);
+    store_string(ctx, key, RString::new(crate::db::detached(&argv[3])), false);
     let db = ctx.db();
     ctx.store.dbs[db].set_expire(key.clone(), t);
     ctx.store.notify(NOTIFY_GENERIC, "expire", db, key);
@@ -189,7 +192,7 @@ pub fn getset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     store_string(
         ctx,
         &argv[1],
-        RString::new(crate::db::stored(&argv[2])),
+        RString::new(crate::db::detached(&argv[2])),
         false,
     );
     match old {
@@ -267,10 +270,7 @@ pub fn mget(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     ctx.out.array(argv.len() - 1);
     for k in &argv[1..] {
         match ctx.store.lookup_read(db, k, ctx.now) {
-            Some(Value::Str(s)) => {
-                let d = s.data.clone();
-                ctx.out.bulk(&d)
-            }
+            Some(Value::Str(s)) => ctx.out.bulk(&s.data),
             _ => ctx.out.null(),
         }
     }
@@ -282,7 +282,7 @@ pub fn mset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(CmdError::WrongArity("mset".into()));
     }
     for p in argv[1..].chunks(2) {
-        store_string(ctx, &p[0], RString::new(crate::db::stored(&p[1])), false);
+        store_string(ctx, &p[0], RString::new(crate::db::detached(&p[1])), false);
     }
     ctx.out.ok();
     Ok(())
@@ -302,7 +302,7 @@ pub fn msetnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Ok(());
     }
     for p in argv[1..].chunks(2) {
-        store_string(ctx, &p[0], RString::new(crate::db::stored(&p[1])), false);
+        store_string(ctx, &p[0], RString::new(crate::db::detached(&p[1])), false);
     }
     ctx.out.int(1);
     Ok(())
@@ -361,7 +361,7 @@ pub fn incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     ctx.store.set_value(
         db,
         &key,
-        Value::Str(RString::new(crate::db::stored(&text))),
+        Value::Str(RString::new(crate::db::detached(&text))),
         true,
     );
     ctx.store.notify(NOTIFY_STRING, "incrbyfloat", db, &key);
