@@ -17,7 +17,7 @@ use crate::blocking::BlockRequest;
 use crate::client::{Client, ReplyMode};
 use crate::cmd::{self, Outcome};
 use crate::server::Shared;
-use crate::store::{ClientInfo, ClientShared, Mail, Store};
+use crate::store::{ClientInfo, ClientShared, Mail, NetCounters, Store};
 use bytes::{Bytes, BytesMut};
 use resp::{ParseLimits, ReplyWriter, RequestParser};
 use std::collections::VecDeque;
@@ -33,7 +33,7 @@ const READ_CHUNK: usize = 16 * 1024;
 
 pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr) {
     let laddr = sock.local_addr().map(|a| a.to_string()).unwrap_or_default();
-    let (client, limits, qbuf_limit, idle_timeout) = {
+    let (client, limits, qbuf_limit, idle_timeout, net) = {
         let mut store = shared.store.lock().unwrap();
         let id = store.next_client_id;
         store.next_client_id += 1;
@@ -71,6 +71,7 @@ pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr) {
             },
             store.config.client_query_buffer_limit,
             store.config.timeout_secs,
+            store.net.clone(),
         )
     };
     let id = client.id;
@@ -87,6 +88,7 @@ pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr) {
         pending: VecDeque::new(),
         qbuf_limit,
         idle_timeout,
+        net,
     };
     let res = conn.serve().instrument(span).await;
     if let Err(e) = res {
@@ -109,6 +111,8 @@ struct Conn {
     pending: VecDeque<Vec<Bytes>>,
     qbuf_limit: u64,
     idle_timeout: u64,
+    /// The server's byte counters (INFO total_net_input_bytes / total_net_output_bytes).
+    net: Arc<NetCounters>,
 }
 
 enum Step {
@@ -127,12 +131,17 @@ enum Event {
 
 /// The batch reply buffer kept between batches at most; one that grew past it is freed.
 const OUT_KEEP_BYTES: usize = 64 * 1024;
-/// Writes as much of `buf` as the socket takes without waiting; the bytes written.
-fn write_now(sock: &TcpStream, buf: &[u8]) -> std::io::Result<usize> {
+
+/// Writes as much of `buf` as the socket takes without waiting; the bytes written (counted in
+/// INFO `total_net_output_bytes`).
+fn write_now(sock: &TcpStream, buf: &[u8], net: &NetCounters) -> std::io::Result<usize> {
     let mut done = 0;
     while done < buf.len() {
         match sock.try_write(&buf[done..]) {
-            Ok(n) => done += n,
+            Ok(n) => {
+                done += n;
+                net.output.fetch_add(n as u64, Ordering::Relaxed);
+            }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
             Err(e) => return Err(e),
         }
@@ -336,7 +345,7 @@ impl Conn {
             return Ok(());
         }
         if self.unsent() == 0 {
-            let n = write_now(&self.sock, bytes)?;
+            let n = write_now(&self.sock, bytes, &self.net)?;
             if n == bytes.len() {
                 return Ok(());
             }
@@ -345,7 +354,7 @@ impl Conn {
             self.wbuf.extend_from_slice(&bytes[n..]);
         } else {
             self.wbuf.extend_from_slice(bytes);
-            let n = write_now(&self.sock, &self.wbuf[self.wpos..])?;
+            let n = write_now(&self.sock, &self.wbuf[self.wpos..], &self.net)?;
             self.wpos += n;
         }
         self.settle_unsent();
@@ -354,7 +363,7 @@ impl Conn {
 
     /// Writes what the socket takes of the queued output (on a writable event).
     fn drain_unsent(&mut self) -> std::io::Result<()> {
-        let n = write_now(&self.sock, &self.wbuf[self.wpos..])?;
+        let n = write_now(&self.sock, &self.wbuf[self.wpos..], &self.net)?;
         self.wpos += n;
         self.settle_unsent();
         Ok(())
@@ -464,6 +473,7 @@ impl Conn {
         if n == 0 {
             return Ok(false);
         }
+        self.net.input.fetch_add(n as u64, Ordering::Relaxed);
         if self.rbuf.len() as u64 > self.qbuf_limit {
             tracing::warn!(
                 client = self.client.id,

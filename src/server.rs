@@ -448,11 +448,18 @@ async fn tick_loop(shared: Arc<Shared>) {
         store.rebase_wall_clock();
         let now = crate::util::now_ms();
         active_expire(&mut store, now);
-        // Memory stats every 100 ms whatever hz is, as Redis's cron (a reading costs ~15 µs).
+        // Memory and instantaneous metrics every 100 ms whatever hz is, as Redis's cron (a
+        // memory reading costs ~15 µs).
         if memory_at.elapsed() >= Duration::from_millis(100) {
             memory_at = std::time::Instant::now();
             let used = store.memory.refresh();
             store.peak_memory = store.peak_memory.max(used);
+            let counts = [
+                store.stats.total_commands_processed,
+                store.net.input.load(Ordering::Relaxed),
+                store.net.output.load(Ordering::Relaxed),
+            ];
+            store.stats.inst.track(memory_at, counts);
         }
         crate::cmd::expire_blocked(&mut store, now);
         crate::cmd::serve_blocked(&mut store);

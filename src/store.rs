@@ -141,6 +141,50 @@ pub struct ClientInfo {
     pub soft_limit_since: Option<Instant>,
 }
 
+/// Bytes read from and written to clients, counted by the connections as they do it.
+#[derive(Debug, Default)]
+pub struct NetCounters {
+    pub input: AtomicU64,
+    pub output: AtomicU64,
+}
+
+/// `STATS_METRIC_SAMPLES`: the instantaneous rates average this many samples.
+const INST_SAMPLES: usize = 16;
+
+/// Redis's instantaneous metrics: every 100 ms the timer samples the rate of commands and of
+/// network bytes since the previous sample; INFO shows the mean of the last 16 samples.
+#[derive(Debug, Default)]
+pub struct InstMetrics {
+    /// Per metric (commands, input bytes, output bytes): the last count and when it was taken.
+    last: Option<(Instant, [u64; 3])>,
+    samples: [[f64; INST_SAMPLES]; 3],
+    idx: usize,
+}
+
+impl InstMetrics {
+    /// Takes one sample of the three counters at `now` (`trackInstantaneousMetric`).
+    pub fn track(&mut self, now: Instant, counts: [u64; 3]) {
+        if let Some((at, last)) = self.last {
+            let ms = now.saturating_duration_since(at).as_secs_f64() * 1000.0;
+            for m in 0..3 {
+                let rate = if ms > 0.0 {
+                    counts[m].saturating_sub(last[m]) as f64 * 1000.0 / ms
+                } else {
+                    0.0
+                };
+                self.samples[m][self.idx] = rate;
+            }
+            self.idx = (self.idx + 1) % INST_SAMPLES;
+        }
+        self.last = Some((now, counts));
+    }
+
+    /// The mean of the samples of metric `m` (0 commands/s, 1 input bytes/s, 2 output bytes/s).
+    pub fn rate(&self, m: usize) -> f64 {
+        self.samples[m].iter().sum::<f64>() / INST_SAMPLES as f64
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Stats {
     pub total_connections_received: u64,
@@ -154,8 +198,8 @@ pub struct Stats {
     pub total_eviction_exceeded_us: u64,
     pub keyspace_hits: u64,
     pub keyspace_misses: u64,
-    pub total_net_input_bytes: u64,
-    pub total_net_output_bytes: u64,
+    /// INFO instantaneous_* (samples of the command and byte counters, see [`InstMetrics`]).
+    pub inst: InstMetrics,
     pub total_error_replies: u64,
     pub unexpected_error_replies: u64,
     pub pubsub_channels_published: u64,
@@ -242,6 +286,7 @@ pub struct Store {
     pub peak_memory: u64,
     /// Used memory as the maxmemory checks read it (see `alloc::Gauge`).
     pub memory: crate::alloc::Gauge,
+    pub net: Arc<NetCounters>,
     pub start: Instant,
     /// The wall clock (unix ms) read at an instant: commands derive their time from the
     /// monotonic clock they read anyway, so a command costs no wall-clock read. Re-read every
@@ -308,6 +353,7 @@ impl Store {
             evictor: Arc::new(tokio::sync::Notify::new()),
             peak_memory: 0,
             memory: Default::default(),
+            net: Default::default(),
             start: Instant::now(),
             clock_base: (Instant::now(), now_ms()),
             clock_last: Instant::now(),

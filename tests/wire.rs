@@ -978,3 +978,72 @@ fn under_always_a_served_consumer_sees_nothing_before_its_fsync() {
         assert_eq!(p.read(), "$3\r\n1-1\r\n");
     }
 }
+
+/// A field of an INFO reply (the bulk string as `Raw::call` returns it).
+fn info_value(info: &str, field: &str) -> f64 {
+    info.lines()
+        .find_map(|l| l.strip_prefix(&format!("{field}:")))
+        .unwrap_or_else(|| panic!("no {field} in INFO"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn info_counts_network_bytes_and_instantaneous_rates() {
+    let s = TestServer::start(&[]);
+    let mut c = s.raw();
+    // Exact byte counts: what this (only) client sent, and what it was sent.
+    let first = c.call(&["INFO", "stats"]);
+    let (in1, out1) = (
+        info_value(&first, "total_net_input_bytes"),
+        info_value(&first, "total_net_output_bytes"),
+    );
+    assert_eq!(c.call(&["PING"]), "+PONG\r\n");
+    let second = c.call(&["INFO", "stats"]);
+    let ping = encode(&["PING"]).len() as f64;
+    let info = encode(&["INFO", "stats"]).len() as f64;
+    assert_eq!(
+        info_value(&second, "total_net_input_bytes") - in1,
+        ping + info
+    );
+    assert_eq!(
+        info_value(&second, "total_net_output_bytes") - out1,
+        first.len() as f64 + "+PONG\r\n".len() as f64
+    );
+    // Under load the instantaneous rates show it (sampled every 100 ms over 1.6 s)...
+    let port = s.port;
+    let load = std::thread::spawn(move || {
+        let mut l = Raw::connect(port);
+        let t = std::time::Instant::now();
+        while t.elapsed() < Duration::from_millis(1500) {
+            l.send_raw(&encode(&["PING"]).repeat(100));
+            for _ in 0..100 {
+                l.read();
+            }
+        }
+    });
+    load.join().unwrap();
+    let busy = c.call(&["INFO", "stats"]);
+    assert!(
+        info_value(&busy, "instantaneous_ops_per_sec") > 100.0,
+        "{busy}"
+    );
+    assert!(
+        info_value(&busy, "instantaneous_input_kbps") > 0.0,
+        "{busy}"
+    );
+    assert!(
+        info_value(&busy, "instantaneous_output_kbps") > 0.0,
+        "{busy}"
+    );
+    // ...and once the samples of the busy period have rotated out, they fall back to 0. (Polls
+    // are 2 s apart so that the 1.6 s of samples hold none of the polls themselves.)
+    let t = std::time::Instant::now();
+    let mut ops = f64::MAX;
+    while ops > 0.0 && t.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(2000));
+        ops = info_value(&c.call(&["INFO", "stats"]), "instantaneous_ops_per_sec");
+    }
+    assert_eq!(ops, 0.0);
+}

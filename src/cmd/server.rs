@@ -224,11 +224,14 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
                     .map_or(0, |t| t.elapsed().as_micros() as u64);
                 let _ = write!(
                     b,
-                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:{}\r\ntotal_eviction_exceeded_time:{}\r\ncurrent_eviction_exceeded_time:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\n",
+                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ninstantaneous_input_kbps:{:.2}\r\ninstantaneous_output_kbps:{:.2}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:{}\r\ntotal_eviction_exceeded_time:{}\r\ncurrent_eviction_exceeded_time:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\n",
                     s.total_connections_received,
                     s.total_commands_processed,
-                    s.total_net_input_bytes,
-                    s.total_net_output_bytes,
+                    s.inst.rate(0) as u64,
+                    st.net.input.load(std::sync::atomic::Ordering::Relaxed),
+                    st.net.output.load(std::sync::atomic::Ordering::Relaxed),
+                    s.inst.rate(1) / 1024.0,
+                    s.inst.rate(2) / 1024.0,
                     s.rejected_connections,
                     s.expired_keys,
                     s.evicted_keys,
@@ -598,6 +601,14 @@ pub fn config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 pub fn config_resetstat(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     ctx.store.stats = Default::default();
+    ctx.store
+        .net
+        .input
+        .store(0, std::sync::atomic::Ordering::Relaxed);
+    ctx.store
+        .net
+        .output
+        .store(0, std::sync::atomic::Ordering::Relaxed);
     ctx.out.ok();
     Ok(())
 }
