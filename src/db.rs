@@ -82,7 +82,12 @@ impl RString {
 #[derive(Debug, Clone)]
 pub enum Value {
     Str(RString),
-    List(List),
+    /// Boxed: a list's header is larger than a string's, and every key's slot is as large as
+    /// the largest variant. Boxed, a slot is 80 bytes instead of 88, and a chunk of 256 slots
+    /// (20 KiB) fits a jemalloc size class exactly instead of being rounded up to 24 KiB:
+    /// 16 bytes less per key, measured. Lists are few and long; the box costs them nothing
+    /// measurable (callgrind, LPUSH/RPOP/SET/GET: 767.2M vs 766.5M instructions).
+    List(Box<List>),
     Stream(Box<Stream>),
 }
 

@@ -111,7 +111,7 @@ fn push_values<'v>(
             let meta = crate::db::access_meta::fresh((ctx.now / 1000).max(0) as u64);
             ctx.store.dbs[db]
                 .keys
-                .insert_with_meta(key, Value::List(l), meta);
+                .insert_with_meta(key, Value::List(Box::new(l)), meta);
             len
         }
     };
