@@ -345,12 +345,9 @@ fn expire_generic(
         ctx.out.int(1);
         return Ok(());
     }
-    let k = ctx.store.dbs[db]
-        .keys
-        .key(key)
-        .cloned()
-        .unwrap_or_else(|| key.clone());
-    ctx.store.dbs[db].set_expire(k, when);
+    // set_expire keeps its own copy (see `db::detached`): cloning the keyspace's key here
+    // would give it a shared header for good.
+    ctx.store.dbs[db].set_expire(key.clone(), when);
     ctx.store.signal_modified(db, key);
     ctx.store.notify(NOTIFY_GENERIC, "expire", db, key);
     ctx.store.dirty += 1;
