@@ -100,20 +100,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// Sends `count` commands built by `make` pipelined in batches; waits for every reply.
 fn pipelined(port: u16, count: usize, make: impl Fn(usize) -> Vec<String>) {
     let mut c = Conn::connect(port).unwrap();
-    let batch = 1000;
-    let mut i = 0;
-    while i < count {
-        let n = batch.min(count - i);
-        let mut buf = Vec::new();
-        for k in 0..n {
-            buf.extend(redis_compat::encode(&make(i + k)));
-        }
-        c.send_raw(&buf).unwrap();
-        for _ in 0..n {
-            c.read_frame().unwrap();
-        }
-        i += n;
-    }
+    c.pipeline(count, make, drop).unwrap();
 }
 
 /// The memory workload: `XADD ev * sensor_id 1234 temperature 19.8 humidity 0.55`.
@@ -621,14 +608,6 @@ fn memory(o: &Opts, md: &mut String) {
     );
 }
 
-fn info_field(c: &mut Conn, field: &str) -> String {
-    let r = c.call(&["INFO", "persistence"]).unwrap();
-    String::from_utf8_lossy(&r)
-        .lines()
-        .find_map(|l| l.strip_prefix(&format!("{field}:")).map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// Seconds from process start until the server answers PING with PONG (AOF loaded).
 fn time_to_ready(kind: Kind, dir: std::path::PathBuf, extra: &[&str]) -> f64 {
     let t = Instant::now();
@@ -764,8 +743,13 @@ fn rewrite_latency(kind: Kind, s: &Server) -> RewriteLatency {
             c.call(&["BGREWRITEAOF"]).unwrap();
         },
         |c| {
-            let running = info_field(c, "aof_rewrite_in_progress") == "1"
-                || info_field(c, "aof_rewrite_scheduled") == "1";
+            let running = c
+                .info_field("persistence", "aof_rewrite_in_progress")
+                .unwrap()
+                == "1"
+                || c.info_field("persistence", "aof_rewrite_scheduled")
+                    .unwrap()
+                    == "1";
             if !running && finished.get().is_none() {
                 finished.set(Some(started.elapsed()));
             }

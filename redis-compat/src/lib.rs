@@ -250,6 +250,38 @@ impl Conn {
     pub fn set_timeout(&self, d: Duration) {
         let _ = self.writer.set_read_timeout(Some(d));
     }
+
+    /// Sends `count` commands built by `make`, pipelined 1,000 at a time, handing every
+    /// reply to `reply` in order.
+    pub fn pipeline(
+        &mut self,
+        count: usize,
+        make: impl Fn(usize) -> Vec<String>,
+        mut reply: impl FnMut(Vec<u8>),
+    ) -> std::io::Result<()> {
+        for start in (0..count).step_by(1000) {
+            let end = (start + 1000).min(count);
+            let mut buf = Vec::new();
+            for i in start..end {
+                buf.extend(encode(&make(i)));
+            }
+            self.send_raw(&buf)?;
+            for _ in start..end {
+                reply(self.read_frame()?);
+            }
+        }
+        Ok(())
+    }
+
+    /// The value of `field` in `INFO section`, trimmed; empty if the field is absent.
+    pub fn info_field(&mut self, section: &str, field: &str) -> std::io::Result<String> {
+        let r = self.call(&["INFO", section])?;
+        let prefix = format!("{field}:");
+        Ok(String::from_utf8_lossy(&r)
+            .lines()
+            .find_map(|l| l.strip_prefix(&prefix).map(|v| v.trim().to_string()))
+            .unwrap_or_default())
+    }
 }
 
 pub fn encode<A: AsRef<[u8]>>(argv: &[A]) -> Vec<u8> {

@@ -334,17 +334,6 @@ fn aof_moved_back_and_forth_keeps_loading_with_checksums() {
     println!("aof interop: sluice -> redis -> sluice in one AOF, checksums valid, both load it");
 }
 
-fn info_field(c: &mut Conn, field: &str) -> String {
-    let r = c.call(&["INFO", "persistence"]).unwrap();
-    let text = String::from_utf8_lossy(&r).into_owned();
-    text.lines()
-        .find_map(|l| {
-            l.strip_prefix(&format!("{field}:"))
-                .map(|v| v.trim().to_string())
-        })
-        .unwrap_or_default()
-}
-
 #[test]
 fn bgrewriteaof_keeps_state_and_loads_everywhere() {
     let mut s = Server::start(
@@ -367,8 +356,10 @@ fn bgrewriteaof_keeps_state_and_loads_everywhere() {
     }
     let mut done = false;
     for _ in 0..500 {
-        if info_field(&mut c, "aof_rewrite_in_progress") == "0"
-            && info_field(&mut c, "aof_rewrites") == "1"
+        if c.info_field("persistence", "aof_rewrite_in_progress")
+            .unwrap()
+            == "0"
+            && c.info_field("persistence", "aof_rewrites").unwrap() == "1"
         {
             done = true;
             break;
@@ -376,7 +367,11 @@ fn bgrewriteaof_keeps_state_and_loads_everywhere() {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     assert!(done, "the rewrite must finish");
-    assert_eq!(info_field(&mut c, "aof_last_bgrewrite_status"), "ok");
+    assert_eq!(
+        c.info_field("persistence", "aof_last_bgrewrite_status")
+            .unwrap(),
+        "ok"
+    );
     c.call(&["RPUSH", "after", "x"]).unwrap();
     let manifest = std::fs::read_to_string(aof_dir(&s).join("appendonly.aof.manifest")).unwrap();
     assert!(

@@ -32,14 +32,6 @@ impl Drop for Tmpfs {
     }
 }
 
-fn info_field(c: &mut Conn, field: &str) -> String {
-    let info = c.call(&["INFO", "persistence"]).unwrap();
-    let text = String::from_utf8_lossy(&info).into_owned();
-    text.lines()
-        .find_map(|l| l.strip_prefix(&format!("{field}:")).map(str::to_string))
-        .unwrap_or_default()
-}
-
 fn xlen(c: &mut Conn) -> i64 {
     let r = c.call(&["XLEN", "s"]).unwrap();
     std::str::from_utf8(&r[1..r.len() - 2])
@@ -96,7 +88,12 @@ fn disk_full_refuses_writes_keeps_reads_and_recovers_by_itself() {
         text,
         "-MISCONF Errors writing to the AOF file: No space left on device\r\n"
     );
-    assert_eq!(info_field(&mut other, "aof_last_write_status"), "err");
+    assert_eq!(
+        other
+            .info_field("persistence", "aof_last_write_status")
+            .unwrap(),
+        "err"
+    );
     // Reads go on (the held entry is in memory already, but not acknowledged).
     assert!(xlen(&mut other) >= acked.len() as i64);
     assert_eq!(other.call(&["PING"]).unwrap(), b"+PONG\r\n");
@@ -119,7 +116,12 @@ fn disk_full_refuses_writes_keeps_reads_and_recovers_by_itself() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert_eq!(info_field(&mut other, "aof_last_write_status"), "ok");
+    assert_eq!(
+        other
+            .info_field("persistence", "aof_last_write_status")
+            .unwrap(),
+        "ok"
+    );
     let total = xlen(&mut other);
     s.kill();
 

@@ -17,30 +17,18 @@ fn int(reply: &[u8]) -> i64 {
         .unwrap_or_else(|_| panic!("not an integer reply: {s:?}"))
 }
 
+/// A numeric field of `INFO section`.
 fn info_field(c: &mut Conn, section: &str, field: &str) -> u64 {
-    let r = c.call(&["INFO", section]).unwrap();
-    let text = String::from_utf8_lossy(&r).to_string();
-    text.lines()
-        .find_map(|l| l.strip_prefix(&format!("{field}:")))
-        .unwrap_or_else(|| panic!("no {field} in INFO {section}"))
-        .trim()
-        .parse()
-        .unwrap()
+    let v = c.info_field(section, field).unwrap();
+    v.parse()
+        .unwrap_or_else(|_| panic!("no number for {field} in INFO {section}: {v:?}"))
 }
 
-/// Runs `cmds` pipelined in batches; returns every reply.
+/// Runs `cmds` pipelined; returns every reply.
 fn pipeline(c: &mut Conn, cmds: &[Vec<String>]) -> Vec<Vec<u8>> {
     let mut replies = Vec::with_capacity(cmds.len());
-    for chunk in cmds.chunks(500) {
-        let mut buf = Vec::new();
-        for argv in chunk {
-            buf.extend(encode(argv));
-        }
-        c.send_raw(&buf).unwrap();
-        for _ in chunk {
-            replies.push(c.read_frame().unwrap());
-        }
-    }
+    c.pipeline(cmds.len(), |i| cmds[i].clone(), |r| replies.push(r))
+        .unwrap();
     replies
 }
 

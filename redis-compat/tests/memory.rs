@@ -3,36 +3,21 @@
 //! guards the keyspace's own overhead, which every key pays. For a 100-byte value it was
 //! 338 bytes against Redis's 186 before the index kept slot numbers only, stored arguments
 //! stopped carrying a shared header and lists moved behind a box (80-byte slots, 96 with
-//! jemalloc's rounding before); now 210
-//! (1.13x), and 114 against 91 (1.26x) for 10-byte values.
+//! jemalloc's rounding before); now 210 (1.13x), and 114 against 91 (1.26x) for 10-byte
+//! values.
 
 use redis_compat::*;
 
 fn used(c: &mut Conn) -> u64 {
-    let r = c.call(&["INFO", "memory"]).unwrap();
-    String::from_utf8_lossy(&r)
-        .lines()
-        .find_map(|l| l.strip_prefix("used_memory:"))
+    c.info_field("memory", "used_memory")
         .unwrap()
-        .trim()
         .parse()
         .unwrap()
 }
 
-/// Runs `argv(i)` for i in 0..n, pipelined; returns the replies' total size.
-fn each(c: &mut Conn, n: usize, argv: impl Fn(usize) -> Vec<String>) -> usize {
-    let mut total = 0;
-    for start in (0..n).step_by(1000) {
-        let mut buf = Vec::new();
-        for i in start..(start + 1000).min(n) {
-            buf.extend(encode(&argv(i)));
-        }
-        c.send_raw(&buf).unwrap();
-        for _ in start..(start + 1000).min(n) {
-            total += c.read_frame().unwrap().len();
-        }
-    }
-    total
+/// Runs `argv(i)` for i in 0..n, pipelined, discarding the replies.
+fn each(c: &mut Conn, n: usize, argv: impl Fn(usize) -> Vec<String>) {
+    c.pipeline(n, argv, drop).unwrap();
 }
 
 /// Bytes of used memory per key for `n` SETs of `size`-byte values (keys `key:0`...), and
@@ -42,16 +27,8 @@ fn per_key(s: &Server, n: usize, size: usize) -> (f64, f64) {
     let mut c = s.conn();
     let before = used(&mut c);
     let v = "x".repeat(size);
-    for start in (0..n).step_by(1000) {
-        let mut buf = Vec::new();
-        for i in start..(start + 1000).min(n) {
-            buf.extend(encode(&["SET", &format!("key:{i}"), &v]));
-        }
-        c.send_raw(&buf).unwrap();
-        for _ in start..(start + 1000).min(n) {
-            assert_eq!(c.read_frame().unwrap(), b"+OK\r\n");
-        }
-    }
+    let set = |i: usize| vec!["SET".into(), format!("key:{i}"), v.clone()];
+    c.pipeline(n, set, |r| assert_eq!(r, b"+OK\r\n")).unwrap();
     let after_set = (used(&mut c) - before) as f64 / n as f64;
     let key = |i: usize| format!("key:{i}");
     each(&mut c, n, |i| vec!["GET".into(), key(i)]);
@@ -79,8 +56,10 @@ fn per_key(s: &Server, n: usize, size: usize) -> (f64, f64) {
     c.call(&["BGREWRITEAOF"]).unwrap();
     loop {
         std::thread::sleep(std::time::Duration::from_millis(50));
-        let r = c.call(&["INFO", "persistence"]).unwrap();
-        if String::from_utf8_lossy(&r).contains("aof_rewrite_in_progress:0") {
+        if c.info_field("persistence", "aof_rewrite_in_progress")
+            .unwrap()
+            == "0"
+        {
             break;
         }
     }
