@@ -148,6 +148,14 @@ pub struct NetCounters {
     pub output: AtomicU64,
 }
 
+impl NetCounters {
+    /// CONFIG RESETSTAT.
+    pub fn reset(&self) {
+        self.input.store(0, Ordering::Relaxed);
+        self.output.store(0, Ordering::Relaxed);
+    }
+}
+
 /// `STATS_METRIC_SAMPLES`: the instantaneous rates average this many samples.
 const INST_SAMPLES: usize = 16;
 
