@@ -473,6 +473,7 @@ impl Conn {
         if n == 0 {
             return Ok(false);
         }
+        crate::busy_poll::note_input();
         self.net.input.fetch_add(n as u64, Ordering::Relaxed);
         if self.rbuf.len() as u64 > self.qbuf_limit {
             tracing::warn!(

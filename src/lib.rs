@@ -13,6 +13,7 @@
 //!   one connection hands another a served reply or a push.
 //! - [`aof`]: glue between the store's effects and the `persistence` crate (loading, writing).
 //! - [`config`]: redis.conf-compatible configuration; [`glob`]: Redis's pattern matcher.
+//! - [`busy_poll`]: while the event loop is busy, it polls briefly instead of sleeping.
 
 // jemalloc, as Redis ships with: many small, short-lived allocations per command (arguments,
 // replies) and long-lived packed nodes, where it is faster than glibc's malloc and fragments
@@ -25,6 +26,7 @@ pub mod alloc;
 pub mod aof;
 pub mod aof_rewrite;
 pub mod blocking;
+pub mod busy_poll;
 pub mod client;
 pub mod cmd;
 pub mod config;

@@ -130,6 +130,8 @@ fn main() {
     let rt = if io_threads == 1 {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
+            .on_thread_park(sluice::busy_poll::before_park)
+            .on_thread_unpark(sluice::busy_poll::after_unpark)
             .build()
     } else {
         tokio::runtime::Builder::new_multi_thread()
@@ -139,6 +141,9 @@ fn main() {
     }
     .expect("tokio runtime");
     rt.block_on(async move {
+        if io_threads == 1 {
+            tokio::spawn(sluice::busy_poll::spinner());
+        }
         let handle = match sluice::server::start(config, config_file).await {
             Ok(h) => h,
             Err(e) => {
