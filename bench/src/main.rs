@@ -15,7 +15,7 @@
 //! Servers run on CPU 0 and the load generators on the others (`--no-pin`: all share every
 //! CPU), so neither server is preempted by its own load.
 //!
-//! `sluice-bench load <groups|queue|fanout|latency> PORT P C N` runs one load generator against a
+//! `sluice-bench load <groups|queue|fanout|latency|xadd> PORT P C N` runs one load generator against a
 //! server already running on PORT (P producers, C consumers or subscribers, N items) and
 //! prints its rate (`latency`: its percentiles at 5,000 entries/s): for profiling one server
 //! under that load (perf, callgrind).
@@ -247,6 +247,7 @@ fn redis_version() -> String {
         .to_string()
 }
 
+#[derive(Clone, Copy)]
 struct Opts {
     quick: bool,
     rounds: usize,
@@ -638,12 +639,19 @@ fn persistence(o: &Opts, md: &mut String) {
     // XADD latency while BGREWRITEAOF rewrites a keyspace holding a 1,000,000-entry stream,
     // then the time to load the rewritten AOF.
     let entries = o.items;
-    let mut lat_rows = Vec::new();
-    let mut load_rows = Vec::new();
-    for kind in [Kind::Sluice, Kind::Redis] {
-        let mut s = Server::start(kind, REWRITE_SERVER);
+    let sluice = Server::start(Kind::Sluice, REWRITE_SERVER);
+    let redis = Server::start(Kind::Redis, REWRITE_SERVER);
+    for s in [&sluice, &redis] {
         pipelined(s.port, entries, |_| sensor_xadd());
-        lat_rows.push(rewrite_latency(kind, &s));
+    }
+    settle_disk();
+    let base = idle_p99(o, &sluice, &redis);
+    let lat_rows = [
+        rewrite_latency(Kind::Sluice, &sluice),
+        rewrite_latency(Kind::Redis, &redis),
+    ];
+    let mut load_rows = Vec::new();
+    for (kind, mut s) in [(Kind::Sluice, sluice), (Kind::Redis, redis)] {
         let size = std::fs::read_dir(s.dir.join("appendonlydir"))
             .map(|d| {
                 d.filter_map(|e| e.ok()?.metadata().ok())
@@ -661,20 +669,23 @@ fn persistence(o: &Opts, md: &mut String) {
         );
         load_rows.push((kind, size, secs));
     }
-    rewrite_latency_table(md, &format!("a {entries}-entry stream"), &lat_rows);
+    rewrite_latency_table(md, &format!("a {entries}-entry stream"), &base, &lat_rows);
     // The same with the keyspace spread over many small keys, where Redis forks a process
     // holding them and sluice snapshots them (see db::Slots).
-    let keys_rows: Vec<RewriteLatency> = [Kind::Sluice, Kind::Redis]
-        .into_iter()
-        .map(|kind| {
-            let s = Server::start(kind, REWRITE_SERVER);
-            pipelined(s.port, entries, |i| {
-                vec!["SET".into(), format!("key:{i}"), "value".into()]
-            });
-            rewrite_latency(kind, &s)
-        })
-        .collect();
-    rewrite_latency_table(md, &format!("{entries} string keys"), &keys_rows);
+    let sluice = Server::start(Kind::Sluice, REWRITE_SERVER);
+    let redis = Server::start(Kind::Redis, REWRITE_SERVER);
+    for s in [&sluice, &redis] {
+        pipelined(s.port, entries, |i| {
+            vec!["SET".into(), format!("key:{i}"), "value".into()]
+        });
+    }
+    settle_disk();
+    let base = idle_p99(o, &sluice, &redis);
+    let keys_rows = [
+        rewrite_latency(Kind::Sluice, &sluice),
+        rewrite_latency(Kind::Redis, &redis),
+    ];
+    rewrite_latency_table(md, &format!("{entries} string keys"), &base, &keys_rows);
     let _ = writeln!(md, "\n| load the rewritten AOF ({entries}-entry stream, AOF format on both) | AOF bytes | start to first PONG s |");
     let _ = writeln!(md, "| --- | ---: | ---: |");
     for (k, size, secs) in &load_rows {
@@ -701,18 +712,44 @@ const REWRITE_SERVER: &[&str] = &[
     "0",
 ];
 
-/// A server's XADD latency without and during a rewrite: (server, p99 idle ms, rewrite
-/// seconds, p50, p99, p99.9 and max ms during).
-type RewriteLatency = (Kind, f64, f64, f64, f64, f64, f64);
+/// Flushes the page cache's dirty data (the fills just wrote ~300 MB of AOF between the two
+/// servers), so that the latency rows after it are not measured while the disk works
+/// through that backlog, for whichever server happens to run first.
+fn settle_disk() {
+    let _ = Command::new("sync").status();
+    std::thread::sleep(std::time::Duration::from_secs(1));
+}
 
-/// XADD latency from 10 clients, first for 2 s without a rewrite, then from BGREWRITEAOF
-/// over the rewrite or 3 s, whichever is longer (so a fast rewrite is not judged on a
-/// shorter, denser window than a slow one).
-fn rewrite_latency(kind: Kind, s: &Server) -> RewriteLatency {
-    let (idle, _) = loadgen::latency_while(s.port, 10, |_| {}, {
+/// Rounds of the rewrite tables' baseline (2 s per server each).
+const BASELINE_ROUNDS: usize = 5;
+
+/// The rewrite tables' baseline: XADD p99 (ms) from 10 clients over 2 s without a rewrite,
+/// both servers in alternating rounds. One run each swung by ±20% from run to run, more
+/// than the difference between the servers.
+fn idle_p99(o: &Opts, sluice: &Server, redis: &Server) -> Pair {
+    let rounds = Opts {
+        rounds: o.rounds.min(BASELINE_ROUNDS),
+        ..*o
+    };
+    let p = alternate(&rounds, sluice, redis, 1, |port| {
         let t = Instant::now();
-        move |_: &mut Conn| t.elapsed() < std::time::Duration::from_secs(2)
+        let two_s = std::time::Duration::from_secs(2);
+        let (l, _) = loadgen::latency_while(port, 10, |_| {}, move |_| t.elapsed() < two_s);
+        loadgen::percentile(&l, 99.0)
     });
+    eprintln!(
+        "XADD p99 without a rewrite: sluice {:.3} ms, redis {:.3} ms, ratio {:.2} ({:.2}–{:.2})",
+        p.sluice, p.redis, p.ratio, p.lo, p.hi
+    );
+    p
+}
+
+/// XADD latency during a rewrite: (server, rewrite seconds, p50, p99, p99.9 and max ms).
+type RewriteLatency = (Kind, f64, f64, f64, f64, f64);
+
+/// XADD latency from 10 clients from BGREWRITEAOF over the rewrite or 3 s, whichever is
+/// longer (so a fast rewrite is not judged on a shorter, denser window than a slow one).
+fn rewrite_latency(kind: Kind, s: &Server) -> RewriteLatency {
     let started = Instant::now();
     let finished = std::cell::Cell::new(None);
     let (busy, _) = loadgen::latency_while(
@@ -739,12 +776,11 @@ fn rewrite_latency(kind: Kind, s: &Server) -> RewriteLatency {
     let p = |v: &Vec<f64>, q| loadgen::percentile(v, q);
     let max = busy.last().copied().unwrap_or(0.0);
     eprintln!(
-        "{kind:?}: XADD p99 idle {:.3} ms, during a {:.2} s rewrite p50 {:.3} p99 {:.3} p99.9 {:.3} max {max:.3} ms ({} samples)",
-        p(&idle, 99.0), took.as_secs_f64(), p(&busy, 50.0), p(&busy, 99.0), p(&busy, 99.9), busy.len()
+        "{kind:?}: XADD during a {:.2} s rewrite p50 {:.3} p99 {:.3} p99.9 {:.3} max {max:.3} ms ({} samples)",
+        took.as_secs_f64(), p(&busy, 50.0), p(&busy, 99.0), p(&busy, 99.9), busy.len()
     );
     (
         kind,
-        p(&idle, 99.0),
         took.as_secs_f64(),
         p(&busy, 50.0),
         p(&busy, 99.0),
@@ -753,11 +789,12 @@ fn rewrite_latency(kind: Kind, s: &Server) -> RewriteLatency {
     )
 }
 
-/// The table of [`rewrite_latency`] rows for sluice and redis, rewriting `what`.
-fn rewrite_latency_table(md: &mut String, what: &str, rows: &[RewriteLatency]) {
-    let _ = writeln!(md, "\n| XADD from 10 clients over the 3 s (or the whole rewrite, if longer) from BGREWRITEAOF of {what} | p99 without rewrite ms | rewrite took s | p50 ms | p99 ms | p99.9 ms | max ms |");
+/// The table of [`rewrite_latency`] rows for sluice and redis, rewriting `what`, after the
+/// baseline from [`idle_p99`].
+fn rewrite_latency_table(md: &mut String, what: &str, base: &Pair, rows: &[RewriteLatency]) {
+    let _ = writeln!(md, "\n| XADD from 10 clients over the 3 s (or the whole rewrite, if longer) from BGREWRITEAOF of {what} | p99 without rewrite ms (median of {BASELINE_ROUNDS} alternating 2 s rounds) | rewrite took s | p50 ms | p99 ms | p99.9 ms | max ms |");
     let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-    for (k, idle, took, p50, p99, p999, max) in rows {
+    for ((k, took, p50, p99, p999, max), idle) in rows.iter().zip([base.sluice, base.redis]) {
         let _ = writeln!(
             md,
             "| {k:?} | {idle:.3} | {took:.2} | {p50:.3} | {p99:.3} | {p999:.3} | {max:.3} |"
@@ -766,22 +803,24 @@ fn rewrite_latency_table(md: &mut String, what: &str, rows: &[RewriteLatency]) {
     let (a, b) = (&rows[0], &rows[1]);
     let _ = writeln!(
         md,
-        "| sluice / redis | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+        "| sluice / redis | {:.2} ({:.2}–{:.2}) | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+        base.ratio,
+        base.lo,
+        base.hi,
         ratio(a.1, b.1),
         ratio(a.2, b.2),
         ratio(a.3, b.3),
         ratio(a.4, b.4),
-        ratio(a.5, b.5),
-        ratio(a.6, b.6)
+        ratio(a.5, b.5)
     );
 }
 
-/// `load <groups|queue|fanout|latency> PORT P C N`: one load generator against a running
+/// `load <groups|queue|fanout|latency|xadd> PORT P C N`: one load generator against a running
 /// server (latency: producer-to-consumer percentiles at 5,000 entries/s offered).
 fn load(args: &[String]) {
     let num = |i: usize| -> usize {
         args.get(i).and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-            panic!("usage: sluice-bench load <groups|queue|fanout|latency> PORT P C N")
+            panic!("usage: sluice-bench load <groups|queue|fanout|latency|xadd> PORT P C N")
         })
     };
     let (port, p, c, n) = (num(1) as u16, num(2), num(3), num(4));
@@ -800,7 +839,23 @@ fn load(args: &[String]) {
             );
             return;
         }
-        other => panic!("unknown load {other:?}: groups, queue, fanout or latency"),
+        "xadd" => {
+            // C clients each XADDing a request at a time for N ms (P unused): the rewrite
+            // rows' load, without the rewrite.
+            let t = Instant::now();
+            let ms = std::time::Duration::from_millis(n as u64);
+            let (l, _) = loadgen::latency_while(port, c, |_| {}, move |_| t.elapsed() < ms);
+            let pct = |q| loadgen::percentile(&l, q);
+            println!(
+                "{} requests, p50 {:.3} p99 {:.3} p99.9 {:.3} ms",
+                l.len(),
+                pct(50.0),
+                pct(99.0),
+                pct(99.9)
+            );
+            return;
+        }
+        other => panic!("unknown load {other:?}: groups, queue, fanout, latency or xadd"),
     };
     println!("{rate:.0}");
 }
@@ -854,7 +909,7 @@ fn main() {
         if !ok {
             let help = a == "--help" || a == "-h";
             let usage = "usage: sluice-bench [--quick] [--rounds N] [--no-pin] [--only SECTION,...]\n       \
-                         sluice-bench load <groups|queue|fanout|latency> PORT P C N\n\
+                         sluice-bench load <groups|queue|fanout|latency|xadd> PORT P C N\n\
                          sections: throughput, groups, latency, queue, fanout, scaling, memory, persistence";
             if help {
                 println!("{usage}");
