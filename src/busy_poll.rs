@@ -8,8 +8,10 @@
 //! slower. Under redis-benchmark's XRANGE COUNT 10 (50 clients; server and client pinned to
 //! a core each), sluice slept 64–123 times per 1,000 requests against redis-server's 11–27;
 //! the client spent 7.1–8.4 µs of system time per request against redis-server's 6.1–6.3;
-//! and throughput was 0.92–0.99 of redis-server's. Polling instead of sleeping took that to
-//! 0 sleeps, 6.0–6.5 µs and 1.00–1.09.
+//! and throughput was 0.92–0.99 of redis-server's. An experiment that polled through every
+//! idle gap took that to 0 sleeps, 6.0–6.5 µs and 1.00–1.09. With this module's bounded
+//! polling: 0–12 sleeps per 1,000 requests, client 6.0–6.8 µs, and XRANGE COUNT 10 at 1.03
+//! (0.95–1.06) of redis-server's over the 11 rounds of the full benchmark.
 //!
 //! What. When the loop is about to sleep ([`before_park`], tokio's `on_thread_park` hook) and
 //! it was busy at least half of the recent time, it wakes [`spinner`] instead. That task
