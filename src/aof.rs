@@ -271,7 +271,7 @@ pub fn maybe_start_rewrite(shared: &std::sync::Arc<crate::server::Shared>, store
         && cfg.auto_aof_rewrite_percentage > 0
         && a.current_size > cfg.auto_aof_rewrite_min_size
         && growth >= cfg.auto_aof_rewrite_percentage;
-    if a.rewrite_in_progress || !(a.rewrite_scheduled || auto) {
+    if a.rewrite_started.is_some() || !(a.rewrite_scheduled || auto) {
         return;
     }
     store.aof.rewrite_scheduled = false;
@@ -321,8 +321,8 @@ fn spawn_base_writer(
         + Send
         + 'static,
 ) {
-    store.aof.rewrite_in_progress = true;
     let started = std::time::Instant::now();
+    store.aof.rewrite_started = Some(started);
     let snapshot: Vec<crate::db::DbSnapshot> =
         store.dbs.iter().map(crate::db::Db::snapshot).collect();
     tracing::info!(
@@ -338,7 +338,7 @@ fn spawn_base_writer(
         drop(snapshot);
         let mut store = sh.store.lock().unwrap();
         let res = res.and_then(|_| install(&sh, &mut store));
-        store.aof.rewrite_in_progress = false;
+        store.aof.rewrite_started = None;
         store.aof.last_rewrite_secs = started.elapsed().as_secs() as i64;
         let replaced = match res {
             Ok(replaced) => {

@@ -245,7 +245,8 @@ pub struct AofStatus {
     pub enabled: bool,
     pub last_write_ok: bool,
     pub last_write_error: Option<String>,
-    pub rewrite_in_progress: bool,
+    /// When the running background rewrite started; None while none runs.
+    pub rewrite_started: Option<Instant>,
     pub rewrite_scheduled: bool,
     pub last_bgrewrite_ok: bool,
     pub rewrites: u64,
@@ -346,6 +347,7 @@ impl Store {
             aof: AofStatus {
                 last_write_ok: true,
                 last_bgrewrite_ok: true,
+                last_rewrite_secs: -1,
                 ..Default::default()
             },
             dirty: 0,

@@ -473,3 +473,60 @@ fn loading_answers_loading_reports_progress_then_serves() {
         "aof loading: -LOADING and INFO progress while loading 3000 commands, then all keys served"
     );
 }
+
+#[test]
+fn info_times_the_rewrite_as_redis_does() {
+    for kind in [Kind::Sluice, Kind::Redis] {
+        let s = Server::start(kind, &["--appendonly", "yes"]);
+        let mut c = s.conn();
+        let field = |c: &mut Conn, f: &str| -> i64 {
+            c.info_field("persistence", f).unwrap().parse().unwrap()
+        };
+        assert_eq!(field(&mut c, "aof_last_rewrite_time_sec"), -1, "{kind:?}");
+        assert_eq!(
+            field(&mut c, "aof_current_rewrite_time_sec"),
+            -1,
+            "{kind:?}"
+        );
+        // Enough keys that the rewrite is seen running.
+        c.pipeline(
+            300_000,
+            |i| vec!["SET".into(), format!("key:{i}"), "value".into()],
+            drop,
+        )
+        .unwrap();
+        assert_eq!(
+            c.call(&["BGREWRITEAOF"]).unwrap(),
+            b"+Background append only file rewriting started\r\n"
+        );
+        let (mut running, t) = (0, std::time::Instant::now());
+        loop {
+            assert!(t.elapsed() < std::time::Duration::from_secs(60), "{kind:?}");
+            // One INFO for both fields: the rewrite may end between two.
+            let info = c.call(&["INFO", "persistence"]).unwrap();
+            let info = String::from_utf8_lossy(&info);
+            let get = |f: &str| -> i64 {
+                info.lines()
+                    .find_map(|l| l.strip_prefix(&format!("{f}:")))
+                    .unwrap()
+                    .trim()
+                    .parse()
+                    .unwrap()
+            };
+            if get("aof_rewrite_in_progress") == 1 {
+                let secs = get("aof_current_rewrite_time_sec");
+                assert!(secs >= 0, "{kind:?}: {secs} while a rewrite runs");
+                running += 1;
+            } else if get("aof_rewrites") >= 1 {
+                break;
+            }
+        }
+        assert!(running > 0, "{kind:?}: the rewrite was never seen running");
+        assert_eq!(
+            field(&mut c, "aof_current_rewrite_time_sec"),
+            -1,
+            "{kind:?}"
+        );
+        assert!(field(&mut c, "aof_last_rewrite_time_sec") >= 0, "{kind:?}");
+    }
+}

@@ -194,13 +194,15 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
                 let a = &st.aof;
                 let _ = write!(
                     b,
-                    "rdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:ok\r\nrdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\naof_enabled:{}\r\naof_rewrite_in_progress:{}\r\naof_rewrite_scheduled:{}\r\naof_last_rewrite_time_sec:{}\r\naof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:{}\r\naof_rewrites:{}\r\naof_last_write_status:{}\r\n",
+                    "rdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:ok\r\nrdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\naof_enabled:{}\r\naof_rewrite_in_progress:{}\r\naof_rewrite_scheduled:{}\r\naof_last_rewrite_time_sec:{}\r\naof_current_rewrite_time_sec:{}\r\naof_last_bgrewrite_status:{}\r\naof_rewrites:{}\r\naof_last_write_status:{}\r\n",
                     st.dirty - st.dirty_at_last_save,
                     st.lastsave,
                     a.enabled as u8,
-                    a.rewrite_in_progress as u8,
+                    a.rewrite_started.is_some() as u8,
                     a.rewrite_scheduled as u8,
                     a.last_rewrite_secs,
+                    a.rewrite_started
+                        .map_or(-1, |t| t.elapsed().as_secs() as i64),
                     if a.last_bgrewrite_ok { "ok" } else { "err" },
                     a.rewrites,
                     if a.last_write_ok { "ok" } else { "err" },
@@ -484,7 +486,7 @@ pub fn debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn bgrewriteaof(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
-    if ctx.store.aof.rewrite_in_progress {
+    if ctx.store.aof.rewrite_started.is_some() {
         return Err(CmdError::err(
             "Background append only file rewriting already in progress",
         ));
