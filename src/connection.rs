@@ -17,7 +17,7 @@ use crate::blocking::BlockRequest;
 use crate::client::{Client, ReplyMode};
 use crate::cmd::{self, Outcome};
 use crate::server::Shared;
-use crate::store::{ClientInfo, ClientShared, Mail, NetCounters, Store};
+use crate::store::{argv_mem, multi_mem, ClientInfo, ClientShared, Mail, NetCounters, Store};
 use bytes::{Bytes, BytesMut};
 use resp::{ParseLimits, ReplyWriter, RequestParser};
 use std::collections::VecDeque;
@@ -57,6 +57,10 @@ pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr) {
                 psub: 0,
                 ssub: 0,
                 multi: -1,
+                mem: crate::store::ClientMem {
+                    held: std::mem::size_of::<Conn>() as u64,
+                    ..Default::default()
+                },
                 flags: "N".into(),
                 no_evict: false,
                 no_touch: false,
@@ -129,6 +133,9 @@ enum Event {
     Timeout,
 }
 
+/// CLIENT LIST rbp: the largest batch reply over this long (as Redis's reply buffer peak).
+const REPLY_PEAK_WINDOW: Duration = Duration::from_secs(5);
+
 /// The batch reply buffer kept between batches at most; one that grew past it is freed.
 const OUT_KEEP_BYTES: usize = 64 * 1024;
 
@@ -165,6 +172,10 @@ impl Conn {
                     }
                 }
             }
+            let q = &self.client.shared;
+            q.query_len.store(self.rbuf.len() as u64, Ordering::Relaxed);
+            q.query_cap
+                .store(self.rbuf.capacity() as u64, Ordering::Relaxed);
             // 2. Run them, serving blocked clients after each, then log effects.
             let mut blocked = None;
             if !self.pending.is_empty() {
@@ -275,6 +286,9 @@ impl Conn {
             // What CLIENT LIST shows of this client, refreshed once per batch, and its
             // client-output-buffer-limit.
             let last_interaction = store.clock_last;
+            let pending_argv = self.pending.iter().map(|a| argv_mem(a)).sum();
+            let multi_mem = self.client.multi.as_ref().map_or(0, multi_mem);
+            let batch = self.out.len() as u64;
             let Store {
                 clients,
                 stats,
@@ -297,6 +311,20 @@ impl Conn {
                     .unwrap_or(-1);
                 info.no_evict = self.client.no_evict;
                 info.no_touch = self.client.no_touch;
+                let m = &mut info.mem;
+                m.argv = pending_argv;
+                m.multi = multi_mem;
+                m.reply_buf = self.out.buf.capacity() as u64;
+                match m.peak_since {
+                    Some(t) if last_interaction.duration_since(t) < REPLY_PEAK_WINDOW => {
+                        m.reply_peak = m.reply_peak.max(batch);
+                    }
+                    _ => {
+                        m.reply_peak = batch;
+                        m.peak_since = Some(last_interaction);
+                    }
+                }
+                m.held = (self.wbuf.capacity() + std::mem::size_of::<Conn>()) as u64;
                 // Checked as replies are added (as Redis does): what the client has not read
                 // yet plus this batch's replies. Normal clients have no limit by default.
                 let limit = if self.client.subscribed_count > 0 {

@@ -58,6 +58,14 @@ impl Mailbox {
         self.flags.load(Ordering::Acquire) & KILLED != 0
     }
 
+    /// Mails waiting (CLIENT LIST oll).
+    pub fn queued(&self) -> usize {
+        if self.flags.load(Ordering::Acquire) & MAIL == 0 {
+            return 0;
+        }
+        self.inner.lock().unwrap().queue.len()
+    }
+
     /// The oldest mail, if any (receiver only).
     pub fn try_recv(&self) -> Option<Mail> {
         if self.flags.load(Ordering::Acquire) & MAIL == 0 {

@@ -50,6 +50,11 @@ pub struct ClientShared {
     pub mailbox: Mailbox,
     /// The protocol pushes must use (2 or 3); set by HELLO and RESET as they run.
     pub resp: std::sync::atomic::AtomicU8,
+    /// The query buffer after the latest read was parsed: bytes of commands not yet complete,
+    /// and what the buffer holds in all (CLIENT LIST qbuf, qbuf-free, tot-mem). Stored by
+    /// the connection as it reads, outside the store lock.
+    pub query_len: AtomicU64,
+    pub query_cap: AtomicU64,
 }
 
 impl ClientShared {
@@ -60,6 +65,8 @@ impl ClientShared {
             unsent_bytes: AtomicU64::new(0),
             mailbox: Mailbox::default(),
             resp: std::sync::atomic::AtomicU8::new(2),
+            query_len: AtomicU64::new(0),
+            query_cap: AtomicU64::new(0),
         }
     }
 
@@ -139,6 +146,41 @@ pub struct ClientInfo {
     pub no_touch: bool,
     /// Output buffer limit soft-limit tracking: when the soft limit was first exceeded.
     pub soft_limit_since: Option<Instant>,
+    /// Memory the connection holds, refreshed after each batch ([`ClientMem`]).
+    pub mem: ClientMem,
+}
+
+/// Memory of one command's arguments as a connection holds them: CLIENT LIST argv-mem and
+/// multi-mem.
+pub fn argv_mem(argv: &[Bytes]) -> u64 {
+    argv.iter()
+        .map(|a| (a.len() + std::mem::size_of::<Bytes>()) as u64)
+        .sum::<u64>()
+        + std::mem::size_of::<Vec<Bytes>>() as u64
+}
+
+/// Memory of the commands a client queued in MULTI: CLIENT LIST multi-mem.
+pub fn multi_mem(queued: &Vec<Vec<Bytes>>) -> u64 {
+    queued.iter().map(|a| argv_mem(a)).sum::<u64>()
+        + (queued.capacity() * std::mem::size_of::<Vec<Bytes>>()) as u64
+}
+
+/// CLIENT LIST's memory fields of one connection, in sluice's own terms (one reply buffer
+/// per batch where Redis has a 16 KB buffer plus a reply list).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ClientMem {
+    /// argv-mem: arguments of commands parsed and waiting (behind a blocked command).
+    pub argv: u64,
+    /// multi-mem: commands queued by MULTI, their arguments and argument handles.
+    pub multi: u64,
+    /// rbs / rbp: the batch reply buffer's size, and the largest batch reply it held in the
+    /// last 5 seconds (since `peak_since`).
+    pub reply_buf: u64,
+    pub reply_peak: u64,
+    pub peak_since: Option<Instant>,
+    /// The buffer of output the socket has not taken (its capacity), and the connection's
+    /// own fixed size: the rest of tot-mem.
+    pub held: u64,
 }
 
 /// Bytes read from and written to clients, counted by the connections as they do it.

@@ -5,6 +5,7 @@ use super::{eq_ic, parse_int, Ctx};
 use crate::client::ReplyMode;
 use crate::error::{CmdError, CmdResult};
 use bytes::Bytes;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 pub fn ping(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -229,7 +230,12 @@ pub fn client_setinfo(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 /// The CLIENT LIST / CLIENT INFO line of one client.
-fn client_line(ctx: &Ctx, id: u64) -> String {
+///
+/// The memory fields are sluice's own (see [`crate::store::ClientMem`]): qbuf is the part of
+/// the query buffer not yet parsed into whole commands, argv-mem for the running client is
+/// its current command's, obl is output the socket has not taken, oll the mails (served
+/// replies, pushes) waiting, tot-mem all of these plus the buffers' capacities.
+fn client_line(ctx: &Ctx, id: u64, argv: &[Bytes]) -> String {
     let Some(c) = ctx.store.clients.get(&id) else {
         return String::new();
     };
@@ -282,17 +288,39 @@ fn client_line(ctx: &Ctx, id: u64) -> String {
         flags.push('N');
     }
     let cmd = if me {
-        "client|info".to_string()
+        // The command running now (`last_cmd` is set when it ends): client|list or client|info.
+        let sub = argv.get(1).map_or(&b"info"[..], |a| &a[..]);
+        format!(
+            "client|{}",
+            String::from_utf8_lossy(sub).to_ascii_lowercase()
+        )
     } else {
         c.last_cmd.to_string()
     };
+    let sh = &c.shared;
+    let (qlen, qcap) = (
+        sh.query_len.load(Ordering::Relaxed),
+        sh.query_cap.load(Ordering::Relaxed),
+    );
+    let mut mem = c.mem;
+    if me {
+        mem.argv = crate::store::argv_mem(argv);
+        mem.multi = ctx.client.multi.as_ref().map_or(0, crate::store::multi_mem);
+    }
+    let unsent = sh.unsent_bytes.load(Ordering::Relaxed);
+    let tot = qcap
+        + mem.argv
+        + mem.multi
+        + mem.reply_buf
+        + mem.held
+        + sh.pending_bytes.load(Ordering::Relaxed);
     let lossy = |b: &Option<Bytes>| {
         b.as_ref()
             .map(|n| String::from_utf8_lossy(n).into_owned())
             .unwrap_or_default()
     };
     format!(
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem={} tot-mem=0 events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem={} multi-mem={} rbs={} rbp={} obl={} oll={} omem={} tot-mem={} events={} cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
         id,
         c.addr,
         c.laddr,
@@ -306,7 +334,17 @@ fn client_line(ctx: &Ctx, id: u64) -> String {
         subs.patterns.len(),
         subs.shard_channels.len(),
         multi,
-        c.shared.output_bytes(),
+        qlen,
+        qcap.saturating_sub(qlen),
+        mem.argv,
+        mem.multi,
+        mem.reply_buf,
+        mem.reply_peak,
+        unsent,
+        sh.mailbox.queued(),
+        sh.output_bytes(),
+        tot,
+        if unsent > 0 { "rw" } else { "r" },
         cmd,
         resp,
         lossy(&lib_name),
@@ -314,8 +352,8 @@ fn client_line(ctx: &Ctx, id: u64) -> String {
     )
 }
 
-pub fn client_info(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
-    let mut line = client_line(ctx, ctx.client.id);
+pub fn client_info(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let mut line = client_line(ctx, ctx.client.id, argv);
     line.push('\n');
     ctx.out.verbatim(line.as_bytes());
     Ok(())
@@ -356,7 +394,7 @@ pub fn client_list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let mut s = String::new();
     for id in ids {
-        s.push_str(&client_line(ctx, id));
+        s.push_str(&client_line(ctx, id, argv));
         s.push('\n');
     }
     ctx.out.verbatim(s.as_bytes());
