@@ -61,6 +61,15 @@ pub fn stat_ticks(path: &str, field: usize) -> f64 {
     at(field) + at(field + 1)
 }
 
+/// The value of an integer reply (`:N\r\n`); panics on anything else.
+pub fn integer(reply: &[u8]) -> i64 {
+    reply
+        .strip_prefix(b":")
+        .and_then(|r| r.strip_suffix(b"\r\n"))
+        .and_then(|r| std::str::from_utf8(r).ok()?.parse().ok())
+        .unwrap_or_else(|| panic!("not an integer reply: {}", String::from_utf8_lossy(reply)))
+}
+
 /// Picks a free loopback port.
 pub fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");

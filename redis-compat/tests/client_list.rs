@@ -29,11 +29,7 @@ fn num(f: &HashMap<String, String>, k: &str) -> u64 {
 }
 
 fn client_id(c: &mut Conn) -> i64 {
-    let r = c.call(&["CLIENT", "ID"]).unwrap();
-    std::str::from_utf8(&r[1..r.len() - 2])
-        .unwrap()
-        .parse()
-        .unwrap()
+    integer(&c.call(&["CLIENT", "ID"]).unwrap())
 }
 
 /// Polls until `ok` holds for client `id`'s fields (the server sees bytes a moment after

@@ -8,13 +8,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-fn int_of(r: &[u8]) -> i64 {
-    std::str::from_utf8(&r[1..r.len() - 2])
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
 #[test]
 fn kill_9_loses_no_acknowledged_write() {
     for policy in ["always", "everysec"] {
@@ -58,7 +51,7 @@ fn kill_9_loses_no_acknowledged_write() {
                     };
                     while !stop.load(Ordering::SeqCst) {
                         match c.call(&["LPUSH", "jobs", "j"]) {
-                            Ok(r) if r.starts_with(b":") => *pushes.lock().unwrap() = int_of(&r),
+                            Ok(r) if r.starts_with(b":") => *pushes.lock().unwrap() = integer(&r),
                             _ => return,
                         }
                     }
@@ -137,7 +130,7 @@ fn kill_9_loses_no_acknowledged_write() {
                     "[{policy} round {round}] acknowledged XADD {id} lost"
                 );
             }
-            let len = int_of(&c.call(&["LLEN", "jobs"]).unwrap());
+            let len = integer(&c.call(&["LLEN", "jobs"]).unwrap());
             let pushed = *acked_pushes.lock().unwrap();
             assert!(
                 len >= pushed,
@@ -193,11 +186,11 @@ fn torn_tail_at_every_byte_loads_the_clean_prefix() {
         .unwrap();
         let t = Server::start_in(Kind::Sluice, &["--appendonly", "yes"], dir);
         let mut tc = t.conn();
-        let n = int_of(&tc.call(&["XLEN", "s"]).unwrap());
+        let n = integer(&tc.call(&["XLEN", "s"]).unwrap());
         assert!(n == 4 || n == 5, "cut {cut}: XLEN {n}");
         // Everything before the torn record is there; nothing after it.
-        let has_list = int_of(&tc.call(&["EXISTS", "l"]).unwrap());
-        let has_last = int_of(&tc.call(&["EXISTS", "last"]).unwrap());
+        let has_list = integer(&tc.call(&["EXISTS", "l"]).unwrap());
+        let has_last = integer(&tc.call(&["EXISTS", "last"]).unwrap());
         assert!(
             has_last <= has_list && (has_list == 0 || n == 5),
             "cut {cut}: prefix broken"
@@ -394,7 +387,7 @@ fn a_flipped_byte_inside_a_record_is_caught_by_its_checksum() {
     assert!(ok, "{report}");
     let t = Server::start_in(Kind::Sluice, &["--appendonly", "yes"], dir);
     let mut tc = t.conn();
-    assert_eq!(int_of(&tc.call(&["XLEN", "s"]).unwrap()), 6);
+    assert_eq!(integer(&tc.call(&["XLEN", "s"]).unwrap()), 6);
     println!(
         "checksums: redis-check-aof accepts sluice's annotated AOF; a value flip that redis loads \
          silently is refused by sluice ({}); check-aof --fix keeps the 6 entries before it",

@@ -33,11 +33,7 @@ impl Drop for Tmpfs {
 }
 
 fn xlen(c: &mut Conn) -> i64 {
-    let r = c.call(&["XLEN", "s"]).unwrap();
-    std::str::from_utf8(&r[1..r.len() - 2])
-        .unwrap()
-        .parse()
-        .unwrap()
+    integer(&c.call(&["XLEN", "s"]).unwrap())
 }
 
 fn fill_ballast(dir: &Path) -> PathBuf {
