@@ -4,6 +4,7 @@ use super::{parse_int, Ctx};
 use crate::config::{NOTIFY_GENERIC, NOTIFY_STRING};
 use crate::db::{RString, Value};
 use crate::error::{CmdError, CmdResult};
+use crate::store::Store;
 use bytes::{Bytes, BytesMut};
 
 /// `proto-max-bulk-len`: strings may not grow past it (APPEND, SETRANGE).
@@ -16,23 +17,33 @@ fn check_size(ctx: &Ctx, len: usize) -> CmdResult {
     Ok(())
 }
 
-/// The string at `key`: `Ok(None)` if absent, WRONGTYPE for other types.
-fn get_str(ctx: &mut Ctx, key: &[u8]) -> CmdResult<Option<Bytes>> {
-    let db = ctx.db();
-    match ctx.store.lookup_read(db, key, ctx.now) {
+/// The string at `key`, borrowed from the keyspace: `Ok(None)` if absent, WRONGTYPE for
+/// other types. Commands that only read it reply from the borrow: no copy, and no clone
+/// (a clone would give the value a shared header for good, see `db::detached`).
+fn str_ref<'s>(
+    store: &'s mut Store,
+    db: usize,
+    key: &[u8],
+    now: i64,
+) -> CmdResult<Option<&'s Bytes>> {
+    match store.lookup_read(db, key, now) {
         None => Ok(None),
-        Some(Value::Str(s)) => Ok(Some(crate::db::detached(&s.data))),
+        Some(Value::Str(s)) => Ok(Some(&s.data)),
         Some(_) => Err(CmdError::WrongType),
     }
 }
 
-pub fn get(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    // Written from the keyspace directly: no copy, and no clone (see `db::detached`).
+/// [`str_ref`], copied out, for commands that go on to change the keyspace.
+fn get_str(ctx: &mut Ctx, key: &[u8]) -> CmdResult<Option<Bytes>> {
     let db = ctx.db();
-    match ctx.store.lookup_read(db, &argv[1], ctx.now) {
+    Ok(str_ref(ctx.store, db, key, ctx.now)?.map(crate::db::detached))
+}
+
+pub fn get(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let db = ctx.db();
+    match str_ref(ctx.store, db, &argv[1], ctx.now)? {
+        Some(v) => ctx.out.bulk(v),
         None => ctx.out.null(),
-        Some(Value::Str(s)) => ctx.out.bulk(&s.data),
-        Some(_) => return Err(CmdError::WrongType),
     }
     Ok(())
 }
@@ -400,7 +411,8 @@ pub fn append(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn strlen(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let n = get_str(ctx, &argv[1])?.map(|v| v.len()).unwrap_or(0);
+    let db = ctx.db();
+    let n = str_ref(ctx.store, db, &argv[1], ctx.now)?.map_or(0, |v| v.len());
     ctx.out.int(n as i64);
     Ok(())
 }
@@ -408,7 +420,8 @@ pub fn strlen(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 pub fn getrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut start = parse_int(&argv[2])?;
     let mut end = parse_int(&argv[3])?;
-    let v = get_str(ctx, &argv[1])?.unwrap_or_default();
+    let db = ctx.db();
+    let v: &[u8] = str_ref(ctx.store, db, &argv[1], ctx.now)?.map_or(&[], |v| v);
     let len = v.len() as i64;
     if start < 0 && end < 0 && start > end {
         ctx.out.bulk(b"");
