@@ -234,6 +234,12 @@ pub fn job_queue(port: u16, producers: usize, consumers: usize, jobs: usize) -> 
     (per * producers) as f64 / end.duration_since(t).as_secs_f64()
 }
 
+/// [`latency_while`] for `wall`, with nothing else going on.
+pub fn latency_for(port: u16, clients: usize, wall: Duration) -> Vec<f64> {
+    let t = Instant::now();
+    latency_while(port, clients, |_| {}, move |_| t.elapsed() < wall).0
+}
+
 /// XADD latencies (ms, sorted) of `clients` clients, counting the requests sent after
 /// `during` ran on another connection and before `busy` turned false (e.g. while an AOF
 /// rewrite is in progress). Also returns how long the window lasted.

@@ -639,17 +639,9 @@ fn persistence(o: &Opts, md: &mut String) {
     // XADD latency while BGREWRITEAOF rewrites a keyspace holding a 1,000,000-entry stream,
     // then the time to load the rewritten AOF.
     let entries = o.items;
-    let sluice = Server::start(Kind::Sluice, REWRITE_SERVER);
-    let redis = Server::start(Kind::Redis, REWRITE_SERVER);
-    for s in [&sluice, &redis] {
-        pipelined(s.port, entries, |_| sensor_xadd());
-    }
-    settle_disk();
-    let base = idle_p99(o, &sluice, &redis);
-    let lat_rows = [
-        rewrite_latency(Kind::Sluice, &sluice),
-        rewrite_latency(Kind::Redis, &redis),
-    ];
+    let (sluice, redis) = rewrite_table(o, md, &format!("a {entries}-entry stream"), |_| {
+        sensor_xadd()
+    });
     let mut load_rows = Vec::new();
     for (kind, mut s) in [(Kind::Sluice, sluice), (Kind::Redis, redis)] {
         let size = std::fs::read_dir(s.dir.join("appendonlydir"))
@@ -669,23 +661,11 @@ fn persistence(o: &Opts, md: &mut String) {
         );
         load_rows.push((kind, size, secs));
     }
-    rewrite_latency_table(md, &format!("a {entries}-entry stream"), &base, &lat_rows);
     // The same with the keyspace spread over many small keys, where Redis forks a process
     // holding them and sluice snapshots them (see db::Slots).
-    let sluice = Server::start(Kind::Sluice, REWRITE_SERVER);
-    let redis = Server::start(Kind::Redis, REWRITE_SERVER);
-    for s in [&sluice, &redis] {
-        pipelined(s.port, entries, |i| {
-            vec!["SET".into(), format!("key:{i}"), "value".into()]
-        });
-    }
-    settle_disk();
-    let base = idle_p99(o, &sluice, &redis);
-    let keys_rows = [
-        rewrite_latency(Kind::Sluice, &sluice),
-        rewrite_latency(Kind::Redis, &redis),
-    ];
-    rewrite_latency_table(md, &format!("{entries} string keys"), &base, &keys_rows);
+    rewrite_table(o, md, &format!("{entries} string keys"), |i| {
+        vec!["SET".into(), format!("key:{i}"), "value".into()]
+    });
     let _ = writeln!(md, "\n| load the rewritten AOF ({entries}-entry stream, AOF format on both) | AOF bytes | start to first PONG s |");
     let _ = writeln!(md, "| --- | ---: | ---: |");
     for (k, size, secs) in &load_rows {
@@ -697,6 +677,30 @@ fn persistence(o: &Opts, md: &mut String) {
         ratio(load_rows[0].1 as f64, load_rows[1].1 as f64),
         ratio(load_rows[0].2, load_rows[1].2)
     );
+}
+
+/// One rewrite table: both servers filled with `o.items` commands from `make`, the baseline,
+/// then XADD latency during each server's rewrite, written to `md` as rewriting `what`.
+/// Returns the servers, their AOFs rewritten.
+fn rewrite_table(
+    o: &Opts,
+    md: &mut String,
+    what: &str,
+    make: impl Fn(usize) -> Vec<String> + Copy,
+) -> (Server, Server) {
+    let sluice = Server::start(Kind::Sluice, REWRITE_SERVER);
+    let redis = Server::start(Kind::Redis, REWRITE_SERVER);
+    for s in [&sluice, &redis] {
+        pipelined(s.port, o.items, make);
+    }
+    settle_disk();
+    let base = idle_p99(o, &sluice, &redis);
+    let rows = [
+        rewrite_latency(Kind::Sluice, &sluice),
+        rewrite_latency(Kind::Redis, &redis),
+    ];
+    rewrite_latency_table(md, what, &base, &rows);
+    (sluice, redis)
 }
 
 /// Directives of the servers the rewrite rows measure: AOF format on both (no RDB
@@ -732,9 +736,7 @@ fn idle_p99(o: &Opts, sluice: &Server, redis: &Server) -> Pair {
         ..*o
     };
     let p = alternate(&rounds, sluice, redis, 1, |port| {
-        let t = Instant::now();
-        let two_s = std::time::Duration::from_secs(2);
-        let (l, _) = loadgen::latency_while(port, 10, |_| {}, move |_| t.elapsed() < two_s);
+        let l = loadgen::latency_for(port, 10, std::time::Duration::from_secs(2));
         loadgen::percentile(&l, 99.0)
     });
     eprintln!(
@@ -842,9 +844,7 @@ fn load(args: &[String]) {
         "xadd" => {
             // C clients each XADDing a request at a time for N ms (P unused): the rewrite
             // rows' load, without the rewrite.
-            let t = Instant::now();
-            let ms = std::time::Duration::from_millis(n as u64);
-            let (l, _) = loadgen::latency_while(port, c, |_| {}, move |_| t.elapsed() < ms);
+            let l = loadgen::latency_for(port, c, std::time::Duration::from_millis(n as u64));
             let pct = |q| loadgen::percentile(&l, q);
             println!(
                 "{} requests, p50 {:.3} p99 {:.3} p99.9 {:.3} ms",
