@@ -699,7 +699,7 @@ fn rewrite_table(
         rewrite_latency(Kind::Sluice, &sluice),
         rewrite_latency(Kind::Redis, &redis),
     ];
-    rewrite_latency_table(md, what, &base, &rows);
+    rewrite_latency_table(md, what, baseline_rounds(o), &base, &rows);
     (sluice, redis)
 }
 
@@ -724,15 +724,18 @@ fn settle_disk() {
     std::thread::sleep(std::time::Duration::from_secs(1));
 }
 
-/// Rounds of the rewrite tables' baseline (2 s per server each).
-const BASELINE_ROUNDS: usize = 5;
+/// Rounds of the rewrite tables' baseline (2 s per server each): 5, or fewer if the run has
+/// fewer rounds per row (`--quick`: 1).
+fn baseline_rounds(o: &Opts) -> usize {
+    o.rounds.min(5)
+}
 
 /// The rewrite tables' baseline: XADD p99 (ms) from 10 clients over 2 s without a rewrite,
 /// both servers in alternating rounds. One run each swung by ±20% from run to run, more
 /// than the difference between the servers.
 fn idle_p99(o: &Opts, sluice: &Server, redis: &Server) -> Pair {
     let rounds = Opts {
-        rounds: o.rounds.min(BASELINE_ROUNDS),
+        rounds: baseline_rounds(o),
         ..*o
     };
     let p = alternate(&rounds, sluice, redis, 1, |port| {
@@ -793,8 +796,14 @@ fn rewrite_latency(kind: Kind, s: &Server) -> RewriteLatency {
 
 /// The table of [`rewrite_latency`] rows for sluice and redis, rewriting `what`, after the
 /// baseline from [`idle_p99`].
-fn rewrite_latency_table(md: &mut String, what: &str, base: &Pair, rows: &[RewriteLatency]) {
-    let _ = writeln!(md, "\n| XADD from 10 clients over the 3 s (or the whole rewrite, if longer) from BGREWRITEAOF of {what} | p99 without rewrite ms (median of {BASELINE_ROUNDS} alternating 2 s rounds) | rewrite took s | p50 ms | p99 ms | p99.9 ms | max ms |");
+fn rewrite_latency_table(
+    md: &mut String,
+    what: &str,
+    base_rounds: usize,
+    base: &Pair,
+    rows: &[RewriteLatency],
+) {
+    let _ = writeln!(md, "\n| XADD from 10 clients over the 3 s (or the whole rewrite, if longer) from BGREWRITEAOF of {what} | p99 without rewrite ms (median of {base_rounds} alternating 2 s rounds) | rewrite took s | p50 ms | p99 ms | p99.9 ms | max ms |");
     let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for ((k, took, p50, p99, p999, max), idle) in rows.iter().zip([base.sluice, base.redis]) {
         let _ = writeln!(
