@@ -70,6 +70,15 @@ pub fn integer(reply: &[u8]) -> i64 {
         .unwrap_or_else(|| panic!("not an integer reply: {}", String::from_utf8_lossy(reply)))
 }
 
+/// The value of `field` in the text of an INFO reply, trimmed (for several fields of one
+/// reply; [`Conn::info_field`] reads one).
+pub fn info_value<'a>(info: &'a str, field: &str) -> Option<&'a str> {
+    let prefix = format!("{field}:");
+    info.lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .map(str::trim)
+}
+
 /// Picks a free loopback port.
 pub fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
@@ -306,11 +315,9 @@ impl Conn {
     /// The value of `field` in `INFO section`, trimmed; empty if the field is absent.
     pub fn info_field(&mut self, section: &str, field: &str) -> std::io::Result<String> {
         let r = self.call(&["INFO", section])?;
-        let prefix = format!("{field}:");
-        Ok(String::from_utf8_lossy(&r)
-            .lines()
-            .find_map(|l| l.strip_prefix(&prefix).map(|v| v.trim().to_string()))
-            .unwrap_or_default())
+        Ok(info_value(&String::from_utf8_lossy(&r), field)
+            .unwrap_or_default()
+            .to_string())
     }
 }
 

@@ -505,14 +505,7 @@ fn info_times_the_rewrite_as_redis_does() {
             // One INFO for both fields: the rewrite may end between two.
             let info = c.call(&["INFO", "persistence"]).unwrap();
             let info = String::from_utf8_lossy(&info);
-            let get = |f: &str| -> i64 {
-                info.lines()
-                    .find_map(|l| l.strip_prefix(&format!("{f}:")))
-                    .unwrap()
-                    .trim()
-                    .parse()
-                    .unwrap()
-            };
+            let get = |f: &str| -> i64 { info_value(&info, f).unwrap().parse().unwrap() };
             if get("aof_rewrite_in_progress") == 1 {
                 let secs = get("aof_current_rewrite_time_sec");
                 assert!(secs >= 0, "{kind:?}: {secs} while a rewrite runs");
