@@ -36,7 +36,7 @@ pub fn used_memory() -> u64 {
     let _ = tikv_jemalloc_ctl::epoch::advance();
     tikv_jemalloc_ctl::stats::allocated::read()
         .map(|v| v as u64)
-        .unwrap_or_else(|_| crate::cmd::server::rss_bytes())
+        .unwrap_or_else(|_| rss_bytes())
 }
 
 /// How often [`Gauge`] takes a full reading (an epoch advance costs ~15 µs: too much for
@@ -131,6 +131,19 @@ pub fn allocator_name() -> String {
     let v = tikv_jemalloc_ctl::version::read().unwrap_or("");
     // "5.3.0-0-g54eaed1d8b56b1aa528be3bdd1877e59c56fa90c": the release is before the first '-'.
     format!("jemalloc-{}", v.split('-').next().unwrap_or(v))
+}
+
+/// Resident set size from /proc/self/statm.
+pub fn rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| {
+            s.split_whitespace()
+                .nth(1)
+                .and_then(|v| v.parse::<u64>().ok())
+        })
+        .map(|pages| pages * 4096)
+        .unwrap_or(0)
 }
 
 #[cfg(test)]

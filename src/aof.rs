@@ -67,7 +67,7 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<u64, String> {
         s.loading_started = Some(std::time::Instant::now());
     }
     let started = std::time::Instant::now();
-    let shared = Arc::new(crate::store::ClientShared::new(0));
+    let shared = Arc::new(crate::client::ClientShared::new(0));
     let mut client = Client::new(shared, true);
     // Where the last file's checksummed part ends (see `Aof::adopt_tail`).
     let mut covered = 0u64;
@@ -323,8 +323,7 @@ fn spawn_base_writer(
 ) {
     let started = std::time::Instant::now();
     store.aof.rewrite_started = Some(started);
-    let snapshot: Vec<crate::db::DbSnapshot> =
-        store.dbs.iter().map(crate::db::Db::snapshot).collect();
+    let snapshot: Vec<crate::db::DbSnapshot> = store.ks.snapshot();
     tracing::info!(
         "Background append only file rewriting started (snapshot taken in {:.3} ms)",
         started.elapsed().as_secs_f64() * 1e3

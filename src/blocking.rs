@@ -29,9 +29,31 @@ impl hashbrown::Equivalent<(usize, Bytes)> for KeyRef<'_> {
     }
 }
 
+/// The type of value a blocked client waits for (Redis's `bstate.btype`). A ready key is
+/// served to a waiter only while it holds this type; XREADGROUP waiters are also served
+/// when the key is gone or holds another type, so that they fail (NOGROUP, WRONGTYPE)
+/// instead of waiting for a group that no longer exists (Redis's `unblock_on_nokey`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockedType {
+    List,
+    Stream,
+}
+
+impl BlockedType {
+    /// Whether a key holding `v` can serve a waiter of this type.
+    pub fn matches(self, v: &crate::db::Value) -> bool {
+        matches!(
+            (self, v),
+            (BlockedType::List, crate::db::Value::List(_))
+                | (BlockedType::Stream, crate::db::Value::Stream(_))
+        )
+    }
+}
+
 /// What a blocking command leaves behind when it must wait.
 #[derive(Debug, Clone)]
 pub struct BlockRequest {
+    pub btype: BlockedType,
     pub keys: Vec<Bytes>,
     /// Absolute deadline in unix ms; `None` waits forever.
     pub deadline_ms: Option<i64>,
@@ -79,12 +101,13 @@ pub enum TimeoutReply {
 pub struct Waiter {
     pub id: u64,
     pub db: usize,
+    pub btype: BlockedType,
     pub argv: Vec<Bytes>,
     pub keys: Vec<Bytes>,
     pub resp: u8,
     pub name: Option<Bytes>,
     /// The blocked client's shared part: its mailbox, and what a re-run acts as.
-    pub shared: std::sync::Arc<crate::store::ClientShared>,
+    pub shared: std::sync::Arc<crate::client::ClientShared>,
     pub deadline_ms: Option<i64>,
     pub on_timeout: TimeoutReply,
     pub stream: Option<StreamWait>,
@@ -201,39 +224,19 @@ impl Blocking {
             .collect()
     }
 
-    /// Moves waiters of database `a` to `b` and vice versa (SWAPDB), and marks their keys ready.
+    /// SWAPDB: the two databases exchange their data, not their clients. A client blocked in
+    /// database `a` stays blocked there and now sees what was `b`'s, so every key waited on
+    /// in either database is signalled, to be served if the swapped-in value can serve it
+    /// (Redis's `scanDatabaseForReadyKeys` on both).
     pub fn swap_db(&mut self, a: usize, b: usize) {
-        // Keys of the two databases are re-signalled below under their new numbers.
-        self.ready.retain(|(db, _)| *db != a && *db != b);
-        let old = std::mem::take(&mut self.by_key);
-        for ((db, k), mut q) in old {
-            let nd = if db == a {
-                b
-            } else if db == b {
-                a
-            } else {
-                db
-            };
-            if db == a || db == b {
-                q.ready = false;
-                if q.ids.is_empty() {
-                    continue;
-                }
-            }
-            self.by_key.insert((nd, k), q);
-        }
-        for w in self.waiters.values_mut() {
-            if w.db == a {
-                w.db = b;
-            } else if w.db == b {
-                w.db = a;
-            }
-        }
-        let keys: Vec<(usize, Bytes)> = self.by_key.keys().cloned().collect();
+        let keys: Vec<(usize, Bytes)> = self
+            .by_key
+            .iter()
+            .filter(|((db, _), q)| (*db == a || *db == b) && !q.ids.is_empty())
+            .map(|(k, _)| k.clone())
+            .collect();
         for (db, k) in keys {
-            if db == a || db == b {
-                self.signal_ready(db, &k);
-            }
+            self.signal_ready(db, &k);
         }
     }
 }
@@ -246,6 +249,7 @@ mod tests {
         Waiter {
             id,
             db,
+            btype: BlockedType::List,
             argv: vec![],
             keys: keys
                 .iter()
@@ -253,7 +257,7 @@ mod tests {
                 .collect(),
             resp: 2,
             name: None,
-            shared: std::sync::Arc::new(crate::store::ClientShared::new(id)),
+            shared: std::sync::Arc::new(crate::client::ClientShared::new(id)),
             deadline_ms: None,
             on_timeout: TimeoutReply::NullArray,
             stream: None,
@@ -290,20 +294,26 @@ mod tests {
     }
 
     #[test]
-    fn swapdb_resignals_under_the_new_numbers() {
+    fn swapdb_signals_the_waiters_of_both_databases_where_they_are() {
         for (a, c) in [(0, 1), (0, 0)] {
             let mut b = Blocking::default();
             b.block(waiter(1, 0, &["q"]));
-            b.block(waiter(2, 2, &["q"]));
-            b.signal_ready(0, b"q");
-            b.signal_ready(2, b"q");
+            b.block(waiter(2, 1, &["r"]));
+            b.block(waiter(3, 2, &["q"]));
             b.swap_db(a, c);
             let ready = b.take_ready();
             let mut got = keys(&ready);
             got.sort();
-            assert_eq!(got, [(c, &b"q"[..]), (2, &b"q"[..])], "SWAPDB {a} {c}");
-            assert_eq!(b.waiters[&1].db, c);
-            assert_eq!(b.waiting_on(c, &Bytes::from_static(b"q")), [1]);
+            let want: Vec<(usize, &[u8])> = if c == 1 {
+                vec![(0, b"q"), (1, b"r")]
+            } else {
+                vec![(0, b"q")]
+            };
+            assert_eq!(got, want, "SWAPDB {a} {c}");
+            // Waiters stay in their own database.
+            assert_eq!(b.waiters[&1].db, 0);
+            assert_eq!(b.waiters[&2].db, 1);
+            assert_eq!(b.waiting_on(0, &Bytes::from_static(b"q")), [1]);
         }
     }
 

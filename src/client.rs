@@ -2,11 +2,15 @@
 //! authentication, MULTI queue, WATCHed keys, reply mode.
 //!
 //! The connection task owns its `Client`; other connections see it only through the
-//! registry entry (`store::ClientInfo`), which is refreshed after each command.
+//! registry entry ([`ClientInfo`], in `Store::clients`), refreshed after each batch, and its
+//! [`ClientShared`] part, which they reach without the store lock.
 
-use crate::store::ClientShared;
+use crate::mailbox::Mailbox;
+use crate::stats::Stats;
 use bytes::Bytes;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Instant;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplyMode {
@@ -41,8 +45,6 @@ pub struct Client {
     pub subscribed_count: usize,
     pub no_evict: bool,
     pub no_touch: bool,
-    /// This is a blocked client's command being re-run to serve it (see `blocking.rs`).
-    pub reexec: bool,
     /// Full name of the last command run (CLIENT LIST `cmd=`).
     pub last_cmd: &'static str,
 }
@@ -66,7 +68,6 @@ impl Client {
             subscribed_count: 0,
             no_evict: false,
             no_touch: false,
-            reexec: false,
             last_cmd: "NULL",
         }
     }
@@ -83,7 +84,184 @@ impl Client {
         c.db = db;
         c.resp = resp;
         c.name = name;
-        c.reexec = true;
         c
     }
+}
+
+/// The part of a client other tasks can reach without the store lock.
+#[derive(Debug)]
+pub struct ClientShared {
+    pub id: u64,
+    /// Bytes queued in the mailbox and not yet written to the socket.
+    pub pending_bytes: AtomicU64,
+    /// Bytes the connection holds because the socket would not take them yet (replies and
+    /// pushes the client has not read). Stored whenever that queue changes, so it reads zero
+    /// while nothing waits; the common write that goes out whole does not touch it.
+    pub unsent_bytes: AtomicU64,
+    /// Served replies, pub/sub pushes and the kill switch.
+    pub mailbox: Mailbox,
+    /// The protocol pushes must use (2 or 3); set by HELLO and RESET as they run.
+    pub resp: std::sync::atomic::AtomicU8,
+    /// The query buffer after the latest read was parsed: bytes of commands not yet complete,
+    /// and what the buffer holds in all (CLIENT LIST qbuf, qbuf-free, tot-mem). Stored by
+    /// the connection as it reads, outside the store lock.
+    pub query_len: AtomicU64,
+    pub query_cap: AtomicU64,
+}
+
+impl ClientShared {
+    pub fn new(id: u64) -> ClientShared {
+        ClientShared {
+            id,
+            pending_bytes: AtomicU64::new(0),
+            unsent_bytes: AtomicU64::new(0),
+            mailbox: Mailbox::default(),
+            resp: std::sync::atomic::AtomicU8::new(2),
+            query_len: AtomicU64::new(0),
+            query_cap: AtomicU64::new(0),
+        }
+    }
+
+    /// Closes the client (CLIENT KILL, output buffer limit, SHUTDOWN).
+    pub fn kill(&self) {
+        self.mailbox.kill();
+    }
+
+    pub fn is_killed(&self) -> bool {
+        self.mailbox.is_killed()
+    }
+
+    /// Output waiting for this client: pushes in the mailbox and bytes the socket has not
+    /// taken (CLIENT LIST's omem, and what client-output-buffer-limit is checked against).
+    pub fn output_bytes(&self) -> u64 {
+        self.pending_bytes.load(Ordering::Relaxed) + self.unsent_bytes.load(Ordering::Relaxed)
+    }
+}
+
+/// The part of a client's output Redis keeps in its fixed reply buffer (PROTO_REPLY_CHUNK_BYTES),
+/// which client-output-buffer-limit does not count: only what overflows into the reply list.
+const STATIC_REPLY_BYTES: u64 = 16 * 1024;
+
+/// Applies one class of client-output-buffer-limit to client `c` holding `used` bytes of
+/// output: over the hard limit, or over the soft one for `soft_secs`, closes it (as Redis
+/// does, without sending the rest) and returns true.
+pub fn enforce_output_limit(
+    c: &mut ClientInfo,
+    stats: &mut Stats,
+    limit: crate::config::OutputLimit,
+    used: u64,
+) -> bool {
+    let used = used.saturating_sub(STATIC_REPLY_BYTES);
+    let over_hard = limit.hard > 0 && used > limit.hard;
+    let over_soft = limit.soft > 0 && used > limit.soft;
+    let mut kill = over_hard;
+    if over_soft {
+        let since = *c.soft_limit_since.get_or_insert_with(Instant::now);
+        if since.elapsed().as_secs() >= limit.soft_secs {
+            kill = true;
+        }
+    } else {
+        c.soft_limit_since = None;
+    }
+    if kill {
+        tracing::warn!(
+            client = c.shared.id,
+            used,
+            "client scheduled to be closed ASAP for overcoming of output buffer limits"
+        );
+        stats.client_output_buffer_limit_disconnections += 1;
+        c.shared.kill();
+    }
+    kill
+}
+
+/// What CLIENT LIST shows about a connection; refreshed after each command.
+#[derive(Debug)]
+pub struct ClientInfo {
+    pub shared: Arc<ClientShared>,
+    pub addr: String,
+    pub laddr: String,
+    pub created: Instant,
+    pub last_interaction: Instant,
+    pub name: Option<Bytes>,
+    pub lib_name: Option<Bytes>,
+    pub lib_ver: Option<Bytes>,
+    pub db: usize,
+    pub last_cmd: &'static str,
+    pub resp: u8,
+    pub sub: usize,
+    pub psub: usize,
+    pub ssub: usize,
+    pub multi: i64,
+    pub flags: String,
+    pub no_evict: bool,
+    pub no_touch: bool,
+    /// Output buffer limit soft-limit tracking: when the soft limit was first exceeded.
+    pub soft_limit_since: Option<Instant>,
+    /// Memory the connection holds, refreshed after each batch ([`ClientMem`]).
+    pub mem: ClientMem,
+}
+
+impl ClientInfo {
+    /// A just-connected client's entry: `held` is the connection's own fixed size.
+    pub fn new(shared: Arc<ClientShared>, addr: String, laddr: String, held: u64) -> ClientInfo {
+        ClientInfo {
+            shared,
+            addr,
+            laddr,
+            created: Instant::now(),
+            last_interaction: Instant::now(),
+            name: None,
+            lib_name: None,
+            lib_ver: None,
+            db: 0,
+            last_cmd: "NULL",
+            resp: 2,
+            sub: 0,
+            psub: 0,
+            ssub: 0,
+            multi: -1,
+            flags: "N".into(),
+            no_evict: false,
+            no_touch: false,
+            soft_limit_since: None,
+            mem: ClientMem {
+                held,
+                ..Default::default()
+            },
+        }
+    }
+}
+
+/// Memory of one command's arguments as a connection holds them: CLIENT LIST argv-mem and
+/// multi-mem.
+pub fn argv_mem(argv: &[Bytes]) -> u64 {
+    argv.iter()
+        .map(|a| (a.len() + std::mem::size_of::<Bytes>()) as u64)
+        .sum::<u64>()
+        + std::mem::size_of::<Vec<Bytes>>() as u64
+}
+
+/// Memory of the commands a client queued in MULTI: CLIENT LIST multi-mem.
+pub fn multi_mem(queued: &Vec<Vec<Bytes>>) -> u64 {
+    queued.iter().map(|a| argv_mem(a)).sum::<u64>()
+        + (queued.capacity() * std::mem::size_of::<Vec<Bytes>>()) as u64
+}
+
+/// CLIENT LIST's memory fields of one connection, in sluice's own terms (one reply buffer
+/// per batch where Redis has a 16 KB buffer plus a reply list).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ClientMem {
+    /// argv-mem: arguments of commands parsed and waiting (behind a blocked command).
+    pub argv: u64,
+    /// multi-mem: commands queued by MULTI, their arguments and argument handles.
+    pub multi: u64,
+    /// rbs / rbp: the batch reply buffer's size, and the largest batch reply it held in the
+    /// last 5 seconds (since `peak_since`).
+    pub reply_buf: u64,
+    pub reply_peak: u64,
+    pub peak_since: Option<Instant>,
+    /// The buffer of output the socket has not taken (its capacity), and the connection's
+    /// own fixed size: the rest of tot-mem.
+    pub held: u64,
 }

@@ -142,7 +142,7 @@ const BOUNDS: &[(&str, i64, i64)] = &[
     ("lua-time-limit", 0, 9_223_372_036_854_775_807),
     ("maxclients", 1, 4_294_967_295),
     ("maxmemory-eviction-tenacity", 0, 100),
-    ("maxmemory-samples", 1, 2_147_483_647),
+    ("maxmemory-samples", 1, 64),
     ("min-replicas-max-lag", 0, 2_147_483_647),
     ("min-replicas-to-write", 0, 2_147_483_647),
     ("min-slaves-max-lag", 0, 2_147_483_647),
@@ -354,7 +354,18 @@ pub fn notify_flags_from_str(s: &str) -> Option<u32> {
     Some(f)
 }
 
-/// `keyspaceEventsFlagsToString`.
+/// The flags as a string that parses back to them exactly: Redis's form, which shows `A` for
+/// all classes and drops `n` (new) beside it, with that `n` kept.
+fn notify_flags_lossless(f: u32) -> String {
+    let s = notify_flags_to_string(f);
+    if f & NOTIFY_ALL == NOTIFY_ALL && f & NOTIFY_NEW != 0 {
+        s.replacen('A', "An", 1)
+    } else {
+        s
+    }
+}
+
+/// `keyspaceEventsFlagsToString`: what CONFIG GET shows.
 pub fn notify_flags_to_string(f: u32) -> String {
     let mut s = String::new();
     if f & NOTIFY_ALL == NOTIFY_ALL {
@@ -490,11 +501,18 @@ impl Config {
         self.values.get(name).map(|s| s.as_str())
     }
 
-    /// All directive names and values, in table order.
-    pub fn all(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        REDIS_DIRECTIVES
-            .iter()
-            .map(move |(n, _)| (*n, self.values.get(n).map(|s| s.as_str()).unwrap_or("")))
+    /// All directive names and values as CONFIG GET shows them, in table order.
+    pub fn all(&self) -> impl Iterator<Item = (&'static str, std::borrow::Cow<'_, str>)> {
+        REDIS_DIRECTIVES.iter().map(move |(n, _)| {
+            let v = self.values.get(n).map(|s| s.as_str()).unwrap_or("");
+            // Stored losslessly (see `notify_flags_lossless`), shown as Redis shows it.
+            let v = if *n == "notify-keyspace-events" {
+                std::borrow::Cow::Owned(notify_flags_to_string(self.notify_flags))
+            } else {
+                std::borrow::Cow::Borrowed(v)
+            };
+            (*n, v)
+        })
     }
 
     /// Sets one directive from its arguments. `Err(None)`: unknown directive (the caller words
@@ -557,7 +575,7 @@ impl Config {
             let f = notify_flags_from_str(&value).ok_or_else(|| {
                 Some("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".into())
             })?;
-            notify_flags_to_string(f)
+            notify_flags_lossless(f)
         } else if MEMORY.contains(&name) {
             match parse_memory(&value) {
                 Some(v) => v.to_string(),
@@ -841,6 +859,13 @@ mod tests {
             c.get("client-output-buffer-limit"),
             Some("normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 524288 10")
         );
+    }
+
+    #[test]
+    fn notify_flags_keep_new_beside_all() {
+        let f = notify_flags_from_str("KEAnm").unwrap();
+        assert_eq!(notify_flags_to_string(f), "AKEm");
+        assert_eq!(notify_flags_from_str(&notify_flags_lossless(f)), Some(f));
     }
 
     #[test]

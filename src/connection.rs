@@ -14,10 +14,13 @@
 //! they come; their bytes count against the output buffer limit until written.
 
 use crate::blocking::BlockRequest;
+use crate::client::{argv_mem, multi_mem, ClientInfo, ClientShared};
 use crate::client::{Client, ReplyMode};
 use crate::cmd::{self, Outcome};
+use crate::mailbox::Mail;
 use crate::server::Shared;
-use crate::store::{argv_mem, multi_mem, ClientInfo, ClientShared, Mail, NetCounters, Store};
+use crate::stats::NetCounters;
+use crate::store::Store;
 use bytes::{Bytes, BytesMut};
 use resp::{ParseLimits, ReplyWriter, RequestParser};
 use std::collections::VecDeque;
@@ -41,31 +44,12 @@ pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr) {
         let cs = Arc::new(ClientShared::new(id));
         store.clients.insert(
             id,
-            ClientInfo {
-                shared: cs.clone(),
-                addr: addr.to_string(),
+            ClientInfo::new(
+                cs.clone(),
+                addr.to_string(),
                 laddr,
-                created: Instant::now(),
-                last_interaction: Instant::now(),
-                name: None,
-                lib_name: None,
-                lib_ver: None,
-                db: 0,
-                last_cmd: "NULL",
-                resp: 2,
-                sub: 0,
-                psub: 0,
-                ssub: 0,
-                multi: -1,
-                mem: crate::store::ClientMem {
-                    held: std::mem::size_of::<Conn>() as u64,
-                    ..Default::default()
-                },
-                flags: "N".into(),
-                no_evict: false,
-                no_touch: false,
-                soft_limit_since: None,
-            },
+                std::mem::size_of::<Conn>() as u64,
+            ),
         );
         let authed = store.config.requirepass.is_none();
         (
@@ -267,10 +251,10 @@ impl Conn {
                 };
                 match self.client.reply_mode {
                     ReplyMode::On => {}
-                    ReplyMode::Off => self.out.truncate(before),
+                    ReplyMode::Off => self.out.discard_replies_since(before),
                     ReplyMode::SkipNext => self.client.reply_mode = ReplyMode::Skip,
                     ReplyMode::Skip => {
-                        self.out.truncate(before);
+                        self.out.discard_replies_since(before);
                         self.client.reply_mode = ReplyMode::On;
                     }
                 }
@@ -335,7 +319,7 @@ impl Conn {
                 let queued = (self.unsent() + self.out.len()) as u64;
                 if (limit.hard > 0 || limit.soft > 0) && queued > 0 {
                     let used = queued + info.shared.pending_bytes.load(Ordering::Relaxed);
-                    crate::store::enforce_output_limit(info, stats, limit, used);
+                    crate::client::enforce_output_limit(info, stats, limit, used);
                 }
             }
             sync_off = self.shared.log_batch(&mut store);

@@ -244,12 +244,12 @@ fn pick(store: &mut Store, policy: Policy) -> Option<(usize, Bytes)> {
         let mut total = 0;
         let samples = store.config.maxmemory_samples;
         let Store {
-            dbs,
+            ks,
             rng,
             eviction_pool: pool,
             ..
         } = &mut *store;
-        for (i, db) in dbs.iter().enumerate() {
+        for (i, db) in ks.dbs().enumerate() {
             let len = if policy.allkeys() {
                 db.keys.len()
             } else {
@@ -290,7 +290,7 @@ fn pick(store: &mut Store, policy: Policy) -> Option<(usize, Bytes)> {
         // Best first; a candidate deleted (or, for volatile policies, persisted) since it was
         // sampled is a ghost and is skipped.
         while let Some(c) = pool.entries.pop() {
-            let db = &dbs[c.db];
+            let db = ks.db(c.db);
             let live = if policy.allkeys() {
                 db.keys.contains_key(&c.key)
             } else {
@@ -305,16 +305,12 @@ fn pick(store: &mut Store, policy: Policy) -> Option<(usize, Bytes)> {
 
 /// allkeys-random / volatile-random: one random key, from the next database that has one.
 fn pick_random(store: &mut Store, policy: Policy) -> Option<(usize, Bytes)> {
-    let n = store.dbs.len();
+    let n = store.ks.len();
     for _ in 0..n {
         store.evict_next_db = (store.evict_next_db + 1) % n;
         let j = store.evict_next_db;
-        let Store { dbs, rng, .. } = &mut *store;
-        let key = if policy.allkeys() {
-            dbs[j].keys.random(rng).map(|(k, _)| k.clone())
-        } else {
-            dbs[j].expires.random(rng).map(|(k, _)| k.clone())
-        };
+        let Store { ks, rng, .. } = &mut *store;
+        let key = ks.random_key(j, !policy.allkeys(), rng);
         if let Some(k) = key {
             return Some((j, k));
         }
@@ -322,23 +318,20 @@ fn pick_random(store: &mut Store, policy: Policy) -> Option<(usize, Bytes)> {
     None
 }
 
-/// Deletes an evicted key with the bookkeeping of any deletion; returns the bytes the
-/// deletion itself freed (the propagated DEL and notifications are not counted against it).
+/// Deletes an evicted key with the bookkeeping of any deletion (`Store::evict`); returns the
+/// bytes the deletion freed. The propagated DEL is not counted against it; the `evicted`
+/// event's messages are, when something subscribes to them.
 fn evict_key(store: &mut Store, db: usize, key: Bytes) -> i64 {
     let net = || thread_net().map_or(0, |(n, _)| n);
     let before = net();
-    drop(store.dbs[db].remove(&key));
+    drop(store.evict(db, &key));
     let freed = before - net();
-    store.stats.evicted_keys += 1;
-    store.signal_modified(db, &key);
-    store.notify(crate::config::NOTIFY_EVICTED, "evicted", db, &key);
     let del: &'static [u8] = if store.config.lazyfree_lazy_eviction {
         b"UNLINK"
     } else {
         b"DEL"
     };
     store.propagate(db, vec![Bytes::from_static(del), key.clone()]);
-    store.signal_deleted(db, &key);
     freed
 }
 

@@ -13,12 +13,24 @@
 //!   its waker under the lock and reads `flags` after: a wake cannot fall between the two.
 //! - One receiver (the connection's task); any number of senders.
 
-use crate::store::Mail;
+use bytes::Bytes;
 use std::collections::VecDeque;
 use std::future::poll_fn;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Mutex;
 use std::task::{Context, Poll, Waker};
+
+/// Messages delivered to a connection from outside its own command flow.
+#[derive(Debug)]
+pub enum Mail {
+    /// The reply to a blocked command, served by another client's write or CLIENT UNBLOCK;
+    /// with an AOF offset, it may leave only once an fsync covers it (appendfsync always:
+    /// a consumer never sees an entry a crash could still take back).
+    Reply(Vec<u8>, Option<u64>),
+    /// An out-of-band message (pub/sub), shared by every receiver; counted in
+    /// `ClientShared::pending_bytes`.
+    Push(Bytes),
+}
 
 const MAIL: u8 = 1;
 const KILLED: u8 = 2;

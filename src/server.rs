@@ -14,16 +14,6 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 
-/// SHUTDOWN's options.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ShutdownKind {
-    pub nosave: bool,
-    pub save: bool,
-    pub now: bool,
-    pub force: bool,
-    pub abort: bool,
-}
-
 pub struct Shared {
     pub store: Mutex<Store>,
     pub aof: Mutex<Option<AofHandle>>,
@@ -476,17 +466,17 @@ async fn tick_loop(shared: Arc<Shared>) {
 /// Redis's active expire cycle, simplified: sample 20 keys with a TTL per database, delete
 /// the expired ones, repeat while more than a quarter of a sample was expired (bounded).
 fn active_expire(store: &mut Store, now: i64) {
-    for db in 0..store.dbs.len() {
+    for db in 0..store.ks.len() {
         for _round in 0..16 {
-            if store.dbs[db].expires.is_empty() {
+            if store.ks.db(db).expires.is_empty() {
                 break;
             }
             let mut sample = Vec::with_capacity(20);
             for _ in 0..20 {
-                let Store { dbs, rng, .. } = &mut *store;
-                if let Some((k, &t)) = dbs[db].expires.random(rng) {
-                    if t <= now {
-                        sample.push(k.clone());
+                let Store { ks, rng, .. } = &mut *store;
+                if let Some(k) = ks.random_key(db, true, rng) {
+                    if ks.db(db).is_expired(&k, now) {
+                        sample.push(k);
                     }
                 }
             }

@@ -286,12 +286,80 @@ impl ReplyWriter {
     pub fn take(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.buf)
     }
+
+    /// Drops the replies written since `from` but keeps the RESP3 push frames among them, in
+    /// order: CLIENT REPLY OFF/SKIP silences replies, not pushes (Redis's `CLIENT_PUSHING`), so
+    /// a RESP3 subscriber still gets its (un)subscribe confirmations.
+    pub fn discard_replies_since(&mut self, from: usize) {
+        let mut keep = from;
+        let mut at = from;
+        while at < self.buf.len() {
+            let Some(len) = frame_len(&self.buf[at..]) else {
+                break;
+            };
+            if self.buf[at] == b'>' {
+                self.buf.copy_within(at..at + len, keep);
+                keep += len;
+            }
+            at += len;
+        }
+        self.buf.truncate(keep);
+    }
+}
+
+/// The length of the complete reply frame at the start of `buf` (as this writer writes them),
+/// or None if it is cut short.
+fn frame_len(buf: &[u8]) -> Option<usize> {
+    let nl = buf.windows(2).position(|w| w == b"\r\n")?;
+    let head = nl + 2;
+    let num = || -> Option<i64> { std::str::from_utf8(&buf[1..nl]).ok()?.parse().ok() };
+    match *buf.first()? {
+        b'$' | b'=' | b'!' => match num()? {
+            n if n < 0 => Some(head),
+            n => Some(head + n as usize + 2).filter(|&l| l <= buf.len()),
+        },
+        t @ (b'*' | b'~' | b'>' | b'%' | b'|') => {
+            let n = num()?;
+            let items = if t == b'%' || t == b'|' { n * 2 } else { n };
+            let mut len = head;
+            for _ in 0..items.max(0) {
+                len += frame_len(&buf[len..])?;
+            }
+            Some(len)
+        }
+        _ => Some(head),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn discarding_replies_keeps_pushes() {
+        let mut w = ReplyWriter::new(Protocol::Resp3);
+        w.ok();
+        let from = w.len();
+        w.push(3);
+        w.bulk(b"subscribe");
+        w.bulk(b"a");
+        w.int(1);
+        w.map(1);
+        w.bulk(b"k");
+        w.array(2);
+        w.null();
+        w.bulk(b"v");
+        w.push(2);
+        w.bulk(b"message");
+        w.bulk(b"x");
+        w.error("ERR no");
+        w.discard_replies_since(from);
+        assert_eq!(
+            w.take(),
+            b"+OK\r\n>3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n>2\r\n$7\r\nmessage\r\n$1\r\nx\r\n"
+        );
+    }
 
     #[test]
     fn resp2_flattening() {

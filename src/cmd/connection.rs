@@ -134,7 +134,7 @@ pub fn hello(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 pub fn select(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let idx = parse_int(&argv[1]).map_err(|_| CmdError::NotInteger)?;
-    if idx < 0 || idx as usize >= ctx.store.dbs.len() {
+    if idx < 0 || idx as usize >= ctx.store.ks.len() {
         return Err(CmdError::DbIndexOutOfRange);
     }
     ctx.client.db = idx as usize;
@@ -231,7 +231,7 @@ pub fn client_setinfo(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 /// The CLIENT LIST / CLIENT INFO line of one client.
 ///
-/// The memory fields are sluice's own (see [`crate::store::ClientMem`]): qbuf is the part of
+/// The memory fields are sluice's own (see [`crate::client::ClientMem`]): qbuf is the part of
 /// the query buffer not yet parsed into whole commands, argv-mem for the running client is
 /// its current command's, obl is output the socket has not taken, oll the mails (served
 /// replies, pushes) waiting, tot-mem all of these plus the buffers' capacities.
@@ -304,8 +304,12 @@ fn client_line(ctx: &Ctx, id: u64, argv: &[Bytes]) -> String {
     );
     let mut mem = c.mem;
     if me {
-        mem.argv = crate::store::argv_mem(argv);
-        mem.multi = ctx.client.multi.as_ref().map_or(0, crate::store::multi_mem);
+        mem.argv = crate::client::argv_mem(argv);
+        mem.multi = ctx
+            .client
+            .multi
+            .as_ref()
+            .map_or(0, crate::client::multi_mem);
     }
     let unsent = sh.unsent_bytes.load(Ordering::Relaxed);
     let tot = qcap
@@ -497,11 +501,8 @@ fn kill_client(ctx: &mut Ctx, id: u64) {
 }
 
 pub fn client_pause(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let ms = parse_int(&argv[2])
-        .map_err(|_| CmdError::err("timeout is not an integer or out of range"))?;
-    if ms < 0 {
-        return Err(CmdError::err("timeout is negative"));
-    }
+    let ms = super::parse_timeout(ctx.now, &argv[2], super::TimeoutUnit::Millis)?
+        .map_or(0, |deadline| deadline - ctx.now);
     let all = match argv.get(3) {
         None => true,
         Some(m) if eq_ic(m, "all") => true,
@@ -555,7 +556,7 @@ pub fn client_unblock(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             }
             w.shared
                 .mailbox
-                .send(crate::store::Mail::Reply(out.take(), None));
+                .send(crate::mailbox::Mail::Reply(out.take(), None));
             ctx.out.int(1);
         }
         None => ctx.out.int(0),
@@ -705,7 +706,7 @@ fn watch_failed(ctx: &mut Ctx) -> bool {
     ctx.client
         .watched
         .iter()
-        .any(|(db, k, was_expired)| !was_expired && ctx.store.dbs[*db].is_expired(k, now))
+        .any(|(db, k, was_expired)| !was_expired && ctx.store.ks.db(*db).is_expired(k, now))
 }
 
 pub fn exec(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
@@ -763,7 +764,7 @@ pub fn watch(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         {
             continue;
         }
-        let expired = ctx.store.dbs[db].is_expired(k, ctx.now);
+        let expired = ctx.store.ks.db(db).is_expired(k, ctx.now);
         ctx.client.watched.push((db, k.clone(), expired));
         ctx.store
             .watched

@@ -4,6 +4,7 @@
 use super::{eq_ic, parse_int, Ctx};
 use crate::config::NOTIFY_GENERIC;
 use crate::error::{CmdError, CmdResult};
+use crate::keyspace::{LOOKUP_NONE, LOOKUP_NOTOUCH, LOOKUP_WRITE};
 use bytes::Bytes;
 
 pub fn del(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -11,9 +12,8 @@ pub fn del(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut n = 0;
     for k in &argv[1..] {
         ctx.store.expire_if_needed(db, k, ctx.now);
-        if ctx.store.delete(db, k) {
-            ctx.store.dirty += 1;
-            ctx.store.notify(NOTIFY_GENERIC, "del", db, k);
+        if ctx.store.delete(db, k).is_some() {
+            ctx.store.written(db, k, NOTIFY_GENERIC, "del");
             n += 1;
         }
     }
@@ -21,22 +21,32 @@ pub fn del(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-/// EXISTS and TOUCH: count of existing keys (repeats counted).
-pub fn exists(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+/// Count of `argv[1..]` that exist (repeats counted), looked up with `flags`.
+fn count_existing(ctx: &mut Ctx, argv: &[Bytes], flags: u8) -> CmdResult {
     let db = ctx.db();
     let n = argv[1..]
         .iter()
-        .filter(|k| ctx.store.exists(db, k, ctx.now))
+        .filter(|k| ctx.store.exists(db, k, flags))
         .count();
     ctx.out.int(n as i64);
     Ok(())
+}
+
+/// EXISTS leaves access times alone (`LOOKUP_NOTOUCH`).
+pub fn exists(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    count_existing(ctx, argv, LOOKUP_NOTOUCH)
+}
+
+/// TOUCH is a read lookup of each key: access times move.
+pub fn touch(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    count_existing(ctx, argv, LOOKUP_NONE)
 }
 
 pub fn type_(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let db = ctx.db();
     let t = ctx
         .store
-        .lookup(db, &argv[1], ctx.now)
+        .lookup(db, &argv[1], LOOKUP_NOTOUCH)
         .map(|v| v.type_name())
         .unwrap_or("none");
     ctx.out.simple(t);
@@ -48,12 +58,11 @@ pub fn keys(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let pat = &argv[1];
     let all = pat.as_ref() == b"*";
     let now = ctx.now;
-    let found: Vec<Bytes> = ctx.store.dbs[db]
+    let d = ctx.store.ks.db(db);
+    let found: Vec<Bytes> = d
         .keys
         .iter()
-        .filter(|(k, _)| {
-            (all || crate::glob::matches(pat, k, false)) && !ctx.store.dbs[db].is_expired(k, now)
-        })
+        .filter(|(k, _)| (all || crate::glob::matches(pat, k, false)) && !d.is_expired(k, now))
         .map(|(k, _)| crate::db::detached(k))
         .collect();
     ctx.out.array(found.len());
@@ -94,7 +103,7 @@ pub fn scan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let db = ctx.db();
     let mut found: Vec<Bytes> = Vec::new();
-    let next = ctx.store.dbs[db].keys.scan(cursor, count, |k, v| {
+    let next = ctx.store.ks.db(db).keys.scan(cursor, count, |k, v| {
         if let Some(p) = &pattern {
             if !crate::glob::matches(p, k, false) {
                 return;
@@ -122,11 +131,11 @@ pub fn scan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 pub fn randomkey(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     let db = ctx.db();
     for _ in 0..100 {
-        let Some((k, _)) = ctx.store.dbs[db].keys.random(&mut ctx.store.rng) else {
+        let Some(k) = ctx.store.ks.random_key(db, false, &mut ctx.store.rng) else {
             ctx.out.null();
             return Ok(());
         };
-        let k = crate::db::detached(k);
+        let k = crate::db::detached(&k);
         if !ctx.store.expire_if_needed(db, &k, ctx.now) {
             ctx.out.bulk(&k);
             return Ok(());
@@ -136,10 +145,12 @@ pub fn randomkey(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// `renameGenericCommand`: the value moves with its TTL; `dst` is deleted first if it
+/// exists. Events in Redis's order: `new` (dst), `rename_from`, `rename_to`.
 fn rename_generic(ctx: &mut Ctx, argv: &[Bytes], nx: bool) -> CmdResult {
     let db = ctx.db();
     let (src, dst) = (&argv[1], &argv[2]);
-    if !ctx.store.exists(db, src, ctx.now) {
+    if !ctx.store.exists(db, src, LOOKUP_WRITE) {
         return Err(CmdError::NoSuchKey);
     }
     if src == dst {
@@ -150,22 +161,21 @@ fn rename_generic(ctx: &mut Ctx, argv: &[Bytes], nx: bool) -> CmdResult {
         }
         return Ok(());
     }
-    if nx && ctx.store.exists(db, dst, ctx.now) {
-        ctx.out.int(0);
-        return Ok(());
+    if ctx.store.exists(db, dst, LOOKUP_WRITE) {
+        if nx {
+            ctx.out.int(0);
+            return Ok(());
+        }
+        ctx.store.delete(db, dst);
     }
-    let expire = ctx.store.dbs[db].expire_at(src);
-    let v = ctx.store.dbs[db].remove(src).expect("checked");
-    ctx.store.delete(db, dst);
-    ctx.store.set_value(db, dst, v, false);
+    let expire = ctx.store.expire_at(db, src);
+    let v = ctx.store.delete(db, src).expect("checked");
+    ctx.store.add(db, dst, v);
     if let Some(t) = expire {
-        ctx.store.dbs[db].set_expire(dst.clone(), t);
+        ctx.store.set_expire(db, dst, t);
     }
-    ctx.store.signal_modified(db, src);
-    ctx.store.signal_ready(db, dst);
-    ctx.store.notify(NOTIFY_GENERIC, "rename_from", db, src);
-    ctx.store.notify(NOTIFY_GENERIC, "rename_to", db, dst);
-    ctx.store.dirty += 1;
+    ctx.store.written(db, src, NOTIFY_GENERIC, "rename_from");
+    ctx.store.written_n(db, dst, NOTIFY_GENERIC, "rename_to", 0);
     if nx {
         ctx.out.int(1);
     } else {
@@ -184,7 +194,7 @@ pub fn renamenx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 fn parse_db_index(ctx: &Ctx, b: &[u8]) -> CmdResult<usize> {
     let d = parse_int(b)?;
-    if d < 0 || d as usize >= ctx.store.dbs.len() {
+    if d < 0 || d as usize >= ctx.store.ks.len() {
         return Err(CmdError::DbIndexOutOfRange);
     }
     Ok(d as usize)
@@ -202,7 +212,7 @@ pub fn copy(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         } else if eq_ic(&argv[i], "db") && i + 1 < argv.len() {
             dst_db = parse_int(&argv[i + 1])
                 .ok()
-                .filter(|d| *d >= 0 && (*d as usize) < ctx.store.dbs.len())
+                .filter(|d| *d >= 0 && (*d as usize) < ctx.store.ks.len())
                 .ok_or(CmdError::DbIndexOutOfRange)? as usize;
             i += 2;
         } else {
@@ -213,25 +223,23 @@ pub fn copy(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if src_db == dst_db && src == dst {
         return Err(CmdError::err("source and destination objects are the same"));
     }
-    let Some(v) = ctx.store.lookup(src_db, src, ctx.now).cloned() else {
+    let Some(v) = ctx.store.lookup_read(src_db, src).cloned() else {
         ctx.out.int(0);
         return Ok(());
     };
-    let expire = ctx.store.dbs[src_db].expire_at(src);
-    if ctx.store.exists(dst_db, dst, ctx.now) {
+    let expire = ctx.store.expire_at(src_db, src);
+    if ctx.store.exists(dst_db, dst, LOOKUP_WRITE) {
         if !replace {
             ctx.out.int(0);
             return Ok(());
         }
         ctx.store.delete(dst_db, dst);
     }
-    ctx.store.set_value(dst_db, dst, v, false);
+    ctx.store.add(dst_db, dst, v);
     if let Some(t) = expire {
-        ctx.store.dbs[dst_db].set_expire(dst.clone(), t);
+        ctx.store.set_expire(dst_db, dst, t);
     }
-    ctx.store.signal_ready(dst_db, dst);
-    ctx.store.notify(NOTIFY_GENERIC, "copy_to", dst_db, dst);
-    ctx.store.dirty += 1;
+    ctx.store.written(dst_db, dst, NOTIFY_GENERIC, "copy_to");
     ctx.out.int(1);
     Ok(())
 }
@@ -243,21 +251,19 @@ pub fn move_(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(CmdError::err("source and destination objects are the same"));
     }
     let key = &argv[1];
-    if !ctx.store.exists(src_db, key, ctx.now) || ctx.store.exists(dst_db, key, ctx.now) {
+    if !ctx.store.exists(src_db, key, LOOKUP_WRITE) || ctx.store.exists(dst_db, key, LOOKUP_WRITE) {
         ctx.out.int(0);
         return Ok(());
     }
-    let expire = ctx.store.dbs[src_db].expire_at(key);
-    let v = ctx.store.dbs[src_db].remove(key).expect("checked");
-    ctx.store.signal_modified(src_db, key);
-    ctx.store.set_value(dst_db, key, v, false);
+    let expire = ctx.store.expire_at(src_db, key);
+    let v = ctx.store.delete(src_db, key).expect("checked");
+    ctx.store.add(dst_db, key, v);
     if let Some(t) = expire {
-        ctx.store.dbs[dst_db].set_expire(key.clone(), t);
+        ctx.store.set_expire(dst_db, key, t);
     }
-    ctx.store.signal_ready(dst_db, key);
-    ctx.store.notify(NOTIFY_GENERIC, "move_from", src_db, key);
-    ctx.store.notify(NOTIFY_GENERIC, "move_to", dst_db, key);
-    ctx.store.dirty += 1;
+    ctx.store.written(src_db, key, NOTIFY_GENERIC, "move_from");
+    ctx.store
+        .written_n(dst_db, key, NOTIFY_GENERIC, "move_to", 0);
     ctx.out.int(1);
     Ok(())
 }
@@ -305,11 +311,11 @@ fn expire_generic(
     }
     when = when.checked_add(basetime).ok_or_else(invalid)?;
     let db = ctx.db();
-    if !ctx.store.exists(db, key, ctx.now) {
+    if !ctx.store.exists(db, key, LOOKUP_WRITE) {
         ctx.out.int(0);
         return Ok(());
     }
-    let current = ctx.store.dbs[db].expire_at(key);
+    let current = ctx.store.expire_at(db, key);
     if (nx && current.is_some()) || (xx && current.is_none()) {
         ctx.out.int(0);
         return Ok(());
@@ -339,18 +345,15 @@ fn expire_generic(
     if when <= ctx.now && !ctx.store.replaying {
         // Already expired: delete now and propagate a DEL.
         ctx.store.delete(db, key);
-        ctx.store.dirty += 1;
+        ctx.store.written(db, key, NOTIFY_GENERIC, "del");
         ctx.also_propagate(vec![Bytes::from_static(b"DEL"), key.clone()]);
-        ctx.store.notify(NOTIFY_GENERIC, "del", db, key);
         ctx.out.int(1);
         return Ok(());
     }
     // set_expire keeps its own copy (see `db::detached`): cloning the keyspace's key here
     // would give it a shared header for good.
-    ctx.store.dbs[db].set_expire(key.clone(), when);
-    ctx.store.signal_modified(db, key);
-    ctx.store.notify(NOTIFY_GENERIC, "expire", db, key);
-    ctx.store.dirty += 1;
+    ctx.store.set_expire(db, key, when);
+    ctx.store.written(db, key, NOTIFY_GENERIC, "expire");
     ctx.also_propagate(vec![
         Bytes::from_static(b"PEXPIREAT"),
         key.clone(),
@@ -381,11 +384,11 @@ pub fn pexpireat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 /// `ttlGenericCommand`: `absolute` reports the expire time itself, `ms` in milliseconds.
 fn ttl_generic(ctx: &mut Ctx, argv: &[Bytes], ms: bool, absolute: bool) -> CmdResult {
     let db = ctx.db();
-    if ctx.store.lookup_read(db, &argv[1], ctx.now).is_none() {
+    if !ctx.store.exists(db, &argv[1], LOOKUP_NOTOUCH) {
         ctx.out.int(-2);
         return Ok(());
     }
-    let Some(t) = ctx.store.dbs[db].expire_at(&argv[1]) else {
+    let Some(t) = ctx.store.expire_at(db, &argv[1]) else {
         ctx.out.int(-1);
         return Ok(());
     };
@@ -412,13 +415,11 @@ pub fn pexpiretime(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 pub fn persist(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let db = ctx.db();
-    if !ctx.store.exists(db, &argv[1], ctx.now) || !ctx.store.dbs[db].persist(&argv[1]) {
+    if !ctx.store.exists(db, &argv[1], LOOKUP_WRITE) || !ctx.store.persist(db, &argv[1]) {
         ctx.out.int(0);
         return Ok(());
     }
-    ctx.store.signal_modified(db, &argv[1]);
-    ctx.store.notify(NOTIFY_GENERIC, "persist", db, &argv[1]);
-    ctx.store.dirty += 1;
+    ctx.store.written(db, &argv[1], NOTIFY_GENERIC, "persist");
     ctx.out.int(1);
     Ok(())
 }

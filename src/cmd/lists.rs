@@ -4,8 +4,8 @@
 //! and the effect propagated is the non-blocking one (BLPOP → LPOP, BLMOVE → LMOVE).
 
 use super::{eq_ic, parse_int, Ctx};
-use crate::blocking::{BlockRequest, TimeoutReply};
-use crate::config::{NOTIFY_GENERIC, NOTIFY_LIST};
+use crate::blocking::{BlockRequest, BlockedType, TimeoutReply};
+use crate::config::NOTIFY_LIST;
 use crate::db::Value;
 use crate::error::{CmdError, CmdResult};
 use crate::types::list::List;
@@ -62,11 +62,7 @@ impl End {
 /// The list at `key` (None if absent); WRONGTYPE for other types.
 fn list_mut<'a>(ctx: &'a mut Ctx, key: &[u8]) -> CmdResult<Option<&'a mut List>> {
     let db = ctx.db();
-    match ctx.store.lookup(db, key, ctx.now) {
-        None => Ok(None),
-        Some(Value::List(l)) => Ok(Some(l)),
-        Some(_) => Err(CmdError::WrongType),
-    }
+    ctx.store.get_mut::<List>(db, key)
 }
 
 fn check_list_type(ctx: &mut Ctx, key: &[u8]) -> CmdResult<bool> {
@@ -76,14 +72,12 @@ fn check_list_type(ctx: &mut Ctx, key: &[u8]) -> CmdResult<bool> {
 /// Deletes `key` if its list became empty (a list never exists empty).
 fn delete_if_empty(ctx: &mut Ctx, key: &[u8]) {
     let db = ctx.db();
-    if matches!(ctx.store.dbs[db].keys.get(key), Some(Value::List(l)) if l.is_empty()) {
-        ctx.store.delete(db, key);
-        ctx.store.notify(NOTIFY_GENERIC, "del", db, key);
-    }
+    ctx.store.delete_if_empty(db, key);
 }
 
 /// Pushes `values` at one end of the list at `key`, creating it if needed, with the write
-/// bookkeeping (WATCH, blocked clients, `lpush`/`rpush` event). Returns the new length.
+/// bookkeeping (WATCH, blocked clients, `lpush`/`rpush` event, one change per element).
+/// Returns the new length.
 fn push_values<'v>(
     ctx: &mut Ctx,
     key: &Bytes,
@@ -91,7 +85,7 @@ fn push_values<'v>(
     values: impl Iterator<Item = &'v [u8]>,
 ) -> CmdResult<usize> {
     let db = ctx.db();
-    let push = |l: &mut List| {
+    let push = |l: &mut List, values: &mut dyn Iterator<Item = &'v [u8]>| {
         for v in values {
             match end {
                 End::Left => l.push_front(v),
@@ -101,23 +95,19 @@ fn push_values<'v>(
         l.len()
     };
     // One lookup on the hot path: push in place, or build the new list and insert it.
-    let len = match ctx.store.lookup(db, key, ctx.now) {
-        Some(Value::List(l)) => push(l),
-        Some(_) => return Err(CmdError::WrongType),
+    let mut pushed = 0u64;
+    let mut counted = values.inspect(|_| pushed += 1);
+    let len = match ctx.store.get_mut::<List>(db, key)? {
+        Some(l) => push(l, &mut counted),
         None => {
             let mut l = List::new(ctx.store.config.list_max_listpack_size);
-            let len = push(&mut l);
-            // A new key starts with fresh access metadata (its LRU time is now).
-            let meta = crate::db::access_meta::fresh((ctx.now / 1000).max(0) as u64);
-            ctx.store.dbs[db]
-                .keys
-                .insert_with_meta(key, Value::List(Box::new(l)), meta);
+            let len = push(&mut l, &mut counted);
+            ctx.store.add(db, key, Value::List(Box::new(l)));
             len
         }
     };
-    ctx.store.signal_modified(db, key);
-    ctx.store.signal_ready(db, key);
-    ctx.store.notify(NOTIFY_LIST, end.push_event(), db, key);
+    ctx.store
+        .written_n(db, key, NOTIFY_LIST, end.push_event(), pushed);
     Ok(len)
 }
 
@@ -128,7 +118,6 @@ fn push_generic(ctx: &mut Ctx, argv: &[Bytes], end: End, only_existing: bool) ->
         return Ok(());
     }
     let len = push_values(ctx, key, end, argv[2..].iter().map(|v| &v[..]))?;
-    ctx.store.dirty += (argv.len() - 2) as u64;
     ctx.out.int(len as i64);
     Ok(())
 }
@@ -167,9 +156,7 @@ fn pop_n(ctx: &mut Ctx, key: &Bytes, end: End, count: usize) -> CmdResult<Vec<By
         }
     }
     if !out.is_empty() {
-        ctx.store.signal_modified(db, key);
-        ctx.store.notify(NOTIFY_LIST, end.pop_event(), db, key);
-        ctx.store.dirty += 1;
+        ctx.store.written(db, key, NOTIFY_LIST, end.pop_event());
         delete_if_empty(ctx, key);
     }
     Ok(out)
@@ -249,13 +236,12 @@ pub fn lrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let start = parse_int(&argv[2])?;
     let end = parse_int(&argv[3])?;
     let db = ctx.db();
-    let items = match ctx.store.lookup_read(db, &argv[1], ctx.now) {
+    let items = match ctx.store.get::<List>(db, &argv[1])? {
         None => vec![],
-        Some(Value::List(l)) => match clamp_range(start, end, l.len()) {
+        Some(l) => match clamp_range(start, end, l.len()) {
             Some((s, e)) => l.range(s, e),
             None => vec![],
         },
-        Some(_) => return Err(CmdError::WrongType),
     };
     ctx.out.array(items.len());
     for i in items {
@@ -276,13 +262,11 @@ fn resolve_index(i: i64, len: usize) -> Option<usize> {
 pub fn lindex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let idx = parse_int(&argv[2])?;
     let db = ctx.db();
-    let v = match ctx.store.lookup_read(db, &argv[1], ctx.now) {
-        None => None,
-        Some(Value::List(l)) => resolve_index(idx, l.len())
+    let v = ctx.store.get::<List>(db, &argv[1])?.and_then(|l| {
+        resolve_index(idx, l.len())
             .and_then(|i| l.get(i))
-            .map(Bytes::copy_from_slice),
-        Some(_) => return Err(CmdError::WrongType),
-    };
+            .map(Bytes::copy_from_slice)
+    });
     match v {
         Some(v) => ctx.out.bulk(&v),
         None => ctx.out.null(),
@@ -300,9 +284,7 @@ pub fn lset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(CmdError::IndexOutOfRange);
     };
     l.set(i, &argv[3]);
-    ctx.store.signal_modified(db, &argv[1]);
-    ctx.store.notify(NOTIFY_LIST, "lset", db, &argv[1]);
-    ctx.store.dirty += 1;
+    ctx.store.written(db, &argv[1], NOTIFY_LIST, "lset");
     ctx.out.ok();
     Ok(())
 }
@@ -325,9 +307,7 @@ pub fn linsert(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Ok(());
     }
     let len = l.len();
-    ctx.store.signal_modified(db, &argv[1]);
-    ctx.store.notify(NOTIFY_LIST, "linsert", db, &argv[1]);
-    ctx.store.dirty += 1;
+    ctx.store.written(db, &argv[1], NOTIFY_LIST, "linsert");
     ctx.out.int(len as i64);
     Ok(())
 }
@@ -341,9 +321,8 @@ pub fn lrem(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     };
     let n = l.remove(&argv[3], count);
     if n > 0 {
-        ctx.store.signal_modified(db, &argv[1]);
-        ctx.store.notify(NOTIFY_LIST, "lrem", db, &argv[1]);
-        ctx.store.dirty += n as u64;
+        ctx.store
+            .written_n(db, &argv[1], NOTIFY_LIST, "lrem", n as u64);
         delete_if_empty(ctx, &argv[1]);
     }
     ctx.out.int(n as i64);
@@ -364,9 +343,8 @@ pub fn ltrim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         None => l.trim(1, 0),
     }
     let removed = before - l.len();
-    ctx.store.signal_modified(db, &argv[1]);
-    ctx.store.notify(NOTIFY_LIST, "ltrim", db, &argv[1]);
-    ctx.store.dirty += removed as u64;
+    ctx.store
+        .written_n(db, &argv[1], NOTIFY_LIST, "ltrim", removed as u64);
     delete_if_empty(ctx, &argv[1]);
     ctx.out.ok();
     Ok(())
@@ -408,9 +386,9 @@ pub fn lpos(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let db = ctx.db();
     let elem = argv[2].clone();
-    let found: Vec<i64> = match ctx.store.lookup_read(db, &argv[1], ctx.now) {
+    let found: Vec<i64> = match ctx.store.get::<List>(db, &argv[1])? {
         None => vec![],
-        Some(Value::List(l)) => {
+        Some(l) => {
             let want = match count {
                 Some(0) => usize::MAX,
                 Some(c) => c as usize,
@@ -451,7 +429,6 @@ pub fn lpos(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             }
             res
         }
-        Some(_) => return Err(CmdError::WrongType),
     };
     match count {
         Some(_) => {
@@ -492,10 +469,8 @@ fn move_one(
     };
     push_values(ctx, dst, to, std::iter::once(&v[..]))?;
     // The source's events follow the push, as in Redis (rpush dst, lpop src, del src).
-    ctx.store.signal_modified(db, src);
-    ctx.store.notify(NOTIFY_LIST, from.pop_event(), db, src);
+    ctx.store.written(db, src, NOTIFY_LIST, from.pop_event());
     delete_if_empty(ctx, src);
-    ctx.store.dirty += 1;
     Ok(Some(v))
 }
 
@@ -529,17 +504,7 @@ pub fn rpoplpush(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 /// Parses a blocking timeout in seconds (fractions allowed) into an absolute deadline.
 fn parse_timeout(ctx: &Ctx, b: &[u8]) -> CmdResult<Option<i64>> {
-    let t = crate::util::parse_f64(b)
-        .filter(|t| t.is_finite())
-        .ok_or_else(|| CmdError::err("timeout is not a float or out of range"))?;
-    if t < 0.0 {
-        return Err(CmdError::err("timeout is negative"));
-    }
-    let ms = (t * 1000.0).ceil() as i64;
-    if ms == 0 {
-        return Ok(None);
-    }
-    Ok(Some(ctx.now.saturating_add(ms)))
+    super::parse_timeout(ctx.now, b, super::TimeoutUnit::Seconds)
 }
 
 /// Blocks, or (inside MULTI) replies what the non-blocking form would (`in_multi`).
@@ -556,6 +521,7 @@ fn block_on(
         return;
     }
     ctx.block = Some(BlockRequest {
+        btype: BlockedType::List,
         keys,
         deadline_ms: deadline,
         argv: argv.to_vec(),

@@ -21,11 +21,13 @@ pub mod streams;
 #[cfg(test)]
 mod streams_model;
 pub mod strings;
+pub mod testing;
 
-use crate::blocking::{BlockRequest, StreamWait, TimeoutReply, Waiter};
+use crate::blocking::{BlockRequest, BlockedType, StreamWait, TimeoutReply, Waiter};
 use crate::client::Client;
 use crate::error::{CmdError, CmdResult};
-use crate::store::{Mail, Store};
+use crate::mailbox::Mail;
+use crate::store::Store;
 use bytes::Bytes;
 use resp::ReplyWriter;
 use std::time::Instant;
@@ -153,7 +155,7 @@ fn table() -> &'static hashbrown::HashMap<&'static [u8], &'static Command> {
     T.get_or_init(|| COMMANDS.iter().map(|c| (c.name.as_bytes(), c)).collect())
 }
 
-fn find_sub(cmd: &'static Command, sub: &[u8]) -> Option<&'static Command> {
+pub(crate) fn find_sub(cmd: &'static Command, sub: &[u8]) -> Option<&'static Command> {
     let s = String::from_utf8_lossy(sub).to_ascii_lowercase();
     cmd.subcommands.iter().find(|c| c.name == s)
 }
@@ -228,7 +230,7 @@ pub fn resolve(argv: &[Bytes]) -> Result<(&'static Command, &'static str), CmdEr
     Ok((cmd, cmd.name))
 }
 
-fn arity_ok(arity: i32, argc: usize) -> bool {
+pub(crate) fn arity_ok(arity: i32, argc: usize) -> bool {
     (arity > 0 && argc as i32 == arity) || (arity < 0 && argc as i32 >= -arity)
 }
 
@@ -365,7 +367,7 @@ pub fn call(
     let started = store.clock_last;
     let now = store.unix_ms_at(started);
     store.cmd_time_ms = now;
-    let dirty_before = store.dirty;
+    let dirty_before = store.ks.dirty();
     let db_before = client.db;
     let mut ctx = Ctx {
         store,
@@ -408,7 +410,7 @@ pub fn call(
         store.stats.total_commands_processed += 1;
     }
     let logging = store.aof.enabled && !store.replaying;
-    if logging && store.dirty != dirty_before && !no_propagate {
+    if logging && store.ks.dirty() != dirty_before && !no_propagate {
         if effects.is_empty() {
             store.propagate(db_before, argv.to_vec());
         } else {
@@ -434,6 +436,7 @@ pub fn block_client(store: &mut Store, client: &Client, req: &mut BlockRequest) 
     store.blocking.block(Waiter {
         id: client.id,
         db: client.db,
+        btype: req.btype,
         argv: std::mem::take(&mut req.argv),
         keys: std::mem::take(&mut req.keys),
         resp: client.resp,
@@ -483,21 +486,23 @@ pub fn serve_blocked(store: &mut Store) {
                 if w.db != db {
                     continue;
                 }
-                // Decided before anything is copied for a re-run. A key that is gone (a list
-                // emptied by the waiter served before) cannot serve anyone: skip the re-run,
-                // as Redis does, unless the command fails on a missing key (XREADGROUP: its
-                // group went with it). A stream read that the write cannot serve (nothing
-                // after its ID, nothing its group has not seen) keeps waiting too.
+                // Decided before anything is copied for a re-run (`handleClientsBlockedOnKey`).
+                // A key that is gone (a list emptied by the waiter served before) or holds
+                // another type than the waiter's cannot serve it: it keeps waiting, unless its
+                // command fails then (XREADGROUP: its group went with the key). A stream read
+                // that the write cannot serve (nothing after its ID, nothing its group has not
+                // seen) keeps waiting too.
                 let group_read = matches!(w.stream, Some(StreamWait::Group(_)));
-                match store.dbs[db].keys.get(&key) {
-                    None if !group_read => continue,
-                    Some(crate::db::Value::Stream(s)) => {
+                match store.peek(db, &key) {
+                    Some(crate::db::Value::Stream(s)) if w.btype == BlockedType::Stream => {
                         let i = w.keys.iter().position(|k| *k == key).unwrap_or(0);
                         if matches!(&w.stream, Some(sw) if !sw.may_serve(i, s)) {
                             continue;
                         }
                     }
-                    _ => {}
+                    Some(v) if w.btype.matches(v) => {}
+                    _ if group_read => {}
+                    _ => continue,
                 }
                 let (resp, name, shared) = (w.resp, w.name.clone(), w.shared.clone());
                 // Borrowed out of the waiter for the re-run rather than copied (a copy was a
@@ -563,6 +568,43 @@ pub fn expire_blocked(store: &mut Store, now: i64) {
 
 pub fn parse_int(b: &[u8]) -> CmdResult<i64> {
     crate::util::parse_i64(b).ok_or(CmdError::NotInteger)
+}
+
+/// The unit of a blocking command's timeout argument.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutUnit {
+    /// BLPOP and the other list pops: seconds, fractions allowed.
+    Seconds,
+    /// XREAD/XREADGROUP BLOCK, CLIENT PAUSE: whole milliseconds.
+    Millis,
+}
+
+/// `getTimeoutFromObjectOrReply`: a timeout argument as an absolute deadline in unix ms
+/// from `now`; `None` for 0, which waits forever. Redis's errors and their order.
+pub fn parse_timeout(now: i64, arg: &[u8], unit: TimeoutUnit) -> CmdResult<Option<i64>> {
+    let out_of_range = || CmdError::err("timeout is out of range");
+    let ms = match unit {
+        TimeoutUnit::Seconds => {
+            let secs = crate::util::parse_f64(arg)
+                .filter(|t| !t.is_nan())
+                .ok_or_else(|| CmdError::err("timeout is not a float or out of range"))?;
+            let ms = secs * 1000.0;
+            if ms > i64::MAX as f64 {
+                return Err(out_of_range());
+            }
+            // A saturating cast: -inf is simply negative.
+            ms.ceil() as i64
+        }
+        TimeoutUnit::Millis => crate::util::parse_i64(arg)
+            .ok_or_else(|| CmdError::err("timeout is not an integer or out of range"))?,
+    };
+    if ms < 0 {
+        return Err(CmdError::err("timeout is negative"));
+    }
+    if ms == 0 {
+        return Ok(None);
+    }
+    now.checked_add(ms).map(Some).ok_or_else(out_of_range)
 }
 
 pub fn eq_ic(a: &[u8], b: &str) -> bool {
@@ -939,7 +981,7 @@ pub static COMMAND_SUBS: &[Command] = &[
     ),
     cmd!(
         "getkeys",
-        -4,
+        -3,
         LOADING | STALE,
         0,
         0,
@@ -1322,7 +1364,7 @@ pub static COMMANDS: &[Command] = &[
     cmd!("renamenx", 3, W | F, 1, 2, 1, k::renamenx, "generic", "1.0.0", "Renames a key only when the target key name doesn't exist.", "key newkey"),
     cmd!("copy", -3, W | D, 1, 2, 1, k::copy, "generic", "6.2.0", "Copies the value of a key to a new key.", "source destination [DB destination-db] [REPLACE]"),
     cmd!("move", 3, W | F, 1, 1, 1, k::move_, "generic", "1.0.0", "Moves a key to another database.", "key db"),
-    cmd!("touch", -2, R | F, 1, -1, 1, k::exists, "generic", "3.2.1", "Returns the number of existing keys out of those specified after updating the time they were last accessed.", "key [key ...]"),
+    cmd!("touch", -2, R | F, 1, -1, 1, k::touch, "generic", "3.2.1", "Returns the number of existing keys out of those specified after updating the time they were last accessed.", "key [key ...]"),
     cmd!("expire", -3, W | F, 1, 1, 1, k::expire, "generic", "1.0.0", "Sets the expiration time of a key in seconds.", "key seconds [NX|XX|GT|LT]"),
     cmd!("pexpire", -3, W | F, 1, 1, 1, k::pexpire, "generic", "2.6.0", "Sets the expiration time of a key in milliseconds.", "key milliseconds [NX|XX|GT|LT]"),
     cmd!("expireat", -3, W | F, 1, 1, 1, k::expireat, "generic", "1.2.0", "Sets the expiration time of a key to a Unix timestamp.", "key unix-time-seconds [NX|XX|GT|LT]"),
@@ -1449,4 +1491,48 @@ pub fn flag_names(flags: u32) -> Vec<&'static str> {
         .filter(|(b, _)| flags & b != 0)
         .map(|(_, n)| *n)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_as_redis_parses_them() {
+        let now = 1_700_000_000_000;
+        let secs = |a: &str| parse_timeout(now, a.as_bytes(), TimeoutUnit::Seconds);
+        let ms = |a: &str| parse_timeout(now, a.as_bytes(), TimeoutUnit::Millis);
+        let err = |r: CmdResult<Option<i64>>| r.unwrap_err().text().into_owned();
+        assert_eq!(secs("0").unwrap(), None);
+        assert_eq!(
+            secs("0.0001").unwrap(),
+            Some(now + 1),
+            "rounded up to a whole ms"
+        );
+        assert_eq!(secs("1.5").unwrap(), Some(now + 1500));
+        assert_eq!(err(secs("-1")), "ERR timeout is negative");
+        assert_eq!(err(secs("-inf")), "ERR timeout is negative");
+        assert_eq!(
+            err(secs("abc")),
+            "ERR timeout is not a float or out of range"
+        );
+        assert_eq!(
+            err(secs("nan")),
+            "ERR timeout is not a float or out of range"
+        );
+        for big in ["inf", "1e300", "99999999999999999", "9223372036854775.807"] {
+            assert_eq!(err(secs(big)), "ERR timeout is out of range", "{big}");
+        }
+        assert_eq!(ms("10").unwrap(), Some(now + 10));
+        assert_eq!(
+            err(ms("1.5")),
+            "ERR timeout is not an integer or out of range"
+        );
+        assert_eq!(err(ms("-1")), "ERR timeout is negative");
+        // In range alone, but not once added to now.
+        assert_eq!(
+            err(ms("9223372036854775807")),
+            "ERR timeout is out of range"
+        );
+    }
 }

@@ -25,19 +25,6 @@ fn human(bytes: u64) -> String {
     }
 }
 
-/// Resident set size from /proc/self/statm.
-pub fn rss_bytes() -> u64 {
-    std::fs::read_to_string("/proc/self/statm")
-        .ok()
-        .and_then(|s| {
-            s.split_whitespace()
-                .nth(1)
-                .and_then(|v| v.parse::<u64>().ok())
-        })
-        .map(|pages| pages * 4096)
-        .unwrap_or(0)
-}
-
 fn cpu_times() -> (f64, f64) {
     unsafe {
         let mut ru: libc::rusage = std::mem::zeroed();
@@ -146,7 +133,7 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
             }
             "memory" => {
                 let used = used_now;
-                let rss = rss_bytes();
+                let rss = crate::alloc::rss_bytes();
                 let peak = st.peak_memory;
                 let _ = write!(
                     b,
@@ -195,7 +182,7 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
                 let _ = write!(
                     b,
                     "rdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:ok\r\nrdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\naof_enabled:{}\r\naof_rewrite_in_progress:{}\r\naof_rewrite_scheduled:{}\r\naof_last_rewrite_time_sec:{}\r\naof_current_rewrite_time_sec:{}\r\naof_last_bgrewrite_status:{}\r\naof_rewrites:{}\r\naof_last_write_status:{}\r\n",
-                    st.dirty - st.dirty_at_last_save,
+                    st.ks.dirty() - st.dirty_at_last_save,
                     st.lastsave,
                     a.enabled as u8,
                     a.rewrite_started.is_some() as u8,
@@ -282,7 +269,7 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
                 }
             }
             "keyspace" => {
-                for (i, db) in st.dbs.iter().enumerate() {
+                for (i, db) in st.ks.dbs().enumerate() {
                     if !db.is_empty() {
                         let _ = write!(
                             b,
@@ -353,35 +340,17 @@ fn flush_mode(argv: &[Bytes]) -> CmdResult {
     }
 }
 
-fn flush_db(ctx: &mut Ctx, db: usize) {
-    let keys: Vec<Bytes> = ctx.store.dbs[db]
-        .keys
-        .iter()
-        .map(|(k, _)| k.clone())
-        .collect();
-    ctx.store.dbs[db].clear();
-    for k in keys {
-        ctx.store.signal_deleted(db, &k);
-    }
-}
-
 pub fn flushdb(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     flush_mode(argv)?;
     let db = ctx.db();
-    flush_db(ctx, db);
-    ctx.store.touch_all_watched(Some(db));
-    ctx.store.dirty += 1;
+    ctx.store.flush_db(db);
     ctx.out.ok();
     Ok(())
 }
 
 pub fn flushall(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     flush_mode(argv)?;
-    for db in 0..ctx.store.dbs.len() {
-        flush_db(ctx, db);
-    }
-    ctx.store.touch_all_watched(None);
-    ctx.store.dirty += 1;
+    ctx.store.flush_all();
     ctx.out.ok();
     Ok(())
 }
@@ -389,24 +358,17 @@ pub fn flushall(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 pub fn swapdb(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let a = parse_int(&argv[1]).map_err(|_| CmdError::err("invalid first DB index"))?;
     let b = parse_int(&argv[2]).map_err(|_| CmdError::err("invalid second DB index"))?;
-    let n = ctx.store.dbs.len() as i64;
+    let n = ctx.store.ks.len() as i64;
     if a < 0 || a >= n || b < 0 || b >= n {
         return Err(CmdError::DbIndexOutOfRange);
     }
-    let (a, b) = (a as usize, b as usize);
-    if a != b {
-        ctx.store.dbs.swap(a, b);
-        ctx.store.blocking.swap_db(a, b);
-        ctx.store.touch_all_watched(Some(a));
-        ctx.store.touch_all_watched(Some(b));
-        ctx.store.dirty += 1;
-    }
+    ctx.store.swap_db(a as usize, b as usize);
     ctx.out.ok();
     Ok(())
 }
 
 pub fn shutdown(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let mut kind = crate::server::ShutdownKind::default();
+    let mut kind = crate::store::ShutdownKind::default();
     for a in &argv[1..] {
         if eq_ic(a, "nosave") {
             kind.nosave = true;
@@ -1121,32 +1083,28 @@ pub fn command_list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// `commandGetKeysCommand`: the command (a container's subcommand when one is named), then
+/// whether it has keys at all, then its arity, in that order.
 pub fn command_getkeys(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let args = &argv[2..];
-    let Some(cmd) = super::lookup(&args[0]) else {
+    let cmd = match super::lookup(&args[0]) {
+        Some(c) if !c.subcommands.is_empty() && args.len() >= 2 => super::find_sub(c, &args[1]),
+        found => found,
+    };
+    let Some(cmd) = cmd else {
         return Err(CmdError::err("Invalid command specified"));
     };
-    let (cmd, ok) = if !cmd.subcommands.is_empty() {
-        match args
-            .get(1)
-            .and_then(|s| cmd.subcommands.iter().find(|c| eq_ic(s, c.name)))
-        {
-            Some(s) => (s, true),
-            None => (cmd, false),
-        }
-    } else {
-        (cmd, true)
-    };
-    let arity_ok = (cmd.arity > 0 && args.len() as i32 == cmd.arity)
-        || (cmd.arity < 0 && args.len() as i32 >= -cmd.arity);
-    if !ok || !arity_ok {
+    if cmd.first_key <= 0 && cmd.flags & super::MOVABLE_KEYS == 0 {
+        return Err(CmdError::err("The command has no key arguments"));
+    }
+    if !super::arity_ok(cmd.arity, args.len()) {
         return Err(CmdError::err(
             "Invalid number of arguments specified for command",
         ));
     }
     let pos = super::key_positions(cmd, args);
     if pos.is_empty() {
-        return Err(CmdError::err("The command has no key arguments"));
+        return Err(CmdError::err("Invalid arguments specified for command"));
     }
     ctx.out.array(pos.len());
     for p in pos {
@@ -1190,7 +1148,9 @@ pub fn command_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 /// Introspection never counts as an access (Redis's LOOKUP_NOTOUCH).
 fn with_value<T>(ctx: &mut Ctx, key: &[u8], f: impl FnOnce(&Value) -> T) -> Option<T> {
     let db = ctx.db();
-    ctx.store.lookup_no_touch(db, key, ctx.now).map(|v| f(v))
+    // OBJECT: no access-time update, no `keymiss`.
+    let flags = crate::keyspace::LOOKUP_NOTOUCH | crate::keyspace::LOOKUP_NONOTIFY;
+    ctx.store.lookup(db, key, flags).map(|v| f(v))
 }
 
 fn lfu_policy(ctx: &Ctx) -> bool {
@@ -1246,7 +1206,7 @@ pub fn object_idletime(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(CmdError::err("An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."));
     }
     let db = ctx.db();
-    let m = ctx.store.dbs[db].keys.meta(&argv[2]).unwrap_or(0);
+    let m = ctx.store.access_meta(db, &argv[2]);
     let now = (ctx.now / 1000).max(0) as u64;
     let idle = now.saturating_sub(crate::db::access_meta::lru_secs(m));
     ctx.out.int(idle as i64);
@@ -1262,7 +1222,7 @@ pub fn object_freq(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(CmdError::err("An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."));
     }
     let db = ctx.db();
-    let m = ctx.store.dbs[db].keys.meta(&argv[2]).unwrap_or(0);
+    let m = ctx.store.access_meta(db, &argv[2]);
     let now = (ctx.now / 1000).max(0) as u64;
     let decay = ctx.store.lfu_decay_time();
     ctx.out

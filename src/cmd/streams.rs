@@ -7,7 +7,7 @@
 //! `XGROUP SETID ... ENTRIESREAD`, so the AOF replays without reading a clock.
 
 use super::{eq_ic, Ctx};
-use crate::blocking::{BlockRequest, StreamWait, TimeoutReply};
+use crate::blocking::{BlockRequest, BlockedType, StreamWait, TimeoutReply};
 use crate::config::NOTIFY_STREAM;
 use crate::db::Value;
 use crate::error::{CmdError, CmdResult};
@@ -89,14 +89,18 @@ fn parse_range_bound(b: &[u8], is_start: bool) -> CmdResult<StreamId> {
     parse_id(b, if is_start { 0 } else { u64::MAX })
 }
 
-/// The stream at `key`; None if absent, WRONGTYPE for another type.
+/// The stream at `key` for a command that writes it (`lookupKeyWrite`); None if absent,
+/// WRONGTYPE for another type.
 fn stream_mut<'a>(ctx: &'a mut Ctx, key: &[u8]) -> CmdResult<Option<&'a mut Stream>> {
     let db = ctx.db();
-    match ctx.store.lookup(db, key, ctx.now) {
-        None => Ok(None),
-        Some(Value::Stream(s)) => Ok(Some(s)),
-        Some(_) => Err(CmdError::WrongType),
-    }
+    ctx.store.get_mut::<Stream>(db, key)
+}
+
+/// The stream at `key` looked up as Redis's stream readers do (`lookupKeyRead`: statistics,
+/// `keymiss`), even those that then change its groups (XREADGROUP, XCLAIM, XAUTOCLAIM).
+fn stream_read<'a>(ctx: &'a mut Ctx, key: &[u8]) -> CmdResult<Option<&'a mut Stream>> {
+    let db = ctx.db();
+    ctx.store.get::<Stream>(db, key)
 }
 
 fn write_entry(ctx: &mut Ctx, e: &Entry) {
@@ -266,9 +270,7 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             ctx.out.null();
             return Ok(());
         }
-        ctx.store.dbs[db]
-            .keys
-            .insert(key.clone(), Value::Stream(Box::default()));
+        ctx.store.add(db, &key, Value::Stream(Box::default()));
     }
     let (max_bytes, max_entries) = (
         ctx.store.config.stream_node_max_bytes,
@@ -328,13 +330,10 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         e.extend(argv[field_pos..].iter().cloned());
         e
     });
-    ctx.store.signal_modified(db, &key);
-    ctx.store.signal_ready(db, &key);
-    ctx.store.notify(NOTIFY_STREAM, "xadd", db, &key);
+    ctx.store.written(db, &key, NOTIFY_STREAM, "xadd");
     if trimmed > 0 {
-        ctx.store.notify(NOTIFY_STREAM, "xtrim", db, &key);
+        ctx.store.written_n(db, &key, NOTIFY_STREAM, "xtrim", 0);
     }
-    ctx.store.dirty += 1;
     if let Some(e) = effect {
         ctx.also_propagate(e);
     }
@@ -343,7 +342,7 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn xlen(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let n = stream_mut(ctx, &argv[1])?.map(|s| s.length).unwrap_or(0);
+    let n = stream_read(ctx, &argv[1])?.map(|s| s.length).unwrap_or(0);
     ctx.out.int(n as i64);
     Ok(())
 }
@@ -367,9 +366,9 @@ fn range_generic(ctx: &mut Ctx, argv: &[Bytes], rev: bool) -> CmdResult {
         }
     }
     let db = ctx.db();
-    let entries = match ctx.store.lookup_read(db, &argv[1], ctx.now) {
+    let entries = match ctx.store.get::<Stream>(db, &argv[1])? {
         None => vec![],
-        Some(Value::Stream(s)) => {
+        Some(s) => {
             if count == 0 {
                 // Redis answers COUNT 0 (and negative counts) with a null array.
                 ctx.out.null_array();
@@ -378,7 +377,6 @@ fn range_generic(ctx: &mut Ctx, argv: &[Bytes], rev: bool) -> CmdResult {
                 s.range(start, end, count.max(0) as usize, rev)
             }
         }
-        Some(_) => return Err(CmdError::WrongType),
     };
     write_entries(ctx, &entries);
     Ok(())
@@ -404,9 +402,8 @@ pub fn xdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     };
     let n = ids.iter().filter(|id| s.delete(**id)).count();
     if n > 0 {
-        ctx.store.signal_modified(db, &argv[1]);
-        ctx.store.notify(NOTIFY_STREAM, "xdel", db, &argv[1]);
-        ctx.store.dirty += n as u64;
+        ctx.store
+            .written_n(db, &argv[1], NOTIFY_STREAM, "xdel", n as u64);
     }
     ctx.out.int(n as i64);
     Ok(())
@@ -427,9 +424,7 @@ pub fn xtrim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut effect = vec![Bytes::from_static(b"XTRIM"), key.clone()];
     effect.extend(exact_trim_effect(s, how));
     if n > 0 {
-        ctx.store.signal_modified(db, &key);
-        ctx.store.notify(NOTIFY_STREAM, "xtrim", db, &key);
-        ctx.store.dirty += n;
+        ctx.store.written_n(db, &key, NOTIFY_STREAM, "xtrim", n);
         ctx.also_propagate(effect);
     }
     ctx.out.int(n as i64);
@@ -464,7 +459,8 @@ enum ReadFrom {
 
 fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
     let name = if group_mode { "xreadgroup" } else { "xread" };
-    let mut block_ms: Option<i64> = None;
+    // BLOCK's deadline (`Some(None)`: forever).
+    let mut block: Option<Option<i64>> = None;
     let mut count: usize = 0;
     let mut streams_at = 0;
     let mut group: Option<(Bytes, Bytes)> = None;
@@ -474,12 +470,11 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
         let more = argv.len() - i - 1;
         let o = &argv[i];
         if eq_ic(o, "block") && more > 0 {
-            let t = crate::util::parse_i64(&argv[i + 1])
-                .ok_or_else(|| CmdError::err("timeout is not an integer or out of range"))?;
-            if t < 0 {
-                return Err(CmdError::err("timeout is negative"));
-            }
-            block_ms = Some(t);
+            block = Some(super::parse_timeout(
+                ctx.now,
+                &argv[i + 1],
+                super::TimeoutUnit::Millis,
+            )?);
             i += 1;
         } else if eq_ic(o, "count") && more > 0 {
             let c = super::parse_int(&argv[i + 1])?;
@@ -488,10 +483,14 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
         } else if eq_ic(o, "streams") && more > 0 {
             streams_at = i + 1;
             if !(argv.len() - streams_at).is_multiple_of(2) {
-                // Redis words it the same for XREADGROUP.
-                return Err(CmdError::err(
-                    "Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
-                ));
+                let ids = if group_mode {
+                    "an ID or '>'"
+                } else {
+                    "an ID, '+', or '$'"
+                };
+                return Err(CmdError::err(format!(
+                    "Unbalanced '{name}' list of streams: for each stream key {ids} must be specified."
+                )));
             }
             break;
         } else if group_mode && eq_ic(o, "group") && more >= 2 {
@@ -510,7 +509,6 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
     if group_mode && group.is_none() {
         return Err(CmdError::err("Missing GROUP option for XREADGROUP"));
     }
-    let _ = name;
     let n = (argv.len() - streams_at) / 2;
     let keys: Vec<Bytes> = argv[streams_at..streams_at + n].to_vec();
     let db = ctx.db();
@@ -518,34 +516,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
     let mut froms = Vec::with_capacity(n);
     for (k, key) in keys.iter().enumerate() {
         let idarg = &argv[streams_at + n + k];
-        if ctx.client.reexec {
-            // Serving a blocked reader after its key changed under it (Redis's wording).
-            let db = ctx.db();
-            let kind = ctx.store.dbs[db]
-                .keys
-                .get(key)
-                .map(|v| matches!(v, Value::Stream(_)));
-            if let Some((g, _)) = &group {
-                match ctx.store.dbs[db].keys.get(key) {
-                    Some(Value::Stream(s)) if !s.groups.contains_key(g) => {
-                        return Err(CmdError::Raw(
-                            "NOGROUP the consumer group this client was blocked on no longer exists".into(),
-                        ));
-                    }
-                    Some(Value::Stream(_)) => {}
-                    _ => {
-                        return Err(CmdError::Raw(
-                            "UNBLOCKED the stream key no longer exists".into(),
-                        ))
-                    }
-                }
-            } else if kind == Some(false) {
-                // XREAD keeps waiting while the key holds another type.
-                froms.push(ReadFrom::After(StreamId::MAX));
-                continue;
-            }
-        }
-        let s = stream_mut(ctx, key)?;
+        let s = stream_read(ctx, key)?;
         if let Some((g, _)) = &group {
             if s.as_ref()
                 .map(|s| !s.groups.contains_key(g))
@@ -578,13 +549,8 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
     let mut effects = Effects::new(ctx);
     let mut history = false;
     for (key, from) in keys.iter().zip(&froms) {
-        let reexec_xread = ctx.client.reexec && group.is_none();
-        let s = match stream_mut(ctx, key) {
-            Ok(Some(s)) => s,
-            Ok(None) => continue,
-            // A blocked XREAD ignores a key that now holds another type (checked above).
-            Err(_) if reexec_xread => continue,
-            Err(e) => return Err(e),
+        let Some(s) = stream_read(ctx, key)? else {
+            continue;
         };
         match (&group, from) {
             (None, ReadFrom::After(id)) => {
@@ -606,21 +572,10 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
             }
             (None, ReadFrom::New) => unreachable!("checked above"),
             (Some((g, cname)), from) => {
-                // Consumers are created by XREADGROUP only when the stream has data (7.2+).
-                // The consumer is created only when the read is served: history reads, or
-                // `>` with entries the group has not seen (a read that would block does not
-                // create it), as Redis does.
-                let serves = match from {
-                    ReadFrom::New => {
-                        let last = s.groups[g].last_id;
-                        s.last_live_id().map(|id| id > last).unwrap_or(false)
-                    }
-                    _ => true,
-                };
+                // Redis 7.2+: the consumer is created by every XREADGROUP, even one that
+                // reads nothing and blocks.
                 let grp = s.groups.get_mut(g).expect("checked");
-                if serves {
-                    ensure_consumer(grp, key, g, cname, now, &mut effects);
-                }
+                ensure_consumer(grp, key, g, cname, now, &mut effects);
                 if let Some(c) = grp.consumers.get_mut(cname) {
                     c.seen_time = now;
                 }
@@ -689,14 +644,14 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
     }
     effects.notify_created(ctx);
     if effects.changed {
-        ctx.store.dirty += 1;
+        ctx.store.meta_written(db, &keys[0], None, 1);
         for e in effects.list {
             ctx.also_propagate(e);
         }
     }
     if results.is_empty() && !history {
-        match block_ms {
-            Some(ms) if !ctx.no_block => {
+        match block {
+            Some(deadline_ms) if !ctx.no_block => {
                 // Re-run later with `$` resolved to what it meant now, so entries added after
                 // this moment are the ones returned.
                 let mut rerun = argv.to_vec();
@@ -720,8 +675,9 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                     ),
                 });
                 ctx.block = Some(BlockRequest {
+                    btype: BlockedType::Stream,
                     keys,
-                    deadline_ms: if ms == 0 { None } else { Some(ctx.now + ms) },
+                    deadline_ms,
                     argv: rerun,
                     on_timeout: TimeoutReply::NullArray,
                     stream,
@@ -753,12 +709,6 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
             }
         }
     }
-    let db2 = db;
-    for key in &argv[streams_at..streams_at + n] {
-        if group.is_some() {
-            ctx.store.signal_modified(db2, key);
-        }
-    }
     Ok(())
 }
 
@@ -787,8 +737,8 @@ impl Effects {
     fn notify_created(&mut self, ctx: &mut Ctx) {
         let db = ctx.db();
         for key in self.consumers_created.drain(..) {
-            ctx.store
-                .notify(NOTIFY_STREAM, "xgroup-createconsumer", db, &key);
+            let event = Some((NOTIFY_STREAM, "xgroup-createconsumer"));
+            ctx.store.meta_written(db, &key, event, 0);
         }
     }
 
@@ -900,7 +850,7 @@ pub fn xack(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         .collect::<CmdResult<_>>()?;
     let db = ctx.db();
     let g = argv[2].clone();
-    let Some(s) = stream_mut(ctx, &argv[1])? else {
+    let Some(s) = stream_read(ctx, &argv[1])? else {
         ctx.out.int(0);
         return Ok(());
     };
@@ -918,8 +868,7 @@ pub fn xack(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
     }
     if n > 0 {
-        ctx.store.signal_modified(db, &argv[1]);
-        ctx.store.dirty += n;
+        ctx.store.meta_written(db, &argv[1], None, n);
     }
     ctx.out.int(n as i64);
     Ok(())
@@ -949,7 +898,7 @@ pub fn xpending(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         extended = Some((start, end, count, consumer));
     }
     let now = ctx.now;
-    let s = stream_mut(ctx, key)?;
+    let s = stream_read(ctx, key)?;
     let Some(grp) = s.and_then(|s| s.groups.get(g)) else {
         return Err(nogroup(key, g));
     };
@@ -1019,7 +968,9 @@ pub fn xpending(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-/// XCLAIM and XAUTOCLAIM create their consumer only when it claims something (as Redis).
+/// Creates `cname` in the group if it is new, as XREADGROUP, XCLAIM and XAUTOCLAIM do in
+/// Redis 7.2+ whether or not they then read or claim anything (7.0 created it only then):
+/// an `xgroup-createconsumer` event and an `XGROUP CREATECONSUMER` effect.
 fn ensure_consumer(
     grp: &mut ConsumerGroup,
     key: &Bytes,
@@ -1101,7 +1052,7 @@ pub fn xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let db = ctx.db();
     let mut effects = Effects::new(ctx);
-    let Some(s) = stream_mut(ctx, &key)? else {
+    let Some(s) = stream_read(ctx, &key)? else {
         return Err(nogroup(&key, &g));
     };
     if !s.groups.contains_key(&g) {
@@ -1123,6 +1074,8 @@ pub fn xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             ids.iter().map(|id| s.get(*id)).collect()
         };
         let grp = s.groups.get_mut(&g).unwrap();
+        // Redis 7.2+: the consumer exists from now on, whether or not it claims anything.
+        ensure_consumer(grp, &key, &g, &cname, now, &mut effects);
         if let Some(c) = grp.consumers.get_mut(&cname) {
             c.seen_time = now;
         }
@@ -1160,7 +1113,6 @@ pub fn xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             if min_idle > 0 && now - grp.pel[id].delivery_time < min_idle {
                 continue;
             }
-            ensure_consumer(grp, &key, &g, &cname, now, &mut effects);
             let pe = grp.pel.get_mut(id).unwrap();
             let old = pe.consumer.clone();
             pe.delivery_time = delivery_time;
@@ -1183,8 +1135,7 @@ pub fn xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             claimed.push((*id, entries[k].clone()));
         }
     }
-    ctx.store.dirty += 1;
-    ctx.store.signal_modified(db, &key);
+    ctx.store.meta_written(db, &key, None, 1);
     effects.notify_created(ctx);
     for e in effects.list {
         ctx.also_propagate(e);
@@ -1227,7 +1178,7 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let now = ctx.now;
     let db = ctx.db();
     let mut effects = Effects::new(ctx);
-    let Some(s) = stream_mut(ctx, &key)? else {
+    let Some(s) = stream_read(ctx, &key)? else {
         return Err(nogroup(&key, &g));
     };
     if !s.groups.contains_key(&g) {
@@ -1251,6 +1202,8 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut next_cursor = StreamId::MIN;
     let entries: Vec<Option<Entry>> = pel_ids.iter().map(|id| s.get(*id)).collect();
     let grp = s.groups.get_mut(&g).unwrap();
+    // Redis 7.2+: the consumer exists from now on, whether or not it claims anything.
+    ensure_consumer(grp, &key, &g, &cname, now, &mut effects);
     if let Some(c) = grp.consumers.get_mut(&cname) {
         c.seen_time = now;
     }
@@ -1281,7 +1234,6 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         if min_idle > 0 && now - grp.pel[&id].delivery_time < min_idle {
             continue;
         }
-        ensure_consumer(grp, &key, &g, &cname, now, &mut effects);
         let pe = grp.pel.get_mut(&id).unwrap();
         let old = pe.consumer.clone();
         pe.delivery_time = now;
@@ -1305,8 +1257,7 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if k < pel_ids.len() {
         next_cursor = pel_ids[k];
     }
-    ctx.store.dirty += 1;
-    ctx.store.signal_modified(db, &key);
+    ctx.store.meta_written(db, &key, None, 1);
     effects.notify_created(ctx);
     for e in effects.list {
         ctx.also_propagate(e);
@@ -1386,9 +1337,7 @@ pub fn xgroup_create(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         if !mkstream {
             return Err(CmdError::err(XGROUP_NEEDS_KEY));
         }
-        ctx.store.dbs[db]
-            .keys
-            .insert(key.clone(), Value::Stream(Box::default()));
+        ctx.store.add(db, &key, Value::Stream(Box::default()));
     }
     let s = stream_mut(ctx, &key)?.expect("exists");
     if s.groups.contains_key(&g) {
@@ -1412,9 +1361,8 @@ pub fn xgroup_create(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     effect.push(Bytes::from_static(b"ENTRIESREAD"));
     effect.push(Bytes::from(er.to_string()));
-    ctx.store.signal_modified(db, &key);
-    ctx.store.dirty += 1;
-    ctx.store.notify(NOTIFY_STREAM, "xgroup-create", db, &key);
+    ctx.store
+        .meta_written(db, &key, Some((NOTIFY_STREAM, "xgroup-create")), 1);
     ctx.also_propagate(effect);
     ctx.out.ok();
     Ok(())
@@ -1434,8 +1382,8 @@ pub fn xgroup_setid(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     grp.last_id = id;
     grp.entries_read = er;
     let effect = setid_effect(&key, &g, grp);
-    ctx.store.dirty += 1;
-    ctx.store.notify(NOTIFY_STREAM, "xgroup-setid", db, &key);
+    ctx.store
+        .meta_written(db, &key, Some((NOTIFY_STREAM, "xgroup-setid")), 1);
     ctx.also_propagate(effect);
     ctx.out.ok();
     Ok(())
@@ -1446,10 +1394,9 @@ pub fn xgroup_destroy(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let db = ctx.db();
     let s = xgroup_stream(ctx, &key)?;
     if s.groups.remove(&g).is_some() {
-        ctx.store.dirty += 1;
-        ctx.store.notify(NOTIFY_STREAM, "xgroup-destroy", db, &key);
         // Clients blocked in XREADGROUP on this group are woken to fail with NOGROUP.
-        ctx.store.signal_ready(db, &key);
+        ctx.store
+            .meta_written(db, &key, Some((NOTIFY_STREAM, "xgroup-destroy")), 1);
         ctx.out.int(1);
     } else {
         ctx.out.int(0);
@@ -1470,9 +1417,8 @@ pub fn xgroup_createconsumer(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Ok(());
     }
     grp.consumers.insert(c, Consumer::new(now));
-    ctx.store.dirty += 1;
     ctx.store
-        .notify(NOTIFY_STREAM, "xgroup-createconsumer", db, &key);
+        .meta_written(db, &key, Some((NOTIFY_STREAM, "xgroup-createconsumer")), 1);
     ctx.out.int(1);
     Ok(())
 }
@@ -1491,9 +1437,8 @@ pub fn xgroup_delconsumer(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     for id in cons.pending.iter() {
         grp.pel.remove(&id);
     }
-    ctx.store.dirty += 1;
     ctx.store
-        .notify(NOTIFY_STREAM, "xgroup-delconsumer", db, &key);
+        .meta_written(db, &key, Some((NOTIFY_STREAM, "xgroup-delconsumer")), 1);
     ctx.out.int(cons.pending.len() as i64);
     Ok(())
 }
@@ -1558,7 +1503,7 @@ pub fn xinfo_stream(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
     }
     let now = ctx.now;
-    let Some(s) = stream_mut(ctx, &key)? else {
+    let Some(s) = stream_read(ctx, &key)? else {
         return Err(CmdError::NoSuchKey);
     };
     let s = s.clone();
@@ -1659,7 +1604,7 @@ pub fn xinfo_stream(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn xinfo_groups(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let Some(s) = stream_mut(ctx, &argv[2])? else {
+    let Some(s) = stream_read(ctx, &argv[2])? else {
         return Err(CmdError::NoSuchKey);
     };
     let s = s.clone();
@@ -1691,7 +1636,7 @@ pub fn xinfo_groups(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 pub fn xinfo_consumers(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let (key, g) = (argv[2].clone(), argv[3].clone());
     let now = ctx.now;
-    let Some(s) = stream_mut(ctx, &key)? else {
+    let Some(s) = stream_read(ctx, &key)? else {
         return Err(CmdError::NoSuchKey);
     };
     let Some(grp) = s.groups.get(&g) else {
@@ -1794,8 +1739,8 @@ pub fn xsetid(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if let Some(m) = max_del {
         s.max_deleted_id = m;
     }
-    ctx.store.dirty += 1;
-    ctx.store.notify(NOTIFY_STREAM, "xsetid", db, &key);
+    ctx.store
+        .meta_written(db, &key, Some((NOTIFY_STREAM, "xsetid")), 1);
     ctx.out.ok();
     Ok(())
 }

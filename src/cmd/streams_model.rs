@@ -4,11 +4,7 @@
 //! command the replies agree with the model and the stored stream, group, PEL and consumer
 //! pending sets equal the model's (so each PEL entry is owned by exactly one consumer).
 
-use super::process;
-use crate::client::Client;
-use crate::config::Config;
 use crate::db::Value;
-use crate::store::Store;
 use crate::types::stream::StreamId;
 use bytes::Bytes;
 use proptest::prelude::*;
@@ -65,32 +61,24 @@ impl Model {
     }
 }
 
+/// The command tier's session, with replies decoded.
 struct Harness {
-    store: Store,
-    client: Client,
+    s: super::testing::Session,
 }
 
 impl Harness {
     fn new() -> Harness {
-        // This client never blocks, so nothing is mailed to it.
-        let shared = std::sync::Arc::new(crate::store::ClientShared::new(1));
         Harness {
-            store: Store::new(Config::default()),
-            client: Client::new(shared, true),
+            s: super::testing::Session::default(),
         }
     }
 
     fn run(&mut self, args: &[&str]) -> OwnedFrame {
-        let argv: Vec<Bytes> = args
-            .iter()
-            .map(|a| Bytes::copy_from_slice(a.as_bytes()))
-            .collect();
-        let mut out = resp::ReplyWriter::new(resp::Protocol::Resp2);
-        process(&mut self.store, &mut self.client, argv, &mut out);
-        let (frame, used) = redis_protocol::resp2::decode::decode(&out.buf)
+        let out = self.s.run(args);
+        let (frame, used) = redis_protocol::resp2::decode::decode(out.as_bytes())
             .expect("valid RESP2")
             .expect("one complete reply");
-        assert_eq!(used, out.buf.len(), "exactly one reply to {args:?}");
+        assert_eq!(used, out.len(), "exactly one reply to {args:?}");
         frame
     }
 }
@@ -261,7 +249,7 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
 
 /// The stored stream, group, PEL and consumers equal the model.
 fn check_state(h: &mut Harness, m: &Model) -> Result<(), TestCaseError> {
-    let Some(Value::Stream(s)) = h.store.dbs[0].keys.get(b"s".as_slice()) else {
+    let Some(Value::Stream(s)) = h.s.store.peek(0, b"s") else {
         return Err(TestCaseError::fail("stream missing"));
     };
     let stored: Vec<_> = s

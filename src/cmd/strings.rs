@@ -4,6 +4,7 @@ use super::{parse_int, Ctx};
 use crate::config::{NOTIFY_GENERIC, NOTIFY_STRING};
 use crate::db::{RString, Value};
 use crate::error::{CmdError, CmdResult};
+use crate::keyspace::{LOOKUP_NONE, LOOKUP_WRITE};
 use crate::store::Store;
 use bytes::{Bytes, BytesMut};
 
@@ -20,28 +21,26 @@ fn check_size(ctx: &Ctx, len: usize) -> CmdResult {
 /// The string at `key`, borrowed from the keyspace: `Ok(None)` if absent, WRONGTYPE for
 /// other types. Commands that only read it reply from the borrow: no copy, and no clone
 /// (a clone would give the value a shared header for good, see `db::detached`).
-fn str_ref<'s>(
-    store: &'s mut Store,
-    db: usize,
-    key: &[u8],
-    now: i64,
-) -> CmdResult<Option<&'s Bytes>> {
-    match store.lookup_read(db, key, now) {
+/// A read lookup (`lookupKeyRead`: statistics, `keymiss`).
+fn str_ref<'s>(store: &'s mut Store, db: usize, key: &[u8]) -> CmdResult<Option<&'s Bytes>> {
+    Ok(store.get::<RString>(db, key)?.map(|s| &s.data))
+}
+
+/// The string at `key`, copied out, for commands that go on to change the keyspace:
+/// `lookup` is [`LOOKUP_NONE`] for those that read it as GET does (GETSET, GETDEL, GETEX,
+/// SET ... GET) and [`LOOKUP_WRITE`] for those that only modify it (INCR, APPEND, SETRANGE).
+fn get_str(ctx: &mut Ctx, key: &[u8], lookup: u8) -> CmdResult<Option<Bytes>> {
+    let db = ctx.db();
+    match ctx.store.lookup(db, key, lookup) {
         None => Ok(None),
-        Some(Value::Str(s)) => Ok(Some(&s.data)),
+        Some(Value::Str(s)) => Ok(Some(crate::db::detached(&s.data))),
         Some(_) => Err(CmdError::WrongType),
     }
 }
 
-/// [`str_ref`], copied out, for commands that go on to change the keyspace.
-fn get_str(ctx: &mut Ctx, key: &[u8]) -> CmdResult<Option<Bytes>> {
-    let db = ctx.db();
-    Ok(str_ref(ctx.store, db, key, ctx.now)?.map(crate::db::detached))
-}
-
 pub fn get(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let db = ctx.db();
-    match str_ref(ctx.store, db, &argv[1], ctx.now)? {
+    match str_ref(ctx.store, db, &argv[1])? {
         Some(v) => ctx.out.bulk(v),
         None => ctx.out.null(),
     }
@@ -55,12 +54,23 @@ enum Cond {
     Xx,
 }
 
-/// Stores a string with SET's bookkeeping: WATCH, notifications, dirty.
+/// Stores a string as SET does (`setKey`, then the `set` event).
 fn store_string(ctx: &mut Ctx, key: &Bytes, v: RString, keep_ttl: bool) {
+    replace_string(ctx, key, v, keep_ttl, "set");
+}
+
+/// Stores a string at `key` (new or replacing), then reports the write as `event`.
+fn replace_string(ctx: &mut Ctx, key: &Bytes, v: RString, keep_ttl: bool, event: &str) {
     let db = ctx.db();
-    ctx.store.set_value(db, key, Value::Str(v), keep_ttl);
-    ctx.store.notify(NOTIFY_STRING, "set", db, key);
-    ctx.store.dirty += 1;
+    ctx.store.overwrite(db, key, Value::Str(v), keep_ttl);
+    ctx.store.written(db, key, NOTIFY_STRING, event);
+}
+
+/// Sets the TTL of the key just stored, with the `expire` event (SET EX, SETEX, GETEX).
+fn expire_stored(ctx: &mut Ctx, key: &Bytes, when: i64) {
+    let db = ctx.db();
+    ctx.store.set_expire(db, key, when);
+    ctx.store.written_n(db, key, NOTIFY_GENERIC, "expire", 0);
 }
 
 fn invalid_expire(name: &str) -> CmdError {
@@ -110,14 +120,13 @@ pub fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         i += 1;
     }
     let db = ctx.db();
-    let old = if get { get_str(ctx, key)? } else { None };
-    // The lookup expires the key if due, as SET's lookupKeyWrite does, NX/XX or not.
-    let exists = if cond == Cond::None {
-        ctx.store.expire_if_needed(db, key, ctx.now);
-        false
+    let old = if get {
+        get_str(ctx, key, LOOKUP_NONE)?
     } else {
-        ctx.store.exists(db, key, ctx.now)
+        None
     };
+    // The lookup expires the key if due, as SET's lookupKeyWrite does, NX/XX or not.
+    let exists = ctx.store.exists(db, key, LOOKUP_WRITE);
     if (cond == Cond::Nx && exists) || (cond == Cond::Xx && !exists) {
         if get {
             match old {
@@ -131,8 +140,7 @@ pub fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     store_string(ctx, key, RString::new(crate::db::detached(val)), keepttl);
     if let Some(t) = expire {
-        ctx.store.dbs[db].set_expire(key.clone(), t);
-        ctx.store.notify(NOTIFY_GENERIC, "expire", db, key);
+        expire_stored(ctx, key, t);
         // Relative expiries propagate as absolute ones.
         let mut eff = vec![Bytes::from_static(b"SET"), key.clone(), val.clone()];
         eff.push(Bytes::from_static(b"PXAT"));
@@ -158,7 +166,7 @@ pub fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 pub fn setnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let db = ctx.db();
-    if ctx.store.exists(db, &argv[1], ctx.now) {
+    if ctx.store.exists(db, &argv[1], LOOKUP_WRITE) {
         ctx.out.int(0);
     } else {
         store_string(
@@ -176,9 +184,7 @@ fn setex_generic(ctx: &mut Ctx, argv: &[Bytes], unit: &str, name: &str) -> CmdRe
     let t = parse_expire(ctx, unit, &argv[2], name)?;
     let key = &argv[1];
     store_string(ctx, key, RString::new(crate::db::detached(&argv[3])), false);
-    let db = ctx.db();
-    ctx.store.dbs[db].set_expire(key.clone(), t);
-    ctx.store.notify(NOTIFY_GENERIC, "expire", db, key);
+    expire_stored(ctx, key, t);
     ctx.also_propagate(vec![
         Bytes::from_static(b"SET"),
         key.clone(),
@@ -199,7 +205,7 @@ pub fn psetex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn getset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let old = get_str(ctx, &argv[1])?;
+    let old = get_str(ctx, &argv[1], LOOKUP_NONE)?;
     store_string(
         ctx,
         &argv[1],
@@ -214,12 +220,11 @@ pub fn getset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn getdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    match get_str(ctx, &argv[1])? {
+    match get_str(ctx, &argv[1], LOOKUP_NONE)? {
         Some(v) => {
             let db = ctx.db();
             ctx.store.delete(db, &argv[1]);
-            ctx.store.notify(NOTIFY_GENERIC, "del", db, &argv[1]);
-            ctx.store.dirty += 1;
+            ctx.store.written(db, &argv[1], NOTIFY_GENERIC, "del");
             ctx.also_propagate(vec![Bytes::from_static(b"DEL"), argv[1].clone()]);
             ctx.out.bulk(&v);
         }
@@ -245,7 +250,7 @@ pub fn getex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
         i += 1;
     }
-    let Some(v) = get_str(ctx, key)? else {
+    let Some(v) = get_str(ctx, key, LOOKUP_NONE)? else {
         ctx.out.null();
         return Ok(());
     };
@@ -254,23 +259,19 @@ pub fn getex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         if t <= ctx.now {
             ctx.store.delete(db, key);
             ctx.also_propagate(vec![Bytes::from_static(b"DEL"), key.clone()]);
-            ctx.store.notify(NOTIFY_GENERIC, "del", db, key);
+            ctx.store.written(db, key, NOTIFY_GENERIC, "del");
         } else {
-            ctx.store.dbs[db].set_expire(key.clone(), t);
+            ctx.store.set_expire(db, key, t);
             ctx.also_propagate(vec![
                 Bytes::from_static(b"PEXPIREAT"),
                 key.clone(),
                 Bytes::from(t.to_string()),
             ]);
-            ctx.store.signal_modified(db, key);
-            ctx.store.notify(NOTIFY_GENERIC, "expire", db, key);
+            ctx.store.written(db, key, NOTIFY_GENERIC, "expire");
         }
-        ctx.store.dirty += 1;
-    } else if persist && ctx.store.dbs[db].persist(key) {
+    } else if persist && ctx.store.persist(db, key) {
         ctx.also_propagate(vec![Bytes::from_static(b"PERSIST"), key.clone()]);
-        ctx.store.signal_modified(db, key);
-        ctx.store.notify(NOTIFY_GENERIC, "persist", db, key);
-        ctx.store.dirty += 1;
+        ctx.store.written(db, key, NOTIFY_GENERIC, "persist");
     }
     ctx.out.bulk(&v);
     Ok(())
@@ -280,7 +281,7 @@ pub fn mget(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let db = ctx.db();
     ctx.out.array(argv.len() - 1);
     for k in &argv[1..] {
-        match ctx.store.lookup_read(db, k, ctx.now) {
+        match ctx.store.lookup_read(db, k) {
             Some(Value::Str(s)) => ctx.out.bulk(&s.data),
             _ => ctx.out.null(),
         }
@@ -304,10 +305,9 @@ pub fn msetnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(CmdError::WrongArity("msetnx".into()));
     }
     let db = ctx.db();
-    let now = ctx.now;
     if argv[1..]
         .chunks(2)
-        .any(|p| ctx.store.exists(db, &p[0], now))
+        .any(|p| ctx.store.exists(db, &p[0], LOOKUP_WRITE))
     {
         ctx.out.int(0);
         return Ok(());
@@ -320,17 +320,12 @@ pub fn msetnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn incr_generic(ctx: &mut Ctx, key: &Bytes, by: i64) -> CmdResult {
-    let cur = match get_str(ctx, key)? {
+    let cur = match get_str(ctx, key, LOOKUP_WRITE)? {
         None => 0,
         Some(v) => crate::util::parse_i64(&v).ok_or(CmdError::NotInteger)?,
     };
     let new = cur.checked_add(by).ok_or(CmdError::Overflow)?;
-    let db = ctx.db();
-    let k = key.clone();
-    ctx.store
-        .set_value(db, &k, Value::Str(RString::from_i64(new)), true);
-    ctx.store.notify(NOTIFY_STRING, "incrby", db, key);
-    ctx.store.dirty += 1;
+    replace_string(ctx, key, RString::from_i64(new), true, "incrby");
     ctx.out.int(new);
     Ok(())
 }
@@ -358,7 +353,7 @@ pub fn decrby(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 pub fn incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let by = crate::util::parse_f64(&argv[2]).ok_or(CmdError::NotFloat)?;
-    let cur = match get_str(ctx, &argv[1])? {
+    let cur = match get_str(ctx, &argv[1], LOOKUP_WRITE)? {
         None => 0.0,
         Some(v) => crate::util::parse_f64(&v).ok_or(CmdError::NotFloat)?,
     };
@@ -367,16 +362,9 @@ pub fn incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(CmdError::err("increment would produce NaN or Infinity"));
     }
     let text = Bytes::from(crate::util::format_ld_human(new));
-    let db = ctx.db();
     let key = argv[1].clone();
-    ctx.store.set_value(
-        db,
-        &key,
-        Value::Str(RString::new(crate::db::detached(&text))),
-        true,
-    );
-    ctx.store.notify(NOTIFY_STRING, "incrbyfloat", db, &key);
-    ctx.store.dirty += 1;
+    let v = RString::new(crate::db::detached(&text));
+    replace_string(ctx, &key, v, true, "incrbyfloat");
     // Float formatting may differ between machines: propagate the result.
     ctx.also_propagate(vec![
         Bytes::from_static(b"SET"),
@@ -389,7 +377,7 @@ pub fn incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn append(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let cur = get_str(ctx, &argv[1])?;
+    let cur = get_str(ctx, &argv[1], LOOKUP_WRITE)?;
     let mut b = BytesMut::new();
     if let Some(c) = &cur {
         b.extend_from_slice(c);
@@ -402,17 +390,14 @@ pub fn append(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     } else {
         RString::new(b.freeze())
     };
-    let db = ctx.db();
-    ctx.store.set_value(db, &argv[1], Value::Str(v), true);
-    ctx.store.notify(NOTIFY_STRING, "append", db, &argv[1]);
-    ctx.store.dirty += 1;
+    replace_string(ctx, &argv[1], v, true, "append");
     ctx.out.int(len as i64);
     Ok(())
 }
 
 pub fn strlen(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let db = ctx.db();
-    let n = str_ref(ctx.store, db, &argv[1], ctx.now)?.map_or(0, |v| v.len());
+    let n = str_ref(ctx.store, db, &argv[1])?.map_or(0, |v| v.len());
     ctx.out.int(n as i64);
     Ok(())
 }
@@ -421,7 +406,7 @@ pub fn getrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut start = parse_int(&argv[2])?;
     let mut end = parse_int(&argv[3])?;
     let db = ctx.db();
-    let v: &[u8] = str_ref(ctx.store, db, &argv[1], ctx.now)?.map_or(&[], |v| v);
+    let v: &[u8] = str_ref(ctx.store, db, &argv[1])?.map_or(&[], |v| v);
     let len = v.len() as i64;
     if start < 0 && end < 0 && start > end {
         ctx.out.bulk(b"");
@@ -452,8 +437,7 @@ pub fn setrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(CmdError::err("offset is out of range"));
     }
     let val = &argv[3];
-    let cur = get_str(ctx, &argv[1])?;
-    let db = ctx.db();
+    let cur = get_str(ctx, &argv[1], LOOKUP_WRITE)?;
     if cur.is_none() && val.is_empty() {
         ctx.out.int(0);
         return Ok(());
@@ -471,10 +455,7 @@ pub fn setrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     b[offset as usize..need].copy_from_slice(val);
     let len = b.len();
-    ctx.store
-        .set_value(db, &argv[1], Value::Str(RString::raw(b.freeze())), true);
-    ctx.store.notify(NOTIFY_STRING, "setrange", db, &argv[1]);
-    ctx.store.dirty += 1;
+    replace_string(ctx, &argv[1], RString::raw(b.freeze()), true, "setrange");
     ctx.out.int(len as i64);
     Ok(())
 }

@@ -738,12 +738,9 @@ impl Stream {
         removed
     }
 
-    /// Redis's `streamRangeHasTombstones`: may deleted entries lie in `[start, end]`?
+    /// Redis's `streamRangeHasTombstones` (7.4+): may deleted entries lie in `[start, end]`?
     pub fn range_has_tombstones(&self, start: StreamId, end: StreamId) -> bool {
         if self.length == 0 || self.max_deleted_id.is_zero() {
-            return false;
-        }
-        if self.first_id > self.max_deleted_id {
             return false;
         }
         start <= self.max_deleted_id && self.max_deleted_id <= end
@@ -757,6 +754,10 @@ impl Stream {
         }
         if self.length == 0 && id <= self.last_id {
             return self.entries_added as i64;
+        }
+        // A deletion after `id` leaves a gap between it and the last entry.
+        if !id.is_zero() && id < self.max_deleted_id {
+            return INVALID_ENTRIES_READ;
         }
         if id == self.last_id {
             return self.entries_added as i64;
@@ -775,8 +776,13 @@ impl Stream {
 
     /// A group's lag (`streamReplyWithCGLag`), None when unknown.
     pub fn group_lag(&self, g: &ConsumerGroup) -> Option<i64> {
-        if self.entries_added == 0 {
+        if self.entries_added == 0 || self.length == 0 {
             return Some(0);
+        }
+        if g.last_id < self.first_id && self.max_deleted_id < self.first_id {
+            // Everything the group has read and every deletion lie before the first entry:
+            // the whole stream is still to be read.
+            return Some(self.length as i64);
         }
         if g.entries_read != INVALID_ENTRIES_READ
             && !self.range_has_tombstones(g.last_id, StreamId::MAX)
@@ -788,13 +794,16 @@ impl Stream {
     }
 
     /// Advances a group past `id` as delivering it does (`streamReplyWithRange` with a group).
+    /// The counter moves by one only while it is valid and nothing was deleted between the
+    /// group's position and the stream's end (Redis 7.4+); otherwise it is re-estimated.
     pub fn advance_group(&mut self, group: &Bytes, id: StreamId) {
-        let has_tomb = self.range_has_tombstones(id, StreamId::MAX);
+        let last = self.groups[group].last_id;
+        let exact = last >= self.first_id && !self.range_has_tombstones(last, StreamId::MAX);
         let est = self.estimate_distance(id);
         let entries_added = self.entries_added;
         let g = self.groups.get_mut(group).expect("group exists");
         if id > g.last_id {
-            if g.entries_read != INVALID_ENTRIES_READ && !has_tomb {
+            if g.entries_read != INVALID_ENTRIES_READ && exact {
                 g.entries_read += 1;
             } else if entries_added > 0 {
                 g.entries_read = est;
