@@ -20,7 +20,9 @@
 //!   pushed to a subscriber, replies to blocked commands); `<*` reads every frame that arrives
 //!   until the connection has been quiet for 300 ms; `@blocked <n>` waits until n
 //!   clients are blocked on each server (so a push cannot overtake the read it should wake);
-//!   `#` starts a comment.
+//!   `@oracle valkey` runs the lines that follow only against that oracle (on both sides),
+//!   `@oracle all` ends it (for what one oracle describes as today's Redis does and the other
+//!   cannot: COMMAND DOCS against 7.0's older summaries); `#` starts a comment.
 //! - Normalization rules live in one place, [`normalize`]; deliberate differences are listed
 //!   per oracle in `deliberate-differences.txt`, each with its reason, and are counted apart
 //!   from mismatches.
@@ -664,6 +666,8 @@ pub struct Step {
     pub frames: usize,
     /// Send nothing, only read (`<N`).
     pub read_only: bool,
+    /// Run only against this oracle (`@oracle NAME`); None: against every oracle.
+    pub only: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -679,12 +683,18 @@ pub enum Mode {
 }
 
 pub fn parse_script(text: &str) -> Vec<Step> {
-    let mut out = Vec::new();
+    let mut out: Vec<Step> = Vec::new();
+    let mut only: Option<String> = None;
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
+        if let Some(o) = line.strip_prefix("@oracle ") {
+            only = Some(o.trim().to_string()).filter(|o| o != "all");
+            continue;
+        }
+        let before = out.len();
         let meta = |mode| Step {
             line: i + 1,
             mode,
@@ -692,6 +702,7 @@ pub fn parse_script(text: &str) -> Vec<Step> {
             text: line.into(),
             frames: 0,
             read_only: false,
+            only: None,
         };
         if let Some(ms) = line.strip_prefix("@sleep ") {
             out.push(meta(Mode::Sleep(ms.trim().parse().unwrap_or(0))));
@@ -722,7 +733,11 @@ pub fn parse_script(text: &str) -> Vec<Step> {
                 text: "<*".into(),
                 frames: usize::MAX,
                 read_only: true,
+                only: None,
             });
+            for st in &mut out[before..] {
+                st.only.clone_from(&only);
+            }
             continue;
         }
         if line.starts_with('>') || line.starts_with('<') {
@@ -739,7 +754,11 @@ pub fn parse_script(text: &str) -> Vec<Step> {
                 text: format!("<{frames}"),
                 frames,
                 read_only: true,
+                only: None,
             });
+            for st in &mut out[before..] {
+                st.only.clone_from(&only);
+            }
             continue;
         }
         let (mode, rest) = match line.as_bytes()[0] {
@@ -758,7 +777,11 @@ pub fn parse_script(text: &str) -> Vec<Step> {
             text: rest.trim().to_string(),
             frames,
             read_only,
+            only: None,
         });
+        for st in &mut out[before..] {
+            st.only.clone_from(&only);
+        }
     }
     out
 }

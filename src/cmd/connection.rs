@@ -795,3 +795,432 @@ pub fn unwatch(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     ctx.out.ok();
     Ok(())
 }
+
+// ---------------------------------------------------------------------------------------------
+// Command rows (see `cmd::table`): what COMMAND INFO and COMMAND DOCS report, and what
+// dispatch checks. Taken from Redis 7.2 as the oracle describes it (scripts/command-rows.py).
+// ---------------------------------------------------------------------------------------------
+
+#[rustfmt::skip]
+mod rows {
+    use super::*;
+    use crate::cmd::table::*;
+
+    #[rustfmt::skip]
+    pub static CLIENT_SUBS: &[Command] = &[
+        Command {
+            name: "help",
+            arity: 2,
+            flags: LOADING | STALE,
+            acl: &["slow", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: client_help,
+            doc: Doc { summary: "Returns helpful text about the different subcommands.", since: "5.0.0", group: "connection", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "info",
+            arity: 2,
+            flags: NOSCRIPT | LOADING | STALE,
+            acl: &["slow", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["nondeterministic_output"],
+            handler: client_info,
+            doc: Doc { summary: "Returns information about the connection.", since: "6.2.0", group: "connection", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "unblock",
+            arity: -3,
+            flags: ADMIN | NOSCRIPT | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: client_unblock,
+            doc: Doc { summary: "Unblocks a client blocked by a blocking command from a different connection.", since: "5.0.0", group: "connection", complexity: "O(log N) where N is the number of client connections", args: &[
+                    Arg { name: "client-id", kind: "integer", display: Some("client-id"), ..Arg::DEFAULT },
+                    Arg { name: "unblock-type", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "timeout", kind: "pure-token", display: Some("timeout"), token: Some("TIMEOUT"), ..Arg::DEFAULT },
+                        Arg { name: "error", kind: "pure-token", display: Some("error"), token: Some("ERROR"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "getname",
+            arity: 2,
+            flags: NOSCRIPT | LOADING | STALE,
+            acl: &["slow", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: client_getname,
+            doc: Doc { summary: "Returns the name of the connection.", since: "2.6.9", group: "connection", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "kill",
+            arity: -3,
+            flags: ADMIN | NOSCRIPT | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: client_kill,
+            doc: Doc { summary: "Terminates open connections.", since: "2.4.0", group: "connection", complexity: "O(N) where N is the number of client connections", history: &[("2.8.12", "Added new filter format."), ("2.8.12", "`ID` option."), ("3.2.0", "Added `master` type in for `TYPE` option."), ("5.0.0", "Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward compatibility."), ("6.2.0", "`LADDR` option.")], args: &[
+                    Arg { name: "filter", kind: "oneof", args: &[
+                        Arg { name: "old-format", kind: "string", display: Some("ip:port"), deprecated_since: Some("2.8.12"), ..Arg::DEFAULT },
+                        Arg { name: "new-format", kind: "oneof", flags: ARG_MULTIPLE, args: &[
+                                Arg { name: "client-id", kind: "integer", display: Some("client-id"), token: Some("ID"), since: Some("2.8.12"), flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+                                Arg { name: "client-type", kind: "oneof", token: Some("TYPE"), since: Some("2.8.12"), flags: ARG_OPTIONAL, args: &[
+                                        Arg { name: "normal", kind: "pure-token", display: Some("normal"), token: Some("NORMAL"), ..Arg::DEFAULT },
+                                        Arg { name: "master", kind: "pure-token", display: Some("master"), token: Some("MASTER"), since: Some("3.2.0"), ..Arg::DEFAULT },
+                                        Arg { name: "slave", kind: "pure-token", display: Some("slave"), token: Some("SLAVE"), ..Arg::DEFAULT },
+                                        Arg { name: "replica", kind: "pure-token", display: Some("replica"), token: Some("REPLICA"), since: Some("5.0.0"), ..Arg::DEFAULT },
+                                        Arg { name: "pubsub", kind: "pure-token", display: Some("pubsub"), token: Some("PUBSUB"), ..Arg::DEFAULT },
+                                    ], ..Arg::DEFAULT },
+                                Arg { name: "username", kind: "string", display: Some("username"), token: Some("USER"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                                Arg { name: "addr", kind: "string", display: Some("ip:port"), token: Some("ADDR"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                                Arg { name: "laddr", kind: "string", display: Some("ip:port"), token: Some("LADDR"), since: Some("6.2.0"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                                Arg { name: "skipme", kind: "oneof", token: Some("SKIPME"), flags: ARG_OPTIONAL, args: &[
+                                        Arg { name: "yes", kind: "pure-token", display: Some("yes"), token: Some("YES"), ..Arg::DEFAULT },
+                                        Arg { name: "no", kind: "pure-token", display: Some("no"), token: Some("NO"), ..Arg::DEFAULT },
+                                    ], ..Arg::DEFAULT },
+                            ], ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "no-evict",
+            arity: 3,
+            flags: ADMIN | NOSCRIPT | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: client_no_evict,
+            doc: Doc { summary: "Sets the client eviction mode of the connection.", since: "7.0.0", group: "connection", complexity: "O(1)", args: &[
+                    Arg { name: "enabled", kind: "oneof", args: &[
+                        Arg { name: "on", kind: "pure-token", display: Some("on"), token: Some("ON"), ..Arg::DEFAULT },
+                        Arg { name: "off", kind: "pure-token", display: Some("off"), token: Some("OFF"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "pause",
+            arity: -3,
+            flags: ADMIN | NOSCRIPT | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: client_pause,
+            doc: Doc { summary: "Suspends commands processing.", since: "3.0.0", group: "connection", complexity: "O(1)", history: &[("6.2.0", "`CLIENT PAUSE WRITE` mode added along with the `mode` option.")], args: &[
+                    Arg { name: "timeout", kind: "integer", display: Some("timeout"), ..Arg::DEFAULT },
+                    Arg { name: "mode", kind: "oneof", since: Some("6.2.0"), flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "write", kind: "pure-token", display: Some("write"), token: Some("WRITE"), ..Arg::DEFAULT },
+                        Arg { name: "all", kind: "pure-token", display: Some("all"), token: Some("ALL"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "list",
+            arity: -2,
+            flags: ADMIN | NOSCRIPT | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["nondeterministic_output"],
+            handler: client_list,
+            doc: Doc { summary: "Lists open connections.", since: "2.4.0", group: "connection", complexity: "O(N) where N is the number of client connections", history: &[("2.8.12", "Added unique client `id` field."), ("5.0.0", "Added optional `TYPE` filter."), ("6.0.0", "Added `user` field."), ("6.2.0", "Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter."), ("7.0.0", "Added `resp`, `multi-mem`, `rbs` and `rbp` fields."), ("7.0.3", "Added `ssub` field.")], args: &[
+                    Arg { name: "client-type", kind: "oneof", token: Some("TYPE"), since: Some("5.0.0"), flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "normal", kind: "pure-token", display: Some("normal"), token: Some("NORMAL"), ..Arg::DEFAULT },
+                        Arg { name: "master", kind: "pure-token", display: Some("master"), token: Some("MASTER"), ..Arg::DEFAULT },
+                        Arg { name: "replica", kind: "pure-token", display: Some("replica"), token: Some("REPLICA"), ..Arg::DEFAULT },
+                        Arg { name: "pubsub", kind: "pure-token", display: Some("pubsub"), token: Some("PUBSUB"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "client-id", kind: "integer", display: Some("client-id"), token: Some("ID"), since: Some("6.2.0"), flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "no-touch",
+            arity: 3,
+            flags: NOSCRIPT | LOADING | STALE | ALLOW_BUSY,
+            acl: &["slow", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: client_no_touch,
+            doc: Doc { summary: "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", since: "7.2.0", group: "connection", complexity: "O(1)", args: &[
+                    Arg { name: "enabled", kind: "oneof", args: &[
+                        Arg { name: "on", kind: "pure-token", display: Some("on"), token: Some("ON"), ..Arg::DEFAULT },
+                        Arg { name: "off", kind: "pure-token", display: Some("off"), token: Some("OFF"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "reply",
+            arity: 3,
+            flags: NOSCRIPT | LOADING | STALE,
+            acl: &["slow", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: client_reply,
+            doc: Doc { summary: "Instructs the server whether to reply to commands.", since: "3.2.0", group: "connection", complexity: "O(1)", args: &[
+                    Arg { name: "action", kind: "oneof", args: &[
+                        Arg { name: "on", kind: "pure-token", display: Some("on"), token: Some("ON"), ..Arg::DEFAULT },
+                        Arg { name: "off", kind: "pure-token", display: Some("off"), token: Some("OFF"), ..Arg::DEFAULT },
+                        Arg { name: "skip", kind: "pure-token", display: Some("skip"), token: Some("SKIP"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "unpause",
+            arity: 2,
+            flags: ADMIN | NOSCRIPT | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: client_unpause,
+            doc: Doc { summary: "Resumes processing commands from paused clients.", since: "6.2.0", group: "connection", complexity: "O(N) Where N is the number of paused clients", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "id",
+            arity: 2,
+            flags: NOSCRIPT | LOADING | STALE,
+            acl: &["slow", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: client_id,
+            doc: Doc { summary: "Returns the unique client ID of the connection.", since: "5.0.0", group: "connection", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "setinfo",
+            arity: 4,
+            flags: NOSCRIPT | LOADING | STALE | ALLOW_BUSY,
+            acl: &["slow", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+            handler: client_setinfo,
+            doc: Doc { summary: "Sets information specific to the client or connection.", since: "7.2.0", group: "connection", complexity: "O(1)", args: &[
+                    Arg { name: "attr", kind: "oneof", args: &[
+                        Arg { name: "libname", kind: "string", display: Some("libname"), token: Some("LIB-NAME"), ..Arg::DEFAULT },
+                        Arg { name: "libver", kind: "string", display: Some("libver"), token: Some("LIB-VER"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "setname",
+            arity: 3,
+            flags: NOSCRIPT | LOADING | STALE,
+            acl: &["slow", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: client_setname,
+            doc: Doc { summary: "Sets the connection name.", since: "2.6.9", group: "connection", complexity: "O(1)", args: &[
+                    Arg { name: "connection-name", kind: "string", display: Some("connection-name"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+    ];
+
+    /// This family's commands.
+    #[rustfmt::skip]
+    pub static COMMANDS: &[Command] = &[
+        Command {
+            name: "ping",
+            arity: -1,
+            flags: FAST,
+            acl: &["fast", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+            handler: ping,
+            doc: Doc { summary: "Returns the server's liveliness response.", since: "1.0.0", group: "connection", complexity: "O(1)", args: &[
+                    Arg { name: "message", kind: "string", display: Some("message"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "echo",
+            arity: 2,
+            flags: LOADING | STALE | FAST,
+            acl: &["fast", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: echo,
+            doc: Doc { summary: "Returns the given string.", since: "1.0.0", group: "connection", complexity: "O(1)", args: &[
+                    Arg { name: "message", kind: "string", display: Some("message"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "hello",
+            arity: -1,
+            flags: NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+            acl: &["fast", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: hello,
+            doc: Doc { summary: "Handshakes with the server.", since: "6.0.0", group: "connection", complexity: "O(1)", history: &[("6.2.0", "`protover` made optional; when called without arguments the command reports the current connection's context.")], args: &[
+                    Arg { name: "arguments", kind: "block", flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "protover", kind: "integer", display: Some("protover"), ..Arg::DEFAULT },
+                        Arg { name: "auth", kind: "block", token: Some("AUTH"), flags: ARG_OPTIONAL, args: &[
+                                Arg { name: "username", kind: "string", display: Some("username"), ..Arg::DEFAULT },
+                                Arg { name: "password", kind: "string", display: Some("password"), ..Arg::DEFAULT },
+                            ], ..Arg::DEFAULT },
+                        Arg { name: "clientname", kind: "string", display: Some("clientname"), token: Some("SETNAME"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "auth",
+            arity: -2,
+            flags: NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+            acl: &["fast", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: auth,
+            doc: Doc { summary: "Authenticates the connection.", since: "1.0.0", group: "connection", complexity: "O(N) where N is the number of passwords defined for the user", history: &[("6.0.0", "Added ACL style (username and password).")], args: &[
+                    Arg { name: "username", kind: "string", display: Some("username"), since: Some("6.0.0"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "password", kind: "string", display: Some("password"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "select",
+            arity: 2,
+            flags: LOADING | STALE | FAST,
+            acl: &["fast", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: select,
+            doc: Doc { summary: "Changes the selected database.", since: "1.0.0", group: "connection", complexity: "O(1)", args: &[
+                    Arg { name: "index", kind: "integer", display: Some("index"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "quit",
+            arity: -1,
+            flags: NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+            acl: &["fast", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: quit,
+            doc: Doc { summary: "Closes the connection.", since: "1.0.0", group: "connection", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "reset",
+            arity: 1,
+            flags: NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+            acl: &["fast", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: reset,
+            doc: Doc { summary: "Resets the connection.", since: "6.2.0", group: "connection", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "client",
+            arity: -2,
+            flags: 0,
+            acl: &["slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            doc: Doc { summary: "A container for client connection commands.", since: "2.4.0", group: "connection", complexity: "Depends on subcommand.", ..Doc::DEFAULT },
+            subcommands: CLIENT_SUBS,
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "multi",
+            arity: 1,
+            flags: NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
+            acl: &["fast", "transaction"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: multi,
+            doc: Doc { summary: "Starts a transaction.", since: "1.2.0", group: "transactions", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "exec",
+            arity: 1,
+            flags: NOSCRIPT | LOADING | STALE | SKIP_SLOWLOG,
+            acl: &["slow", "transaction"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: exec,
+            doc: Doc { summary: "Executes all commands in a transaction.", since: "1.2.0", group: "transactions", complexity: "Depends on commands in the transaction", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "discard",
+            arity: 1,
+            flags: NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
+            acl: &["fast", "transaction"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: discard,
+            doc: Doc { summary: "Discards a transaction.", since: "2.0.0", group: "transactions", complexity: "O(N), when N is the number of queued commands", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "watch",
+            arity: -2,
+            flags: NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
+            acl: &["fast", "transaction"],
+            legacy_keys: (1, -1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO"], begin: Begin::Index(1), find: Find::Range { lastkey: -1, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: watch,
+            doc: Doc { summary: "Monitors changes to keys to determine the execution of a transaction.", since: "2.2.0", group: "transactions", complexity: "O(1) for every key.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "unwatch",
+            arity: 1,
+            flags: NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
+            acl: &["fast", "transaction"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: unwatch,
+            doc: Doc { summary: "Forgets about watched keys of a transaction.", since: "2.2.0", group: "transactions", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+    ];
+}
+pub use rows::COMMANDS;

@@ -423,3 +423,349 @@ pub fn persist(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     ctx.out.int(1);
     Ok(())
 }
+
+// ---------------------------------------------------------------------------------------------
+// Command rows (see `cmd::table`): what COMMAND INFO and COMMAND DOCS report, and what
+// dispatch checks. Taken from Redis 7.2 as the oracle describes it (scripts/command-rows.py).
+// ---------------------------------------------------------------------------------------------
+
+#[rustfmt::skip]
+mod rows {
+    use super::*;
+    use crate::cmd::table::*;
+
+    /// This family's commands.
+    #[rustfmt::skip]
+    pub static COMMANDS: &[Command] = &[
+        Command {
+            name: "del",
+            arity: -2,
+            flags: WRITE,
+            acl: &["keyspace", "write", "slow"],
+            legacy_keys: (1, -1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RM", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: -1, keystep: 1, limit: 0 } }],
+            tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
+            handler: del,
+            doc: Doc { summary: "Deletes one or more keys.", since: "1.0.0", group: "generic", complexity: "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "unlink",
+            arity: -2,
+            flags: WRITE | FAST,
+            acl: &["keyspace", "write", "fast"],
+            legacy_keys: (1, -1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RM", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: -1, keystep: 1, limit: 0 } }],
+            tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
+            handler: del,
+            doc: Doc { summary: "Asynchronously deletes one or more keys.", since: "4.0.0", group: "generic", complexity: "O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "exists",
+            arity: -2,
+            flags: READONLY | FAST,
+            acl: &["keyspace", "read", "fast"],
+            legacy_keys: (1, -1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO"], begin: Begin::Index(1), find: Find::Range { lastkey: -1, keystep: 1, limit: 0 } }],
+            tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
+            handler: exists,
+            doc: Doc { summary: "Determines whether one or more keys exist.", since: "1.0.0", group: "generic", complexity: "O(N) where N is the number of keys to check.", history: &[("3.0.3", "Accepts multiple `key` arguments.")], args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "type",
+            arity: 2,
+            flags: READONLY | FAST,
+            acl: &["keyspace", "read", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: type_,
+            doc: Doc { summary: "Determines the type of value stored at a key.", since: "1.0.0", group: "generic", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "keys",
+            arity: 2,
+            flags: READONLY,
+            acl: &["keyspace", "read", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["request_policy:all_shards", "nondeterministic_output_order"],
+            handler: keys,
+            doc: Doc { summary: "Returns all key names that match a pattern.", since: "1.0.0", group: "generic", complexity: "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.", args: &[
+                    Arg { name: "pattern", kind: "pattern", display: Some("pattern"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "scan",
+            arity: -2,
+            flags: READONLY,
+            acl: &["keyspace", "read", "slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["nondeterministic_output", "request_policy:special", "response_policy:special"],
+            handler: scan,
+            doc: Doc { summary: "Iterates over the key names in the database.", since: "2.8.0", group: "generic", complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.", history: &[("6.0.0", "Added the `TYPE` subcommand.")], args: &[
+                    Arg { name: "cursor", kind: "integer", display: Some("cursor"), ..Arg::DEFAULT },
+                    Arg { name: "pattern", kind: "pattern", display: Some("pattern"), token: Some("MATCH"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "count", kind: "integer", display: Some("count"), token: Some("COUNT"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "type", kind: "string", display: Some("type"), token: Some("TYPE"), since: Some("6.0.0"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "randomkey",
+            arity: 1,
+            flags: READONLY,
+            acl: &["keyspace", "read", "slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["request_policy:all_shards", "response_policy:special", "nondeterministic_output"],
+            handler: randomkey,
+            doc: Doc { summary: "Returns a random key name from the database.", since: "1.0.0", group: "generic", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "rename",
+            arity: 3,
+            flags: WRITE,
+            acl: &["keyspace", "write", "slow"],
+            legacy_keys: (1, 2, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }, KeySpec { notes: "", flags: &["OW", "update"], begin: Begin::Index(2), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: rename,
+            doc: Doc { summary: "Renames a key and overwrites the destination.", since: "1.0.0", group: "generic", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "newkey", kind: "key", display: Some("newkey"), key_spec: 1, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "renamenx",
+            arity: 3,
+            flags: WRITE | FAST,
+            acl: &["keyspace", "write", "fast"],
+            legacy_keys: (1, 2, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }, KeySpec { notes: "", flags: &["OW", "insert"], begin: Begin::Index(2), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: renamenx,
+            doc: Doc { summary: "Renames a key only when the target key name doesn't exist.", since: "1.0.0", group: "generic", complexity: "O(1)", history: &[("3.2.0", "The command no longer returns an error when source and destination names are the same.")], args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "newkey", kind: "key", display: Some("newkey"), key_spec: 1, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "copy",
+            arity: -3,
+            flags: WRITE | DENYOOM,
+            acl: &["keyspace", "write", "slow"],
+            legacy_keys: (1, 2, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }, KeySpec { notes: "", flags: &["OW", "update"], begin: Begin::Index(2), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: copy,
+            doc: Doc { summary: "Copies the value of a key to a new key.", since: "6.2.0", group: "generic", complexity: "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.", args: &[
+                    Arg { name: "source", kind: "key", display: Some("source"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "destination", kind: "key", display: Some("destination"), key_spec: 1, ..Arg::DEFAULT },
+                    Arg { name: "destination-db", kind: "integer", display: Some("destination-db"), token: Some("DB"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "replace", kind: "pure-token", display: Some("replace"), token: Some("REPLACE"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "move",
+            arity: 3,
+            flags: WRITE | FAST,
+            acl: &["keyspace", "write", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: move_,
+            doc: Doc { summary: "Moves a key to another database.", since: "1.0.0", group: "generic", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "db", kind: "integer", display: Some("db"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "touch",
+            arity: -2,
+            flags: READONLY | FAST,
+            acl: &["keyspace", "read", "fast"],
+            legacy_keys: (1, -1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO"], begin: Begin::Index(1), find: Find::Range { lastkey: -1, keystep: 1, limit: 0 } }],
+            tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
+            handler: touch,
+            doc: Doc { summary: "Returns the number of existing keys out of those specified after updating the time they were last accessed.", since: "3.2.1", group: "generic", complexity: "O(N) where N is the number of keys that will be touched.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "expire",
+            arity: -3,
+            flags: WRITE | FAST,
+            acl: &["keyspace", "write", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: expire,
+            doc: Doc { summary: "Sets the expiration time of a key in seconds.", since: "1.0.0", group: "generic", complexity: "O(1)", history: &[("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`.")], args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "seconds", kind: "integer", display: Some("seconds"), ..Arg::DEFAULT },
+                    Arg { name: "condition", kind: "oneof", since: Some("7.0.0"), flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "nx", kind: "pure-token", display: Some("nx"), token: Some("NX"), ..Arg::DEFAULT },
+                        Arg { name: "xx", kind: "pure-token", display: Some("xx"), token: Some("XX"), ..Arg::DEFAULT },
+                        Arg { name: "gt", kind: "pure-token", display: Some("gt"), token: Some("GT"), ..Arg::DEFAULT },
+                        Arg { name: "lt", kind: "pure-token", display: Some("lt"), token: Some("LT"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "pexpire",
+            arity: -3,
+            flags: WRITE | FAST,
+            acl: &["keyspace", "write", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: pexpire,
+            doc: Doc { summary: "Sets the expiration time of a key in milliseconds.", since: "2.6.0", group: "generic", complexity: "O(1)", history: &[("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`.")], args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "milliseconds", kind: "integer", display: Some("milliseconds"), ..Arg::DEFAULT },
+                    Arg { name: "condition", kind: "oneof", since: Some("7.0.0"), flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "nx", kind: "pure-token", display: Some("nx"), token: Some("NX"), ..Arg::DEFAULT },
+                        Arg { name: "xx", kind: "pure-token", display: Some("xx"), token: Some("XX"), ..Arg::DEFAULT },
+                        Arg { name: "gt", kind: "pure-token", display: Some("gt"), token: Some("GT"), ..Arg::DEFAULT },
+                        Arg { name: "lt", kind: "pure-token", display: Some("lt"), token: Some("LT"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "expireat",
+            arity: -3,
+            flags: WRITE | FAST,
+            acl: &["keyspace", "write", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: expireat,
+            doc: Doc { summary: "Sets the expiration time of a key to a Unix timestamp.", since: "1.2.0", group: "generic", complexity: "O(1)", history: &[("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`.")], args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "unix-time-seconds", kind: "unix-time", display: Some("unix-time-seconds"), ..Arg::DEFAULT },
+                    Arg { name: "condition", kind: "oneof", since: Some("7.0.0"), flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "nx", kind: "pure-token", display: Some("nx"), token: Some("NX"), ..Arg::DEFAULT },
+                        Arg { name: "xx", kind: "pure-token", display: Some("xx"), token: Some("XX"), ..Arg::DEFAULT },
+                        Arg { name: "gt", kind: "pure-token", display: Some("gt"), token: Some("GT"), ..Arg::DEFAULT },
+                        Arg { name: "lt", kind: "pure-token", display: Some("lt"), token: Some("LT"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "pexpireat",
+            arity: -3,
+            flags: WRITE | FAST,
+            acl: &["keyspace", "write", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: pexpireat,
+            doc: Doc { summary: "Sets the expiration time of a key to a Unix milliseconds timestamp.", since: "2.6.0", group: "generic", complexity: "O(1)", history: &[("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`.")], args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "unix-time-milliseconds", kind: "unix-time", display: Some("unix-time-milliseconds"), ..Arg::DEFAULT },
+                    Arg { name: "condition", kind: "oneof", since: Some("7.0.0"), flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "nx", kind: "pure-token", display: Some("nx"), token: Some("NX"), ..Arg::DEFAULT },
+                        Arg { name: "xx", kind: "pure-token", display: Some("xx"), token: Some("XX"), ..Arg::DEFAULT },
+                        Arg { name: "gt", kind: "pure-token", display: Some("gt"), token: Some("GT"), ..Arg::DEFAULT },
+                        Arg { name: "lt", kind: "pure-token", display: Some("lt"), token: Some("LT"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "ttl",
+            arity: 2,
+            flags: READONLY | FAST,
+            acl: &["keyspace", "read", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &["nondeterministic_output"],
+            handler: ttl,
+            doc: Doc { summary: "Returns the expiration time in seconds of a key.", since: "1.0.0", group: "generic", complexity: "O(1)", history: &[("2.8.0", "Added the -2 reply.")], args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "pttl",
+            arity: 2,
+            flags: READONLY | FAST,
+            acl: &["keyspace", "read", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &["nondeterministic_output"],
+            handler: pttl,
+            doc: Doc { summary: "Returns the expiration time in milliseconds of a key.", since: "2.6.0", group: "generic", complexity: "O(1)", history: &[("2.8.0", "Added the -2 reply.")], args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "expiretime",
+            arity: 2,
+            flags: READONLY | FAST,
+            acl: &["keyspace", "read", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: expiretime,
+            doc: Doc { summary: "Returns the expiration time of a key as a Unix timestamp.", since: "7.0.0", group: "generic", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "pexpiretime",
+            arity: 2,
+            flags: READONLY | FAST,
+            acl: &["keyspace", "read", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: pexpiretime,
+            doc: Doc { summary: "Returns the expiration time of a key as a Unix milliseconds timestamp.", since: "7.0.0", group: "generic", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "persist",
+            arity: 2,
+            flags: WRITE | FAST,
+            acl: &["keyspace", "write", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: persist,
+            doc: Doc { summary: "Removes the expiration time of a key.", since: "2.2.0", group: "generic", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+    ];
+}
+pub use rows::COMMANDS;

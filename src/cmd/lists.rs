@@ -674,3 +674,390 @@ pub fn blmpop(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     Ok(())
 }
+
+// ---------------------------------------------------------------------------------------------
+// Command rows (see `cmd::table`): what COMMAND INFO and COMMAND DOCS report, and what
+// dispatch checks. Taken from Redis 7.2 as the oracle describes it (scripts/command-rows.py).
+// ---------------------------------------------------------------------------------------------
+
+#[rustfmt::skip]
+mod rows {
+    use super::*;
+    use crate::cmd::table::*;
+
+    /// This family's commands.
+    #[rustfmt::skip]
+    pub static COMMANDS: &[Command] = &[
+        Command {
+            name: "lpush",
+            arity: -3,
+            flags: WRITE | DENYOOM | FAST,
+            acl: &["write", "list", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "insert"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: lpush,
+            doc: Doc { summary: "Prepends one or more elements to a list. Creates the key if it doesn't exist.", since: "1.0.0", group: "list", complexity: "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", history: &[("2.4.0", "Accepts multiple `element` arguments.")], args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "element", kind: "string", display: Some("element"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "rpush",
+            arity: -3,
+            flags: WRITE | DENYOOM | FAST,
+            acl: &["write", "list", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "insert"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: rpush,
+            doc: Doc { summary: "Appends one or more elements to a list. Creates the key if it doesn't exist.", since: "1.0.0", group: "list", complexity: "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", history: &[("2.4.0", "Accepts multiple `element` arguments.")], args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "element", kind: "string", display: Some("element"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "lpushx",
+            arity: -3,
+            flags: WRITE | DENYOOM | FAST,
+            acl: &["write", "list", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "insert"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: lpushx,
+            doc: Doc { summary: "Prepends one or more elements to a list only when the list exists.", since: "2.2.0", group: "list", complexity: "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", history: &[("4.0.0", "Accepts multiple `element` arguments.")], args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "element", kind: "string", display: Some("element"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "rpushx",
+            arity: -3,
+            flags: WRITE | DENYOOM | FAST,
+            acl: &["write", "list", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "insert"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: rpushx,
+            doc: Doc { summary: "Appends one or more elements to a list only when the list exists.", since: "2.2.0", group: "list", complexity: "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", history: &[("4.0.0", "Accepts multiple `element` arguments.")], args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "element", kind: "string", display: Some("element"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "lpop",
+            arity: -2,
+            flags: WRITE | FAST,
+            acl: &["write", "list", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: lpop,
+            doc: Doc { summary: "Returns and removes one or more elements from the beginning of a list. Deletes the list if the last element was popped.", since: "1.0.0", group: "list", complexity: "O(N) where N is the number of elements returned", history: &[("6.2.0", "Added the `count` argument.")], args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "count", kind: "integer", display: Some("count"), since: Some("6.2.0"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "rpop",
+            arity: -2,
+            flags: WRITE | FAST,
+            acl: &["write", "list", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: rpop,
+            doc: Doc { summary: "Returns and removes one or more elements from the end of a list. Deletes the list if the last element was popped.", since: "1.0.0", group: "list", complexity: "O(N) where N is the number of elements returned", history: &[("6.2.0", "Added the `count` argument.")], args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "count", kind: "integer", display: Some("count"), since: Some("6.2.0"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "llen",
+            arity: 2,
+            flags: READONLY | FAST,
+            acl: &["read", "list", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: llen,
+            doc: Doc { summary: "Returns the length of a list.", since: "1.0.0", group: "list", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "lrange",
+            arity: 4,
+            flags: READONLY,
+            acl: &["read", "list", "slow"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: lrange,
+            doc: Doc { summary: "Returns a range of elements from a list.", since: "1.0.0", group: "list", complexity: "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "start", kind: "integer", display: Some("start"), ..Arg::DEFAULT },
+                    Arg { name: "stop", kind: "integer", display: Some("stop"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "lindex",
+            arity: 3,
+            flags: READONLY,
+            acl: &["read", "list", "slow"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: lindex,
+            doc: Doc { summary: "Returns an element from a list by its index.", since: "1.0.0", group: "list", complexity: "O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "index", kind: "integer", display: Some("index"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "lset",
+            arity: 4,
+            flags: WRITE | DENYOOM,
+            acl: &["write", "list", "slow"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: lset,
+            doc: Doc { summary: "Sets the value of an element in a list by its index.", since: "1.0.0", group: "list", complexity: "O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "index", kind: "integer", display: Some("index"), ..Arg::DEFAULT },
+                    Arg { name: "element", kind: "string", display: Some("element"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "linsert",
+            arity: 5,
+            flags: WRITE | DENYOOM,
+            acl: &["write", "list", "slow"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "insert"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: linsert,
+            doc: Doc { summary: "Inserts an element before or after another element in a list.", since: "2.2.0", group: "list", complexity: "O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "where", kind: "oneof", args: &[
+                        Arg { name: "before", kind: "pure-token", display: Some("before"), token: Some("BEFORE"), ..Arg::DEFAULT },
+                        Arg { name: "after", kind: "pure-token", display: Some("after"), token: Some("AFTER"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "pivot", kind: "string", display: Some("pivot"), ..Arg::DEFAULT },
+                    Arg { name: "element", kind: "string", display: Some("element"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "lrem",
+            arity: 4,
+            flags: WRITE,
+            acl: &["write", "list", "slow"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: lrem,
+            doc: Doc { summary: "Removes elements from a list. Deletes the list if the last element was removed.", since: "1.0.0", group: "list", complexity: "O(N+M) where N is the length of the list and M is the number of elements removed.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "count", kind: "integer", display: Some("count"), ..Arg::DEFAULT },
+                    Arg { name: "element", kind: "string", display: Some("element"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "ltrim",
+            arity: 4,
+            flags: WRITE,
+            acl: &["write", "list", "slow"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: ltrim,
+            doc: Doc { summary: "Removes elements from both ends of a list. Deletes the list if all elements were trimmed.", since: "1.0.0", group: "list", complexity: "O(N) where N is the number of elements to be removed by the operation.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "start", kind: "integer", display: Some("start"), ..Arg::DEFAULT },
+                    Arg { name: "stop", kind: "integer", display: Some("stop"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "lpos",
+            arity: -3,
+            flags: READONLY,
+            acl: &["read", "list", "slow"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: lpos,
+            doc: Doc { summary: "Returns the index of matching elements in a list.", since: "6.0.6", group: "list", complexity: "O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "element", kind: "string", display: Some("element"), ..Arg::DEFAULT },
+                    Arg { name: "rank", kind: "integer", display: Some("rank"), token: Some("RANK"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "num-matches", kind: "integer", display: Some("num-matches"), token: Some("COUNT"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "len", kind: "integer", display: Some("len"), token: Some("MAXLEN"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "lmove",
+            arity: 5,
+            flags: WRITE | DENYOOM,
+            acl: &["write", "list", "slow"],
+            legacy_keys: (1, 2, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }, KeySpec { notes: "", flags: &["RW", "insert"], begin: Begin::Index(2), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: lmove,
+            doc: Doc { summary: "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.", since: "6.2.0", group: "list", complexity: "O(1)", args: &[
+                    Arg { name: "source", kind: "key", display: Some("source"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "destination", kind: "key", display: Some("destination"), key_spec: 1, ..Arg::DEFAULT },
+                    Arg { name: "wherefrom", kind: "oneof", args: &[
+                        Arg { name: "left", kind: "pure-token", display: Some("left"), token: Some("LEFT"), ..Arg::DEFAULT },
+                        Arg { name: "right", kind: "pure-token", display: Some("right"), token: Some("RIGHT"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "whereto", kind: "oneof", args: &[
+                        Arg { name: "left", kind: "pure-token", display: Some("left"), token: Some("LEFT"), ..Arg::DEFAULT },
+                        Arg { name: "right", kind: "pure-token", display: Some("right"), token: Some("RIGHT"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "rpoplpush",
+            arity: 3,
+            flags: WRITE | DENYOOM,
+            acl: &["write", "list", "slow"],
+            legacy_keys: (1, 2, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }, KeySpec { notes: "", flags: &["RW", "insert"], begin: Begin::Index(2), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: rpoplpush,
+            doc: Doc { summary: "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.", since: "1.2.0", group: "list", complexity: "O(1)", args: &[
+                    Arg { name: "source", kind: "key", display: Some("source"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "destination", kind: "key", display: Some("destination"), key_spec: 1, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "lmpop",
+            arity: -4,
+            flags: WRITE | MOVABLE_KEYS,
+            acl: &["write", "list", "slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "delete"], begin: Begin::Index(1), find: Find::Keynum { keynumidx: 0, firstkey: 1, keystep: 1 } }],
+            tips: &[],
+            handler: lmpop,
+            doc: Doc { summary: "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", since: "7.0.0", group: "list", complexity: "O(N+M) where N is the number of provided keys and M is the number of elements returned.", args: &[
+                    Arg { name: "numkeys", kind: "integer", display: Some("numkeys"), ..Arg::DEFAULT },
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                    Arg { name: "where", kind: "oneof", args: &[
+                        Arg { name: "left", kind: "pure-token", display: Some("left"), token: Some("LEFT"), ..Arg::DEFAULT },
+                        Arg { name: "right", kind: "pure-token", display: Some("right"), token: Some("RIGHT"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "count", kind: "integer", display: Some("count"), token: Some("COUNT"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "blpop",
+            arity: -3,
+            flags: WRITE | BLOCKING,
+            acl: &["write", "list", "slow", "blocking"],
+            legacy_keys: (1, -2, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: -2, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: blpop,
+            doc: Doc { summary: "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", since: "2.0.0", group: "list", complexity: "O(N) where N is the number of provided keys.", history: &[("6.0.0", "`timeout` is interpreted as a double instead of an integer.")], args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                    Arg { name: "timeout", kind: "double", display: Some("timeout"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "brpop",
+            arity: -3,
+            flags: WRITE | BLOCKING,
+            acl: &["write", "list", "slow", "blocking"],
+            legacy_keys: (1, -2, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: -2, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: brpop,
+            doc: Doc { summary: "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", since: "2.0.0", group: "list", complexity: "O(N) where N is the number of provided keys.", history: &[("6.0.0", "`timeout` is interpreted as a double instead of an integer.")], args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                    Arg { name: "timeout", kind: "double", display: Some("timeout"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "blmove",
+            arity: 6,
+            flags: WRITE | DENYOOM | BLOCKING,
+            acl: &["write", "list", "slow", "blocking"],
+            legacy_keys: (1, 2, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }, KeySpec { notes: "", flags: &["RW", "insert"], begin: Begin::Index(2), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: blmove,
+            doc: Doc { summary: "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.", since: "6.2.0", group: "list", complexity: "O(1)", args: &[
+                    Arg { name: "source", kind: "key", display: Some("source"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "destination", kind: "key", display: Some("destination"), key_spec: 1, ..Arg::DEFAULT },
+                    Arg { name: "wherefrom", kind: "oneof", args: &[
+                        Arg { name: "left", kind: "pure-token", display: Some("left"), token: Some("LEFT"), ..Arg::DEFAULT },
+                        Arg { name: "right", kind: "pure-token", display: Some("right"), token: Some("RIGHT"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "whereto", kind: "oneof", args: &[
+                        Arg { name: "left", kind: "pure-token", display: Some("left"), token: Some("LEFT"), ..Arg::DEFAULT },
+                        Arg { name: "right", kind: "pure-token", display: Some("right"), token: Some("RIGHT"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "timeout", kind: "double", display: Some("timeout"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "brpoplpush",
+            arity: 4,
+            flags: WRITE | DENYOOM | BLOCKING,
+            acl: &["write", "list", "slow", "blocking"],
+            legacy_keys: (1, 2, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }, KeySpec { notes: "", flags: &["RW", "insert"], begin: Begin::Index(2), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: brpoplpush,
+            doc: Doc { summary: "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", since: "2.2.0", group: "list", complexity: "O(1)", history: &[("6.0.0", "`timeout` is interpreted as a double instead of an integer.")], args: &[
+                    Arg { name: "source", kind: "key", display: Some("source"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "destination", kind: "key", display: Some("destination"), key_spec: 1, ..Arg::DEFAULT },
+                    Arg { name: "timeout", kind: "double", display: Some("timeout"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "blmpop",
+            arity: -5,
+            flags: WRITE | BLOCKING | MOVABLE_KEYS,
+            acl: &["write", "list", "slow", "blocking"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "delete"], begin: Begin::Index(2), find: Find::Keynum { keynumidx: 0, firstkey: 1, keystep: 1 } }],
+            tips: &[],
+            handler: blmpop,
+            doc: Doc { summary: "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", since: "7.0.0", group: "list", complexity: "O(N+M) where N is the number of provided keys and M is the number of elements returned.", args: &[
+                    Arg { name: "timeout", kind: "double", display: Some("timeout"), ..Arg::DEFAULT },
+                    Arg { name: "numkeys", kind: "integer", display: Some("numkeys"), ..Arg::DEFAULT },
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                    Arg { name: "where", kind: "oneof", args: &[
+                        Arg { name: "left", kind: "pure-token", display: Some("left"), token: Some("LEFT"), ..Arg::DEFAULT },
+                        Arg { name: "right", kind: "pure-token", display: Some("right"), token: Some("RIGHT"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "count", kind: "integer", display: Some("count"), token: Some("COUNT"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+    ];
+}
+pub use rows::COMMANDS;

@@ -208,3 +208,230 @@ pub fn pubsub_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     ]);
     Ok(())
 }
+
+// ---------------------------------------------------------------------------------------------
+// Command rows (see `cmd::table`): what COMMAND INFO and COMMAND DOCS report, and what
+// dispatch checks. Taken from Redis 7.2 as the oracle describes it (scripts/command-rows.py).
+// ---------------------------------------------------------------------------------------------
+
+#[rustfmt::skip]
+mod rows {
+    use super::*;
+    use crate::cmd::table::*;
+
+    #[rustfmt::skip]
+    pub static PUBSUB_SUBS: &[Command] = &[
+        Command {
+            name: "channels",
+            arity: -2,
+            flags: PUBSUB | LOADING | STALE,
+            acl: &["pubsub", "slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: pubsub_channels,
+            doc: Doc { summary: "Returns the active channels.", since: "2.8.0", group: "pubsub", complexity: "O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)", args: &[
+                    Arg { name: "pattern", kind: "pattern", display: Some("pattern"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "help",
+            arity: 2,
+            flags: LOADING | STALE,
+            acl: &["slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: pubsub_help,
+            doc: Doc { summary: "Returns helpful text about the different subcommands.", since: "6.2.0", group: "pubsub", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "numpat",
+            arity: 2,
+            flags: PUBSUB | LOADING | STALE,
+            acl: &["pubsub", "slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: pubsub_numpat,
+            doc: Doc { summary: "Returns a count of unique pattern subscriptions.", since: "2.8.0", group: "pubsub", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "numsub",
+            arity: -2,
+            flags: PUBSUB | LOADING | STALE,
+            acl: &["pubsub", "slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: pubsub_numsub,
+            doc: Doc { summary: "Returns a count of subscribers to channels.", since: "2.8.0", group: "pubsub", complexity: "O(N) for the NUMSUB subcommand, where N is the number of requested channels", args: &[
+                    Arg { name: "channel", kind: "string", display: Some("channel"), flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "shardchannels",
+            arity: -2,
+            flags: PUBSUB | LOADING | STALE,
+            acl: &["pubsub", "slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: pubsub_shardchannels,
+            doc: Doc { summary: "Returns the active shard channels.", since: "7.0.0", group: "pubsub", complexity: "O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).", args: &[
+                    Arg { name: "pattern", kind: "pattern", display: Some("pattern"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "shardnumsub",
+            arity: -2,
+            flags: PUBSUB | LOADING | STALE,
+            acl: &["pubsub", "slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: pubsub_shardnumsub,
+            doc: Doc { summary: "Returns the count of subscribers of shard channels.", since: "7.0.0", group: "pubsub", complexity: "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels", args: &[
+                    Arg { name: "shardchannel", kind: "string", display: Some("shardchannel"), flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+    ];
+
+    /// This family's commands.
+    #[rustfmt::skip]
+    pub static COMMANDS: &[Command] = &[
+        Command {
+            name: "subscribe",
+            arity: -2,
+            flags: PUBSUB | NOSCRIPT | LOADING | STALE,
+            acl: &["pubsub", "slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: subscribe,
+            doc: Doc { summary: "Listens for messages published to channels.", since: "2.0.0", group: "pubsub", complexity: "O(N) where N is the number of channels to subscribe to.", args: &[
+                    Arg { name: "channel", kind: "string", display: Some("channel"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "unsubscribe",
+            arity: -1,
+            flags: PUBSUB | NOSCRIPT | LOADING | STALE,
+            acl: &["pubsub", "slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: unsubscribe,
+            doc: Doc { summary: "Stops listening to messages posted to channels.", since: "2.0.0", group: "pubsub", complexity: "O(N) where N is the number of channels to unsubscribe.", args: &[
+                    Arg { name: "channel", kind: "string", display: Some("channel"), flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "psubscribe",
+            arity: -2,
+            flags: PUBSUB | NOSCRIPT | LOADING | STALE,
+            acl: &["pubsub", "slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: psubscribe,
+            doc: Doc { summary: "Listens for messages published to channels that match one or more patterns.", since: "2.0.0", group: "pubsub", complexity: "O(N) where N is the number of patterns to subscribe to.", args: &[
+                    Arg { name: "pattern", kind: "pattern", display: Some("pattern"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "punsubscribe",
+            arity: -1,
+            flags: PUBSUB | NOSCRIPT | LOADING | STALE,
+            acl: &["pubsub", "slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: punsubscribe,
+            doc: Doc { summary: "Stops listening to messages published to channels that match one or more patterns.", since: "2.0.0", group: "pubsub", complexity: "O(N) where N is the number of patterns to unsubscribe.", args: &[
+                    Arg { name: "pattern", kind: "pattern", display: Some("pattern"), flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "ssubscribe",
+            arity: -2,
+            flags: PUBSUB | NOSCRIPT | LOADING | STALE,
+            acl: &["pubsub", "slow"],
+            legacy_keys: (1, -1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["not_key"], begin: Begin::Index(1), find: Find::Range { lastkey: -1, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: ssubscribe,
+            doc: Doc { summary: "Listens for messages published to shard channels.", since: "7.0.0", group: "pubsub", complexity: "O(N) where N is the number of shard channels to subscribe to.", args: &[
+                    Arg { name: "shardchannel", kind: "string", display: Some("shardchannel"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "sunsubscribe",
+            arity: -1,
+            flags: PUBSUB | NOSCRIPT | LOADING | STALE,
+            acl: &["pubsub", "slow"],
+            legacy_keys: (1, -1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["not_key"], begin: Begin::Index(1), find: Find::Range { lastkey: -1, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: sunsubscribe,
+            doc: Doc { summary: "Stops listening to messages posted to shard channels.", since: "7.0.0", group: "pubsub", complexity: "O(N) where N is the number of shard channels to unsubscribe.", args: &[
+                    Arg { name: "shardchannel", kind: "string", display: Some("shardchannel"), flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "publish",
+            arity: 3,
+            flags: PUBSUB | LOADING | STALE | FAST,
+            acl: &["pubsub", "fast"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: publish,
+            doc: Doc { summary: "Posts a message to a channel.", since: "2.0.0", group: "pubsub", complexity: "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).", args: &[
+                    Arg { name: "channel", kind: "string", display: Some("channel"), ..Arg::DEFAULT },
+                    Arg { name: "message", kind: "string", display: Some("message"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "spublish",
+            arity: 3,
+            flags: PUBSUB | LOADING | STALE | FAST,
+            acl: &["pubsub", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["not_key"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: spublish,
+            doc: Doc { summary: "Posts a message to a shard channel.", since: "7.0.0", group: "pubsub", complexity: "O(N) where N is the number of clients subscribed to the receiving shard channel.", args: &[
+                    Arg { name: "shardchannel", kind: "string", display: Some("shardchannel"), ..Arg::DEFAULT },
+                    Arg { name: "message", kind: "string", display: Some("message"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "pubsub",
+            arity: -2,
+            flags: 0,
+            acl: &["slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            doc: Doc { summary: "A container for Pub/Sub commands.", since: "2.8.0", group: "pubsub", complexity: "Depends on subcommand.", ..Doc::DEFAULT },
+            subcommands: PUBSUB_SUBS,
+            ..Command::DEFAULT
+        },
+    ];
+}
+pub use rows::COMMANDS;

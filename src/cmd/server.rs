@@ -1,7 +1,7 @@
 //! Server commands: INFO, CONFIG, COMMAND, TIME, DBSIZE, LASTSAVE, FLUSHDB/FLUSHALL, SWAPDB,
 //! SHUTDOWN, OBJECT, MEMORY, BGREWRITEAOF.
 
-use super::{eq_ic, parse_int, Command, Ctx, COMMANDS};
+use super::{eq_ic, parse_int, Command, Ctx};
 use crate::config::Source;
 use crate::db::{StrEnc, Value};
 use crate::error::{CmdError, CmdResult};
@@ -603,115 +603,11 @@ pub fn config_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 // COMMAND
 // ---------------------------------------------------------------------------------------------
 
-fn acl_categories(c: &Command) -> Vec<String> {
-    let mut v = Vec::new();
-    if c.flags & super::WRITE != 0 {
-        v.push("@write".to_string());
-    }
-    if c.flags & super::READONLY != 0 {
-        v.push("@read".to_string());
-    }
-    let g = match c.group {
-        "generic" => Some("@keyspace"),
-        "string" => Some("@string"),
-        "list" => Some("@list"),
-        "stream" => Some("@stream"),
-        "pubsub" => Some("@pubsub"),
-        "connection" => Some("@connection"),
-        "transactions" => Some("@transaction"),
-        _ => None,
-    };
-    if let Some(g) = g {
-        v.push(g.into());
-    }
-    if c.flags & super::ADMIN != 0 {
-        v.push("@admin".into());
-        v.push("@dangerous".into());
-    }
-    if c.flags & super::FAST != 0 {
-        v.push("@fast".into());
-    } else {
-        v.push("@slow".into());
-    }
-    if c.flags & super::BLOCKING != 0 {
-        v.push("@blocking".into());
-    }
-    v
-}
-
-fn write_command_info(ctx: &mut Ctx, c: &Command, parent: Option<&str>) {
-    let name = match parent {
-        Some(p) => format!("{}|{}", p, c.name),
-        None => c.name.to_string(),
-    };
-    ctx.out.array(10);
-    ctx.out.bulk(name.as_bytes());
-    ctx.out.int(c.arity as i64);
-    let flags = super::flag_names(c.flags);
-    ctx.out.set(flags.len());
-    for f in flags {
-        ctx.out.simple(f);
-    }
-    ctx.out.int(c.first_key as i64);
-    ctx.out.int(c.last_key as i64);
-    ctx.out.int(c.step as i64);
-    let cats = acl_categories(c);
-    ctx.out.set(cats.len());
-    for cat in cats {
-        ctx.out.simple(&cat);
-    }
-    ctx.out.set(0);
-    // Key specs: one range spec when the command has fixed key positions.
-    if c.first_key > 0 {
-        ctx.out.array(1);
-        ctx.out.map(3);
-        ctx.out.bulk(b"flags");
-        let f: &[&str] = if c.flags & super::WRITE != 0 {
-            &["RW"]
-        } else {
-            &["RO"]
-        };
-        ctx.out.set(f.len());
-        for x in f {
-            ctx.out.simple(x);
-        }
-        ctx.out.bulk(b"begin_search");
-        ctx.out.map(2);
-        ctx.out.bulk(b"type");
-        ctx.out.bulk(b"index");
-        ctx.out.bulk(b"spec");
-        ctx.out.map(1);
-        ctx.out.bulk(b"index");
-        ctx.out.int(c.first_key as i64);
-        ctx.out.bulk(b"find_keys");
-        ctx.out.map(2);
-        ctx.out.bulk(b"type");
-        ctx.out.bulk(b"range");
-        ctx.out.bulk(b"spec");
-        ctx.out.map(3);
-        ctx.out.bulk(b"lastkey");
-        ctx.out.int(if c.last_key < 0 {
-            c.last_key as i64
-        } else {
-            (c.last_key - c.first_key) as i64
-        });
-        ctx.out.bulk(b"keystep");
-        ctx.out.int(c.step as i64);
-        ctx.out.bulk(b"limit");
-        ctx.out.int(0);
-    } else {
-        ctx.out.array(0);
-    }
-    ctx.out.array(c.subcommands.len());
-    for s in c.subcommands {
-        write_command_info(ctx, s, Some(c.name));
-    }
-}
-
 pub fn command_default(ctx: &mut Ctx) {
-    ctx.out.array(COMMANDS.len());
-    for c in COMMANDS {
-        write_command_info(ctx, c, None);
+    let all = super::commands();
+    ctx.out.array(all.len());
+    for c in all {
+        super::table::write_info(ctx.out, c, None);
     }
 }
 
@@ -721,10 +617,11 @@ pub fn command_root(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn command_count(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
-    ctx.out.int(COMMANDS.len() as i64);
+    ctx.out.int(super::commands().len() as i64);
     Ok(())
 }
 
+/// A command by its full name (`get`, `client|kill`), and its container's name.
 fn find_command(name: &[u8]) -> Option<(&'static Command, Option<&'static str>)> {
     let s = String::from_utf8_lossy(name).to_ascii_lowercase();
     if let Some((p, sub)) = s.split_once('|') {
@@ -743,317 +640,36 @@ pub fn command_info(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     ctx.out.array(argv.len() - 2);
     for n in &argv[2..] {
         match find_command(n) {
-            Some((c, p)) => write_command_info(ctx, c, p),
+            Some((c, p)) => super::table::write_info(ctx.out, c, p),
             None => ctx.out.null(),
         }
     }
     Ok(())
 }
 
-/// One argument of COMMAND DOCS, parsed from a table row's synopsis.
-#[derive(Debug, Clone)]
-struct DocArg {
-    name: String,
-    kind: &'static str,
-    token: Option<String>,
-    optional: bool,
-    multiple: bool,
-    args: Vec<DocArg>,
-}
-
-fn classify(word: &str) -> DocArg {
-    let is_token = word.chars().any(|c| c.is_ascii_uppercase())
-        && !word.chars().any(|c| c.is_ascii_lowercase());
-    if is_token {
-        return DocArg {
-            name: word.to_ascii_lowercase(),
-            kind: "pure-token",
-            token: Some(word.to_string()),
-            optional: false,
-            multiple: false,
-            args: vec![],
-        };
-    }
-    let kind = match word {
-        "key" | "newkey" | "source" | "destination" => "key",
-        "count"
-        | "index"
-        | "start"
-        | "stop"
-        | "end"
-        | "offset"
-        | "numkeys"
-        | "seconds"
-        | "milliseconds"
-        | "unix-time-seconds"
-        | "unix-time-milliseconds"
-        | "db"
-        | "destination-db"
-        | "increment"
-        | "decrement"
-        | "index1"
-        | "index2"
-        | "client-id"
-        | "rank"
-        | "num-matches"
-        | "len"
-        | "protover" => "integer",
-        "timeout" => "double",
-        "pattern" => "pattern",
-        _ => "string",
-    };
-    DocArg {
-        name: word.to_string(),
-        kind,
-        token: None,
-        optional: false,
-        multiple: false,
-        args: vec![],
-    }
-}
-
-/// Splits a synopsis at `sep` outside `[...]` groups (items at ' ', alternatives at '|'),
-/// dropping empty pieces.
-fn split_top(s: &str, sep: char) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut depth = 0;
-    let mut cur = String::new();
-    for ch in s.chars() {
-        match ch {
-            '[' => depth += 1,
-            ']' => depth -= 1,
-            c if c == sep && depth == 0 => {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-                continue;
-            }
-            _ => {}
-        }
-        cur.push(ch);
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
-fn split_items(s: &str) -> Vec<String> {
-    split_top(s, ' ')
-}
-
-fn split_alts(s: &str) -> Vec<String> {
-    split_top(s, '|')
-}
-
-fn parse_alt(s: &str) -> DocArg {
-    let seq = parse_synopsis(s.trim());
-    if seq.len() == 1 {
-        return seq.into_iter().next().unwrap();
-    }
-    let mut block = DocArg {
-        name: seq.first().map(|a| a.name.clone()).unwrap_or_default(),
-        kind: "block",
-        token: None,
-        optional: false,
-        multiple: false,
-        args: seq,
-    };
-    // A leading token names the block, like Redis's docs ("EX seconds" → token EX).
-    if block
-        .args
-        .first()
-        .map(|a| a.kind == "pure-token")
-        .unwrap_or(false)
-        && block.args.len() == 2
-    {
-        let t = block.args.remove(0);
-        let mut inner = block.args.remove(0);
-        inner.token = t.token;
-        return inner;
-    }
-    block.name = block.name.clone();
-    block
-}
-
-fn parse_synopsis(s: &str) -> Vec<DocArg> {
-    let mut out: Vec<DocArg> = Vec::new();
-    for item in split_items(s) {
-        if item == "..." {
-            if let Some(l) = out.last_mut() {
-                l.multiple = true;
-            }
-            continue;
-        }
-        if let Some(inner) = item.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
-            let inner = inner.trim();
-            // `key [key ...]`: the previous argument repeats; `field value [field value ...]`:
-            // the previous words repeat together, as one block.
-            if let Some(rep) = inner.strip_suffix("...") {
-                let rep = rep.trim();
-                let words: Vec<&str> = rep.split(' ').collect();
-                let k = words.len();
-                if k > 1
-                    && out.len() >= k
-                    && out[out.len() - k..]
-                        .iter()
-                        .zip(&words)
-                        .all(|(a, w)| a.name == *w)
-                {
-                    let args = out.split_off(out.len() - k);
-                    out.push(DocArg {
-                        name: "data".into(),
-                        kind: "block",
-                        token: None,
-                        optional: false,
-                        multiple: true,
-                        args,
-                    });
-                    continue;
-                }
-                if out
-                    .last()
-                    .map(|l| l.name == rep || rep.split(' ').next() == Some(l.name.as_str()))
-                    .unwrap_or(false)
-                {
-                    out.last_mut().unwrap().multiple = true;
-                    continue;
-                }
-            }
-            let alts = split_alts(inner);
-            let mut a = if alts.len() > 1 {
-                DocArg {
-                    name: "option".into(),
-                    kind: "oneof",
-                    token: None,
-                    optional: false,
-                    multiple: false,
-                    args: alts.iter().map(|x| parse_alt(x)).collect(),
-                }
-            } else {
-                parse_alt(inner)
-            };
-            a.optional = true;
-            out.push(a);
-            continue;
-        }
-        let alts = split_alts(&item);
-        if alts.len() > 1 {
-            out.push(DocArg {
-                name: "option".into(),
-                kind: "oneof",
-                token: None,
-                optional: false,
-                multiple: false,
-                args: alts.iter().map(|x| parse_alt(x)).collect(),
-            });
-        } else {
-            out.push(classify(&item));
-        }
-    }
-    out
-}
-
-fn write_doc_arg(ctx: &mut Ctx, a: &DocArg) {
-    let mut n = 2;
-    if a.token.is_some() {
-        n += 1;
-    }
-    let flags: Vec<&str> = [(a.optional, "optional"), (a.multiple, "multiple")]
-        .iter()
-        .filter(|x| x.0)
-        .map(|x| x.1)
-        .collect();
-    if !flags.is_empty() {
-        n += 1;
-    }
-    if !a.args.is_empty() {
-        n += 1;
-    }
-    ctx.out.map(n);
-    ctx.out.bulk(b"name");
-    ctx.out.bulk(a.name.as_bytes());
-    ctx.out.bulk(b"type");
-    ctx.out.bulk(a.kind.as_bytes());
-    if let Some(t) = &a.token {
-        ctx.out.bulk(b"token");
-        ctx.out.bulk(t.as_bytes());
-    }
-    if !flags.is_empty() {
-        ctx.out.bulk(b"flags");
-        ctx.out.set(flags.len());
-        for f in flags {
-            ctx.out.simple(f);
-        }
-    }
-    if !a.args.is_empty() {
-        ctx.out.bulk(b"arguments");
-        ctx.out.array(a.args.len());
-        for x in &a.args {
-            write_doc_arg(ctx, x);
-        }
-    }
-}
-
-fn write_docs(ctx: &mut Ctx, c: &Command, parent: Option<&str>) {
-    let name = match parent {
-        Some(p) => format!("{}|{}", p, c.name),
-        None => c.name.to_string(),
-    };
-    ctx.out.bulk(name.as_bytes());
-    let args = parse_synopsis(c.args);
-    let mut n = 3;
-    if !args.is_empty() {
-        n += 1;
-    }
-    if !c.subcommands.is_empty() {
-        n += 1;
-    }
-    ctx.out.map(n);
-    ctx.out.bulk(b"summary");
-    ctx.out.bulk(c.summary.as_bytes());
-    ctx.out.bulk(b"since");
-    ctx.out.bulk(c.since.as_bytes());
-    ctx.out.bulk(b"group");
-    ctx.out.bulk(c.group.as_bytes());
-    if !args.is_empty() {
-        ctx.out.bulk(b"arguments");
-        ctx.out.array(args.len());
-        for a in &args {
-            write_doc_arg(ctx, a);
-        }
-    }
-    if !c.subcommands.is_empty() {
-        ctx.out.bulk(b"subcommands");
-        ctx.out.map(c.subcommands.len());
-        for s in c.subcommands {
-            write_docs(ctx, s, Some(c.name));
-        }
-    }
-}
-
 pub fn command_docs(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    if argv.len() == 2 {
-        ctx.out.map(COMMANDS.len());
-        for c in COMMANDS {
-            write_docs(ctx, c, None);
-        }
-        return Ok(());
-    }
-    let found: Vec<_> = argv[2..].iter().filter_map(|n| find_command(n)).collect();
+    let found: Vec<(&'static Command, Option<&'static str>)> = if argv.len() == 2 {
+        super::commands().iter().map(|c| (*c, None)).collect()
+    } else {
+        argv[2..].iter().filter_map(|n| find_command(n)).collect()
+    };
     ctx.out.map(found.len());
     for (c, p) in found {
-        write_docs(ctx, c, p);
+        match p {
+            Some(p) => ctx.out.bulk(format!("{p}|{}", c.name).as_bytes()),
+            None => ctx.out.bulk(c.name.as_bytes()),
+        }
+        super::table::write_docs(ctx.out, c, p);
     }
     Ok(())
 }
 
 pub fn command_list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let mut names: Vec<String> = Vec::new();
-    for c in COMMANDS {
-        names.push(c.name.to_string());
+    let mut names: Vec<(String, &'static Command)> = Vec::new();
+    for c in super::commands() {
+        names.push((c.name.to_string(), c));
         for s in c.subcommands {
-            names.push(format!("{}|{}", c.name, s.name));
+            names.push((format!("{}|{}", c.name, s.name), s));
         }
     }
     if argv.len() > 2 {
@@ -1062,14 +678,10 @@ pub fn command_list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
         let v = &argv[4];
         if eq_ic(&argv[3], "pattern") {
-            names.retain(|n| crate::glob::matches(v, n.as_bytes(), true));
+            names.retain(|(n, _)| crate::glob::matches(v, n.as_bytes(), true));
         } else if eq_ic(&argv[3], "aclcat") {
-            let cat = format!("@{}", String::from_utf8_lossy(v).to_ascii_lowercase());
-            names.retain(|n| {
-                find_command(n.as_bytes())
-                    .map(|(c, _)| acl_categories(c).contains(&cat))
-                    .unwrap_or(false)
-            });
+            let cat = String::from_utf8_lossy(v);
+            names.retain(|(_, c)| c.in_category(&cat));
         } else if eq_ic(&argv[3], "module") {
             names.clear();
         } else {
@@ -1077,15 +689,15 @@ pub fn command_list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
     }
     ctx.out.array(names.len());
-    for n in names {
+    for (n, _) in names {
         ctx.out.bulk(n.as_bytes());
     }
     Ok(())
 }
 
 /// `commandGetKeysCommand`: the command (a container's subcommand when one is named), then
-/// whether it has keys at all, then its arity, in that order.
-pub fn command_getkeys(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+/// whether it has keys at all, then its arity, in that order; the keys from its key specs.
+fn getkeys(argv: &[Bytes]) -> CmdResult<Vec<(usize, &'static [&'static str])>> {
     let args = &argv[2..];
     let cmd = match super::lookup(&args[0]) {
         Some(c) if !c.subcommands.is_empty() && args.len() >= 2 => super::find_sub(c, &args[1]),
@@ -1094,7 +706,7 @@ pub fn command_getkeys(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let Some(cmd) = cmd else {
         return Err(CmdError::err("Invalid command specified"));
     };
-    if cmd.first_key <= 0 && cmd.flags & super::MOVABLE_KEYS == 0 {
+    if !cmd.has_keys() {
         return Err(CmdError::err("The command has no key arguments"));
     }
     if !super::arity_ok(cmd.arity, args.len()) {
@@ -1102,13 +714,33 @@ pub fn command_getkeys(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             "Invalid number of arguments specified for command",
         ));
     }
-    let pos = super::key_positions(cmd, args);
-    if pos.is_empty() {
+    let keys = super::table::keys_with_flags(cmd, args);
+    if keys.is_empty() && cmd.flags & super::NO_MANDATORY_KEYS == 0 {
         return Err(CmdError::err("Invalid arguments specified for command"));
     }
-    ctx.out.array(pos.len());
-    for p in pos {
-        ctx.out.bulk(&args[p]);
+    Ok(keys)
+}
+
+pub fn command_getkeys(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let keys = getkeys(argv)?;
+    ctx.out.array(keys.len());
+    for (i, _) in keys {
+        ctx.out.bulk(&argv[2 + i]);
+    }
+    Ok(())
+}
+
+/// COMMAND GETKEYSANDFLAGS: each key with its key spec's flags.
+pub fn command_getkeysandflags(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let keys = getkeys(argv)?;
+    ctx.out.array(keys.len());
+    for (i, flags) in keys {
+        ctx.out.array(2);
+        ctx.out.bulk(&argv[2 + i]);
+        ctx.out.set(flags.len());
+        for f in flags {
+            ctx.out.simple(f);
+        }
     }
     Ok(())
 }
@@ -1295,3 +927,494 @@ pub fn memory_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     );
     Ok(())
 }
+
+// ---------------------------------------------------------------------------------------------
+// Command rows (see `cmd::table`): what COMMAND INFO and COMMAND DOCS report, and what
+// dispatch checks. Taken from Redis 7.2 as the oracle describes it (scripts/command-rows.py).
+// ---------------------------------------------------------------------------------------------
+
+#[rustfmt::skip]
+mod rows {
+    use super::*;
+    use crate::cmd::table::*;
+
+    #[rustfmt::skip]
+    pub static COMMAND_SUBS: &[Command] = &[
+        Command {
+            name: "count",
+            arity: 2,
+            flags: LOADING | STALE,
+            acl: &["slow", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: command_count,
+            doc: Doc { summary: "Returns a count of commands.", since: "2.8.13", group: "server", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "docs",
+            arity: -2,
+            flags: LOADING | STALE,
+            acl: &["slow", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["nondeterministic_output_order"],
+            handler: command_docs,
+            doc: Doc { summary: "Returns documentary information about one, multiple or all commands.", since: "7.0.0", group: "server", complexity: "O(N) where N is the number of commands to look up", args: &[
+                    Arg { name: "command-name", kind: "string", display: Some("command-name"), flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "getkeys",
+            arity: -3,
+            flags: LOADING | STALE,
+            acl: &["slow", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: command_getkeys,
+            doc: Doc { summary: "Extracts the key names from an arbitrary command.", since: "2.8.13", group: "server", complexity: "O(N) where N is the number of arguments to the command", args: &[
+                    Arg { name: "command", kind: "string", display: Some("command"), ..Arg::DEFAULT },
+                    Arg { name: "arg", kind: "string", display: Some("arg"), flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "getkeysandflags",
+            arity: -3,
+            flags: LOADING | STALE,
+            acl: &["slow", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: command_getkeysandflags,
+            doc: Doc { summary: "Extracts the key names and access flags for an arbitrary command.", since: "7.0.0", group: "server", complexity: "O(N) where N is the number of arguments to the command", args: &[
+                    Arg { name: "command", kind: "string", display: Some("command"), ..Arg::DEFAULT },
+                    Arg { name: "arg", kind: "string", display: Some("arg"), flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "help",
+            arity: 2,
+            flags: LOADING | STALE,
+            acl: &["slow", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: command_help,
+            doc: Doc { summary: "Returns helpful text about the different subcommands.", since: "5.0.0", group: "server", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "info",
+            arity: -2,
+            flags: LOADING | STALE,
+            acl: &["slow", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["nondeterministic_output_order"],
+            handler: command_info,
+            doc: Doc { summary: "Returns information about one, multiple or all commands.", since: "2.8.13", group: "server", complexity: "O(N) where N is the number of commands to look up", history: &[("7.0.0", "Allowed to be called with no argument to get info on all commands.")], args: &[
+                    Arg { name: "command-name", kind: "string", display: Some("command-name"), flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "list",
+            arity: -2,
+            flags: LOADING | STALE,
+            acl: &["slow", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["nondeterministic_output_order"],
+            handler: command_list,
+            doc: Doc { summary: "Returns a list of command names.", since: "7.0.0", group: "server", complexity: "O(N) where N is the total number of commands", args: &[
+                    Arg { name: "filterby", kind: "oneof", token: Some("FILTERBY"), flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "module-name", kind: "string", display: Some("module-name"), token: Some("MODULE"), ..Arg::DEFAULT },
+                        Arg { name: "category", kind: "string", display: Some("category"), token: Some("ACLCAT"), ..Arg::DEFAULT },
+                        Arg { name: "pattern", kind: "pattern", display: Some("pattern"), token: Some("PATTERN"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+    ];
+
+    #[rustfmt::skip]
+    pub static CONFIG_SUBS: &[Command] = &[
+        Command {
+            name: "get",
+            arity: -3,
+            flags: ADMIN | NOSCRIPT | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: config_get,
+            doc: Doc { summary: "Returns the effective values of configuration parameters.", since: "2.0.0", group: "server", complexity: "O(N) when N is the number of configuration parameters provided", history: &[("7.0.0", "Added the ability to pass multiple pattern parameters in one call")], args: &[
+                    Arg { name: "parameter", kind: "string", display: Some("parameter"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "help",
+            arity: 2,
+            flags: LOADING | STALE,
+            acl: &["slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: config_help,
+            doc: Doc { summary: "Returns helpful text about the different subcommands.", since: "5.0.0", group: "server", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "resetstat",
+            arity: 2,
+            flags: ADMIN | NOSCRIPT | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: config_resetstat,
+            doc: Doc { summary: "Resets the server's statistics.", since: "2.0.0", group: "server", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "rewrite",
+            arity: 2,
+            flags: ADMIN | NOSCRIPT | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: config_rewrite,
+            doc: Doc { summary: "Persists the effective configuration to file.", since: "2.8.0", group: "server", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "set",
+            arity: -4,
+            flags: ADMIN | NOSCRIPT | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+            handler: config_set,
+            doc: Doc { summary: "Sets configuration parameters in-flight.", since: "2.0.0", group: "server", complexity: "O(N) when N is the number of configuration parameters provided", history: &[("7.0.0", "Added the ability to set multiple parameters in one call.")], args: &[
+                    Arg { name: "data", kind: "block", flags: ARG_MULTIPLE, args: &[
+                        Arg { name: "parameter", kind: "string", display: Some("parameter"), ..Arg::DEFAULT },
+                        Arg { name: "value", kind: "string", display: Some("value"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+    ];
+
+    #[rustfmt::skip]
+    pub static OBJECT_SUBS: &[Command] = &[
+        Command {
+            name: "encoding",
+            arity: 3,
+            flags: READONLY,
+            acl: &["keyspace", "read", "slow"],
+            legacy_keys: (2, 2, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO"], begin: Begin::Index(2), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &["nondeterministic_output"],
+            handler: object_encoding,
+            doc: Doc { summary: "Returns the internal encoding of an object.", since: "2.2.3", group: "generic", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "freq",
+            arity: 3,
+            flags: READONLY,
+            acl: &["keyspace", "read", "slow"],
+            legacy_keys: (2, 2, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO"], begin: Begin::Index(2), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &["nondeterministic_output"],
+            handler: object_freq,
+            doc: Doc { summary: "Returns the logarithmic access frequency counter of an object.", since: "4.0.0", group: "generic", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "help",
+            arity: 2,
+            flags: LOADING | STALE,
+            acl: &["keyspace", "slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: object_help,
+            doc: Doc { summary: "Returns helpful text about the different subcommands.", since: "6.2.0", group: "generic", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "idletime",
+            arity: 3,
+            flags: READONLY,
+            acl: &["keyspace", "read", "slow"],
+            legacy_keys: (2, 2, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO"], begin: Begin::Index(2), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &["nondeterministic_output"],
+            handler: object_idletime,
+            doc: Doc { summary: "Returns the time since the last access to an object.", since: "2.2.3", group: "generic", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "refcount",
+            arity: 3,
+            flags: READONLY,
+            acl: &["keyspace", "read", "slow"],
+            legacy_keys: (2, 2, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO"], begin: Begin::Index(2), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &["nondeterministic_output"],
+            handler: object_refcount,
+            doc: Doc { summary: "Returns the reference count of a value of a key.", since: "2.2.3", group: "generic", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+    ];
+
+    #[rustfmt::skip]
+    pub static MEMORY_SUBS: &[Command] = &[
+        Command {
+            name: "help",
+            arity: 2,
+            flags: LOADING | STALE,
+            acl: &["slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: memory_help,
+            doc: Doc { summary: "Returns helpful text about the different subcommands.", since: "4.0.0", group: "server", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "usage",
+            arity: -3,
+            flags: READONLY,
+            acl: &["read", "slow"],
+            legacy_keys: (2, 2, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO"], begin: Begin::Index(2), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: memory_usage,
+            doc: Doc { summary: "Estimates the memory usage of a key.", since: "4.0.0", group: "server", complexity: "O(N) where N is the number of samples.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "count", kind: "integer", display: Some("count"), token: Some("SAMPLES"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+    ];
+
+    /// This family's commands.
+    #[rustfmt::skip]
+    pub static COMMANDS: &[Command] = &[
+        Command {
+            name: "command",
+            arity: -1,
+            flags: LOADING | STALE,
+            acl: &["slow", "connection"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["nondeterministic_output_order"],
+            handler: command_root,
+            doc: Doc { summary: "Returns detailed information about all commands.", since: "2.8.13", group: "server", complexity: "O(N) where N is the total number of commands", ..Doc::DEFAULT },
+            subcommands: COMMAND_SUBS,
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "config",
+            arity: -2,
+            flags: 0,
+            acl: &["slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            doc: Doc { summary: "A container for server configuration commands.", since: "2.0.0", group: "server", complexity: "Depends on subcommand.", ..Doc::DEFAULT },
+            subcommands: CONFIG_SUBS,
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "info",
+            arity: -1,
+            flags: LOADING | STALE,
+            acl: &["slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
+            handler: info,
+            doc: Doc { summary: "Returns information and statistics about the server.", since: "1.0.0", group: "server", complexity: "O(1)", history: &[("7.0.0", "Added support for taking multiple section arguments.")], args: &[
+                    Arg { name: "section", kind: "string", display: Some("section"), flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "time",
+            arity: 1,
+            flags: LOADING | STALE | FAST,
+            acl: &["fast"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["nondeterministic_output"],
+            handler: time,
+            doc: Doc { summary: "Returns the server time.", since: "2.6.0", group: "server", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "dbsize",
+            arity: 1,
+            flags: READONLY | FAST,
+            acl: &["keyspace", "read", "fast"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["request_policy:all_shards", "response_policy:agg_sum"],
+            handler: dbsize,
+            doc: Doc { summary: "Returns the number of keys in the database.", since: "1.0.0", group: "server", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "lastsave",
+            arity: 1,
+            flags: LOADING | STALE | FAST,
+            acl: &["admin", "fast", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["nondeterministic_output"],
+            handler: lastsave,
+            doc: Doc { summary: "Returns the Unix timestamp of the last successful save to disk.", since: "1.0.0", group: "server", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "flushdb",
+            arity: -1,
+            flags: WRITE,
+            acl: &["keyspace", "write", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+            handler: flushdb,
+            doc: Doc { summary: "Removes all keys from the current database.", since: "1.0.0", group: "server", complexity: "O(N) where N is the number of keys in the selected database", history: &[("4.0.0", "Added the `ASYNC` flushing mode modifier."), ("6.2.0", "Added the `SYNC` flushing mode modifier.")], args: &[
+                    Arg { name: "flush-type", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "async", kind: "pure-token", display: Some("async"), token: Some("ASYNC"), since: Some("4.0.0"), ..Arg::DEFAULT },
+                        Arg { name: "sync", kind: "pure-token", display: Some("sync"), token: Some("SYNC"), since: Some("6.2.0"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "flushall",
+            arity: -1,
+            flags: WRITE,
+            acl: &["keyspace", "write", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+            handler: flushall,
+            doc: Doc { summary: "Removes all keys from all databases.", since: "1.0.0", group: "server", complexity: "O(N) where N is the total number of keys in all databases", history: &[("4.0.0", "Added the `ASYNC` flushing mode modifier."), ("6.2.0", "Added the `SYNC` flushing mode modifier.")], args: &[
+                    Arg { name: "flush-type", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "async", kind: "pure-token", display: Some("async"), token: Some("ASYNC"), since: Some("4.0.0"), ..Arg::DEFAULT },
+                        Arg { name: "sync", kind: "pure-token", display: Some("sync"), token: Some("SYNC"), since: Some("6.2.0"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "swapdb",
+            arity: 3,
+            flags: WRITE | FAST,
+            acl: &["keyspace", "write", "fast", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: swapdb,
+            doc: Doc { summary: "Swaps two databases.", since: "4.0.0", group: "server", complexity: "O(N) where N is the count of clients watching or blocking on keys from both databases.", args: &[
+                    Arg { name: "index1", kind: "integer", display: Some("index1"), ..Arg::DEFAULT },
+                    Arg { name: "index2", kind: "integer", display: Some("index2"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "shutdown",
+            arity: -1,
+            flags: ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY,
+            acl: &["admin", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: shutdown,
+            doc: Doc { summary: "Synchronously saves the database(s) to disk and shuts down the server.", since: "1.0.0", group: "server", complexity: "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)", history: &[("7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers.")], args: &[
+                    Arg { name: "abort-selector", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "save-selector-block", kind: "block", args: &[
+                                Arg { name: "save-selector", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                                        Arg { name: "nosave", kind: "pure-token", display: Some("nosave"), token: Some("NOSAVE"), ..Arg::DEFAULT },
+                                        Arg { name: "save", kind: "pure-token", display: Some("save"), token: Some("SAVE"), ..Arg::DEFAULT },
+                                    ], ..Arg::DEFAULT },
+                                Arg { name: "now", kind: "pure-token", display: Some("now"), token: Some("NOW"), since: Some("7.0.0"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                                Arg { name: "force", kind: "pure-token", display: Some("force"), token: Some("FORCE"), since: Some("7.0.0"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                            ], ..Arg::DEFAULT },
+                        Arg { name: "abort", kind: "pure-token", display: Some("abort"), token: Some("ABORT"), since: Some("7.0.0"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "bgrewriteaof",
+            arity: 1,
+            flags: ADMIN | NOSCRIPT | NO_ASYNC_LOADING,
+            acl: &["admin", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: bgrewriteaof,
+            doc: Doc { summary: "Asynchronously rewrites the append-only file to disk.", since: "1.0.0", group: "server", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "debug",
+            arity: -2,
+            flags: ADMIN | NOSCRIPT | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: debug,
+            doc: Doc { summary: "A container for debugging commands.", since: "1.0.0", group: "server", complexity: "Depends on subcommand.", doc_flags: &["syscmd"], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "object",
+            arity: -2,
+            flags: 0,
+            acl: &["slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            doc: Doc { summary: "A container for object introspection commands.", since: "2.2.3", group: "generic", complexity: "Depends on subcommand.", ..Doc::DEFAULT },
+            subcommands: OBJECT_SUBS,
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "memory",
+            arity: -2,
+            flags: 0,
+            acl: &["slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            doc: Doc { summary: "A container for memory diagnostics commands.", since: "4.0.0", group: "server", complexity: "Depends on subcommand.", ..Doc::DEFAULT },
+            subcommands: MEMORY_SUBS,
+            ..Command::DEFAULT
+        },
+    ];
+}
+pub use rows::COMMANDS;

@@ -459,3 +459,368 @@ pub fn setrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     ctx.out.int(len as i64);
     Ok(())
 }
+
+/// `setGetKeys`: the key is overwritten unless GET also reads it.
+fn set_getkeys(argv: &[Bytes]) -> Vec<(usize, &'static [&'static str])> {
+    let get = argv.iter().skip(3).any(|a| a.eq_ignore_ascii_case(b"get"));
+    let flags: &'static [&'static str] = if get {
+        &["RW", "access", "update"]
+    } else {
+        &["OW", "update"]
+    };
+    vec![(1, flags)]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command rows (see `cmd::table`): what COMMAND INFO and COMMAND DOCS report, and what
+// dispatch checks. Taken from Redis 7.2 as the oracle describes it (scripts/command-rows.py).
+// ---------------------------------------------------------------------------------------------
+
+#[rustfmt::skip]
+mod rows {
+    use super::*;
+    use crate::cmd::table::*;
+
+    /// This family's commands.
+    #[rustfmt::skip]
+    pub static COMMANDS: &[Command] = &[
+        Command {
+            name: "get",
+            arity: 2,
+            flags: READONLY | FAST,
+            acl: &["read", "string", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: get,
+            doc: Doc { summary: "Returns the string value of a key.", since: "1.0.0", group: "string", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "set",
+            arity: -3,
+            flags: WRITE | DENYOOM,
+            acl: &["write", "string", "slow"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "RW and ACCESS due to the optional `GET` argument", flags: &["RW", "access", "update", "variable_flags"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: set,
+            doc: Doc { summary: "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", since: "1.0.0", group: "string", complexity: "O(1)", history: &[("2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."), ("6.0.0", "Added the `KEEPTTL` option."), ("6.2.0", "Added the `GET`, `EXAT` and `PXAT` option."), ("7.0.0", "Allowed the `NX` and `GET` options to be used together.")], args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "value", kind: "string", display: Some("value"), ..Arg::DEFAULT },
+                    Arg { name: "condition", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "nx", kind: "pure-token", display: Some("nx"), token: Some("NX"), since: Some("2.6.12"), ..Arg::DEFAULT },
+                        Arg { name: "xx", kind: "pure-token", display: Some("xx"), token: Some("XX"), since: Some("2.6.12"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "get", kind: "pure-token", display: Some("get"), token: Some("GET"), since: Some("6.2.0"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "expiration", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "seconds", kind: "integer", display: Some("seconds"), token: Some("EX"), since: Some("2.6.12"), ..Arg::DEFAULT },
+                        Arg { name: "milliseconds", kind: "integer", display: Some("milliseconds"), token: Some("PX"), since: Some("2.6.12"), ..Arg::DEFAULT },
+                        Arg { name: "unix-time-seconds", kind: "unix-time", display: Some("unix-time-seconds"), token: Some("EXAT"), since: Some("6.2.0"), ..Arg::DEFAULT },
+                        Arg { name: "unix-time-milliseconds", kind: "unix-time", display: Some("unix-time-milliseconds"), token: Some("PXAT"), since: Some("6.2.0"), ..Arg::DEFAULT },
+                        Arg { name: "keepttl", kind: "pure-token", display: Some("keepttl"), token: Some("KEEPTTL"), since: Some("6.0.0"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            getkeys: Some(set_getkeys),
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "setnx",
+            arity: 3,
+            flags: WRITE | DENYOOM | FAST,
+            acl: &["write", "string", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["OW", "insert"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: setnx,
+            doc: Doc { summary: "Sets the string value of a key only when the key doesn't exist.", since: "1.0.0", group: "string", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "value", kind: "string", display: Some("value"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "setex",
+            arity: 4,
+            flags: WRITE | DENYOOM,
+            acl: &["write", "string", "slow"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["OW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: setex,
+            doc: Doc { summary: "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.", since: "2.0.0", group: "string", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "seconds", kind: "integer", display: Some("seconds"), ..Arg::DEFAULT },
+                    Arg { name: "value", kind: "string", display: Some("value"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "psetex",
+            arity: 4,
+            flags: WRITE | DENYOOM,
+            acl: &["write", "string", "slow"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["OW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: psetex,
+            doc: Doc { summary: "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.", since: "2.6.0", group: "string", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "milliseconds", kind: "integer", display: Some("milliseconds"), ..Arg::DEFAULT },
+                    Arg { name: "value", kind: "string", display: Some("value"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "getset",
+            arity: 3,
+            flags: WRITE | DENYOOM | FAST,
+            acl: &["write", "string", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: getset,
+            doc: Doc { summary: "Returns the previous string value of a key after setting it to a new value.", since: "1.0.0", group: "string", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "value", kind: "string", display: Some("value"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "getdel",
+            arity: 2,
+            flags: WRITE | FAST,
+            acl: &["write", "string", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: getdel,
+            doc: Doc { summary: "Returns the string value of a key after deleting the key.", since: "6.2.0", group: "string", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "getex",
+            arity: -2,
+            flags: WRITE | FAST,
+            acl: &["write", "string", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "RW and UPDATE because it changes the TTL", flags: &["RW", "access", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: getex,
+            doc: Doc { summary: "Returns the string value of a key after setting its expiration time.", since: "6.2.0", group: "string", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "expiration", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "seconds", kind: "integer", display: Some("seconds"), token: Some("EX"), ..Arg::DEFAULT },
+                        Arg { name: "milliseconds", kind: "integer", display: Some("milliseconds"), token: Some("PX"), ..Arg::DEFAULT },
+                        Arg { name: "unix-time-seconds", kind: "unix-time", display: Some("unix-time-seconds"), token: Some("EXAT"), ..Arg::DEFAULT },
+                        Arg { name: "unix-time-milliseconds", kind: "unix-time", display: Some("unix-time-milliseconds"), token: Some("PXAT"), ..Arg::DEFAULT },
+                        Arg { name: "persist", kind: "pure-token", display: Some("persist"), token: Some("PERSIST"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "mget",
+            arity: -2,
+            flags: READONLY | FAST,
+            acl: &["read", "string", "fast"],
+            legacy_keys: (1, -1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Index(1), find: Find::Range { lastkey: -1, keystep: 1, limit: 0 } }],
+            tips: &["request_policy:multi_shard"],
+            handler: mget,
+            doc: Doc { summary: "Atomically returns the string values of one or more keys.", since: "1.0.0", group: "string", complexity: "O(N) where N is the number of keys to retrieve.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "mset",
+            arity: -3,
+            flags: WRITE | DENYOOM,
+            acl: &["write", "string", "slow"],
+            legacy_keys: (1, -1, 2),
+            key_specs: &[KeySpec { notes: "", flags: &["OW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: -1, keystep: 2, limit: 0 } }],
+            tips: &["request_policy:multi_shard", "response_policy:all_succeeded"],
+            handler: mset,
+            doc: Doc { summary: "Atomically creates or modifies the string values of one or more keys.", since: "1.0.1", group: "string", complexity: "O(N) where N is the number of keys to set.", args: &[
+                    Arg { name: "data", kind: "block", flags: ARG_MULTIPLE, args: &[
+                        Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                        Arg { name: "value", kind: "string", display: Some("value"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "msetnx",
+            arity: -3,
+            flags: WRITE | DENYOOM,
+            acl: &["write", "string", "slow"],
+            legacy_keys: (1, -1, 2),
+            key_specs: &[KeySpec { notes: "", flags: &["OW", "insert"], begin: Begin::Index(1), find: Find::Range { lastkey: -1, keystep: 2, limit: 0 } }],
+            tips: &[],
+            handler: msetnx,
+            doc: Doc { summary: "Atomically modifies the string values of one or more keys only when all keys don't exist.", since: "1.0.1", group: "string", complexity: "O(N) where N is the number of keys to set.", args: &[
+                    Arg { name: "data", kind: "block", flags: ARG_MULTIPLE, args: &[
+                        Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                        Arg { name: "value", kind: "string", display: Some("value"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "incr",
+            arity: 2,
+            flags: WRITE | DENYOOM | FAST,
+            acl: &["write", "string", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: incr,
+            doc: Doc { summary: "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", since: "1.0.0", group: "string", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "decr",
+            arity: 2,
+            flags: WRITE | DENYOOM | FAST,
+            acl: &["write", "string", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: decr,
+            doc: Doc { summary: "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", since: "1.0.0", group: "string", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "incrby",
+            arity: 3,
+            flags: WRITE | DENYOOM | FAST,
+            acl: &["write", "string", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: incrby,
+            doc: Doc { summary: "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", since: "1.0.0", group: "string", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "increment", kind: "integer", display: Some("increment"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "decrby",
+            arity: 3,
+            flags: WRITE | DENYOOM | FAST,
+            acl: &["write", "string", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: decrby,
+            doc: Doc { summary: "Decrements the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", since: "1.0.0", group: "string", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "decrement", kind: "integer", display: Some("decrement"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "incrbyfloat",
+            arity: 3,
+            flags: WRITE | DENYOOM | FAST,
+            acl: &["write", "string", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: incrbyfloat,
+            doc: Doc { summary: "Increments the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", since: "2.6.0", group: "string", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "increment", kind: "double", display: Some("increment"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "append",
+            arity: 3,
+            flags: WRITE | DENYOOM | FAST,
+            acl: &["write", "string", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "insert"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: append,
+            doc: Doc { summary: "Appends a string to the value of a key. Creates the key if it doesn't exist.", since: "2.0.0", group: "string", complexity: "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by the server will double the free space available on every reallocation.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "value", kind: "string", display: Some("value"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "strlen",
+            arity: 2,
+            flags: READONLY | FAST,
+            acl: &["read", "string", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: strlen,
+            doc: Doc { summary: "Returns the length of a string value.", since: "2.2.0", group: "string", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "getrange",
+            arity: 4,
+            flags: READONLY,
+            acl: &["read", "string", "slow"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: getrange,
+            doc: Doc { summary: "Returns a substring of the string stored at a key.", since: "2.4.0", group: "string", complexity: "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "start", kind: "integer", display: Some("start"), ..Arg::DEFAULT },
+                    Arg { name: "end", kind: "integer", display: Some("end"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "substr",
+            arity: 4,
+            flags: READONLY,
+            acl: &["read", "string", "slow"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: getrange,
+            doc: Doc { summary: "Returns a substring from a string value.", since: "1.0.0", group: "string", complexity: "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "start", kind: "integer", display: Some("start"), ..Arg::DEFAULT },
+                    Arg { name: "end", kind: "integer", display: Some("end"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "setrange",
+            arity: 4,
+            flags: WRITE | DENYOOM,
+            acl: &["write", "string", "slow"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: setrange,
+            doc: Doc { summary: "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", since: "2.2.0", group: "string", complexity: "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "offset", kind: "integer", display: Some("offset"), ..Arg::DEFAULT },
+                    Arg { name: "value", kind: "string", display: Some("value"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+    ];
+}
+pub use rows::COMMANDS;
