@@ -8,8 +8,9 @@
 //! probes random slots.
 //!
 //! Expiry: `expires` maps a key to its absolute unix time in ms. A key past that time is
-//! logically gone: every lookup goes through [`Db::expire_if_needed`], which the caller
-//! (the store) uses to delete it, propagate a DEL and notify `expired`.
+//! logically gone: every lookup goes through the keyspace's `expire_if_needed`
+//! (`keyspace.rs`), which deletes it, propagates a DEL and notifies `expired`. Only the
+//! keyspace holds a `&mut Db`.
 
 use crate::types::list::List;
 use crate::types::stream::Stream;

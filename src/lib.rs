@@ -1,19 +1,34 @@
 //! sluice: a Redis-protocol message-queue server.
 //!
-//! Map of the crate (layers point one way: connection → `resp` → command table → data types):
+//! Layers point one way: connection → `resp` → command table → keyspace → data types. A module
+//! imports only from its own layer or below; no data or utility module imports `cmd` or
+//! `server`.
 //!
-//! - [`server`]: listener, accept loop, shutdown, background ticks (active expiry, AOF retries).
-//! - [`connection`]: one task per client: reads, parses with `resp`, runs commands under the
-//!   store lock, writes replies once per batch; blocked waits and pub/sub pushes.
-//! - [`cmd`]: the command table and dispatcher (arity, flags, MULTI, auth checked centrally),
-//!   one module per command family.
-//! - [`store`]: all state commands touch (databases, clients, blocking, pub/sub, effects).
-//! - [`db`], [`types`]: the keyspace and data types; no sockets, no RESP.
-//! - [`blocking`], [`pubsub`]: blocked-client and subscription registries; [`mailbox`]: how
-//!   one connection hands another a served reply or a push.
-//! - [`aof`]: glue between the store's effects and the `persistence` crate (loading, writing).
-//! - [`config`]: redis.conf-compatible configuration; [`glob`]: Redis's pattern matcher.
-//! - [`busy_poll`]: while the event loop is busy, it polls briefly instead of sleeping.
+//! - Network: [`server`] (listener, accept loop, shutdown, the timer: active expiry, AOF
+//!   retries), [`connection`] (one task per client: reads, parses with `resp`, runs each batch
+//!   under the store lock, writes replies once per batch; blocked waits, pub/sub pushes),
+//!   [`busy_poll`] (while the event loop is busy it polls briefly instead of sleeping).
+//! - Command layer, [`cmd`]: the dispatcher (`process` → `call`: arity, auth, OOM, MULTI and
+//!   pub/sub context checked centrally; propagation of effects; serving blocked clients),
+//!   `cmd::table` (a command is a row of data: arity, flags, ACL categories, key specs, docs;
+//!   COMMAND INFO/DOCS/GETKEYS come from the rows), one module per family declaring its rows
+//!   beside its handlers (`connection`, `server`, `keys`, `strings`, `lists`, `streams`,
+//!   `pubsub`), `cmd::args` (argument cursor), `cmd::testing` (the command-level test tier).
+//! - State, [`store`]: everything commands touch, behind one mutex: the databases through
+//!   [`keyspace`] (the one door to keys, as Redis's db.c: lookups, add/overwrite/delete,
+//!   and `written`, which alone bumps dirty, signals WATCH and blocked clients and emits
+//!   keyspace events), the client registry ([`client`]), [`blocking`] (blocked clients,
+//!   signal then serve), [`pubsub`], [`stats`], the AOF status and the effects to propagate.
+//!   [`evict`] applies maxmemory-policy to it; [`mailbox`] is how one connection hands
+//!   another a served reply or a push.
+//! - Data: [`db`] (a database: slot map with stable slots for SCAN, expires, access
+//!   metadata) and [`types`] (list, stream, radix tree); no sockets, no RESP, no commands.
+//! - Persistence glue: [`aof`] (loading by replaying through the dispatcher, writing the
+//!   effects with the `persistence` crate) and [`aof_rewrite`] (the base file from a
+//!   copy-on-write snapshot).
+//! - Support: [`config`] (redis.conf-compatible directives), [`error`] (typed errors rendered
+//!   to Redis's texts in one place), [`glob`] (Redis's pattern matcher), [`alloc`] (memory
+//!   readings), [`util`].
 
 // jemalloc, as Redis ships with: many small, short-lived allocations per command (arguments,
 // replies) and long-lived packed nodes, where it is faster than glibc's malloc and fragments

@@ -80,26 +80,27 @@ pub fn scan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut count = 10usize;
     let mut pattern: Option<Bytes> = None;
     let mut type_f: Option<String> = None;
-    let mut i = 2;
-    while i < argv.len() {
-        if i + 1 >= argv.len() {
+    let mut a = super::args::Args::new(argv, 2);
+    while !a.is_empty() {
+        // Every option takes a value (`scanGenericCommand` checks the pair first).
+        if a.remaining() < 2 {
             return Err(CmdError::Syntax);
         }
-        if eq_ic(&argv[i], "count") {
-            let c = parse_int(&argv[i + 1])?;
+        if a.eat("count") {
+            let c = a.next_int()?;
             if c < 1 {
                 return Err(CmdError::Syntax);
             }
             count = c as usize;
-        } else if eq_ic(&argv[i], "match") {
+        } else if a.eat("match") {
             // A lone `*` matches everything, the empty key included (as Redis's SCAN).
-            pattern = (argv[i + 1].as_ref() != b"*").then(|| argv[i + 1].clone());
-        } else if eq_ic(&argv[i], "type") {
-            type_f = Some(String::from_utf8_lossy(&argv[i + 1]).to_ascii_lowercase());
+            let p = a.next_bytes()?;
+            pattern = (p.as_ref() != b"*").then(|| p.clone());
+        } else if a.eat("type") {
+            type_f = Some(String::from_utf8_lossy(a.next_bytes()?).to_ascii_lowercase());
         } else {
             return Err(CmdError::Syntax);
         }
-        i += 2;
     }
     let db = ctx.db();
     let mut found: Vec<Bytes> = Vec::new();

@@ -1,17 +1,19 @@
 //! The command table and the dispatcher.
 //!
-//! One table ([`COMMANDS`]) is declarative data: name, arity, flags, key positions, handler,
-//! documentation. It drives dispatch, the central arity/auth/MULTI/pub-sub-context checks, and
-//! COMMAND COUNT/INFO/DOCS/LIST/GETKEYS — so what COMMAND reports is what dispatches.
+//! The table is data ([`table::Command`] rows, declared by each family beside its handlers and
+//! concatenated by [`commands`]): name, arity, flags, ACL categories, key specs, handler,
+//! docs. It drives dispatch, the central arity/auth/MULTI/pub-sub-context checks, and COMMAND
+//! COUNT/INFO/DOCS/LIST/GETKEYS(ANDFLAGS) — so what COMMAND reports is what dispatches.
 //!
 //! A handler parses its arguments and executes against the store through [`Ctx`], writing its
 //! reply to `ctx.out`; it returns a [`CmdError`] for Redis's error replies (rendered in one
 //! place, [`write_error`]). A blocking command that finds nothing sets `ctx.block`.
 //!
-//! Propagation: after a handler, if the dataset changed (`store.dirty` moved) the command's
+//! Propagation: after a handler, if the dataset changed (the keyspace's dirty moved) the command's
 //! effect goes to the AOF buffer — the argv as given, or what the handler put in
 //! `ctx.effects` when the request is not deterministic (XADD `*`, BRPOP, SET EX, ...).
 
+pub mod args;
 pub mod connection;
 pub mod keys;
 pub mod lists;

@@ -1158,22 +1158,19 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let start = parse_range_bound(&argv[5], true)?;
     let mut count: i64 = 100;
     let mut justid = false;
-    let mut j = 6;
-    while j < argv.len() {
-        let more = argv.len() - j - 1;
-        if eq_ic(&argv[j], "count") && more > 0 {
-            j += 1;
-            count = crate::util::parse_i64(&argv[j]).ok_or(CmdError::NotInteger)?;
+    let mut a = super::args::Args::new(argv, 6);
+    while !a.is_empty() {
+        if a.remaining() > 1 && a.eat("count") {
+            count = a.next_int()?;
             // COUNT × 10 PEL entries are scanned at most: keep that product in range.
             if !(1..=i64::MAX / 10).contains(&count) {
                 return Err(CmdError::err("COUNT must be > 0"));
             }
-        } else if eq_ic(&argv[j], "justid") {
+        } else if a.eat("justid") {
             justid = true;
         } else {
             return Err(CmdError::Syntax);
         }
-        j += 1;
     }
     let now = ctx.now;
     let db = ctx.db();
