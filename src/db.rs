@@ -230,6 +230,12 @@ impl<V> SlabMap<V> {
             .map(|&i| i as usize)
     }
 
+    /// The slot holding `key`: one hash probe, after which [`SlabMap::slot_mut`] reaches the
+    /// entry without hashing again (a lookup that counts its hit, then touches the entry).
+    pub fn slot_of(&self, key: &[u8]) -> Option<usize> {
+        self.find(key)
+    }
+
     pub fn contains_key(&self, key: &[u8]) -> bool {
         self.find(key).is_some()
     }
@@ -398,6 +404,11 @@ impl<V: Clone> SlabMap<V> {
     /// The value and its access metadata, in one lookup.
     pub fn get_mut_with_meta(&mut self, key: &[u8]) -> Option<(&mut V, &mut u64)> {
         let i = self.find(key)?;
+        self.slot_mut(i)
+    }
+
+    /// The value and access metadata in slot `i` (from [`SlabMap::slot_of`]).
+    pub fn slot_mut(&mut self, i: usize) -> Option<(&mut V, &mut u64)> {
         self.slots.get_mut(i).as_mut().map(|(_, v, m)| (v, m))
     }
 

@@ -190,21 +190,22 @@ impl Store {
     pub fn lookup(&mut self, db: usize, key: &[u8], flags: u8) -> Option<&mut Value> {
         let now = self.cmd_time_ms;
         self.expire_if_needed(db, key, now);
-        let found = self.ks.dbs[db].keys.contains_key(key);
+        // One hash probe: the slot found serves the rest of the lookup.
+        let slot = self.ks.dbs[db].keys.slot_of(key);
         let read = flags & LOOKUP_WRITE == 0;
         if read && flags & LOOKUP_NOSTATS == 0 {
-            if found {
+            if slot.is_some() {
                 self.stats.keyspace_hits += 1;
             } else {
                 self.stats.keyspace_misses += 1;
             }
         }
-        if !found {
+        let Some(slot) = slot else {
             if read && flags & LOOKUP_NONOTIFY == 0 {
                 self.notify(NOTIFY_KEY_MISS, "keymiss", db, key);
             }
             return None;
-        }
+        };
         let touch = !self.no_touch && flags & LOOKUP_NOTOUCH == 0;
         let lfu = self.config.lfu_policy;
         let (log_factor, decay) = if lfu && touch {
@@ -217,7 +218,7 @@ impl Store {
         } else {
             0.0
         };
-        let (v, m) = self.ks.dbs[db].keys.get_mut_with_meta(key)?;
+        let (v, m) = self.ks.dbs[db].keys.slot_mut(slot)?;
         if touch {
             let secs = (now / 1000).max(0) as u64;
             *m = if lfu {

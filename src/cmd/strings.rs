@@ -125,8 +125,14 @@ pub fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     } else {
         None
     };
-    // The lookup expires the key if due, as SET's lookupKeyWrite does, NX/XX or not.
-    let exists = ctx.store.exists(db, key, LOOKUP_WRITE);
+    // The key expires if due, as SET's lookupKeyWrite does, NX/XX or not; only NX/XX need
+    // to know whether it exists (`overwrite` tells a new key from a replaced one itself).
+    let exists = if cond == Cond::None {
+        ctx.store.expire_if_needed(db, key, ctx.now);
+        false
+    } else {
+        ctx.store.exists(db, key, LOOKUP_WRITE)
+    };
     if (cond == Cond::Nx && exists) || (cond == Cond::Xx && !exists) {
         if get {
             match old {
