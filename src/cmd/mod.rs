@@ -586,14 +586,6 @@ pub fn commands() -> &'static [&'static Command] {
     ALL.get_or_init(|| FAMILIES.iter().flat_map(|f| f.iter()).collect())
 }
 
-/// Key positions of `argv` for its command's row (COMMAND GETKEYS, WATCH-like uses).
-pub fn key_positions(cmd: &Command, argv: &[Bytes]) -> Vec<usize> {
-    table::keys_with_flags(cmd, argv)
-        .into_iter()
-        .map(|(i, _)| i)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

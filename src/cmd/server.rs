@@ -626,7 +626,7 @@ fn find_command(name: &[u8]) -> Option<(&'static Command, Option<&'static str>)>
     let s = String::from_utf8_lossy(name).to_ascii_lowercase();
     if let Some((p, sub)) = s.split_once('|') {
         let parent = super::lookup(p.as_bytes())?;
-        let c = parent.subcommands.iter().find(|c| c.name == sub)?;
+        let c = super::find_sub(parent, sub.as_bytes())?;
         return Some((c, Some(parent.name)));
     }
     super::lookup(name).map(|c| (c, None))
@@ -659,7 +659,7 @@ pub fn command_docs(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             Some(p) => ctx.out.bulk(format!("{p}|{}", c.name).as_bytes()),
             None => ctx.out.bulk(c.name.as_bytes()),
         }
-        super::table::write_docs(ctx.out, c, p);
+        super::table::write_docs(ctx.out, c);
     }
     Ok(())
 }

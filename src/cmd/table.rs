@@ -417,7 +417,7 @@ fn write_key_spec(out: &mut ReplyWriter, ks: &KeySpec) {
 }
 
 /// One command's COMMAND DOCS value (`addReplyCommandDocs`); the caller writes its name.
-pub fn write_docs(out: &mut ReplyWriter, c: &Command, parent: Option<&str>) {
+pub fn write_docs(out: &mut ReplyWriter, c: &Command) {
     let d = &c.doc;
     let fields = 4
         + usize::from(!d.doc_flags.is_empty())
@@ -466,12 +466,11 @@ pub fn write_docs(out: &mut ReplyWriter, c: &Command, parent: Option<&str>) {
         write_args(out, d.args);
     }
     if !c.subcommands.is_empty() {
-        let _ = parent;
         out.bulk(b"subcommands");
         out.map(c.subcommands.len());
         for s in c.subcommands {
             out.bulk(format!("{}|{}", c.name, s.name).as_bytes());
-            write_docs(out, s, Some(c.name));
+            write_docs(out, s);
         }
     }
 }
