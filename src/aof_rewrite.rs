@@ -138,7 +138,7 @@ pub fn write_base(
                         ],
                         &mut buf,
                     )?;
-                    for (gname, g) in &s.groups {
+                    for (gname, g) in s.groups() {
                         emit(
                             &mut w,
                             &[
@@ -152,8 +152,8 @@ pub fn write_base(
                             ],
                             &mut buf,
                         )?;
-                        for (cname, c) in &g.consumers {
-                            if c.pending.is_empty() {
+                        for (cname, c) in g.consumers() {
+                            if c.pending().is_empty() {
                                 emit(
                                     &mut w,
                                     &[b"XGROUP", b"CREATECONSUMER", key, gname, cname],
@@ -161,7 +161,7 @@ pub fn write_base(
                                 )?;
                             }
                         }
-                        for (pid, pe) in &g.pel {
+                        for (pid, pe) in g.pel() {
                             emit(
                                 &mut w,
                                 &[

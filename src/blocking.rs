@@ -79,11 +79,11 @@ impl StreamWait {
     /// stream there is left to the re-run (which knows the errors).
     pub fn may_serve(&self, i: usize, s: &crate::types::stream::Stream) -> bool {
         let Some(last) = s.last_live_id() else {
-            return matches!(self, StreamWait::Group(g) if !s.groups.contains_key(g));
+            return matches!(self, StreamWait::Group(g) if s.group(g).is_none());
         };
         match self {
             StreamWait::After(ids) => ids.get(i).copied().flatten().is_none_or(|id| last > id),
-            StreamWait::Group(g) => s.groups.get(g).is_none_or(|grp| last > grp.last_id),
+            StreamWait::Group(g) => s.group(g).is_none_or(|grp| last > grp.last_id),
         }
     }
 }

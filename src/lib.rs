@@ -12,8 +12,9 @@
 //!   pub/sub context checked centrally; propagation of effects; serving blocked clients),
 //!   `cmd::table` (a command is a row of data: arity, flags, ACL categories, key specs, docs;
 //!   COMMAND INFO/DOCS/GETKEYS come from the rows), one module per family declaring its rows
-//!   beside its handlers (`connection`, `server`, `keys`, `strings`, `lists`, `streams`,
-//!   `pubsub`), `cmd::args` (argument cursor), `cmd::testing` (the command-level test tier).
+//!   beside its handlers (`connection`, `server`, `keys`, `strings`, `lists`, `pubsub`, and
+//!   `streams/`, split by concern: entries, reads, groups, info, effects), `cmd::args`
+//!   (argument cursor), `cmd::testing` (the command-level test tier).
 //! - State, [`store`]: everything commands touch, behind one mutex: the databases through
 //!   [`keyspace`] (the one door to keys, as Redis's db.c: lookups, add/overwrite/delete,
 //!   and `written`, which alone bumps dirty, signals WATCH and blocked clients and emits
@@ -23,6 +24,9 @@
 //!   another a served reply or a push.
 //! - Data: [`db`] (a database: slot map with stable slots for SCAN, expires, access
 //!   metadata) and [`types`] (list, stream, radix tree); no sockets, no RESP, no commands.
+//!   The consumer-group rules (deliver, acknowledge, claim, delete a consumer, destroy a
+//!   group) are methods of the stream and group types, so commands and the server's own
+//!   timers apply the same ones.
 //! - Persistence glue: [`aof`] (loading by replaying through the dispatcher, writing the
 //!   effects with the `persistence` crate) and [`aof_rewrite`] (the base file from a
 //!   copy-on-write snapshot).

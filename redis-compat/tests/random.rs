@@ -152,7 +152,9 @@ fn gen_command(g: &mut Gen, m: &mut Model) -> Vec<String> {
             g.pick(&["c1", "c2", "c3"]),
         ]),
         18 => {
-            let mut c = v(&["XCLAIM", &sk, &grp, &con, "0", &existing_id(g, m, &sk)]);
+            // An hour's minimum idle time claims only what FORCE creates.
+            let min_idle = g.pick(&["0", "0", "3600000"]);
+            let mut c = v(&["XCLAIM", &sk, &grp, &con, min_idle, &existing_id(g, m, &sk)]);
             if g.chance(30) {
                 c.push("JUSTID".into());
             }

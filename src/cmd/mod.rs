@@ -20,8 +20,6 @@ pub mod lists;
 pub mod pubsub;
 pub mod server;
 pub mod streams;
-#[cfg(test)]
-mod streams_model;
 pub mod strings;
 pub mod table;
 pub mod testing;

@@ -27,12 +27,23 @@
 //!   entry's offset never changes: `marks` holds the offsets of every `MARK_EVERY`-th entry,
 //!   which lets a read that starts inside a node skip to near its start instead of stepping
 //!   over every entry from the node's first.
-//! - Each pending entry is in exactly one consumer's `pending` set and in its group's `pel`.
+//! - Each pending entry is in exactly one consumer's `pending` set and in its group's `pel`
+//!   ([`group`] keeps it). The operations that need both the entries and a group (reading
+//!   for a group, claiming) are methods of [`Stream`], so that commands and the server's own
+//!   timers (retention, dead letters) apply the same rules: they take no clock of their own
+//!   and return what happened, for the caller to reply and propagate.
 //!
 //! The node index is a radix tree ([`Rax`]) over each node's master ID as a big-endian
 //! 128-bit key; a group's PEL and each consumer's pending set use the same tree.
 
-use super::rax::{Rax, RaxSet};
+mod group;
+
+pub use group::{
+    ClaimOpts, ClaimStatus, Consumer, ConsumerGroup, DeliveryCount, PendingEntry, PendingRow,
+    PendingSummary, INVALID_ENTRIES_READ,
+};
+
+use super::rax::Rax;
 use bytes::Bytes;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -408,56 +419,6 @@ impl Node {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct PendingEntry {
-    pub consumer: Bytes,
-    /// Unix ms of the last delivery.
-    pub delivery_time: i64,
-    pub delivery_count: u64,
-}
-
-#[derive(Debug, Clone)]
-pub struct Consumer {
-    /// Last attempted interaction (unix ms): XINFO's `idle`.
-    pub seen_time: i64,
-    /// Last successful interaction, -1 if never: XINFO's `inactive`.
-    pub active_time: i64,
-    pub pending: RaxSet,
-}
-
-impl Consumer {
-    pub fn new(now: i64) -> Consumer {
-        Consumer {
-            seen_time: now,
-            active_time: -1,
-            pending: RaxSet::new(),
-        }
-    }
-}
-
-/// `SCG_INVALID_ENTRIES_READ`.
-pub const INVALID_ENTRIES_READ: i64 = -1;
-
-#[derive(Debug, Clone)]
-pub struct ConsumerGroup {
-    pub last_id: StreamId,
-    /// Logical read counter; [`INVALID_ENTRIES_READ`] when unknown.
-    pub entries_read: i64,
-    pub pel: Rax<PendingEntry>,
-    pub consumers: BTreeMap<Bytes, Consumer>,
-}
-
-impl ConsumerGroup {
-    pub fn new(last_id: StreamId, entries_read: i64) -> ConsumerGroup {
-        ConsumerGroup {
-            last_id,
-            entries_read,
-            pel: Rax::new(),
-            consumers: BTreeMap::new(),
-        }
-    }
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct Stream {
     /// Nodes are shared with copies of the stream (an AOF rewrite's snapshot) and copied on
@@ -476,8 +437,32 @@ pub struct Stream {
     /// The last live entry's ID (0-0 when empty): kept so "is there anything after X?" is
     /// O(1) for XREADGROUP.
     last_live: StreamId,
-    /// Groups by name (ordered, as Redis's rax).
-    pub groups: BTreeMap<Bytes, ConsumerGroup>,
+    /// Groups by name (ordered, as Redis's rax). Changed only through the group operations
+    /// below and [`ConsumerGroup`]'s methods.
+    groups: BTreeMap<Bytes, ConsumerGroup>,
+}
+
+/// A group operation named a group the stream does not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoGroup;
+
+/// What XAUTOCLAIM looks for.
+#[derive(Debug, Clone, Copy)]
+pub struct AutoClaimScan {
+    pub start: StreamId,
+    pub min_idle: i64,
+    pub count: usize,
+    pub justid: bool,
+}
+
+/// What XAUTOCLAIM did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoClaim {
+    /// Where the next call starts (0-0: the scan reached the PEL's end).
+    pub next: StreamId,
+    pub claimed: Vec<StreamId>,
+    /// Pending entries dropped because their stream entry is gone.
+    pub deleted: Vec<StreamId>,
 }
 
 /// Trim strategy.
@@ -796,7 +781,7 @@ impl Stream {
     /// Advances a group past `id` as delivering it does (`streamReplyWithRange` with a group).
     /// The counter moves by one only while it is valid and nothing was deleted between the
     /// group's position and the stream's end (Redis 7.4+); otherwise it is re-estimated.
-    pub fn advance_group(&mut self, group: &Bytes, id: StreamId) {
+    pub fn advance_group(&mut self, group: &[u8], id: StreamId) {
         let last = self.groups[group].last_id;
         let exact = last >= self.first_id && !self.range_has_tombstones(last, StreamId::MAX);
         let est = self.estimate_distance(id);
@@ -812,6 +797,173 @@ impl Stream {
         }
     }
 
+    pub fn groups(&self) -> &BTreeMap<Bytes, ConsumerGroup> {
+        &self.groups
+    }
+
+    pub fn group(&self, name: &[u8]) -> Option<&ConsumerGroup> {
+        self.groups.get(name)
+    }
+
+    pub fn group_mut(&mut self, name: &[u8]) -> Option<&mut ConsumerGroup> {
+        self.groups.get_mut(name)
+    }
+
+    /// XGROUP CREATE: false if the name is taken.
+    pub fn create_group(&mut self, name: &Bytes, last_id: StreamId, entries_read: i64) -> bool {
+        if self.groups.contains_key(name) {
+            return false;
+        }
+        self.groups
+            .insert(name.clone(), ConsumerGroup::new(last_id, entries_read));
+        true
+    }
+
+    /// XGROUP DESTROY: true if the group existed.
+    pub fn destroy_group(&mut self, name: &[u8]) -> bool {
+        self.groups.remove(name).is_some()
+    }
+
+    /// XREADGROUP `>`: up to `count` (0: all) entries never delivered to the group, each
+    /// advancing the group and, unless `noack`, becoming pending for `consumer`.
+    pub fn read_group_new(
+        &mut self,
+        group: &[u8],
+        consumer: &Bytes,
+        count: usize,
+        noack: bool,
+        now: i64,
+    ) -> Result<Vec<Entry>, NoGroup> {
+        let last = self.groups.get(group).ok_or(NoGroup)?.last_id;
+        let Some(start) = last.incr() else {
+            return Ok(Vec::new());
+        };
+        let entries = self.range(start, StreamId::MAX, count, false);
+        for e in &entries {
+            self.advance_group(group, e.id);
+            let g = self.groups.get_mut(group).expect("checked");
+            if !noack {
+                g.deliver(consumer, e.id, now);
+            }
+            g.consumer_active(consumer, now);
+        }
+        Ok(entries)
+    }
+
+    /// XREADGROUP with an ID: up to `count` (0: all) of `consumer`'s pending entries after
+    /// `after`, each re-delivered; an entry deleted from the stream since comes back as
+    /// `None` and stays pending (XACK or a claim clears it).
+    pub fn read_group_history(
+        &mut self,
+        group: &[u8],
+        consumer: &[u8],
+        after: StreamId,
+        count: usize,
+        now: i64,
+    ) -> Result<Vec<(StreamId, Option<Entry>)>, NoGroup> {
+        let g = self.groups.get(group).ok_or(NoGroup)?;
+        let Some(start) = after.incr() else {
+            return Ok(Vec::new());
+        };
+        let ids: Vec<StreamId> = g
+            .consumer(consumer)
+            .map(|c| {
+                let n = if count == 0 { usize::MAX } else { count };
+                c.pending().range(start, StreamId::MAX).take(n).collect()
+            })
+            .unwrap_or_default();
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let e = self.get(id);
+            if e.is_some() {
+                let g = self.groups.get_mut(group).expect("checked");
+                g.redeliver(id, now).expect("consumer PEL ⊆ group PEL");
+            }
+            out.push((id, e));
+        }
+        Ok(out)
+    }
+
+    /// XCLAIM of one ID for `to`: an entry gone from the stream leaves the PEL instead.
+    pub fn claim(
+        &mut self,
+        group: &[u8],
+        id: StreamId,
+        to: &Bytes,
+        opts: &ClaimOpts,
+        now: i64,
+    ) -> Result<ClaimStatus, NoGroup> {
+        let exists = self.get(id).is_some();
+        let g = self.groups.get_mut(group).ok_or(NoGroup)?;
+        if !exists {
+            return Ok(match g.ack(id) {
+                Some(_) => ClaimStatus::Deleted,
+                None => ClaimStatus::NotPending,
+            });
+        }
+        Ok(g.claim(id, to, opts, now))
+    }
+
+    /// XAUTOCLAIM (`xautoclaimCommand`): walks the PEL from `scan.start`, looking at no
+    /// more than `count` × 10 entries, and claims for `to` up to `count` of those idle at
+    /// least `min_idle` ms; entries gone from the stream leave the PEL and use up COUNT as
+    /// claimed ones do. JUSTID leaves the delivery counters alone.
+    pub fn autoclaim(
+        &mut self,
+        group: &[u8],
+        to: &Bytes,
+        scan: &AutoClaimScan,
+        now: i64,
+    ) -> Result<AutoClaim, NoGroup> {
+        let AutoClaimScan {
+            start,
+            min_idle,
+            count,
+            justid,
+        } = *scan;
+        let g = self.groups.get(group).ok_or(NoGroup)?;
+        let mut attempts = count.saturating_mul(10);
+        // One more than the scan may look at: the next cursor.
+        let ids: Vec<StreamId> = g
+            .pel()
+            .range(start, StreamId::MAX)
+            .take(attempts.saturating_add(1))
+            .map(|(k, _)| k)
+            .collect();
+        let opts = ClaimOpts {
+            min_idle,
+            delivery_time: now,
+            count: if justid {
+                DeliveryCount::Keep
+            } else {
+                DeliveryCount::Bump
+            },
+            force: false,
+        };
+        let mut out = AutoClaim {
+            next: StreamId::MIN,
+            claimed: Vec::new(),
+            deleted: Vec::new(),
+        };
+        let mut left = count;
+        let mut k = 0;
+        while k < ids.len() && attempts > 0 && left > 0 {
+            let id = ids[k];
+            attempts -= 1;
+            k += 1;
+            match self.claim(group, id, to, &opts, now)? {
+                ClaimStatus::Claimed => out.claimed.push(id),
+                ClaimStatus::Deleted => out.deleted.push(id),
+                ClaimStatus::TooRecent | ClaimStatus::NotPending => continue,
+            }
+            left -= 1;
+        }
+        if let Some(next) = ids.get(k) {
+            out.next = *next;
+        }
+        Ok(out)
+    }
+
     /// Approximate heap bytes (MEMORY USAGE).
     pub fn mem_usage(&self) -> usize {
         self.nodes
@@ -821,7 +973,7 @@ impl Stream {
             + self
                 .groups
                 .values()
-                .map(|g| 64 + g.pel.len() * 64)
+                .map(|g| 64 + g.pel().len() * 64)
                 .sum::<usize>()
     }
 }
@@ -884,6 +1036,74 @@ mod tests {
             let want: Vec<u64> = (i.max(1)..=130).take(2).collect();
             assert_eq!(got, want, "from {i}");
         }
+    }
+
+    /// The group operations as the server's own timers use them: no command, no clock of
+    /// their own, a typed outcome.
+    #[test]
+    fn group_operations_outside_commands() {
+        let id = |ms| StreamId::new(ms, 0);
+        let (g, alice, bob) = (Bytes::from("g"), Bytes::from("alice"), Bytes::from("bob"));
+        let mut s = Stream::new();
+        for ms in 1..=5 {
+            s.append(id(ms), &flat(&f(&[("a", "1")])), 4096, 100);
+        }
+        assert!(s.create_group(&g, StreamId::MIN, 0));
+        assert!(!s.create_group(&g, StreamId::MIN, 0));
+        assert_eq!(
+            s.read_group_new(b"nope", &alice, 0, false, 10),
+            Err(NoGroup)
+        );
+        let got = s.read_group_new(&g, &alice, 3, false, 10).unwrap();
+        assert_eq!(
+            got.iter().map(|e| e.id).collect::<Vec<_>>(),
+            [id(1), id(2), id(3)]
+        );
+        assert_eq!(s.group(&g).unwrap().entries_read, 3);
+        // A history read re-delivers; a deleted entry comes back as None and stays pending.
+        assert!(s.delete(id(2)));
+        let hist = s
+            .read_group_history(&g, &alice, StreamId::MIN, 0, 20)
+            .unwrap();
+        assert_eq!(
+            hist.iter()
+                .map(|(i, e)| (*i, e.is_some()))
+                .collect::<Vec<_>>(),
+            [(id(1), true), (id(2), false), (id(3), true)]
+        );
+        assert_eq!(s.group(&g).unwrap().pel()[&id(1)].delivery_count, 2);
+        // XAUTOCLAIM-like: the deleted entry leaves the PEL, idle ones move to bob.
+        let scan = AutoClaimScan {
+            start: StreamId::MIN,
+            min_idle: 5,
+            count: 10,
+            justid: false,
+        };
+        let done = s.autoclaim(&g, &bob, &scan, 40).unwrap();
+        assert_eq!(done.claimed, [id(1), id(3)]);
+        assert_eq!(done.deleted, [id(2)]);
+        assert_eq!(done.next, StreamId::MIN);
+        let grp = s.group(&g).unwrap();
+        assert_eq!(grp.consumer(b"bob").unwrap().pending().len(), 2);
+        assert_eq!(grp.pel()[&id(3)].delivery_count, 3);
+        grp.check_invariants().unwrap();
+        // XCLAIM-like with FORCE on an entry never delivered.
+        let opts = ClaimOpts {
+            min_idle: 0,
+            delivery_time: 50,
+            count: DeliveryCount::Keep,
+            force: true,
+        };
+        assert_eq!(
+            s.claim(&g, id(5), &alice, &opts, 50),
+            Ok(ClaimStatus::Claimed)
+        );
+        assert_eq!(
+            s.claim(&g, id(2), &alice, &opts, 50),
+            Ok(ClaimStatus::NotPending)
+        );
+        assert!(s.destroy_group(&g));
+        assert_eq!(s.claim(&g, id(5), &alice, &opts, 50), Err(NoGroup));
     }
 
     #[test]

@@ -63,13 +63,13 @@ impl Model {
 
 /// The command tier's session, with replies decoded.
 struct Harness {
-    s: super::testing::Session,
+    s: crate::cmd::testing::Session,
 }
 
 impl Harness {
     fn new() -> Harness {
         Harness {
-            s: super::testing::Session::default(),
+            s: crate::cmd::testing::Session::default(),
         }
     }
 
@@ -260,10 +260,10 @@ fn check_state(h: &mut Harness, m: &Model) -> Result<(), TestCaseError> {
     let want: Vec<_> = m.entries.keys().copied().collect();
     prop_assert_eq!(stored, want);
     prop_assert_eq!(s.length as usize, m.entries.len());
-    let g = &s.groups[b"g".as_slice()];
+    let g = s.group(b"g").expect("group g");
     prop_assert_eq!(g.last_id, m.last_delivered);
     let pel: Vec<_> = g
-        .pel
+        .pel()
         .iter()
         .map(|(id, pe)| (id, pe.consumer.clone(), pe.delivery_count))
         .collect();
@@ -274,17 +274,22 @@ fn check_state(h: &mut Harness, m: &Model) -> Result<(), TestCaseError> {
         .collect();
     prop_assert_eq!(pel, want);
     let mut union = 0;
-    for (name, c) in &g.consumers {
+    for (name, c) in g.consumers() {
         let owner = CONSUMERS
             .iter()
             .find(|n| n.as_bytes() == &name[..])
             .expect("only known consumers");
-        let mine: Vec<_> = c.pending.iter().collect();
+        let mine: Vec<_> = c.pending().iter().collect();
         let want: Vec<_> = m.owned_by(owner).into_iter().collect();
         prop_assert_eq!(mine, want, "pending set of {}", owner);
-        union += c.pending.len();
+        union += c.pending().len();
     }
-    prop_assert_eq!(union, g.pel.len(), "each PEL entry in exactly one consumer");
+    prop_assert_eq!(
+        union,
+        g.pel().len(),
+        "each PEL entry in exactly one consumer"
+    );
+    prop_assert_eq!(g.check_invariants(), Ok(()));
     Ok(())
 }
 

@@ -1,0 +1,310 @@
+//! XADD, XLEN, XRANGE, XREVRANGE, XDEL, XTRIM: the entries themselves, and the trimming
+//! arguments XADD and XTRIM share (`streamParseAddOrTrimArgsOrReply`).
+
+use super::{id_bytes, parse_id_full, parse_range_bound, parse_strict_id, stream_mut, stream_read};
+use super::{write_entries, write_id};
+use crate::cmd::{self, eq_ic, Ctx};
+use crate::config::NOTIFY_STREAM;
+use crate::db::Value;
+use crate::error::{CmdError, CmdResult};
+use crate::types::stream::{Stream, StreamId, Trim};
+use bytes::Bytes;
+
+#[derive(Default)]
+struct TrimArgs {
+    how: Option<Trim>,
+    approx: bool,
+    limit: usize,
+    limit_given: bool,
+    nomkstream: bool,
+    /// XADD: the ID argument's index, and whether the ID (or its seq) is to be generated.
+    id_index: usize,
+    id: Option<(StreamId, bool)>,
+}
+
+/// `streamParseAddOrTrimArgsOrReply`.
+fn parse_trim_args(ctx: &Ctx, argv: &[Bytes], xadd: bool) -> CmdResult<TrimArgs> {
+    let mut a = TrimArgs::default();
+    let mut i = 2;
+    while i < argv.len() {
+        let more = argv.len() - 1 - i;
+        let opt = &argv[i];
+        if xadd && opt.as_ref() == b"*" {
+            a.id_index = i;
+            a.id = None;
+            break;
+        } else if (eq_ic(opt, "maxlen") || eq_ic(opt, "minid")) && more > 0 {
+            if a.how.is_some() {
+                return Err(CmdError::err(
+                    "syntax error, MAXLEN and MINID options at the same time are not compatible",
+                ));
+            }
+            a.approx = false;
+            if more >= 2 && argv[i + 1].as_ref() == b"~" {
+                a.approx = true;
+                i += 1;
+            } else if more >= 2 && argv[i + 1].as_ref() == b"=" {
+                i += 1;
+            }
+            a.how = Some(if eq_ic(opt, "maxlen") {
+                let n = cmd::parse_int(&argv[i + 1])?;
+                if n < 0 {
+                    return Err(CmdError::err("The MAXLEN argument must be >= 0."));
+                }
+                Trim::MaxLen(n as u64)
+            } else {
+                Trim::MinId(parse_strict_id(&argv[i + 1])?)
+            });
+            i += 1;
+        } else if eq_ic(opt, "limit") && more > 0 {
+            let n = cmd::parse_int(&argv[i + 1])?;
+            if n < 0 {
+                return Err(CmdError::err("The LIMIT argument must be >= 0."));
+            }
+            a.limit = n as usize;
+            a.limit_given = true;
+            i += 1;
+        } else if xadd && eq_ic(opt, "nomkstream") {
+            a.nomkstream = true;
+        } else if xadd {
+            let (id, seq_given) = parse_id_full(opt, 0, true, true)?;
+            a.id_index = i;
+            a.id = Some((id, seq_given));
+            break;
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        i += 1;
+    }
+    if xadd && a.id_index == 0 {
+        a.id_index = i;
+    }
+    if a.limit_given && a.how.is_none() {
+        return Err(CmdError::err(
+            "syntax error, LIMIT cannot be used without specifying a trimming strategy",
+        ));
+    }
+    if a.limit_given {
+        if !a.approx {
+            return Err(CmdError::err(
+                "syntax error, LIMIT cannot be used without the special ~ option",
+            ));
+        }
+    } else if a.approx {
+        let n = 100 * ctx.store.config.stream_node_max_entries;
+        a.limit = if n == 0 { 10000 } else { n };
+    } else {
+        a.limit = usize::MAX;
+    }
+    if a.approx && a.limit == 0 {
+        // LIMIT 0 with ~ means no limit.
+        a.limit = usize::MAX;
+    }
+    Ok(a)
+}
+
+/// The exact trim that reproduces what happened (`~` becomes `=` with the resulting bound).
+fn exact_trim_effect(s: &Stream, how: Trim) -> Vec<Bytes> {
+    match how {
+        Trim::MaxLen(_) => vec![
+            Bytes::from_static(b"MAXLEN"),
+            Bytes::from_static(b"="),
+            Bytes::from(s.length.to_string()),
+        ],
+        Trim::MinId(min) => {
+            let bound = if s.length > 0 {
+                s.first_id.max(min)
+            } else {
+                min
+            };
+            vec![
+                Bytes::from_static(b"MINID"),
+                Bytes::from_static(b"="),
+                id_bytes(bound),
+            ]
+        }
+    }
+}
+
+pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let a = parse_trim_args(ctx, argv, true)?;
+    let field_pos = a.id_index + 1;
+    if argv.len() < field_pos + 2 || (argv.len() - field_pos) % 2 == 1 {
+        return Err(CmdError::WrongArity("xadd".into()));
+    }
+    if let Some((id, true)) = a.id {
+        if id.is_zero() {
+            return Err(CmdError::err(
+                "The ID specified in XADD must be greater than 0-0",
+            ));
+        }
+    }
+    let key = argv[1].clone();
+    let db = ctx.db();
+    let logging = ctx.store.aof.enabled && !ctx.store.replaying;
+    let exists = stream_mut(ctx, &key)?.is_some();
+    if !exists {
+        if a.nomkstream {
+            ctx.out.null();
+            return Ok(());
+        }
+        ctx.store.add(db, &key, Value::Stream(Box::default()));
+    }
+    let (max_bytes, max_entries) = (
+        ctx.store.config.stream_node_max_bytes,
+        ctx.store.config.stream_node_max_entries,
+    );
+    let now = ctx.now.max(0) as u64;
+    let s = stream_mut(ctx, &key)?.expect("stream exists");
+    if s.last_id == StreamId::MAX {
+        return Err(CmdError::err(
+            "The stream has exhausted the last possible ID, unable to add more items",
+        ));
+    }
+    let too_small = || {
+        CmdError::err(
+            "The ID specified in XADD is equal or smaller than the target stream top item",
+        )
+    };
+    let id = match a.id {
+        None => {
+            if now > s.last_id.ms {
+                StreamId::new(now, 0)
+            } else {
+                s.last_id.incr().expect("not at max")
+            }
+        }
+        Some((id, true)) => {
+            if id <= s.last_id {
+                return Err(too_small());
+            }
+            id
+        }
+        Some((id, false)) => {
+            if id.ms == s.last_id.ms {
+                if s.last_id.seq == u64::MAX {
+                    return Err(too_small());
+                }
+                StreamId::new(id.ms, s.last_id.seq + 1)
+            } else if id.ms > s.last_id.ms {
+                StreamId::new(id.ms, 0)
+            } else {
+                return Err(too_small());
+            }
+        }
+    };
+    s.append(id, &argv[field_pos..], max_bytes, max_entries);
+    let mut trimmed = 0;
+    if let Some(how) = a.how {
+        trimmed = s.trim(how, a.approx, a.limit);
+    }
+    // The effect: the explicit ID and the exact trim that happened (built only if logged).
+    let effect = logging.then(|| {
+        let mut e = vec![Bytes::from_static(b"XADD"), key.clone()];
+        if let Some(how) = a.how {
+            e.extend(exact_trim_effect(s, how));
+        }
+        e.push(id_bytes(id));
+        e.extend(argv[field_pos..].iter().cloned());
+        e
+    });
+    ctx.store.written(db, &key, NOTIFY_STREAM, "xadd");
+    if trimmed > 0 {
+        ctx.store.written_n(db, &key, NOTIFY_STREAM, "xtrim", 0);
+    }
+    if let Some(e) = effect {
+        ctx.also_propagate(e);
+    }
+    write_id(ctx.out, id);
+    Ok(())
+}
+
+pub fn xlen(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let n = stream_read(ctx, &argv[1])?.map(|s| s.length).unwrap_or(0);
+    ctx.out.int(n as i64);
+    Ok(())
+}
+
+fn range_generic(ctx: &mut Ctx, argv: &[Bytes], rev: bool) -> CmdResult {
+    let (a, b) = if rev {
+        (&argv[3], &argv[2])
+    } else {
+        (&argv[2], &argv[3])
+    };
+    let start = parse_range_bound(a, true)?;
+    let end = parse_range_bound(b, false)?;
+    let mut count: i64 = -1;
+    let mut i = 4;
+    while i < argv.len() {
+        if eq_ic(&argv[i], "count") && i + 1 < argv.len() {
+            count = cmd::parse_int(&argv[i + 1])?.max(0);
+            i += 2;
+        } else {
+            return Err(CmdError::Syntax);
+        }
+    }
+    let db = ctx.db();
+    let entries = match ctx.store.get::<Stream>(db, &argv[1])? {
+        None => vec![],
+        Some(s) => {
+            if count == 0 {
+                // Redis answers COUNT 0 (and negative counts) with a null array.
+                ctx.out.null_array();
+                return Ok(());
+            } else {
+                s.range(start, end, count.max(0) as usize, rev)
+            }
+        }
+    };
+    write_entries(ctx.out, &entries);
+    Ok(())
+}
+
+pub fn xrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    range_generic(ctx, argv, false)
+}
+
+pub fn xrevrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    range_generic(ctx, argv, true)
+}
+
+pub fn xdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let ids: Vec<StreamId> = argv[2..]
+        .iter()
+        .map(|a| parse_strict_id(a))
+        .collect::<CmdResult<_>>()?;
+    let db = ctx.db();
+    let Some(s) = stream_mut(ctx, &argv[1])? else {
+        ctx.out.int(0);
+        return Ok(());
+    };
+    let n = ids.iter().filter(|id| s.delete(**id)).count();
+    if n > 0 {
+        ctx.store
+            .written_n(db, &argv[1], NOTIFY_STREAM, "xdel", n as u64);
+    }
+    ctx.out.int(n as i64);
+    Ok(())
+}
+
+pub fn xtrim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let a = parse_trim_args(ctx, argv, false)?;
+    let Some(how) = a.how else {
+        return Err(CmdError::Syntax);
+    };
+    let db = ctx.db();
+    let key = argv[1].clone();
+    let Some(s) = stream_mut(ctx, &key)? else {
+        ctx.out.int(0);
+        return Ok(());
+    };
+    let n = s.trim(how, a.approx, a.limit);
+    let mut effect = vec![Bytes::from_static(b"XTRIM"), key.clone()];
+    effect.extend(exact_trim_effect(s, how));
+    if n > 0 {
+        ctx.store.written_n(db, &key, NOTIFY_STREAM, "xtrim", n);
+        ctx.also_propagate(effect);
+    }
+    ctx.out.int(n as i64);
+    Ok(())
+}
