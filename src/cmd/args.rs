@@ -30,6 +30,16 @@ impl<'a> Args<'a> {
         self.remaining() == 0
     }
 
+    /// The next argument, not consumed.
+    pub fn peek(&self) -> Option<&'a Bytes> {
+        self.argv.get(self.pos)
+    }
+
+    /// The index in argv of the next argument.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
     /// The next argument, consumed; a syntax error if there is none.
     pub fn next_bytes(&mut self) -> CmdResult<&'a Bytes> {
         let a = self.argv.get(self.pos).ok_or(CmdError::Syntax)?;
@@ -52,6 +62,13 @@ impl<'a> Args<'a> {
             self.pos += 1;
         }
         hit
+    }
+
+    /// Everything left, consumed (options such as CLIENT LIST's `ID id...`).
+    pub fn rest(&mut self) -> &'a [Bytes] {
+        let r = &self.argv[self.pos..];
+        self.pos = self.argv.len();
+        r
     }
 
     /// A syntax error if anything is left.

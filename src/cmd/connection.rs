@@ -62,30 +62,27 @@ pub fn auth(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 pub fn hello(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut ver = None;
-    let mut i = 1;
-    if argv.len() >= 2 {
-        let v = parse_int(&argv[1])
+    let mut a = super::args::Args::new(argv, 1);
+    if !a.is_empty() {
+        let v = parse_int(a.next_bytes()?)
             .map_err(|_| CmdError::err("Protocol version is not an integer or out of range"))?;
         if !(2..=3).contains(&v) {
             return Err(CmdError::Raw("NOPROTO unsupported protocol version".into()));
         }
         ver = Some(v as u8);
-        i = 2;
     }
     let mut auth: Option<(Bytes, Bytes)> = None;
     let mut setname: Option<Bytes> = None;
-    while i < argv.len() {
-        let more = argv.len() - i - 1;
-        if eq_ic(&argv[i], "auth") && more >= 2 {
-            auth = Some((argv[i + 1].clone(), argv[i + 2].clone()));
-            i += 3;
-        } else if eq_ic(&argv[i], "setname") && more >= 1 {
-            setname = Some(argv[i + 1].clone());
-            i += 2;
+    while !a.is_empty() {
+        let more = a.remaining() - 1;
+        if more >= 2 && a.eat("auth") {
+            auth = Some((a.next_bytes()?.clone(), a.next_bytes()?.clone()));
+        } else if more >= 1 && a.eat("setname") {
+            setname = Some(a.next_bytes()?.clone());
         } else {
             return Err(CmdError::err(format!(
                 "Syntax error in HELLO option '{}'",
-                String::from_utf8_lossy(&argv[i])
+                String::from_utf8_lossy(a.next_bytes()?)
             )));
         }
     }
@@ -366,10 +363,11 @@ pub fn client_info(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 pub fn client_list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut ids: Vec<u64> = ctx.store.clients.keys().copied().collect();
     ids.sort_unstable();
-    let mut i = 2;
-    while i < argv.len() {
-        if eq_ic(&argv[i], "type") && i + 1 < argv.len() {
-            let t = String::from_utf8_lossy(&argv[i + 1]).to_ascii_lowercase();
+    let mut a = super::args::Args::new(argv, 2);
+    while !a.is_empty() {
+        if a.remaining() > 1 && a.eat("type") {
+            let v = a.next_bytes()?;
+            let t = String::from_utf8_lossy(v).to_ascii_lowercase();
             match t.as_str() {
                 "normal" => ids.retain(|id| ctx.store.pubsub.subs(*id).count() == 0),
                 "pubsub" => ids.retain(|id| ctx.store.pubsub.subs(*id).count() > 0),
@@ -377,21 +375,19 @@ pub fn client_list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 _ => {
                     return Err(CmdError::err(format!(
                         "Unknown client type '{}'",
-                        String::from_utf8_lossy(&argv[i + 1])
+                        String::from_utf8_lossy(v)
                     )))
                 }
             }
-            i += 2;
-        } else if eq_ic(&argv[i], "id") && i + 1 < argv.len() {
+        } else if a.remaining() > 1 && a.eat("id") {
             let mut want = Vec::new();
-            for a in &argv[i + 1..] {
-                let v = crate::util::parse_i64(a)
+            for arg in a.rest() {
+                let v = crate::util::parse_i64(arg)
                     .filter(|v| *v > 0)
                     .ok_or_else(|| CmdError::err("Invalid client ID"))?;
                 want.push(v as u64);
             }
             ids.retain(|id| want.contains(id));
-            i = argv.len();
         } else {
             return Err(CmdError::Syntax);
         }
@@ -428,24 +424,25 @@ pub fn client_kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut addr_f = None;
     let mut laddr_f = None;
     let mut skipme = true;
-    let mut i = 2;
-    while i < argv.len() {
-        if i + 1 >= argv.len() {
+    // Filters come in pairs: an odd one out is a syntax error before its name is looked at.
+    let mut a = super::args::Args::new(argv, 2);
+    while !a.is_empty() {
+        if a.remaining() < 2 {
             return Err(CmdError::Syntax);
         }
-        let v = &argv[i + 1];
-        if eq_ic(&argv[i], "id") {
+        let (opt, v) = (a.next_bytes()?, a.next_bytes()?);
+        if eq_ic(opt, "id") {
             id_f = Some(
                 crate::util::parse_i64(v)
                     .filter(|v| *v > 0)
                     .ok_or_else(|| CmdError::err("client-id should be greater than 0"))?
                     as u64,
             );
-        } else if eq_ic(&argv[i], "addr") {
+        } else if eq_ic(opt, "addr") {
             addr_f = Some(String::from_utf8_lossy(v).into_owned());
-        } else if eq_ic(&argv[i], "laddr") {
+        } else if eq_ic(opt, "laddr") {
             laddr_f = Some(String::from_utf8_lossy(v).into_owned());
-        } else if eq_ic(&argv[i], "skipme") {
+        } else if eq_ic(opt, "skipme") {
             skipme = if eq_ic(v, "yes") {
                 true
             } else if eq_ic(v, "no") {
@@ -453,10 +450,10 @@ pub fn client_kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             } else {
                 return Err(CmdError::Syntax);
             };
-        } else if eq_ic(&argv[i], "type") || eq_ic(&argv[i], "user") {
+        } else if eq_ic(opt, "type") || eq_ic(opt, "user") {
             // Every sluice client is a normal client of the default user.
             let t = String::from_utf8_lossy(v).to_ascii_lowercase();
-            if eq_ic(&argv[i], "type")
+            if eq_ic(opt, "type")
                 && !matches!(
                     t.as_str(),
                     "normal" | "pubsub" | "master" | "replica" | "slave"
@@ -470,7 +467,6 @@ pub fn client_kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         } else {
             return Err(CmdError::Syntax);
         }
-        i += 2;
     }
     let me = ctx.client.id;
     let victims: Vec<u64> = ctx

@@ -205,17 +205,17 @@ pub fn copy(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let src_db = ctx.db();
     let mut dst_db = src_db;
     let mut replace = false;
-    let mut i = 3;
-    while i < argv.len() {
-        if eq_ic(&argv[i], "replace") {
+    let mut a = super::args::Args::new(argv, 3);
+    while !a.is_empty() {
+        if a.eat("replace") {
             replace = true;
-            i += 1;
-        } else if eq_ic(&argv[i], "db") && i + 1 < argv.len() {
-            dst_db = parse_int(&argv[i + 1])
+        } else if a.remaining() > 1 && a.eat("db") {
+            // Not a number: the integer error; a number but no such database: out of range.
+            let d = parse_int(a.next_bytes()?)?;
+            dst_db = usize::try_from(d)
                 .ok()
-                .filter(|d| *d >= 0 && (*d as usize) < ctx.store.ks.len())
-                .ok_or(CmdError::DbIndexOutOfRange)? as usize;
-            i += 2;
+                .filter(|d| *d < ctx.store.ks.len())
+                .ok_or(CmdError::DbIndexOutOfRange)?;
         } else {
             return Err(CmdError::Syntax);
         }

@@ -354,13 +354,14 @@ pub fn lpos(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut rank: i64 = 1;
     let mut count: Option<i64> = None;
     let mut maxlen: i64 = 0;
-    let mut i = 3;
-    while i < argv.len() {
-        if i + 1 >= argv.len() {
+    // Options come in pairs: an odd one out is a syntax error before its name is looked at.
+    let mut a = super::args::Args::new(argv, 3);
+    while !a.is_empty() {
+        if a.remaining() < 2 {
             return Err(CmdError::Syntax);
         }
-        let v = &argv[i + 1];
-        if eq_ic(&argv[i], "rank") {
+        let (opt, v) = (a.next_bytes()?, a.next_bytes()?);
+        if eq_ic(opt, "rank") {
             rank = parse_int(v)?;
             if rank == 0 {
                 return Err(CmdError::err("RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"));
@@ -368,13 +369,13 @@ pub fn lpos(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             if rank == i64::MIN {
                 return Err(CmdError::err("value is out of range, value must between -9223372036854775807 and 9223372036854775807"));
             }
-        } else if eq_ic(&argv[i], "count") {
+        } else if eq_ic(opt, "count") {
             let c = parse_int(v)?;
             if c < 0 {
                 return Err(CmdError::err("COUNT can't be negative"));
             }
             count = Some(c);
-        } else if eq_ic(&argv[i], "maxlen") {
+        } else if eq_ic(opt, "maxlen") {
             maxlen = parse_int(v)?;
             if maxlen < 0 {
                 return Err(CmdError::err("MAXLEN can't be negative"));
@@ -382,7 +383,6 @@ pub fn lpos(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         } else {
             return Err(CmdError::Syntax);
         }
-        i += 2;
     }
     let db = ctx.db();
     let elem = argv[2].clone();
@@ -612,17 +612,15 @@ fn parse_mpop(argv: &[Bytes], at: usize) -> CmdResult<(Vec<Bytes>, End, usize)> 
         ));
     }
     let keys = argv[at + 1..at + 1 + n].to_vec();
-    let mut i = at + 1 + n;
-    let end = End::parse(argv.get(i).ok_or(CmdError::Syntax)?)?;
-    i += 1;
+    let mut a = super::args::Args::new(argv, at + 1 + n);
+    let end = End::parse(a.next_bytes()?)?;
     let mut count = None;
-    while i < argv.len() {
-        if eq_ic(&argv[i], "count") && i + 1 < argv.len() && count.is_none() {
-            let c = crate::util::parse_i64(&argv[i + 1])
+    while !a.is_empty() {
+        if a.remaining() > 1 && count.is_none() && a.eat("count") {
+            let c = crate::util::parse_i64(a.next_bytes()?)
                 .filter(|c| *c > 0)
                 .ok_or_else(|| CmdError::err("count should be greater than 0"))?;
             count = Some(c as usize);
-            i += 2;
         } else {
             return Err(CmdError::Syntax);
         }

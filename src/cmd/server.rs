@@ -885,11 +885,10 @@ pub fn object_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn memory_usage(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let mut i = 3;
-    while i < argv.len() {
-        if eq_ic(&argv[i], "samples") && i + 1 < argv.len() {
-            parse_int(&argv[i + 1])?;
-            i += 2;
+    let mut a = super::args::Args::new(argv, 3);
+    while !a.is_empty() {
+        if a.remaining() > 1 && a.eat("samples") {
+            a.next_int()?;
         } else {
             return Err(CmdError::Syntax);
         }

@@ -1,6 +1,6 @@
 //! String commands.
 
-use super::{parse_int, Ctx};
+use super::{eq_ic, parse_int, Ctx};
 use crate::config::{NOTIFY_GENERIC, NOTIFY_STRING};
 use crate::db::{RString, Value};
 use crate::error::{CmdError, CmdResult};
@@ -96,29 +96,69 @@ fn parse_expire(ctx: &Ctx, unit: &str, arg: &[u8], name: &str) -> CmdResult<i64>
     Ok(abs)
 }
 
+/// SET's and GETEX's options as Redis's `parseExtendedStringArgumentsOrReply` takes them: an
+/// option may be repeated (the last value wins), options that contradict each other are a
+/// syntax error, and the expire value is read only once every option has parsed (so
+/// `EX abc NX XX` is a syntax error, not a bad integer).
+struct ExtArgs<'a> {
+    cond: Cond,
+    get: bool,
+    keepttl: bool,
+    persist: bool,
+    expire: Option<(&'static str, &'a Bytes)>,
+}
+
+impl<'a> ExtArgs<'a> {
+    fn parse(argv: &'a [Bytes], from: usize, set: bool) -> CmdResult<ExtArgs<'a>> {
+        let mut x = ExtArgs {
+            cond: Cond::None,
+            get: false,
+            keepttl: false,
+            persist: false,
+            expire: None,
+        };
+        let mut a = super::args::Args::new(argv, from);
+        while let Some(opt) = a.peek() {
+            a.next_bytes()?;
+            let unit = ["ex", "px", "exat", "pxat"]
+                .into_iter()
+                .find(|u| eq_ic(opt, u));
+            // Another unit than the one given is a contradiction; the same one again is not.
+            let unit_free = |u: &str| x.expire.is_none_or(|(given, _)| given == u);
+            if set && eq_ic(opt, "nx") && x.cond != Cond::Xx {
+                x.cond = Cond::Nx;
+            } else if set && eq_ic(opt, "xx") && x.cond != Cond::Nx {
+                x.cond = Cond::Xx;
+            } else if set && eq_ic(opt, "get") {
+                x.get = true;
+            } else if set && eq_ic(opt, "keepttl") && x.expire.is_none() {
+                x.keepttl = true;
+            } else if !set && eq_ic(opt, "persist") && x.expire.is_none() {
+                x.persist = true;
+            } else if let Some(u) =
+                unit.filter(|u| unit_free(u) && !x.keepttl && !x.persist && !a.is_empty())
+            {
+                x.expire = Some((u, a.next_bytes()?));
+            } else {
+                return Err(CmdError::Syntax);
+            }
+        }
+        Ok(x)
+    }
+
+    /// The absolute expire time in unix ms, if one was given.
+    fn expire_at(&self, ctx: &Ctx, name: &str) -> CmdResult<Option<i64>> {
+        self.expire
+            .map(|(unit, v)| parse_expire(ctx, unit, v, name))
+            .transpose()
+    }
+}
+
 pub fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let (key, val) = (&argv[1], &argv[2]);
-    let mut cond = Cond::None;
-    let mut get = false;
-    let mut expire: Option<i64> = None;
-    let mut keepttl = false;
-    let mut i = 3;
-    while i < argv.len() {
-        let a = String::from_utf8_lossy(&argv[i]).to_ascii_lowercase();
-        let has_next = i + 1 < argv.len();
-        match a.as_str() {
-            "nx" if cond == Cond::None => cond = Cond::Nx,
-            "xx" if cond == Cond::None => cond = Cond::Xx,
-            "get" => get = true,
-            "keepttl" if expire.is_none() => keepttl = true,
-            "ex" | "px" | "exat" | "pxat" if expire.is_none() && !keepttl && has_next => {
-                expire = Some(parse_expire(ctx, &a, &argv[i + 1], "set")?);
-                i += 1;
-            }
-            _ => return Err(CmdError::Syntax),
-        }
-        i += 1;
-    }
+    let x = ExtArgs::parse(argv, 3, true)?;
+    let (cond, get, keepttl) = (x.cond, x.get, x.keepttl);
+    let expire = x.expire_at(ctx, "set")?;
     let db = ctx.db();
     let old = if get {
         get_str(ctx, key, LOOKUP_NONE)?
@@ -241,21 +281,9 @@ pub fn getdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 pub fn getex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let key = &argv[1];
-    let mut expire: Option<i64> = None;
-    let mut persist = false;
-    let mut i = 2;
-    while i < argv.len() {
-        let a = String::from_utf8_lossy(&argv[i]).to_ascii_lowercase();
-        match a.as_str() {
-            "persist" if expire.is_none() && !persist => persist = true,
-            "ex" | "px" | "exat" | "pxat" if expire.is_none() && !persist && i + 1 < argv.len() => {
-                expire = Some(parse_expire(ctx, &a, &argv[i + 1], "getex")?);
-                i += 1;
-            }
-            _ => return Err(CmdError::Syntax),
-        }
-        i += 1;
-    }
+    let x = ExtArgs::parse(argv, 2, false)?;
+    let persist = x.persist;
+    let expire = x.expire_at(ctx, "getex")?;
     let Some(v) = get_str(ctx, key, LOOKUP_NONE)? else {
         ctx.out.null();
         return Ok(());

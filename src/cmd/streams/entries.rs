@@ -24,83 +24,79 @@ struct TrimArgs {
 
 /// `streamParseAddOrTrimArgsOrReply`.
 fn parse_trim_args(ctx: &Ctx, argv: &[Bytes], xadd: bool) -> CmdResult<TrimArgs> {
-    let mut a = TrimArgs::default();
-    let mut i = 2;
-    while i < argv.len() {
-        let more = argv.len() - 1 - i;
-        let opt = &argv[i];
+    let mut t = TrimArgs::default();
+    let mut a = cmd::args::Args::new(argv, 2);
+    while let Some(opt) = a.peek() {
+        let more = a.remaining() - 1;
         if xadd && opt.as_ref() == b"*" {
-            a.id_index = i;
-            a.id = None;
+            t.id_index = a.position();
+            t.id = None;
             break;
         } else if (eq_ic(opt, "maxlen") || eq_ic(opt, "minid")) && more > 0 {
-            if a.how.is_some() {
+            if t.how.is_some() {
                 return Err(CmdError::err(
                     "syntax error, MAXLEN and MINID options at the same time are not compatible",
                 ));
             }
-            a.approx = false;
-            if more >= 2 && argv[i + 1].as_ref() == b"~" {
-                a.approx = true;
-                i += 1;
-            } else if more >= 2 && argv[i + 1].as_ref() == b"=" {
-                i += 1;
+            a.next_bytes()?;
+            // `~` or `=` before the bound only when a bound follows them.
+            t.approx = more >= 2 && a.eat("~");
+            if more >= 2 && !t.approx {
+                a.eat("=");
             }
-            a.how = Some(if eq_ic(opt, "maxlen") {
-                let n = cmd::parse_int(&argv[i + 1])?;
+            let bound = a.next_bytes()?;
+            t.how = Some(if eq_ic(opt, "maxlen") {
+                let n = cmd::parse_int(bound)?;
                 if n < 0 {
                     return Err(CmdError::err("The MAXLEN argument must be >= 0."));
                 }
                 Trim::MaxLen(n as u64)
             } else {
-                Trim::MinId(parse_strict_id(&argv[i + 1])?)
+                Trim::MinId(parse_strict_id(bound)?)
             });
-            i += 1;
-        } else if eq_ic(opt, "limit") && more > 0 {
-            let n = cmd::parse_int(&argv[i + 1])?;
+        } else if more > 0 && a.eat("limit") {
+            let n = a.next_int()?;
             if n < 0 {
                 return Err(CmdError::err("The LIMIT argument must be >= 0."));
             }
-            a.limit = n as usize;
-            a.limit_given = true;
-            i += 1;
-        } else if xadd && eq_ic(opt, "nomkstream") {
-            a.nomkstream = true;
+            t.limit = n as usize;
+            t.limit_given = true;
+        } else if xadd && a.eat("nomkstream") {
+            t.nomkstream = true;
         } else if xadd {
             let (id, seq_given) = parse_id_full(opt, 0, true, true)?;
-            a.id_index = i;
-            a.id = Some((id, seq_given));
+            t.id_index = a.position();
+            t.id = Some((id, seq_given));
             break;
         } else {
             return Err(CmdError::Syntax);
         }
-        i += 1;
     }
-    if xadd && a.id_index == 0 {
-        a.id_index = i;
+    if xadd && t.id_index == 0 {
+        t.id_index = a.position();
     }
-    if a.limit_given && a.how.is_none() {
+    if t.limit_given && t.how.is_none() {
         return Err(CmdError::err(
             "syntax error, LIMIT cannot be used without specifying a trimming strategy",
         ));
     }
-    if a.limit_given {
-        if !a.approx {
+    if t.limit_given {
+        if !t.approx {
             return Err(CmdError::err(
                 "syntax error, LIMIT cannot be used without the special ~ option",
             ));
         }
-    } else if a.approx {
+    } else if t.approx {
         let n = 100 * ctx.store.config.stream_node_max_entries;
-        a.limit = if n == 0 { 10000 } else { n };
+        t.limit = if n == 0 { 10000 } else { n };
     } else {
-        a.limit = usize::MAX;
+        t.limit = usize::MAX;
     }
-    if a.approx && a.limit == 0 {
+    if t.approx && t.limit == 0 {
         // LIMIT 0 with ~ means no limit.
-        a.limit = usize::MAX;
+        t.limit = usize::MAX;
     }
-    Ok(a)
+    Ok(t)
 }
 
 /// The exact trim that reproduces what happened (`~` becomes `=` with the resulting bound).
@@ -234,11 +230,10 @@ fn range_generic(ctx: &mut Ctx, argv: &[Bytes], rev: bool) -> CmdResult {
     let start = parse_range_bound(a, true)?;
     let end = parse_range_bound(b, false)?;
     let mut count: i64 = -1;
-    let mut i = 4;
-    while i < argv.len() {
-        if eq_ic(&argv[i], "count") && i + 1 < argv.len() {
-            count = cmd::parse_int(&argv[i + 1])?.max(0);
-            i += 2;
+    let mut args = cmd::args::Args::new(argv, 4);
+    while !args.is_empty() {
+        if args.remaining() > 1 && args.eat("count") {
+            count = args.next_int()?.max(0);
         } else {
             return Err(CmdError::Syntax);
         }

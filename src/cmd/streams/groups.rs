@@ -38,14 +38,12 @@ fn group_id_args(
     };
     let mut mk = false;
     let mut er = None;
-    let mut i = 5;
-    while i < argv.len() {
-        if allow_mkstream && eq_ic(&argv[i], "mkstream") {
+    let mut a = cmd::args::Args::new(argv, 5);
+    while !a.is_empty() {
+        if allow_mkstream && a.eat("mkstream") {
             mk = true;
-            i += 1;
-        } else if eq_ic(&argv[i], "entriesread") && i + 1 < argv.len() {
-            er = Some(parse_entries_read(&argv[i + 1])?);
-            i += 2;
+        } else if a.remaining() > 1 && a.eat("entriesread") {
+            er = Some(parse_entries_read(a.next_bytes()?)?);
         } else {
             return Err(CmdError::err(format!(
                 "unknown subcommand or wrong number of arguments for '{}'. Try XGROUP HELP.",
@@ -287,21 +285,21 @@ pub fn xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let min_idle = crate::util::parse_i64(&argv[4])
         .ok_or_else(|| CmdError::err("Invalid min-idle-time argument for XCLAIM"))?
         .max(0);
-    let mut ids = Vec::new();
-    let mut j = 5;
-    while j < argv.len() {
-        match parse_strict_id(&argv[j]) {
-            Ok(id) => ids.push(id),
-            Err(_) => break,
-        }
-        j += 1;
-    }
+    // IDs up to the first argument that is not one; options follow.
+    let n_ids = argv[5..]
+        .iter()
+        .take_while(|a| parse_strict_id(a).is_ok())
+        .count();
+    let ids: Vec<StreamId> = argv[5..5 + n_ids]
+        .iter()
+        .map(|a| parse_strict_id(a).expect("checked"))
+        .collect();
     let now = ctx.now;
     let mut delivery_time = -1i64;
     let mut retry: i64 = -1;
     let (mut force, mut justid) = (false, false);
     let mut lastid: Option<StreamId> = None;
-    let mut a = cmd::args::Args::new(argv, j);
+    let mut a = cmd::args::Args::new(argv, 5 + n_ids);
     while !a.is_empty() {
         let more = a.remaining() > 1;
         if a.eat("force") {

@@ -1,7 +1,7 @@
 //! XINFO STREAM / GROUPS / CONSUMERS and XSETID.
 
 use super::{nogroup_for_key, parse_strict_id, stream_mut, write_entries, write_entry, write_id};
-use crate::cmd::{self, eq_ic, Ctx};
+use crate::cmd::{self, Ctx};
 use crate::config::NOTIFY_STREAM;
 use crate::error::{CmdError, CmdResult};
 use crate::types::stream::{Entry, Stream, StreamId, INVALID_ENTRIES_READ};
@@ -34,15 +34,13 @@ pub fn xinfo_stream(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let key = argv[2].clone();
     let mut full = false;
     let mut count: usize = 10;
-    let mut i = 3;
-    while i < argv.len() {
-        if eq_ic(&argv[i], "full") && !full {
+    let mut a = cmd::args::Args::new(argv, 3);
+    while !a.is_empty() {
+        if !full && a.eat("full") {
             full = true;
-            i += 1;
-        } else if full && eq_ic(&argv[i], "count") && i + 1 < argv.len() {
-            let c = cmd::parse_int(&argv[i + 1])?;
+        } else if full && a.remaining() > 1 && a.eat("count") {
+            let c = a.next_int()?;
             count = if c <= 0 { 0 } else { c as usize };
-            i += 2;
         } else {
             return Err(CmdError::err(format!(
                 "unknown subcommand or wrong number of arguments for '{}'. Try XINFO HELP.",
@@ -228,24 +226,22 @@ pub fn xsetid(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let id = parse_strict_id(&argv[2])?;
     let mut entries_added: Option<i64> = None;
     let mut max_del: Option<StreamId> = None;
-    let mut i = 3;
-    while i < argv.len() {
-        if eq_ic(&argv[i], "entriesadded") && i + 1 < argv.len() {
-            let v = cmd::parse_int(&argv[i + 1])?;
+    let mut a = cmd::args::Args::new(argv, 3);
+    while !a.is_empty() {
+        if a.remaining() > 1 && a.eat("entriesadded") {
+            let v = a.next_int()?;
             if v < 0 {
                 return Err(CmdError::err("entries_added must be positive"));
             }
             entries_added = Some(v);
-            i += 2;
-        } else if eq_ic(&argv[i], "maxdeletedid") && i + 1 < argv.len() {
-            let m = parse_strict_id(&argv[i + 1])?;
+        } else if a.remaining() > 1 && a.eat("maxdeletedid") {
+            let m = parse_strict_id(a.next_bytes()?)?;
             if id < m {
                 return Err(CmdError::err(
                     "The ID specified in XSETID is smaller than the provided max_deleted_entry_id",
                 ));
             }
             max_del = Some(m);
-            i += 2;
         } else {
             return Err(CmdError::Syntax);
         }

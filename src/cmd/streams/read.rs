@@ -4,7 +4,7 @@
 use super::effects::{self, Effects};
 use super::{id_bytes, parse_id, stream_read, write_entry, write_id};
 use crate::blocking::{BlockRequest, BlockedType, StreamWait, TimeoutReply};
-use crate::cmd::{self, eq_ic, Ctx};
+use crate::cmd::{self, Ctx};
 use crate::error::{CmdError, CmdResult};
 use crate::types::stream::{Entry, StreamId};
 use bytes::Bytes;
@@ -39,24 +39,20 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
     let mut streams_at = 0;
     let mut group: Option<(Bytes, Bytes)> = None;
     let mut noack = false;
-    let mut i = 1;
-    while i < argv.len() {
-        let more = argv.len() - i - 1;
-        let o = &argv[i];
-        if eq_ic(o, "block") && more > 0 {
+    let mut a = cmd::args::Args::new(argv, 1);
+    while !a.is_empty() {
+        let more = a.remaining() - 1;
+        if more > 0 && a.eat("block") {
             block = Some(cmd::parse_timeout(
                 ctx.now,
-                &argv[i + 1],
+                a.next_bytes()?,
                 cmd::TimeoutUnit::Millis,
             )?);
-            i += 1;
-        } else if eq_ic(o, "count") && more > 0 {
-            let c = cmd::parse_int(&argv[i + 1])?;
-            count = c.max(0) as usize;
-            i += 1;
-        } else if eq_ic(o, "streams") && more > 0 {
-            streams_at = i + 1;
-            if !(argv.len() - streams_at).is_multiple_of(2) {
+        } else if more > 0 && a.eat("count") {
+            count = a.next_int()?.max(0) as usize;
+        } else if more > 0 && a.eat("streams") {
+            streams_at = a.position();
+            if !a.remaining().is_multiple_of(2) {
                 let ids = if group_mode {
                     "an ID or '>'"
                 } else {
@@ -67,15 +63,13 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                 )));
             }
             break;
-        } else if group_mode && eq_ic(o, "group") && more >= 2 {
-            group = Some((argv[i + 1].clone(), argv[i + 2].clone()));
-            i += 2;
-        } else if group_mode && eq_ic(o, "noack") {
+        } else if group_mode && more >= 2 && a.eat("group") {
+            group = Some((a.next_bytes()?.clone(), a.next_bytes()?.clone()));
+        } else if group_mode && a.eat("noack") {
             noack = true;
         } else {
             return Err(CmdError::Syntax);
         }
-        i += 1;
     }
     if streams_at == 0 {
         return Err(CmdError::Syntax);
