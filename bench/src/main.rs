@@ -902,6 +902,32 @@ fn flag_value<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
     args.get(i + 1).map(String::as_str)
 }
 
+/// Builds the server binary the run measures. `cargo run -p sluice-bench` builds only this
+/// harness, and the server is a separate binary: without this a run would measure whatever
+/// `target/release/sluice` an earlier build left. `SLUICE_BIN` names another binary instead.
+fn build_sluice() {
+    if std::env::var_os("SLUICE_BIN").is_some() {
+        return;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml");
+    let ok = std::process::Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "--bin",
+            "sluice",
+            "--manifest-path",
+            manifest,
+        ])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("sluice-bench: building the sluice binary failed");
+        std::process::exit(1);
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("load") {
@@ -928,6 +954,7 @@ fn main() {
             std::process::exit(2);
         }
     }
+    build_sluice();
     let cpus = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
