@@ -102,6 +102,28 @@ pub fn write_base(
                     });
                     res?;
                 }
+                Value::Hash(h) => {
+                    // ITEMS_PER_CMD fields per HSET, as Redis's rewriteHashObject.
+                    let (mut left, mut in_cmd) = (h.len(), 0);
+                    buf.clear();
+                    for (f, v) in h.iter() {
+                        if in_cmd == 0 {
+                            let n = left.min(ITEMS_PER_CMD);
+                            encode_header(&mut buf, 2 * n + 2);
+                            encode_arg(&mut buf, b"HSET");
+                            encode_arg(&mut buf, key);
+                            in_cmd = n;
+                        }
+                        encode_arg(&mut buf, f);
+                        encode_arg(&mut buf, v);
+                        in_cmd -= 1;
+                        left -= 1;
+                        if in_cmd == 0 {
+                            w.records(&buf)?;
+                            buf.clear();
+                        }
+                    }
+                }
                 Value::Stream(s) => {
                     if s.length == 0 {
                         // Redis's trick for an empty stream: add 0-1 and trim it away at once;

@@ -35,6 +35,10 @@ pub const ACTED_ON: &[&str] = &[
     "stream-node-max-entries",
     "list-max-listpack-size",
     "list-max-ziplist-size",
+    "hash-max-listpack-entries",
+    "hash-max-ziplist-entries",
+    "hash-max-listpack-value",
+    "hash-max-ziplist-value",
     "proto-max-bulk-len",
     "client-query-buffer-limit",
     "aof-load-truncated",
@@ -106,6 +110,8 @@ const MEMORY: &[&str] = &[
     "cluster-link-sendbuf-limit",
     "stream-node-max-bytes",
     "hll-sparse-max-bytes",
+    "hash-max-listpack-value",
+    "hash-max-ziplist-value",
 ];
 
 /// Integer directives' bounds, as Redis 7.0 checks them (`argument must be between MIN and
@@ -249,6 +255,8 @@ pub struct Config {
     pub stream_node_max_bytes: usize,
     pub stream_node_max_entries: usize,
     pub list_max_listpack_size: i64,
+    pub hash_max_listpack_entries: usize,
+    pub hash_max_listpack_value: usize,
     pub proto_max_bulk_len: i64,
     pub client_query_buffer_limit: u64,
     pub output_limit_normal: OutputLimit,
@@ -469,6 +477,8 @@ impl Default for Config {
             stream_node_max_bytes: 4096,
             stream_node_max_entries: 100,
             list_max_listpack_size: -2,
+            hash_max_listpack_entries: 512,
+            hash_max_listpack_value: 64,
             proto_max_bulk_len: 512 * 1024 * 1024,
             client_query_buffer_limit: 1 << 30,
             output_limit_normal: OutputLimit::default(),
@@ -618,6 +628,10 @@ impl Config {
         let alias = match name {
             "list-max-ziplist-size" => Some("list-max-listpack-size"),
             "list-max-listpack-size" => Some("list-max-ziplist-size"),
+            "hash-max-ziplist-entries" => Some("hash-max-listpack-entries"),
+            "hash-max-listpack-entries" => Some("hash-max-ziplist-entries"),
+            "hash-max-ziplist-value" => Some("hash-max-listpack-value"),
+            "hash-max-listpack-value" => Some("hash-max-ziplist-value"),
             _ => None,
         };
         if let Some(a) = alias {
@@ -656,6 +670,8 @@ impl Config {
         self.stream_node_max_bytes = gi("stream-node-max-bytes").max(0) as usize;
         self.stream_node_max_entries = gi("stream-node-max-entries").max(0) as usize;
         self.list_max_listpack_size = gi("list-max-listpack-size");
+        self.hash_max_listpack_entries = gi("hash-max-listpack-entries").max(0) as usize;
+        self.hash_max_listpack_value = gi("hash-max-listpack-value").max(0) as usize;
         self.proto_max_bulk_len = gi("proto-max-bulk-len");
         self.client_query_buffer_limit = gi("client-query-buffer-limit").max(0) as u64;
         let limits: Vec<String> = g("client-output-buffer-limit")

@@ -29,6 +29,7 @@ use crate::config::{NOTIFY_GENERIC, NOTIFY_KEY_MISS, NOTIFY_NEW};
 use crate::db::{access_meta, Db, DbSnapshot, RString, Value};
 use crate::error::{CmdError, CmdResult};
 use crate::store::Store;
+use crate::types::hash::Hash;
 use crate::types::list::List;
 use crate::types::stream::Stream;
 use bytes::Bytes;
@@ -137,6 +138,21 @@ impl ValueType for List {
     fn of_mut(v: &mut Value) -> Option<&mut Self> {
         match v {
             Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+}
+
+impl ValueType for Hash {
+    fn of(v: &Value) -> Option<&Self> {
+        match v {
+            Value::Hash(h) => Some(h),
+            _ => None,
+        }
+    }
+    fn of_mut(v: &mut Value) -> Option<&mut Self> {
+        match v {
+            Value::Hash(h) => Some(h),
             _ => None,
         }
     }
@@ -342,7 +358,10 @@ impl Store {
     /// Deletes `key` if it holds a collection left empty by a pop or removal (a list never
     /// exists empty), with Redis's `del` event after the command's own. True if deleted.
     pub fn delete_if_empty(&mut self, db: usize, key: &[u8]) -> bool {
-        let empty = matches!(self.ks.dbs[db].keys.get(key), Some(Value::List(l)) if l.is_empty());
+        let empty = self.ks.dbs[db]
+            .keys
+            .get(key)
+            .is_some_and(Value::is_empty_collection);
         if empty {
             self.delete(db, key);
             self.notify(NOTIFY_GENERIC, "del", db, key);

@@ -62,7 +62,9 @@ fn gen_command(g: &mut Gen, m: &mut Model) -> Vec<String> {
     let grp = g.pick(GROUPS).to_string();
     let con = g.pick(CONSUMERS).to_string();
     let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    match g.below(34) {
+    let hk = g.pick(&["h1", "h2", "h1", "k1", "l1"]).to_string();
+    let field = format!("f{}", g.below(6));
+    match g.below(39) {
         0..=5 => {
             let id = stream_id(g, m, &sk);
             let mut c = v(&["XADD", &sk]);
@@ -238,6 +240,39 @@ fn gen_command(g: &mut Gen, m: &mut Model) -> Vec<String> {
         .collect(),
         31 => v(&[g.pick(&["DEL", "EXISTS", "TYPE", "OBJECT"]), &key]),
         32 => v(&["RENAME", &key, g.pick(KEYS)]),
+        33 => {
+            let mut c = v(&[
+                g.pick(&["HSET", "HSET", "HMSET"]),
+                &hk,
+                &field,
+                &g.below(9).to_string(),
+            ]);
+            if g.chance(40) {
+                c.extend(v(&[&format!("f{}", g.below(6)), "x"]));
+            }
+            c
+        }
+        34 => v(&["HDEL", &hk, &field, &format!("f{}", g.below(6))]),
+        35 => v(&[
+            g.pick(&[
+                "HGET", "HEXISTS", "HSTRLEN", "HMGET", "HLEN", "HGETALL", "HKEYS", "HVALS",
+            ]),
+            &hk,
+            &field,
+        ])
+        .into_iter()
+        .take(if g.chance(30) { 2 } else { 3 })
+        .collect(),
+        36 => v(&[
+            g.pick(&["HINCRBY", "HINCRBYFLOAT", "HSETNX"]),
+            &hk,
+            &field,
+            g.pick(&["1", "-2", "1.5", "x"]),
+        ]),
+        37 => v(&["HRANDFIELD", &hk, g.pick(&["100", "0"]), "WITHVALUES"])
+            .into_iter()
+            .take(if g.chance(50) { 4 } else { 3 })
+            .collect(),
         _ => v(&[
             g.pick(&["PEXPIREAT", "PERSIST", "PEXPIRETIME"]),
             &key,

@@ -15,6 +15,7 @@
 
 pub mod args;
 pub mod connection;
+pub mod hashes;
 pub mod keys;
 pub mod lists;
 pub mod pubsub;
@@ -573,6 +574,7 @@ const FAMILIES: &[&[Command]] = &[
     keys::COMMANDS,
     strings::COMMANDS,
     lists::COMMANDS,
+    hashes::COMMANDS,
     streams::COMMANDS,
     pubsub::COMMANDS,
 ];

@@ -802,6 +802,7 @@ pub fn object_encoding(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         },
         Value::List(l) => l.encoding(),
         Value::Stream(_) => "stream",
+        Value::Hash(h) => h.encoding(),
     });
     match enc {
         Some(e) => ctx.out.bulk(e.as_bytes()),
@@ -898,6 +899,7 @@ pub fn memory_usage(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         Value::Str(s) => s.data.len() + 16,
         Value::List(l) => l.mem_usage(),
         Value::Stream(st) => st.mem_usage(),
+        Value::Hash(h) => h.mem_usage(),
     }) {
         // Key bytes, the slot and index entry overhead, and the value itself.
         Some(n) => ctx.out.int((n + key_len + 48) as i64),

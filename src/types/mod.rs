@@ -1,6 +1,7 @@
 //! Data types. These modules never see sockets, RESP or commands: they are plain data
 //! structures with the operations the commands need.
 
+pub mod hash;
 pub mod list;
 pub mod rax;
 pub mod stream;
