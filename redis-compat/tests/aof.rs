@@ -92,7 +92,9 @@ fn workload(c: &mut Conn) {
         &["INCR", "counter"],
         &["RPUSH", "queue", "j5"],
         &["EXEC"],
-        &["HSET", "job:1", "state", "queued", "tries", "0", "payload", "{}"],
+        &[
+            "HSET", "job:1", "state", "queued", "tries", "0", "payload", "{}",
+        ],
         &["HINCRBY", "job:1", "tries", "1"],
         &["HINCRBYFLOAT", "job:1", "score", "0.25"],
         &["HSETNX", "job:1", "state", "ignored"],

@@ -400,6 +400,20 @@ impl Node {
         master
     }
 
+    /// The slot of the entry with exactly this ID (tombstone or not): from the mark before it,
+    /// stepping over entries by their lengths, no fields decoded.
+    fn find(&self, master: StreamId, id: StreamId) -> Option<Slot> {
+        let mut p = self.seek(master, id);
+        while p < self.buf.len() {
+            let (slot, next) = self.peek(master, p);
+            if slot.id >= id {
+                return (slot.id == id).then_some(slot);
+            }
+            p = next;
+        }
+        None
+    }
+
     /// Every entry's slot, in order (tombstones included).
     fn slots(&self, master: StreamId) -> Vec<Slot> {
         let mut out = Vec::with_capacity(self.entries() as usize);
@@ -591,6 +605,14 @@ impl Stream {
         Ok(())
     }
 
+    /// True if an entry with this ID is live (no fields decoded).
+    pub fn contains(&self, id: StreamId) -> bool {
+        self.nodes
+            .last_le(id)
+            .and_then(|(master, node)| node.find(master, id))
+            .is_some_and(|s| !s.deleted)
+    }
+
     /// The entry with exactly this ID, if live.
     pub fn get(&self, id: StreamId) -> Option<Entry> {
         self.range(id, id, 1, false).pop()
@@ -622,17 +644,15 @@ impl Stream {
 
     /// Deletes one entry (XDEL); true if it was live.
     pub fn delete(&mut self, id: StreamId) -> bool {
-        let Some(master) = self.nodes.last_le(id).map(|(k, _)| k) else {
+        // Found before the node is made unique: deleting nothing copies no shared node.
+        let Some((master, slot)) = self.nodes.last_le(id).and_then(|(master, node)| {
+            node.find(master, id)
+                .filter(|s| !s.deleted)
+                .map(|s| (master, s))
+        }) else {
             return false;
         };
         let node = Arc::make_mut(self.nodes.get_mut(&master).expect("just found"));
-        let Some(slot) = node
-            .slots(master)
-            .into_iter()
-            .find(|s| s.id == id && !s.deleted)
-        else {
-            return false;
-        };
         node.mark_deleted(slot.at);
         if node.live == 0 {
             self.nodes.remove(&master);
@@ -893,7 +913,7 @@ impl Stream {
         opts: &ClaimOpts,
         now: i64,
     ) -> Result<ClaimStatus, NoGroup> {
-        let exists = self.get(id).is_some();
+        let exists = self.contains(id);
         let g = self.groups.get_mut(group).ok_or(NoGroup)?;
         if !exists {
             return Ok(match g.ack(id) {
@@ -1158,7 +1178,7 @@ mod tests {
             2 => (0u16..400).prop_map(Op::Del),
             1 => (0u16..300, any::<bool>()).prop_map(|(n, a)| Op::TrimLen(n, a)),
             1 => (0u16..400, any::<bool>()).prop_map(|(n, a)| Op::TrimMin(n, a)),
-        ], 1..300), max_entries in 1usize..20) {
+        ], 1..300), max_entries in 1usize..60) {
             let mut s = Stream::new();
             let mut m: BTreeMap<StreamId, Vec<(Bytes, Bytes)>> = BTreeMap::new();
             let mut next = 1u64;
@@ -1169,7 +1189,7 @@ mod tests {
                         let fields = f(&[("f", ks.as_str()), ("g", "v")][..(k as usize % 2 + 1)]);
                         let id = StreamId::new(next, k as u64);
                         next += 1;
-                        s.append(id, &flat(&fields), 200, max_entries);
+                        s.append(id, &flat(&fields), 600, max_entries);
                         m.insert(id, fields);
                     }
                     Op::Del(i) => {
@@ -1206,6 +1226,13 @@ mod tests {
                 prop_assert!(s.nodes.values().all(|n| n.live > 0));
                 prop_assert_eq!(s.first_id, m.keys().next().copied().unwrap_or(StreamId::MIN));
                 prop_assert_eq!(s.last_live_id(), m.keys().next_back().copied());
+            }
+            // Every ID ever added (live, deleted or trimmed) and some never added.
+            for ms in 0..next + 1 {
+                for seq in 0..4 {
+                    let id = StreamId::new(ms, seq);
+                    prop_assert_eq!(s.contains(id), m.contains_key(&id), "contains {}", id);
+                }
             }
             let all: Vec<(StreamId, Vec<(Bytes, Bytes)>)> = s.range(StreamId::MIN, StreamId::MAX, 0, false).into_iter().map(|e| (e.id, e.fields)).collect();
             let model: Vec<(StreamId, Vec<(Bytes, Bytes)>)> = m.clone().into_iter().collect();
