@@ -82,8 +82,12 @@ pub fn scan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut type_f: Option<String> = None;
     let mut a = super::args::Args::new(argv, 2);
     while !a.is_empty() {
-        // Every option takes a value (`scanGenericCommand` checks the pair first).
-        if a.remaining() < 2 {
+        // COUNT, MATCH and TYPE take a value; NOVALUES is HSCAN's (`scanGenericCommand`).
+        let pair = a.remaining() >= 2;
+        if !pair && a.eat("novalues") {
+            return Err(CmdError::err("NOVALUES option can only be used in HSCAN"));
+        }
+        if !pair {
             return Err(CmdError::Syntax);
         }
         if a.eat("count") {
@@ -98,6 +102,8 @@ pub fn scan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             pattern = (p.as_ref() != b"*").then(|| p.clone());
         } else if a.eat("type") {
             type_f = Some(String::from_utf8_lossy(a.next_bytes()?).to_ascii_lowercase());
+        } else if a.eat("novalues") {
+            return Err(CmdError::err("NOVALUES option can only be used in HSCAN"));
         } else {
             return Err(CmdError::Syntax);
         }
