@@ -886,10 +886,17 @@ pub fn object_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn memory_usage(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    // OBJ_COMPUTE_SIZE_DEF_SAMPLES; 0 means every element.
+    let mut samples = 5usize;
     let mut a = super::args::Args::new(argv, 3);
     while !a.is_empty() {
         if a.remaining() > 1 && a.eat("samples") {
-            a.next_int()?;
+            let n = a.next_int()?;
+            samples = if n == 0 {
+                usize::MAX
+            } else {
+                n.max(1) as usize
+            };
         } else {
             return Err(CmdError::Syntax);
         }
@@ -899,7 +906,7 @@ pub fn memory_usage(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         Value::Str(s) => s.data.len() + 16,
         Value::List(l) => l.mem_usage(),
         Value::Stream(st) => st.mem_usage(),
-        Value::Hash(h) => h.mem_usage(),
+        Value::Hash(h) => h.mem_usage(samples),
     }) {
         // Key bytes, the slot and index entry overhead, and the value itself.
         Some(n) => ctx.out.int((n + key_len + 48) as i64),

@@ -393,15 +393,23 @@ impl Hash {
         }
     }
 
-    /// Approximate heap bytes (MEMORY USAGE).
-    pub fn mem_usage(&self) -> usize {
+    /// Approximate heap bytes (MEMORY USAGE): a hashtable's records are estimated from the
+    /// first `samples` of them, as Redis's `objectComputeSize` samples (a full walk of a
+    /// million-field hash per call would stall the server).
+    pub fn mem_usage(&self, samples: usize) -> usize {
         match self {
             Hash::Listpack(b) => b.len(),
             Hash::Table(t) => {
+                let (mut n, mut bytes) = (0usize, 0usize);
+                for (f, v) in t.iter().take(samples) {
+                    n += 1;
+                    bytes += f.len() + v.len() + 2;
+                }
+                let records = (bytes * t.index.len()).checked_div(n).unwrap_or(0);
                 std::mem::size_of::<FieldTable>()
                     + t.index.capacity() * 5
                     + t.slots.capacity() * 16
-                    + t.iter().map(|(f, v)| f.len() + v.len() + 2).sum::<usize>()
+                    + records
             }
         }
     }
