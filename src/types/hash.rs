@@ -28,6 +28,8 @@ use hashbrown::{DefaultHashBuilder, HashTable};
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
+use super::varint::{get_str, put_str};
+
 /// The encoding bounds (`hash-max-listpack-entries`, `hash-max-listpack-value`).
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -35,40 +37,10 @@ pub struct Limits {
     pub max_value: usize,
 }
 
-fn put_varint(out: &mut Vec<u8>, mut v: usize) {
-    while v >= 0x80 {
-        out.push((v as u8 & 0x7f) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-fn get_varint(b: &[u8], pos: &mut usize) -> usize {
-    let mut v = 0usize;
-    let mut shift = 0;
-    loop {
-        let c = b[*pos];
-        *pos += 1;
-        v |= ((c & 0x7f) as usize) << shift;
-        if c & 0x80 == 0 {
-            return v;
-        }
-        shift += 7;
-    }
-}
-
-fn get_str<'a>(b: &'a [u8], pos: &mut usize) -> &'a [u8] {
-    let n = get_varint(b, pos);
-    let s = &b[*pos..*pos + n];
-    *pos += n;
-    s
-}
-
 /// A hashtable record: `flen field value`.
 fn record(field: &[u8], value: &[u8]) -> Box<[u8]> {
     let mut v = Vec::with_capacity(field.len() + value.len() + 2);
-    put_varint(&mut v, field.len());
-    v.extend_from_slice(field);
+    put_str(&mut v, field);
     v.extend_from_slice(value);
     v.into_boxed_slice()
 }
@@ -216,10 +188,8 @@ fn lp_find(buf: &[u8], field: &[u8]) -> Option<(usize, usize, usize)> {
 }
 
 fn lp_entry(out: &mut Vec<u8>, field: &[u8], value: &[u8]) {
-    put_varint(out, field.len());
-    out.extend_from_slice(field);
-    put_varint(out, value.len());
-    out.extend_from_slice(value);
+    put_str(out, field);
+    put_str(out, value);
 }
 
 impl Hash {

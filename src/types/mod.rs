@@ -5,3 +5,4 @@ pub mod hash;
 pub mod list;
 pub mod rax;
 pub mod stream;
+pub mod varint;

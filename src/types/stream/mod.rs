@@ -44,6 +44,7 @@ pub use group::{
 };
 
 use super::rax::Rax;
+use super::varint::{get_str, get_varint, put_str, put_varint};
 use bytes::Bytes;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -158,14 +159,6 @@ const SAMEFIELDS: u8 = 0x02;
 /// 1M entries; the mark vector also moves the node into a larger allocation class).
 const MARK_EVERY: u32 = 32;
 
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8 & 0x7f) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
 /// Sequence deltas may be negative (a later millisecond restarts at 0): zigzag keeps them
 /// one byte when small either way.
 fn zigzag(v: i64) -> u64 {
@@ -174,32 +167,6 @@ fn zigzag(v: i64) -> u64 {
 
 fn unzigzag(v: u64) -> i64 {
     ((v >> 1) as i64) ^ -((v & 1) as i64)
-}
-
-fn get_varint(b: &[u8], pos: &mut usize) -> u64 {
-    let mut v = 0u64;
-    let mut shift = 0;
-    loop {
-        let c = b[*pos];
-        *pos += 1;
-        v |= ((c & 0x7f) as u64) << shift;
-        if c & 0x80 == 0 {
-            return v;
-        }
-        shift += 7;
-    }
-}
-
-fn put_str(out: &mut Vec<u8>, s: &[u8]) {
-    put_varint(out, s.len() as u64);
-    out.extend_from_slice(s);
-}
-
-fn get_str<'a>(b: &'a [u8], pos: &mut usize) -> &'a [u8] {
-    let n = get_varint(b, pos) as usize;
-    let s = &b[*pos..*pos + n];
-    *pos += n;
-    s
 }
 
 /// One packed node.
