@@ -286,22 +286,9 @@ impl<V> SlabMap<V> {
     /// Visits live slots from `cursor`, calling `f` for each, until `count` were visited or
     /// `10 * count` slots were probed. Returns the next cursor (0 when the iteration is over).
     pub fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(&Bytes, &V)) -> u64 {
-        let mut i = cursor as usize;
-        let mut seen = 0;
-        let mut probed = 0;
-        while i < self.slots.len() && seen < count && probed < count.saturating_mul(10) {
-            if let Some((k, v, _)) = self.slots.get(i) {
-                f(k, v);
-                seen += 1;
-            }
-            i += 1;
-            probed += 1;
-        }
-        if i >= self.slots.len() {
-            0
-        } else {
-            i as u64
-        }
+        crate::util::scan_slots(self.slots.len(), cursor, count, |i| {
+            self.slots.get(i).map(|(k, v, _)| f(k, v)).is_some()
+        })
     }
 
     /// A random live entry (uniform over slots, retried on holes).
@@ -309,17 +296,8 @@ impl<V> SlabMap<V> {
         if self.index.is_empty() {
             return None;
         }
-        for _ in 0..64 {
-            let i = rng.below(self.slots.len() as u64) as usize;
-            if let Some((k, v, _)) = self.slots.get(i) {
-                return Some((k, v));
-            }
-        }
-        let start = rng.below(self.slots.len() as u64) as usize;
-        let n = self.slots.len();
-        (0..n)
-            .map(|d| (start + d) % n)
-            .find_map(|i| self.slots.get(i).map(|(k, v, _)| (k, v)))
+        let i = crate::util::random_slot(self.slots.len(), rng, |i| self.slots.get(i).is_some())?;
+        self.slots.get(i).map(|(k, v, _)| (k, v))
     }
 
     /// The slots alone, without the index: what the AOF rewrite needs of a database, taken

@@ -130,6 +130,47 @@ pub fn format_ld_human(v: f64) -> String {
     }
 }
 
+/// SCAN over stable slots (a SlabMap's, a hashtable hash's): visits slots from `cursor` until
+/// `count` live ones were seen or `10 * count` were probed; `visit(i)` handles slot `i` and
+/// says whether it was live. Returns the next cursor (0 when the iteration is over).
+pub fn scan_slots(
+    len: usize,
+    cursor: u64,
+    count: usize,
+    mut visit: impl FnMut(usize) -> bool,
+) -> u64 {
+    let mut i = usize::try_from(cursor).unwrap_or(usize::MAX);
+    let (mut seen, mut probed) = (0, 0);
+    while i < len && seen < count && probed < count.saturating_mul(10) {
+        if visit(i) {
+            seen += 1;
+        }
+        i += 1;
+        probed += 1;
+    }
+    if i >= len {
+        0
+    } else {
+        i as u64
+    }
+}
+
+/// A uniformly random live slot: random probes retried on holes, then (slots mostly holes
+/// after mass deletions) the first live one from a random start. None if none is live.
+pub fn random_slot(len: usize, rng: &mut Rng, live: impl Fn(usize) -> bool) -> Option<usize> {
+    if len == 0 {
+        return None;
+    }
+    for _ in 0..64 {
+        let i = rng.below(len as u64) as usize;
+        if live(i) {
+            return Some(i);
+        }
+    }
+    let start = rng.below(len as u64) as usize;
+    (0..len).map(|d| (start + d) % len).find(|&i| live(i))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

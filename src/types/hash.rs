@@ -316,24 +316,15 @@ impl Hash {
                 }
                 0
             }
-            Hash::Table(t) => {
-                let mut i = usize::try_from(cursor).unwrap_or(usize::MAX);
-                let (mut seen, mut probed) = (0, 0);
-                while i < t.slots.len() && seen < count && probed < count.saturating_mul(10) {
-                    if let Some(r) = t.slots[i].as_deref() {
+            Hash::Table(t) => crate::util::scan_slots(t.slots.len(), cursor, count, |i| {
+                t.slots[i]
+                    .as_deref()
+                    .map(|r| {
                         let (k, v) = split_record(r);
-                        f(k, v);
-                        seen += 1;
-                    }
-                    i += 1;
-                    probed += 1;
-                }
-                if i >= t.slots.len() {
-                    0
-                } else {
-                    i as u64
-                }
-            }
+                        f(k, v)
+                    })
+                    .is_some()
+            }),
         }
     }
 
@@ -351,14 +342,10 @@ impl Hash {
                 if t.index.is_empty() {
                     return None;
                 }
-                // Slots are mostly live (removals are reused): retry on holes, as Redis's
-                // dictGetFairRandomKey retries on empty buckets.
-                loop {
-                    let i = rng.below(t.slots.len() as u64) as usize;
-                    if let Some(r) = t.slots[i].as_deref() {
-                        return Some(split_record(r));
-                    }
-                }
+                // Removed fields leave holes until reused: retried, as Redis's
+                // dictGetFairRandomKey retries on empty buckets, with a bounded fallback.
+                let i = crate::util::random_slot(t.slots.len(), rng, |i| t.slots[i].is_some())?;
+                t.slots[i].as_deref().map(split_record)
             }
         }
     }
