@@ -26,14 +26,26 @@ fn hash_read<'a>(ctx: &'a mut Ctx, key: &[u8]) -> CmdResult<Option<&'a mut Hash>
     ctx.store.get::<Hash>(db, key)
 }
 
-/// The hash at `key` for a write, created empty if absent (`hashTypeLookupWriteOrCreate`);
-/// the caller stores at least one field in a created one.
-fn hash_write_or_create<'a>(ctx: &'a mut Ctx, key: &Bytes) -> CmdResult<&'a mut Hash> {
+/// Runs `edit` on the hash at `key` for a write, or on a new one stored only if `edit` left
+/// a field in it (`hashTypeLookupWriteOrCreate`): one lookup, as `lists::push_values`. An
+/// error from `edit` stores nothing new.
+fn edit_or_create<R>(
+    ctx: &mut Ctx,
+    key: &Bytes,
+    edit: impl FnOnce(&mut Hash) -> CmdResult<R>,
+) -> CmdResult<R> {
     let db = ctx.db();
-    if ctx.store.get_mut::<Hash>(db, key)?.is_none() {
-        ctx.store.add(db, key, Value::Hash(Hash::new()));
+    match ctx.store.get_mut::<Hash>(db, key)? {
+        Some(h) => edit(h),
+        None => {
+            let mut h = Hash::new();
+            let r = edit(&mut h)?;
+            if !h.is_empty() {
+                ctx.store.add(db, key, Value::Hash(h));
+            }
+            Ok(r)
+        }
     }
-    Ok(ctx.store.get_mut::<Hash>(db, key)?.expect("just added"))
 }
 
 fn set_generic(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult<i64> {
@@ -44,11 +56,12 @@ fn set_generic(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult<i64> {
     }
     let lim = limits(ctx);
     let key = &argv[1];
-    let h = hash_write_or_create(ctx, key)?;
-    let created = argv[2..]
-        .chunks(2)
-        .filter(|fv| h.insert(&fv[0], &fv[1], lim))
-        .count();
+    let created = edit_or_create(ctx, key, |h| {
+        Ok(argv[2..]
+            .chunks(2)
+            .filter(|fv| h.insert(&fv[0], &fv[1], lim))
+            .count())
+    })?;
     let db = ctx.db();
     ctx.store
         .written_n(db, key, NOTIFY_HASH, "hset", ((argv.len() - 2) / 2) as u64);
@@ -71,15 +84,13 @@ pub fn hsetnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let lim = limits(ctx);
     let (key, field, value) = (&argv[1], &argv[2], &argv[3]);
     let db = ctx.db();
-    if let Some(h) = ctx.store.get_mut::<Hash>(db, key)? {
-        if h.contains(field) {
-            ctx.out.int(0);
-            return Ok(());
-        }
+    let set = edit_or_create(ctx, key, |h| {
+        Ok(!h.contains(field) && h.insert(field, value, lim))
+    })?;
+    if set {
+        ctx.store.written(db, key, NOTIFY_HASH, "hset");
     }
-    hash_write_or_create(ctx, key)?.insert(field, value, lim);
-    ctx.store.written(db, key, NOTIFY_HASH, "hset");
-    ctx.out.int(1);
+    ctx.out.int(set as i64);
     Ok(())
 }
 
@@ -192,18 +203,16 @@ pub fn hincrby(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let lim = limits(ctx);
     let (key, field) = (&argv[1], &argv[2]);
     let db = ctx.db();
-    let old = match ctx
-        .store
-        .get_mut::<Hash>(db, key)?
-        .and_then(|h| h.get(field))
-    {
-        Some(v) => crate::util::parse_i64(v)
-            .ok_or_else(|| CmdError::err("hash value is not an integer"))?,
-        None => 0,
-    };
-    let new = old.checked_add(incr).ok_or(CmdError::Overflow)?;
-    let text = new.to_string();
-    hash_write_or_create(ctx, key)?.insert(field, text.as_bytes(), lim);
+    let new = edit_or_create(ctx, key, |h| {
+        let old = match h.get(field) {
+            Some(v) => crate::util::parse_i64(v)
+                .ok_or_else(|| CmdError::err("hash value is not an integer"))?,
+            None => 0,
+        };
+        let new = old.checked_add(incr).ok_or(CmdError::Overflow)?;
+        h.insert(field, new.to_string().as_bytes(), lim);
+        Ok(new)
+    })?;
     ctx.store.written(db, key, NOTIFY_HASH, "hincrby");
     ctx.out.int(new);
     Ok(())
@@ -217,22 +226,20 @@ pub fn hincrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let lim = limits(ctx);
     let (key, field) = (&argv[1], &argv[2]);
     let db = ctx.db();
-    let old = match ctx
-        .store
-        .get_mut::<Hash>(db, key)?
-        .and_then(|h| h.get(field))
-    {
-        Some(v) => {
-            crate::util::parse_f64(v).ok_or_else(|| CmdError::err("hash value is not a float"))?
+    let text = edit_or_create(ctx, key, |h| {
+        let old = match h.get(field) {
+            Some(v) => crate::util::parse_f64(v)
+                .ok_or_else(|| CmdError::err("hash value is not a float"))?,
+            None => 0.0,
+        };
+        let new = old + incr;
+        if !new.is_finite() {
+            return Err(CmdError::err("increment would produce NaN or Infinity"));
         }
-        None => 0.0,
-    };
-    let new = old + incr;
-    if !new.is_finite() {
-        return Err(CmdError::err("increment would produce NaN or Infinity"));
-    }
-    let text = Bytes::from(crate::util::format_ld_human(new));
-    hash_write_or_create(ctx, key)?.insert(field, &text, lim);
+        let text = Bytes::from(crate::util::format_ld_human(new));
+        h.insert(field, &text, lim);
+        Ok(text)
+    })?;
     ctx.store.written(db, key, NOTIFY_HASH, "hincrbyfloat");
     // Float formatting may differ between machines: propagate the result, as Redis does.
     ctx.also_propagate(vec![
@@ -366,38 +373,21 @@ fn random_fields(
 }
 
 pub fn hscan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let cursor = std::str::from_utf8(&argv[2])
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-        .ok_or_else(|| CmdError::err("invalid cursor"))?;
+    let cursor = super::keys::parse_scan_cursor(&argv[2])?;
     let db = ctx.db();
+    // A missing key answers an empty scan before the options are looked at (`hscanCommand`).
     if ctx.store.get::<Hash>(db, &argv[1])?.is_none() {
         ctx.out.array(2);
         ctx.out.bulk(b"0");
         ctx.out.array(0);
         return Ok(());
     }
-    let mut count = 10usize;
-    let mut pattern: Option<Bytes> = None;
-    let mut novalues = false;
-    let mut a = super::args::Args::new(argv, 3);
-    while !a.is_empty() {
-        let pair = a.remaining() >= 2;
-        if pair && a.eat("count") {
-            let c = a.next_int()?;
-            if c < 1 {
-                return Err(CmdError::Syntax);
-            }
-            count = c as usize;
-        } else if pair && a.eat("match") {
-            let p = a.next_bytes()?;
-            pattern = (p.as_ref() != b"*").then(|| p.clone());
-        } else if a.eat("novalues") {
-            novalues = true;
-        } else {
-            return Err(CmdError::Syntax);
-        }
-    }
+    let super::keys::ScanOptions {
+        count,
+        pattern,
+        novalues,
+        ..
+    } = super::keys::scan_options(argv, 3, true)?;
     let h = ctx.store.get::<Hash>(db, &argv[1])?.expect("checked");
     let mut found: Vec<(Bytes, Bytes)> = Vec::new();
     let next = h.scan(cursor, count, |f, v| {

@@ -72,42 +72,68 @@ pub fn keys(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-pub fn scan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let cursor = std::str::from_utf8(&argv[1])
+/// The cursor argument of SCAN and its family (`parseScanCursorOrReply`).
+pub(super) fn parse_scan_cursor(arg: &[u8]) -> CmdResult<u64> {
+    std::str::from_utf8(arg)
         .ok()
         .and_then(|s| s.parse::<u64>().ok())
-        .ok_or_else(|| CmdError::err("invalid cursor"))?;
-    let mut count = 10usize;
-    let mut pattern: Option<Bytes> = None;
-    let mut type_f: Option<String> = None;
-    let mut a = super::args::Args::new(argv, 2);
+        .ok_or_else(|| CmdError::err("invalid cursor"))
+}
+
+/// The options of SCAN and its family.
+pub(super) struct ScanOptions {
+    pub count: usize,
+    /// None for a lone `*`, which matches everything, the empty key included (as Redis).
+    pub pattern: Option<Bytes>,
+    /// SCAN's TYPE, lowercased.
+    pub type_f: Option<String>,
+    /// HSCAN's NOVALUES.
+    pub novalues: bool,
+}
+
+/// `scanGenericCommand`'s option loop: COUNT, MATCH and (SCAN only) TYPE take a value;
+/// NOVALUES is HSCAN's, and anywhere else it has its own error.
+pub(super) fn scan_options(argv: &[Bytes], from: usize, hscan: bool) -> CmdResult<ScanOptions> {
+    let mut o = ScanOptions {
+        count: 10,
+        pattern: None,
+        type_f: None,
+        novalues: false,
+    };
+    let mut a = super::args::Args::new(argv, from);
     while !a.is_empty() {
-        // COUNT, MATCH and TYPE take a value; NOVALUES is HSCAN's (`scanGenericCommand`).
         let pair = a.remaining() >= 2;
-        if !pair && a.eat("novalues") {
-            return Err(CmdError::err("NOVALUES option can only be used in HSCAN"));
-        }
-        if !pair {
-            return Err(CmdError::Syntax);
-        }
-        if a.eat("count") {
+        if pair && a.eat("count") {
             let c = a.next_int()?;
             if c < 1 {
                 return Err(CmdError::Syntax);
             }
-            count = c as usize;
-        } else if a.eat("match") {
-            // A lone `*` matches everything, the empty key included (as Redis's SCAN).
+            o.count = c as usize;
+        } else if pair && a.eat("match") {
             let p = a.next_bytes()?;
-            pattern = (p.as_ref() != b"*").then(|| p.clone());
-        } else if a.eat("type") {
-            type_f = Some(String::from_utf8_lossy(a.next_bytes()?).to_ascii_lowercase());
+            o.pattern = (p.as_ref() != b"*").then(|| p.clone());
+        } else if !hscan && pair && a.eat("type") {
+            o.type_f = Some(String::from_utf8_lossy(a.next_bytes()?).to_ascii_lowercase());
         } else if a.eat("novalues") {
-            return Err(CmdError::err("NOVALUES option can only be used in HSCAN"));
+            if !hscan {
+                return Err(CmdError::err("NOVALUES option can only be used in HSCAN"));
+            }
+            o.novalues = true;
         } else {
             return Err(CmdError::Syntax);
         }
     }
+    Ok(o)
+}
+
+pub fn scan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let cursor = parse_scan_cursor(&argv[1])?;
+    let ScanOptions {
+        count,
+        pattern,
+        type_f,
+        ..
+    } = scan_options(argv, 2, false)?;
     let db = ctx.db();
     let mut found: Vec<Bytes> = Vec::new();
     let next = ctx.store.ks.db(db).keys.scan(cursor, count, |k, v| {
