@@ -199,18 +199,24 @@ impl ConsumerGroup {
             delivery_time: now,
             delivery_count: 1,
         };
-        if let Some(old) = self.pel.insert(id, fresh) {
-            if old.consumer != *consumer {
-                if let Some(c) = self.consumers.get_mut(&old.consumer) {
-                    c.pending.remove(&id);
-                }
+        let old = self.pel.insert(id, fresh).map(|pe| pe.consumer);
+        self.reown(id, old.as_ref(), consumer, now);
+    }
+
+    /// The consumer half of a change of owner: `id` leaves `old`'s pending set (if another
+    /// consumer) and joins `to`'s, `to` created if new. The PEL entry is the caller's.
+    fn reown(&mut self, id: StreamId, old: Option<&Bytes>, to: &Bytes, now: i64) -> &mut Consumer {
+        if let Some(old) = old.filter(|o| *o != to) {
+            if let Some(c) = self.consumers.get_mut(old) {
+                c.pending.remove(&id);
             }
         }
-        self.consumers
-            .entry(consumer.clone())
-            .or_insert_with(|| Consumer::new(now))
-            .pending
-            .insert(id);
+        let c = self
+            .consumers
+            .entry(to.clone())
+            .or_insert_with(|| Consumer::new(now));
+        c.pending.insert(id);
+        c
     }
 
     /// A re-delivery of a pending entry to its owner (XREADGROUP with an ID): the new
@@ -262,17 +268,7 @@ impl ConsumerGroup {
             DeliveryCount::Set(n) => pe.delivery_count = n,
         }
         pe.consumer = to.clone();
-        if let Some(old) = old_owner.filter(|o| o != to) {
-            if let Some(c) = self.consumers.get_mut(&old) {
-                c.pending.remove(&id);
-            }
-        }
-        let c = self
-            .consumers
-            .entry(to.clone())
-            .or_insert_with(|| Consumer::new(now));
-        c.pending.insert(id);
-        c.active_time = now;
+        self.reown(id, old_owner.as_ref(), to, now).active_time = now;
         ClaimStatus::Claimed
     }
 
