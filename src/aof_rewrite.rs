@@ -2,7 +2,8 @@
 //!
 //! Mirrors Redis's `rewriteAppendOnlyFileRio`: per database a SELECT, then per key
 //! - strings: `SET k v`;
-//! - lists: `RPUSH k e1 .. e64` batches (`AOF_REWRITE_ITEMS_PER_CMD`);
+//! - lists, hashes, sets: `RPUSH k e1 .. e64`, `HSET k f1 v1 ..`, `SADD k m1 ..` batches of
+//!   64 items (`AOF_REWRITE_ITEMS_PER_CMD`);
 //! - streams: one `XADD k id f v ..` per entry (an empty stream: `XADD k MAXLEN 0 0-1 x y`),
 //!   `XSETID k last-id ENTRIESADDED n MAXDELETEDID id`, per group
 //!   `XGROUP CREATE k g last-delivered ENTRIESREAD n`, per pending entry
@@ -26,6 +27,57 @@ const ITEMS_PER_CMD: usize = 64;
 
 fn id(i: StreamId) -> Bytes {
     i.to_bytes()
+}
+
+/// One key's items as commands of [`ITEMS_PER_CMD`] items each (`RPUSH k e1 .. e64`, `HSET k
+/// f1 v1 ..`), as Redis's `rewriteListObject` and kin: the last command takes the rest.
+struct Batch<'a> {
+    cmd: &'static [u8],
+    key: &'a [u8],
+    left: usize,
+    in_cmd: usize,
+    args_per_item: usize,
+    buf: &'a mut Vec<u8>,
+}
+
+impl<'a> Batch<'a> {
+    fn new(
+        cmd: &'static [u8],
+        key: &'a [u8],
+        items: usize,
+        args_per_item: usize,
+        buf: &'a mut Vec<u8>,
+    ) -> Self {
+        buf.clear();
+        Batch {
+            cmd,
+            key,
+            left: items,
+            in_cmd: 0,
+            args_per_item,
+            buf,
+        }
+    }
+
+    fn push<W: io::Write>(&mut self, w: &mut AnnotatedWriter<W>, item: &[&[u8]]) -> io::Result<()> {
+        if self.in_cmd == 0 {
+            let n = self.left.min(ITEMS_PER_CMD);
+            encode_header(self.buf, n * self.args_per_item + 2);
+            encode_arg(self.buf, self.cmd);
+            encode_arg(self.buf, self.key);
+            self.in_cmd = n;
+        }
+        for a in item {
+            encode_arg(self.buf, a);
+        }
+        self.in_cmd -= 1;
+        self.left -= 1;
+        if self.in_cmd == 0 {
+            w.records(self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
 }
 
 /// Writes the base file for `dbs` at `path` (fsynced). Keys already expired at `now` are
@@ -79,49 +131,25 @@ pub fn write_base(
             match value {
                 Value::Str(s) => emit(&mut w, &[b"SET", key, &s.data], &mut buf)?,
                 Value::List(l) => {
-                    // Encoded straight from the packed nodes, ITEMS_PER_CMD per RPUSH.
-                    let (mut left, mut in_cmd) = (l.len(), 0);
+                    // Encoded straight from the packed nodes.
+                    let mut b = Batch::new(b"RPUSH", key, l.len(), 1, &mut buf);
                     let mut res = Ok(());
-                    buf.clear();
                     l.for_each_from(0, |item| {
-                        if in_cmd == 0 {
-                            let n = left.min(ITEMS_PER_CMD);
-                            encode_header(&mut buf, n + 2);
-                            encode_arg(&mut buf, b"RPUSH");
-                            encode_arg(&mut buf, key);
-                            in_cmd = n;
-                        }
-                        encode_arg(&mut buf, item);
-                        in_cmd -= 1;
-                        left -= 1;
-                        if in_cmd == 0 {
-                            res = w.records(&buf);
-                            buf.clear();
-                        }
+                        res = b.push(&mut w, &[item]);
                         res.is_ok()
                     });
                     res?;
                 }
                 Value::Hash(h) => {
-                    // ITEMS_PER_CMD fields per HSET, as Redis's rewriteHashObject.
-                    let (mut left, mut in_cmd) = (h.len(), 0);
-                    buf.clear();
+                    let mut b = Batch::new(b"HSET", key, h.len(), 2, &mut buf);
                     for (f, v) in h.iter() {
-                        if in_cmd == 0 {
-                            let n = left.min(ITEMS_PER_CMD);
-                            encode_header(&mut buf, 2 * n + 2);
-                            encode_arg(&mut buf, b"HSET");
-                            encode_arg(&mut buf, key);
-                            in_cmd = n;
-                        }
-                        encode_arg(&mut buf, f);
-                        encode_arg(&mut buf, v);
-                        in_cmd -= 1;
-                        left -= 1;
-                        if in_cmd == 0 {
-                            w.records(&buf)?;
-                            buf.clear();
-                        }
+                        b.push(&mut w, &[f, v])?;
+                    }
+                }
+                Value::Set(set) => {
+                    let mut b = Batch::new(b"SADD", key, set.len(), 1, &mut buf);
+                    for m in set.iter() {
+                        b.push(&mut w, &[m.bytes(&mut [0; 20])])?;
                     }
                 }
                 Value::Stream(s) => {

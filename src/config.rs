@@ -39,6 +39,13 @@ pub const ACTED_ON: &[&str] = &[
     "hash-max-ziplist-entries",
     "hash-max-listpack-value",
     "hash-max-ziplist-value",
+    "set-max-intset-entries",
+    "set-max-listpack-entries",
+    "set-max-listpack-value",
+    "zset-max-listpack-entries",
+    "zset-max-ziplist-entries",
+    "zset-max-listpack-value",
+    "zset-max-ziplist-value",
     "proto-max-bulk-len",
     "client-query-buffer-limit",
     "aof-load-truncated",
@@ -112,6 +119,8 @@ const MEMORY: &[&str] = &[
     "hll-sparse-max-bytes",
     "hash-max-listpack-value",
     "hash-max-ziplist-value",
+    "zset-max-listpack-value",
+    "zset-max-ziplist-value",
 ];
 
 /// Integer directives' bounds, as Redis 7.0 checks them (`argument must be between MIN and
@@ -163,6 +172,8 @@ const BOUNDS: &[(&str, i64, i64)] = &[
     ("replica-announce-port", 0, 65_535),
     ("replica-priority", 0, 2_147_483_647),
     ("set-max-intset-entries", 0, 9_223_372_036_854_775_807),
+    ("set-max-listpack-entries", 0, 9_223_372_036_854_775_807),
+    ("set-max-listpack-value", 0, 9_223_372_036_854_775_807),
     ("shutdown-timeout", 0, 2_147_483_647),
     ("slave-announce-port", 0, 65_535),
     ("slave-priority", 0, 2_147_483_647),
@@ -257,6 +268,11 @@ pub struct Config {
     pub list_max_listpack_size: i64,
     pub hash_max_listpack_entries: usize,
     pub hash_max_listpack_value: usize,
+    pub set_max_intset_entries: usize,
+    pub set_max_listpack_entries: usize,
+    pub set_max_listpack_value: usize,
+    pub zset_max_listpack_entries: usize,
+    pub zset_max_listpack_value: usize,
     pub proto_max_bulk_len: i64,
     pub client_query_buffer_limit: u64,
     pub output_limit_normal: OutputLimit,
@@ -479,6 +495,11 @@ impl Default for Config {
             list_max_listpack_size: -2,
             hash_max_listpack_entries: 512,
             hash_max_listpack_value: 64,
+            set_max_intset_entries: 512,
+            set_max_listpack_entries: 128,
+            set_max_listpack_value: 64,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value: 64,
             proto_max_bulk_len: 512 * 1024 * 1024,
             client_query_buffer_limit: 1 << 30,
             output_limit_normal: OutputLimit::default(),
@@ -632,6 +653,10 @@ impl Config {
             "hash-max-listpack-entries" => Some("hash-max-ziplist-entries"),
             "hash-max-ziplist-value" => Some("hash-max-listpack-value"),
             "hash-max-listpack-value" => Some("hash-max-ziplist-value"),
+            "zset-max-ziplist-entries" => Some("zset-max-listpack-entries"),
+            "zset-max-listpack-entries" => Some("zset-max-ziplist-entries"),
+            "zset-max-ziplist-value" => Some("zset-max-listpack-value"),
+            "zset-max-listpack-value" => Some("zset-max-ziplist-value"),
             _ => None,
         };
         if let Some(a) = alias {
@@ -672,6 +697,11 @@ impl Config {
         self.list_max_listpack_size = gi("list-max-listpack-size");
         self.hash_max_listpack_entries = gi("hash-max-listpack-entries").max(0) as usize;
         self.hash_max_listpack_value = gi("hash-max-listpack-value").max(0) as usize;
+        self.set_max_intset_entries = gi("set-max-intset-entries").max(0) as usize;
+        self.set_max_listpack_entries = gi("set-max-listpack-entries").max(0) as usize;
+        self.set_max_listpack_value = gi("set-max-listpack-value").max(0) as usize;
+        self.zset_max_listpack_entries = gi("zset-max-listpack-entries").max(0) as usize;
+        self.zset_max_listpack_value = gi("zset-max-listpack-value").max(0) as usize;
         self.proto_max_bulk_len = gi("proto-max-bulk-len");
         self.client_query_buffer_limit = gi("client-query-buffer-limit").max(0) as u64;
         let limits: Vec<String> = g("client-output-buffer-limit")

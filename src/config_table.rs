@@ -150,6 +150,8 @@ pub const REDIS_DIRECTIVES: &[(&str, &str)] = &[
     ("save", ""),
     ("server_cpulist", ""),
     ("set-max-intset-entries", "512"),
+    ("set-max-listpack-entries", "128"),
+    ("set-max-listpack-value", "64"),
     ("set-proc-title", "yes"),
     ("shutdown-on-sigint", "default"),
     ("shutdown-on-sigterm", "default"),

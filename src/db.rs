@@ -14,6 +14,7 @@
 
 use crate::types::hash::Hash;
 use crate::types::list::List;
+use crate::types::set::Set;
 use crate::types::stream::Stream;
 use bytes::Bytes;
 use hashbrown::{DefaultHashBuilder, HashTable};
@@ -93,6 +94,8 @@ pub enum Value {
     Stream(Box<Stream>),
     /// Unboxed: 24 bytes, no larger than a string, and a small hash is one allocation.
     Hash(Hash),
+    /// Unboxed, as hashes: 24 bytes.
+    Set(Set),
 }
 
 // Every key's slot is as large as the largest variant: a new type must not grow it.
@@ -106,6 +109,7 @@ impl Value {
             Value::List(_) => "list",
             Value::Stream(_) => "stream",
             Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
         }
     }
 
@@ -114,6 +118,7 @@ impl Value {
         match self {
             Value::List(l) => l.is_empty(),
             Value::Hash(h) => h.is_empty(),
+            Value::Set(s) => s.is_empty(),
             Value::Str(_) | Value::Stream(_) => false,
         }
     }

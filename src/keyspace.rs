@@ -31,6 +31,7 @@ use crate::error::{CmdError, CmdResult};
 use crate::store::Store;
 use crate::types::hash::Hash;
 use crate::types::list::List;
+use crate::types::set::Set;
 use crate::types::stream::Stream;
 use bytes::Bytes;
 
@@ -153,6 +154,21 @@ impl ValueType for Hash {
     fn of_mut(v: &mut Value) -> Option<&mut Self> {
         match v {
             Value::Hash(h) => Some(h),
+            _ => None,
+        }
+    }
+}
+
+impl ValueType for Set {
+    fn of(v: &Value) -> Option<&Self> {
+        match v {
+            Value::Set(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn of_mut(v: &mut Value) -> Option<&mut Self> {
+        match v {
+            Value::Set(s) => Some(s),
             _ => None,
         }
     }

@@ -28,7 +28,7 @@ impl Gen {
     }
 }
 
-const KEYS: &[&str] = &["s1", "s2", "l1", "l2", "k1", "k2", "x"];
+const KEYS: &[&str] = &["s1", "s2", "l1", "l2", "k1", "k2", "x", "t1"];
 const GROUPS: &[&str] = &["g1", "g2"];
 const CONSUMERS: &[&str] = &["c1", "c2", "c3"];
 
@@ -64,7 +64,11 @@ fn gen_command(g: &mut Gen, m: &mut Model) -> Vec<String> {
     let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let hk = g.pick(&["h1", "h2", "h1", "k1", "l1"]).to_string();
     let field = format!("f{}", g.below(6));
-    match g.below(39) {
+    let sk2 = g.pick(&["t1", "t2", "t1", "h1", "l1"]).to_string();
+    let member = g
+        .pick(&["1", "2", "-3", "70000", "a", "b", "01"])
+        .to_string();
+    match g.below(44) {
         0..=5 => {
             let id = stream_id(g, m, &sk);
             let mut c = v(&["XADD", &sk]);
@@ -273,6 +277,36 @@ fn gen_command(g: &mut Gen, m: &mut Model) -> Vec<String> {
             .into_iter()
             .take(if g.chance(50) { 4 } else { 3 })
             .collect(),
+        39 | 40 => {
+            let mut c = v(&[g.pick(&["SADD", "SADD", "SREM"]), &sk2, &member]);
+            if g.chance(40) {
+                c.push(g.pick(&["1", "b", "3", "x"]).to_string());
+            }
+            c
+        }
+        41 => v(&[
+            g.pick(&["SISMEMBER", "SMISMEMBER", "SCARD", "SMEMBERS"]),
+            &sk2,
+            &member,
+        ])
+        .into_iter()
+        .take(if g.chance(30) { 2 } else { 3 })
+        .collect(),
+        42 => {
+            let other = g.pick(&["t1", "t2", "nosuch", "h1"]);
+            match g.below(5) {
+                0 => v(&["SMOVE", &sk2, other, &member]),
+                1 => v(&[g.pick(&["SPOP", "SRANDMEMBER"]), &sk2, "100"]),
+                2 => v(&["SINTERCARD", "2", &sk2, other, "LIMIT", g.pick(&["0", "1"])]),
+                _ => v(&[g.pick(&["SINTER", "SUNION", "SDIFF"]), &sk2, other]),
+            }
+        }
+        43 => v(&[
+            g.pick(&["SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"]),
+            g.pick(&["t3", "t1", "t2"]),
+            &sk2,
+            g.pick(&["t1", "t2", "nosuch"]),
+        ]),
         _ => v(&[
             g.pick(&["PEXPIREAT", "PERSIST", "PEXPIRETIME"]),
             &key,

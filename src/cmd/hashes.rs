@@ -300,7 +300,11 @@ pub fn hrandfield(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ctx.out.array(0);
         return Ok(());
     }
-    if !unique && repeated_reply_bytes(h, count, &mut rng) > MAX_RANDOM_REPLY_BYTES {
+    if !unique
+        && super::random_reply_too_big(count, || {
+            h.random(&mut rng).map_or(0, |(f, v)| f.len() + v.len())
+        })
+    {
         // Redis builds the whole reply and runs out of memory (redis/redis#11671; Valkey
         // 9.1 aborts); sluice refuses with Redis's own range error instead.
         return Err(CmdError::err("value is out of range"));
@@ -316,21 +320,6 @@ pub fn hrandfield(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         write_random(ctx, &f, &v, withvalues);
     }
     Ok(())
-}
-
-/// The largest reply a negative HRANDFIELD count may build (elements repeat, so its size
-/// follows the count, not the hash).
-const MAX_RANDOM_REPLY_BYTES: u128 = 1 << 30;
-
-/// An estimate of a repeated-draws reply's size: `count` times the mean RESP size of a few
-/// sampled fields and values.
-fn repeated_reply_bytes(h: &Hash, count: usize, rng: &mut crate::util::Rng) -> u128 {
-    let samples = 8;
-    let total: usize = (0..samples)
-        .filter_map(|_| h.random(rng))
-        .map(|(f, v)| f.len() + v.len() + 32)
-        .sum();
-    count as u128 * (total / samples).max(1) as u128
 }
 
 /// HRANDFIELD's picks (`hrandfieldWithCountCommand`): with repetition, `count` independent

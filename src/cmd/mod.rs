@@ -20,6 +20,7 @@ pub mod keys;
 pub mod lists;
 pub mod pubsub;
 pub mod server;
+pub mod sets;
 pub mod streams;
 pub mod strings;
 pub mod table;
@@ -559,6 +560,18 @@ pub fn parse_timeout(now: i64, arg: &[u8], unit: TimeoutUnit) -> CmdResult<Optio
     now.checked_add(ms).map(Some).ok_or_else(out_of_range)
 }
 
+/// The largest reply a negative random count (HRANDFIELD, SRANDMEMBER, ZRANDMEMBER) may
+/// build: elements repeat, so its size follows the count, not the collection.
+const MAX_RANDOM_REPLY_BYTES: u128 = 1 << 30;
+
+/// Whether `count` repeated random draws would pass [`MAX_RANDOM_REPLY_BYTES`], estimated
+/// from the mean size of a few drawn elements (`sample` draws one and gives its bytes).
+pub fn random_reply_too_big(count: usize, mut sample: impl FnMut() -> usize) -> bool {
+    let samples = 8;
+    let total: usize = (0..samples).map(|_| sample() + 32).sum();
+    count as u128 * (total / samples).max(1) as u128 > MAX_RANDOM_REPLY_BYTES
+}
+
 pub fn eq_ic(a: &[u8], b: &str) -> bool {
     a.eq_ignore_ascii_case(b.as_bytes())
 }
@@ -575,6 +588,7 @@ const FAMILIES: &[&[Command]] = &[
     strings::COMMANDS,
     lists::COMMANDS,
     hashes::COMMANDS,
+    sets::COMMANDS,
     streams::COMMANDS,
     pubsub::COMMANDS,
 ];

@@ -803,6 +803,7 @@ pub fn object_encoding(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         Value::List(l) => l.encoding(),
         Value::Stream(_) => "stream",
         Value::Hash(h) => h.encoding(),
+        Value::Set(s) => s.encoding(),
     });
     match enc {
         Some(e) => ctx.out.bulk(e.as_bytes()),
@@ -907,6 +908,7 @@ pub fn memory_usage(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         Value::List(l) => l.mem_usage(),
         Value::Stream(st) => st.mem_usage(),
         Value::Hash(h) => h.mem_usage(samples),
+        Value::Set(s) => s.mem_usage(samples),
     }) {
         // Key bytes, the slot and index entry overhead, and the value itself.
         Some(n) => ctx.out.int((n + key_len + 48) as i64),

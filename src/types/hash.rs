@@ -6,9 +6,8 @@
 //!             │ count   │ flen │ field │ vlen │ value │ ... │     flen, vlen: LEB128 varints
 //!             │ u32 LE  │      │       │      │       │     │
 //!             └─────────┴──────┴───────┴──────┴───────┴─────┘
-//!  hashtable  one boxed record per field, `flen field value`, in stable slots; an index of
-//!             slot numbers hashed by field (as the keyspace's SlabMap):
-//!             index: HashTable<u32> ──► slots: [Some(rec), None, Some(rec), ...]  free: [1]
+//!  hashtable  one boxed record per field, `flen field value`, in a `SlotTable` (stable
+//!             slots and an index of slot numbers hashed by field: `types::slot_table`)
 //! ```
 //!
 //! - A hash is `listpack` while it has at most `hash-max-listpack-entries` fields and every
@@ -22,11 +21,12 @@
 //!   one copies it whole (lists and streams copy one node: a per-slot-chunk copy here is a
 //!   follow-up).
 //! - Invariants: no field appears twice; `count` (listpack) and the index's length (hashtable)
-//!   are the number of fields; every index entry names a live slot holding that field.
+//!   is the number of fields (the slot table keeps its own invariants).
 
-use hashbrown::{DefaultHashBuilder, HashTable};
-use std::hash::BuildHasher;
 use std::sync::Arc;
+
+use super::listpack::{self, Listpack};
+use super::slot_table::{self, Record, SlotTable};
 
 use super::varint::{get_str, put_str};
 
@@ -51,81 +51,29 @@ fn split_record(r: &[u8]) -> (&[u8], &[u8]) {
     (f, &r[p..])
 }
 
+/// A hashtable record, `flen field value`, keyed by its field.
+#[derive(Debug, Clone)]
+pub struct FieldRecord(Box<[u8]>);
+
+impl Record for FieldRecord {
+    fn key(&self) -> &[u8] {
+        split_record(&self.0).0
+    }
+}
+
+impl FieldRecord {
+    fn pair(&self) -> (&[u8], &[u8]) {
+        split_record(&self.0)
+    }
+}
+
 /// The `hashtable` encoding.
-#[derive(Debug, Default, Clone)]
-pub struct FieldTable {
-    index: HashTable<u32>,
-    hasher: DefaultHashBuilder,
-    slots: Vec<Option<Box<[u8]>>>,
-    free: Vec<u32>,
-}
-
-impl FieldTable {
-    fn find(&self, field: &[u8]) -> Option<usize> {
-        let slots = &self.slots;
-        let hash = self.hasher.hash_one(field);
-        self.index
-            .find(hash, |&i| {
-                slots[i as usize]
-                    .as_deref()
-                    .is_some_and(|r| split_record(r).0 == field)
-            })
-            .map(|&i| i as usize)
-    }
-
-    fn get(&self, field: &[u8]) -> Option<&[u8]> {
-        let i = self.find(field)?;
-        self.slots[i].as_deref().map(|r| split_record(r).1)
-    }
-
-    /// True if the field is new.
-    fn insert(&mut self, field: &[u8], value: &[u8]) -> bool {
-        if let Some(i) = self.find(field) {
-            self.slots[i] = Some(record(field, value));
-            return false;
-        }
-        let slot = match self.free.pop() {
-            Some(i) => i,
-            None => {
-                self.slots.push(None);
-                (self.slots.len() - 1) as u32
-            }
-        };
-        self.slots[slot as usize] = Some(record(field, value));
-        let (slots, hasher) = (&self.slots, &self.hasher);
-        let hash = hasher.hash_one(field);
-        self.index.insert_unique(hash, slot, |&i| {
-            let r = slots[i as usize].as_deref().expect("indexed slot is live");
-            hasher.hash_one(split_record(r).0)
-        });
-        true
-    }
-
-    fn remove(&mut self, field: &[u8]) -> bool {
-        let hash = self.hasher.hash_one(field);
-        let slots = &self.slots;
-        let Ok(entry) = self.index.find_entry(hash, |&i| {
-            slots[i as usize]
-                .as_deref()
-                .is_some_and(|r| split_record(r).0 == field)
-        }) else {
-            return false;
-        };
-        let (i, _) = entry.remove();
-        self.slots[i as usize] = None;
-        self.free.push(i);
-        true
-    }
-
-    fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
-        self.slots.iter().flatten().map(|r| split_record(r))
-    }
-}
+pub type FieldTable = SlotTable<FieldRecord>;
 
 /// A hash value.
 #[derive(Debug, Clone)]
 pub enum Hash {
-    Listpack(Box<[u8]>),
+    Listpack(Listpack),
     /// Shared with a copy of the hash (an AOF rewrite's snapshot) until the next write,
     /// which copies it (`Arc::make_mut`): a snapshot costs a reference count per hash.
     Table(Arc<FieldTable>),
@@ -139,62 +87,23 @@ impl Default for Hash {
 
 /// Fields of a hash, in its order.
 pub enum Iter<'a> {
-    Listpack { buf: &'a [u8], pos: usize },
-    Table(std::iter::FilterMap<std::slice::Iter<'a, Option<Box<[u8]>>>, RecordOf>),
-}
-
-type RecordOf = fn(&Option<Box<[u8]>>) -> Option<(&[u8], &[u8])>;
-
-fn record_of(r: &Option<Box<[u8]>>) -> Option<(&[u8], &[u8])> {
-    r.as_deref().map(split_record)
+    Listpack(listpack::Iter<'a, 2>),
+    Table(slot_table::Iter<'a, FieldRecord>),
 }
 
 impl<'a> Iterator for Iter<'a> {
     type Item = (&'a [u8], &'a [u8]);
     fn next(&mut self) -> Option<Self::Item> {
         match self {
-            Iter::Listpack { buf, pos } => {
-                if *pos >= buf.len() {
-                    return None;
-                }
-                let f = get_str(buf, pos);
-                let v = get_str(buf, pos);
-                Some((f, v))
-            }
-            Iter::Table(it) => it.next(),
+            Iter::Listpack(it) => it.next().map(|[f, v]| (f, v)),
+            Iter::Table(it) => it.next().map(FieldRecord::pair),
         }
     }
-}
-
-const LP_HEADER: usize = 4;
-
-fn lp_count(buf: &[u8]) -> usize {
-    u32::from_le_bytes(buf[..LP_HEADER].try_into().expect("header")) as usize
-}
-
-/// Where `field`'s entry starts and where its value ends, in a listpack.
-fn lp_find(buf: &[u8], field: &[u8]) -> Option<(usize, usize, usize)> {
-    let mut p = LP_HEADER;
-    while p < buf.len() {
-        let start = p;
-        let f = get_str(buf, &mut p);
-        let vstart = p;
-        let _ = get_str(buf, &mut p);
-        if f == field {
-            return Some((start, vstart, p));
-        }
-    }
-    None
-}
-
-fn lp_entry(out: &mut Vec<u8>, field: &[u8], value: &[u8]) {
-    put_str(out, field);
-    put_str(out, value);
 }
 
 impl Hash {
     pub fn new() -> Hash {
-        Hash::Listpack(vec![0; LP_HEADER].into_boxed_slice())
+        Hash::Listpack(Listpack::new())
     }
 
     /// OBJECT ENCODING's name.
@@ -207,8 +116,8 @@ impl Hash {
 
     pub fn len(&self) -> usize {
         match self {
-            Hash::Listpack(b) => lp_count(b),
-            Hash::Table(t) => t.index.len(),
+            Hash::Listpack(lp) => lp.len(),
+            Hash::Table(t) => t.len(),
         }
     }
 
@@ -218,12 +127,8 @@ impl Hash {
 
     pub fn get(&self, field: &[u8]) -> Option<&[u8]> {
         match self {
-            Hash::Listpack(b) => {
-                let (_, v, _) = lp_find(b, field)?;
-                let mut p = v;
-                Some(get_str(b, &mut p))
-            }
-            Hash::Table(t) => t.get(field),
+            Hash::Listpack(lp) => lp.find::<2>(field).map(|(_, [_, v])| v),
+            Hash::Table(t) => t.get(field).map(|r| r.pair().1),
         }
     }
 
@@ -234,32 +139,23 @@ impl Hash {
     /// Sets `field` to `value`; true if the field is new. Converts a listpack that would
     /// pass `limits` to a hashtable first.
     pub fn insert(&mut self, field: &[u8], value: &[u8], limits: Limits) -> bool {
-        if let Hash::Listpack(b) = self {
+        if let Hash::Listpack(lp) = self {
             let fits = field.len() <= limits.max_value && value.len() <= limits.max_value;
-            let existing = lp_find(b, field);
-            if fits && (existing.is_some() || lp_count(b) < limits.max_entries) {
-                let mut out = Vec::with_capacity(b.len() + field.len() + value.len() + 4);
-                let new = existing.is_none();
+            let existing = lp.find::<2>(field).map(|(span, _)| span);
+            if fits && (existing.is_some() || lp.len() < limits.max_entries) {
                 match existing {
-                    Some((start, _, end)) => {
-                        out.extend_from_slice(&b[..start]);
-                        lp_entry(&mut out, field, value);
-                        out.extend_from_slice(&b[end..]);
-                    }
-                    None => {
-                        out.extend_from_slice(b);
-                        lp_entry(&mut out, field, value);
-                        let n = lp_count(b) as u32 + 1;
-                        out[..LP_HEADER].copy_from_slice(&n.to_le_bytes());
-                    }
+                    Some(span) => lp.splice(span, 1, &[&[field, value]]),
+                    None => lp.push(&[field, value]),
                 }
-                *b = out.into_boxed_slice();
-                return new;
+                return existing.is_none();
             }
             self.convert();
         }
         match self {
-            Hash::Table(t) => Arc::make_mut(t).insert(field, value),
+            Hash::Table(t) => Arc::make_mut(t)
+                .insert(FieldRecord(record(field, value)))
+                .1
+                .is_none(),
             Hash::Listpack(_) => unreachable!("converted above"),
         }
     }
@@ -268,9 +164,9 @@ impl Hash {
     /// change does to the next insert).
     pub fn convert(&mut self) {
         if let Hash::Listpack(_) = self {
-            let mut t = FieldTable::default();
+            let mut t = FieldTable::with_capacity(self.len() + 1);
             for (f, v) in self.iter() {
-                t.insert(f, v);
+                t.insert_new(FieldRecord(record(f, v)));
             }
             *self = Hash::Table(Arc::new(t));
         }
@@ -279,29 +175,21 @@ impl Hash {
     /// Removes `field`; true if it was there.
     pub fn remove(&mut self, field: &[u8]) -> bool {
         match self {
-            Hash::Listpack(b) => {
-                let Some((start, _, end)) = lp_find(b, field) else {
-                    return false;
-                };
-                let mut out = Vec::with_capacity(b.len() - (end - start));
-                out.extend_from_slice(&b[..start]);
-                out.extend_from_slice(&b[end..]);
-                let n = lp_count(b) as u32 - 1;
-                out[..LP_HEADER].copy_from_slice(&n.to_le_bytes());
-                *b = out.into_boxed_slice();
-                true
-            }
-            Hash::Table(t) => Arc::make_mut(t).remove(field),
+            Hash::Listpack(lp) => match lp.find::<2>(field) {
+                Some((span, _)) => {
+                    lp.remove(span);
+                    true
+                }
+                None => false,
+            },
+            Hash::Table(t) => Arc::make_mut(t).remove(field).is_some(),
         }
     }
 
     pub fn iter(&self) -> Iter<'_> {
         match self {
-            Hash::Listpack(b) => Iter::Listpack {
-                buf: b,
-                pos: LP_HEADER,
-            },
-            Hash::Table(t) => Iter::Table(t.slots.iter().filter_map(record_of as RecordOf)),
+            Hash::Listpack(lp) => Iter::Listpack(lp.iter()),
+            Hash::Table(t) => Iter::Table(t.iter()),
         }
     }
 
@@ -316,14 +204,9 @@ impl Hash {
                 }
                 0
             }
-            Hash::Table(t) => crate::util::scan_slots(t.slots.len(), cursor, count, |i| {
-                t.slots[i]
-                    .as_deref()
-                    .map(|r| {
-                        let (k, v) = split_record(r);
-                        f(k, v)
-                    })
-                    .is_some()
+            Hash::Table(t) => t.scan(cursor, count, |r| {
+                let (k, v) = r.pair();
+                f(k, v)
             }),
         }
     }
@@ -338,15 +221,7 @@ impl Hash {
                 }
                 self.iter().nth(rng.below(n as u64) as usize)
             }
-            Hash::Table(t) => {
-                if t.index.is_empty() {
-                    return None;
-                }
-                // Removed fields leave holes until reused: retried, as Redis's
-                // dictGetFairRandomKey retries on empty buckets, with a bounded fallback.
-                let i = crate::util::random_slot(t.slots.len(), rng, |i| t.slots[i].is_some())?;
-                t.slots[i].as_deref().map(split_record)
-            }
+            Hash::Table(t) => t.random(rng).map(|(_, r)| r.pair()),
         }
     }
 
@@ -355,19 +230,8 @@ impl Hash {
     /// million-field hash per call would stall the server).
     pub fn mem_usage(&self, samples: usize) -> usize {
         match self {
-            Hash::Listpack(b) => b.len(),
-            Hash::Table(t) => {
-                let (mut n, mut bytes) = (0usize, 0usize);
-                for (f, v) in t.iter().take(samples) {
-                    n += 1;
-                    bytes += f.len() + v.len() + 2;
-                }
-                let records = (bytes * t.index.len()).checked_div(n).unwrap_or(0);
-                std::mem::size_of::<FieldTable>()
-                    + t.index.capacity() * 5
-                    + t.slots.capacity() * 16
-                    + records
-            }
+            Hash::Listpack(lp) => lp.bytes(),
+            Hash::Table(t) => t.mem_usage(samples, |r| r.0.len()),
         }
     }
 }

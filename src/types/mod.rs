@@ -3,6 +3,9 @@
 
 pub mod hash;
 pub mod list;
+pub mod listpack;
 pub mod rax;
+pub mod set;
+pub mod slot_table;
 pub mod stream;
 pub mod varint;
