@@ -2,8 +2,8 @@
 //!
 //! Mirrors Redis's `rewriteAppendOnlyFileRio`: per database a SELECT, then per key
 //! - strings: `SET k v`;
-//! - lists, hashes, sets: `RPUSH k e1 .. e64`, `HSET k f1 v1 ..`, `SADD k m1 ..` batches of
-//!   64 items (`AOF_REWRITE_ITEMS_PER_CMD`);
+//! - lists, hashes, sets, sorted sets: `RPUSH k e1 .. e64`, `HSET k f1 v1 ..`, `SADD k m1 ..`,
+//!   `ZADD k s1 m1 ..` batches of 64 items (`AOF_REWRITE_ITEMS_PER_CMD`);
 //! - streams: one `XADD k id f v ..` per entry (an empty stream: `XADD k MAXLEN 0 0-1 x y`),
 //!   `XSETID k last-id ENTRIESADDED n MAXDELETEDID id`, per group
 //!   `XGROUP CREATE k g last-delivered ENTRIESREAD n`, per pending entry
@@ -145,6 +145,15 @@ pub fn write_base(
                     for (f, v) in h.iter() {
                         b.push(&mut w, &[f, v])?;
                     }
+                }
+                Value::Zset(z) => {
+                    let mut b = Batch::new(b"ZADD", key, z.len(), 2, &mut buf);
+                    let mut res = Ok(());
+                    z.walk(0, false, |m, s| {
+                        res = b.push(&mut w, &[resp::writer::format_double(s).as_bytes(), m]);
+                        res.is_ok()
+                    });
+                    res?;
                 }
                 Value::Set(set) => {
                     let mut b = Batch::new(b"SADD", key, set.len(), 1, &mut buf);

@@ -37,6 +37,8 @@ impl hashbrown::Equivalent<(usize, Bytes)> for KeyRef<'_> {
 pub enum BlockedType {
     List,
     Stream,
+    /// BZPOPMIN, BZPOPMAX, BZMPOP.
+    Zset,
 }
 
 impl BlockedType {
@@ -46,6 +48,7 @@ impl BlockedType {
             (self, v),
             (BlockedType::List, crate::db::Value::List(_))
                 | (BlockedType::Stream, crate::db::Value::Stream(_))
+                | (BlockedType::Zset, crate::db::Value::Zset(_))
         )
     }
 }

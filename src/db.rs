@@ -16,6 +16,7 @@ use crate::types::hash::Hash;
 use crate::types::list::List;
 use crate::types::set::Set;
 use crate::types::stream::Stream;
+use crate::types::zset::ZSet;
 use bytes::Bytes;
 use hashbrown::{DefaultHashBuilder, HashTable};
 use std::hash::BuildHasher;
@@ -96,6 +97,8 @@ pub enum Value {
     Hash(Hash),
     /// Unboxed, as hashes: 24 bytes.
     Set(Set),
+    /// Unboxed: 24 bytes (a listpack) or a pointer (a skiplist).
+    Zset(ZSet),
 }
 
 // Every key's slot is as large as the largest variant: a new type must not grow it.
@@ -110,6 +113,7 @@ impl Value {
             Value::Stream(_) => "stream",
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
+            Value::Zset(_) => "zset",
         }
     }
 
@@ -119,6 +123,7 @@ impl Value {
             Value::List(l) => l.is_empty(),
             Value::Hash(h) => h.is_empty(),
             Value::Set(s) => s.is_empty(),
+            Value::Zset(z) => z.is_empty(),
             Value::Str(_) | Value::Stream(_) => false,
         }
     }

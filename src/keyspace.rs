@@ -33,6 +33,7 @@ use crate::types::hash::Hash;
 use crate::types::list::List;
 use crate::types::set::Set;
 use crate::types::stream::Stream;
+use crate::types::zset::ZSet;
 use bytes::Bytes;
 
 /// Lookup flags, as Redis's `LOOKUP_*`.
@@ -169,6 +170,21 @@ impl ValueType for Set {
     fn of_mut(v: &mut Value) -> Option<&mut Self> {
         match v {
             Value::Set(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl ValueType for ZSet {
+    fn of(v: &Value) -> Option<&Self> {
+        match v {
+            Value::Zset(z) => Some(z),
+            _ => None,
+        }
+    }
+    fn of_mut(v: &mut Value) -> Option<&mut Self> {
+        match v {
+            Value::Zset(z) => Some(z),
             _ => None,
         }
     }

@@ -111,6 +111,28 @@ fn workload(c: &mut Conn) {
         &["SADD", "wideset", "m", &"x".repeat(100)],
         &["SUNIONSTORE", "all", "tags", "ids", "wideset"],
         &["SINTERSTORE", "both", "tags", "ids"],
+        &[
+            "ZADD", "delayed", "100", "job:a", "200", "job:b", "150", "job:c",
+        ],
+        &["ZINCRBY", "delayed", "0.5", "job:a"],
+        &["ZADD", "delayed", "XX", "GT", "CH", "300", "job:b"],
+        &["ZREM", "delayed", "job:c"],
+        &["ZADD", "bigz", "1", &"m".repeat(100), "2", "short"],
+        &["ZPOPMAX", "bigz"],
+        &["ZADD", "popped", "1", "x", "2", "y"],
+        &["ZMPOP", "1", "popped", "MAX", "COUNT", "5"],
+        &[
+            "ZUNIONSTORE",
+            "zall",
+            "2",
+            "delayed",
+            "tags",
+            "WEIGHTS",
+            "2",
+            "1",
+        ],
+        &["ZADD", "zq", "5", "e"],
+        &["BZPOPMIN", "zq", "0"],
         &["SADD", "gone-set", "z"],
         &["SPOP", "gone-set", "3"],
         &["SELECT", "3"],
@@ -157,6 +179,19 @@ fn dump(c: &mut Conn, full: bool) -> String {
                     vec!["HGETALL".into(), k.clone()],
                     vec!["OBJECT".into(), "ENCODING".into(), k.clone()],
                 ],
+                b"+zset\r\n" => {
+                    let mut v = vec![vec![
+                        "ZRANGE".into(),
+                        k.clone(),
+                        "0".into(),
+                        "-1".into(),
+                        "WITHSCORES".into(),
+                    ]];
+                    if full {
+                        v.push(vec!["OBJECT".into(), "ENCODING".into(), k.clone()]);
+                    }
+                    v
+                }
                 b"+set\r\n" => {
                     let mut v = vec![vec!["SMEMBERS".into(), k.clone()]];
                     // Redis 7.0 has no listpack sets: encodings only between sluices.

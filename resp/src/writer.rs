@@ -61,7 +61,10 @@ pub fn push_u64(buf: &mut Vec<u8>, mut v: u64) {
     buf.extend_from_slice(&tmp[i..]);
 }
 
-/// Formats a double as Redis's `%.17g` does for RESP3 doubles (`inf`, `-inf`, `nan` spelled out).
+/// Formats a double as Redis 7.2+ replies it (`d2string`): `nan`, `inf`, `-inf`, `-0`;
+/// an integral value within ±2^62 as an integer; anything else as the shortest decimal that
+/// reads back as the same double, laid out as `fpconv_dtoa` does (plain up to 21 integer
+/// digits or 6 leading fraction zeros, else `d.ddde±x` with no padded exponent).
 pub fn format_double(d: f64) -> String {
     if d.is_nan() {
         return "nan".into();
@@ -69,7 +72,44 @@ pub fn format_double(d: f64) -> String {
     if d.is_infinite() {
         return if d > 0.0 { "inf".into() } else { "-inf".into() };
     }
-    format_g17(d)
+    if d == 0.0 {
+        return if d.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
+    }
+    // `double2ll`: |d| ≤ LLONG_MAX/2 and integral.
+    const HALF: f64 = (i64::MAX / 2) as f64;
+    if (-HALF..=HALF).contains(&d) && d.trunc() == d {
+        return (d as i64).to_string();
+    }
+    // Rust's `{:e}` is the shortest round-trip digit string: "d.ddde-x".
+    let sci = format!("{:e}", d.abs());
+    let (mant, exp) = sci.split_once('e').expect("an exponent");
+    let digits: String = mant.chars().filter(|c| *c != '.').collect();
+    let x: i32 = exp.parse().expect("a decimal exponent");
+    let n = digits.len() as i32;
+    let k = x - n + 1; // d = digits × 10^k
+    let neg = if d < 0.0 { "-" } else { "" };
+    let e = x.abs();
+    if k >= 0 && e < n + 7 {
+        return format!("{neg}{digits}{}", "0".repeat(k as usize));
+    }
+    if k < 0 && (k > -7 || e < 4) {
+        let offset = n + k;
+        return if offset <= 0 {
+            format!("{neg}0.{}{digits}", "0".repeat((-offset) as usize))
+        } else {
+            let (a, b) = digits.split_at(offset as usize);
+            format!("{neg}{a}.{b}")
+        };
+    }
+    let keep = digits.len().min(if neg.is_empty() { 18 } else { 17 });
+    let (first, rest) = digits[..keep].split_at(1);
+    let dot = if rest.is_empty() { "" } else { "." };
+    let sign = if x < 0 { '-' } else { '+' };
+    format!("{neg}{first}{dot}{rest}e{sign}{e}")
 }
 
 /// C's `%.17g`.
@@ -394,6 +434,25 @@ mod tests {
         assert_eq!(format_g17(3.0), "3");
         assert_eq!(format_g17(1.0e-5), "1.0000000000000001e-05");
         assert_eq!(format_double(f64::INFINITY), "inf");
+        // As Valkey 9.1 / Redis 7.2+ print scores.
+        for (d, want) in [
+            (0.1, "0.1"),
+            (1e20, "1e+20"),
+            (1.5e-7, "1.5e-7"),
+            (123456789012345678.0, "123456789012345680"),
+            (3.0, "3"),
+            (1e16, "10000000000000000"),
+            (0.00001, "0.00001"),
+            (0.0001, "0.0001"),
+            (2.5e-300, "2.5e-300"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (-0.0, "-0"),
+            (-2.5, "-2.5"),
+            (1234.5678, "1234.5678"),
+            (-1e-7, "-1e-7"),
+        ] {
+            assert_eq!(format_double(d), want, "{d}");
+        }
     }
 
     #[test]

@@ -516,12 +516,33 @@ fn block_on(
     on_timeout: TimeoutReply,
     in_multi: TimeoutReply,
 ) {
+    block_for(
+        ctx,
+        BlockedType::List,
+        keys,
+        deadline,
+        argv,
+        on_timeout,
+        in_multi,
+    )
+}
+
+/// [`block_on`] for a waiter of any type (lists, sorted sets).
+pub(super) fn block_for(
+    ctx: &mut Ctx,
+    btype: BlockedType,
+    keys: Vec<Bytes>,
+    deadline: Option<i64>,
+    argv: &[Bytes],
+    on_timeout: TimeoutReply,
+    in_multi: TimeoutReply,
+) {
     if ctx.no_block {
         super::timeout_reply(ctx.out, in_multi);
         return;
     }
     ctx.block = Some(BlockRequest {
-        btype: BlockedType::List,
+        btype,
         keys,
         deadline_ms: deadline,
         argv: argv.to_vec(),
@@ -599,12 +620,17 @@ pub fn brpoplpush(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     bmove_generic(ctx, argv, End::Right, End::Left, &argv[3])
 }
 
-/// Parses `numkeys key... LEFT|RIGHT [COUNT n]` starting at `at`.
-fn parse_mpop(argv: &[Bytes], at: usize) -> CmdResult<(Vec<Bytes>, End, usize)> {
-    let n = parse_int(&argv[at])?;
-    if n <= 0 {
-        return Err(CmdError::err("numkeys should be greater than 0"));
-    }
+/// Parses `numkeys key... LEFT|RIGHT [COUNT n]` (ZMPOP: `MIN|MAX`, read by `side`) starting
+/// at `at`.
+pub(super) fn parse_mpop<W>(
+    argv: &[Bytes],
+    at: usize,
+    side: impl Fn(&[u8]) -> CmdResult<W>,
+) -> CmdResult<(Vec<Bytes>, W, usize)> {
+    // `getRangeLongFromObjectOrReply` with a message: one error for both failures.
+    let n = crate::util::parse_i64(&argv[at])
+        .filter(|&n| n > 0)
+        .ok_or_else(|| CmdError::err("numkeys should be greater than 0"))?;
     let n = n as usize;
     if n > argv.len() - at - 1 {
         return Err(CmdError::err(
@@ -613,7 +639,7 @@ fn parse_mpop(argv: &[Bytes], at: usize) -> CmdResult<(Vec<Bytes>, End, usize)> 
     }
     let keys = argv[at + 1..at + 1 + n].to_vec();
     let mut a = super::args::Args::new(argv, at + 1 + n);
-    let end = End::parse(a.next_bytes()?)?;
+    let end = side(a.next_bytes()?)?;
     let mut count = None;
     while !a.is_empty() {
         if a.remaining() > 1 && count.is_none() && a.eat("count") {
@@ -650,7 +676,7 @@ fn mpop_try(ctx: &mut Ctx, keys: &[Bytes], end: End, count: usize) -> CmdResult<
 }
 
 pub fn lmpop(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let (keys, end, count) = parse_mpop(argv, 1)?;
+    let (keys, end, count) = parse_mpop(argv, 1, End::parse)?;
     if !mpop_try(ctx, &keys, end, count)? {
         ctx.out.null_array();
     }
@@ -659,7 +685,7 @@ pub fn lmpop(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 pub fn blmpop(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let deadline = parse_timeout(ctx, &argv[1])?;
-    let (keys, end, count) = parse_mpop(argv, 2)?;
+    let (keys, end, count) = parse_mpop(argv, 2, End::parse)?;
     if !mpop_try(ctx, &keys, end, count)? {
         block_on(
             ctx,

@@ -25,6 +25,7 @@ pub mod streams;
 pub mod strings;
 pub mod table;
 pub mod testing;
+pub mod zsets;
 
 use crate::blocking::{BlockRequest, BlockedType, StreamWait, TimeoutReply, Waiter};
 use crate::client::Client;
@@ -589,6 +590,7 @@ const FAMILIES: &[&[Command]] = &[
     lists::COMMANDS,
     hashes::COMMANDS,
     sets::COMMANDS,
+    zsets::COMMANDS,
     streams::COMMANDS,
     pubsub::COMMANDS,
 ];

@@ -804,6 +804,7 @@ pub fn object_encoding(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         Value::Stream(_) => "stream",
         Value::Hash(h) => h.encoding(),
         Value::Set(s) => s.encoding(),
+        Value::Zset(z) => z.encoding(),
     });
     match enc {
         Some(e) => ctx.out.bulk(e.as_bytes()),
@@ -909,6 +910,7 @@ pub fn memory_usage(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         Value::Stream(st) => st.mem_usage(),
         Value::Hash(h) => h.mem_usage(samples),
         Value::Set(s) => s.mem_usage(samples),
+        Value::Zset(z) => z.mem_usage(samples),
     }) {
         // Key bytes, the slot and index entry overhead, and the value itself.
         Some(n) => ctx.out.int((n + key_len + 48) as i64),

@@ -9,3 +9,4 @@ pub mod set;
 pub mod slot_table;
 pub mod stream;
 pub mod varint;
+pub mod zset;
