@@ -8,7 +8,8 @@
 //! Sections: redis-benchmark workloads (50 clients, servers alternating, median of rounds);
 //! our load generators ([`loadgen`]): consumer groups end to end with producer-to-consumer
 //! latency, BRPOP job queues, pub/sub fan-out; stream read cost against size; memory per
-//! stream entry and per list element (RSS growth over 1,000,000 items); persistence: XADD
+//! stream entry, list element, small hash, large-hash field, sorted-set member and set member
+//! (RSS growth over 1,000,000 items); persistence: XADD
 //! under `always` vs `everysec`, XADD latency during an AOF rewrite of a 1,000,000-entry
 //! stream, and the time to load that AOF.
 //!
@@ -107,11 +108,53 @@ fn memory_per_item(kind: Kind, items: usize, what: &str) -> f64 {
         vec!["SET".into(), format!("warm{i}"), "x".into()]
     });
     let before = s.rss_bytes();
+    let argv = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<String>>();
     match what {
         "stream" => pipelined(s.port, items, |_| sensor_xadd()),
-        _ => pipelined(s.port, items, |i| {
+        "list" => pipelined(s.port, items, |i| {
             vec!["RPUSH".into(), "jobs".into(), format!("job:{}", i % 100000)]
         }),
+        // A job record per key, as RQ and Celery's result backend keep them.
+        "small-hashes" => pipelined(s.port, items, |i| {
+            let mut v = argv(&["HSET"]);
+            v.push(format!("job:{i}"));
+            v.extend(argv(&[
+                "state",
+                "queued",
+                "tries",
+                "0",
+                "queue",
+                "default",
+                "created",
+                "1700000000",
+                "worker",
+                "w1",
+            ]));
+            v
+        }),
+        "big-hash" => pipelined(s.port, items, |i| {
+            vec![
+                "HSET".into(),
+                "bighash".into(),
+                format!("field:{i}"),
+                format!("{i}"),
+            ]
+        }),
+        "zset" => pipelined(s.port, items, |i| {
+            vec![
+                "ZADD".into(),
+                "bigz".into(),
+                format!("{i}"),
+                format!("member:{i}"),
+            ]
+        }),
+        "int-set" => pipelined(s.port, items, |i| {
+            vec!["SADD".into(), "ints".into(), format!("{i}")]
+        }),
+        "string-set" => pipelined(s.port, items, |i| {
+            vec!["SADD".into(), "strs".into(), format!("member:{i}")]
+        }),
+        other => panic!("no memory workload {other}"),
     }
     let after = s.rss_bytes();
     after.saturating_sub(before) as f64 / items as f64
@@ -275,6 +318,16 @@ fn throughput(o: &Opts, md: &mut String) {
                 .map(|x| x.to_string())
                 .collect()
         });
+        // A 1,000,000-member sorted set, members named as redis-benchmark's
+        // __rand_int__ (12 digits) names them.
+        pipelined(port, 1_000_000, |i| {
+            vec![
+                "ZADD".into(),
+                "bigz".into(),
+                format!("{i}"),
+                format!("m:{i:012}"),
+            ]
+        });
     }
     let xreadgroup = xreadgroup_count10("rs").to_vec();
     let workloads: Vec<(&str, usize, Vec<&str>)> = vec![
@@ -292,6 +345,31 @@ fn throughput(o: &Opts, md: &mut String) {
         ("PUBLISH", 1, vec!["PUBLISH", "ch", "message"]),
         ("SET", 1, vec!["-t", "set"]),
         ("GET", 1, vec!["-t", "get"]),
+        ("HSET", 1, vec!["-t", "hset"]),
+        ("SADD", 1, vec!["-t", "sadd"]),
+        ("SPOP", 1, vec!["-t", "spop"]),
+        ("ZADD", 1, vec!["-t", "zadd"]),
+        ("ZPOPMIN", 1, vec!["-t", "zpopmin"]),
+        (
+            "ZRANGEBYSCORE LIMIT 0 10, 1M members",
+            1,
+            vec![
+                "-r",
+                "1000000",
+                "ZRANGEBYSCORE",
+                "bigz",
+                "__rand_int__",
+                "+inf",
+                "LIMIT",
+                "0",
+                "10",
+            ],
+        ),
+        (
+            "ZRANK, 1M members",
+            1,
+            vec!["-r", "1000000", "ZRANK", "bigz", "m:__rand_int__"],
+        ),
     ];
     let _ = writeln!(md, "| workload | sluice req/s | redis req/s | throughput ratio (per-round range) | sluice p99 ms | redis p99 ms | p99 ratio | sluice CPU µs/req | redis CPU µs/req | CPU ratio | redis-benchmark busy (sluice / redis runs) |");
     let _ = writeln!(
@@ -566,6 +644,31 @@ fn memory(o: &Opts, md: &mut String) {
             "list element (RPUSH jobs job:N)",
             memory_per_item(Kind::Sluice, o.items, "list"),
             memory_per_item(Kind::Redis, o.items, "list"),
+        ),
+        (
+            "hash of 5 small fields, one per key (HSET job:N state queued tries 0 ...)",
+            memory_per_item(Kind::Sluice, o.items, "small-hashes"),
+            memory_per_item(Kind::Redis, o.items, "small-hashes"),
+        ),
+        (
+            "field of one large hash (HSET bighash field:N N)",
+            memory_per_item(Kind::Sluice, o.items, "big-hash"),
+            memory_per_item(Kind::Redis, o.items, "big-hash"),
+        ),
+        (
+            "member of one sorted set (ZADD bigz N member:N)",
+            memory_per_item(Kind::Sluice, o.items, "zset"),
+            memory_per_item(Kind::Redis, o.items, "zset"),
+        ),
+        (
+            "member of one set of integers (SADD ints N)",
+            memory_per_item(Kind::Sluice, o.items, "int-set"),
+            memory_per_item(Kind::Redis, o.items, "int-set"),
+        ),
+        (
+            "member of one set of strings (SADD strs member:N)",
+            memory_per_item(Kind::Sluice, o.items, "string-set"),
+            memory_per_item(Kind::Redis, o.items, "string-set"),
         ),
     ];
     let _ = writeln!(
