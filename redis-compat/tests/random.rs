@@ -76,7 +76,7 @@ fn gen_command(g: &mut Gen, m: &mut Model) -> Vec<String> {
     let sc = g
         .pick(&["1", "2", "2.5", "-1", "0", "inf", "-inf", "x"])
         .to_string();
-    match g.below(50) {
+    match g.below(51) {
         0..=5 => {
             let id = stream_id(g, m, &sk);
             let mut c = v(&["XADD", &sk]);
@@ -387,6 +387,18 @@ fn gen_command(g: &mut Gen, m: &mut Model) -> Vec<String> {
             1 => v(&["ZREMRANGEBYRANK", &zk, "0", g.pick(&["0", "-2"])]),
             _ => v(&["ZRANDMEMBER", &zk, "100", "WITHSCORES"]),
         },
+        50 => {
+            let mut c = v(&["SORT", g.pick(&["l1", "t1", "z1", "k1"])]);
+            for opt in [["ALPHA", ""], ["DESC", ""], ["LIMIT", "1"]] {
+                if g.chance(50) {
+                    c.push(opt[0].to_string());
+                    if !opt[1].is_empty() {
+                        c.extend(v(&[opt[1], "2"]));
+                    }
+                }
+            }
+            c
+        }
         _ => v(&[
             g.pick(&["PEXPIREAT", "PERSIST", "PEXPIRETIME"]),
             &key,

@@ -21,6 +21,7 @@ pub mod lists;
 pub mod pubsub;
 pub mod server;
 pub mod sets;
+pub mod sort;
 pub mod streams;
 pub mod strings;
 pub mod table;
@@ -591,6 +592,7 @@ const FAMILIES: &[&[Command]] = &[
     hashes::COMMANDS,
     sets::COMMANDS,
     zsets::COMMANDS,
+    sort::COMMANDS,
     streams::COMMANDS,
     pubsub::COMMANDS,
 ];
