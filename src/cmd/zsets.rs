@@ -327,6 +327,9 @@ struct AddFlags {
 enum AddOutcome {
     Added,
     Updated,
+    /// Processed, the score already what it would be (Redis's `retflags` 0).
+    Unchanged,
+    /// Not done because of NX, XX, GT or LT (`ZADD_OUT_NOP`).
     Nop,
 }
 
@@ -356,7 +359,7 @@ fn zset_add(
                 z.insert(member, score, lim);
                 return Ok((AddOutcome::Updated, score));
             }
-            Ok((AddOutcome::Nop, score))
+            Ok((AddOutcome::Unchanged, score))
         }
         None if f.xx => Ok((AddOutcome::Nop, 0.0)),
         None => {
@@ -417,9 +420,9 @@ fn zadd_generic(ctx: &mut Ctx, argv: &[Bytes], mut f: AddFlags) -> CmdResult {
             match outcome {
                 AddOutcome::Added => added += 1,
                 AddOutcome::Updated => updated += 1,
-                AddOutcome::Nop => {}
+                AddOutcome::Unchanged | AddOutcome::Nop => {}
             }
-            if !matches!(outcome, AddOutcome::Nop) || (!f.nx && !f.xx && !f.gt && !f.lt) {
+            if !matches!(outcome, AddOutcome::Nop) {
                 processed += 1;
             }
             last = s;
