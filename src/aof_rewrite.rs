@@ -158,7 +158,7 @@ pub fn write_base(
                 Value::Set(set) => {
                     let mut b = Batch::new(b"SADD", key, set.len(), 1, &mut buf);
                     for m in set.iter() {
-                        b.push(&mut w, &[m.bytes(&mut [0; 20])])?;
+                        b.push(&mut w, &[m.bytes(&mut [0; 21])])?;
                     }
                 }
                 Value::Stream(s) => {

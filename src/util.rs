@@ -40,24 +40,7 @@ impl Rng {
     }
 }
 
-/// `v` in decimal, written into `buf` (20 bytes hold `i64::MIN`); no allocation.
-pub fn i64_text(v: i64, buf: &mut [u8; 20]) -> &[u8] {
-    let mut i = buf.len();
-    let mut u = v.unsigned_abs();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (u % 10) as u8;
-        u /= 10;
-        if u == 0 {
-            break;
-        }
-    }
-    if v < 0 {
-        i -= 1;
-        buf[i] = b'-';
-    }
-    &buf[i..]
-}
+pub use resp::writer::i64_text;
 
 /// Redis's `string2ll` (strict decimal).
 pub fn parse_i64(b: &[u8]) -> Option<i64> {

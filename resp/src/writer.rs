@@ -39,25 +39,37 @@ pub struct Deferred {
     kind: u8,
 }
 
-fn push_int(buf: &mut Vec<u8>, v: i64) {
-    if v < 0 {
-        buf.push(b'-');
+/// The decimal digits of `v`, right-aligned in `buf`; the index of the first.
+fn digits(mut v: u64, buf: &mut [u8; 21]) -> usize {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            return i;
+        }
     }
-    push_u64(buf, v.unsigned_abs());
+}
+
+/// `v` in decimal, written into `buf` (21 bytes hold any i64); no allocation.
+pub fn i64_text(v: i64, buf: &mut [u8; 21]) -> &[u8] {
+    let mut i = digits(v.unsigned_abs(), buf);
+    if v < 0 {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    &buf[i..]
+}
+
+fn push_int(buf: &mut Vec<u8>, v: i64) {
+    buf.extend_from_slice(i64_text(v, &mut [0; 21]));
 }
 
 /// Appends `v` in decimal without allocating.
-pub fn push_u64(buf: &mut Vec<u8>, mut v: u64) {
-    let mut tmp = [0u8; 20];
-    let mut i = tmp.len();
-    loop {
-        i -= 1;
-        tmp[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
+pub fn push_u64(buf: &mut Vec<u8>, v: u64) {
+    let mut tmp = [0u8; 21];
+    let i = digits(v, &mut tmp);
     buf.extend_from_slice(&tmp[i..]);
 }
 

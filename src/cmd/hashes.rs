@@ -324,7 +324,7 @@ pub fn hrandfield(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 /// HRANDFIELD's picks (`hrandfieldWithCountCommand`): with repetition, `count` independent
 /// draws; without, the whole hash when `count` covers it (in the hash's order, as Redis),
-/// else `count` distinct fields in random order.
+/// else `count` distinct fields ([`super::distinct_random`]).
 fn random_fields(
     h: &Hash,
     count: usize,
@@ -339,26 +339,17 @@ fn random_fields(
     if count >= size {
         return h.iter().map(pair).collect();
     }
-    if count.saturating_mul(3) > size {
-        // Most of the hash: take it all and drop random ones (Redis's CASE 3).
-        let mut all: Vec<_> = h.iter().map(pair).collect();
-        while all.len() > count {
-            let i = rng.below(all.len() as u64) as usize;
-            all.swap_remove(i);
-        }
-        return all;
-    }
-    // A few of many: random draws until `count` distinct (CASE 4).
-    let mut seen = hashbrown::HashSet::with_capacity(count);
-    let mut out = Vec::with_capacity(count);
-    while out.len() < count {
-        if let Some((f, v)) = h.random(rng) {
-            if seen.insert(f.to_vec()) {
-                out.push(pair((f, v)));
-            }
-        }
-    }
-    out
+    // A hash never holds one field twice: fields stand for their pairs.
+    super::distinct_random(
+        size,
+        count,
+        rng,
+        || h.iter().collect(),
+        |rng| h.random(rng).expect("never empty"),
+    )
+    .into_iter()
+    .map(pair)
+    .collect()
 }
 
 pub fn hscan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {

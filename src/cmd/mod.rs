@@ -574,6 +574,36 @@ pub fn random_reply_too_big(count: usize, mut sample: impl FnMut() -> usize) -> 
     count as u128 * (total / samples).max(1) as u128 > MAX_RANDOM_REPLY_BYTES
 }
 
+/// `count` distinct random elements of a collection of `size` (`count < size`), as Redis's
+/// HRANDFIELD / SRANDMEMBER / ZRANDMEMBER pick them: when that is most of the collection,
+/// all of it (`all`) less random ones (CASE 3); else draws (`draw`) until `count` are
+/// distinct (CASE 4).
+pub fn distinct_random<T: Eq + std::hash::Hash + Copy>(
+    size: usize,
+    count: usize,
+    rng: &mut crate::util::Rng,
+    all: impl FnOnce() -> Vec<T>,
+    mut draw: impl FnMut(&mut crate::util::Rng) -> T,
+) -> Vec<T> {
+    if count.saturating_mul(3) > size {
+        let mut all = all();
+        while all.len() > count {
+            let i = rng.below(all.len() as u64) as usize;
+            all.swap_remove(i);
+        }
+        return all;
+    }
+    let mut seen = hashbrown::HashSet::with_capacity(count);
+    let mut out = Vec::with_capacity(count);
+    while out.len() < count {
+        let x = draw(rng);
+        if seen.insert(x) {
+            out.push(x);
+        }
+    }
+    out
+}
+
 pub fn eq_ic(a: &[u8], b: &str) -> bool {
     a.eq_ignore_ascii_case(b.as_bytes())
 }

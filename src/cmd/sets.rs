@@ -247,7 +247,7 @@ pub fn srandmember(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if !unique || count == 1 {
         if super::random_reply_too_big(count, || {
             s.random(&mut rng)
-                .map_or(0, |m| m.bytes(&mut [0; 20]).len())
+                .map_or(0, |m| m.bytes(&mut [0; 21]).len())
         }) {
             return Err(CmdError::err("value is out of range"));
         }
@@ -265,26 +265,13 @@ pub fn srandmember(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
         return Ok(());
     }
-    // `count` distinct members: drop random ones from all of them when that is most of the
-    // set (CASE 3), else draw until enough distinct (CASE 4).
-    let picked: Vec<Member> = if count * 3 > size {
-        let mut all: Vec<Member> = s.iter().collect();
-        while all.len() > count {
-            let i = rng.below(all.len() as u64) as usize;
-            all.swap_remove(i);
-        }
-        all
-    } else {
-        let mut seen = hashbrown::HashSet::with_capacity(count);
-        let mut picked = Vec::with_capacity(count);
-        while picked.len() < count {
-            let m = s.random(&mut rng).expect("never empty");
-            if seen.insert(m) {
-                picked.push(m);
-            }
-        }
-        picked
-    };
+    let picked = super::distinct_random(
+        size,
+        count,
+        &mut rng,
+        || s.iter().collect(),
+        |rng| s.random(rng).expect("never empty"),
+    );
     out.array(picked.len());
     for m in picked {
         member_bulk(out, m);
@@ -564,7 +551,7 @@ pub fn sscan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let s = ctx.store.get::<Set>(db, &argv[1])?.expect("checked");
     let mut found: Vec<Bytes> = Vec::new();
     let next = s.scan(cursor, count, |m| {
-        let mut buf = [0; 20];
+        let mut buf = [0; 21];
         let b = m.bytes(&mut buf);
         if pattern
             .as_ref()

@@ -1078,7 +1078,7 @@ impl Source<'_> {
             }),
             Source::Set(s) => {
                 for m in s.iter() {
-                    f(m.bytes(&mut [0; 20]), 1.0);
+                    f(m.bytes(&mut [0; 21]), 1.0);
                 }
             }
         }
@@ -1374,23 +1374,17 @@ pub fn zrandmember(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     } else if count >= size {
         // The whole set, as Redis's set-operation iterator yields it: from the top.
         collect(z, 0, size, true, 0, -1)
-    } else if count * 3 > size {
-        let mut ranks: Vec<usize> = (0..size).collect();
-        while ranks.len() > count {
-            let i = rng.below(ranks.len() as u64) as usize;
-            ranks.swap_remove(i);
-        }
-        ranks.into_iter().map(pick).collect()
     } else {
-        let mut seen = hashbrown::HashSet::with_capacity(count);
-        let mut rows = Vec::with_capacity(count);
-        while rows.len() < count {
-            let r = z.random_rank(&mut rng).expect("never empty");
-            if seen.insert(r) {
-                rows.push(pick(r));
-            }
-        }
-        rows
+        super::distinct_random(
+            size,
+            count,
+            &mut rng,
+            || (0..size).collect(),
+            |rng| z.random_rank(rng).expect("never empty"),
+        )
+        .into_iter()
+        .map(pick)
+        .collect()
     };
     reply_pairs(ctx, &rows, withscores);
     Ok(())

@@ -54,7 +54,7 @@ pub enum Member<'a> {
 
 impl Member<'_> {
     /// The member's bytes, formatted into `buf` for an integer.
-    pub fn bytes<'b>(&'b self, buf: &'b mut [u8; 20]) -> &'b [u8] {
+    pub fn bytes<'b>(&'b self, buf: &'b mut [u8; 21]) -> &'b [u8] {
         match self {
             Member::Str(s) => s,
             Member::Int(v) => crate::util::i64_text(*v, buf),
@@ -62,7 +62,7 @@ impl Member<'_> {
     }
 
     pub fn to_vec(&self) -> Vec<u8> {
-        self.bytes(&mut [0; 20]).to_vec()
+        self.bytes(&mut [0; 21]).to_vec()
     }
 }
 
@@ -177,7 +177,7 @@ impl IntSet {
 
 /// Decimal digits of `v` with its sign (`sdigits10`).
 fn digits(v: i64) -> usize {
-    crate::util::i64_text(v, &mut [0; 20]).len()
+    crate::util::i64_text(v, &mut [0; 21]).len()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,7 +291,7 @@ impl Set {
     pub fn contains_member(&self, m: Member) -> bool {
         match (self, m) {
             (Set::Intset(is), Member::Int(v)) => is.contains(v),
-            _ => self.contains(m.bytes(&mut [0; 20])),
+            _ => self.contains(m.bytes(&mut [0; 21])),
         }
     }
 
@@ -337,7 +337,7 @@ impl Set {
                 {
                     let mut lp = Listpack::new();
                     for v in is.iter() {
-                        lp.push(&[Member::Int(v).bytes(&mut [0; 20])]);
+                        lp.push(&[Member::Int(v).bytes(&mut [0; 21])]);
                     }
                     lp.push(&[m]);
                     *self = Set::Listpack(lp);
@@ -383,7 +383,7 @@ impl Set {
                 }
                 true
             }
-            _ => self.insert(m.bytes(&mut [0; 20]), limits),
+            _ => self.insert(m.bytes(&mut [0; 21]), limits),
         }
     }
 
