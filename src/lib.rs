@@ -12,7 +12,8 @@
 //!   pub/sub context checked centrally; propagation of effects; serving blocked clients),
 //!   `cmd::table` (a command is a row of data: arity, flags, ACL categories, key specs, docs;
 //!   COMMAND INFO/DOCS/GETKEYS come from the rows), one module per family declaring its rows
-//!   beside its handlers (`connection`, `server`, `keys`, `strings`, `lists`, `hashes`, `pubsub`, and
+//!   beside its handlers (`connection`, `server`, `keys`, `strings`, `lists`, `hashes`, `sets`,
+//!   `zsets`, `sort`, `pubsub`, and
 //!   `streams/`, split by concern: entries, reads, groups, info, effects), `cmd::args`
 //!   (argument cursor), `cmd::testing` (the command-level test tier).
 //! - State, [`store`]: everything commands touch, behind one mutex: the databases through
@@ -23,7 +24,8 @@
 //!   [`evict`] applies maxmemory-policy to it; [`mailbox`] is how one connection hands
 //!   another a served reply or a push.
 //! - Data: [`db`] (a database: slot map with stable slots for SCAN, expires, access
-//!   metadata) and [`types`] (list, hash, stream, radix tree); no sockets, no RESP, no commands.
+//!   metadata) and [`types`] (list, hash, set, sorted set and its B+tree, stream, radix tree,
+//!   and the listpack and slot-table encodings they share); no sockets, no RESP, no commands.
 //!   The consumer-group rules (deliver, acknowledge, claim, delete a consumer, destroy a
 //!   group) are methods of the stream and group types, so commands and the server's own
 //!   timers apply the same ones.
