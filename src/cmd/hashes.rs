@@ -155,27 +155,7 @@ pub fn hvals(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn hdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let db = ctx.db();
-    let key = &argv[1];
-    let Some(h) = ctx.store.get_mut::<Hash>(db, key)? else {
-        ctx.out.int(0);
-        return Ok(());
-    };
-    let mut n = 0;
-    for f in &argv[2..] {
-        if h.remove(f) {
-            n += 1;
-            if h.is_empty() {
-                break;
-            }
-        }
-    }
-    if n > 0 {
-        ctx.store.written_n(db, key, NOTIFY_HASH, "hdel", n);
-        ctx.store.delete_if_empty(db, key);
-    }
-    ctx.out.int(n as i64);
-    Ok(())
+    super::remove_members(ctx, argv, NOTIFY_HASH, "hdel", Hash::remove, Hash::is_empty)
 }
 
 pub fn hlen(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {

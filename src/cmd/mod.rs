@@ -562,6 +562,59 @@ pub fn parse_timeout(now: i64, arg: &[u8], unit: TimeoutUnit) -> CmdResult<Optio
     now.checked_add(ms).map(Some).ok_or_else(out_of_range)
 }
 
+/// HDEL, SREM, ZREM: removes `members` from the collection of type `T` at `key` (stopping
+/// once it is empty), with one change per member and `event`, and deletes the key with its
+/// last member (`del` after the command's event). Replies the number removed.
+pub fn remove_members<T: crate::keyspace::ValueType>(
+    ctx: &mut Ctx,
+    argv: &[Bytes],
+    class: u32,
+    event: &str,
+    mut remove: impl FnMut(&mut T, &[u8]) -> bool,
+    is_empty: impl Fn(&T) -> bool,
+) -> CmdResult {
+    let db = ctx.db();
+    let key = &argv[1];
+    let mut n = 0;
+    if let Some(c) = ctx.store.get_mut::<T>(db, key)? {
+        for m in &argv[2..] {
+            if remove(c, m) {
+                n += 1;
+                if is_empty(c) {
+                    break;
+                }
+            }
+        }
+    }
+    if n > 0 {
+        ctx.store.written_n(db, key, class, event, n);
+        ctx.store.delete_if_empty(db, key);
+    }
+    ctx.out.int(n as i64);
+    Ok(())
+}
+
+/// The end of a *STORE command (SINTERSTORE, ZUNIONSTORE, SORT ... STORE): `result`, of
+/// `len` elements, replaces `dst` (`setKey`) with `event` and `changes` changes; an empty
+/// result deletes `dst` instead, with `del` if it existed. Replies `len`.
+pub fn store_result(
+    ctx: &mut Ctx,
+    dst: &Bytes,
+    result: crate::db::Value,
+    len: usize,
+    (class, event, changes): (u32, &str, u64),
+) {
+    let db = ctx.db();
+    if len > 0 {
+        ctx.store.overwrite(db, dst, result, false);
+        ctx.store.written_n(db, dst, class, event, changes);
+    } else if ctx.store.delete(db, dst).is_some() {
+        ctx.store
+            .written(db, dst, crate::config::NOTIFY_GENERIC, "del");
+    }
+    ctx.out.int(len as i64);
+}
+
 /// The largest reply a negative random count (HRANDFIELD, SRANDMEMBER, ZRANDMEMBER) may
 /// build: elements repeat, so its size follows the count, not the collection.
 const MAX_RANDOM_REPLY_BYTES: u128 = 1 << 30;

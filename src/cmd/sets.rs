@@ -9,7 +9,7 @@
 //! side. SPOP propagates as SREM (DEL when it takes the whole set), as Redis does.
 
 use super::{parse_int, Ctx};
-use crate::config::{NOTIFY_GENERIC, NOTIFY_SET};
+use crate::config::NOTIFY_SET;
 use crate::db::Value;
 use crate::error::{CmdError, CmdResult};
 use crate::types::set::{Limits, Member, Set};
@@ -62,27 +62,7 @@ pub fn sadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn srem(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let db = ctx.db();
-    let key = &argv[1];
-    let Some(s) = ctx.store.get_mut::<Set>(db, key)? else {
-        ctx.out.int(0);
-        return Ok(());
-    };
-    let mut n = 0;
-    for m in &argv[2..] {
-        if s.remove(m) {
-            n += 1;
-            if s.is_empty() {
-                break;
-            }
-        }
-    }
-    if n > 0 {
-        ctx.store.written_n(db, key, NOTIFY_SET, "srem", n);
-        ctx.store.delete_if_empty(db, key);
-    }
-    ctx.out.int(n as i64);
-    Ok(())
+    super::remove_members(ctx, argv, NOTIFY_SET, "srem", Set::remove, Set::is_empty)
 }
 
 pub fn smembers(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -341,18 +321,9 @@ fn sets_of<'a>(
         .collect())
 }
 
-/// Stores a *STORE result (`setKey`), or deletes the destination when it is empty, with
-/// Redis's events; the reply is the result's size.
 fn store_result(ctx: &mut Ctx, dst: &Bytes, result: Set, event: &str) {
-    let db = ctx.db();
     let n = result.len();
-    if n > 0 {
-        ctx.store.overwrite(db, dst, Value::Set(result), false);
-        ctx.store.written(db, dst, NOTIFY_SET, event);
-    } else if ctx.store.delete(db, dst).is_some() {
-        ctx.store.written(db, dst, NOTIFY_GENERIC, "del");
-    }
-    ctx.out.int(n as i64);
+    super::store_result(ctx, dst, Value::Set(result), n, (NOTIFY_SET, event, 1));
 }
 
 /// What SINTER and its kin compute: the members of the smallest set found in all the others,

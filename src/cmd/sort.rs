@@ -15,7 +15,7 @@
 //!   deletes the destination when nothing came out.
 
 use super::{parse_int, Ctx};
-use crate::config::{NOTIFY_GENERIC, NOTIFY_LIST};
+use crate::config::NOTIFY_LIST;
 use crate::db::Value;
 use crate::error::{CmdError, CmdResult};
 use crate::types::list::List;
@@ -253,21 +253,13 @@ fn sort_generic(ctx: &mut Ctx, argv: &[Bytes], read_only: bool) -> CmdResult {
             }
         }
         Some(dst) => {
-            if rows.is_empty() {
-                if ctx.store.delete(db, dst).is_some() {
-                    ctx.store.written(db, dst, NOTIFY_GENERIC, "del");
-                }
-            } else {
-                let mut l = List::new(ctx.store.config.list_max_listpack_size);
-                for r in &rows {
-                    l.push_back(r.as_deref().unwrap_or(b""));
-                }
-                ctx.store
-                    .overwrite(db, dst, Value::List(Box::new(l)), false);
-                ctx.store
-                    .written_n(db, dst, NOTIFY_LIST, "sortstore", rows.len() as u64);
+            let mut l = List::new(ctx.store.config.list_max_listpack_size);
+            for r in &rows {
+                l.push_back(r.as_deref().unwrap_or(b""));
             }
-            ctx.out.int(rows.len() as i64);
+            let n = rows.len();
+            let event = (NOTIFY_LIST, "sortstore", n as u64);
+            super::store_result(ctx, dst, Value::List(Box::new(l)), n, event);
         }
     }
     Ok(())

@@ -13,7 +13,7 @@
 
 use super::{parse_int, Ctx};
 use crate::blocking::{BlockedType, TimeoutReply};
-use crate::config::{NOTIFY_GENERIC, NOTIFY_ZSET};
+use crate::config::NOTIFY_ZSET;
 use crate::db::Value;
 use crate::error::{CmdError, CmdResult};
 use crate::types::set::Set;
@@ -485,27 +485,14 @@ pub fn zincrby(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn zrem(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let db = ctx.db();
-    let key = &argv[1];
-    let Some(z) = ctx.store.get_mut::<ZSet>(db, key)? else {
-        ctx.out.int(0);
-        return Ok(());
-    };
-    let mut n = 0;
-    for m in &argv[2..] {
-        if z.remove(m).is_some() {
-            n += 1;
-            if z.is_empty() {
-                break;
-            }
-        }
-    }
-    if n > 0 {
-        ctx.store.written_n(db, key, NOTIFY_ZSET, "zrem", n);
-        ctx.store.delete_if_empty(db, key);
-    }
-    ctx.out.int(n as i64);
-    Ok(())
+    super::remove_members(
+        ctx,
+        argv,
+        NOTIFY_ZSET,
+        "zrem",
+        |z: &mut ZSet, m| z.remove(m).is_some(),
+        ZSet::is_empty,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -721,18 +708,9 @@ fn zrange_generic(
     Ok(())
 }
 
-/// Stores a *STORE result (`setKey`), or deletes the destination when it is empty, with
-/// Redis's events; the reply is the result's size.
 fn store_result(ctx: &mut Ctx, dst: &Bytes, result: ZSet, event: &str) {
-    let db = ctx.db();
     let n = result.len();
-    if n > 0 {
-        ctx.store.overwrite(db, dst, Value::Zset(result), false);
-        ctx.store.written(db, dst, NOTIFY_ZSET, event);
-    } else if ctx.store.delete(db, dst).is_some() {
-        ctx.store.written(db, dst, NOTIFY_GENERIC, "del");
-    }
-    ctx.out.int(n as i64);
+    super::store_result(ctx, dst, Value::Zset(result), n, (NOTIFY_ZSET, event, 1));
 }
 
 pub fn zrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
