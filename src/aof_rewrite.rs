@@ -145,6 +145,18 @@ pub fn write_base(
                     for (f, v) in h.iter() {
                         b.push(&mut w, &[f, v])?;
                     }
+                    // Field TTLs, as Redis rewrites them: HPEXPIREAT per expire time. A
+                    // field already due is written too; loading deletes it at once.
+                    let mut ttls = h.field_ttls();
+                    ttls.sort_by_key(|&(_, t)| t);
+                    for group in ttls.chunk_by(|a, b| a.1 == b.1) {
+                        let when = group[0].1.to_string();
+                        let n = group.len().to_string();
+                        let mut argv: Vec<&[u8]> =
+                            vec![b"HPEXPIREAT", key, when.as_bytes(), b"FIELDS", n.as_bytes()];
+                        argv.extend(group.iter().map(|(f, _)| *f));
+                        emit(&mut w, &argv, &mut buf)?;
+                    }
                 }
                 Value::Zset(z) => {
                     let mut b = Batch::new(b"ZADD", key, z.len(), 2, &mut buf);

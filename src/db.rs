@@ -411,6 +411,11 @@ impl<V: Clone> SlabMap<V> {
         self.slot_mut(i)
     }
 
+    /// The value in slot `i` (from [`SlabMap::slot_of`]), read only.
+    pub fn slot_value(&self, i: usize) -> Option<&V> {
+        self.slots.get(i).map(|(_, v, _)| v)
+    }
+
     /// The value and access metadata in slot `i` (from [`SlabMap::slot_of`]).
     pub fn slot_mut(&mut self, i: usize) -> Option<(&mut V, &mut u64)> {
         self.slots.get_mut(i).as_mut().map(|(_, v, m)| (v, m))
@@ -451,6 +456,69 @@ pub struct Db {
     pub keys: SlabMap<Value>,
     /// Absolute expire times in unix ms.
     pub expires: SlabMap<i64>,
+    /// Hashes with field TTLs, by their earliest (Redis's `db->hexpires`).
+    pub field_expires: FieldExpiries,
+}
+
+/// Hashes with field TTLs, each under one hint: a time at or before its earliest field TTL
+/// (Redis's `hexpires`). The active cycle pops due hints and checks the hash itself, so a
+/// stale hint (the key deleted or renamed, the field persisted or given a later time) costs
+/// one lookup and nothing else. Everything that can make a hash's earliest TTL earlier notes
+/// it again ([`FieldExpiries::note`] keeps the earlier of the two), so no due field waits for
+/// a hint that is later than it.
+#[derive(Debug, Default)]
+pub struct FieldExpiries {
+    by_time: std::collections::BTreeSet<(i64, Bytes)>,
+    of_key: hashbrown::HashMap<Bytes, i64>,
+}
+
+impl FieldExpiries {
+    /// Hints `key` at `when` unless it is hinted earlier already.
+    pub fn note(&mut self, key: &Bytes, when: i64) {
+        match self.of_key.get_mut(key) {
+            Some(t) if *t <= when => {}
+            Some(t) => {
+                self.by_time.remove(&(*t, key.clone()));
+                *t = when;
+                self.by_time.insert((when, key.clone()));
+            }
+            None => {
+                self.of_key.insert(key.clone(), when);
+                self.by_time.insert((when, key.clone()));
+            }
+        }
+    }
+
+    pub fn forget(&mut self, key: &[u8]) {
+        if let Some((k, t)) = self.of_key.remove_entry(key) {
+            self.by_time.remove(&(t, k));
+        }
+    }
+
+    /// The earliest hinted key if its hint is at or before `now`, unhinted.
+    pub fn pop_due(&mut self, now: i64) -> Option<Bytes> {
+        let (t, _) = self.by_time.first()?;
+        if *t > now {
+            return None;
+        }
+        let (_, k) = self.by_time.pop_first()?;
+        self.of_key.remove(&k);
+        Some(k)
+    }
+
+    /// Hashes hinted (INFO keyspace `subexpiry`; a stale hint counts until it is popped).
+    pub fn len(&self) -> usize {
+        self.of_key.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.of_key.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.by_time.clear();
+        self.of_key.clear();
+    }
 }
 
 impl Db {
@@ -483,6 +551,9 @@ impl Db {
     pub fn remove(&mut self, key: &[u8]) -> Option<Value> {
         let v = self.keys.remove(key)?;
         self.expires.remove(key);
+        if !self.field_expires.is_empty() {
+            self.field_expires.forget(key);
+        }
         Some(v)
     }
 
@@ -497,6 +568,7 @@ impl Db {
     pub fn clear(&mut self) {
         self.keys.clear();
         self.expires.clear();
+        self.field_expires.clear();
     }
 }
 

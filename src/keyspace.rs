@@ -25,7 +25,7 @@
 //! fewer is the bug this module exists to prevent: RENAME, MOVE, COPY, SWAPDB and every new
 //! type get blocking and WATCH right without knowing about them.
 
-use crate::config::{NOTIFY_GENERIC, NOTIFY_KEY_MISS, NOTIFY_NEW};
+use crate::config::{NOTIFY_GENERIC, NOTIFY_HASH, NOTIFY_KEY_MISS, NOTIFY_NEW};
 use crate::db::{access_meta, Db, DbSnapshot, RString, Value};
 use crate::error::{CmdError, CmdResult};
 use crate::store::Store;
@@ -233,13 +233,96 @@ impl Store {
         true
     }
 
+    /// Deletes the fields of the hash at `key` whose TTL passed at `now`, at most `limit` of
+    /// them (Redis's lazy field expiry and `hashTypeDbActiveExpire`): an `HDEL` propagated
+    /// per field, `hexpired` notified, WATCH signalled, and the key deleted (with `del`)
+    /// when no field is left. Every lookup does it for a hash whose earliest TTL passed, so
+    /// commands never see an expired field. The number of fields deleted.
+    pub fn reclaim_fields(&mut self, db: usize, key: &[u8], now: i64, limit: usize) -> usize {
+        if self.replaying {
+            // As for keys: while loading, the log's own HDELs decide.
+            return 0;
+        }
+        let Some(i) = self.ks.dbs[db].keys.slot_of(key) else {
+            return 0;
+        };
+        let due = matches!(self.ks.dbs[db].keys.slot_value(i),
+            Some(Value::Hash(h)) if h.min_expire().is_some_and(|m| m <= now));
+        if !due {
+            return 0;
+        }
+        let Some((Value::Hash(h), _)) = self.ks.dbs[db].keys.slot_mut(i) else {
+            return 0;
+        };
+        let fields = h.take_expired(now, limit);
+        let (empty, next) = (h.is_empty(), h.min_expire());
+        let k = self.ks.dbs[db]
+            .keys
+            .key(key)
+            .cloned()
+            .unwrap_or_else(|| Bytes::copy_from_slice(key));
+        for f in &fields {
+            self.propagate(
+                db,
+                vec![
+                    Bytes::from_static(b"HDEL"),
+                    k.clone(),
+                    Bytes::copy_from_slice(f),
+                ],
+            );
+        }
+        self.stats.expired_subkeys += fields.len() as u64;
+        self.signal_modified(db, &k);
+        self.notify(NOTIFY_HASH, "hexpired", db, &k);
+        if empty {
+            self.delete(db, &k);
+            self.notify(NOTIFY_GENERIC, "del", db, &k);
+        } else if let Some(t) = next {
+            self.ks.dbs[db].field_expires.note(&k, t);
+        }
+        fields.len()
+    }
+
+    /// Notes the hash at `key` for the active cycle after its field TTLs changed (see
+    /// `db::FieldExpiries`).
+    pub fn note_field_ttls(&mut self, db: usize, key: &Bytes) {
+        if let Some(Value::Hash(h)) = self.ks.dbs[db].keys.get(key) {
+            if let Some(t) = h.min_expire() {
+                self.ks.dbs[db].field_expires.note(key, t);
+            }
+        }
+    }
+
+    /// The active half of field expiry: pops the due hints of `db` and reclaims their
+    /// hashes' expired fields, at most `budget` fields in all (a hash with more due is noted
+    /// again and finished on later cycles). The number of fields reclaimed.
+    pub fn active_expire_fields(&mut self, db: usize, now: i64, budget: usize) -> usize {
+        let mut done = 0;
+        while done < budget {
+            let Some(k) = self.ks.dbs[db].field_expires.pop_due(now) else {
+                break;
+            };
+            done += self.reclaim_fields(db, &k, now, budget - done);
+            // A stale or unfinished hint: note the hash again at its earliest TTL.
+            self.note_field_ttls(db, &k);
+        }
+        done
+    }
+
     /// `lookupKey`: the value at `key` in the running command's time, or None. See the
     /// `LOOKUP_*` flags for what a read lookup does besides.
     pub fn lookup(&mut self, db: usize, key: &[u8], flags: u8) -> Option<&mut Value> {
         let now = self.cmd_time_ms;
         self.expire_if_needed(db, key, now);
         // One hash probe: the slot found serves the rest of the lookup.
-        let slot = self.ks.dbs[db].keys.slot_of(key);
+        let mut slot = self.ks.dbs[db].keys.slot_of(key);
+        if let Some(i) = slot {
+            let ttls = matches!(self.ks.dbs[db].keys.slot_value(i),
+                Some(Value::Hash(h)) if h.has_field_ttls());
+            if ttls && self.reclaim_fields(db, key, now, usize::MAX) > 0 {
+                slot = self.ks.dbs[db].keys.slot_of(key);
+            }
+        }
         let read = flags & LOOKUP_WRITE == 0;
         if read && flags & LOOKUP_NOSTATS == 0 {
             if slot.is_some() {
@@ -347,6 +430,7 @@ impl Store {
     /// [`Store::written`] for its own event.
     pub fn add(&mut self, db: usize, key: &Bytes, v: Value) -> &mut Value {
         let secs = (self.cmd_time_ms / 1000).max(0) as u64;
+        self.note_value_ttls(db, key, &v);
         let old = self.ks.dbs[db]
             .keys
             .insert_with_meta(key, v, access_meta::fresh(secs));
@@ -359,11 +443,22 @@ impl Store {
             .expect("the key just added")
     }
 
+    /// A hash arriving with field TTLs (COPY, RENAME, MOVE, RESTORE) is hinted for the
+    /// active cycle.
+    fn note_value_ttls(&mut self, db: usize, key: &Bytes, v: &Value) {
+        if let Value::Hash(h) = v {
+            if let Some(t) = h.min_expire() {
+                self.ks.dbs[db].field_expires.note(key, t);
+            }
+        }
+    }
+
     /// `setKey`: stores `v` at `key` whether it exists or not, dropping its TTL unless
     /// `keep_ttl`. A key that did not exist is added ([`Store::add`]); the old value, if any,
     /// is returned. WATCH and waiters are signalled either way.
     pub fn overwrite(&mut self, db: usize, key: &Bytes, v: Value, keep_ttl: bool) -> Option<Value> {
         let secs = (self.cmd_time_ms / 1000).max(0) as u64;
+        self.note_value_ttls(db, key, &v);
         let old = self.ks.dbs[db]
             .keys
             .insert_with_meta(key, v, access_meta::fresh(secs));
@@ -522,6 +617,12 @@ impl Store {
                 self.dirty_cas.insert(*id);
             }
         }
+    }
+
+    /// A keyspace event after the one [`Store::written`] reported (HSETEX's `hexpire` after
+    /// its `hset`): no bookkeeping besides the event.
+    pub fn notify_event(&mut self, db: usize, key: &[u8], class: u32, event: &str) {
+        self.notify(class, event, db, key);
     }
 
     /// Keyspace notification (`notifyKeyspaceEvent`), for events with no key write of their

@@ -62,6 +62,8 @@ pub struct Stats {
     pub total_commands_processed: u64,
     pub rejected_connections: u64,
     pub expired_keys: u64,
+    /// Hash fields deleted by field expiry (INFO `expired_subkeys`).
+    pub expired_subkeys: u64,
     pub evicted_keys: u64,
     /// Since when used memory has been over `maxmemory` (eviction running or failing).
     pub eviction_exceeded_since: Option<Instant>,

@@ -1047,3 +1047,95 @@ fn info_counts_network_bytes_and_instantaneous_rates() {
     }
     assert_eq!(ops, 0.0);
 }
+
+/// Polls `cond` every 20 ms for up to 5 s.
+fn wait_for(mut cond: impl FnMut() -> bool) -> bool {
+    for _ in 0..250 {
+        if cond() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+fn aof_text(dir: &std::path::Path) -> String {
+    let mut all = String::new();
+    for e in std::fs::read_dir(dir.join("appendonlydir")).unwrap() {
+        all.push_str(&String::from_utf8_lossy(
+            &std::fs::read(e.unwrap().path()).unwrap(),
+        ));
+    }
+    all
+}
+
+#[test]
+fn hash_field_ttls_expire_actively_and_survive_restart_and_rewrite() {
+    let dir = temp_dir("field-ttl");
+    let s = TestServer::start_in(dir, &["--appendonly", "yes"]);
+    let mut r = s.raw();
+    assert_eq!(
+        r.call(&["HSET", "h", "a", "1", "b", "2", "c", "3"]),
+        ":3\r\n"
+    );
+    assert_eq!(
+        r.call(&["HEXPIRE", "h", "100", "FIELDS", "1", "a"]),
+        "*1\r\n:1\r\n"
+    );
+    assert_eq!(
+        r.call(&["HPEXPIRE", "h", "150", "FIELDS", "1", "b"]),
+        "*1\r\n:1\r\n"
+    );
+    assert_eq!(
+        r.call(&["HSETEX", "gone", "PX", "100", "FIELDS", "2", "x", "1", "y", "2"]),
+        ":1\r\n"
+    );
+    assert!(r.call(&["INFO", "keyspace"]).contains("subexpiry=2"));
+    // Nothing touches the hashes: the active cycle deletes the due fields, and `gone` with
+    // its last one.
+    assert!(
+        wait_for(|| r.call(&["INFO", "stats"]).contains("expired_subkeys:3")),
+        "the active cycle reclaims due fields"
+    );
+    assert_eq!(r.call(&["DBSIZE"]), ":1\r\n");
+    assert_eq!(r.call(&["HLEN", "h"]), ":2\r\n");
+    assert_eq!(
+        r.call(&["HTTL", "h", "FIELDS", "3", "a", "b", "c"]),
+        "*3\r\n:100\r\n:-2\r\n:-1\r\n"
+    );
+    // A lazily expired field: invisible at once, deleted on first access.
+    assert_eq!(
+        r.call(&["HPEXPIRE", "h", "1", "FIELDS", "1", "c"]),
+        "*1\r\n:1\r\n"
+    );
+    std::thread::sleep(Duration::from_millis(5));
+    assert_eq!(r.call(&["HGETALL", "h"]), "*2\r\n$1\r\na\r\n$1\r\n1\r\n");
+    // Effects, not requests: absolute times, and an HDEL per expired field.
+    let text = aof_text(&s.dir);
+    assert!(text.contains("HPEXPIREAT") && text.contains("HSETEX\r\n$4\r\ngone\r\n$4\r\nPXAT"));
+    assert!(!text.contains("HEXPIRE\r\n") && !text.contains("HPEXPIRE\r\n"));
+    assert_eq!(text.matches("$4\r\nHDEL\r\n").count(), 4, "{text}");
+    let dir = s.stop();
+
+    let s = TestServer::start_in(dir, &["--appendonly", "yes"]);
+    let mut r = s.raw();
+    assert_eq!(r.call(&["HGETALL", "h"]), "*2\r\n$1\r\na\r\n$1\r\n1\r\n");
+    let ttl = r.call(&["HTTL", "h", "FIELDS", "1", "a"]);
+    assert!(ttl == "*1\r\n:100\r\n" || ttl == "*1\r\n:99\r\n", "{ttl}");
+    assert_eq!(r.call(&["EXISTS", "gone"]), ":0\r\n");
+    // The rewrite writes the TTL as HPEXPIREAT; a restart from it keeps it.
+    assert!(r.call(&["BGREWRITEAOF"]).starts_with("+Background"));
+    assert!(wait_for(|| r
+        .call(&["INFO", "persistence"])
+        .contains("aof_rewrite_in_progress:0")));
+    let dir = s.stop();
+    assert!(aof_text(&dir).contains("HPEXPIREAT"));
+    let s = TestServer::start_in(dir, &["--appendonly", "yes"]);
+    let mut r = s.raw();
+    let ttl = r.call(&["HTTL", "h", "FIELDS", "1", "a"]);
+    assert!(ttl == "*1\r\n:100\r\n" || ttl == "*1\r\n:99\r\n", "{ttl}");
+    assert_eq!(
+        r.call(&["OBJECT", "ENCODING", "h"]),
+        "$10\r\nlistpackex\r\n"
+    );
+}

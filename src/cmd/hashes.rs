@@ -3,9 +3,15 @@
 //!
 //! The data structure and its encodings are `types::hash`; every key access goes through the
 //! keyspace (`get`/`get_mut` answer WRONGTYPE, `written` does the bookkeeping). A hash never
-//! exists empty: HDEL of its last field deletes the key, with `del` after `hdel`. Field
-//! expiration (HEXPIRE and the 7.4/8.0 commands) is not here yet: those commands answer
-//! Redis's unknown-command error.
+//! exists empty: HDEL of its last field deletes the key, with `del` after `hdel`.
+//!
+//! Field expiration (7.4: HEXPIRE, HPEXPIRE, HEXPIREAT, HPEXPIREAT, HTTL, HPTTL, HEXPIRETIME,
+//! HPEXPIRETIME, HPERSIST; 8.0: HGETEX, HSETEX, HGETDEL), after Redis 8's `t_hash.c`: the
+//! types store the times; the keyspace deletes due fields before any command sees them
+//! (`Store::reclaim_fields`), so the handlers here never meet an expired field. Effects are
+//! propagated, never the requests: relative times become `HPEXPIREAT`/`HSETEX PXAT` with the
+//! absolute time, fields deleted because their time is past become `HDEL`, and conditions
+//! (NX/XX/GT/LT, FNX/FXX) are dropped once decided.
 
 use super::{parse_int, Ctx};
 use crate::config::NOTIFY_HASH;
@@ -190,7 +196,7 @@ pub fn hincrby(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             None => 0,
         };
         let new = old.checked_add(incr).ok_or(CmdError::Overflow)?;
-        h.insert(field, new.to_string().as_bytes(), lim);
+        h.set(field, new.to_string().as_bytes(), lim, true);
         Ok(new)
     })?;
     ctx.store.written(db, key, NOTIFY_HASH, "hincrby");
@@ -217,17 +223,32 @@ pub fn hincrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             return Err(CmdError::err("increment would produce NaN or Infinity"));
         }
         let text = Bytes::from(crate::util::format_ld_human(new));
-        h.insert(field, &text, lim);
-        Ok(text)
+        h.set(field, &text, lim, true);
+        Ok((text, matches!(h.expire_of(field), Some(Some(_)))))
     })?;
+    let (text, has_ttl) = text;
     ctx.store.written(db, key, NOTIFY_HASH, "hincrbyfloat");
     // Float formatting may differ between machines: propagate the result, as Redis does.
-    ctx.also_propagate(vec![
-        Bytes::from_static(b"HSET"),
-        key.clone(),
-        field.clone(),
-        text.clone(),
-    ]);
+    // Redis 8 always writes `HSETEX key KEEPTTL FIELDS 1 f v`; HSET says the same for a
+    // field without a TTL and keeps the AOF loadable by Redis 7.
+    ctx.also_propagate(if has_ttl {
+        vec![
+            Bytes::from_static(b"HSETEX"),
+            key.clone(),
+            Bytes::from_static(b"KEEPTTL"),
+            Bytes::from_static(b"FIELDS"),
+            Bytes::from_static(b"1"),
+            field.clone(),
+            text.clone(),
+        ]
+    } else {
+        vec![
+            Bytes::from_static(b"HSET"),
+            key.clone(),
+            field.clone(),
+            text.clone(),
+        ]
+    });
     ctx.out.bulk(&text);
     Ok(())
 }
@@ -375,6 +396,553 @@ pub fn hscan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+// ---------------------------------------------------------------------------------------
+// Field expiration
+// ---------------------------------------------------------------------------------------
+
+/// `HFE_MAX_ABS_TIME_MSEC`: the latest field expire time Redis accepts (`EB_EXPIRE_TIME_MAX
+/// >> 2`, in the year 4199).
+const MAX_FIELD_EXPIRE_MS: i64 = ((1 << 48) - 1) >> 2;
+
+const FIELDS_MISSING: &str = "Mandatory argument FIELDS is missing or not at the right position";
+const FIELDS_MISMATCH: &str = "The `numfields` parameter must match the number of arguments";
+const NUMFIELDS_POSITIVE: &str = "Number of fields must be a positive integer";
+
+/// `FIELDS numfields field...` starting at `argv[at]`: the fields, or Redis's errors
+/// (`count_err` is the text for a bad numfields, which HEXPIRE words its own way).
+fn parse_fields<'a>(argv: &'a [Bytes], at: usize, count_err: &str) -> CmdResult<&'a [Bytes]> {
+    if !argv
+        .get(at)
+        .is_some_and(|a| a.eq_ignore_ascii_case(b"FIELDS"))
+    {
+        return Err(CmdError::err(FIELDS_MISSING));
+    }
+    let n = argv
+        .get(at + 1)
+        .and_then(|a| crate::util::parse_i64(a))
+        .filter(|&n| n >= 1)
+        .ok_or_else(|| CmdError::err(count_err))?;
+    if n as u64 != (argv.len() - at - 2) as u64 {
+        return Err(CmdError::err(FIELDS_MISMATCH));
+    }
+    Ok(&argv[at + 2..])
+}
+
+/// The field-expiry `parseExpireTime`: `arg` in seconds or ms after `base` (0 for the `*AT`
+/// forms), as an absolute unix time in ms.
+fn parse_field_expire(arg: &[u8], secs: bool, base: i64, cmd: &[u8]) -> CmdResult<i64> {
+    let v = parse_int(arg)?;
+    if v < 0 {
+        return Err(CmdError::err("invalid expire time, must be >= 0"));
+    }
+    let invalid = || {
+        CmdError::err(format!(
+            "invalid expire time in '{}' command",
+            String::from_utf8_lossy(cmd).to_ascii_lowercase()
+        ))
+    };
+    let ms = if secs {
+        if v > MAX_FIELD_EXPIRE_MS / 1000 {
+            return Err(invalid());
+        }
+        v * 1000
+    } else {
+        v
+    };
+    if ms > MAX_FIELD_EXPIRE_MS - base {
+        return Err(invalid());
+    }
+    Ok(ms + base)
+}
+
+/// `cmd key head... FIELDS n args...`, `n` being the number of fields (`stride` arguments
+/// each).
+fn fields_argv(
+    cmd: &'static [u8],
+    key: &Bytes,
+    head: &[Bytes],
+    args: &[Bytes],
+    stride: usize,
+) -> Vec<Bytes> {
+    let mut v = Vec::with_capacity(4 + head.len() + args.len());
+    v.push(Bytes::from_static(cmd));
+    v.push(key.clone());
+    v.extend(head.iter().cloned());
+    v.push(Bytes::from_static(b"FIELDS"));
+    v.push(Bytes::from((args.len() / stride).to_string()));
+    v.extend(args.iter().cloned());
+    v
+}
+
+fn hdel_effects(ctx: &mut Ctx, key: &Bytes, fields: &[Bytes]) {
+    for f in fields {
+        ctx.also_propagate(vec![Bytes::from_static(b"HDEL"), key.clone(), f.clone()]);
+    }
+}
+
+/// The reply to a field command on a missing key: one `code` (or null) per field.
+fn missing_key_reply(ctx: &mut Ctx, n: usize, code: Option<i64>) {
+    ctx.out.array(n);
+    for _ in 0..n {
+        match code {
+            Some(c) => ctx.out.int(c),
+            None => ctx.out.null(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ExpireCond {
+    Always,
+    Nx,
+    Xx,
+    Gt,
+    Lt,
+}
+
+/// HEXPIRE, HPEXPIRE, HEXPIREAT, HPEXPIREAT (`hexpireGenericCommand`). Per field: -2 no such
+/// field, 0 the condition failed, 1 set, 2 deleted because the time is not in the future.
+fn hexpire_generic(ctx: &mut Ctx, argv: &[Bytes], secs: bool, relative: bool) -> CmdResult {
+    let db = ctx.db();
+    let key = &argv[1];
+    let exists = ctx.store.get_mut::<Hash>(db, key)?.is_some();
+    let now = ctx.now;
+    let when = parse_field_expire(&argv[2], secs, if relative { now } else { 0 }, &argv[0])?;
+    let opt = argv[3].to_ascii_uppercase();
+    let (cond, at) = match &opt[..] {
+        b"NX" => (ExpireCond::Nx, 4),
+        b"XX" => (ExpireCond::Xx, 4),
+        b"GT" => (ExpireCond::Gt, 4),
+        b"LT" => (ExpireCond::Lt, 4),
+        _ => (ExpireCond::Always, 3),
+    };
+    let fields = parse_fields(argv, at, "Parameter `numFields` should be greater than 0")?;
+    if !exists {
+        missing_key_reply(ctx, fields.len(), Some(-2));
+        return Ok(());
+    }
+    let h = ctx
+        .store
+        .get_mut::<Hash>(db, key)?
+        .expect("looked up above");
+    let (mut updated, mut deleted) = (Vec::new(), Vec::new());
+    let codes: Vec<i64> = fields
+        .iter()
+        .map(|f| {
+            let Some(cur) = h.expire_of(f) else {
+                return -2;
+            };
+            let ok = match cond {
+                ExpireCond::Always => true,
+                ExpireCond::Nx => cur.is_none(),
+                ExpireCond::Xx => cur.is_some(),
+                // No TTL counts as infinite: GT never passes it, LT always does.
+                ExpireCond::Gt => cur.is_some_and(|c| when > c),
+                ExpireCond::Lt => cur.is_none_or(|c| when < c),
+            };
+            if !ok {
+                0
+            } else if when <= now {
+                h.remove(f);
+                deleted.push(f.clone());
+                2
+            } else {
+                h.set_expire(f, Some(when));
+                updated.push(f.clone());
+                1
+            }
+        })
+        .collect();
+    let changes = updated.len() + deleted.len();
+    if changes > 0 {
+        let event = if deleted.is_empty() {
+            "hexpire"
+        } else {
+            "hdel"
+        };
+        ctx.store
+            .written_n(db, key, NOTIFY_HASH, event, changes as u64);
+        hdel_effects(ctx, key, &deleted);
+        if !updated.is_empty() {
+            let when = Bytes::from(when.to_string());
+            ctx.also_propagate(fields_argv(b"HPEXPIREAT", key, &[when], &updated, 1));
+            ctx.store.note_field_ttls(db, key);
+        }
+        ctx.store.delete_if_empty(db, key);
+    }
+    ctx.out.array(codes.len());
+    for c in codes {
+        ctx.out.int(c);
+    }
+    Ok(())
+}
+
+pub fn hexpire(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    hexpire_generic(ctx, argv, true, true)
+}
+
+pub fn hpexpire(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    hexpire_generic(ctx, argv, false, true)
+}
+
+pub fn hexpireat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    hexpire_generic(ctx, argv, true, false)
+}
+
+pub fn hpexpireat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    hexpire_generic(ctx, argv, false, false)
+}
+
+/// HTTL, HPTTL, HEXPIRETIME, HPEXPIRETIME (`httlGenericCommand`): per field -2 no such field,
+/// -1 no TTL, else the time left (or the absolute time), seconds rounded up.
+fn httl_generic(ctx: &mut Ctx, argv: &[Bytes], secs: bool, relative: bool) -> CmdResult {
+    let db = ctx.db();
+    let base = if relative { ctx.now } else { 0 };
+    let h = ctx.store.get::<Hash>(db, &argv[1])?;
+    let fields = parse_fields(argv, 2, NUMFIELDS_POSITIVE)?;
+    let Some(h) = h else {
+        missing_key_reply(ctx, fields.len(), Some(-2));
+        return Ok(());
+    };
+    let out = &mut *ctx.out;
+    out.array(fields.len());
+    for f in fields {
+        out.int(match h.expire_of(f) {
+            None => -2,
+            Some(None) => -1,
+            Some(Some(w)) if secs => (w + 999 - base) / 1000,
+            Some(Some(w)) => w - base,
+        });
+    }
+    Ok(())
+}
+
+pub fn httl(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    httl_generic(ctx, argv, true, true)
+}
+
+pub fn hpttl(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    httl_generic(ctx, argv, false, true)
+}
+
+pub fn hexpiretime(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    httl_generic(ctx, argv, true, false)
+}
+
+pub fn hpexpiretime(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    httl_generic(ctx, argv, false, false)
+}
+
+/// HPERSIST: per field -2 no such field, -1 no TTL, 1 TTL removed.
+pub fn hpersist(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let db = ctx.db();
+    let key = &argv[1];
+    let exists = ctx.store.get_mut::<Hash>(db, key)?.is_some();
+    let fields = parse_fields(argv, 2, NUMFIELDS_POSITIVE)?;
+    if !exists {
+        missing_key_reply(ctx, fields.len(), Some(-2));
+        return Ok(());
+    }
+    let h = ctx
+        .store
+        .get_mut::<Hash>(db, key)?
+        .expect("looked up above");
+    let mut changed = Vec::new();
+    let codes: Vec<i64> = fields
+        .iter()
+        .map(|f| match h.expire_of(f) {
+            None => -2,
+            Some(None) => -1,
+            Some(Some(_)) => {
+                h.set_expire(f, None);
+                changed.push(f.clone());
+                1
+            }
+        })
+        .collect();
+    if !changed.is_empty() {
+        ctx.store.written(db, key, NOTIFY_HASH, "hpersist");
+        ctx.also_propagate(fields_argv(b"HPERSIST", key, &[], &changed, 1));
+    }
+    ctx.out.array(codes.len());
+    for c in codes {
+        ctx.out.int(c);
+    }
+    Ok(())
+}
+
+/// HGETDEL key FIELDS n field...: the values (nil for missing fields), and the fields
+/// deleted; propagated as HDEL.
+pub fn hgetdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let db = ctx.db();
+    let key = &argv[1];
+    let exists = ctx.store.get_mut::<Hash>(db, key)?.is_some();
+    let fields = parse_fields(argv, 2, NUMFIELDS_POSITIVE)?;
+    if !exists {
+        missing_key_reply(ctx, fields.len(), None);
+        return Ok(());
+    }
+    let h = ctx
+        .store
+        .get_mut::<Hash>(db, key)?
+        .expect("looked up above");
+    let out = &mut *ctx.out;
+    out.array(fields.len());
+    let mut deleted = Vec::new();
+    for f in fields {
+        match h.get(f) {
+            Some(v) => {
+                out.bulk(v);
+                h.remove(f);
+                deleted.push(f.clone());
+            }
+            None => out.null(),
+        }
+    }
+    if !deleted.is_empty() {
+        ctx.store
+            .written_n(db, key, NOTIFY_HASH, "hdel", deleted.len() as u64);
+        let mut hdel = vec![Bytes::from_static(b"HDEL"), key.clone()];
+        hdel.extend(deleted);
+        ctx.also_propagate(hdel);
+        ctx.store.delete_if_empty(db, key);
+    }
+    Ok(())
+}
+
+/// HGETEX key [EX s | PX ms | EXAT t | PXAT t | PERSIST] FIELDS n field...: the values, and
+/// the existing fields' TTLs set or removed.
+pub fn hgetex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let db = ctx.db();
+    let key = &argv[1];
+    let exists = ctx.store.get_mut::<Hash>(db, key)?.is_some();
+    let now = ctx.now;
+    let opt = argv[2].to_ascii_uppercase();
+    // None: no option; Some(None): PERSIST; Some(Some(t)): expire at t.
+    let (change, at) = match &opt[..] {
+        b"EX" | b"PX" | b"EXAT" | b"PXAT" => {
+            let secs = opt[..2] == *b"EX";
+            let base = if opt.len() == 2 { now } else { 0 };
+            let when = parse_field_expire(&argv[3], secs, base, b"hgetex")?;
+            (Some(Some(when)), 4)
+        }
+        b"PERSIST" => (Some(None), 3),
+        _ => (None, 2),
+    };
+    let fields = parse_fields(argv, at, NUMFIELDS_POSITIVE)?;
+    if !exists {
+        missing_key_reply(ctx, fields.len(), None);
+        return Ok(());
+    }
+    let h = ctx
+        .store
+        .get_mut::<Hash>(db, key)?
+        .expect("looked up above");
+    let out = &mut *ctx.out;
+    out.array(fields.len());
+    let (mut updated, mut deleted) = (Vec::new(), Vec::new());
+    for f in fields {
+        let Some(v) = h.get(f) else {
+            out.null();
+            continue;
+        };
+        out.bulk(v);
+        match change {
+            None => {}
+            Some(None) => {
+                if matches!(h.expire_of(f), Some(Some(_))) {
+                    h.set_expire(f, None);
+                    updated.push(f.clone());
+                }
+            }
+            Some(Some(when)) if when <= now => {
+                h.remove(f);
+                deleted.push(f.clone());
+            }
+            Some(Some(when)) => {
+                h.set_expire(f, Some(when));
+                updated.push(f.clone());
+            }
+        }
+    }
+    let changes = (updated.len() + deleted.len()) as u64;
+    if changes == 0 {
+        // A read, whatever it names: dirty did not move, nothing is propagated.
+        return Ok(());
+    }
+    let event = match change {
+        _ if updated.is_empty() => "hdel",
+        Some(None) => "hpersist",
+        _ => "hexpire",
+    };
+    ctx.store.written_n(db, key, NOTIFY_HASH, event, changes);
+    hdel_effects(ctx, key, &deleted);
+    match change {
+        Some(None) if !updated.is_empty() => {
+            ctx.also_propagate(fields_argv(b"HPERSIST", key, &[], &updated, 1));
+        }
+        Some(Some(when)) if !updated.is_empty() => {
+            let when = Bytes::from(when.to_string());
+            ctx.also_propagate(fields_argv(b"HPEXPIREAT", key, &[when], &updated, 1));
+            ctx.store.note_field_ttls(db, key);
+        }
+        _ => {}
+    }
+    ctx.store.delete_if_empty(db, key);
+    Ok(())
+}
+
+/// HSETEX's expiry option.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SetExpiry {
+    None,
+    KeepTtl,
+    At(i64),
+}
+
+/// HSETEX key [FNX | FXX] [EX s | PX ms | EXAT t | PXAT t | KEEPTTL] FIELDS n field value...:
+/// 1 when the fields were set, 0 when FNX/FXX refused (`hsetexCommand`).
+pub fn hsetex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let arity = || CmdError::WrongArity("hsetex".into());
+    let now = ctx.now;
+    let (mut fnx, mut fxx, mut expiry) = (false, false, SetExpiry::None);
+    let mut i = 2;
+    let pairs = loop {
+        let Some(a) = argv.get(i) else {
+            return Err(arity());
+        };
+        let a = a.to_ascii_uppercase();
+        match &a[..] {
+            b"FIELDS" => {
+                if i + 3 >= argv.len() {
+                    return Err(arity());
+                }
+                let n = crate::util::parse_i64(&argv[i + 1])
+                    .filter(|n| (1..=i32::MAX as i64).contains(n))
+                    .ok_or_else(|| CmdError::err("invalid number of fields"))?;
+                let rest = argv.len() - i - 2;
+                if !rest.is_multiple_of(2) || n as usize != rest / 2 {
+                    return Err(arity());
+                }
+                break &argv[i + 2..];
+            }
+            b"EX" | b"PX" | b"EXAT" | b"PXAT" | b"KEEPTTL" => {
+                if expiry != SetExpiry::None {
+                    return Err(CmdError::err(
+                        "Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified",
+                    ));
+                }
+                if a[..] == *b"KEEPTTL" {
+                    expiry = SetExpiry::KeepTtl;
+                } else {
+                    if i + 1 >= argv.len() {
+                        return Err(CmdError::err("missing expire time"));
+                    }
+                    i += 1;
+                    let secs = a[..2] == *b"EX";
+                    let base = if a.len() == 2 { now } else { 0 };
+                    expiry = SetExpiry::At(parse_field_expire(&argv[i], secs, base, b"hsetex")?);
+                }
+            }
+            b"FNX" | b"FXX" => {
+                if fnx || fxx {
+                    return Err(CmdError::err(
+                        "Only one of FXX or FNX arguments can be specified",
+                    ));
+                }
+                fnx = a[..] == *b"FNX";
+                fxx = !fnx;
+            }
+            _ => {
+                return Err(CmdError::err(format!(
+                    "unknown argument: {}",
+                    String::from_utf8_lossy(&argv[i])
+                )))
+            }
+        }
+        i += 1;
+    };
+    let db = ctx.db();
+    let key = &argv[1];
+    let lim = limits(ctx);
+    let h = ctx.store.get_mut::<Hash>(db, key)?;
+    if fnx || fxx {
+        let found = h.as_ref().map_or(0, |h| {
+            pairs.chunks(2).filter(|fv| h.contains(&fv[0])).count()
+        });
+        if (fnx && found > 0) || (fxx && found < pairs.len() / 2) {
+            ctx.out.int(0);
+            return Ok(());
+        }
+    }
+    let keep = expiry != SetExpiry::None;
+    let (mut updated, mut deleted) = (false, Vec::new());
+    let mut edit = |h: &mut Hash| {
+        for fv in pairs.chunks(2) {
+            h.set(&fv[0], &fv[1], lim, keep);
+            if let SetExpiry::At(when) = expiry {
+                if when <= now {
+                    if h.remove(&fv[0]) {
+                        deleted.push(fv[0].clone());
+                    }
+                } else {
+                    h.set_expire(&fv[0], Some(when));
+                    updated = true;
+                }
+            }
+        }
+    };
+    match h {
+        Some(h) => edit(h),
+        None => {
+            let mut h = Hash::new();
+            edit(&mut h);
+            if !h.is_empty() {
+                ctx.store.add(db, key, Value::Hash(h));
+            }
+        }
+    }
+    ctx.store
+        .written_n(db, key, NOTIFY_HASH, "hset", (pairs.len() / 2) as u64);
+    if !deleted.is_empty() {
+        ctx.store.notify_event(db, key, NOTIFY_HASH, "hdel");
+    } else if updated {
+        ctx.store.notify_event(db, key, NOTIFY_HASH, "hexpire");
+    }
+    if let SetExpiry::At(when) = expiry {
+        if when <= now {
+            // Every field got a time already past: what is left is their deletion.
+            let fields: Vec<Bytes> = pairs.chunks(2).map(|fv| fv[0].clone()).collect();
+            hdel_effects(ctx, key, &fields);
+        } else {
+            let head = [Bytes::from_static(b"PXAT"), Bytes::from(when.to_string())];
+            ctx.also_propagate(fields_argv(b"HSETEX", key, &head, pairs, 2));
+            ctx.store.note_field_ttls(db, key);
+        }
+    } else if expiry == SetExpiry::KeepTtl {
+        ctx.also_propagate(fields_argv(
+            b"HSETEX",
+            key,
+            &[Bytes::from_static(b"KEEPTTL")],
+            pairs,
+            2,
+        ));
+    } else {
+        let mut hset = vec![Bytes::from_static(b"HSET"), key.clone()];
+        hset.extend(pairs.iter().cloned());
+        ctx.also_propagate(hset);
+    }
+    if ctx.store.peek(db, key).is_none() {
+        // Created and emptied at once (a time already past): Redis adds, then deletes.
+        ctx.store
+            .notify_event(db, key, crate::config::NOTIFY_GENERIC, "del");
+    } else {
+        ctx.store.delete_if_empty(db, key);
+    }
+    ctx.out.int(1);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use crate::cmd::testing::Session;
@@ -423,6 +991,56 @@ mod tests {
         ] {
             assert_eq!(s.run(argv), want, "{argv:?}");
         }
+    }
+
+    /// The effect the last command propagated, as text.
+    fn last_effect(s: &Session) -> String {
+        let (_, argv) = s.store.effects.last().expect("an effect");
+        argv.iter()
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn field_ttl_commands_propagate_effects() {
+        let mut s = Session::default();
+        s.store.aof.enabled = true;
+        s.run(&["hset", "h", "a", "1", "b", "2.5", "c", "3"]);
+        assert_eq!(
+            s.run(&["hexpire", "h", "100", "NX", "FIELDS", "2", "a", "zz"]),
+            "*2\r\n:1\r\n:-2\r\n"
+        );
+        let at = s.store.cmd_time_ms + 100_000;
+        assert_eq!(last_effect(&s), format!("HPEXPIREAT h {at} FIELDS 1 a"));
+        s.run(&["hpexpire", "h", "100000", "FIELDS", "1", "b"]);
+        s.run(&["hincrbyfloat", "h", "b", "1"]);
+        assert_eq!(last_effect(&s), "HSETEX h KEEPTTL FIELDS 1 b 3.5");
+        s.run(&["hincrbyfloat", "h", "c", "1"]);
+        assert_eq!(last_effect(&s), "HSET h c 4");
+        s.run(&["hgetex", "h", "PERSIST", "FIELDS", "2", "a", "c"]);
+        assert_eq!(last_effect(&s), "HPERSIST h FIELDS 1 a");
+        s.run(&["hsetex", "h", "FNX", "EX", "50", "FIELDS", "1", "n", "1"]);
+        let at = s.store.cmd_time_ms + 50_000;
+        assert_eq!(last_effect(&s), format!("HSETEX h PXAT {at} FIELDS 1 n 1"));
+        assert_eq!(
+            s.run(&["hexpire", "h", "0", "FIELDS", "1", "n"]),
+            "*1\r\n:2\r\n"
+        );
+        assert_eq!(last_effect(&s), "HDEL h n");
+        s.run(&["hgetdel", "h", "FIELDS", "3", "a", "zz", "c"]);
+        assert_eq!(last_effect(&s), "HDEL h a c");
+        assert_eq!(s.run(&["object", "encoding", "h"]), "$10\r\nlistpackex\r\n");
+        let n = s.store.effects.len();
+        assert_eq!(
+            s.run(&["hgetex", "h", "FIELDS", "1", "b"]),
+            "*1\r\n$3\r\n3.5\r\n"
+        );
+        assert_eq!(
+            s.store.effects.len(),
+            n,
+            "a plain HGETEX propagates nothing"
+        );
     }
 }
 
@@ -687,6 +1305,271 @@ mod rows {
                 Arg { name: "pattern", kind: "pattern", display: Some("pattern"), token: Some("MATCH"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
                 Arg { name: "count", kind: "integer", display: Some("count"), token: Some("COUNT"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
                 Arg { name: "novalues", kind: "pure-token", display: Some("novalues"), token: Some("NOVALUES"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+            ], ..Doc::DEFAULT },
+        ..Command::DEFAULT
+    },
+    Command {
+        name: "hexpire",
+        arity: -6,
+        flags: WRITE | FAST,
+        acl: &["write", "hash", "fast"],
+        legacy_keys: (1, 1, 1),
+        key_specs: &[KeySpec { notes: "", flags: &["RW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+        tips: &[],
+        handler: hexpire,
+        doc: Doc { summary: "Set expiry for hash field using relative time to expire (seconds)", since: "7.4.0", group: "hash", complexity: "O(N) where N is the number of specified fields", args: &[
+                Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                Arg { name: "seconds", kind: "integer", display: Some("seconds"), ..Arg::DEFAULT },
+                Arg { name: "condition", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                    Arg { name: "nx", kind: "pure-token", display: Some("nx"), token: Some("NX"), ..Arg::DEFAULT },
+                    Arg { name: "xx", kind: "pure-token", display: Some("xx"), token: Some("XX"), ..Arg::DEFAULT },
+                    Arg { name: "gt", kind: "pure-token", display: Some("gt"), token: Some("GT"), ..Arg::DEFAULT },
+                    Arg { name: "lt", kind: "pure-token", display: Some("lt"), token: Some("LT"), ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+                Arg { name: "fields", kind: "block", token: Some("FIELDS"), args: &[
+                    Arg { name: "numfields", kind: "integer", display: Some("numfields"), ..Arg::DEFAULT },
+                    Arg { name: "field", kind: "string", display: Some("field"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+            ], ..Doc::DEFAULT },
+        ..Command::DEFAULT
+    },
+    Command {
+        name: "hpexpire",
+        arity: -6,
+        flags: WRITE | FAST,
+        acl: &["write", "hash", "fast"],
+        legacy_keys: (1, 1, 1),
+        key_specs: &[KeySpec { notes: "", flags: &["RW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+        tips: &[],
+        handler: hpexpire,
+        doc: Doc { summary: "Set expiry for hash field using relative time to expire (milliseconds)", since: "7.4.0", group: "hash", complexity: "O(N) where N is the number of specified fields", args: &[
+                Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                Arg { name: "milliseconds", kind: "integer", display: Some("milliseconds"), ..Arg::DEFAULT },
+                Arg { name: "condition", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                    Arg { name: "nx", kind: "pure-token", display: Some("nx"), token: Some("NX"), ..Arg::DEFAULT },
+                    Arg { name: "xx", kind: "pure-token", display: Some("xx"), token: Some("XX"), ..Arg::DEFAULT },
+                    Arg { name: "gt", kind: "pure-token", display: Some("gt"), token: Some("GT"), ..Arg::DEFAULT },
+                    Arg { name: "lt", kind: "pure-token", display: Some("lt"), token: Some("LT"), ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+                Arg { name: "fields", kind: "block", token: Some("FIELDS"), args: &[
+                    Arg { name: "numfields", kind: "integer", display: Some("numfields"), ..Arg::DEFAULT },
+                    Arg { name: "field", kind: "string", display: Some("field"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+            ], ..Doc::DEFAULT },
+        ..Command::DEFAULT
+    },
+    Command {
+        name: "hexpireat",
+        arity: -6,
+        flags: WRITE | FAST,
+        acl: &["write", "hash", "fast"],
+        legacy_keys: (1, 1, 1),
+        key_specs: &[KeySpec { notes: "", flags: &["RW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+        tips: &[],
+        handler: hexpireat,
+        doc: Doc { summary: "Set expiry for hash field using an absolute Unix timestamp (seconds)", since: "7.4.0", group: "hash", complexity: "O(N) where N is the number of specified fields", args: &[
+                Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                Arg { name: "unix-time-seconds", kind: "unix-time", display: Some("unix-time-seconds"), ..Arg::DEFAULT },
+                Arg { name: "condition", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                    Arg { name: "nx", kind: "pure-token", display: Some("nx"), token: Some("NX"), ..Arg::DEFAULT },
+                    Arg { name: "xx", kind: "pure-token", display: Some("xx"), token: Some("XX"), ..Arg::DEFAULT },
+                    Arg { name: "gt", kind: "pure-token", display: Some("gt"), token: Some("GT"), ..Arg::DEFAULT },
+                    Arg { name: "lt", kind: "pure-token", display: Some("lt"), token: Some("LT"), ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+                Arg { name: "fields", kind: "block", token: Some("FIELDS"), args: &[
+                    Arg { name: "numfields", kind: "integer", display: Some("numfields"), ..Arg::DEFAULT },
+                    Arg { name: "field", kind: "string", display: Some("field"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+            ], ..Doc::DEFAULT },
+        ..Command::DEFAULT
+    },
+    Command {
+        name: "hpexpireat",
+        arity: -6,
+        flags: WRITE | FAST,
+        acl: &["write", "hash", "fast"],
+        legacy_keys: (1, 1, 1),
+        key_specs: &[KeySpec { notes: "", flags: &["RW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+        tips: &[],
+        handler: hpexpireat,
+        doc: Doc { summary: "Set expiry for hash field using an absolute Unix timestamp (milliseconds)", since: "7.4.0", group: "hash", complexity: "O(N) where N is the number of specified fields", args: &[
+                Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                Arg { name: "unix-time-milliseconds", kind: "unix-time", display: Some("unix-time-milliseconds"), ..Arg::DEFAULT },
+                Arg { name: "condition", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                    Arg { name: "nx", kind: "pure-token", display: Some("nx"), token: Some("NX"), ..Arg::DEFAULT },
+                    Arg { name: "xx", kind: "pure-token", display: Some("xx"), token: Some("XX"), ..Arg::DEFAULT },
+                    Arg { name: "gt", kind: "pure-token", display: Some("gt"), token: Some("GT"), ..Arg::DEFAULT },
+                    Arg { name: "lt", kind: "pure-token", display: Some("lt"), token: Some("LT"), ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+                Arg { name: "fields", kind: "block", token: Some("FIELDS"), args: &[
+                    Arg { name: "numfields", kind: "integer", display: Some("numfields"), ..Arg::DEFAULT },
+                    Arg { name: "field", kind: "string", display: Some("field"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+            ], ..Doc::DEFAULT },
+        ..Command::DEFAULT
+    },
+    Command {
+        name: "httl",
+        arity: -5,
+        flags: READONLY | FAST,
+        acl: &["read", "hash", "fast"],
+        legacy_keys: (1, 1, 1),
+        key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+        tips: &[],
+        handler: httl,
+        doc: Doc { summary: "Returns the TTL in seconds of a hash field.", since: "7.4.0", group: "hash", complexity: "O(N) where N is the number of specified fields", args: &[
+                Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                Arg { name: "fields", kind: "block", token: Some("FIELDS"), args: &[
+                    Arg { name: "numfields", kind: "integer", display: Some("numfields"), ..Arg::DEFAULT },
+                    Arg { name: "field", kind: "string", display: Some("field"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+            ], ..Doc::DEFAULT },
+        ..Command::DEFAULT
+    },
+    Command {
+        name: "hpttl",
+        arity: -5,
+        flags: READONLY | FAST,
+        acl: &["read", "hash", "fast"],
+        legacy_keys: (1, 1, 1),
+        key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+        tips: &[],
+        handler: hpttl,
+        doc: Doc { summary: "Returns the TTL in milliseconds of a hash field.", since: "7.4.0", group: "hash", complexity: "O(N) where N is the number of specified fields", args: &[
+                Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                Arg { name: "fields", kind: "block", token: Some("FIELDS"), args: &[
+                    Arg { name: "numfields", kind: "integer", display: Some("numfields"), ..Arg::DEFAULT },
+                    Arg { name: "field", kind: "string", display: Some("field"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+            ], ..Doc::DEFAULT },
+        ..Command::DEFAULT
+    },
+    Command {
+        name: "hexpiretime",
+        arity: -5,
+        flags: READONLY | FAST,
+        acl: &["read", "hash", "fast"],
+        legacy_keys: (1, 1, 1),
+        key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+        tips: &[],
+        handler: hexpiretime,
+        doc: Doc { summary: "Returns the expiration time of a hash field as a Unix timestamp, in seconds.", since: "7.4.0", group: "hash", complexity: "O(N) where N is the number of specified fields", args: &[
+                Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                Arg { name: "fields", kind: "block", token: Some("FIELDS"), args: &[
+                    Arg { name: "numfields", kind: "integer", display: Some("numfields"), ..Arg::DEFAULT },
+                    Arg { name: "field", kind: "string", display: Some("field"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+            ], ..Doc::DEFAULT },
+        ..Command::DEFAULT
+    },
+    Command {
+        name: "hpexpiretime",
+        arity: -5,
+        flags: READONLY | FAST,
+        acl: &["read", "hash", "fast"],
+        legacy_keys: (1, 1, 1),
+        key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+        tips: &[],
+        handler: hpexpiretime,
+        doc: Doc { summary: "Returns the expiration time of a hash field as a Unix timestamp, in msec.", since: "7.4.0", group: "hash", complexity: "O(N) where N is the number of specified fields", args: &[
+                Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                Arg { name: "fields", kind: "block", token: Some("FIELDS"), args: &[
+                    Arg { name: "numfields", kind: "integer", display: Some("numfields"), ..Arg::DEFAULT },
+                    Arg { name: "field", kind: "string", display: Some("field"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+            ], ..Doc::DEFAULT },
+        ..Command::DEFAULT
+    },
+    Command {
+        name: "hpersist",
+        arity: -5,
+        flags: WRITE | FAST,
+        acl: &["write", "hash", "fast"],
+        legacy_keys: (1, 1, 1),
+        key_specs: &[KeySpec { notes: "", flags: &["RW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+        tips: &[],
+        handler: hpersist,
+        doc: Doc { summary: "Removes the expiration time for each specified field", since: "7.4.0", group: "hash", complexity: "O(N) where N is the number of specified fields", args: &[
+                Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                Arg { name: "fields", kind: "block", token: Some("FIELDS"), args: &[
+                    Arg { name: "numfields", kind: "integer", display: Some("numfields"), ..Arg::DEFAULT },
+                    Arg { name: "field", kind: "string", display: Some("field"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+            ], ..Doc::DEFAULT },
+        ..Command::DEFAULT
+    },
+    Command {
+        name: "hgetex",
+        arity: -5,
+        flags: WRITE | FAST,
+        acl: &["write", "hash", "fast"],
+        legacy_keys: (1, 1, 1),
+        key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+        tips: &[],
+        handler: hgetex,
+        doc: Doc { summary: "Get the value of one or more fields of a given hash key, and optionally set their expiration.", since: "8.0.0", group: "hash", complexity: "O(N) where N is the number of specified fields", args: &[
+                Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                Arg { name: "expiration", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                    Arg { name: "seconds", kind: "integer", display: Some("seconds"), token: Some("EX"), ..Arg::DEFAULT },
+                    Arg { name: "milliseconds", kind: "integer", display: Some("milliseconds"), token: Some("PX"), ..Arg::DEFAULT },
+                    Arg { name: "unix-time-seconds", kind: "unix-time", display: Some("unix-time-seconds"), token: Some("EXAT"), ..Arg::DEFAULT },
+                    Arg { name: "unix-time-milliseconds", kind: "unix-time", display: Some("unix-time-milliseconds"), token: Some("PXAT"), ..Arg::DEFAULT },
+                    Arg { name: "persist", kind: "pure-token", display: Some("persist"), token: Some("PERSIST"), ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+                Arg { name: "fields", kind: "block", token: Some("FIELDS"), args: &[
+                    Arg { name: "numfields", kind: "integer", display: Some("numfields"), ..Arg::DEFAULT },
+                    Arg { name: "field", kind: "string", display: Some("field"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+            ], ..Doc::DEFAULT },
+        ..Command::DEFAULT
+    },
+    Command {
+        name: "hsetex",
+        arity: -6,
+        flags: WRITE | DENYOOM | FAST,
+        acl: &["write", "hash", "fast"],
+        legacy_keys: (1, 1, 1),
+        key_specs: &[KeySpec { notes: "", flags: &["RW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+        tips: &[],
+        handler: hsetex,
+        doc: Doc { summary: "Set the value of one or more fields of a given hash key, and optionally set their expiration.", since: "8.0.0", group: "hash", complexity: "O(N) where N is the number of specified fields", args: &[
+                Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                Arg { name: "condition", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                    Arg { name: "fnx", kind: "pure-token", display: Some("fnx"), token: Some("FNX"), ..Arg::DEFAULT },
+                    Arg { name: "fxx", kind: "pure-token", display: Some("fxx"), token: Some("FXX"), ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+                Arg { name: "expiration", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                    Arg { name: "seconds", kind: "integer", display: Some("seconds"), token: Some("EX"), ..Arg::DEFAULT },
+                    Arg { name: "milliseconds", kind: "integer", display: Some("milliseconds"), token: Some("PX"), ..Arg::DEFAULT },
+                    Arg { name: "unix-time-seconds", kind: "unix-time", display: Some("unix-time-seconds"), token: Some("EXAT"), ..Arg::DEFAULT },
+                    Arg { name: "unix-time-milliseconds", kind: "unix-time", display: Some("unix-time-milliseconds"), token: Some("PXAT"), ..Arg::DEFAULT },
+                    Arg { name: "keepttl", kind: "pure-token", display: Some("keepttl"), token: Some("KEEPTTL"), ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+                Arg { name: "fields", kind: "block", token: Some("FIELDS"), args: &[
+                    Arg { name: "numfields", kind: "integer", display: Some("numfields"), ..Arg::DEFAULT },
+                    Arg { name: "data", kind: "block", flags: ARG_MULTIPLE, args: &[
+                        Arg { name: "field", kind: "string", display: Some("field"), ..Arg::DEFAULT },
+                        Arg { name: "value", kind: "string", display: Some("value"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+            ], ..Doc::DEFAULT },
+        ..Command::DEFAULT
+    },
+    Command {
+        name: "hgetdel",
+        arity: -5,
+        flags: WRITE | FAST,
+        acl: &["write", "hash", "fast"],
+        legacy_keys: (1, 1, 1),
+        key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+        tips: &[],
+        handler: hgetdel,
+        doc: Doc { summary: "Returns the value of a field and deletes it from the hash.", since: "8.0.0", group: "hash", complexity: "O(N) where N is the number of specified fields", args: &[
+                Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                Arg { name: "fields", kind: "block", token: Some("FIELDS"), args: &[
+                    Arg { name: "numfields", kind: "integer", display: Some("numfields"), ..Arg::DEFAULT },
+                    Arg { name: "field", kind: "string", display: Some("field"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
             ], ..Doc::DEFAULT },
         ..Command::DEFAULT
     },

@@ -209,7 +209,7 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
                     .map_or(0, |t| t.elapsed().as_micros() as u64);
                 let _ = write!(
                     b,
-                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ninstantaneous_input_kbps:{:.2}\r\ninstantaneous_output_kbps:{:.2}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nevicted_keys:{}\r\ntotal_eviction_exceeded_time:{}\r\ncurrent_eviction_exceeded_time:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\n",
+                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ninstantaneous_input_kbps:{:.2}\r\ninstantaneous_output_kbps:{:.2}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nexpired_subkeys:{}\r\nevicted_keys:{}\r\ntotal_eviction_exceeded_time:{}\r\ncurrent_eviction_exceeded_time:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\n",
                     s.total_connections_received,
                     s.total_commands_processed,
                     s.inst.rate(0) as u64,
@@ -219,6 +219,7 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
                     s.inst.rate(2) / 1024.0,
                     s.rejected_connections,
                     s.expired_keys,
+                    s.expired_subkeys,
                     s.evicted_keys,
                     (s.total_eviction_exceeded_us + exceeded_now) / 1000,
                     exceeded_now / 1000,
@@ -273,10 +274,11 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
                     if !db.is_empty() {
                         let _ = write!(
                             b,
-                            "db{}:keys={},expires={},avg_ttl=0\r\n",
+                            "db{}:keys={},expires={},avg_ttl=0,subexpiry={}\r\n",
                             i,
                             db.len(),
-                            db.expires.len()
+                            db.expires.len(),
+                            db.field_expires.len()
                         );
                     }
                 }
