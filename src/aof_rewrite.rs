@@ -129,7 +129,7 @@ pub fn write_base(
                 continue;
             }
             match value {
-                Value::Str(s) => emit(&mut w, &[b"SET", key, &s.data], &mut buf)?,
+                Value::Str(s) => emit(&mut w, &[b"SET", key, s.data()], &mut buf)?,
                 Value::List(l) => {
                     // Encoded straight from the packed nodes.
                     let mut b = Batch::new(b"RPUSH", key, l.len(), 1, &mut buf);

@@ -1,6 +1,7 @@
 //! The keyspace: databases of keys → values, with expiry.
 //!
-//! Keys live in a [`SlabMap`]: a hash index from key to a stable slot in a vector. A key keeps
+//! Keys live in a [`SlabMap`]: a hash index from key to a stable slot in a vector (the key
+//! itself is a [`Key`]: inline up to 15 bytes). A key keeps
 //! its slot for as long as it exists, which gives SCAN Redis's guarantee for free: the cursor is
 //! a slot number, so every key present for a whole iteration is returned (keys added or removed
 //! meanwhile may or may not be). Slots freed by deletions are reused, and trailing free slots
@@ -12,6 +13,7 @@
 //! (`keyspace.rs`), which deletes it, propagates a DEL and notifies `expired`. Only the
 //! keyspace holds a `&mut Db`.
 
+use crate::key::Key;
 use crate::types::hash::Hash;
 use crate::types::list::List;
 use crate::types::set::Set;
@@ -22,26 +24,21 @@ use hashbrown::{DefaultHashBuilder, HashTable};
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
-/// The same bytes, without touching how `b` is held. A `Bytes` that owns its allocation
-/// alone (every request argument under `PROTO_MBULK_BIG_ARG`, every key and string value
-/// the keyspace stores) becomes a shared one on its first clone, gaining a 32-byte header
-/// for as long as it lives. So the keyspace stores copies of arguments, and keys or values
-/// leaving it (replies, SCAN, the rewrite) are copied or borrowed, never cloned: 64 bytes
-/// less per string key and value. Big arguments are slices of a read buffer, shared
-/// already, and are cloned.
-pub fn detached(b: &Bytes) -> Bytes {
-    if b.len() < resp::parser::PROTO_MBULK_BIG_ARG {
-        Bytes::copy_from_slice(b)
-    } else {
-        b.clone()
-    }
-}
+/// A string value and the encoding Redis would report for it (`OBJECT ENCODING`), in one
+/// allocation: the encoding's byte, then the bytes. Sixteen bytes in the key's slot (a
+/// `Bytes` and a tag took 40), so that every value fits in 24 (see [`Value`]).
+#[derive(Clone, PartialEq, Eq)]
+pub struct RString(Box<[u8]>);
 
-/// A string value and the encoding Redis would report for it (`OBJECT ENCODING`).
-#[derive(Clone, Debug)]
-pub struct RString {
-    pub data: Bytes,
-    pub enc: StrEnc,
+impl std::fmt::Debug for RString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "RString({:?}, {:?})",
+            self.enc(),
+            String::from_utf8_lossy(self.data())
+        )
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,54 +52,71 @@ pub enum StrEnc {
 pub const EMBSTR_SIZE_LIMIT: usize = 44;
 
 impl RString {
+    fn with_enc(data: &[u8], enc: StrEnc) -> RString {
+        let mut v = Vec::with_capacity(data.len() + 1);
+        v.push(enc as u8);
+        v.extend_from_slice(data);
+        RString(v.into_boxed_slice())
+    }
+
     /// Encodes as Redis's `tryObjectEncoding` would for a freshly set value.
-    pub fn new(data: Bytes) -> RString {
-        let enc = if data.len() <= 20 && resp::parser::parse_i64(&data).is_some() {
+    pub fn new(data: &[u8]) -> RString {
+        let enc = if data.len() <= 20 && resp::parser::parse_i64(data).is_some() {
             StrEnc::Int
         } else if data.len() <= EMBSTR_SIZE_LIMIT {
             StrEnc::Embstr
         } else {
             StrEnc::Raw
         };
-        RString { data, enc }
+        RString::with_enc(data, enc)
     }
 
     pub fn from_i64(v: i64) -> RString {
-        RString {
-            data: Bytes::from(v.to_string()),
-            enc: StrEnc::Int,
-        }
+        RString::with_enc(v.to_string().as_bytes(), StrEnc::Int)
     }
 
     /// A value modified in place (APPEND, SETRANGE) is always `raw` in Redis.
-    pub fn raw(data: Bytes) -> RString {
-        RString {
-            data,
-            enc: StrEnc::Raw,
+    pub fn raw(data: &[u8]) -> RString {
+        RString::with_enc(data, StrEnc::Raw)
+    }
+
+    pub fn data(&self) -> &[u8] {
+        &self.0[1..]
+    }
+
+    pub fn enc(&self) -> StrEnc {
+        match self.0[0] {
+            0 => StrEnc::Int,
+            1 => StrEnc::Embstr,
+            _ => StrEnc::Raw,
         }
     }
 }
 
+/// A key's value. 24 bytes: every variant but the set fits in 16, so `Value`'s tag lives in
+/// the spare values of the set's own, and a key's slot (16-byte `Key`, value, 8 bytes of
+/// access metadata) is 48 bytes; a chunk of 256 slots (12 KiB) is a jemalloc size class.
 #[derive(Debug, Clone)]
 pub enum Value {
+    /// 16 bytes: the encoding byte and the bytes in one allocation.
     Str(RString),
-    /// Boxed: a list's header is larger than a string's, and every key's slot is as large as
-    /// the largest variant. Boxed, a slot is 80 bytes instead of 88, and a chunk of 256 slots
-    /// (20 KiB) fits a jemalloc size class exactly instead of being rounded up to 24 KiB:
-    /// 16 bytes less per key, measured. Lists are few and long; the box costs them nothing
-    /// measurable (callgrind, LPUSH/RPOP/SET/GET: 767.2M vs 766.5M instructions).
+    /// Boxed: a list's header is larger than 16 bytes. Lists are few and long; the box costs
+    /// them nothing measurable (callgrind, LPUSH/RPOP/SET/GET: 767.2M vs 766.5M instructions).
     List(Box<List>),
     Stream(Box<Stream>),
-    /// Unboxed: 24 bytes, no larger than a string, and a small hash is one allocation.
+    /// Unboxed: 16 bytes (a listpack, or a pointer to a hashtable), and a small hash is one
+    /// allocation.
     Hash(Hash),
-    /// Unboxed, as hashes: 24 bytes.
+    /// Unboxed: 24 bytes, the largest variant.
     Set(Set),
-    /// Unboxed: 24 bytes (a listpack) or a pointer (a skiplist).
+    /// Unboxed: 16 bytes (a listpack) or a pointer (a skiplist).
     Zset(ZSet),
 }
 
-// Every key's slot is as large as the largest variant: a new type must not grow it.
-const _: () = assert!(std::mem::size_of::<Value>() <= 40);
+// Every key's slot is as large as the largest variant: a new type must not grow it. Every
+// variant but one must fit in 16 bytes, leaving the tag of the largest (a set's) for
+// `Value`'s own.
+const _: () = assert!(std::mem::size_of::<Value>() <= 24);
 
 impl Value {
     /// The name TYPE replies.
@@ -220,7 +234,7 @@ pub struct SlabMap<V> {
     index: HashTable<u32>,
     hasher: DefaultHashBuilder,
     /// key, value, access metadata (see [`access_meta`]).
-    slots: Slots<(Bytes, V, u64)>,
+    slots: Slots<(Key, V, u64)>,
     free: Vec<u32>,
 }
 
@@ -252,7 +266,9 @@ impl<V> SlabMap<V> {
         let slots = &self.slots;
         let hash = self.hasher.hash_one(key);
         self.index
-            .find(hash, |&i| slots.get(i as usize).is_some_and(|s| s.0 == key))
+            .find(hash, |&i| {
+                slots.get(i as usize).is_some_and(|s| &s.0[..] == key)
+            })
             .map(|&i| i as usize)
     }
 
@@ -277,13 +293,7 @@ impl<V> SlabMap<V> {
         self.slots.get(i).map(|(_, _, m)| *m)
     }
 
-    /// The stored key (shares its bytes) for `key`.
-    pub fn key(&self, key: &[u8]) -> Option<&Bytes> {
-        let i = self.find(key)?;
-        self.slots.get(i).map(|(k, _, _)| k)
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&Bytes, &V)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&Key, &V)> {
         self.slots.iter().filter_map(|s| s.map(|(k, v, _)| (k, v)))
     }
 
@@ -295,14 +305,14 @@ impl<V> SlabMap<V> {
 
     /// Visits live slots from `cursor`, calling `f` for each, until `count` were visited or
     /// `10 * count` slots were probed. Returns the next cursor (0 when the iteration is over).
-    pub fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(&Bytes, &V)) -> u64 {
+    pub fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(&Key, &V)) -> u64 {
         crate::util::scan_slots(self.slots.len(), cursor, count, |i| {
             self.slots.get(i).map(|(k, v, _)| f(k, v)).is_some()
         })
     }
 
     /// A random live entry (uniform over slots, retried on holes).
-    pub fn random(&self, rng: &mut crate::util::Rng) -> Option<(&Bytes, &V)> {
+    pub fn random(&self, rng: &mut crate::util::Rng) -> Option<(&Key, &V)> {
         if self.index.is_empty() {
             return None;
         }
@@ -326,8 +336,8 @@ impl<V: Clone> SlabMap<V> {
     }
 
     /// Inserts or replaces; a replaced key keeps its slot.
-    pub fn insert(&mut self, key: Bytes, val: V) -> Option<V> {
-        if let Some(i) = self.find(&key) {
+    pub fn insert(&mut self, key: &[u8], val: V) -> Option<V> {
+        if let Some(i) = self.find(key) {
             let slot = self
                 .slots
                 .get_mut(i)
@@ -335,13 +345,13 @@ impl<V: Clone> SlabMap<V> {
                 .expect("indexed slot is live");
             return Some(std::mem::replace(&mut slot.1, val));
         }
-        self.insert_new(key, val, 0);
+        self.insert_new(Key::new(key), val, 0);
         None
     }
 
     /// Inserts or replaces, setting the access metadata too, in one probe. Returns the old
     /// value.
-    pub fn insert_with_meta(&mut self, key: &Bytes, val: V, meta: u64) -> Option<V> {
+    pub fn insert_with_meta(&mut self, key: &[u8], val: V, meta: u64) -> Option<V> {
         if let Some(i) = self.find(key) {
             let slot = self
                 .slots
@@ -351,11 +361,11 @@ impl<V: Clone> SlabMap<V> {
             slot.2 = meta;
             return Some(std::mem::replace(&mut slot.1, val));
         }
-        self.insert_new(detached(key), val, meta);
+        self.insert_new(Key::new(key), val, meta);
         None
     }
 
-    fn insert_new(&mut self, key: Bytes, val: V, meta: u64) {
+    fn insert_new(&mut self, key: Key, val: V, meta: u64) {
         let i = match self.free.pop() {
             Some(i) => i as usize,
             None => self.slots.push_free(),
@@ -384,7 +394,9 @@ impl<V: Clone> SlabMap<V> {
         let slots = &self.slots;
         let entry = self
             .index
-            .find_entry(hash, |&i| slots.get(i as usize).is_some_and(|s| s.0 == key))
+            .find_entry(hash, |&i| {
+                slots.get(i as usize).is_some_and(|s| &s.0[..] == key)
+            })
             .ok()?;
         let (i, _) = entry.remove();
         let (_, v, _) = self
@@ -433,11 +445,11 @@ impl<V: Clone> SlabMap<V> {
 /// A [`SlabMap`]'s entries at one moment, without its index (see [`SlabMap::snapshot`]).
 #[derive(Debug)]
 pub struct SlotsSnapshot<V> {
-    slots: Slots<(Bytes, V, u64)>,
+    slots: Slots<(Key, V, u64)>,
 }
 
 impl<V> SlotsSnapshot<V> {
-    pub fn iter(&self) -> impl Iterator<Item = (&Bytes, &V)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&Key, &V)> {
         self.slots.iter().filter_map(|s| s.map(|(k, v, _)| (k, v)))
     }
 }
@@ -539,8 +551,8 @@ impl Db {
         !self.expires.is_empty() && matches!(self.expires.get(key), Some(&t) if t <= now_ms)
     }
 
-    pub fn set_expire(&mut self, key: Bytes, when_ms: i64) {
-        self.expires.insert_with_meta(&key, when_ms, 0);
+    pub fn set_expire(&mut self, key: &[u8], when_ms: i64) {
+        self.expires.insert_with_meta(key, when_ms, 0);
     }
 
     pub fn persist(&mut self, key: &[u8]) -> bool {
@@ -647,45 +659,45 @@ mod tests {
     fn scan_returns_keys_present_throughout() {
         let mut m: SlabMap<u32> = SlabMap::default();
         for i in 0..1000u32 {
-            m.insert(Bytes::from(format!("k{i}")), i);
+            m.insert(format!("k{i}").as_bytes(), i);
         }
         let mut seen = std::collections::HashSet::new();
         let mut cursor = 0;
         let mut round = 0;
         loop {
             cursor = m.scan(cursor, 10, |k, _| {
-                seen.insert(k.clone());
+                seen.insert(k.to_vec());
             });
             // Churn: delete and add other keys while scanning.
             round += 1;
             m.remove(format!("k{}", 500 + round % 400).as_bytes());
-            m.insert(Bytes::from(format!("new{round}")), 0);
+            m.insert(format!("new{round}").as_bytes(), 0);
             if cursor == 0 {
                 break;
             }
         }
         for i in 0..500u32 {
-            assert!(seen.contains(&Bytes::from(format!("k{i}"))));
+            assert!(seen.contains(format!("k{i}").as_bytes()));
         }
     }
 
     #[test]
     fn slots_shrink_and_reuse() {
         let mut m: SlabMap<u32> = SlabMap::default();
-        m.insert(Bytes::from("a"), 1);
-        m.insert(Bytes::from("b"), 2);
+        m.insert("a".as_bytes(), 1);
+        m.insert("b".as_bytes(), 2);
         m.remove(b"b".as_slice());
         m.remove(b"a".as_slice());
         assert_eq!(m.slots.len(), 0);
-        m.insert(Bytes::from("a"), 1);
-        m.insert(Bytes::from("b"), 2);
+        m.insert("a".as_bytes(), 1);
+        m.insert("b".as_bytes(), 2);
         m.remove(b"a".as_slice());
-        m.insert(Bytes::from("c"), 3);
+        m.insert("c".as_bytes(), 3);
         assert_eq!(m.slots.len(), 2);
         assert_eq!(m.get(b"c".as_slice()), Some(&3));
     }
 
-    fn contents<'a>(it: impl Iterator<Item = (&'a Bytes, &'a u32)>) -> BTreeMap<Vec<u8>, u32> {
+    fn contents<'a>(it: impl Iterator<Item = (&'a Key, &'a u32)>) -> BTreeMap<Vec<u8>, u32> {
         it.map(|(k, v)| (k.to_vec(), *v)).collect()
     }
 
@@ -708,7 +720,7 @@ mod tests {
                 let key = format!("k{k}").into_bytes();
                 match op {
                     0 | 1 => {
-                        let old = m.insert(Bytes::from(key.clone()), v);
+                        let old = m.insert(&key, v);
                         prop_assert_eq!(old, model.insert(key, v));
                     }
                     2 => {

@@ -110,7 +110,7 @@ pub struct Pool {
 impl Pool {
     /// `evictionPoolPopulate`'s insertion: a full pool drops its worst entry for a better
     /// one, and ignores one worse than all it holds.
-    fn offer(&mut self, score: u64, db: usize, key: &Bytes) {
+    fn offer(&mut self, score: u64, db: usize, key: &[u8]) {
         let mut k = self.entries.partition_point(|c| c.score < score);
         if self.entries.len() == POOL_SIZE {
             if k == 0 {
@@ -119,8 +119,7 @@ impl Pool {
             self.entries.remove(0);
             k -= 1;
         }
-        // A copy: a clone would give the key's own allocation a shared header for good.
-        let key = crate::db::detached(key);
+        let key = Bytes::copy_from_slice(key);
         self.entries.insert(k, Candidate { score, db, key });
     }
 

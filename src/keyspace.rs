@@ -102,9 +102,11 @@ impl Keyspace {
     ) -> Option<Bytes> {
         let d = &self.dbs[db];
         if volatile {
-            d.expires.random(rng).map(|(k, _)| k.clone())
+            d.expires
+                .random(rng)
+                .map(|(k, _)| Bytes::copy_from_slice(k))
         } else {
-            d.keys.random(rng).map(|(k, _)| k.clone())
+            d.keys.random(rng).map(|(k, _)| Bytes::copy_from_slice(k))
         }
     }
 }
@@ -221,11 +223,7 @@ impl Store {
             // same for masters' streams).
             return false;
         }
-        let k = self.ks.dbs[db]
-            .keys
-            .key(key)
-            .cloned()
-            .unwrap_or_else(|| Bytes::copy_from_slice(key));
+        let k = Bytes::copy_from_slice(key);
         self.delete(db, &k);
         self.stats.expired_keys += 1;
         self.propagate(db, vec![Bytes::from_static(b"DEL"), k.clone()]);
@@ -256,11 +254,7 @@ impl Store {
         };
         let fields = h.take_expired(now, limit);
         let (empty, next) = (h.is_empty(), h.min_expire());
-        let k = self.ks.dbs[db]
-            .keys
-            .key(key)
-            .cloned()
-            .unwrap_or_else(|| Bytes::copy_from_slice(key));
+        let k = Bytes::copy_from_slice(key);
         for f in &fields {
             self.propagate(
                 db,
@@ -499,7 +493,7 @@ impl Store {
     /// Sets the absolute expire time of an existing `key`. The command reports it with
     /// [`Store::written`] (`expire`).
     pub fn set_expire(&mut self, db: usize, key: &Bytes, when_ms: i64) {
-        self.ks.dbs[db].set_expire(key.clone(), when_ms);
+        self.ks.dbs[db].set_expire(key, when_ms);
     }
 
     /// Removes `key`'s TTL; true if it had one.
@@ -526,7 +520,7 @@ impl Store {
         let keys: Vec<Bytes> = self.ks.dbs[db]
             .keys
             .iter()
-            .map(|(k, _)| k.clone())
+            .map(|(k, _)| Bytes::copy_from_slice(k))
             .collect();
         self.ks.dbs[db].clear();
         for k in &keys {

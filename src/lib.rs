@@ -57,6 +57,7 @@ pub mod db;
 pub mod error;
 pub mod evict;
 pub mod glob;
+pub mod key;
 pub mod keyspace;
 pub mod mailbox;
 pub mod pubsub;

@@ -8,7 +8,7 @@
 //! Sections: redis-benchmark workloads (50 clients, servers alternating, median of rounds);
 //! our load generators ([`loadgen`]): consumer groups end to end with producer-to-consumer
 //! latency, BRPOP job queues, pub/sub fan-out; stream read cost against size; memory per
-//! stream entry, list element, small hash, large-hash field, sorted-set member and set member
+//! stream entry, list element, string key, small hash, large-hash field, sorted-set member and set member
 //! (RSS growth over 1,000,000 items); persistence: XADD
 //! under `always` vs `everysec`, XADD latency during an AOF rewrite of a 1,000,000-entry
 //! stream, and the time to load that AOF.
@@ -113,6 +113,9 @@ fn memory_per_item(kind: Kind, items: usize, what: &str) -> f64 {
         "stream" => pipelined(s.port, items, |_| sensor_xadd()),
         "list" => pipelined(s.port, items, |i| {
             vec!["RPUSH".into(), "jobs".into(), format!("job:{}", i % 100000)]
+        }),
+        "strings" => pipelined(s.port, items, |i| {
+            vec!["SET".into(), format!("job:{i}:status"), "done".into()]
         }),
         // A job record per key, as RQ and Celery's result backend keep them.
         "small-hashes" => pipelined(s.port, items, |i| {
@@ -644,6 +647,11 @@ fn memory(o: &Opts, md: &mut String) {
             "list element (RPUSH jobs job:N)",
             memory_per_item(Kind::Sluice, o.items, "list"),
             memory_per_item(Kind::Redis, o.items, "list"),
+        ),
+        (
+            "string key (SET job:N:status done)",
+            memory_per_item(Kind::Sluice, o.items, "strings"),
+            memory_per_item(Kind::Redis, o.items, "strings"),
         ),
         (
             "hash of 5 small fields, one per key (HSET job:N state queued tries 0 ...)",

@@ -63,7 +63,7 @@ pub fn keys(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         .keys
         .iter()
         .filter(|(k, _)| (all || crate::glob::matches(pat, k, false)) && !d.is_expired(k, now))
-        .map(|(k, _)| crate::db::detached(k))
+        .map(|(k, _)| Bytes::copy_from_slice(k))
         .collect();
     ctx.out.array(found.len());
     for k in found {
@@ -147,7 +147,7 @@ pub fn scan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 return;
             }
         }
-        found.push(crate::db::detached(k));
+        found.push(Bytes::copy_from_slice(k));
     });
     // Expired keys are deleted rather than returned, as Redis does.
     let now = ctx.now;
@@ -168,7 +168,6 @@ pub fn randomkey(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
             ctx.out.null();
             return Ok(());
         };
-        let k = crate::db::detached(&k);
         if !ctx.store.expire_if_needed(db, &k, ctx.now) {
             ctx.out.bulk(&k);
             return Ok(());

@@ -797,7 +797,7 @@ fn lfu_policy(ctx: &Ctx) -> bool {
 
 pub fn object_encoding(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let enc = with_value(ctx, &argv[2], |v| match v {
-        Value::Str(s) => match s.enc {
+        Value::Str(s) => match s.enc() {
             StrEnc::Int => "int",
             StrEnc::Embstr => "embstr",
             StrEnc::Raw => "raw",
@@ -819,8 +819,8 @@ pub fn object_refcount(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     match with_value(ctx, &argv[2], |v| match v {
         // Redis shares small integers (refcount INT_MAX); other values have one reference.
         Value::Str(s)
-            if s.enc == StrEnc::Int
-                && crate::util::parse_i64(&s.data)
+            if s.enc() == StrEnc::Int
+                && crate::util::parse_i64(s.data())
                     .map(|i| (0..10000).contains(&i))
                     .unwrap_or(false) =>
         {
@@ -907,7 +907,7 @@ pub fn memory_usage(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let key_len = argv[2].len();
     match with_value(ctx, &argv[2], |v| match v {
-        Value::Str(s) => s.data.len() + 16,
+        Value::Str(s) => s.data().len() + 16,
         Value::List(l) => l.mem_usage(),
         Value::Stream(st) => st.mem_usage(),
         Value::Hash(h) => h.mem_usage(samples),

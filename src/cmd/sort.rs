@@ -95,7 +95,7 @@ fn lookup_by_pattern(ctx: &mut Ctx, pattern: &[u8], elem: &[u8]) -> Option<Vec<u
     key.extend_from_slice(&pattern[star + 1..key_end]);
     let db = ctx.db();
     match (ctx.store.lookup_read(db, &key)?, arrow) {
-        (Value::Str(s), None) => Some(s.data.to_vec()),
+        (Value::Str(s), None) => Some(s.data().to_vec()),
         (Value::Hash(h), Some(i)) => h.get(&pattern[i + 2..]).map(|v| v.to_vec()),
         _ => None,
     }

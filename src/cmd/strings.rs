@@ -22,8 +22,8 @@ fn check_size(ctx: &Ctx, len: usize) -> CmdResult {
 /// other types. Commands that only read it reply from the borrow: no copy, and no clone
 /// (a clone would give the value a shared header for good, see `db::detached`).
 /// A read lookup (`lookupKeyRead`: statistics, `keymiss`).
-fn str_ref<'s>(store: &'s mut Store, db: usize, key: &[u8]) -> CmdResult<Option<&'s Bytes>> {
-    Ok(store.get::<RString>(db, key)?.map(|s| &s.data))
+fn str_ref<'s>(store: &'s mut Store, db: usize, key: &[u8]) -> CmdResult<Option<&'s [u8]>> {
+    Ok(store.get::<RString>(db, key)?.map(|s| s.data()))
 }
 
 /// The string at `key`, copied out, for commands that go on to change the keyspace:
@@ -33,7 +33,7 @@ fn get_str(ctx: &mut Ctx, key: &[u8], lookup: u8) -> CmdResult<Option<Bytes>> {
     let db = ctx.db();
     match ctx.store.lookup(db, key, lookup) {
         None => Ok(None),
-        Some(Value::Str(s)) => Ok(Some(crate::db::detached(&s.data))),
+        Some(Value::Str(s)) => Ok(Some(Bytes::copy_from_slice(s.data()))),
         Some(_) => Err(CmdError::WrongType),
     }
 }
@@ -184,7 +184,7 @@ pub fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
         return Ok(());
     }
-    store_string(ctx, key, RString::new(crate::db::detached(val)), keepttl);
+    store_string(ctx, key, RString::new(val), keepttl);
     if let Some(t) = expire {
         expire_stored(ctx, key, t);
         // Relative expiries propagate as absolute ones.
@@ -215,12 +215,7 @@ pub fn setnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if ctx.store.exists(db, &argv[1], LOOKUP_WRITE) {
         ctx.out.int(0);
     } else {
-        store_string(
-            ctx,
-            &argv[1],
-            RString::new(crate::db::detached(&argv[2])),
-            false,
-        );
+        store_string(ctx, &argv[1], RString::new(&argv[2]), false);
         ctx.out.int(1);
     }
     Ok(())
@@ -229,7 +224,7 @@ pub fn setnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn setex_generic(ctx: &mut Ctx, argv: &[Bytes], unit: &str, name: &str) -> CmdResult {
     let t = parse_expire(ctx, unit, &argv[2], name)?;
     let key = &argv[1];
-    store_string(ctx, key, RString::new(crate::db::detached(&argv[3])), false);
+    store_string(ctx, key, RString::new(&argv[3]), false);
     expire_stored(ctx, key, t);
     ctx.also_propagate(vec![
         Bytes::from_static(b"SET"),
@@ -252,12 +247,7 @@ pub fn psetex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 pub fn getset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let old = get_str(ctx, &argv[1], LOOKUP_NONE)?;
-    store_string(
-        ctx,
-        &argv[1],
-        RString::new(crate::db::detached(&argv[2])),
-        false,
-    );
+    store_string(ctx, &argv[1], RString::new(&argv[2]), false);
     match old {
         Some(v) => ctx.out.bulk(&v),
         None => ctx.out.null(),
@@ -316,7 +306,7 @@ pub fn mget(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     ctx.out.array(argv.len() - 1);
     for k in &argv[1..] {
         match ctx.store.lookup_read(db, k) {
-            Some(Value::Str(s)) => ctx.out.bulk(&s.data),
+            Some(Value::Str(s)) => ctx.out.bulk(s.data()),
             _ => ctx.out.null(),
         }
     }
@@ -328,7 +318,7 @@ pub fn mset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(CmdError::WrongArity("mset".into()));
     }
     for p in argv[1..].chunks(2) {
-        store_string(ctx, &p[0], RString::new(crate::db::detached(&p[1])), false);
+        store_string(ctx, &p[0], RString::new(&p[1]), false);
     }
     ctx.out.ok();
     Ok(())
@@ -347,7 +337,7 @@ pub fn msetnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Ok(());
     }
     for p in argv[1..].chunks(2) {
-        store_string(ctx, &p[0], RString::new(crate::db::detached(&p[1])), false);
+        store_string(ctx, &p[0], RString::new(&p[1]), false);
     }
     ctx.out.int(1);
     Ok(())
@@ -397,7 +387,7 @@ pub fn incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let text = Bytes::from(crate::util::format_ld_human(new));
     let key = argv[1].clone();
-    let v = RString::new(crate::db::detached(&text));
+    let v = RString::new(&text);
     replace_string(ctx, &key, v, true, "incrbyfloat");
     // Float formatting may differ between machines: propagate the result.
     ctx.also_propagate(vec![
@@ -420,9 +410,9 @@ pub fn append(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     b.extend_from_slice(&argv[2]);
     let len = b.len();
     let v = if cur.is_some() {
-        RString::raw(b.freeze())
+        RString::raw(&b)
     } else {
-        RString::new(b.freeze())
+        RString::new(&b)
     };
     replace_string(ctx, &argv[1], v, true, "append");
     ctx.out.int(len as i64);
@@ -489,7 +479,7 @@ pub fn setrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     b[offset as usize..need].copy_from_slice(val);
     let len = b.len();
-    replace_string(ctx, &argv[1], RString::raw(b.freeze()), true, "setrange");
+    replace_string(ctx, &argv[1], RString::raw(&b), true, "setrange");
     ctx.out.int(len as i64);
     Ok(())
 }

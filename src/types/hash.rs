@@ -140,10 +140,10 @@ fn parse_ttl(s: &[u8]) -> Option<i64> {
 /// A hash value.
 #[derive(Debug, Clone)]
 pub enum Hash {
+    /// `listpack`, or with its flag set `listpackex`: records of `field value expire`, once a
+    /// field got a TTL (it stays so, as in Redis, until it converts to a hashtable). One
+    /// variant for both keeps a hash in 16 bytes, and so every key's value in 24.
     Listpack(Listpack),
-    /// `listpackex`: a listpack of `field value expire` records, once a field got a TTL (it
-    /// stays so, as in Redis, until it converts to a hashtable).
-    ListpackEx(Listpack),
     /// Shared with a copy of the hash (an AOF rewrite's snapshot) until the next write,
     /// which copies it (`Arc::make_mut`): a snapshot costs a reference count per hash.
     Table(Arc<Table>),
@@ -181,15 +181,15 @@ impl Hash {
     /// OBJECT ENCODING's name.
     pub fn encoding(&self) -> &'static str {
         match self {
-            Hash::Listpack(_) => "listpack",
-            Hash::ListpackEx(_) => "listpackex",
+            Hash::Listpack(lp) if !lp.flag() => "listpack",
+            Hash::Listpack(_) => "listpackex",
             Hash::Table(_) => "hashtable",
         }
     }
 
     pub fn len(&self) -> usize {
         match self {
-            Hash::Listpack(lp) | Hash::ListpackEx(lp) => lp.len(),
+            Hash::Listpack(lp) => lp.len(),
             Hash::Table(t) => t.fields.len(),
         }
     }
@@ -200,8 +200,8 @@ impl Hash {
 
     pub fn get(&self, field: &[u8]) -> Option<&[u8]> {
         match self {
-            Hash::Listpack(lp) => lp.find::<2>(field).map(|(_, [_, v])| v),
-            Hash::ListpackEx(lp) => lp.find::<3>(field).map(|(_, [_, v, _])| v),
+            Hash::Listpack(lp) if !lp.flag() => lp.find::<2>(field).map(|(_, [_, v])| v),
+            Hash::Listpack(lp) => lp.find::<3>(field).map(|(_, [_, v, _])| v),
             Hash::Table(t) => t.fields.get(field).map(|r| r.pair().1),
         }
     }
@@ -221,7 +221,7 @@ impl Hash {
     pub fn set(&mut self, field: &[u8], value: &[u8], limits: Limits, keep_ttl: bool) -> bool {
         let fits = field.len() <= limits.max_value && value.len() <= limits.max_value;
         match self {
-            Hash::Listpack(lp) => {
+            Hash::Listpack(lp) if !lp.flag() => {
                 let existing = lp.find::<2>(field).map(|(span, _)| span);
                 if fits && (existing.is_some() || lp.len() < limits.max_entries) {
                     match existing {
@@ -231,7 +231,7 @@ impl Hash {
                     return existing.is_none();
                 }
             }
-            Hash::ListpackEx(lp) => {
+            Hash::Listpack(lp) => {
                 let existing = lp
                     .find::<3>(field)
                     .map(|(span, [_, _, t])| (span, parse_ttl(t)));
@@ -283,14 +283,14 @@ impl Hash {
     /// Removes `field` (and its TTL); true if it was there.
     pub fn remove(&mut self, field: &[u8]) -> bool {
         match self {
-            Hash::Listpack(lp) => match lp.find::<2>(field) {
+            Hash::Listpack(lp) if !lp.flag() => match lp.find::<2>(field) {
                 Some((span, _)) => {
                     lp.remove(span);
                     true
                 }
                 None => false,
             },
-            Hash::ListpackEx(lp) => match lp.find::<3>(field) {
+            Hash::Listpack(lp) => match lp.find::<3>(field) {
                 Some((span, _)) => {
                     lp.remove(span);
                     true
@@ -310,8 +310,8 @@ impl Hash {
 
     pub fn iter(&self) -> Iter<'_> {
         match self {
-            Hash::Listpack(lp) => Iter::Listpack(lp.iter()),
-            Hash::ListpackEx(lp) => Iter::ListpackEx(lp.iter()),
+            Hash::Listpack(lp) if !lp.flag() => Iter::Listpack(lp.iter()),
+            Hash::Listpack(lp) => Iter::ListpackEx(lp.iter()),
             Hash::Table(t) => Iter::Table(t.fields.iter()),
         }
     }
@@ -324,8 +324,8 @@ impl Hash {
     /// TTL, else its absolute expire time (unix ms).
     pub fn expire_of(&self, field: &[u8]) -> Option<Option<i64>> {
         match self {
-            Hash::Listpack(lp) => lp.find::<2>(field).map(|_| None),
-            Hash::ListpackEx(lp) => lp.find::<3>(field).map(|(_, [_, _, t])| parse_ttl(t)),
+            Hash::Listpack(lp) if !lp.flag() => lp.find::<2>(field).map(|_| None),
+            Hash::Listpack(lp) => lp.find::<3>(field).map(|(_, [_, _, t])| parse_ttl(t)),
             Hash::Table(t) => t.fields.get(field).map(|_| t.expire_of(field)),
         }
     }
@@ -334,20 +334,23 @@ impl Hash {
     /// listpack becomes a listpackex with its first TTL.
     pub fn set_expire(&mut self, field: &[u8], when: Option<i64>) -> bool {
         if let Hash::Listpack(lp) = self {
-            if lp.find::<2>(field).is_none() {
-                return false;
+            if !lp.flag() {
+                if lp.find::<2>(field).is_none() {
+                    return false;
+                }
+                if when.is_none() {
+                    return true;
+                }
+                let mut ex = Listpack::new();
+                ex.set_flag(true);
+                for [f, v] in lp.iter::<2>() {
+                    ex.push(&[f, v, b""]);
+                }
+                *lp = ex;
             }
-            if when.is_none() {
-                return true;
-            }
-            let mut ex = Listpack::new();
-            for [f, v] in lp.iter::<2>() {
-                ex.push(&[f, v, b""]);
-            }
-            *self = Hash::ListpackEx(ex);
         }
         match self {
-            Hash::ListpackEx(lp) => match lp.find::<3>(field) {
+            Hash::Listpack(lp) => match lp.find::<3>(field) {
                 Some((span, [f, v, _])) => {
                     let (f, v) = (f.to_vec(), v.to_vec());
                     let t = ttl_str(when);
@@ -363,15 +366,14 @@ impl Hash {
                 Arc::make_mut(t).set_expire(field, when);
                 true
             }
-            Hash::Listpack(_) => unreachable!("converted above"),
         }
     }
 
     /// True when some field may have a TTL (a cheap test before [`Hash::min_expire`]).
     pub fn has_field_ttls(&self) -> bool {
         match self {
-            Hash::Listpack(_) => false,
-            Hash::ListpackEx(_) => true,
+            Hash::Listpack(lp) if !lp.flag() => false,
+            Hash::Listpack(_) => true,
             Hash::Table(t) => t.ttls.is_some(),
         }
     }
@@ -379,8 +381,8 @@ impl Hash {
     /// The earliest field expire time, if any field has a TTL.
     pub fn min_expire(&self) -> Option<i64> {
         match self {
-            Hash::Listpack(_) => None,
-            Hash::ListpackEx(lp) => lp.iter::<3>().filter_map(|[_, _, t]| parse_ttl(t)).min(),
+            Hash::Listpack(lp) if !lp.flag() => None,
+            Hash::Listpack(lp) => lp.iter::<3>().filter_map(|[_, _, t]| parse_ttl(t)).min(),
             Hash::Table(t) => t.ttls.as_ref()?.order.first().map(|(w, _)| *w),
         }
     }
@@ -389,8 +391,8 @@ impl Hash {
     /// time for a hashtable).
     pub fn field_ttls(&self) -> Vec<(&[u8], i64)> {
         match self {
-            Hash::Listpack(_) => Vec::new(),
-            Hash::ListpackEx(lp) => lp
+            Hash::Listpack(lp) if !lp.flag() => Vec::new(),
+            Hash::Listpack(lp) => lp
                 .iter::<3>()
                 .filter_map(|[f, _, t]| parse_ttl(t).map(|w| (f, w)))
                 .collect(),
@@ -406,8 +408,8 @@ impl Hash {
     /// most `limit` of them (the earliest first for a hashtable).
     pub fn take_expired(&mut self, now: i64, limit: usize) -> Vec<Vec<u8>> {
         let due: Vec<Vec<u8>> = match self {
-            Hash::Listpack(_) => return Vec::new(),
-            Hash::ListpackEx(lp) => {
+            Hash::Listpack(lp) if !lp.flag() => return Vec::new(),
+            Hash::Listpack(lp) => {
                 let mut spans = Vec::new();
                 let mut fields = Vec::new();
                 for (span, [f, _, t]) in lp.spans::<3>() {
@@ -441,7 +443,7 @@ impl Hash {
     /// `10 × count` slots probed. Returns the next cursor (0: done).
     pub fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(&[u8], &[u8])) -> u64 {
         match self {
-            Hash::Listpack(_) | Hash::ListpackEx(_) => {
+            Hash::Listpack(_) => {
                 for (k, v) in self.iter() {
                     f(k, v);
                 }
@@ -457,7 +459,7 @@ impl Hash {
     /// A random field (HRANDFIELD), uniform over fields; None when empty.
     pub fn random(&self, rng: &mut crate::util::Rng) -> Option<(&[u8], &[u8])> {
         match self {
-            Hash::Listpack(_) | Hash::ListpackEx(_) => {
+            Hash::Listpack(_) => {
                 let n = self.len();
                 if n == 0 {
                     return None;
@@ -473,7 +475,7 @@ impl Hash {
     /// million-field hash per call would stall the server).
     pub fn mem_usage(&self, samples: usize) -> usize {
         match self {
-            Hash::Listpack(lp) | Hash::ListpackEx(lp) => lp.bytes(),
+            Hash::Listpack(lp) => lp.bytes(),
             Hash::Table(t) => {
                 let ttls = t.ttls.as_ref().map_or(0, |tt| tt.at.len() * 96);
                 t.fields.mem_usage(samples, |r| r.0.len()) + ttls

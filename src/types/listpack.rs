@@ -12,11 +12,14 @@
 //! - One allocation whatever the count: a small hash or set costs its bytes plus a few.
 //! - Every edit builds the new buffer in one pass and swaps it in (the buffer is small by
 //!   definition: its type converts to a large encoding past `*-max-listpack-*`).
-//! - Invariant: the header counts the records; the strings are exactly `stride` × records.
+//! - Invariant: the header counts the records (its top bit is the owner's flag, see
+//!   [`Listpack::flag`]); the strings are exactly `stride` × records.
 
 use super::varint::{get_str, put_str};
 
 const HEADER: usize = 4;
+/// The header's top bit: not part of the count (see [`Listpack::flag`]).
+const FLAG: u32 = 1 << 31;
 
 /// Where a record lies in the buffer: `start..end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,9 +58,27 @@ impl Listpack {
         Listpack(vec![0; HEADER].into_boxed_slice())
     }
 
+    fn header(&self) -> u32 {
+        u32::from_le_bytes(self.0[..HEADER].try_into().expect("header"))
+    }
+
     /// The number of records.
     pub fn len(&self) -> usize {
-        u32::from_le_bytes(self.0[..HEADER].try_into().expect("header")) as usize
+        (self.header() & !FLAG) as usize
+    }
+
+    /// The owner's one bit of its own (a hash: `listpackex`, records of three strings).
+    pub fn flag(&self) -> bool {
+        self.header() & FLAG != 0
+    }
+
+    pub fn set_flag(&mut self, on: bool) {
+        let h = if on {
+            self.header() | FLAG
+        } else {
+            self.header() & !FLAG
+        };
+        self.0[..HEADER].copy_from_slice(&h.to_le_bytes());
     }
 
     pub fn is_empty(&self) -> bool {
@@ -111,7 +132,7 @@ impl Listpack {
             }
         }
         out.extend_from_slice(&self.0[at.end..]);
-        let n = (self.len() - removed + recs.len()) as u32;
+        let n = (self.len() - removed + recs.len()) as u32 | (self.header() & FLAG);
         out[..HEADER].copy_from_slice(&n.to_le_bytes());
         self.0 = out.into_boxed_slice();
     }
@@ -137,7 +158,7 @@ impl Listpack {
             pos = s.end;
         }
         out.extend_from_slice(&self.0[pos..]);
-        let n = (self.len() - spans.len()) as u32;
+        let n = (self.len() - spans.len()) as u32 | (self.header() & FLAG);
         out[..HEADER].copy_from_slice(&n.to_le_bytes());
         self.0 = out.into_boxed_slice();
     }
