@@ -15,6 +15,8 @@ use std::path::PathBuf;
 /// Directives whose value changes what sluice does.
 pub const ACTED_ON: &[&str] = &[
     "port",
+    "busy-reply-threshold",
+    "lua-time-limit",
     "bind",
     "protected-mode",
     "requirepass",
@@ -647,6 +649,8 @@ impl Config {
         }
         // Aliases share one value.
         let alias = match name {
+            "lua-time-limit" => Some("busy-reply-threshold"),
+            "busy-reply-threshold" => Some("lua-time-limit"),
             "list-max-ziplist-size" => Some("list-max-listpack-size"),
             "list-max-listpack-size" => Some("list-max-ziplist-size"),
             "hash-max-ziplist-entries" => Some("hash-max-listpack-entries"),

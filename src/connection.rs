@@ -34,10 +34,65 @@ use tracing::Instrument;
 
 const READ_CHUNK: usize = 16 * 1024;
 
+/// A connection that arrives while a script runs waits for it without the store; while the
+/// script is busy, it is answered as the running connections are ([`answer_busy`]), so that
+/// a fresh `redis-cli SCRIPT KILL` gets through. Returns the bytes read but not yet parsed,
+/// or None when the client went away.
+async fn serve_during_script(shared: &Shared, sock: &TcpStream) -> Option<BytesMut> {
+    let st = &shared.script_status;
+    let mut rbuf = BytesMut::new();
+    let mut parser = RequestParser::new(ParseLimits::default());
+    let mut out = ReplyWriter::new(resp::Protocol::Resp2);
+    loop {
+        let done = st.done.notified();
+        if st.running.load(Ordering::SeqCst) == 0 {
+            return Some(rbuf);
+        }
+        if !st.busy.load(Ordering::SeqCst) {
+            let _ = tokio::time::timeout(Duration::from_millis(10), done).await;
+            continue;
+        }
+        if tokio::time::timeout(Duration::from_millis(10), sock.readable())
+            .await
+            .is_err()
+        {
+            continue;
+        }
+        let mut chunk = [0u8; 4096];
+        match sock.try_read(&mut chunk) {
+            Ok(0) => return None,
+            Ok(n) => rbuf.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+            Err(_) => return None,
+        }
+        if st.running.load(Ordering::SeqCst) == 0 || !st.busy.load(Ordering::SeqCst) {
+            // The script ended meanwhile: what was read is served normally.
+            continue;
+        }
+        while let Ok(Some(argv)) = parser.parse(&mut rbuf) {
+            answer_busy(st, &argv, &mut out);
+        }
+        let reply = out.take();
+        let mut done_bytes = 0;
+        while done_bytes < reply.len() {
+            match sock.try_write(&reply[done_bytes..]) {
+                Ok(n) => done_bytes += n,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    let _ = sock.writable().await;
+                }
+                Err(_) => return None,
+            }
+        }
+    }
+}
+
 pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr) {
+    let Some(early) = serve_during_script(&shared, &sock).await else {
+        return;
+    };
     let laddr = sock.local_addr().map(|a| a.to_string()).unwrap_or_default();
     let (client, limits, qbuf_limit, idle_timeout, net) = {
-        let mut store = shared.store.lock().unwrap();
+        let mut store = crate::server::lock_store_wait(&shared).await;
         let id = store.next_client_id;
         store.next_client_id += 1;
         store.stats.total_connections_received += 1;
@@ -67,7 +122,11 @@ pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr) {
     let mut conn = Conn {
         shared: shared.clone(),
         sock,
-        rbuf: BytesMut::with_capacity(READ_CHUNK),
+        rbuf: if early.is_empty() {
+            BytesMut::with_capacity(READ_CHUNK)
+        } else {
+            early
+        },
         parser: RequestParser::new(limits),
         client,
         out: ReplyWriter::new(resp::Protocol::Resp2),
@@ -82,7 +141,8 @@ pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr) {
     if let Err(e) = res {
         tracing::debug!(client = id, "connection closed: {e}");
     }
-    conn.cleanup();
+    let mut store = crate::server::lock_store_wait(&shared).await;
+    conn.cleanup(&mut store);
 }
 
 struct Conn {
@@ -140,6 +200,42 @@ fn write_now(sock: &TcpStream, buf: &[u8], net: &NetCounters) -> std::io::Result
     Ok(done)
 }
 
+/// CLIENT REPLY OFF / SKIP: drops the replies written since `before`.
+fn apply_reply_mode(client: &mut Client, out: &mut ReplyWriter, before: usize) {
+    match client.reply_mode {
+        ReplyMode::On => {}
+        ReplyMode::Off => out.discard_replies_since(before),
+        ReplyMode::SkipNext => client.reply_mode = ReplyMode::Skip,
+        ReplyMode::Skip => {
+            out.discard_replies_since(before);
+            client.reply_mode = ReplyMode::On;
+        }
+    }
+}
+
+/// The answer to a command that arrives while a script is busy (Redis's
+/// `processCommand` during a busy script): SCRIPT KILL stops it unless it has written,
+/// SHUTDOWN NOSAVE stops the server, everything else gets -BUSY.
+pub fn answer_busy(st: &crate::scripting::ScriptStatus, argv: &[Bytes], out: &mut ReplyWriter) {
+    let is = |i: usize, w: &str| {
+        argv.get(i)
+            .is_some_and(|a| a.eq_ignore_ascii_case(w.as_bytes()))
+    };
+    if is(0, "script") && is(1, "kill") && argv.len() == 2 {
+        if st.wrote.load(Ordering::SeqCst) {
+            out.error("UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.");
+        } else {
+            st.kill.store(true, Ordering::SeqCst);
+            out.ok();
+        }
+    } else if is(0, "shutdown") && is(1, "nosave") {
+        tracing::warn!("SHUTDOWN NOSAVE during a busy script: exiting");
+        std::process::exit(0);
+    } else {
+        out.error("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
+    }
+}
+
 impl Conn {
     async fn serve(&mut self) -> std::io::Result<()> {
         loop {
@@ -195,12 +291,139 @@ impl Conn {
         }
     }
 
-    /// Runs pending commands until done or one blocks. Returns the block request, if any.
+    /// While a script runs, waits for it without taking the store (whose lock it holds) and
+    /// so without holding a runtime thread; once it is past busy-reply-threshold, answers the
+    /// pending commands as Redis's event loop does during a busy script (see
+    /// [`answer_busy`]). True if the pending commands were answered here.
+    async fn wait_for_script(&mut self) -> bool {
+        let st = self.shared.script_status.clone();
+        loop {
+            let done = st.done.notified();
+            if st.running.load(Ordering::SeqCst) == 0 {
+                return false;
+            }
+            if st.busy.load(Ordering::SeqCst) {
+                self.answer_pending_busy();
+                return true;
+            }
+            // Woken when the script ends; re-checked every 10 ms for the busy threshold.
+            let _ = tokio::time::timeout(Duration::from_millis(10), done).await;
+        }
+    }
+
+    /// Answers every pending command as during a busy script ([`answer_busy`]).
+    fn answer_pending_busy(&mut self) -> Option<BlockRequest> {
+        let st = self.shared.script_status.clone();
+        while let Some(argv) = self.pending.pop_front() {
+            answer_busy(&st, &argv, &mut self.out);
+        }
+        None
+    }
+
+    /// True if the next pending command runs a script (outside MULTI): it runs on a blocking
+    /// thread ([`Conn::run_script`]), so that the event loop goes on while it runs.
+    fn next_is_script(&self) -> bool {
+        self.client.multi.is_none()
+            && self.pending.front().is_some_and(|argv| {
+                argv.first().is_some_and(|n| {
+                    [
+                        "eval",
+                        "evalsha",
+                        "eval_ro",
+                        "evalsha_ro",
+                        "fcall",
+                        "fcall_ro",
+                    ]
+                    .iter()
+                    .any(|s| n.eq_ignore_ascii_case(s.as_bytes()))
+                })
+            })
+    }
+
+    /// Runs the next pending command, a script, on a blocking thread holding the store: the
+    /// runtime keeps serving other connections (they wait for the script, then get -BUSY past
+    /// the threshold, and may SCRIPT KILL it). Client and reply buffer go with it and come
+    /// back.
+    async fn run_script(&mut self) {
+        let Some(argv) = self.pending.pop_front() else {
+            return;
+        };
+        let shared = self.shared.clone();
+        let placeholder = Client::new(self.client.shared.clone(), true);
+        let mut client = std::mem::replace(&mut self.client, placeholder);
+        let mut out = std::mem::take(&mut self.out);
+        let st = shared.script_status.clone();
+        st.running.store(client.id.max(1), Ordering::SeqCst);
+        let job = tokio::task::spawn_blocking(move || {
+            let mut store = shared.store.lock().unwrap();
+            store.refresh_clock();
+            let before = out.len();
+            let first = argv.first().cloned().unwrap_or_default();
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                cmd::process(&mut store, &mut client, argv, &mut out)
+            }));
+            if outcome.is_err() {
+                tracing::error!(
+                    client = client.id,
+                    "panic while executing command '{}'; closing the client",
+                    String::from_utf8_lossy(&first)
+                );
+                out.truncate(before);
+                out.error("ERR internal error while executing the command");
+                client.close_after_reply = true;
+            }
+            apply_reply_mode(&mut client, &mut out, before);
+            cmd::serve_blocked(&mut store);
+            let st = shared.script_status.clone();
+            st.running.store(0, Ordering::SeqCst);
+            st.busy.store(false, Ordering::SeqCst);
+            drop(store);
+            st.done.notify_waiters();
+            (client, out)
+        });
+        match job.await {
+            Ok((c, o)) => {
+                self.client = c;
+                self.out = o;
+            }
+            Err(_) => {
+                st.running.store(0, Ordering::SeqCst);
+                st.done.notify_waiters();
+                self.client.close_after_reply = true;
+            }
+        }
+    }
+
+    /// Runs pending commands until done or one blocks (scripts on a blocking thread, the rest
+    /// under the store lock here). Returns the block request, if any.
     async fn run_pending(&mut self) -> Option<BlockRequest> {
+        loop {
+            if self.wait_for_script().await {
+                return None;
+            }
+            if self.next_is_script() {
+                self.run_script().await;
+            }
+            let blocked = self.run_batch().await;
+            if blocked.is_some() || self.client.close_after_reply || !self.next_is_script() {
+                return blocked;
+            }
+        }
+    }
+
+    /// Runs pending commands under the store lock until done, one blocks, or the next runs a
+    /// script; then the batch's bookkeeping and AOF. Returns the block request, if any.
+    async fn run_batch(&mut self) -> Option<BlockRequest> {
         // CLIENT PAUSE: ALL holds every command; WRITE holds the commands that may write
         // (and PUBLISH, as Redis does), in order: nothing behind a held command runs first.
         loop {
-            let pause = self.shared.store.lock().unwrap().pause_until;
+            let pause = match crate::server::lock_store(&self.shared).await {
+                Ok(s) => Some(s.pause_until),
+                Err(_) => None,
+            };
+            let Some(pause) = pause else {
+                return self.answer_pending_busy();
+            };
             let Some((until, all)) = pause else { break };
             if until <= Instant::now() {
                 break;
@@ -221,9 +444,14 @@ impl Conn {
         let mut blocked = None;
         let sync_off;
         {
-            let mut store = self.shared.store.lock().unwrap();
+            let Ok(mut store) = crate::server::lock_store(&self.shared).await else {
+                return self.answer_pending_busy();
+            };
             store.refresh_clock();
-            while let Some(argv) = self.pending.pop_front() {
+            while !self.next_is_script() {
+                let Some(argv) = self.pending.pop_front() else {
+                    break;
+                };
                 // Kept for the panic report only (a refcount, not a copy).
                 let first = argv.first().cloned().unwrap_or_default();
                 let before = self.out.len();
@@ -249,15 +477,7 @@ impl Conn {
                         Outcome::Done
                     }
                 };
-                match self.client.reply_mode {
-                    ReplyMode::On => {}
-                    ReplyMode::Off => self.out.discard_replies_since(before),
-                    ReplyMode::SkipNext => self.client.reply_mode = ReplyMode::Skip,
-                    ReplyMode::Skip => {
-                        self.out.discard_replies_since(before);
-                        self.client.reply_mode = ReplyMode::On;
-                    }
-                }
+                apply_reply_mode(&mut self.client, &mut self.out, before);
                 cmd::serve_blocked(&mut store);
                 if let Outcome::Blocked(mut req) = outcome {
                     cmd::block_client(&mut store, &self.client, &mut req);
@@ -605,7 +825,7 @@ impl Conn {
                 Event::Killed => return Ok(Step::Close),
                 Event::Timeout => {
                     let timed_out = {
-                        let mut store = self.shared.store.lock().unwrap();
+                        let mut store = crate::server::lock_store_wait(&self.shared).await;
                         let w = store.blocking.unblock(self.client.id);
                         if let Some(w) = &w {
                             cmd::count_unblocked(&mut store, w, false);
@@ -642,8 +862,7 @@ impl Conn {
         }
     }
 
-    fn cleanup(&mut self) {
-        let mut store = self.shared.store.lock().unwrap();
+    fn cleanup(&mut self, store: &mut Store) {
         store.blocking.unblock(self.client.id);
         store.pubsub.remove_client(self.client.id);
         let id = self.client.id;

@@ -13,7 +13,7 @@
 //!   `cmd::table` (a command is a row of data: arity, flags, ACL categories, key specs, docs;
 //!   COMMAND INFO/DOCS/GETKEYS come from the rows), one module per family declaring its rows
 //!   beside its handlers (`connection`, `server`, `keys`, `strings`, `lists`, `hashes`, `sets`,
-//!   `zsets`, `sort`, `pubsub`, and
+//!   `zsets`, `sort`, `pubsub`, `scripting` (EVAL and SCRIPT), and
 //!   `streams/`, split by concern: entries, reads, groups, info, effects), `cmd::args`
 //!   (argument cursor), `cmd::testing` (the command-level test tier).
 //! - State, [`store`]: everything commands touch, behind one mutex: the databases through
@@ -23,8 +23,12 @@
 //!   signal then serve), [`pubsub`], [`stats`], the AOF status and the effects to propagate.
 //!   [`evict`] applies maxmemory-policy to it; [`mailbox`] is how one connection hands
 //!   another a served reply or a push.
+//! - Scripting, [`scripting`]: the Lua 5.1 interpreter, the script cache, RESP↔Lua
+//!   conversions and the bit/cjson/cmsgpack/struct libraries; a script's `redis.call` goes
+//!   back through `cmd::call` (connections run scripts on a blocking thread, so the event
+//!   loop can answer -BUSY and SCRIPT KILL).
 //! - Data: [`db`] (a database: slot map with stable slots for SCAN, expires, access
-//!   metadata) and [`types`] (list, hash, set, sorted set and its B+tree, stream, radix tree,
+//!   metadata; keys are [`key::Key`], 16 bytes, inline up to 15) and [`types`] (list, hash, set, sorted set and its B+tree, stream, radix tree,
 //!   and the listpack and slot-table encodings they share); no sockets, no RESP, no commands.
 //!   The consumer-group rules (deliver, acknowledge, claim, delete a consumer, destroy a
 //!   group) are methods of the stream and group types, so commands and the server's own
@@ -61,6 +65,7 @@ pub mod key;
 pub mod keyspace;
 pub mod mailbox;
 pub mod pubsub;
+pub mod scripting;
 pub mod server;
 pub mod stats;
 pub mod store;

@@ -24,6 +24,10 @@ pub struct Shared {
     /// Wakes the AOF writer task: under `always`, connections stage their records and the
     /// writer writes whatever every connection staged in one go (see [`Shared::log_batch`]).
     pub aof_write: Notify,
+    /// The running script's status (the store's `scripting.status`), read without the store
+    /// lock: connections wait for a running script without holding a runtime thread, and
+    /// answer -BUSY once it is past busy-reply-threshold.
+    pub script_status: Arc<crate::scripting::ScriptStatus>,
 }
 
 impl Shared {
@@ -169,7 +173,9 @@ pub async fn start(config: Config, config_file: Option<String>) -> std::io::Resu
         store.loading = true;
         aof_handle = Some(h);
     }
+    let script_status = store.scripting.status.clone();
     let shared = Arc::new(Shared {
+        script_status,
         store: Mutex::new(store),
         aof: Mutex::new(aof_handle),
         connections: AtomicUsize::new(0),
@@ -313,15 +319,83 @@ async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
 
 const DENIED: &str = "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
 
+/// Waits, without a runtime thread, until no script runs (false) or the running one is past
+/// busy-reply-threshold (true).
+pub async fn wait_script(shared: &Shared) -> bool {
+    let st = &shared.script_status;
+    loop {
+        let done = st.done.notified();
+        if st.running.load(Ordering::SeqCst) == 0 {
+            return false;
+        }
+        if st.busy.load(Ordering::SeqCst) {
+            return true;
+        }
+        let _ = tokio::time::timeout(Duration::from_millis(10), done).await;
+    }
+}
+
+/// A running script holds the store; [`lock_store`] says so past busy-reply-threshold.
+pub struct ScriptBusy;
+
+/// The store, for a task on the runtime: a running script's lock is waited for without a
+/// runtime thread (the script runs on a blocking thread, see `connection.rs`), and once the
+/// script is past busy-reply-threshold the caller is told, to answer as Redis does.
+pub async fn lock_store(shared: &Shared) -> Result<std::sync::MutexGuard<'_, Store>, ScriptBusy> {
+    loop {
+        if wait_script(shared).await {
+            return Err(ScriptBusy);
+        }
+        match shared.store.try_lock() {
+            Ok(g) => return Ok(g),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                if shared.script_status.running.load(Ordering::SeqCst) != 0 {
+                    continue;
+                }
+                // An ordinary command batch holds it for microseconds.
+                return Ok(shared.store.lock().unwrap());
+            }
+            Err(std::sync::TryLockError::Poisoned(p)) => return Ok(p.into_inner()),
+        }
+    }
+}
+
+/// [`lock_store`] that waits out a busy script too (a closing connection, a timed-out
+/// blocked client: nothing to answer).
+pub async fn lock_store_wait(shared: &Shared) -> std::sync::MutexGuard<'_, Store> {
+    loop {
+        if let Ok(g) = lock_store(shared).await {
+            return g;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 async fn accept_one(shared: Arc<Shared>, mut sock: TcpStream, addr: SocketAddr) {
     use tokio::io::AsyncWriteExt;
-    let (maxclients, protected, keepalive) = {
-        let s = shared.store.lock().unwrap();
-        (
-            s.config.maxclients,
-            s.config.protected_mode && s.config.requirepass.is_none(),
-            s.config.tcp_keepalive_secs,
-        )
+    // A script holds the store: a local client arriving while it is busy is answered as
+    // the others are (a fresh `redis-cli SCRIPT KILL` must get through); anything else waits
+    // for the script without holding the runtime.
+    let config = loop {
+        let read = lock_store(&shared).await.map(|s| {
+            (
+                s.config.maxclients,
+                s.config.protected_mode && s.config.requirepass.is_none(),
+                s.config.tcp_keepalive_secs,
+            )
+        });
+        match read {
+            Ok(c) => break Some(c),
+            Err(ScriptBusy) if addr.ip().is_loopback() => break None,
+            Err(ScriptBusy) => tokio::time::sleep(Duration::from_millis(10)).await,
+        }
+    };
+    let Some((maxclients, protected, keepalive)) = config else {
+        let _ = sock.set_nodelay(true);
+        shared.connections.fetch_add(1, Ordering::SeqCst);
+        crate::connection::run(shared.clone(), sock, addr).await;
+        shared.connections.fetch_sub(1, Ordering::SeqCst);
+        return;
     };
     let _ = sock.set_nodelay(true);
     if keepalive > 0 {
@@ -335,7 +409,7 @@ async fn accept_one(shared: Arc<Shared>, mut sock: TcpStream, addr: SocketAddr) 
     let n = shared.connections.fetch_add(1, Ordering::SeqCst);
     if n >= maxclients {
         shared.connections.fetch_sub(1, Ordering::SeqCst);
-        shared.store.lock().unwrap().stats.rejected_connections += 1;
+        lock_store_wait(&shared).await.stats.rejected_connections += 1;
         let _ = sock
             .write_all(b"-ERR max number of clients reached\r\n")
             .await;
@@ -425,6 +499,10 @@ async fn tick_loop(shared: Arc<Shared>) {
     let mut memory_at = std::time::Instant::now();
     loop {
         iv.tick().await;
+        if shared.script_status.running.load(Ordering::SeqCst) != 0 {
+            // A script holds the store: this tick's work waits for the next one.
+            continue;
+        }
         let mut store = shared.store.lock().unwrap();
         // CONFIG SET hz takes effect from the next tick.
         let want = hz_period(store.config.hz);

@@ -124,6 +124,11 @@ pub struct Store {
     pub replaying: bool,
     /// The running command must not update keys' access times (CLIENT NO-TOUCH).
     pub no_touch: bool,
+    /// Lua scripting: the interpreter, the script cache, the running script's status.
+    pub scripting: crate::scripting::Scripting,
+    /// While a script runs: its start time, which every command it calls sees as now
+    /// (Redis freezes a script's clock).
+    pub script_time: Option<i64>,
 }
 
 impl Store {
@@ -178,6 +183,8 @@ impl Store {
             config_file: None,
             replaying: false,
             no_touch: false,
+            scripting: crate::scripting::Scripting::new(),
+            script_time: None,
         }
     }
 

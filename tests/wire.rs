@@ -1139,3 +1139,95 @@ fn hash_field_ttls_expire_actively_and_survive_restart_and_rewrite() {
         "$10\r\nlistpackex\r\n"
     );
 }
+
+#[test]
+fn a_busy_script_answers_busy_and_script_kill_stops_it() {
+    let s = TestServer::start(&["--busy-reply-threshold", "100"]);
+    let mut a = s.raw();
+    a.send(&["EVAL", "while true do end", "0"]);
+    // Past the threshold other clients get -BUSY, a connection made meanwhile included.
+    let mut b = s.raw();
+    // PONG until the script has started (the EVAL may still be on its way), then BUSY.
+    let mut busy = String::new();
+    for _ in 0..500 {
+        busy = b.call(&["PING"]);
+        if busy != "+PONG\r\n" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        busy.starts_with("-BUSY Redis is busy running a script."),
+        "{busy}"
+    );
+    let mut c = s.raw();
+    assert!(c.call(&["GET", "x"]).starts_with("-BUSY"));
+    assert_eq!(c.call(&["SCRIPT", "KILL"]), "+OK\r\n");
+    a.set_timeout(Duration::from_secs(10));
+    let killed = a.read();
+    assert!(
+        killed.starts_with("-ERR Script killed by user with SCRIPT KILL..."),
+        "{killed}"
+    );
+    assert_eq!(b.call(&["PING"]), "+PONG\r\n");
+    assert_eq!(
+        c.call(&["SCRIPT", "KILL"]),
+        "-NOTBUSY No scripts in execution right now.\r\n"
+    );
+    // A script that has written cannot be killed: it ends on its own.
+    a.send(&[
+        "EVAL",
+        "redis.call('set', 'w', '1') local s = os.clock() while os.clock() - s < 0.5 do end return 2",
+        "0",
+    ]);
+    let mut busy = String::new();
+    for _ in 0..500 {
+        busy = b.call(&["PING"]);
+        if busy != "+PONG\r\n" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(busy.starts_with("-BUSY"), "{busy}");
+    assert!(b
+        .call(&["SCRIPT", "KILL"])
+        .starts_with("-UNKILLABLE Sorry the script already executed write commands"));
+    assert_eq!(a.read(), ":2\r\n");
+    assert_eq!(b.call(&["GET", "w"]), "$1\r\n1\r\n");
+}
+
+#[test]
+fn scripts_propagate_their_effects_and_survive_restart() {
+    let dir = temp_dir("script-effects");
+    let s = TestServer::start_in(dir, &["--appendonly", "yes"]);
+    let mut r = s.raw();
+    assert_eq!(
+        r.call(&[
+            "EVAL",
+            "redis.call('set', KEYS[1], ARGV[1]) redis.call('incr', KEYS[2]) return redis.call('get', KEYS[2])",
+            "2",
+            "a",
+            "n",
+            "v",
+        ]),
+        "$1\r\n1\r\n"
+    );
+    // One write: no transaction around it; a read-only script logs nothing.
+    assert_eq!(
+        r.call(&["EVAL", "return redis.call('incr', 'n')", "0"]),
+        ":2\r\n"
+    );
+    assert_eq!(
+        r.call(&["EVAL", "return redis.call('get', 'n')", "0"]),
+        "$1\r\n2\r\n"
+    );
+    let text = aof_text(&s.dir);
+    assert!(!text.contains("EVAL"), "{text}");
+    assert_eq!(text.matches("$5\r\nMULTI\r\n").count(), 1, "{text}");
+    assert_eq!(text.matches("$4\r\nEXEC\r\n").count(), 1, "{text}");
+    assert_eq!(text.matches("$4\r\nincr\r\n").count(), 2, "{text}");
+    let dir = s.stop();
+    let s = TestServer::start_in(dir, &["--appendonly", "yes"]);
+    let mut r = s.raw();
+    assert_eq!(r.call(&["MGET", "a", "n"]), "*2\r\n$1\r\nv\r\n$1\r\n2\r\n");
+}

@@ -157,6 +157,28 @@ def pipelines_and_watch(proto):
     assert r.get("balance") == "25"
 
 
+def locks_and_scripts(proto):
+    # redis-py's Lock runs Lua (acquire is SET NX PX; release, extend, reacquire are
+    # scripts); register_script falls back from EVALSHA to EVAL on NOSCRIPT.
+    r = client(proto)
+    r.flushall()
+    lock = r.lock("res", timeout=5, blocking_timeout=1)
+    assert lock.acquire()
+    other = r.lock("res", timeout=5, blocking_timeout=0.2)
+    assert not other.acquire()
+    assert lock.extend(5)
+    assert lock.reacquire()
+    lock.release()
+    assert other.acquire()
+    other.release()
+    assert r.get("res") is None
+    incr = r.register_script("return redis.call('INCRBY', KEYS[1], ARGV[1])")
+    assert incr(keys=["c"], args=[5]) == 5
+    r.script_flush()
+    assert incr(keys=["c"], args=[2]) == 7
+    assert r.eval("return {KEYS[1], ARGV[1]}", 1, "k", "a") == ["k", "a"]
+
+
 async def async_scenarios(proto):
     r = aredis.Redis(host="127.0.0.1", port=PORT, protocol=proto, decode_responses=True)
     await r.flushall()
@@ -180,7 +202,7 @@ async def async_scenarios(proto):
 
 
 def main():
-    scenarios = [consumer_group_at_least_once, job_queues, pubsub_fanout, pipelines_and_watch]
+    scenarios = [consumer_group_at_least_once, job_queues, pubsub_fanout, pipelines_and_watch, locks_and_scripts]
     for proto in (2, 3):
         for s in scenarios:
             t = time.time()

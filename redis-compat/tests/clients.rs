@@ -40,8 +40,9 @@ fn redis_py_sync_and_asyncio_resp2_and_resp3() {
         .lines()
         .filter(|l| l.ends_with("ok") || l.contains(": ok ("))
         .count();
-    assert_eq!(n, 10, "{out}");
-    println!("client matrix: redis-py {n}/10 scenario runs passed against sluice");
+    // 5 sync scenarios (the last: Lock and scripts) and the asyncio one, in RESP2 and RESP3.
+    assert_eq!(n, 12, "{out}");
+    println!("client matrix: redis-py {n}/12 scenario runs passed against sluice");
 }
 
 /// The frameworks' own virtualenv (scripts/test builds it: they pin redis-py below 6).
@@ -56,11 +57,10 @@ fn frameworks_python() -> std::path::PathBuf {
     py
 }
 
-/// Frameworks that run against sluice today, and those that still stop at the first
-/// EVALSHA (scripting, the next issue): each list is checked both ways, so a framework that
-/// starts working (or stops) fails this test until it moves.
-const FRAMEWORKS_PASSING: &[&str] = &["arq", "taskiq", "huey"];
-const FRAMEWORKS_NEEDING_LUA: &[&str] = &["celery", "huey-schedule"];
+/// The job frameworks, each with a basic enqueue → work → result scenario (Celery with the
+/// Redis broker and result backend, arq, taskiq-redis, huey with and without its scheduler):
+/// every one must pass against redis-server and against sluice.
+const FRAMEWORKS: &[&str] = &["celery", "arq", "taskiq", "huey", "huey-schedule"];
 
 #[test]
 fn job_frameworks_enqueue_work_result() {
@@ -68,47 +68,27 @@ fn job_frameworks_enqueue_work_result() {
     let script = clients_dir().join("framework_scenarios.py");
     let s = Server::start(Kind::Sluice, &["--appendonly", "no"]);
     let r = Server::start(Kind::Redis, &["--appendonly", "no"]);
-    let all: Vec<&str> = FRAMEWORKS_PASSING
-        .iter()
-        .chain(FRAMEWORKS_NEEDING_LUA)
-        .copied()
-        .collect();
     run(
         Command::new(&py)
             .arg(&script)
             .arg(r.port.to_string())
-            .args(&all),
+            .args(FRAMEWORKS),
         "frameworks against redis-server",
     );
     let out = run(
         Command::new(&py)
             .arg(&script)
             .arg(s.port.to_string())
-            .args(FRAMEWORKS_PASSING),
+            .args(FRAMEWORKS),
         "frameworks against sluice",
     );
     let n = out.lines().filter(|l| l.starts_with("ok ")).count();
-    assert_eq!(n, FRAMEWORKS_PASSING.len(), "{out}");
-    for name in FRAMEWORKS_NEEDING_LUA {
-        let o = Command::new(&py)
-            .arg(&script)
-            .arg(s.port.to_string())
-            .arg(name)
-            .env("SCENARIO_DEADLINE", "25")
-            .output()
-            .expect("python");
-        let text = String::from_utf8_lossy(&o.stderr);
-        assert!(
-            !o.status.success() && text.contains("unknown command 'EVALSHA'"),
-            "{name} no longer stops at EVALSHA: move it to FRAMEWORKS_PASSING\n{text}"
-        );
-    }
+    assert_eq!(n, FRAMEWORKS.len(), "{out}");
     println!(
-        "client matrix: frameworks {}/{} ({}) against sluice; needing Lua: {}",
+        "client matrix: frameworks {}/{} ({}) against sluice",
         n,
-        all.len(),
-        FRAMEWORKS_PASSING.join(", "),
-        FRAMEWORKS_NEEDING_LUA.join(", ")
+        FRAMEWORKS.len(),
+        FRAMEWORKS.join(", ")
     );
 }
 

@@ -76,7 +76,7 @@ fn gen_command(g: &mut Gen, m: &mut Model) -> Vec<String> {
     let sc = g
         .pick(&["1", "2", "2.5", "-1", "0", "inf", "-inf", "x"])
         .to_string();
-    match g.below(53) {
+    match g.below(55) {
         0..=5 => {
             let id = stream_id(g, m, &sk);
             let mut c = v(&["XADD", &sk]);
@@ -458,6 +458,29 @@ fn gen_command(g: &mut Gen, m: &mut Model) -> Vec<String> {
                 _ if g.chance(50) => v(&["HINCRBY", hk, &f1, "1"]),
                 _ => v(&["HRANDFIELD", hk, "100"]),
             }
+        }
+        // Scripts: generated from templates over the same keys, so that their commands meet
+        // every type; errors come back through pcall (a raised error's text names the
+        // script's sha, which Valkey 9.1 leaves out).
+        53 | 54 => {
+            let body = match g.below(8) {
+                0 => "return redis.pcall('GET', KEYS[1])",
+                1 => "return redis.pcall('INCRBY', KEYS[1], ARGV[1])",
+                2 => "redis.pcall('RPUSH', KEYS[1], ARGV[1]) return redis.pcall('LRANGE', KEYS[1], 0, -1)",
+                3 => "return redis.pcall('HSET', KEYS[1], 'f', ARGV[1])",
+                4 => "local v = redis.pcall('GET', KEYS[1]) if type(v) == 'string' then return {v, #v} end return v",
+                5 => "return redis.pcall('ZADD', KEYS[1], ARGV[1], 'm')",
+                6 => "local t = redis.pcall('TYPE', KEYS[1]) return {t.ok or t.err, redis.pcall('EXISTS', KEYS[1])}",
+                _ => "return {redis.pcall('DEL', KEYS[1]), redis.pcall('SET', KEYS[1], ARGV[1])}",
+            };
+            let arg = g.pick(&["1", "2", "x", "-3", "2.5"]);
+            v(&[
+                g.pick(&["EVAL", "EVAL", "EVAL_RO"]),
+                body,
+                "1",
+                g.pick(&[&key, &hk, &zk, "l1"]),
+                arg,
+            ])
         }
         _ => v(&[
             g.pick(&["PEXPIREAT", "PERSIST", "PEXPIRETIME"]),

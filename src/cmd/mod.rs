@@ -19,6 +19,7 @@ pub mod hashes;
 pub mod keys;
 pub mod lists;
 pub mod pubsub;
+pub mod scripting;
 pub mod server;
 pub mod sets;
 pub mod sort;
@@ -320,7 +321,9 @@ pub fn call(
     no_block: bool,
 ) -> Outcome {
     let started = store.clock_last;
-    let now = store.unix_ms_at(started);
+    let now = store
+        .script_time
+        .unwrap_or_else(|| store.unix_ms_at(started));
     store.cmd_time_ms = now;
     let dirty_before = store.ks.dirty();
     let db_before = client.db;
@@ -678,6 +681,7 @@ const FAMILIES: &[&[Command]] = &[
     sort::COMMANDS,
     streams::COMMANDS,
     pubsub::COMMANDS,
+    scripting::COMMANDS,
 ];
 
 /// Every top-level command, concatenated once from the families' rows.

@@ -151,6 +151,17 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
                     crate::evict::not_counted_memory(st),
                     crate::alloc::allocator_name(),
                 );
+                // Scripting (Redis 7's names; no functions yet).
+                let lua = st.scripting.lua_memory();
+                let scripts = st.scripting.cache_bytes;
+                let _ = write!(
+                    b,
+                    "used_memory_lua:{lua}\r\nused_memory_vm_eval:{lua}\r\nused_memory_lua_human:{}\r\nused_memory_scripts_eval:{scripts}\r\nnumber_of_cached_scripts:{}\r\nnumber_of_functions:0\r\nused_memory_vm_functions:0\r\nused_memory_vm_total:{lua}\r\nused_memory_vm_total_human:{}\r\nused_memory_functions:0\r\nused_memory_scripts:{scripts}\r\nused_memory_scripts_human:{}\r\n",
+                    human(lua as u64),
+                    st.scripting.cache.len(),
+                    human(lua as u64),
+                    human(scripts as u64),
+                );
             }
             "persistence" => {
                 let loading_eta = match (st.loading_started, st.loading_total_bytes) {

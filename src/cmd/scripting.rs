@@ -1,0 +1,619 @@
+//! Scripting commands (Redis's `eval.c`): EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT
+//! LOAD / EXISTS / FLUSH / KILL / HELP. The interpreter, the cache and the conversions are
+//! `crate::scripting`; this module runs a script against the store and turns its outcome into
+//! the reply.
+//!
+//! A script's commands run through [`super::call`] as the script client, after Redis's
+//! `scriptCall` checks (unknown command, arity, `noscript`, writes from a read-only script,
+//! OOM); their effects propagate one by one (wrapped in MULTI/EXEC when there are several),
+//! and the EVAL itself does not. The store's clock is frozen at the script's start.
+
+use super::Ctx;
+use crate::client::{Client, ClientShared};
+use crate::error::{CmdError, CmdResult};
+use crate::scripting::convert::{lua_to_reply, reply_to_lua};
+use crate::scripting::libs::RunState;
+use crate::scripting::{call_args, err_info, error_handler, ScriptFlags};
+use crate::store::Store;
+use bytes::Bytes;
+use mlua::{Function, Lua, MultiValue, Table, Value};
+use resp::writer::{Protocol, ReplyWriter};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The id of the client scripts run commands as (never a connection's).
+const SCRIPT_CLIENT_ID: u64 = u64::MAX - 1;
+
+fn parse_numkeys(arg: &[u8], rest: usize) -> CmdResult<usize> {
+    let n = super::parse_int(arg)?;
+    if n < 0 {
+        return Err(CmdError::err("Number of keys can't be negative"));
+    }
+    if n as u64 > rest as u64 {
+        return Err(CmdError::err(
+            "Number of keys can't be greater than number of args",
+        ));
+    }
+    Ok(n as usize)
+}
+
+fn noscript() -> CmdError {
+    CmdError::Raw("NOSCRIPT No matching script. Please use EVAL.".into())
+}
+
+/// EVAL, EVALSHA and their _RO forms.
+fn eval_generic(ctx: &mut Ctx, argv: &[Bytes], by_sha: bool, ro: bool) -> CmdResult {
+    let numkeys = parse_numkeys(&argv[2], argv.len() - 3)?;
+    let sha = if by_sha {
+        let sha = String::from_utf8_lossy(&argv[1]).to_ascii_lowercase();
+        if !ctx.store.scripting.cache.contains_key(&sha) {
+            return Err(noscript());
+        }
+        sha
+    } else {
+        ctx.store.scripting.load(&argv[1]).map_err(CmdError::err)?
+    };
+    let keys = &argv[3..3 + numkeys];
+    let args = &argv[3 + numkeys..];
+    run(ctx, &sha, keys, args, ro)
+}
+
+pub fn eval(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    eval_generic(ctx, argv, false, false)
+}
+
+pub fn evalsha(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    eval_generic(ctx, argv, true, false)
+}
+
+pub fn eval_ro(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    eval_generic(ctx, argv, false, true)
+}
+
+pub fn evalsha_ro(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    eval_generic(ctx, argv, true, true)
+}
+
+fn string_table(lua: &Lua, items: &[Bytes]) -> mlua::Result<Table> {
+    let t = lua.create_table_with_capacity(items.len(), 0)?;
+    for (i, b) in items.iter().enumerate() {
+        t.raw_set(i + 1, lua.create_string(b)?)?;
+    }
+    Ok(t)
+}
+
+fn err_table(lua: &Lua, msg: &str) -> mlua::Result<Value> {
+    let t = lua.create_table()?;
+    t.raw_set("err", msg)?;
+    Ok(Value::Table(t))
+}
+
+fn out_of_memory(store: &mut Store) -> bool {
+    store.config.maxmemory > 0
+        && crate::evict::perform_evictions(store) == crate::evict::Evict::Fail
+}
+
+/// What a script run needs to know of itself inside `redis.call`.
+struct RunCtx {
+    read_only: bool,
+    flags: ScriptFlags,
+}
+
+/// `redis.call`/`redis.pcall`: runs one command for the script; (true, reply) or (false,
+/// error table).
+fn bridge(
+    lua: &Lua,
+    store: &mut Store,
+    client: &mut Client,
+    run: &RunCtx,
+    args: MultiValue,
+) -> mlua::Result<(bool, Value)> {
+    let fail = |msg: &str| -> mlua::Result<(bool, Value)> { Ok((false, err_table(lua, msg)?)) };
+    let argv = match call_args(&args) {
+        Ok(a) => a,
+        Err(m) => return fail(&format!("ERR {m}")),
+    };
+    if argv.is_empty() {
+        return fail("ERR Please specify at least one argument for this redis lib call");
+    }
+    let (cmd, full) = match super::resolve(&argv) {
+        Ok(x) => x,
+        Err(CmdError::WrongArity(_)) => {
+            return fail("ERR Wrong number of args calling Redis command from script")
+        }
+        Err(_) => return fail("ERR Unknown Redis command called from script"),
+    };
+    if cmd.flags & super::NOSCRIPT != 0 {
+        return fail("ERR This Redis command is not allowed from script");
+    }
+    if cmd.flags & super::WRITE != 0 {
+        if run.read_only || run.flags.no_writes {
+            return fail("ERR Write commands are not allowed from read-only scripts.");
+        }
+        if cmd.flags & super::DENYOOM != 0
+            && !run.flags.allow_oom
+            && !store.scripting.status.wrote.load(Ordering::Relaxed)
+            && out_of_memory(store)
+        {
+            return fail("OOM command not allowed when used memory > 'maxmemory'.");
+        }
+        if !store.aof.last_write_ok && store.aof.enabled {
+            let e = format!(
+                "MISCONF Errors writing to the AOF file: {}",
+                store.aof.last_write_error.clone().unwrap_or_default()
+            );
+            return fail(&e);
+        }
+        store.scripting.status.wrote.store(true, Ordering::Relaxed);
+    }
+    let state = lua
+        .app_data_ref::<RunState>()
+        .map(|s| *s)
+        .unwrap_or_default();
+    client.resp = state.resp;
+    let proto = if state.resp == 3 {
+        Protocol::Resp3
+    } else {
+        Protocol::Resp2
+    };
+    let mut out = ReplyWriter::new(proto);
+    let effects_before = store.effects.len();
+    super::call(store, client, cmd, full, &argv, &mut out, true);
+    if state.repl & 1 == 0 {
+        // redis.set_repl without REPL_AOF: this write stays out of the log.
+        store.effects.truncate(effects_before);
+    }
+    let bytes = out.take();
+    if bytes.is_empty() {
+        return Ok((true, Value::Nil));
+    }
+    let (v, _) = reply_to_lua(lua, &bytes)?;
+    Ok((bytes[0] != b'-', v))
+}
+
+/// Runs the cached script `sha` with `keys` and `args`, writing its reply.
+fn run(ctx: &mut Ctx, sha: &str, keys: &[Bytes], args: &[Bytes], ro: bool) -> CmdResult {
+    let (func, flags): (Function, ScriptFlags) = {
+        let s = &ctx.store.scripting.cache[sha];
+        (s.func.clone(), s.flags)
+    };
+    if flags.shebang && ro && !flags.no_writes {
+        return Err(CmdError::err(
+            "Can not execute a script with write flag using *_ro command.",
+        ));
+    }
+    if flags.shebang && !flags.no_writes && !flags.allow_oom && out_of_memory(ctx.store) {
+        return Err(CmdError::Raw(
+            "OOM command not allowed when used memory > 'maxmemory'.".into(),
+        ));
+    }
+    let Some(lua) = ctx.store.scripting.take_lua() else {
+        return Err(CmdError::err(
+            "This Redis command is not allowed from script",
+        ));
+    };
+    let outcome = run_in(
+        ctx,
+        &lua,
+        func,
+        sha,
+        keys,
+        args,
+        RunCtx {
+            read_only: ro,
+            flags,
+        },
+    );
+    ctx.store.scripting.put_lua(lua);
+    outcome
+}
+
+fn run_in(
+    ctx: &mut Ctx,
+    lua: &Lua,
+    func: Function,
+    sha: &str,
+    keys: &[Bytes],
+    args: &[Bytes],
+    run: RunCtx,
+) -> CmdResult {
+    let lerr = |e: mlua::Error| CmdError::err(crate::scripting::lua_msg(&e));
+    let g = lua.globals();
+    g.raw_set("KEYS", string_table(lua, keys).map_err(lerr)?)
+        .map_err(lerr)?;
+    g.raw_set("ARGV", string_table(lua, args).map_err(lerr)?)
+        .map_err(lerr)?;
+    lua.set_app_data(RunState::default());
+    let bridge_tbl: Table = lua.named_registry_value("__sluice_bridge").map_err(lerr)?;
+
+    let store: &mut Store = ctx.store;
+    let out: &mut ReplyWriter = ctx.out;
+    let mut client = store
+        .scripting
+        .client
+        .take()
+        .unwrap_or_else(|| Client::new(Arc::new(ClientShared::new(SCRIPT_CLIENT_ID)), true));
+    client.db = ctx.client.db;
+    client.resp = 2;
+
+    // The busy threshold and SCRIPT KILL, checked every 100,000 instructions.
+    let status = store.scripting.status.clone();
+    status.kill.store(false, Ordering::SeqCst);
+    status.wrote.store(false, Ordering::SeqCst);
+    status.running.store(ctx.client.id, Ordering::SeqCst);
+    let threshold = store
+        .config
+        .get("busy-reply-threshold")
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(5000);
+    let started = Instant::now();
+    let hook_status = status.clone();
+    lua.set_hook(
+        mlua::HookTriggers::new().every_nth_instruction(100_000),
+        move |_lua, _debug| {
+            if started.elapsed().as_millis() as u64 >= threshold {
+                hook_status.busy.store(true, Ordering::SeqCst);
+            }
+            if hook_status.kill.load(Ordering::SeqCst) {
+                return Err(mlua::Error::runtime(
+                    "Script killed by user with SCRIPT KILL...",
+                ));
+            }
+            Ok(mlua::VmState::Continue)
+        },
+    );
+
+    store.script_time = Some(ctx.now);
+    let effects_before = store.effects.len();
+    let db_before = client.db;
+    let run_ref = &run;
+    let result: mlua::Result<(bool, Value)> = lua.scope(|scope| {
+        let f = scope.create_function_mut(|lua, args: MultiValue| {
+            bridge(lua, &mut *store, &mut client, run_ref, args)
+        })?;
+        bridge_tbl.raw_set("f", f)?;
+        let handler = lua.create_function(error_handler)?;
+        let xpcall: Function = lua.globals().raw_get("xpcall")?;
+        let r: MultiValue = xpcall.call((func, handler))?;
+        bridge_tbl.raw_set("f", Value::Nil)?;
+        let mut it = r.into_iter();
+        let ok = matches!(it.next(), Some(Value::Boolean(true)));
+        Ok((ok, it.next().unwrap_or(Value::Nil)))
+    });
+    lua.remove_hook();
+    let _ = bridge_tbl.raw_set("f", Value::Nil);
+    store.script_time = None;
+    status.busy.store(false, Ordering::SeqCst);
+    status.running.store(0, Ordering::SeqCst);
+    status.done.notify_waiters();
+    let _ = g.raw_set("KEYS", Value::Nil);
+    let _ = g.raw_set("ARGV", Value::Nil);
+    store.scripting.client = Some(client);
+
+    // The script's writes, as one transaction when there are several.
+    if store.aof.enabled && !store.replaying && store.effects.len() > effects_before + 1 {
+        store.effects.insert(
+            effects_before,
+            (db_before, vec![Bytes::from_static(b"MULTI")]),
+        );
+        let db = store.effects.last().map_or(db_before, |e| e.0);
+        store.effects.push((db, vec![Bytes::from_static(b"EXEC")]));
+    }
+    ctx.no_propagate = true;
+
+    let state = lua
+        .app_data_ref::<RunState>()
+        .map(|s| *s)
+        .unwrap_or_default();
+    match result {
+        Ok((true, v)) => {
+            lua_to_reply(&v, out, state.resp);
+            Ok(())
+        }
+        Ok((false, e)) => {
+            let info = err_info(&e);
+            let mut msg = info.err;
+            if let (Some(src), Some(line)) = (info.source, info.line) {
+                msg.push_str(&format!(" script: {sha}, on {src}:{line}."));
+            }
+            Err(CmdError::Raw(msg))
+        }
+        Err(e) => Err(CmdError::err(crate::scripting::lua_msg(&e))),
+    }
+}
+
+/// SCRIPT LOAD body: the sha, the script compiled and cached.
+pub fn script_load(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let sha = ctx.store.scripting.load(&argv[2]).map_err(CmdError::err)?;
+    ctx.out.bulk(sha.as_bytes());
+    Ok(())
+}
+
+pub fn script_exists(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let out = &mut *ctx.out;
+    out.array(argv.len() - 2);
+    for a in &argv[2..] {
+        let sha = String::from_utf8_lossy(a).to_ascii_lowercase();
+        out.int(ctx.store.scripting.cache.contains_key(&sha) as i64);
+    }
+    Ok(())
+}
+
+pub fn script_flush(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    match argv.get(2) {
+        None => {}
+        Some(a) if a.eq_ignore_ascii_case(b"SYNC") || a.eq_ignore_ascii_case(b"ASYNC") => {}
+        Some(_) => return Err(CmdError::err("SCRIPT FLUSH only support SYNC|ASYNC option")),
+    }
+    if argv.len() > 3 {
+        return Err(CmdError::err("SCRIPT FLUSH only support SYNC|ASYNC option"));
+    }
+    ctx.store.scripting.flush();
+    ctx.out.ok();
+    Ok(())
+}
+
+/// SCRIPT KILL through the store: no script is running while a command holds it (a busy
+/// script is killed from the connection, see `connection.rs`).
+pub fn script_kill(_ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    Err(CmdError::Raw(
+        "NOTBUSY No scripts in execution right now.".into(),
+    ))
+}
+
+pub fn script_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    let lines = [
+        "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "DEBUG (YES|SYNC|NO)",
+        "    Set the debug mode for subsequent scripts executed.",
+        "EXISTS <sha1> [<sha1> ...]",
+        "    Return information about the existence of the scripts in the script cache.",
+        "FLUSH [ASYNC|SYNC]",
+        "    Flush the Lua scripts cache. Very dangerous on replicas.",
+        "    When called without the optional mode argument, the behavior is determined by the",
+        "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+        "    * ASYNC: Asynchronously flush the scripts cache.",
+        "    * SYNC: Synchronously flush the scripts cache.",
+        "KILL",
+        "    Kill the currently executing Lua script.",
+        "LOAD <script>",
+        "    Load a script into the scripts cache without executing it.",
+        "HELP",
+        "    Prints this help.",
+    ];
+    ctx.out.array(lines.len());
+    for l in lines {
+        ctx.out.simple(l);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cmd::testing::Session;
+
+    /// Command-level table: each line runs in order on one session.
+    #[test]
+    fn scripting_table() {
+        let mut s = Session::default();
+        for (argv, want) in [
+            (&["eval", "return 1", "0"][..], ":1\r\n"),
+            (&["eval", "return {1, 'a', false, 2.9}", "0"], "*4\r\n:1\r\n$1\r\na\r\n$-1\r\n:2\r\n"),
+            (&["eval", "return redis.call('set', KEYS[1], ARGV[1])", "1", "k", "v"], "+OK\r\n"),
+            (&["eval", "return redis.call('get', 'k')", "0"], "$1\r\nv\r\n"),
+            (&["eval", "return redis.pcall('incr', 'k')", "0"], "-ERR value is not an integer or out of range\r\n"),
+            (
+                &["eval", "return x", "0"],
+                "-ERR user_script:1: Script attempted to access nonexistent global variable 'x' script: 03c387736bb5cc009ff35151572cee04677aa374, on @user_script:1.\r\n",
+            ),
+            (
+                &["eval", "return redis.call('nosuch')", "0"],
+                "-ERR Unknown Redis command called from script script: 206396248e12c6e742fd7296250433c8d7343b74, on @user_script:1.\r\n",
+            ),
+            (&["eval", "return 1", "-1"], "-ERR Number of keys can't be negative\r\n"),
+            (&["script", "load", "return 'loaded'"], "$40\r\nb534286061d4b9e4026607613b95c06c06015ae8\r\n"),
+            (&["evalsha", "B534286061D4B9E4026607613B95C06C06015AE8", "0"], "$6\r\nloaded\r\n"),
+            (&["evalsha", "ffffffffffffffffffffffffffffffffffffffff", "0"], "-NOSCRIPT No matching script. Please use EVAL.\r\n"),
+            (&["eval_ro", "return redis.pcall('set', 'k', 'x')", "0"], "-ERR Write commands are not allowed from read-only scripts.\r\n"),
+            (&["eval", "return redis.sha1hex('')", "0"], "$40\r\nda39a3ee5e6b4b0d3255bfef95601890afd80709\r\n"),
+            (&["eval", "return cjson.encode({1, 2, {a = 'b/c'}})", "0"], "$18\r\n[1,2,{\"a\":\"b\\/c\"}]\r\n"),
+            (&["eval", "return cjson.decode('{\"x\": [10, 20]}').x[2]", "0"], ":20\r\n"),
+            (&["eval", "return bit.band(0xff, 0x0f) + bit.lshift(1, 8)", "0"], ":271\r\n"),
+            (&["script", "flush"], "+OK\r\n"),
+            (&["script", "exists", "b534286061d4b9e4026607613b95c06c06015ae8"], "*1\r\n:0\r\n"),
+        ] {
+            assert_eq!(s.run(argv), want, "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn a_script_that_writes_twice_is_one_transaction_in_the_log() {
+        let mut s = Session::default();
+        s.store.aof.enabled = true;
+        s.run(&[
+            "eval",
+            "redis.call('set', 'a', '1') redis.call('set', 'b', '2') return 1",
+            "0",
+        ]);
+        let names: Vec<String> = s
+            .store
+            .effects
+            .iter()
+            .map(|(_, a)| String::from_utf8_lossy(&a[0]).into_owned())
+            .collect();
+        assert_eq!(names, ["MULTI", "set", "set", "EXEC"]);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command rows (see `cmd::table`), from Redis 7.2 as the oracle describes it
+// (scripts/command-rows.py).
+// ---------------------------------------------------------------------------------------------
+
+#[rustfmt::skip]
+mod rows {
+    use super::*;
+    use crate::cmd::table::*;
+
+    pub static SCRIPT_SUBS: &[Command] = &[
+        Command {
+            name: "exists",
+            arity: -3,
+            flags: NOSCRIPT | STALE,
+            acl: &["slow", "scripting"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["request_policy:all_shards", "response_policy:agg_logical_and"],
+            handler: script_exists,
+            doc: Doc { summary: "Determines whether server-side Lua scripts exist in the script cache.", since: "2.6.0", group: "scripting", complexity: "O(N) with N being the number of scripts to check (so checking a single script is an O(1) operation).", args: &[
+                    Arg { name: "sha1", kind: "string", display: Some("sha1"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "flush",
+            arity: -2,
+            flags: NOSCRIPT | STALE,
+            acl: &["slow", "scripting"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+            handler: script_flush,
+            doc: Doc { summary: "Removes all server-side Lua scripts from the script cache.", since: "2.6.0", group: "scripting", complexity: "O(N) with N being the number of scripts in cache", history: &[("6.2.0", "Added the `ASYNC` and `SYNC` flushing mode modifiers.")], args: &[
+                    Arg { name: "flush-type", kind: "oneof", since: Some("6.2.0"), flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "async", kind: "pure-token", display: Some("async"), token: Some("ASYNC"), ..Arg::DEFAULT },
+                        Arg { name: "sync", kind: "pure-token", display: Some("sync"), token: Some("SYNC"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "help",
+            arity: 2,
+            flags: LOADING | STALE,
+            acl: &["slow", "scripting"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: script_help,
+            doc: Doc { summary: "Returns helpful text about the different subcommands.", since: "5.0.0", group: "scripting", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "kill",
+            arity: 2,
+            flags: NOSCRIPT | ALLOW_BUSY,
+            acl: &["slow", "scripting"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["request_policy:all_shards", "response_policy:one_succeeded"],
+            handler: script_kill,
+            doc: Doc { summary: "Terminates a server-side Lua script during execution.", since: "2.6.0", group: "scripting", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "load",
+            arity: 3,
+            flags: NOSCRIPT | STALE,
+            acl: &["slow", "scripting"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+            handler: script_load,
+            doc: Doc { summary: "Loads a server-side Lua script to the script cache.", since: "2.6.0", group: "scripting", complexity: "O(N) with N being the length in bytes of the script body.", args: &[
+                    Arg { name: "script", kind: "string", display: Some("script"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+    ];
+
+    /// This family's commands.
+    #[rustfmt::skip]
+    pub static COMMANDS: &[Command] = &[
+    Command {
+        name: "eval",
+        arity: -3,
+        flags: NOSCRIPT | STALE | SKIP_MONITOR | NO_MANDATORY_KEYS | MOVABLE_KEYS,
+        acl: &["slow", "scripting"],
+        legacy_keys: (0, 0, 0),
+        key_specs: &[KeySpec { notes: "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE", flags: &["RW", "access", "update"], begin: Begin::Index(2), find: Find::Keynum { keynumidx: 0, firstkey: 1, keystep: 1 } }],
+        tips: &[],
+        handler: eval,
+        doc: Doc { summary: "Executes a server-side Lua script.", since: "2.6.0", group: "scripting", complexity: "Depends on the script that is executed.", args: &[
+                Arg { name: "script", kind: "string", display: Some("script"), ..Arg::DEFAULT },
+                Arg { name: "numkeys", kind: "integer", display: Some("numkeys"), ..Arg::DEFAULT },
+                Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+                Arg { name: "arg", kind: "string", display: Some("arg"), flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+            ], ..Doc::DEFAULT },
+        ..Command::DEFAULT
+    },
+    Command {
+        name: "evalsha",
+        arity: -3,
+        flags: NOSCRIPT | STALE | SKIP_MONITOR | NO_MANDATORY_KEYS | MOVABLE_KEYS,
+        acl: &["slow", "scripting"],
+        legacy_keys: (0, 0, 0),
+        key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "update"], begin: Begin::Index(2), find: Find::Keynum { keynumidx: 0, firstkey: 1, keystep: 1 } }],
+        tips: &[],
+        handler: evalsha,
+        doc: Doc { summary: "Executes a server-side Lua script by SHA1 digest.", since: "2.6.0", group: "scripting", complexity: "Depends on the script that is executed.", args: &[
+                Arg { name: "sha1", kind: "string", display: Some("sha1"), ..Arg::DEFAULT },
+                Arg { name: "numkeys", kind: "integer", display: Some("numkeys"), ..Arg::DEFAULT },
+                Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+                Arg { name: "arg", kind: "string", display: Some("arg"), flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+            ], ..Doc::DEFAULT },
+        ..Command::DEFAULT
+    },
+    Command {
+        name: "eval_ro",
+        arity: -3,
+        flags: READONLY | NOSCRIPT | STALE | SKIP_MONITOR | NO_MANDATORY_KEYS | MOVABLE_KEYS,
+        acl: &["slow", "scripting"],
+        legacy_keys: (0, 0, 0),
+        key_specs: &[KeySpec { notes: "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS", flags: &["RO", "access"], begin: Begin::Index(2), find: Find::Keynum { keynumidx: 0, firstkey: 1, keystep: 1 } }],
+        tips: &[],
+        handler: eval_ro,
+        doc: Doc { summary: "Executes a read-only server-side Lua script.", since: "7.0.0", group: "scripting", complexity: "Depends on the script that is executed.", args: &[
+                Arg { name: "script", kind: "string", display: Some("script"), ..Arg::DEFAULT },
+                Arg { name: "numkeys", kind: "integer", display: Some("numkeys"), ..Arg::DEFAULT },
+                Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+                Arg { name: "arg", kind: "string", display: Some("arg"), flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+            ], ..Doc::DEFAULT },
+        ..Command::DEFAULT
+    },
+    Command {
+        name: "evalsha_ro",
+        arity: -3,
+        flags: READONLY | NOSCRIPT | STALE | SKIP_MONITOR | NO_MANDATORY_KEYS | MOVABLE_KEYS,
+        acl: &["slow", "scripting"],
+        legacy_keys: (0, 0, 0),
+        key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Index(2), find: Find::Keynum { keynumidx: 0, firstkey: 1, keystep: 1 } }],
+        tips: &[],
+        handler: evalsha_ro,
+        doc: Doc { summary: "Executes a read-only server-side Lua script by SHA1 digest.", since: "7.0.0", group: "scripting", complexity: "Depends on the script that is executed.", args: &[
+                Arg { name: "sha1", kind: "string", display: Some("sha1"), ..Arg::DEFAULT },
+                Arg { name: "numkeys", kind: "integer", display: Some("numkeys"), ..Arg::DEFAULT },
+                Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+                Arg { name: "arg", kind: "string", display: Some("arg"), flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+            ], ..Doc::DEFAULT },
+        ..Command::DEFAULT
+    },
+
+
+    Command {
+        name: "script",
+        arity: -2,
+        flags: 0,
+        acl: &["slow"],
+        legacy_keys: (0, 0, 0),
+        key_specs: &[],
+        tips: &[],
+        doc: Doc { summary: "A container for Lua scripts management commands.", since: "2.6.0", group: "scripting", complexity: "Depends on subcommand.", ..Doc::DEFAULT },
+        subcommands: SCRIPT_SUBS,
+        ..Command::DEFAULT
+    },
+    ];
+}
+
+pub use rows::COMMANDS;
