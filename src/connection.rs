@@ -296,19 +296,11 @@ impl Conn {
     /// pending commands as Redis's event loop does during a busy script (see
     /// [`answer_busy`]). True if the pending commands were answered here.
     async fn wait_for_script(&mut self) -> bool {
-        let st = self.shared.script_status.clone();
-        loop {
-            let done = st.done.notified();
-            if st.running.load(Ordering::SeqCst) == 0 {
-                return false;
-            }
-            if st.busy.load(Ordering::SeqCst) {
-                self.answer_pending_busy();
-                return true;
-            }
-            // Woken when the script ends; re-checked every 10 ms for the busy threshold.
-            let _ = tokio::time::timeout(Duration::from_millis(10), done).await;
+        if crate::server::wait_script(&self.shared).await {
+            self.answer_pending_busy();
+            return true;
         }
+        false
     }
 
     /// Answers every pending command as during a busy script ([`answer_busy`]).
