@@ -324,6 +324,13 @@ fn spawn_base_writer(
     let started = std::time::Instant::now();
     store.aof.rewrite_started = Some(started);
     let snapshot: Vec<crate::db::DbSnapshot> = store.ks.snapshot();
+    let libraries: Vec<bytes::Bytes> = store
+        .scripting
+        .functions
+        .libraries
+        .values()
+        .map(|l| l.code.clone())
+        .collect();
     tracing::info!(
         "Background append only file rewriting started (snapshot taken in {:.3} ms)",
         started.elapsed().as_secs_f64() * 1e3
@@ -333,7 +340,13 @@ fn spawn_base_writer(
     let sh = shared.clone();
     std::thread::spawn(move || {
         lower_priority();
-        let res = crate::aof_rewrite::write_base(&base_tmp, &snapshot, now, incremental_fsync);
+        let res = crate::aof_rewrite::write_base(
+            &base_tmp,
+            &libraries,
+            &snapshot,
+            now,
+            incremental_fsync,
+        );
         drop(snapshot);
         let mut store = sh.store.lock().unwrap();
         let res = res.and_then(|_| install(&sh, &mut store));

@@ -1,6 +1,7 @@
 //! AOF rewrite: the minimal commands that rebuild a keyspace, written as a new base file.
 //!
-//! Mirrors Redis's `rewriteAppendOnlyFileRio`: per database a SELECT, then per key
+//! Mirrors Redis's `rewriteAppendOnlyFileRio`: first each function library as
+//! `FUNCTION LOAD <code>` (Redis's `rewriteFunctions`), then per database a SELECT, then per key
 //! - strings: `SET k v`;
 //! - lists, hashes, sets, sorted sets: `RPUSH k e1 .. e64`, `HSET k f1 v1 ..`, `SADD k m1 ..`,
 //!   `ZADD k s1 m1 ..` batches of 64 items (`AOF_REWRITE_ITEMS_PER_CMD`);
@@ -88,6 +89,7 @@ impl<'a> Batch<'a> {
 /// would stall the foreground's own AOF writes.
 pub fn write_base(
     path: &Path,
+    libraries: &[Bytes],
     dbs: &[DbSnapshot],
     now: i64,
     incremental_fsync: bool,
@@ -113,6 +115,9 @@ pub fn write_base(
         }
         w.records(buf)
     };
+    for code in libraries {
+        emit(&mut w, &[b"FUNCTION", b"LOAD", code], &mut buf)?;
+    }
     for (n, db) in dbs.iter().enumerate() {
         let mut keys = db.keys.iter().peekable();
         if keys.peek().is_none() {

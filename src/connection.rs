@@ -214,25 +214,51 @@ fn apply_reply_mode(client: &mut Client, out: &mut ReplyWriter, before: usize) {
 }
 
 /// The answer to a command that arrives while a script is busy (Redis's
-/// `processCommand` during a busy script): SCRIPT KILL stops it unless it has written,
-/// SHUTDOWN NOSAVE stops the server, everything else gets -BUSY.
+/// `processCommand` during a busy script): SCRIPT KILL stops a busy EVAL and FUNCTION KILL a
+/// busy function, unless it has written; FUNCTION STATS reports the running function;
+/// SHUTDOWN NOSAVE stops the server; everything else gets -BUSY naming the right KILL.
 pub fn answer_busy(st: &crate::scripting::ScriptStatus, argv: &[Bytes], out: &mut ReplyWriter) {
+    const BUSY_EVAL: &str =
+        "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+    const BUSY_FUNCTION: &str =
+        "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
     let is = |i: usize, w: &str| {
         argv.get(i)
             .is_some_and(|a| a.eq_ignore_ascii_case(w.as_bytes()))
     };
-    if is(0, "script") && is(1, "kill") && argv.len() == 2 {
+    let function = st.function.load(Ordering::SeqCst);
+    let busy = if function { BUSY_FUNCTION } else { BUSY_EVAL };
+    let kill = (is(0, "script") || is(0, "function")) && is(1, "kill") && argv.len() == 2;
+    if kill {
         if st.wrote.load(Ordering::SeqCst) {
             out.error("UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.");
+        } else if is(0, "script") == function {
+            // SCRIPT KILL of a function, FUNCTION KILL of an EVAL: refused as Redis does.
+            out.error(busy);
         } else {
             st.kill.store(true, Ordering::SeqCst);
             out.ok();
         }
+    } else if is(0, "function") && is(1, "stats") && argv.len() == 2 {
+        if !function {
+            out.error(BUSY_EVAL);
+            return;
+        }
+        let current = st.current.lock().unwrap();
+        let running = current
+            .as_ref()
+            .map(|(name, argv, at)| (name.as_str(), &argv[..], at.elapsed().as_millis() as i64));
+        cmd::functions::write_stats(
+            out,
+            running,
+            st.libraries.load(Ordering::Relaxed) as i64,
+            st.functions.load(Ordering::Relaxed) as i64,
+        );
     } else if is(0, "shutdown") && is(1, "nosave") {
         tracing::warn!("SHUTDOWN NOSAVE during a busy script: exiting");
         std::process::exit(0);
     } else {
-        out.error("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
+        out.error(busy);
     }
 }
 
@@ -394,6 +420,10 @@ impl Conn {
                 return None;
             }
             if self.next_is_script() {
+                if !self.wait_for_pause().await {
+                    self.answer_pending_busy();
+                    return None;
+                }
                 self.run_script().await;
             }
             let blocked = self.run_batch().await;
@@ -403,35 +433,46 @@ impl Conn {
         }
     }
 
-    /// Runs pending commands under the store lock until done, one blocks, or the next runs a
-    /// script; then the batch's bookkeeping and AOF. Returns the block request, if any.
-    async fn run_batch(&mut self) -> Option<BlockRequest> {
-        // CLIENT PAUSE: ALL holds every command; WRITE holds the commands that may write
-        // (and PUBLISH, as Redis does), in order: nothing behind a held command runs first.
+    /// CLIENT PAUSE: ALL holds every command; WRITE holds the commands that may write or
+    /// replicate (PUBLISH, and EVAL/EVALSHA/FCALL, as Redis does: their _RO forms run), in
+    /// order: nothing behind a held command runs first. False if a busy script holds the
+    /// store (the caller answers -BUSY).
+    async fn wait_for_pause(&mut self) -> bool {
         loop {
             let pause = match crate::server::lock_store(&self.shared).await {
-                Ok(s) => Some(s.pause_until),
-                Err(_) => None,
+                Ok(s) => s.pause_until,
+                Err(_) => return false,
             };
-            let Some(pause) = pause else {
-                return self.answer_pending_busy();
+            let Some((until, all)) = pause else {
+                return true;
             };
-            let Some((until, all)) = pause else { break };
             if until <= Instant::now() {
-                break;
+                return true;
             }
             let held = all
                 || self.pending.iter().any(|argv| {
                     cmd::resolve(argv)
                         .map(|(c, _)| {
-                            c.flags & cmd::WRITE != 0 || c.name == "publish" || c.name == "spublish"
+                            c.flags & cmd::WRITE != 0
+                                || matches!(
+                                    c.name,
+                                    "publish" | "spublish" | "eval" | "evalsha" | "fcall"
+                                )
                         })
                         .unwrap_or(false)
                 });
             if !held {
-                break;
+                return true;
             }
             tokio::time::sleep_until(until.into()).await;
+        }
+    }
+
+    /// Runs pending commands under the store lock until done, one blocks, or the next runs a
+    /// script; then the batch's bookkeeping and AOF. Returns the block request, if any.
+    async fn run_batch(&mut self) -> Option<BlockRequest> {
+        if !self.wait_for_pause().await {
+            return self.answer_pending_busy();
         }
         let mut blocked = None;
         let sync_off;

@@ -15,6 +15,11 @@ pub enum CmdError {
         sub: String,
         cmd: String,
     },
+    /// A container's subcommand with arguments it does not take (`addReplySubcommandSyntaxError`).
+    SubcommandSyntax {
+        sub: String,
+        cmd: String,
+    },
     Syntax,
     WrongType,
     NotInteger,
@@ -69,6 +74,12 @@ impl CmdError {
                 cmd.to_uppercase()
             )
             .into(),
+            CmdError::SubcommandSyntax { sub, cmd } => format!(
+                "ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
+                truncate(sub, 128),
+                cmd.to_uppercase()
+            )
+            .into(),
             CmdError::Syntax => "ERR syntax error".into(),
             CmdError::WrongType => {
                 "WRONGTYPE Operation against a key holding the wrong kind of value".into()
@@ -85,6 +96,15 @@ impl CmdError {
             }
             CmdError::Raw(s) => Cow::Borrowed(s.as_str()),
         }
+    }
+}
+
+/// [`CmdError::SubcommandSyntax`] for `argv` (`CMD sub ...`).
+pub fn subcommand_syntax(argv: &[bytes::Bytes]) -> CmdError {
+    let text = |i: usize| argv.get(i).map(|a| String::from_utf8_lossy(a).into_owned());
+    CmdError::SubcommandSyntax {
+        sub: text(1).unwrap_or_default(),
+        cmd: text(0).unwrap_or_default(),
     }
 }
 

@@ -509,6 +509,12 @@ impl Store {
         self.ks.dirty += removed.max(1);
     }
 
+    /// A change to data kept outside the keyspace (function libraries): counted as Redis's
+    /// `server.dirty++`, so that the command propagates and counts toward `save` points.
+    pub fn note_change(&mut self) {
+        self.ks.dirty += 1;
+    }
+
     /// Empties every database (FLUSHALL), as [`Store::flush_db`] does one.
     pub fn flush_all(&mut self) {
         let removed: u64 = (0..self.ks.dbs.len()).map(|db| self.empty_db(db)).sum();

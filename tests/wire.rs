@@ -1197,6 +1197,99 @@ fn a_busy_script_answers_busy_and_script_kill_stops_it() {
 }
 
 #[test]
+fn a_busy_function_answers_function_stats_and_only_function_kill_stops_it() {
+    let s = TestServer::start(&["--busy-reply-threshold", "100"]);
+    let mut a = s.raw();
+    assert_eq!(
+        a.call(&[
+            "FUNCTION",
+            "LOAD",
+            "#!lua name=spin\nredis.register_function('spin', function() while true do end end)",
+        ]),
+        "$4\r\nspin\r\n"
+    );
+    a.send(&["FCALL", "spin", "1", "somekey", "arg"]);
+    let mut b = s.raw();
+    let mut busy = String::new();
+    for _ in 0..500 {
+        busy = b.call(&["PING"]);
+        if busy != "+PONG\r\n" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(
+        busy,
+        "-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n"
+    );
+    // FUNCTION STATS names the running function and its command; SCRIPT KILL is refused.
+    let stats = b.call(&["FUNCTION", "STATS"]);
+    assert!(
+        stats.starts_with("*4\r\n$14\r\nrunning_script\r\n*6\r\n$4\r\nname\r\n$4\r\nspin\r\n$7\r\ncommand\r\n*5\r\n$5\r\nFCALL\r\n$4\r\nspin\r\n$1\r\n1\r\n$7\r\nsomekey\r\n$3\r\narg\r\n$11\r\nduration_ms\r\n:"),
+        "{stats}"
+    );
+    assert!(stats.ends_with("$7\r\nengines\r\n*2\r\n$3\r\nLUA\r\n*4\r\n$15\r\nlibraries_count\r\n:1\r\n$15\r\nfunctions_count\r\n:1\r\n"), "{stats}");
+    assert_eq!(
+        b.call(&["SCRIPT", "KILL"]),
+        "-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n"
+    );
+    assert_eq!(b.call(&["FUNCTION", "KILL"]), "+OK\r\n");
+    a.set_timeout(Duration::from_secs(10));
+    let killed = a.read();
+    assert_eq!(
+        killed,
+        "-ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:2.\r\n"
+    );
+    assert_eq!(b.call(&["PING"]), "+PONG\r\n");
+    // And the other way round: FUNCTION KILL does not stop an EVAL.
+    a.send(&["EVAL", "while true do end", "0"]);
+    for _ in 0..500 {
+        busy = b.call(&["PING"]);
+        if busy != "+PONG\r\n" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        busy.ends_with("SCRIPT KILL or SHUTDOWN NOSAVE.\r\n"),
+        "{busy}"
+    );
+    assert_eq!(
+        b.call(&["FUNCTION", "KILL"]),
+        "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n"
+    );
+    assert_eq!(
+        b.call(&["FUNCTION", "STATS"]),
+        b.call(&["FUNCTION", "KILL"])
+    );
+    assert_eq!(b.call(&["SCRIPT", "KILL"]), "+OK\r\n");
+    assert!(a.read().starts_with("-ERR Script killed by user"));
+}
+
+#[test]
+fn client_pause_write_holds_scripts_but_not_read_only_ones() {
+    let s = TestServer::start(&[]);
+    let mut a = s.raw();
+    let mut b = s.raw();
+    assert_eq!(a.call(&["CLIENT", "PAUSE", "300", "WRITE"]), "+OK\r\n");
+    let started = std::time::Instant::now();
+    assert_eq!(b.call(&["EVAL_RO", "return 1", "0"]), ":1\r\n");
+    assert!(
+        started.elapsed() < Duration::from_millis(250),
+        "EVAL_RO runs during a write pause"
+    );
+    assert_eq!(
+        b.call(&["EVAL", "return redis.call('set', 'p', 'v')", "0"]),
+        "+OK\r\n"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(250),
+        "EVAL waits for the pause: {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
 fn scripts_propagate_their_effects_and_survive_restart() {
     let dir = temp_dir("script-effects");
     let s = TestServer::start_in(dir, &["--appendonly", "yes"]);

@@ -25,6 +25,7 @@
 pub mod checksum;
 pub mod load;
 pub mod manifest;
+pub mod rdb;
 
 use bytes::Bytes;
 use std::fs::{File, OpenOptions};

@@ -135,6 +135,14 @@ fn workload(c: &mut Conn) {
         &["BZPOPMIN", "zq", "0"],
         &["SADD", "gone-set", "z"],
         &["SPOP", "gone-set", "3"],
+        // Function libraries: FUNCTION LOAD/DELETE propagate as they are, FCALL as its effects.
+        &["FUNCTION", "LOAD", "#!lua name=jobs\nredis.register_function('enqueue', function(keys, args) return redis.call('rpush', keys[1], args[1]) end)"],
+        &["FCALL", "enqueue", "1", "fq", "job-1"],
+        &["FUNCTION", "LOAD", "REPLACE", "#!lua name=jobs\nredis.register_function{function_name='enqueue', callback=function(keys, args) return redis.call('lpush', keys[1], args[1]) end, flags={'allow-oom'}, description='push a job'}"],
+        &["FCALL", "ENQUEUE", "1", "fq", "job-2"],
+        &["FUNCTION", "LOAD", "#!lua name=temp\nredis.register_function('t', function() return 1 end)"],
+        &["FUNCTION", "DELETE", "temp"],
+        &["FUNCTION", "LOAD", "#!lua name=stats\nredis.register_function{function_name='depth', callback=function(keys) return redis.call('llen', keys[1]) end, flags={'no-writes'}}"],
         &["SELECT", "3"],
         &["SET", "in-db3", "yes"],
         &["PEXPIREAT", "in-db3", "99999999999999"],
@@ -251,6 +259,13 @@ fn dump(c: &mut Conn, full: bool) -> String {
         }
     }
     c.call(&["SELECT", "0"]).unwrap();
+    // The libraries (each has one function, so only the libraries' order is the server's).
+    let libs = c.call(&["FUNCTION", "LIST", "WITHCODE"]).unwrap();
+    let mut b = Vec::new();
+    serialize(&sorted(parse_frame(&libs).0), &mut b);
+    out.push_str(&format!("FUNCTION LIST WITHCODE => {}\n", show(&b)));
+    let depth = c.call(&["FCALL_RO", "depth", "1", "fq"]).unwrap();
+    out.push_str(&format!("FCALL_RO depth 1 fq => {}\n", show(&depth)));
     out
 }
 
@@ -596,4 +611,70 @@ fn info_times_the_rewrite_as_redis_does() {
         );
         assert!(field(&mut c, "aof_last_rewrite_time_sec") >= 0, "{kind:?}");
     }
+}
+
+fn bulk(reply: &[u8]) -> Vec<u8> {
+    match parse_frame(reply).0 {
+        Frame::Bulk(_, Some(b)) => b,
+        _ => panic!("not a bulk string: {}", show(reply)),
+    }
+}
+
+/// FUNCTION DUMP payloads move between servers: Redis's and Valkey's (a long library, which
+/// Redis stores LZF-compressed) restore in sluice, and sluice's restore in both.
+#[test]
+fn function_dump_payloads_move_between_servers() {
+    let code = format!(
+        "#!lua name=big\n{}redis.register_function('big', function() return 'big' end)",
+        "-- padding padding padding padding padding\n".repeat(20)
+    );
+    let mine = "#!lua name=mine\nredis.register_function('mine', function() return 7 end)";
+    for kind in [Kind::Redis, Kind::Valkey] {
+        let o = Server::start(kind, &[]);
+        let s = Server::start(Kind::Sluice, &[]);
+        let (mut co, mut cs) = (o.conn(), s.conn());
+        assert_eq!(
+            co.call(&["FUNCTION", "LOAD", &code]).unwrap(),
+            b"$3\r\nbig\r\n"
+        );
+        let payload = bulk(&co.call(&["FUNCTION", "DUMP"]).unwrap());
+        if kind == Kind::Redis {
+            assert_eq!(payload[1], 0xc3, "Redis compresses the code with LZF");
+        }
+        let restore = |c: &mut Conn, p: &[u8]| {
+            c.call(&[&b"FUNCTION"[..], b"RESTORE", p, b"REPLACE"])
+                .unwrap()
+        };
+        assert_eq!(
+            restore(&mut cs, &payload),
+            b"+OK\r\n",
+            "{} -> sluice",
+            kind.name()
+        );
+        assert_eq!(cs.call(&["FCALL", "big", "0"]).unwrap(), b"$3\r\nbig\r\n");
+        let listed = cs.call(&["FUNCTION", "LIST", "WITHCODE"]).unwrap();
+        assert!(
+            listed.windows(code.len()).any(|w| w == code.as_bytes()),
+            "the code comes back whole"
+        );
+        assert_eq!(
+            cs.call(&["FUNCTION", "LOAD", mine]).unwrap(),
+            b"$4\r\nmine\r\n"
+        );
+        let ours = bulk(&cs.call(&["FUNCTION", "DUMP"]).unwrap());
+        assert_eq!(
+            restore(&mut co, &ours),
+            b"+OK\r\n",
+            "sluice -> {}",
+            kind.name()
+        );
+        assert_eq!(co.call(&["FCALL", "mine", "0"]).unwrap(), b":7\r\n");
+        let mut bad = ours.clone();
+        bad[3] ^= 1;
+        assert_eq!(
+            restore(&mut cs, &bad),
+            b"-ERR DUMP payload version or checksum are wrong\r\n"
+        );
+    }
+    println!("function dump: redis-server and valkey payloads restore in sluice, and back");
 }

@@ -608,7 +608,8 @@ pub fn write_help(ctx: &mut Ctx, cmd: &str, lines: &[&str]) {
         ctx.out.simple(l);
     }
     ctx.out.simple("HELP");
-    ctx.out.simple("    Print this help.");
+    // Redis's addReplyHelp wording (Valkey says "Print this help.").
+    ctx.out.simple("    Prints this help.");
 }
 
 pub fn client_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {

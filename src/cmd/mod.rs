@@ -15,6 +15,7 @@
 
 pub mod args;
 pub mod connection;
+pub mod functions;
 pub mod hashes;
 pub mod keys;
 pub mod lists;
@@ -682,6 +683,7 @@ const FAMILIES: &[&[Command]] = &[
     streams::COMMANDS,
     pubsub::COMMANDS,
     scripting::COMMANDS,
+    functions::COMMANDS,
 ];
 
 /// Every top-level command, concatenated once from the families' rows.

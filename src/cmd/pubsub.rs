@@ -120,11 +120,12 @@ pub fn spublish(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-/// PUBSUB's own wording for extra arguments (it predates central arity checks).
+/// PUBSUB's wording for extra arguments (it names the subcommand in capitals).
 fn too_many(sub: &str) -> crate::error::CmdError {
-    crate::error::CmdError::err(format!(
-        "unknown subcommand or wrong number of arguments for '{sub}'. Try PUBSUB HELP."
-    ))
+    crate::error::CmdError::SubcommandSyntax {
+        sub: sub.into(),
+        cmd: "pubsub".into(),
+    }
 }
 
 fn list_matching<'a>(names: impl Iterator<Item = &'a Bytes>, pat: Option<&Bytes>) -> Vec<Bytes> {

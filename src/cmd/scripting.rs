@@ -13,7 +13,7 @@ use crate::client::{Client, ClientShared};
 use crate::error::{CmdError, CmdResult};
 use crate::scripting::convert::{lua_to_reply, reply_to_lua};
 use crate::scripting::libs::RunState;
-use crate::scripting::{call_args, err_info, error_handler, ScriptFlags};
+use crate::scripting::{call_args, err_info, error_handler, ScriptFlags, BIND_KEY};
 use crate::store::Store;
 use bytes::Bytes;
 use mlua::{Function, Lua, MultiValue, Table, Value};
@@ -172,12 +172,34 @@ fn bridge(
     Ok((bytes[0] != b'-', v))
 }
 
+/// What a run calls: an EVAL script (by its sha) or a function (by its name).
+#[derive(Clone, Copy)]
+pub(super) enum Callee<'a> {
+    Script(&'a str),
+    Function(&'a str),
+}
+
 /// Runs the cached script `sha` with `keys` and `args`, writing its reply.
 fn run(ctx: &mut Ctx, sha: &str, keys: &[Bytes], args: &[Bytes], ro: bool) -> CmdResult {
     let (func, flags): (Function, ScriptFlags) = {
         let s = &ctx.store.scripting.cache[sha];
         (s.func.clone(), s.flags)
     };
+    run_callee(ctx, func, flags, Callee::Script(sha), &[], keys, args, ro)
+}
+
+/// Runs `func` (a script or a function, with its flags) and writes its reply.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn run_callee(
+    ctx: &mut Ctx,
+    func: Function,
+    flags: ScriptFlags,
+    callee: Callee,
+    caller_argv: &[Bytes],
+    keys: &[Bytes],
+    args: &[Bytes],
+    ro: bool,
+) -> CmdResult {
     if flags.shebang && ro && !flags.no_writes {
         return Err(CmdError::err(
             "Can not execute a script with write flag using *_ro command.",
@@ -188,7 +210,12 @@ fn run(ctx: &mut Ctx, sha: &str, keys: &[Bytes], args: &[Bytes], ro: bool) -> Cm
             "OOM command not allowed when used memory > 'maxmemory'.".into(),
         ));
     }
-    let Some(lua) = ctx.store.scripting.take_lua() else {
+    let scripting = &mut ctx.store.scripting;
+    let lua = match callee {
+        Callee::Script(_) => scripting.take_lua(),
+        Callee::Function(_) => scripting.functions.take_lua(),
+    };
+    let Some(lua) = lua else {
         return Err(CmdError::err(
             "This Redis command is not allowed from script",
         ));
@@ -197,7 +224,8 @@ fn run(ctx: &mut Ctx, sha: &str, keys: &[Bytes], args: &[Bytes], ro: bool) -> Cm
         ctx,
         &lua,
         func,
-        sha,
+        callee,
+        caller_argv,
         keys,
         args,
         RunCtx {
@@ -205,25 +233,40 @@ fn run(ctx: &mut Ctx, sha: &str, keys: &[Bytes], args: &[Bytes], ro: bool) -> Cm
             flags,
         },
     );
-    ctx.store.scripting.put_lua(lua);
+    match callee {
+        Callee::Script(_) => ctx.store.scripting.put_lua(lua),
+        Callee::Function(_) => ctx.store.scripting.functions.put_lua(lua),
+    }
     outcome
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_in(
     ctx: &mut Ctx,
     lua: &Lua,
     func: Function,
-    sha: &str,
+    callee: Callee,
+    caller_argv: &[Bytes],
     keys: &[Bytes],
     args: &[Bytes],
     run: RunCtx,
 ) -> CmdResult {
     let lerr = |e: mlua::Error| CmdError::err(crate::scripting::lua_msg(&e));
     let g = lua.globals();
-    g.raw_set("KEYS", string_table(lua, keys).map_err(lerr)?)
-        .map_err(lerr)?;
-    g.raw_set("ARGV", string_table(lua, args).map_err(lerr)?)
-        .map_err(lerr)?;
+    let keys_t = string_table(lua, keys).map_err(lerr)?;
+    let args_t = string_table(lua, args).map_err(lerr)?;
+    // A script reads KEYS and ARGV as globals; a function gets them as its arguments.
+    let (func, name) = match callee {
+        Callee::Script(sha) => {
+            g.raw_set("KEYS", keys_t).map_err(lerr)?;
+            g.raw_set("ARGV", args_t).map_err(lerr)?;
+            (func, sha)
+        }
+        Callee::Function(name) => {
+            let bind: Function = lua.named_registry_value(BIND_KEY).map_err(lerr)?;
+            (bind.call((func, keys_t, args_t)).map_err(lerr)?, name)
+        }
+    };
     lua.set_app_data(RunState::default());
     let bridge_tbl: Table = lua.named_registry_value("__sluice_bridge").map_err(lerr)?;
 
@@ -242,6 +285,12 @@ fn run_in(
     status.kill.store(false, Ordering::SeqCst);
     status.wrote.store(false, Ordering::SeqCst);
     status.running.store(ctx.client.id, Ordering::SeqCst);
+    let is_function = matches!(callee, Callee::Function(_));
+    status.function.store(is_function, Ordering::SeqCst);
+    if is_function {
+        *status.current.lock().unwrap() =
+            Some((name.to_string(), caller_argv.to_vec(), Instant::now()));
+    }
     let threshold = store
         .config
         .get("busy-reply-threshold")
@@ -286,6 +335,8 @@ fn run_in(
     store.script_time = None;
     status.busy.store(false, Ordering::SeqCst);
     status.running.store(0, Ordering::SeqCst);
+    status.function.store(false, Ordering::SeqCst);
+    *status.current.lock().unwrap() = None;
     status.done.notify_waiters();
     let _ = g.raw_set("KEYS", Value::Nil);
     let _ = g.raw_set("ARGV", Value::Nil);
@@ -315,7 +366,7 @@ fn run_in(
             let info = err_info(&e);
             let mut msg = info.err;
             if let (Some(src), Some(line)) = (info.source, info.line) {
-                msg.push_str(&format!(" script: {sha}, on {src}:{line}."));
+                msg.push_str(&format!(" script: {name}, on {src}:{line}."));
             }
             Err(CmdError::Raw(msg))
         }
@@ -364,7 +415,6 @@ pub fn script_kill(_ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 
 pub fn script_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     let lines = [
-        "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         "DEBUG (YES|SYNC|NO)",
         "    Set the debug mode for subsequent scripts executed.",
         "EXISTS <sha1> [<sha1> ...]",
@@ -379,13 +429,8 @@ pub fn script_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
         "    Kill the currently executing Lua script.",
         "LOAD <script>",
         "    Load a script into the scripts cache without executing it.",
-        "HELP",
-        "    Prints this help.",
     ];
-    ctx.out.array(lines.len());
-    for l in lines {
-        ctx.out.simple(l);
-    }
+    super::connection::write_help(ctx, "SCRIPT", &lines);
     Ok(())
 }
 

@@ -154,13 +154,19 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
                 // Scripting (Redis 7's names; no functions yet).
                 let lua = st.scripting.lua_memory();
                 let scripts = st.scripting.cache_bytes;
+                let f = &st.scripting.functions;
+                let (vm_fn, fn_mem) = (f.lua_memory(), f.code_memory());
                 let _ = write!(
                     b,
-                    "used_memory_lua:{lua}\r\nused_memory_vm_eval:{lua}\r\nused_memory_lua_human:{}\r\nused_memory_scripts_eval:{scripts}\r\nnumber_of_cached_scripts:{}\r\nnumber_of_functions:0\r\nused_memory_vm_functions:0\r\nused_memory_vm_total:{lua}\r\nused_memory_vm_total_human:{}\r\nused_memory_functions:0\r\nused_memory_scripts:{scripts}\r\nused_memory_scripts_human:{}\r\n",
+                    "used_memory_lua:{lua}\r\nused_memory_vm_eval:{lua}\r\nused_memory_lua_human:{}\r\nused_memory_scripts_eval:{scripts}\r\nnumber_of_cached_scripts:{}\r\nnumber_of_functions:{}\r\nnumber_of_libraries:{}\r\nused_memory_vm_functions:{vm_fn}\r\nused_memory_vm_total:{}\r\nused_memory_vm_total_human:{}\r\nused_memory_functions:{fn_mem}\r\nused_memory_scripts:{}\r\nused_memory_scripts_human:{}\r\n",
                     human(lua as u64),
                     st.scripting.cache.len(),
-                    human(lua as u64),
-                    human(scripts as u64),
+                    f.function_count(),
+                    f.libraries.len(),
+                    lua + vm_fn,
+                    human((lua + vm_fn) as u64),
+                    scripts + fn_mem,
+                    human((scripts + fn_mem) as u64),
                 );
             }
             "persistence" => {

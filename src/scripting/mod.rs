@@ -28,6 +28,7 @@
 //! at its start (`Store::script_time`), as Redis's commandTimeSnapshot is.
 
 pub mod convert;
+pub mod functions;
 pub mod libs;
 
 use crate::client::Client;
@@ -50,6 +51,13 @@ pub struct ScriptStatus {
     pub running: AtomicU64,
     /// Woken when a script ends (connections waiting for the store).
     pub done: tokio::sync::Notify,
+    /// The running script is a function (FCALL): busy replies name FUNCTION KILL.
+    pub function: AtomicBool,
+    /// What FUNCTION STATS shows while a function runs: its name, the command, its start.
+    pub current: std::sync::Mutex<Option<(String, Vec<Bytes>, std::time::Instant)>>,
+    /// Libraries and functions loaded (FUNCTION STATS answers them during a busy script).
+    pub libraries: AtomicU64,
+    pub functions: AtomicU64,
 }
 
 /// A cached script.
@@ -71,6 +79,23 @@ pub struct ScriptFlags {
     pub allow_cross_slot: bool,
 }
 
+impl ScriptFlags {
+    /// The flags' names, in Redis's order (`scripts_flags_def`).
+    pub fn names(&self) -> Vec<&'static str> {
+        [
+            (self.no_writes, "no-writes"),
+            (self.allow_oom, "allow-oom"),
+            (self.allow_stale, "allow-stale"),
+            (self.no_cluster, "no-cluster"),
+            (self.allow_cross_slot, "allow-cross-slot-keys"),
+        ]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, n)| n)
+        .collect()
+    }
+}
+
 pub struct Scripting {
     lua: Option<Lua>,
     /// sha1 hex (lowercase) → script.
@@ -80,6 +105,8 @@ pub struct Scripting {
     pub status: Arc<ScriptStatus>,
     /// The client scripts call commands as (Redis's fake Lua client).
     pub client: Option<Client>,
+    /// FUNCTION libraries, with their own interpreter.
+    pub functions: functions::Functions,
 }
 
 impl std::fmt::Debug for Scripting {
@@ -107,11 +134,12 @@ impl Default for Scripting {
 impl Scripting {
     pub fn new() -> Scripting {
         Scripting {
-            lua: Some(new_lua().expect("the Lua interpreter starts")),
+            lua: Some(new_lua(None).expect("the Lua interpreter starts")),
             cache: HashMap::new(),
             cache_bytes: 0,
             status: Arc::new(ScriptStatus::default()),
             client: None,
+            functions: functions::Functions::new(),
         }
     }
 
@@ -133,11 +161,22 @@ impl Scripting {
         self.lua.as_ref().map_or(0, |l| l.used_memory())
     }
 
+    /// Publishes the function counts to [`ScriptStatus`] (after every change).
+    pub fn note_functions(&self) {
+        let f = &self.functions;
+        self.status
+            .libraries
+            .store(f.libraries.len() as u64, Ordering::Relaxed);
+        self.status
+            .functions
+            .store(f.function_count() as u64, Ordering::Relaxed);
+    }
+
     /// SCRIPT FLUSH: forgets every script and starts a fresh interpreter.
     pub fn flush(&mut self) {
         self.cache.clear();
         self.cache_bytes = 0;
-        self.lua = Some(new_lua().expect("the Lua interpreter starts"));
+        self.lua = Some(new_lua(None).expect("the Lua interpreter starts"));
     }
 
     /// Compiles and caches `body` unless cached; its sha. Errors are Redis's texts (without
@@ -215,8 +254,13 @@ pub fn parse_shebang(body: &[u8]) -> Result<(ScriptFlags, &[u8]), String> {
     Ok((flags, &body[end..]))
 }
 
-/// Builds the interpreter with Redis's environment (see the module doc).
-fn new_lua() -> mlua::Result<Lua> {
+/// Makes the functions engine's `redis.register_function`.
+pub(crate) type MakeRegister = fn(&Lua) -> mlua::Result<Function>;
+
+/// Builds the interpreter with Redis's environment (see the module doc). With `register`
+/// (the functions engine), its environment also has the load API that library code sees
+/// while it loads, switched on and off by the registry's `__sluice_set_loading`.
+pub(crate) fn new_lua(register: Option<MakeRegister>) -> mlua::Result<Lua> {
     use mlua::StdLib;
     let lua = Lua::new_with(
         StdLib::TABLE | StdLib::STRING | StdLib::MATH | StdLib::OS,
@@ -248,14 +292,26 @@ fn new_lua() -> mlua::Result<Lua> {
     // SAFETY: `redis_call` follows the Lua C API contract (see its doc).
     redis.raw_set("call", unsafe { lua.create_c_function(redis_call)? })?;
     // The environment scripts run in: a read-only view of the globals.
-    let env: Table = lua
-        .load("return __sluice_make_env()")
-        .set_name("=redis")
-        .eval()?;
+    let make_env: Function = g.raw_get("__sluice_make_env")?;
+    let register = match register {
+        Some(r) => Value::Function(r(&lua)?),
+        None => Value::Nil,
+    };
+    let (env, set_loading): (Table, Function) = make_env.call(register)?;
     lua.set_named_registry_value("__sluice_env", env)?;
+    lua.set_named_registry_value("__sluice_set_loading", set_loading)?;
+    let bind: Function = lua
+        .load("local f, k, a = ... return function() return f(k, a) end")
+        .set_name("=redis")
+        .into_function()?;
+    lua.set_named_registry_value(BIND_KEY, bind)?;
     g.raw_set("__sluice_make_env", Value::Nil)?;
     Ok(lua)
 }
+
+/// The registry key of `bind(f, keys, args)`: a function of no arguments calling
+/// `f(keys, args)` (Lua 5.1's xpcall passes none), for FCALL.
+pub const BIND_KEY: &str = "__sluice_bind";
 
 /// The registry key of the Lua function behind redis.call and redis.pcall.
 const RAW_CALL_KEY: &str = "__sluice_raw_call";
@@ -300,16 +356,41 @@ local function readonly(t)
   })
 end
 local G = _G
-function __sluice_make_env()
+-- The environment: a read-only view of the globals; with `register` (functions), one that
+-- shows only the load API (Redis's LIBRARY_API) while `set_loading(true)`.
+function __sluice_make_env(register)
   local env = {}
   for _, lib in ipairs({'string', 'table', 'math', 'os', 'coroutine', 'bit', 'cjson', 'cmsgpack', 'struct', 'redis'}) do
     env[lib] = readonly(G[lib])
   end
+  local load_api, loading = {}, false
+  if register then
+    local r, redis = {register_function = register}, G.redis
+    for _, k in ipairs({'log', 'LOG_DEBUG', 'LOG_VERBOSE', 'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION', 'REDIS_VERSION_NUM'}) do
+      r[k] = redis[k]
+    end
+    -- Redis gives the load API's tables its error metatable: a missing field is an error.
+    load_api.redis = setmetatable({}, {
+      __index = function(_, k)
+        local v = r[k]
+        if v == nil then
+          error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+        end
+        return v
+      end,
+      __newindex = function() error("Attempt to modify a readonly table", 2) end,
+      __metatable = false,
+    })
+  end
   local proxy = setmetatable({}, {
     __index = function(_, k)
-      local v = env[k]
-      if v ~= nil then return v end
-      v = rawget(G, k)
+      local v
+      if loading then
+        v = load_api[k]
+      else
+        v = env[k]
+        if v == nil then v = rawget(G, k) end
+      end
       if v == nil then
         error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
       end
@@ -319,7 +400,7 @@ function __sluice_make_env()
     __metatable = false,
   })
   env._G = proxy
-  return proxy
+  return proxy, function(on) loading = on end
 end
 -- Globals made by code outside the script environment (loadstring) are refused too.
 setmetatable(G, {

@@ -45,10 +45,7 @@ fn group_id_args(
         } else if a.remaining() > 1 && a.eat("entriesread") {
             er = Some(parse_entries_read(a.next_bytes()?)?);
         } else {
-            return Err(CmdError::err(format!(
-                "unknown subcommand or wrong number of arguments for '{}'. Try XGROUP HELP.",
-                String::from_utf8_lossy(&argv[1])
-            )));
+            return Err(crate::error::subcommand_syntax(argv));
         }
     }
     Ok((id, mk, er))

@@ -42,10 +42,7 @@ pub fn xinfo_stream(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             let c = a.next_int()?;
             count = if c <= 0 { 0 } else { c as usize };
         } else {
-            return Err(CmdError::err(format!(
-                "unknown subcommand or wrong number of arguments for '{}'. Try XINFO HELP.",
-                String::from_utf8_lossy(&argv[1])
-            )));
+            return Err(crate::error::subcommand_syntax(argv));
         }
     }
     let db = ctx.db();
