@@ -145,12 +145,57 @@ def huey_consumer(schedule=False):
         consumer.stop(graceful=True)
 
 
+def rq_worker_registries_scheduler():
+    """RQ: jobs as hashes, a worker (SimpleWorker, burst), the failed-job registry after a
+    job raises, a job retried on failure, and a job scheduled for later (ScheduledJobRegistry,
+    moved to its queue by RQ's scheduler). RQ's own Lua runs through EVALSHA."""
+    from datetime import timedelta
+    import redis
+    from rq import Queue, Retry, SimpleWorker
+    from rq.job import JobStatus
+    from rq.registry import FailedJobRegistry, FinishedJobRegistry
+    from rq.scheduler import RQScheduler
+
+    conn = redis.Redis(port=PORT, db=5)
+    conn.flushdb()
+    q = Queue("sluice", connection=conn)
+    # Library functions by import path: the worker imports them as RQ always does.
+    jobs = [q.enqueue("operator.add", i, 100) for i in range(10)]
+    bad = q.enqueue("math.sqrt", -1)
+    retried = q.enqueue("math.sqrt", -4, retry=Retry(max=2))
+    later = q.enqueue_in(timedelta(seconds=1), "operator.mul", 6, 7)
+    assert later.get_status() == JobStatus.SCHEDULED, later.get_status()
+    w = SimpleWorker([q], connection=conn)
+    # The failing jobs' tracebacks are expected: keep RQ's log quiet.
+    w.work(burst=True, logging_level="CRITICAL")
+    got = [j.latest_result().return_value for j in jobs]
+    assert got == [i + 100 for i in range(10)], got
+    assert bad.get_status(refresh=True) == JobStatus.FAILED
+    failed = FailedJobRegistry(queue=q)
+    assert bad.id in failed.get_job_ids(), failed.get_job_ids()
+    assert "ValueError" in bad.latest_result().exc_string
+    # Retried twice (re-enqueued by the worker each time), then failed for good.
+    retried.refresh()
+    assert retried.get_status() == JobStatus.FAILED, retried.get_status()
+    assert retried.retries_left == 0, retried.retries_left
+    assert len(FinishedJobRegistry(queue=q)) == 10
+    # The scheduled job: due after a second, enqueued by the scheduler, then worked.
+    time.sleep(1.2)
+    sched = RQScheduler([q], connection=conn)
+    assert sched.acquire_locks(), "the scheduler takes its lock"
+    sched.enqueue_scheduled_jobs()
+    sched.release_locks()
+    SimpleWorker([q], connection=conn).work(burst=True, logging_level="CRITICAL")
+    assert later.latest_result().return_value == 42
+
+
 SCENARIOS = {
     "celery": celery_broker_and_backend,
     "arq": arq_jobs,
     "taskiq": taskiq_list_and_stream,
     "huey": huey_consumer,
     "huey-schedule": lambda: huey_consumer(schedule=True),
+    "rq": rq_worker_registries_scheduler,
 }
 
 if __name__ == "__main__":

@@ -58,9 +58,10 @@ fn frameworks_python() -> std::path::PathBuf {
 }
 
 /// The job frameworks, each with a basic enqueue → work → result scenario (Celery with the
-/// Redis broker and result backend, arq, taskiq-redis, huey with and without its scheduler):
+/// Redis broker and result backend, arq, taskiq-redis, huey with and without its scheduler,
+/// RQ with its registries and scheduler):
 /// every one must pass against redis-server and against sluice.
-const FRAMEWORKS: &[&str] = &["celery", "arq", "taskiq", "huey", "huey-schedule"];
+const FRAMEWORKS: &[&str] = &["celery", "arq", "taskiq", "huey", "huey-schedule", "rq"];
 
 #[test]
 fn job_frameworks_enqueue_work_result() {
@@ -115,6 +116,33 @@ fn node_ioredis_and_node_redis() {
     let n = out.lines().filter(|l| l.contains(": ok")).count();
     assert_eq!(n, 10, "{out}");
     println!("client matrix: ioredis + node-redis {n} scenario runs passed against sluice");
+}
+
+/// BullMQ (on ioredis): queue and worker, a delayed job, retries with attempts and backoff,
+/// a job that fails for good, QueueEvents. Its queue logic is some fifty Lua scripts.
+#[test]
+fn bullmq_queue_worker_delays_retries_events() {
+    let dir = clients_dir().join("node");
+    if !dir.join("node_modules/bullmq").exists() {
+        panic!(
+            "bullmq not installed: run `npm ci --prefix {}` (scripts/test does)",
+            dir.display()
+        );
+    }
+    let s = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let r = Server::start(Kind::Redis, &["--appendonly", "no"]);
+    let script = dir.join("bullmq.mjs");
+    run(
+        Command::new("node").arg(&script).arg(r.port.to_string()),
+        "bullmq against redis-server",
+    );
+    let out = run(
+        Command::new("node").arg(&script).arg(s.port.to_string()),
+        "bullmq against sluice",
+    );
+    let n = out.lines().filter(|l| l.contains(": ok")).count();
+    assert_eq!(n, 4, "{out}");
+    println!("client matrix: bullmq {n}/4 scenarios passed against sluice");
 }
 
 /// The same scenarios through the Rust `redis` crate on tokio.
