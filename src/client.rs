@@ -107,6 +107,12 @@ pub struct ClientShared {
     /// the connection as it reads, outside the store lock.
     pub query_len: AtomicU64,
     pub query_cap: AtomicU64,
+    /// The socket's descriptor while the connection waits for input with nothing buffered,
+    /// unsent or pending; -1 otherwise. Only then may the busy responder read it.
+    pub idle: std::sync::atomic::AtomicI32,
+    /// Input the busy responder read but did not answer (an incomplete command): the
+    /// connection takes it over when it resumes (woken by `Mailbox::nudge`).
+    pub stash: std::sync::Mutex<bytes::BytesMut>,
 }
 
 impl ClientShared {
@@ -119,7 +125,15 @@ impl ClientShared {
             resp: std::sync::atomic::AtomicU8::new(2),
             query_len: AtomicU64::new(0),
             query_cap: AtomicU64::new(0),
+            idle: std::sync::atomic::AtomicI32::new(-1),
+            stash: std::sync::Mutex::new(bytes::BytesMut::new()),
         }
+    }
+
+    /// The socket's descriptor if the connection is idle (see `idle`).
+    pub fn idle_fd(&self) -> Option<std::os::fd::RawFd> {
+        let fd = self.idle.load(Ordering::SeqCst);
+        (fd >= 0).then_some(fd)
     }
 
     /// Closes the client (CLIENT KILL, output buffer limit, SHUTDOWN).

@@ -69,9 +69,17 @@ async fn serve_during_script(shared: &Shared, sock: &TcpStream) -> Option<BytesM
             // The script ended meanwhile: what was read is served normally.
             continue;
         }
-        while let Ok(Some(argv)) = parser.parse(&mut rbuf) {
+        // The parser keeps a partial command's progress to itself: parse a copy, and take
+        // from the buffer only the commands that were complete (the rest goes to the
+        // connection's own parser).
+        let mut copy = rbuf.clone();
+        let mut consumed = 0;
+        while let Ok(Some(argv)) = parser.parse(&mut copy) {
+            consumed = rbuf.len() - copy.len();
             answer_busy(st, &argv, &mut out);
         }
+        let _ = rbuf.split_to(consumed);
+        parser = RequestParser::new(ParseLimits::default());
         let reply = out.take();
         let mut done_bytes = 0;
         while done_bytes < reply.len() {
@@ -86,9 +94,15 @@ async fn serve_during_script(shared: &Shared, sock: &TcpStream) -> Option<BytesM
     }
 }
 
-pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr) {
-    let Some(early) = serve_during_script(&shared, &sock).await else {
-        return;
+/// Serves one connection. `early`: what it sent before (a connection the busy responder
+/// accepted during a script); otherwise a script running now is waited out first.
+pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr, early: Option<BytesMut>) {
+    let early = match early {
+        Some(e) => e,
+        None => match serve_during_script(&shared, &sock).await {
+            Some(e) => e,
+            None => return,
+        },
     };
     let laddr = sock.local_addr().map(|a| a.to_string()).unwrap_or_default();
     let (client, limits, qbuf_limit, idle_timeout, net) = {
@@ -118,6 +132,11 @@ pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr) {
         )
     };
     let id = client.id;
+    shared
+        .live
+        .lock()
+        .unwrap()
+        .insert(id, client.shared.clone());
     let span = tracing::debug_span!("conn", id, %addr);
     let mut conn = Conn {
         shared: shared.clone(),
@@ -141,6 +160,7 @@ pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr) {
     if let Err(e) = res {
         tracing::debug!(client = id, "connection closed: {e}");
     }
+    shared.live.lock().unwrap().remove(&id);
     let mut store = crate::server::lock_store_wait(&shared).await;
     conn.cleanup(&mut store);
 }
@@ -200,8 +220,24 @@ fn write_now(sock: &TcpStream, buf: &[u8], net: &NetCounters) -> std::io::Result
     Ok(done)
 }
 
+/// A command that runs a script (EVAL, EVALSHA, FCALL and their _RO forms).
+fn is_script(argv: &[Bytes]) -> bool {
+    argv.first().is_some_and(|n| {
+        [
+            "eval",
+            "evalsha",
+            "eval_ro",
+            "evalsha_ro",
+            "fcall",
+            "fcall_ro",
+        ]
+        .iter()
+        .any(|s| n.eq_ignore_ascii_case(s.as_bytes()))
+    })
+}
+
 /// CLIENT REPLY OFF / SKIP: drops the replies written since `before`.
-fn apply_reply_mode(client: &mut Client, out: &mut ReplyWriter, before: usize) {
+pub(crate) fn apply_reply_mode(client: &mut Client, out: &mut ReplyWriter, before: usize) {
     match client.reply_mode {
         ReplyMode::On => {}
         ReplyMode::Off => out.discard_replies_since(before),
@@ -317,18 +353,6 @@ impl Conn {
         }
     }
 
-    /// While a script runs, waits for it without taking the store (whose lock it holds) and
-    /// so without holding a runtime thread; once it is past busy-reply-threshold, answers the
-    /// pending commands as Redis's event loop does during a busy script (see
-    /// [`answer_busy`]). True if the pending commands were answered here.
-    async fn wait_for_script(&mut self) -> bool {
-        if crate::server::wait_script(&self.shared).await {
-            self.answer_pending_busy();
-            return true;
-        }
-        false
-    }
-
     /// Answers every pending command as during a busy script ([`answer_busy`]).
     fn answer_pending_busy(&mut self) -> Option<BlockRequest> {
         let st = self.shared.script_status.clone();
@@ -338,99 +362,14 @@ impl Conn {
         None
     }
 
-    /// True if the next pending command runs a script (outside MULTI): it runs on a blocking
-    /// thread ([`Conn::run_script`]), so that the event loop goes on while it runs.
-    fn next_is_script(&self) -> bool {
-        self.client.multi.is_none()
-            && self.pending.front().is_some_and(|argv| {
-                argv.first().is_some_and(|n| {
-                    [
-                        "eval",
-                        "evalsha",
-                        "eval_ro",
-                        "evalsha_ro",
-                        "fcall",
-                        "fcall_ro",
-                    ]
-                    .iter()
-                    .any(|s| n.eq_ignore_ascii_case(s.as_bytes()))
-                })
-            })
-    }
-
-    /// Runs the next pending command, a script, on a blocking thread holding the store: the
-    /// runtime keeps serving other connections (they wait for the script, then get -BUSY past
-    /// the threshold, and may SCRIPT KILL it). Client and reply buffer go with it and come
-    /// back.
-    async fn run_script(&mut self) {
-        let Some(argv) = self.pending.pop_front() else {
-            return;
-        };
-        let shared = self.shared.clone();
-        let placeholder = Client::new(self.client.shared.clone(), true);
-        let mut client = std::mem::replace(&mut self.client, placeholder);
-        let mut out = std::mem::take(&mut self.out);
-        let st = shared.script_status.clone();
-        st.running.store(client.id.max(1), Ordering::SeqCst);
-        let job = tokio::task::spawn_blocking(move || {
-            let mut store = shared.store.lock().unwrap();
-            store.refresh_clock();
-            let before = out.len();
-            let first = argv.first().cloned().unwrap_or_default();
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                cmd::process(&mut store, &mut client, argv, &mut out)
-            }));
-            if outcome.is_err() {
-                tracing::error!(
-                    client = client.id,
-                    "panic while executing command '{}'; closing the client",
-                    String::from_utf8_lossy(&first)
-                );
-                out.truncate(before);
-                out.error("ERR internal error while executing the command");
-                client.close_after_reply = true;
-            }
-            apply_reply_mode(&mut client, &mut out, before);
-            cmd::serve_blocked(&mut store);
-            let st = shared.script_status.clone();
-            st.running.store(0, Ordering::SeqCst);
-            st.busy.store(false, Ordering::SeqCst);
-            drop(store);
-            st.done.notify_waiters();
-            (client, out)
-        });
-        match job.await {
-            Ok((c, o)) => {
-                self.client = c;
-                self.out = o;
-            }
-            Err(_) => {
-                st.running.store(0, Ordering::SeqCst);
-                st.done.notify_waiters();
-                self.client.close_after_reply = true;
-            }
-        }
-    }
-
-    /// Runs pending commands until done or one blocks (scripts on a blocking thread, the rest
-    /// under the store lock here). Returns the block request, if any.
+    /// Runs pending commands until done or one blocks, scripts among them: a script runs on
+    /// the event loop as Redis's does, and once past busy-reply-threshold the busy responder
+    /// (`busy_io.rs`) answers the other clients. Returns the block request, if any.
     async fn run_pending(&mut self) -> Option<BlockRequest> {
-        loop {
-            if self.wait_for_script().await {
-                return None;
-            }
-            if self.next_is_script() {
-                if !self.wait_for_pause().await {
-                    self.answer_pending_busy();
-                    return None;
-                }
-                self.run_script().await;
-            }
-            let blocked = self.run_batch().await;
-            if blocked.is_some() || self.client.close_after_reply || !self.next_is_script() {
-                return blocked;
-            }
+        if self.shared.script_status.busy.load(Ordering::SeqCst) {
+            return self.answer_pending_busy();
         }
+        self.run_batch().await
     }
 
     /// CLIENT PAUSE: ALL holds every command; WRITE holds the commands that may write or
@@ -468,8 +407,8 @@ impl Conn {
         }
     }
 
-    /// Runs pending commands under the store lock until done, one blocks, or the next runs a
-    /// script; then the batch's bookkeeping and AOF. Returns the block request, if any.
+    /// Runs pending commands under the store lock until done or one blocks; then the batch's
+    /// bookkeeping and AOF. Returns the block request, if any.
     async fn run_batch(&mut self) -> Option<BlockRequest> {
         if !self.wait_for_pause().await {
             return self.answer_pending_busy();
@@ -481,7 +420,7 @@ impl Conn {
                 return self.answer_pending_busy();
             };
             store.refresh_clock();
-            while !self.next_is_script() {
+            loop {
                 let Some(argv) = self.pending.pop_front() else {
                     break;
                 };
@@ -490,9 +429,15 @@ impl Conn {
                 let before = self.out.len();
                 let client = &mut self.client;
                 let out = &mut self.out;
-                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    cmd::process(&mut store, client, argv, out)
-                }));
+                let script = !self.shared.single_threaded && is_script(&argv);
+                let run =
+                    std::panic::AssertUnwindSafe(|| cmd::process(&mut store, client, argv, out));
+                let outcome = if script {
+                    // The other runtime threads serve (and answer -BUSY) meanwhile.
+                    tokio::task::block_in_place(|| std::panic::catch_unwind(run))
+                } else {
+                    std::panic::catch_unwind(run)
+                };
                 let outcome = match outcome {
                     Ok(o) => o,
                     Err(_) => {
@@ -767,6 +712,18 @@ impl Conn {
             if mailbox.is_killed() {
                 return Event::Killed;
             }
+            if mailbox.take_nudge() {
+                // The busy responder read input for us during a script: ours now, in order.
+                let mut stash = self.client.shared.stash.lock().unwrap();
+                let n = stash.len();
+                if n > 0 {
+                    self.rbuf.extend_from_slice(&stash);
+                    stash.clear();
+                    if read {
+                        return Event::Read(Ok(n));
+                    }
+                }
+            }
             if let Some(m) = mailbox.try_recv() {
                 return Event::Mail(m);
             }
@@ -819,7 +776,20 @@ impl Conn {
     async fn wait_input(&mut self) -> std::io::Result<Step> {
         let until = (self.idle_timeout > 0 && self.client.subscribed_count == 0)
             .then(|| tokio::time::Instant::now() + Duration::from_secs(self.idle_timeout));
-        match self.next_event(until, true).await {
+        // Idle (nothing buffered, unsent or pending): the busy responder may answer us.
+        let idle = self.pending.is_empty() && self.rbuf.is_empty() && self.wpos == self.wbuf.len();
+        if idle {
+            use std::os::fd::AsRawFd;
+            self.client
+                .shared
+                .idle
+                .store(self.sock.as_raw_fd(), Ordering::SeqCst);
+        }
+        let event = self.next_event(until, true).await;
+        if idle {
+            self.client.shared.idle.store(-1, Ordering::SeqCst);
+        }
+        match event {
             Event::Read(r) => Ok(if self.after_read(r)? {
                 Step::Continue
             } else {

@@ -51,6 +51,7 @@ pub mod alloc;
 pub mod aof;
 pub mod aof_rewrite;
 pub mod blocking;
+pub mod busy_io;
 pub mod busy_poll;
 pub mod client;
 pub mod cmd;

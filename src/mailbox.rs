@@ -34,6 +34,7 @@ pub enum Mail {
 
 const MAIL: u8 = 1;
 const KILLED: u8 = 2;
+const NUDGED: u8 = 4;
 
 #[derive(Debug, Default)]
 pub struct Mailbox {
@@ -64,6 +65,21 @@ impl Mailbox {
         if let Some(w) = &g.waker {
             w.wake_by_ref();
         }
+    }
+
+    /// Wakes the connection to take over input read for it (the busy responder's stash).
+    pub fn nudge(&self) {
+        let g = self.inner.lock().unwrap();
+        self.flags.fetch_or(NUDGED, Ordering::Release);
+        if let Some(w) = &g.waker {
+            w.wake_by_ref();
+        }
+    }
+
+    /// True once after [`Mailbox::nudge`].
+    pub fn take_nudge(&self) -> bool {
+        self.flags.load(Ordering::Acquire) & NUDGED != 0
+            && self.flags.fetch_and(!NUDGED, Ordering::AcqRel) & NUDGED != 0
     }
 
     pub fn is_killed(&self) -> bool {
@@ -118,7 +134,7 @@ impl Mailbox {
 
     /// Resolves when there is mail or the client was killed.
     pub async fn ready(&self) {
-        poll_fn(|cx| self.poll_flags(cx, MAIL | KILLED)).await
+        poll_fn(|cx| self.poll_flags(cx, MAIL | KILLED | NUDGED)).await
     }
 
     /// Resolves when the client was killed (mail alone does not end the wait).

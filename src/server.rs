@@ -28,6 +28,15 @@ pub struct Shared {
     /// lock: connections wait for a running script without holding a runtime thread, and
     /// answer -BUSY once it is past busy-reply-threshold.
     pub script_status: Arc<crate::scripting::ScriptStatus>,
+    /// Every connection's shared part, for the busy responder (`busy_io.rs`), which answers
+    /// them while a script holds the event loop.
+    pub live: Mutex<std::collections::HashMap<u64, Arc<crate::client::ClientShared>>>,
+    /// The listening sockets' descriptors (the busy responder accepts on them).
+    pub listen_fds: Mutex<Vec<std::os::fd::RawFd>>,
+    /// The runtime has one thread (`io-threads 1`, the default): scripts run on it and a busy
+    /// one's other clients are answered by the busy responder. Otherwise a script runs in
+    /// `block_in_place` and the other runtime threads answer.
+    pub single_threaded: bool,
 }
 
 impl Shared {
@@ -176,6 +185,10 @@ pub async fn start(config: Config, config_file: Option<String>) -> std::io::Resu
     let script_status = store.scripting.status.clone();
     let shared = Arc::new(Shared {
         script_status,
+        live: Mutex::new(std::collections::HashMap::new()),
+        listen_fds: Mutex::new(Vec::new()),
+        single_threaded: tokio::runtime::Handle::current().runtime_flavor()
+            == tokio::runtime::RuntimeFlavor::CurrentThread,
         store: Mutex::new(store),
         aof: Mutex::new(aof_handle),
         connections: AtomicUsize::new(0),
@@ -183,6 +196,11 @@ pub async fn start(config: Config, config_file: Option<String>) -> std::io::Resu
         shutting_down: std::sync::atomic::AtomicBool::new(false),
         aof_write: Notify::new(),
     });
+    {
+        use std::os::fd::AsRawFd;
+        *shared.listen_fds.lock().unwrap() = listeners.iter().map(|l| l.as_raw_fd()).collect();
+    }
+    crate::busy_io::install(&shared, shared.single_threaded);
     if !files.is_empty() {
         let sh = shared.clone();
         // Loading runs on a blocking thread while clients already get -LOADING.
@@ -319,44 +337,41 @@ async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
 
 const DENIED: &str = "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
 
-/// Waits, without a runtime thread, until no script runs (false) or the running one is past
-/// busy-reply-threshold (true).
-pub async fn wait_script(shared: &Shared) -> bool {
-    let st = &shared.script_status;
-    loop {
-        let done = st.done.notified();
-        if st.running.load(Ordering::SeqCst) == 0 {
-            return false;
-        }
-        if st.busy.load(Ordering::SeqCst) {
-            return true;
-        }
-        let _ = tokio::time::timeout(Duration::from_millis(10), done).await;
-    }
-}
-
 /// A running script holds the store; [`lock_store`] says so past busy-reply-threshold.
 pub struct ScriptBusy;
 
-/// The store, for a task on the runtime: a running script's lock is waited for without a
-/// runtime thread (the script runs on a blocking thread, see `connection.rs`), and once the
-/// script is past busy-reply-threshold the caller is told, to answer as Redis does.
+/// The store if it can be had without blocking on a script: `None` while a script runs and
+/// holds the lock. Anything else holds it for microseconds: waited for.
+pub fn try_store(shared: &Shared) -> Option<std::sync::MutexGuard<'_, Store>> {
+    match shared.store.try_lock() {
+        Ok(g) => Some(g),
+        Err(std::sync::TryLockError::WouldBlock) => {
+            if shared.script_status.active() {
+                None
+            } else {
+                Some(shared.store.lock().unwrap_or_else(|p| p.into_inner()))
+            }
+        }
+        Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
+    }
+}
+
+/// The store, for a task on the runtime: a script's lock (with `io-threads` above 1, a script
+/// runs on one runtime thread while the others serve) is waited for without blocking a
+/// runtime thread, and once the script is past busy-reply-threshold the caller is told, to
+/// answer as Redis does.
 pub async fn lock_store(shared: &Shared) -> Result<std::sync::MutexGuard<'_, Store>, ScriptBusy> {
+    let st = &shared.script_status;
     loop {
-        if wait_script(shared).await {
+        let done = st.done.notified();
+        if st.busy.load(Ordering::SeqCst) {
             return Err(ScriptBusy);
         }
-        match shared.store.try_lock() {
-            Ok(g) => return Ok(g),
-            Err(std::sync::TryLockError::WouldBlock) => {
-                if shared.script_status.running.load(Ordering::SeqCst) != 0 {
-                    continue;
-                }
-                // An ordinary command batch holds it for microseconds.
-                return Ok(shared.store.lock().unwrap());
-            }
-            Err(std::sync::TryLockError::Poisoned(p)) => return Ok(p.into_inner()),
+        if let Some(g) = try_store(shared) {
+            return Ok(g);
         }
+        // The script's end wakes us; the timeout notices busy.
+        let _ = tokio::time::timeout(Duration::from_millis(10), done).await;
     }
 }
 
@@ -371,7 +386,27 @@ pub async fn lock_store_wait(shared: &Shared) -> std::sync::MutexGuard<'_, Store
     }
 }
 
-async fn accept_one(shared: Arc<Shared>, mut sock: TcpStream, addr: SocketAddr) {
+async fn accept_one(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr) {
+    accept_with(shared, sock, addr, None).await
+}
+
+/// A connection the busy responder accepted during a script, with what it sent meanwhile:
+/// admitted (protected mode, maxclients) and served as any other.
+pub async fn accept_adopted(
+    shared: Arc<Shared>,
+    sock: TcpStream,
+    addr: SocketAddr,
+    early: bytes::BytesMut,
+) {
+    accept_with(shared, sock, addr, Some(early)).await
+}
+
+async fn accept_with(
+    shared: Arc<Shared>,
+    mut sock: TcpStream,
+    addr: SocketAddr,
+    early: Option<bytes::BytesMut>,
+) {
     use tokio::io::AsyncWriteExt;
     // A script holds the store: a local client arriving while it is busy is answered as
     // the others are (a fresh `redis-cli SCRIPT KILL` must get through); anything else waits
@@ -393,7 +428,7 @@ async fn accept_one(shared: Arc<Shared>, mut sock: TcpStream, addr: SocketAddr) 
     let Some((maxclients, protected, keepalive)) = config else {
         let _ = sock.set_nodelay(true);
         shared.connections.fetch_add(1, Ordering::SeqCst);
-        crate::connection::run(shared.clone(), sock, addr).await;
+        crate::connection::run(shared.clone(), sock, addr, early).await;
         shared.connections.fetch_sub(1, Ordering::SeqCst);
         return;
     };
@@ -415,7 +450,7 @@ async fn accept_one(shared: Arc<Shared>, mut sock: TcpStream, addr: SocketAddr) 
             .await;
         return;
     }
-    crate::connection::run(shared.clone(), sock, addr).await;
+    crate::connection::run(shared.clone(), sock, addr, early).await;
     shared.connections.fetch_sub(1, Ordering::SeqCst);
 }
 
@@ -499,11 +534,10 @@ async fn tick_loop(shared: Arc<Shared>) {
     let mut memory_at = std::time::Instant::now();
     loop {
         iv.tick().await;
-        if shared.script_status.running.load(Ordering::SeqCst) != 0 {
+        let Some(mut store) = try_store(&shared) else {
             // A script holds the store: this tick's work waits for the next one.
             continue;
-        }
-        let mut store = shared.store.lock().unwrap();
+        };
         // CONFIG SET hz takes effect from the next tick.
         let want = hz_period(store.config.hz);
         if want != period {

@@ -157,6 +157,9 @@ fn memory_per_item(kind: Kind, items: usize, what: &str) -> f64 {
         "string-set" => pipelined(s.port, items, |i| {
             vec!["SADD".into(), "strs".into(), format!("member:{i}")]
         }),
+        "scripts" => pipelined(s.port, items, |i| {
+            vec!["SCRIPT".into(), "LOAD".into(), script_body(i)]
+        }),
         other => panic!("no memory workload {other}"),
     }
     let after = s.rss_bytes();
@@ -374,12 +377,23 @@ fn throughput(o: &Opts, md: &mut String) {
             vec!["-r", "1000000", "ZRANK", "bigz", "m:__rand_int__"],
         ),
     ];
+    benchmark_rows(o, &sluice, &redis, &workloads, md);
+}
+
+/// redis-benchmark rows side by side: throughput, p99, CPU per request, the generator's load.
+fn benchmark_rows(
+    o: &Opts,
+    sluice: &Server,
+    redis: &Server,
+    workloads: &[(&str, usize, Vec<&str>)],
+    md: &mut String,
+) {
     let _ = writeln!(md, "| workload | sluice req/s | redis req/s | throughput ratio (per-round range) | sluice p99 ms | redis p99 ms | p99 ratio | sluice CPU µs/req | redis CPU µs/req | CPU ratio | redis-benchmark busy (sluice / redis runs) |");
     let _ = writeln!(
         md,
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     );
-    for (name, pipeline, args) in &workloads {
+    for (name, pipeline, args) in workloads {
         // XREADGROUP consumes entries: bound the requests to what was prefilled.
         // Pipelined rows run 5x the requests: at ~1M req/s, 100,000 would be ~10 CPU ticks.
         let reqs = if name.starts_with("XREADGROUP") {
@@ -392,17 +406,16 @@ fn throughput(o: &Opts, md: &mut String) {
         // How busy redis-benchmark was, per server: near 100% the row measures the load
         // generator's core, and the servers' own cost shows only in the CPU columns.
         let busy = std::cell::RefCell::new((vec![], vec![]));
-        let (r, sluice_p99, redis_p99, p99_ratio) =
-            alternate_aux(o, &sluice, &redis, reqs, |port| {
-                let (rps, p99, b) = redis_benchmark(port, reqs, *pipeline, args);
-                let mut busy = busy.borrow_mut();
-                if port == sluice.port {
-                    busy.0.push(b);
-                } else {
-                    busy.1.push(b);
-                }
-                (rps, p99)
-            });
+        let (r, sluice_p99, redis_p99, p99_ratio) = alternate_aux(o, sluice, redis, reqs, |port| {
+            let (rps, p99, b) = redis_benchmark(port, reqs, *pipeline, args);
+            let mut busy = busy.borrow_mut();
+            if port == sluice.port {
+                busy.0.push(b);
+            } else {
+                busy.1.push(b);
+            }
+            (rps, p99)
+        });
         let (busy_s, busy_r) = busy.into_inner();
         let row = format!(
             "| {name} | {:.0} | {:.0} | {:.2} ({:.2}–{:.2}) | {:.3} | {:.3} | {:.2} | {:.1} | {:.1} | {:.2} | {:.0}% / {:.0}% |",
@@ -423,6 +436,82 @@ fn throughput(o: &Opts, md: &mut String) {
         eprintln!("{row}");
         let _ = writeln!(md, "{row}");
     }
+}
+
+/// A cached script's body (distinct per `i`, about 150 bytes: an application's small script).
+fn script_body(i: usize) -> String {
+    format!(
+        "-- script {i}\nlocal v = redis.call('get', KEYS[1])\nif v == false then v = ARGV[1] redis.call('set', KEYS[1], v) end\nreturn v"
+    )
+}
+
+/// SCRIPT LOAD on `port`: the sha.
+fn script_load(port: u16, body: &str) -> String {
+    let mut c = Conn::connect(port).unwrap();
+    let r = c.call(&["SCRIPT", "LOAD", body]).unwrap();
+    let s = String::from_utf8(r).unwrap();
+    s.lines().nth(1).expect("a sha").to_string()
+}
+
+fn scripting(o: &Opts, md: &mut String) {
+    let sluice = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let redis = Server::start(Kind::Redis, &["--appendonly", "no"]);
+    let one = "return redis.call('incr', KEYS[1])";
+    let ten = "for i = 1, 9 do redis.call('incr', KEYS[1]) end return redis.call('incr', KEYS[1])";
+    let lib = "#!lua name=benchlib\nredis.register_function('bump', function(keys) return redis.call('incr', keys[1]) end)";
+    let mut shas = Vec::new();
+    for body in [one, ten] {
+        let a = script_load(sluice.port, body);
+        let b = script_load(redis.port, body);
+        assert_eq!(a, b, "the same sha on both");
+        shas.push(a);
+    }
+    for port in [sluice.port, redis.port] {
+        let mut c = Conn::connect(port).unwrap();
+        let r = c.call(&["FUNCTION", "LOAD", lib]).unwrap();
+        assert_eq!(r, b"$8\r\nbenchlib\r\n");
+    }
+    let workloads: Vec<(&str, usize, Vec<&str>)> = vec![
+        (
+            "EVALSHA, 1 call (INCR)",
+            1,
+            vec!["EVALSHA", &shas[0], "1", "counter"],
+        ),
+        (
+            "EVALSHA, 10 calls (INCR x10)",
+            1,
+            vec!["EVALSHA", &shas[1], "1", "counter10"],
+        ),
+        (
+            "FCALL, 1 call (INCR)",
+            1,
+            vec!["FCALL", "bump", "1", "fcounter"],
+        ),
+        (
+            "EVALSHA -P 16, 1 call",
+            16,
+            vec!["EVALSHA", &shas[0], "1", "counter16"],
+        ),
+    ];
+    benchmark_rows(o, &sluice, &redis, &workloads, md);
+    drop((sluice, redis));
+    let scripts = 10_000;
+    let s = memory_per_item(Kind::Sluice, scripts, "scripts");
+    let r = memory_per_item(Kind::Redis, scripts, "scripts");
+    eprintln!(
+        "memory per cached script: sluice {s:.1} B, redis {r:.1} B, ratio {:.2}",
+        ratio(s, r)
+    );
+    let _ = writeln!(
+        md,
+        "\n| memory (RSS growth per item, {scripts} items) | sluice bytes | redis bytes | ratio |"
+    );
+    let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
+    let _ = writeln!(
+        md,
+        "| cached script (SCRIPT LOAD of a distinct ~150-byte script) | {s:.1} | {r:.1} | {:.2} |",
+        ratio(s, r)
+    );
 }
 
 fn groups(o: &Opts, md: &mut String) {
@@ -1088,6 +1177,11 @@ fn main() {
     type Section = fn(&Opts, &mut String);
     let sections: Vec<(&str, &str, Section)> = vec![
         ("throughput", "redis-benchmark workloads", throughput),
+        (
+            "scripting",
+            "Lua scripts and functions (redis-benchmark)",
+            scripting,
+        ),
         (
             "groups",
             "Consumer groups end to end (our load generator)",

@@ -233,3 +233,63 @@ fn wait_subscribers(port: u16, channel: &str) -> bool {
     }
     false
 }
+
+/// A busy script on the released binary's event loop (one runtime thread, as by default):
+/// an idle client gets -BUSY, a client that sent half a command keeps it for after the
+/// script, and a fresh `redis-cli SCRIPT KILL` stops it; then everyone is served. The same
+/// against redis-server.
+#[test]
+fn redis_cli_script_kill_stops_a_busy_script() {
+    for kind in [Kind::Redis, Kind::Sluice] {
+        let s = Server::start(kind, &["--busy-reply-threshold", "100"]);
+        let mut idle = s.conn();
+        assert_eq!(idle.call(&["SET", "k", "v"]).unwrap(), b"+OK\r\n");
+        let mut half = s.conn();
+        let mut runner = s.conn();
+        runner.send(&["EVAL", "while true do end", "0"]).unwrap();
+        let mut busy = Vec::new();
+        for _ in 0..500 {
+            busy = idle.call(&["GET", "k"]).unwrap();
+            if busy != b"$1\r\nv\r\n" {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(
+            busy,
+            b"-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n",
+            "{}",
+            kind.name()
+        );
+        // Half a command now, the rest after the kill.
+        half.send_raw(b"*2\r\n$3\r\nGET\r\n$1\r").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let out = Command::new("redis-cli")
+            .args(["-p", &s.port.to_string(), "SCRIPT", "KILL"])
+            .output()
+            .expect("redis-cli");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "OK\n",
+            "{}",
+            kind.name()
+        );
+        let killed = runner.read_frame().unwrap();
+        assert!(
+            killed.starts_with(b"-ERR Script killed by user with SCRIPT KILL..."),
+            "{}: {}",
+            kind.name(),
+            show(&killed)
+        );
+        half.send_raw(b"\nk\r\n").unwrap();
+        assert_eq!(
+            half.read_frame().unwrap(),
+            b"$1\r\nv\r\n",
+            "{}",
+            kind.name()
+        );
+        assert_eq!(idle.call(&["GET", "k"]).unwrap(), b"$1\r\nv\r\n");
+        assert_eq!(runner.call(&["PING"]).unwrap(), b"+PONG\r\n");
+    }
+    println!("busy script: -BUSY, a split command kept, redis-cli SCRIPT KILL; redis-server and sluice alike");
+}

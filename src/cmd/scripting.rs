@@ -13,7 +13,7 @@ use crate::client::{Client, ClientShared};
 use crate::error::{CmdError, CmdResult};
 use crate::scripting::convert::{lua_to_reply, reply_to_lua};
 use crate::scripting::libs::RunState;
-use crate::scripting::{call_args, err_info, error_handler, ScriptFlags, BIND_KEY};
+use crate::scripting::{call_args, err_info, ScriptFlags, BIND_KEY};
 use crate::store::Store;
 use bytes::Bytes;
 use mlua::{Function, Lua, MultiValue, Table, Value};
@@ -181,7 +181,7 @@ pub(super) enum Callee<'a> {
 
 /// Runs the cached script `sha` with `keys` and `args`, writing its reply.
 fn run(ctx: &mut Ctx, sha: &str, keys: &[Bytes], args: &[Bytes], ro: bool) -> CmdResult {
-    let (func, flags): (Function, ScriptFlags) = {
+    let (func, flags) = {
         let s = &ctx.store.scripting.cache[sha];
         (s.func.clone(), s.flags)
     };
@@ -192,7 +192,7 @@ fn run(ctx: &mut Ctx, sha: &str, keys: &[Bytes], args: &[Bytes], ro: bool) -> Cm
 #[allow(clippy::too_many_arguments)]
 pub(super) fn run_callee(
     ctx: &mut Ctx,
-    func: Function,
+    func: Arc<mlua::RegistryKey>,
     flags: ScriptFlags,
     callee: Callee,
     caller_argv: &[Bytes],
@@ -220,19 +220,22 @@ pub(super) fn run_callee(
             "This Redis command is not allowed from script",
         ));
     };
-    let outcome = run_in(
-        ctx,
-        &lua,
-        func,
-        callee,
-        caller_argv,
-        keys,
-        args,
-        RunCtx {
-            read_only: ro,
-            flags,
-        },
-    );
+    let outcome = match lua.registry_value::<Function>(&func) {
+        Ok(func) => run_in(
+            ctx,
+            &lua,
+            func,
+            callee,
+            caller_argv,
+            keys,
+            args,
+            RunCtx {
+                read_only: ro,
+                flags,
+            },
+        ),
+        Err(e) => Err(CmdError::err(crate::scripting::lua_msg(&e))),
+    };
     match callee {
         Callee::Script(_) => ctx.store.scripting.put_lua(lua),
         Callee::Function(_) => ctx.store.scripting.functions.put_lua(lua),
@@ -301,8 +304,14 @@ fn run_in(
     lua.set_hook(
         mlua::HookTriggers::new().every_nth_instruction(100_000),
         move |_lua, _debug| {
-            if started.elapsed().as_millis() as u64 >= threshold {
+            if !hook_status.busy.load(Ordering::Relaxed)
+                && started.elapsed().as_millis() as u64 >= threshold
+            {
                 hook_status.busy.store(true, Ordering::SeqCst);
+                // Other clients are answered from here on (Redis's processEventsWhileBlocked).
+                if let Some(start) = hook_status.on_busy.get() {
+                    *hook_status.busy_stop.lock().unwrap() = start();
+                }
             }
             if hook_status.kill.load(Ordering::SeqCst) {
                 return Err(mlua::Error::runtime(
@@ -322,7 +331,7 @@ fn run_in(
             bridge(lua, &mut *store, &mut client, run_ref, args)
         })?;
         bridge_tbl.raw_set("f", f)?;
-        let handler = lua.create_function(error_handler)?;
+        let handler: Function = lua.named_registry_value(crate::scripting::ERROR_HANDLER_KEY)?;
         let xpcall: Function = lua.globals().raw_get("xpcall")?;
         let r: MultiValue = xpcall.call((func, handler))?;
         bridge_tbl.raw_set("f", Value::Nil)?;
@@ -333,6 +342,10 @@ fn run_in(
     lua.remove_hook();
     let _ = bridge_tbl.raw_set("f", Value::Nil);
     store.script_time = None;
+    let stop = status.busy_stop.lock().unwrap().take();
+    if let Some(stop) = stop {
+        stop();
+    }
     status.busy.store(false, Ordering::SeqCst);
     status.running.store(0, Ordering::SeqCst);
     status.function.store(false, Ordering::SeqCst);
@@ -470,6 +483,22 @@ mod tests {
         ] {
             assert_eq!(s.run(argv), want, "{argv:?}");
         }
+    }
+
+    #[test]
+    fn the_cache_holds_more_scripts_than_lua_has_stack_slots() {
+        // Lua 5.1 has ~8,000 auxiliary stack slots: cached scripts must not hold one each.
+        let mut s = Session::default();
+        let mut first = String::new();
+        for i in 0..12_000 {
+            let r = s.run(&["script", "load", &format!("return {i}")]);
+            assert!(r.starts_with("$40\r\n"), "{r}");
+            if i == 0 {
+                first = r[5..45].to_string();
+            }
+        }
+        assert_eq!(s.run(&["evalsha", &first, "0"]), ":0\r\n");
+        assert_eq!(s.run(&["eval", "return 12000", "0"]), ":12000\r\n");
     }
 
     #[test]

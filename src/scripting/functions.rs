@@ -26,6 +26,7 @@ use super::ScriptFlags;
 use bytes::Bytes;
 use mlua::{Function, Lua, Table, Value, Variadic};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How long a library's code may run while it loads (Redis's LOAD_TIMEOUT_MS).
@@ -34,7 +35,8 @@ pub const LOAD_TIMEOUT: Duration = Duration::from_millis(500);
 /// A registered function.
 pub struct FunctionDef {
     pub name: String,
-    pub func: Function,
+    /// The callback, in the Lua registry (see `Script::func`).
+    pub func: Arc<mlua::RegistryKey>,
     pub desc: Option<Bytes>,
     pub flags: ScriptFlags,
 }
@@ -217,7 +219,7 @@ fn register_function(lua: &Lua, args: Variadic<Value>) -> mlua::Result<()> {
                 .ok_or_else(|| reg_err("redis.register_function must get a callback argument"))?;
             FunctionDef {
                 name,
-                func,
+                func: Arc::new(lua.create_registry_value(func)?),
                 desc: desc.map(Bytes::from),
                 flags: flags.unwrap_or(ScriptFlags {
                     shebang: true,
@@ -236,7 +238,7 @@ fn register_function(lua: &Lua, args: Variadic<Value>) -> mlua::Result<()> {
             };
             FunctionDef {
                 name,
-                func: func.clone(),
+                func: Arc::new(lua.create_registry_value(func.clone())?),
                 desc: None,
                 flags: ScriptFlags {
                     shebang: true,
@@ -331,7 +333,16 @@ impl Functions {
             return false;
         };
         self.unindex(&lib);
+        drop(lib);
+        self.collect();
         true
+    }
+
+    /// Frees the registry slots of callbacks whose libraries are gone.
+    fn collect(&mut self) {
+        if let Some(lua) = &self.lua {
+            lua.expire_registry_values();
+        }
     }
 
     fn unindex(&mut self, lib: &Library) {
@@ -408,6 +419,8 @@ impl Functions {
             return Err(e);
         }
         self.link(lib);
+        drop(old);
+        self.collect();
         Ok(name)
     }
 
@@ -495,6 +508,7 @@ impl Functions {
         for (_, lib) in new {
             self.link(lib);
         }
+        self.collect();
         Ok(())
     }
 
@@ -538,7 +552,7 @@ fn run_library(
         );
     }
     let outcome = (|| -> mlua::Result<(bool, Value)> {
-        let handler = lua.create_function(super::error_handler)?;
+        let handler: Function = lua.named_registry_value(super::ERROR_HANDLER_KEY)?;
         let xpcall: Function = lua.globals().raw_get("xpcall")?;
         let r: mlua::MultiValue = xpcall.call((chunk, handler))?;
         let mut it = r.into_iter();

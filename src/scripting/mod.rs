@@ -58,12 +58,22 @@ pub struct ScriptStatus {
     /// Libraries and functions loaded (FUNCTION STATS answers them during a busy script).
     pub libraries: AtomicU64,
     pub functions: AtomicU64,
+    /// Set by the server: called once a script passes busy-reply-threshold, it starts
+    /// answering other clients while the script holds the event loop, and returns what stops
+    /// that (called when the script ends). See `busy_io.rs`.
+    pub on_busy: std::sync::OnceLock<BusyHook>,
+    pub busy_stop: std::sync::Mutex<Option<Box<dyn FnOnce() + Send>>>,
 }
+
+/// See [`ScriptStatus::on_busy`].
+pub type BusyHook = Box<dyn Fn() -> Option<Box<dyn FnOnce() + Send>> + Send + Sync>;
 
 /// A cached script.
 pub struct Script {
     pub body: Box<[u8]>,
-    pub func: Function,
+    /// The compiled function, in the Lua registry: a `Function` handle would hold one of the
+    /// interpreter's ~8,000 auxiliary stack slots for as long as the script is cached.
+    pub func: Arc<mlua::RegistryKey>,
     pub flags: ScriptFlags,
 }
 
@@ -77,6 +87,13 @@ pub struct ScriptFlags {
     pub allow_stale: bool,
     pub no_cluster: bool,
     pub allow_cross_slot: bool,
+}
+
+impl ScriptStatus {
+    /// A script runs.
+    pub fn active(&self) -> bool {
+        self.running.load(Ordering::SeqCst) != 0
+    }
 }
 
 impl ScriptFlags {
@@ -197,6 +214,7 @@ impl Scripting {
             .set_environment(env)
             .into_function()
             .map_err(|e| format!("Error compiling script (new function): {}", lua_msg(&e)))?;
+        let func = Arc::new(lua.create_registry_value(func).map_err(|e| e.to_string())?);
         self.cache_bytes += body.len();
         self.cache.insert(
             sha.clone(),
@@ -300,6 +318,7 @@ pub(crate) fn new_lua(register: Option<MakeRegister>) -> mlua::Result<Lua> {
     let (env, set_loading): (Table, Function) = make_env.call(register)?;
     lua.set_named_registry_value("__sluice_env", env)?;
     lua.set_named_registry_value("__sluice_set_loading", set_loading)?;
+    lua.set_named_registry_value(ERROR_HANDLER_KEY, lua.create_function(error_handler)?)?;
     let bind: Function = lua
         .load("local f, k, a = ... return function() return f(k, a) end")
         .set_name("=redis")
@@ -308,6 +327,9 @@ pub(crate) fn new_lua(register: Option<MakeRegister>) -> mlua::Result<Lua> {
     g.raw_set("__sluice_make_env", Value::Nil)?;
     Ok(lua)
 }
+
+/// The registry key of [`error_handler`] as a Lua function (made once per interpreter).
+pub const ERROR_HANDLER_KEY: &str = "__sluice_error_handler";
 
 /// The registry key of `bind(f, keys, args)`: a function of no arguments calling
 /// `f(keys, args)` (Lua 5.1's xpcall passes none), for FCALL.
