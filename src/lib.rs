@@ -7,13 +7,14 @@
 //! - Network: [`server`] (listener, accept loop, shutdown, the timer: active expiry, AOF
 //!   retries), [`connection`] (one task per client: reads, parses with `resp`, runs each batch
 //!   under the store lock, writes replies once per batch; blocked waits, pub/sub pushes),
-//!   [`busy_poll`] (while the event loop is busy it polls briefly instead of sleeping).
+//!   [`busy_poll`] (while the event loop is busy it polls briefly instead of sleeping),
+//!   [`busy_io`] (answers other clients while a script is past busy-reply-threshold).
 //! - Command layer, [`cmd`]: the dispatcher (`process` → `call`: arity, auth, OOM, MULTI and
 //!   pub/sub context checked centrally; propagation of effects; serving blocked clients),
 //!   `cmd::table` (a command is a row of data: arity, flags, ACL categories, key specs, docs;
 //!   COMMAND INFO/DOCS/GETKEYS come from the rows), one module per family declaring its rows
 //!   beside its handlers (`connection`, `server`, `keys`, `strings`, `lists`, `hashes`, `sets`,
-//!   `zsets`, `sort`, `pubsub`, `scripting` (EVAL and SCRIPT), and
+//!   `zsets`, `sort`, `pubsub`, `scripting` (EVAL and SCRIPT), `functions` (FUNCTION, FCALL), and
 //!   `streams/`, split by concern: entries, reads, groups, info, effects), `cmd::args`
 //!   (argument cursor), `cmd::testing` (the command-level test tier).
 //! - State, [`store`]: everything commands touch, behind one mutex: the databases through
@@ -23,10 +24,10 @@
 //!   signal then serve), [`pubsub`], [`stats`], the AOF status and the effects to propagate.
 //!   [`evict`] applies maxmemory-policy to it; [`mailbox`] is how one connection hands
 //!   another a served reply or a push.
-//! - Scripting, [`scripting`]: the Lua 5.1 interpreter, the script cache, RESP↔Lua
-//!   conversions and the bit/cjson/cmsgpack/struct libraries; a script's `redis.call` goes
-//!   back through `cmd::call` (connections run scripts on a blocking thread, so the event
-//!   loop can answer -BUSY and SCRIPT KILL).
+//! - Scripting, [`scripting`]: the Lua 5.1 interpreter, the script cache, function libraries
+//!   (`scripting::functions`), RESP↔Lua conversions and the bit/cjson/cmsgpack/struct
+//!   libraries; a script's `redis.call` goes back through `cmd::call`. Scripts run on the
+//!   event loop as Redis's do; a busy one hands the other clients to [`busy_io`].
 //! - Data: [`db`] (a database: slot map with stable slots for SCAN, expires, access
 //!   metadata; keys are [`key::Key`], 16 bytes, inline up to 15) and [`types`] (list, hash, set, sorted set and its B+tree, stream, radix tree,
 //!   and the listpack and slot-table encodings they share); no sockets, no RESP, no commands.

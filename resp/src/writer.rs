@@ -339,6 +339,17 @@ impl ReplyWriter {
         std::mem::take(&mut self.buf)
     }
 
+    /// Empties the buffer, keeping its allocation, and sets the protocol.
+    pub fn reset(&mut self, proto: Protocol) {
+        self.buf.clear();
+        self.proto = proto;
+    }
+
+    /// The bytes written so far.
+    pub fn bytes(&self) -> &[u8] {
+        &self.buf
+    }
+
     /// Drops the replies written since `from` but keeps the RESP3 push frames among them, in
     /// order: CLIENT REPLY OFF/SKIP silences replies, not pushes (Redis's `CLIENT_PUSHING`), so
     /// a RESP3 subscriber still gets its (un)subscribe confirmations.

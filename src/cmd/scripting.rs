@@ -100,6 +100,49 @@ struct RunCtx {
     flags: ScriptFlags,
 }
 
+/// What the bridge needs while a script runs, set for the length of one run (the Lua app
+/// data holds it, so the bridge function is made once per interpreter, not per run).
+struct Bridge {
+    store: *mut Store,
+    client: *mut Client,
+    run: *const RunCtx,
+    /// The reply buffer the script's commands write into, reused across its calls.
+    out: *mut ReplyWriter,
+}
+
+// SAFETY: the pointers are only dereferenced by the bridge on the thread running the script,
+// while `run_in`, which made them from live borrows and does not touch those borrows until
+// the script returns, is on the stack.
+unsafe impl Send for Bridge {}
+
+/// The marker that this interpreter has its permanent bridge function.
+struct BridgeInstalled;
+
+/// Installs `redis.call`'s bridge function in `lua` (once).
+fn install_bridge(lua: &Lua, bridge_tbl: &Table) -> mlua::Result<()> {
+    if lua.app_data_ref::<BridgeInstalled>().is_some() {
+        return Ok(());
+    }
+    let f = lua.create_function(|lua, args: MultiValue| {
+        let ptrs = lua
+            .app_data_ref::<Option<Bridge>>()
+            .and_then(|b| b.as_ref().map(|b| (b.store, b.client, b.run, b.out)));
+        let Some((store, client, run, out)) = ptrs else {
+            return Ok((
+                false,
+                err_table(lua, "ERR redis.call is only available inside a script")?,
+            ));
+        };
+        // SAFETY: see `Bridge`: set by `run_in` for this run, valid until it returns, and
+        // nothing else uses these borrows meanwhile (a script's command never runs Lua).
+        unsafe { bridge(lua, &mut *store, &mut *client, &*run, &mut *out, args) }
+    })?;
+    bridge_tbl.raw_set("f", f)?;
+    lua.set_app_data::<Option<Bridge>>(None);
+    lua.set_app_data(BridgeInstalled);
+    Ok(())
+}
+
 /// `redis.call`/`redis.pcall`: runs one command for the script; (true, reply) or (false,
 /// error table).
 fn bridge(
@@ -107,6 +150,7 @@ fn bridge(
     store: &mut Store,
     client: &mut Client,
     run: &RunCtx,
+    out: &mut ReplyWriter,
     args: MultiValue,
 ) -> mlua::Result<(bool, Value)> {
     let fail = |msg: &str| -> mlua::Result<(bool, Value)> { Ok((false, err_table(lua, msg)?)) };
@@ -157,18 +201,18 @@ fn bridge(
     } else {
         Protocol::Resp2
     };
-    let mut out = ReplyWriter::new(proto);
+    out.reset(proto);
     let effects_before = store.effects.len();
-    super::call(store, client, cmd, full, &argv, &mut out, true);
+    super::call(store, client, cmd, full, &argv, out, true);
     if state.repl & 1 == 0 {
         // redis.set_repl without REPL_AOF: this write stays out of the log.
         store.effects.truncate(effects_before);
     }
-    let bytes = out.take();
+    let bytes = out.bytes();
     if bytes.is_empty() {
         return Ok((true, Value::Nil));
     }
-    let (v, _) = reply_to_lua(lua, &bytes)?;
+    let (v, _) = reply_to_lua(lua, bytes)?;
     Ok((bytes[0] != b'-', v))
 }
 
@@ -270,7 +314,12 @@ fn run_in(
             (bind.call((func, keys_t, args_t)).map_err(lerr)?, name)
         }
     };
-    lua.set_app_data(RunState::default());
+    match lua.app_data_mut::<RunState>() {
+        Some(mut st) => *st = RunState::default(),
+        None => {
+            lua.set_app_data(RunState::default());
+        }
+    }
     let bridge_tbl: Table = lua.named_registry_value("__sluice_bridge").map_err(lerr)?;
 
     let store: &mut Store = ctx.store;
@@ -325,22 +374,30 @@ fn run_in(
     store.script_time = Some(ctx.now);
     let effects_before = store.effects.len();
     let db_before = client.db;
-    let run_ref = &run;
-    let result: mlua::Result<(bool, Value)> = lua.scope(|scope| {
-        let f = scope.create_function_mut(|lua, args: MultiValue| {
-            bridge(lua, &mut *store, &mut client, run_ref, args)
-        })?;
-        bridge_tbl.raw_set("f", f)?;
+    let mut call_out = ReplyWriter::new(Protocol::Resp2);
+    let result: mlua::Result<(bool, Value)> = (|| {
+        install_bridge(lua, &bridge_tbl)?;
+        *lua.app_data_mut::<Option<Bridge>>()
+            .expect("installed with the bridge") = Some(Bridge {
+            store: &mut *store,
+            client: &mut client,
+            run: &run,
+            out: &mut call_out,
+        });
         let handler: Function = lua.named_registry_value(crate::scripting::ERROR_HANDLER_KEY)?;
         let xpcall: Function = lua.globals().raw_get("xpcall")?;
-        let r: MultiValue = xpcall.call((func, handler))?;
-        bridge_tbl.raw_set("f", Value::Nil)?;
-        let mut it = r.into_iter();
+        let r = xpcall.call::<MultiValue>((func, handler));
+        if let Some(mut b) = lua.app_data_mut::<Option<Bridge>>() {
+            *b = None;
+        }
+        let mut it = r?.into_iter();
         let ok = matches!(it.next(), Some(Value::Boolean(true)));
         Ok((ok, it.next().unwrap_or(Value::Nil)))
-    });
+    })();
+    if let Some(mut b) = lua.app_data_mut::<Option<Bridge>>() {
+        *b = None;
+    }
     lua.remove_hook();
-    let _ = bridge_tbl.raw_set("f", Value::Nil);
     store.script_time = None;
     let stop = status.busy_stop.lock().unwrap().take();
     if let Some(stop) = stop {

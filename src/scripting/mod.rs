@@ -20,10 +20,14 @@
 //!   read-only tables; stock Lua needs a proxy, so `pairs()` over a library is empty).
 //! - Effects, not scripts, are propagated: each write the script makes goes to the AOF as
 //!   itself, wrapped in MULTI/EXEC when there is more than one; the EVAL is not.
-//! - A script running past `busy-reply-threshold` keeps running; the instruction hook marks
-//!   the server busy ([`ScriptStatus`]) so that connections answer `-BUSY` without waiting for
-//!   the store, and stops the script when SCRIPT KILL asks (refused once it has written).
-//!
+//! - A script runs on the event loop, as Redis's does. Running past `busy-reply-threshold`
+//!   it keeps running; the instruction hook marks the server busy ([`ScriptStatus`]) and
+//!   calls the server's busy hook, which answers the other clients (-BUSY, SCRIPT KILL) from
+//!   another thread until the script ends (`busy_io.rs`); the hook stops the script when
+//!   SCRIPT KILL asks (refused once it has written).
+//! - Cached scripts and function callbacks are kept in the Lua registry, not as `Function`
+//!   handles: each handle holds one of Lua's ~8,000 auxiliary stack slots.
+
 //! Invariants: the interpreter is `Some` whenever no script runs; a script's time is frozen
 //! at its start (`Store::script_time`), as Redis's commandTimeSnapshot is.
 
