@@ -308,7 +308,15 @@ pub(crate) fn new_lua(register: Option<MakeRegister>) -> mlua::Result<Lua> {
     // redis.call is a C function, as Redis's: a Lua one would be tail-called by `return
     // redis.call(...)`, and the frame naming the script's line would be gone when it raises.
     let raw: Function = g.raw_get("__sluice_raw_call")?;
-    lua.set_named_registry_value(RAW_CALL_KEY, raw)?;
+    // Keyed by a light userdata: redis.call finds it without hashing a string each call.
+    // SAFETY: one value on the stack (the function), stored in the registry and popped.
+    unsafe {
+        lua.exec_raw::<()>(raw, |l| {
+            mlua::ffi::lua_pushlightuserdata(l, raw_call_tag());
+            mlua::ffi::lua_insert(l, -2);
+            mlua::ffi::lua_rawset(l, mlua::ffi::LUA_REGISTRYINDEX);
+        })?;
+    }
     g.raw_set("__sluice_raw_call", Value::Nil)?;
     let redis: Table = g.raw_get("redis")?;
     // SAFETY: `redis_call` follows the Lua C API contract (see its doc).
@@ -340,8 +348,12 @@ pub const ERROR_HANDLER_KEY: &str = "__sluice_error_handler";
 pub const BIND_KEY: &str = "__sluice_bind";
 
 /// The registry key of the Lua function behind redis.call and redis.pcall.
-const RAW_CALL_KEY: &str = "__sluice_raw_call";
-const RAW_CALL_KEY_C: &std::ffi::CStr = c"__sluice_raw_call";
+static RAW_CALL_TAG: u8 = 0;
+
+/// The registry key (a light userdata: its address) of the Lua function behind redis.call.
+fn raw_call_tag() -> *mut std::ffi::c_void {
+    &RAW_CALL_TAG as *const u8 as *mut std::ffi::c_void
+}
 
 /// redis.call: calls the raw bridge with the arguments; returns its reply, or raises the
 /// error table it gave (from this C frame, so the caller's frame stays for the error's
@@ -350,7 +362,8 @@ const RAW_CALL_KEY_C: &std::ffi::CStr = c"__sluice_raw_call";
 unsafe extern "C-unwind" fn redis_call(l: *mut mlua::ffi::lua_State) -> std::ffi::c_int {
     use mlua::ffi;
     let n = ffi::lua_gettop(l);
-    ffi::lua_getfield(l, ffi::LUA_REGISTRYINDEX, RAW_CALL_KEY_C.as_ptr());
+    ffi::lua_pushlightuserdata(l, raw_call_tag());
+    ffi::lua_rawget(l, ffi::LUA_REGISTRYINDEX);
     ffi::lua_insert(l, 1);
     ffi::lua_call(l, n, 2);
     let ok = ffi::lua_toboolean(l, 1) != 0;
@@ -383,20 +396,27 @@ local function readonly(t)
 end
 local G = _G
 -- The environment: a read-only view of the globals; with `register` (functions), one that
--- shows only the load API (Redis's LIBRARY_API) while `set_loading(true)`.
+-- shows only the load API (Redis's LIBRARY_API) while `set_loading(true)`. Lookups go through
+-- tables only (proxy -> library proxies -> the globals), as Redis's read-only globals do, so
+-- a script's `redis.call` and `KEYS[1]` cost no metamethod call; only a missing name ends in
+-- the globals' erroring __index (set below).
+local function missing(_, k)
+  error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+end
+local function refuse() error("Attempt to modify a readonly table", 2) end
 function __sluice_make_env(register)
-  local env = {}
+  local env = setmetatable({}, {__index = G, __newindex = refuse, __metatable = false})
   for _, lib in ipairs({'string', 'table', 'math', 'os', 'coroutine', 'bit', 'cjson', 'cmsgpack', 'struct', 'redis'}) do
-    env[lib] = readonly(G[lib])
+    rawset(env, lib, readonly(G[lib]))
   end
-  local load_api, loading = {}, false
+  local load_api = setmetatable({}, {__index = missing, __newindex = refuse, __metatable = false})
   if register then
     local r, redis = {register_function = register}, G.redis
     for _, k in ipairs({'log', 'LOG_DEBUG', 'LOG_VERBOSE', 'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION', 'REDIS_VERSION_NUM'}) do
       r[k] = redis[k]
     end
     -- Redis gives the load API's tables its error metatable: a missing field is an error.
-    load_api.redis = setmetatable({}, {
+    rawset(load_api, 'redis', setmetatable({}, {
       __index = function(_, k)
         local v = r[k]
         if v == nil then
@@ -404,32 +424,18 @@ function __sluice_make_env(register)
         end
         return v
       end,
-      __newindex = function() error("Attempt to modify a readonly table", 2) end,
+      __newindex = refuse,
       __metatable = false,
-    })
+    }))
   end
-  local proxy = setmetatable({}, {
-    __index = function(_, k)
-      local v
-      if loading then
-        v = load_api[k]
-      else
-        v = env[k]
-        if v == nil then v = rawget(G, k) end
-      end
-      if v == nil then
-        error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
-      end
-      return v
-    end,
-    __newindex = function() error("Attempt to modify a readonly table", 2) end,
-    __metatable = false,
-  })
-  env._G = proxy
-  return proxy, function(on) loading = on end
+  local mt = {__index = env, __newindex = refuse, __metatable = false}
+  local proxy = setmetatable({}, mt)
+  rawset(env, '_G', proxy)
+  return proxy, function(on) mt.__index = on and load_api or env end
 end
 -- Globals made by code outside the script environment (loadstring) are refused too.
 setmetatable(G, {
+  __index = missing,
   __newindex = function(_, k) error("Attempt to modify a readonly table", 2) end,
 })
 -- The bridge to the server: a function set for the length of one script run (Rust's scope).
