@@ -27,7 +27,7 @@
 //!   SCRIPT KILL asks (refused once it has written).
 //! - Cached scripts and function callbacks are kept in the Lua registry, not as `Function`
 //!   handles: each handle holds one of Lua's ~8,000 auxiliary stack slots.
-
+//!
 //! Invariants: the interpreter is `Some` whenever no script runs; a script's time is frozen
 //! at its start (`Store::script_time`), as Redis's commandTimeSnapshot is.
 
