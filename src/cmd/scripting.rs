@@ -137,6 +137,7 @@ fn install_bridge(lua: &Lua, bridge_tbl: &Table) -> mlua::Result<()> {
         // nothing else uses these borrows meanwhile (a script's command never runs Lua).
         unsafe { bridge(lua, &mut *store, &mut *client, &*run, &mut *out, args) }
     })?;
+    crate::scripting::set_raw_call(lua, &f)?;
     bridge_tbl.raw_set("f", f)?;
     lua.set_app_data::<Option<Bridge>>(None);
     lua.set_app_data(BridgeInstalled);

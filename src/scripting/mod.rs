@@ -351,6 +351,19 @@ pub const BIND_KEY: &str = "__sluice_bind";
 static RAW_CALL_TAG: u8 = 0;
 
 /// The registry key (a light userdata: its address) of the Lua function behind redis.call.
+/// Makes `f` what redis.call calls (once the bridge exists, in place of the Lua trampoline
+/// installed here: one Lua call less per redis.call).
+pub(crate) fn set_raw_call(lua: &Lua, f: &Function) -> mlua::Result<()> {
+    // SAFETY: as in `new_lua`: the function on the stack stored under the tag and popped.
+    unsafe {
+        lua.exec_raw::<()>(f, |l| {
+            mlua::ffi::lua_pushlightuserdata(l, raw_call_tag());
+            mlua::ffi::lua_insert(l, -2);
+            mlua::ffi::lua_rawset(l, mlua::ffi::LUA_REGISTRYINDEX);
+        })
+    }
+}
+
 fn raw_call_tag() -> *mut std::ffi::c_void {
     &RAW_CALL_TAG as *const u8 as *mut std::ffi::c_void
 }
