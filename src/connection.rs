@@ -413,6 +413,23 @@ impl Conn {
         if !self.wait_for_pause().await {
             return self.answer_pending_busy();
         }
+        // With several runtime threads, a batch holding a script says so before it takes the
+        // store: nobody may then block a thread on the lock the script will hold.
+        let marked = !self.shared.single_threaded && self.pending.iter().any(|a| is_script(a));
+        let st = self.shared.script_status.clone();
+        if marked {
+            st.script_batches.fetch_add(1, Ordering::SeqCst);
+        }
+        let blocked = self.run_batch_locked().await;
+        if marked {
+            st.script_batches.fetch_sub(1, Ordering::SeqCst);
+            st.done.notify_waiters();
+        }
+        blocked
+    }
+
+    /// [`Conn::run_batch`] once CLIENT PAUSE lets it through.
+    async fn run_batch_locked(&mut self) -> Option<BlockRequest> {
         let mut blocked = None;
         let sync_off;
         {

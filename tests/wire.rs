@@ -1140,6 +1140,20 @@ fn hash_field_ttls_expire_actively_and_survive_restart_and_rewrite() {
     );
 }
 
+/// PINGs on `c` until the answer is not PONG (a script sent just before is on its way, then
+/// runs, then passes busy-reply-threshold): that answer.
+fn busy_reply(c: &mut common::Raw) -> String {
+    let mut reply = String::new();
+    for _ in 0..500 {
+        reply = c.call(&["PING"]);
+        if reply != "+PONG\r\n" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    reply
+}
+
 #[test]
 fn a_busy_script_answers_busy_and_script_kill_stops_it() {
     let s = TestServer::start(&["--busy-reply-threshold", "100"]);
@@ -1148,14 +1162,7 @@ fn a_busy_script_answers_busy_and_script_kill_stops_it() {
     // Past the threshold other clients get -BUSY, a connection made meanwhile included.
     let mut b = s.raw();
     // PONG until the script has started (the EVAL may still be on its way), then BUSY.
-    let mut busy = String::new();
-    for _ in 0..500 {
-        busy = b.call(&["PING"]);
-        if busy != "+PONG\r\n" {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let busy = busy_reply(&mut b);
     assert!(
         busy.starts_with("-BUSY Redis is busy running a script."),
         "{busy}"
@@ -1180,14 +1187,7 @@ fn a_busy_script_answers_busy_and_script_kill_stops_it() {
         "redis.call('set', 'w', '1') local s = os.clock() while os.clock() - s < 0.5 do end return 2",
         "0",
     ]);
-    let mut busy = String::new();
-    for _ in 0..500 {
-        busy = b.call(&["PING"]);
-        if busy != "+PONG\r\n" {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let busy = busy_reply(&mut b);
     assert!(busy.starts_with("-BUSY"), "{busy}");
     assert!(b
         .call(&["SCRIPT", "KILL"])
@@ -1210,14 +1210,7 @@ fn a_busy_function_answers_function_stats_and_only_function_kill_stops_it() {
     );
     a.send(&["FCALL", "spin", "1", "somekey", "arg"]);
     let mut b = s.raw();
-    let mut busy = String::new();
-    for _ in 0..500 {
-        busy = b.call(&["PING"]);
-        if busy != "+PONG\r\n" {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let mut busy = busy_reply(&mut b);
     assert_eq!(
         busy,
         "-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n"
@@ -1243,13 +1236,7 @@ fn a_busy_function_answers_function_stats_and_only_function_kill_stops_it() {
     assert_eq!(b.call(&["PING"]), "+PONG\r\n");
     // And the other way round: FUNCTION KILL does not stop an EVAL.
     a.send(&["EVAL", "while true do end", "0"]);
-    for _ in 0..500 {
-        busy = b.call(&["PING"]);
-        if busy != "+PONG\r\n" {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    busy = busy_reply(&mut b);
     assert!(
         busy.ends_with("SCRIPT KILL or SHUTDOWN NOSAVE.\r\n"),
         "{busy}"

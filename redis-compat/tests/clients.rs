@@ -93,27 +93,33 @@ fn job_frameworks_enqueue_work_result() {
     );
 }
 
-#[test]
-fn node_ioredis_and_node_redis() {
+/// Runs `script` (in clients/node, needing `module` installed) against redis-server, then
+/// against sluice: what sluice's run printed, and how many of its lines say ": ok".
+fn node_scenarios(script: &str, module: &str, what: &str) -> (usize, String) {
     let dir = clients_dir().join("node");
-    if !dir.join("node_modules").exists() {
+    if !dir.join("node_modules").join(module).exists() {
         panic!(
-            "node clients not installed: run `npm ci --prefix {}` (scripts/test does)",
+            "{module} not installed: run `npm ci --prefix {}` (scripts/test does)",
             dir.display()
         );
     }
     let s = Server::start(Kind::Sluice, &["--appendonly", "no"]);
     let r = Server::start(Kind::Redis, &["--appendonly", "no"]);
-    let script = dir.join("scenarios.mjs");
+    let script = dir.join(script);
     run(
         Command::new("node").arg(&script).arg(r.port.to_string()),
-        "node clients against redis-server",
+        &format!("{what} against redis-server"),
     );
     let out = run(
         Command::new("node").arg(&script).arg(s.port.to_string()),
-        "node clients against sluice",
+        &format!("{what} against sluice"),
     );
-    let n = out.lines().filter(|l| l.contains(": ok")).count();
+    (out.lines().filter(|l| l.contains(": ok")).count(), out)
+}
+
+#[test]
+fn node_ioredis_and_node_redis() {
+    let (n, out) = node_scenarios("scenarios.mjs", "ioredis", "node clients");
     assert_eq!(n, 10, "{out}");
     println!("client matrix: ioredis + node-redis {n} scenario runs passed against sluice");
 }
@@ -122,25 +128,7 @@ fn node_ioredis_and_node_redis() {
 /// a job that fails for good, QueueEvents. Its queue logic is some fifty Lua scripts.
 #[test]
 fn bullmq_queue_worker_delays_retries_events() {
-    let dir = clients_dir().join("node");
-    if !dir.join("node_modules/bullmq").exists() {
-        panic!(
-            "bullmq not installed: run `npm ci --prefix {}` (scripts/test does)",
-            dir.display()
-        );
-    }
-    let s = Server::start(Kind::Sluice, &["--appendonly", "no"]);
-    let r = Server::start(Kind::Redis, &["--appendonly", "no"]);
-    let script = dir.join("bullmq.mjs");
-    run(
-        Command::new("node").arg(&script).arg(r.port.to_string()),
-        "bullmq against redis-server",
-    );
-    let out = run(
-        Command::new("node").arg(&script).arg(s.port.to_string()),
-        "bullmq against sluice",
-    );
-    let n = out.lines().filter(|l| l.contains(": ok")).count();
+    let (n, out) = node_scenarios("bullmq.mjs", "bullmq", "bullmq");
     assert_eq!(n, 4, "{out}");
     println!("client matrix: bullmq {n}/4 scenarios passed against sluice");
 }

@@ -166,10 +166,8 @@ fn redis_lib(lua: &Lua) -> mlua::Result<Table> {
             if args.len() < 2 {
                 return Err(helper_err("redis.log() requires two arguments or more."));
             }
-            let level = match &args[0] {
-                Value::Number(n) => *n as i64,
-                Value::Integer(i) => *i,
-                _ => return Err(helper_err("First argument must be a number (log level).")),
+            let Some(level) = lua_number(&args[0]).map(|n| n as i64) else {
+                return Err(helper_err("First argument must be a number (log level)."));
             };
             if !(0..=3).contains(&level) {
                 return Err(helper_err("Invalid debug level."));
@@ -212,11 +210,7 @@ fn redis_lib(lua: &Lua) -> mlua::Result<Table> {
             if args.len() != 1 {
                 return Err(helper_err("redis.setresp() requires one argument."));
             }
-            let v = match &args[0] {
-                Value::Number(n) => *n as i64,
-                Value::Integer(i) => *i,
-                _ => 0,
-            };
+            let v = lua_number(&args[0]).map_or(0, |n| n as i64);
             if v != 2 && v != 3 {
                 return Err(helper_err("RESP version must be 2 or 3."));
             }
@@ -232,11 +226,7 @@ fn redis_lib(lua: &Lua) -> mlua::Result<Table> {
             if args.len() != 1 {
                 return Err(helper_err("redis.set_repl() requires two arguments."));
             }
-            let v = match &args[0] {
-                Value::Number(n) => *n as i64,
-                Value::Integer(i) => *i,
-                _ => -1,
-            };
+            let v = lua_number(&args[0]).map_or(-1, |n| n as i64);
             if !(0..=3).contains(&v) {
                 return Err(helper_err(
                     "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.",
@@ -266,17 +256,7 @@ fn redis_lib(lua: &Lua) -> mlua::Result<Table> {
 
 /// LuaBitOp's normalisation: the number modulo 2^32, as a signed 32-bit integer.
 fn tobit(v: &Value) -> mlua::Result<i32> {
-    let n = match v {
-        Value::Number(n) => *n,
-        Value::Integer(i) => *i as f64,
-        Value::String(s) => s
-            .to_str()
-            .ok()
-            .and_then(|s| s.trim().parse::<f64>().ok())
-            .ok_or_else(|| err("bad argument (number expected)"))?,
-        _ => return Err(err("bad argument (number expected, got no value)")),
-    };
-    let n = n.round_ties_even();
+    let n = num_arg(Some(v))?.round_ties_even();
     Ok(n.rem_euclid(4294967296.0) as u64 as u32 as i32)
 }
 
@@ -1100,14 +1080,23 @@ fn parse_format(fmt: &[u8]) -> mlua::Result<Vec<(bool, Item)>> {
 
 fn num_arg(v: Option<&Value>) -> mlua::Result<f64> {
     match v {
-        Some(Value::Number(n)) => Ok(*n),
-        Some(Value::Integer(i)) => Ok(*i as f64),
         Some(Value::String(s)) => s
             .to_str()
             .ok()
             .and_then(|s| s.trim().parse().ok())
             .ok_or_else(|| err("bad argument (number expected)")),
-        _ => Err(err("bad argument (number expected, got no value)")),
+        Some(v) => lua_number(v).ok_or_else(|| err("bad argument (number expected, got no value)")),
+        None => Err(err("bad argument (number expected, got no value)")),
+    }
+}
+
+/// A Lua number's value (Lua 5.1 has only doubles; mlua may hand integral ones over as
+/// integers).
+fn lua_number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => Some(*n),
+        Value::Integer(i) => Some(*i as f64),
+        _ => None,
     }
 }
 

@@ -53,6 +53,10 @@ pub struct ScriptStatus {
     pub wrote: AtomicBool,
     /// Nonzero while a script runs (the id of its client).
     pub running: AtomicU64,
+    /// With several runtime threads: batches that hold (or are about to take) the store and
+    /// hold a script. While nonzero, other tasks wait for the store without blocking a
+    /// thread on its lock, so they can answer -BUSY once the script is busy.
+    pub script_batches: AtomicU64,
     /// Woken when a script ends (connections waiting for the store).
     pub done: tokio::sync::Notify,
     /// The running script is a function (FCALL): busy replies name FUNCTION KILL.
@@ -94,9 +98,9 @@ pub struct ScriptFlags {
 }
 
 impl ScriptStatus {
-    /// A script runs.
+    /// A script runs, or a batch holding one has (or is taking) the store.
     pub fn active(&self) -> bool {
-        self.running.load(Ordering::SeqCst) != 0
+        self.running.load(Ordering::SeqCst) != 0 || self.script_batches.load(Ordering::SeqCst) != 0
     }
 }
 
