@@ -1140,6 +1140,11 @@ fn hash_field_ttls_expire_actively_and_survive_restart_and_rewrite() {
     );
 }
 
+/// A script that spins until killed, or for 30 s at most: the test server runs in this
+/// process, and a failed assertion must not leave a script that never ends (its runtime could
+/// not shut down, and the whole suite would hang).
+const SPIN: &str = "local t = os.clock() while os.clock() - t < 30 do end";
+
 /// PINGs on `c` until the answer is not PONG (a script sent just before is on its way, then
 /// runs, then passes busy-reply-threshold): that answer.
 fn busy_reply(c: &mut common::Raw) -> String {
@@ -1158,7 +1163,7 @@ fn busy_reply(c: &mut common::Raw) -> String {
 fn a_busy_script_answers_busy_and_script_kill_stops_it() {
     let s = TestServer::start(&["--busy-reply-threshold", "100"]);
     let mut a = s.raw();
-    a.send(&["EVAL", "while true do end", "0"]);
+    a.send(&["EVAL", SPIN, "0"]);
     // Past the threshold other clients get -BUSY, a connection made meanwhile included.
     let mut b = s.raw();
     // PONG until the script has started (the EVAL may still be on its way), then BUSY.
@@ -1204,7 +1209,8 @@ fn a_busy_function_answers_function_stats_and_only_function_kill_stops_it() {
         a.call(&[
             "FUNCTION",
             "LOAD",
-            "#!lua name=spin\nredis.register_function('spin', function() while true do end end)",
+            format!("#!lua name=spin\nredis.register_function('spin', function() {SPIN} end)")
+                .as_str(),
         ]),
         "$4\r\nspin\r\n"
     );
@@ -1235,7 +1241,7 @@ fn a_busy_function_answers_function_stats_and_only_function_kill_stops_it() {
     );
     assert_eq!(b.call(&["PING"]), "+PONG\r\n");
     // And the other way round: FUNCTION KILL does not stop an EVAL.
-    a.send(&["EVAL", "while true do end", "0"]);
+    a.send(&["EVAL", SPIN, "0"]);
     busy = busy_reply(&mut b);
     assert!(
         busy.ends_with("SCRIPT KILL or SHUTDOWN NOSAVE.\r\n"),
