@@ -22,10 +22,9 @@
 //! script, so a connection and the responder never read the same socket at once.
 
 use crate::client::ClientShared;
-use crate::connection::answer_busy;
+use crate::connection::answer_busy_commands;
 use crate::server::Shared;
 use bytes::BytesMut;
-use resp::parser::{ParseLimits, RequestParser};
 use resp::writer::{Protocol, ReplyWriter};
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, FromRawFd, RawFd};
@@ -147,25 +146,15 @@ fn write_all(fd: RawFd, mut data: &[u8]) {
     }
 }
 
-/// Answers every complete command in `stash` (leaving an incomplete one there).
+/// Answers every complete command in `stash` on `fd` (leaving an incomplete one there).
 fn answer(shared: &Shared, fd: RawFd, stash: &mut BytesMut, resp3: bool) {
-    let mut parser = RequestParser::new(ParseLimits::default());
     let mut out = ReplyWriter::new(if resp3 {
         Protocol::Resp3
     } else {
         Protocol::Resp2
     });
-    // The parser keeps a partial command's progress to itself: parse a copy, and take from
-    // the stash only the commands that were complete.
-    let mut copy = stash.clone();
-    let mut consumed = 0;
-    while let Ok(Some(argv)) = parser.parse(&mut copy) {
-        consumed = stash.len() - copy.len();
-        answer_busy(&shared.script_status, &argv, &mut out);
-    }
-    let _ = stash.split_to(consumed);
-    let reply = out.take();
-    write_all(fd, &reply);
+    answer_busy_commands(&shared.script_status, stash, &mut out);
+    write_all(fd, &out.take());
 }
 
 fn serve(shared: Weak<Shared>, stop: Arc<AtomicBool>) -> Vec<Adopted> {

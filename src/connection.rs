@@ -41,7 +41,6 @@ const READ_CHUNK: usize = 16 * 1024;
 async fn serve_during_script(shared: &Shared, sock: &TcpStream) -> Option<BytesMut> {
     let st = &shared.script_status;
     let mut rbuf = BytesMut::new();
-    let mut parser = RequestParser::new(ParseLimits::default());
     let mut out = ReplyWriter::new(resp::Protocol::Resp2);
     loop {
         let done = st.done.notified();
@@ -69,17 +68,7 @@ async fn serve_during_script(shared: &Shared, sock: &TcpStream) -> Option<BytesM
             // The script ended meanwhile: what was read is served normally.
             continue;
         }
-        // The parser keeps a partial command's progress to itself: parse a copy, and take
-        // from the buffer only the commands that were complete (the rest goes to the
-        // connection's own parser).
-        let mut copy = rbuf.clone();
-        let mut consumed = 0;
-        while let Ok(Some(argv)) = parser.parse(&mut copy) {
-            consumed = rbuf.len() - copy.len();
-            answer_busy(st, &argv, &mut out);
-        }
-        let _ = rbuf.split_to(consumed);
-        parser = RequestParser::new(ParseLimits::default());
+        answer_busy_commands(st, &mut rbuf, &mut out);
         let reply = out.take();
         let mut done_bytes = 0;
         while done_bytes < reply.len() {
@@ -247,6 +236,25 @@ pub(crate) fn apply_reply_mode(client: &mut Client, out: &mut ReplyWriter, befor
             client.reply_mode = ReplyMode::On;
         }
     }
+}
+
+/// Answers every complete command in `buf` as during a busy script ([`answer_busy`]),
+/// leaving an incomplete one there whole for the connection's own parser. (The parser keeps a
+/// partial command's progress to itself: it parses a copy, and only the complete commands are
+/// taken from `buf`.)
+pub fn answer_busy_commands(
+    st: &crate::scripting::ScriptStatus,
+    buf: &mut BytesMut,
+    out: &mut ReplyWriter,
+) {
+    let mut parser = RequestParser::new(ParseLimits::default());
+    let mut copy = buf.clone();
+    let mut consumed = 0;
+    while let Ok(Some(argv)) = parser.parse(&mut copy) {
+        consumed = buf.len() - copy.len();
+        answer_busy(st, &argv, out);
+    }
+    let _ = buf.split_to(consumed);
 }
 
 /// The answer to a command that arrives while a script is busy (Redis's

@@ -458,7 +458,7 @@ impl Functions {
         }
         // Compile every library first (as Redis loads them into a context of their own).
         let mut new: BTreeMap<String, Library> = BTreeMap::new();
-        let mut new_names: HashMap<String, ()> = HashMap::new();
+        let mut new_names: std::collections::HashSet<String> = std::collections::HashSet::new();
         for code in &codes {
             let lib = self.compile(code, None)?;
             if new.contains_key(&lib.name) {
@@ -470,12 +470,12 @@ impl Functions {
             if let Some(f) = lib
                 .functions
                 .iter()
-                .find(|f| new_names.contains_key(&f.name.to_ascii_lowercase()))
+                .find(|f| new_names.contains(&f.name.to_ascii_lowercase()))
             {
                 return Err(format!("Function {} already exists", f.name));
             }
             for f in &lib.functions {
-                new_names.insert(f.name.to_ascii_lowercase(), ());
+                new_names.insert(f.name.to_ascii_lowercase());
             }
             new.insert(lib.name.clone(), lib);
         }
