@@ -11,13 +11,16 @@
 use super::Ctx;
 use crate::client::{Client, ClientShared};
 use crate::error::{CmdError, CmdResult};
-use crate::scripting::convert::{lua_to_reply, reply_to_lua};
+use crate::scripting::convert::{lua_number_text, lua_to_reply, push_reply};
 use crate::scripting::libs::RunState;
-use crate::scripting::{call_args, err_info, ScriptFlags, BIND_KEY};
+use crate::scripting::{err_info, ScriptFlags, BIND_KEY};
 use crate::store::Store;
 use bytes::Bytes;
-use mlua::{Function, Lua, MultiValue, Table, Value};
+use mlua::{ffi, Function, Lua, MultiValue, Table, Value};
 use resp::writer::{Protocol, ReplyWriter};
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::ffi::c_int;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
@@ -83,12 +86,6 @@ fn string_table(lua: &Lua, items: &[Bytes]) -> mlua::Result<Table> {
     Ok(t)
 }
 
-fn err_table(lua: &Lua, msg: &str) -> mlua::Result<Value> {
-    let t = lua.create_table()?;
-    t.raw_set("err", msg)?;
-    Ok(Value::Table(t))
-}
-
 fn out_of_memory(store: &mut Store) -> bool {
     store.config.maxmemory > 0
         && crate::evict::perform_evictions(store) == crate::evict::Evict::Fail
@@ -100,8 +97,8 @@ struct RunCtx {
     flags: ScriptFlags,
 }
 
-/// What the bridge needs while a script runs, set for the length of one run (the Lua app
-/// data holds it, so the bridge function is made once per interpreter, not per run).
+/// What `redis.call` needs while a script runs, set for the length of one run.
+#[derive(Clone, Copy)]
 struct Bridge {
     store: *mut Store,
     client: *mut Client,
@@ -110,111 +107,205 @@ struct Bridge {
     out: *mut ReplyWriter,
 }
 
-// SAFETY: the pointers are only dereferenced by the bridge on the thread running the script,
+/// What redis.call and redis.pcall (C functions, as Redis's) reach through their upvalue: a
+/// pointer to this, boxed in the interpreter's app data once and never replaced, so it lives
+/// as long as the functions can be called.
+struct BridgeCell {
+    /// The run's pointers while a script runs; None between runs.
+    bridge: Cell<Option<Bridge>>,
+    /// The interpreter's [`RunState`] (boxed in its app data, never replaced either).
+    state: *const RunState,
+    /// The argument vector, reused across calls (emptied after each).
+    argv: Cell<Vec<Bytes>>,
+}
+
+// SAFETY: the pointers are only dereferenced by redis.call on the thread running the script,
 // while `run_in`, which made them from live borrows and does not touch those borrows until
-// the script returns, is on the stack.
-unsafe impl Send for Bridge {}
+// the script returns, is on the stack; the interpreter (and so this) moves between threads
+// only between runs.
+unsafe impl Send for BridgeCell {}
 
-/// The marker that this interpreter has its permanent bridge function.
-struct BridgeInstalled;
-
-/// Installs `redis.call`'s bridge function in `lua` (once).
-fn install_bridge(lua: &Lua, bridge_tbl: &Table) -> mlua::Result<()> {
-    if lua.app_data_ref::<BridgeInstalled>().is_some() {
-        return Ok(());
+/// The interpreter's bridge cell, made (with redis.call and redis.pcall) on first use.
+fn bridge_cell(lua: &Lua) -> mlua::Result<*const BridgeCell> {
+    if let Some(c) = lua.app_data_ref::<Box<BridgeCell>>() {
+        return Ok(&**c as *const BridgeCell);
     }
-    let f = lua.create_function(|lua, args: MultiValue| {
-        let ptrs = lua
-            .app_data_ref::<Option<Bridge>>()
-            .and_then(|b| b.as_ref().map(|b| (b.store, b.client, b.run, b.out)));
-        let Some((store, client, run, out)) = ptrs else {
-            return Ok((
-                false,
-                err_table(lua, "ERR redis.call is only available inside a script")?,
-            ));
-        };
-        // SAFETY: see `Bridge`: set by `run_in` for this run, valid until it returns, and
-        // nothing else uses these borrows meanwhile (a script's command never runs Lua).
-        unsafe { bridge(lua, &mut *store, &mut *client, &*run, &mut *out, args) }
-    })?;
-    crate::scripting::set_raw_call(lua, &f)?;
-    bridge_tbl.raw_set("f", f)?;
-    lua.set_app_data::<Option<Bridge>>(None);
-    lua.set_app_data(BridgeInstalled);
+    let state = lua
+        .app_data_ref::<Box<RunState>>()
+        .map(|s| &**s as *const RunState)
+        .ok_or_else(|| mlua::Error::runtime("interpreter without run state"))?;
+    lua.set_app_data(Box::new(BridgeCell {
+        bridge: Cell::new(None),
+        state,
+        argv: Cell::new(Vec::new()),
+    }));
+    let cell = lua
+        .app_data_ref::<Box<BridgeCell>>()
+        .map(|c| &**c as *const BridgeCell)
+        .expect("just set");
+    let redis: Table = lua.globals().raw_get("redis")?;
+    // SAFETY: the table is on the stack; each closure is pushed and stored in it, then the
+    // table is popped. `cell` outlives the closures (see `BridgeCell`).
+    unsafe {
+        lua.exec_raw::<()>(&redis, |l| {
+            let fns: [(&std::ffi::CStr, ffi::lua_CFunction); 2] =
+                [(c"call", lua_redis_call), (c"pcall", lua_redis_pcall)];
+            for (name, f) in fns {
+                ffi::lua_pushlightuserdata(l, cell as *mut std::ffi::c_void);
+                ffi::lua_pushcclosure(l, f, 1);
+                ffi::lua_setfield(l, -2, name.as_ptr());
+            }
+            ffi::lua_settop(l, -2);
+        })?;
+    }
+    Ok(cell)
+}
+
+/// redis.call: the command's reply, or its error table raised (from this C frame, so the
+/// caller's frame stays for the error's `source:line`, as in Redis).
+unsafe extern "C-unwind" fn lua_redis_call(l: *mut ffi::lua_State) -> c_int {
+    if call_from_lua(l) {
+        ffi::lua_error(l)
+    } else {
+        1
+    }
+}
+
+/// redis.pcall: the command's reply or its error table, returned.
+unsafe extern "C-unwind" fn lua_redis_pcall(l: *mut ffi::lua_State) -> c_int {
+    call_from_lua(l);
+    1
+}
+
+/// Runs the command the Lua arguments name and pushes its reply (or the error table); true
+/// when that is an error. Every Rust value with a destructor is gone when this returns, so
+/// the caller may raise (a longjmp).
+///
+/// # Safety
+/// Called by Lua as a closure made by [`bridge_cell`].
+#[inline(never)]
+unsafe fn call_from_lua(l: *mut ffi::lua_State) -> bool {
+    let cell = &*(ffi::lua_touserdata(l, ffi::lua_upvalueindex(1)) as *const BridgeCell);
+    let Some(b) = cell.bridge.get() else {
+        push_error(l, "ERR redis.call is only available inside a script");
+        return true;
+    };
+    let mut argv = cell.argv.take();
+    // SAFETY: see `BridgeCell`: set by `run_in` for this run, valid until it returns, and
+    // nothing else uses these borrows meanwhile (a script's command never runs Lua).
+    let outcome = match lua_args(l, &mut argv) {
+        Ok(()) => script_call(
+            &mut *b.store,
+            &mut *b.client,
+            &*b.run,
+            &mut *b.out,
+            &*cell.state,
+            &argv,
+        ),
+        Err(e) => Err(Cow::Borrowed(e)),
+    };
+    argv.clear();
+    cell.argv.set(argv);
+    match outcome {
+        Err(msg) => {
+            push_error(l, &msg);
+            true
+        }
+        Ok(()) => {
+            let bytes = (*b.out).bytes();
+            if bytes.is_empty() {
+                ffi::lua_pushnil(l);
+                false
+            } else {
+                push_reply(l, bytes);
+                bytes[0] == b'-'
+            }
+        }
+    }
+}
+
+/// Pushes `{err = msg}`.
+unsafe fn push_error(l: *mut ffi::lua_State, msg: &str) {
+    ffi::lua_createtable(l, 0, 1);
+    ffi::lua_pushlstring(l, msg.as_ptr() as *const std::ffi::c_char, msg.len());
+    ffi::lua_setfield(l, -2, c"err".as_ptr());
+}
+
+/// The arguments of redis.call as command arguments: strings, and numbers as Lua prints
+/// them.
+unsafe fn lua_args(l: *mut ffi::lua_State, argv: &mut Vec<Bytes>) -> Result<(), &'static str> {
+    let n = ffi::lua_gettop(l);
+    if n == 0 {
+        return Err("ERR Please specify at least one argument for this redis lib call");
+    }
+    for i in 1..=n {
+        match ffi::lua_type(l, i) {
+            ffi::LUA_TSTRING => {
+                let mut len = 0;
+                let p = ffi::lua_tolstring(l, i, &mut len) as *const u8;
+                argv.push(Bytes::copy_from_slice(std::slice::from_raw_parts(p, len)));
+            }
+            ffi::LUA_TNUMBER => argv.push(Bytes::from(lua_number_text(ffi::lua_tonumber(l, i)))),
+            _ => return Err("ERR Lua redis lib command arguments must be strings or integers"),
+        }
+    }
     Ok(())
 }
 
-/// `redis.call`/`redis.pcall`: runs one command for the script; (true, reply) or (false,
-/// error table).
-fn bridge(
-    lua: &Lua,
+/// One command for the script, after Redis's `scriptCall` checks; its reply is in `out`, or
+/// the error reply the checks give instead is returned.
+fn script_call(
     store: &mut Store,
     client: &mut Client,
     run: &RunCtx,
     out: &mut ReplyWriter,
-    args: MultiValue,
-) -> mlua::Result<(bool, Value)> {
-    let fail = |msg: &str| -> mlua::Result<(bool, Value)> { Ok((false, err_table(lua, msg)?)) };
-    let argv = match call_args(&args) {
-        Ok(a) => a,
-        Err(m) => return fail(&format!("ERR {m}")),
-    };
-    if argv.is_empty() {
-        return fail("ERR Please specify at least one argument for this redis lib call");
-    }
-    let (cmd, full) = match super::resolve(&argv) {
+    state: &RunState,
+    argv: &[Bytes],
+) -> Result<(), Cow<'static, str>> {
+    let (cmd, full) = match super::resolve(argv) {
         Ok(x) => x,
         Err(CmdError::WrongArity(_)) => {
-            return fail("ERR Wrong number of args calling Redis command from script")
+            return Err("ERR Wrong number of args calling Redis command from script".into())
         }
-        Err(_) => return fail("ERR Unknown Redis command called from script"),
+        Err(_) => return Err("ERR Unknown Redis command called from script".into()),
     };
     if cmd.flags & super::NOSCRIPT != 0 {
-        return fail("ERR This Redis command is not allowed from script");
+        return Err("ERR This Redis command is not allowed from script".into());
     }
     if cmd.flags & super::WRITE != 0 {
         if run.read_only || run.flags.no_writes {
-            return fail("ERR Write commands are not allowed from read-only scripts.");
+            return Err("ERR Write commands are not allowed from read-only scripts.".into());
         }
         if cmd.flags & super::DENYOOM != 0
             && !run.flags.allow_oom
             && !store.scripting.status.wrote.load(Ordering::Relaxed)
             && out_of_memory(store)
         {
-            return fail("OOM command not allowed when used memory > 'maxmemory'.");
+            return Err("OOM command not allowed when used memory > 'maxmemory'.".into());
         }
         if !store.aof.last_write_ok && store.aof.enabled {
-            let e = format!(
+            return Err(format!(
                 "MISCONF Errors writing to the AOF file: {}",
                 store.aof.last_write_error.clone().unwrap_or_default()
-            );
-            return fail(&e);
+            )
+            .into());
         }
         store.scripting.status.wrote.store(true, Ordering::Relaxed);
     }
-    let state = lua
-        .app_data_ref::<RunState>()
-        .map(|s| *s)
-        .unwrap_or_default();
-    client.resp = state.resp;
-    let proto = if state.resp == 3 {
+    let resp = state.resp.get();
+    client.resp = resp;
+    out.reset(if resp == 3 {
         Protocol::Resp3
     } else {
         Protocol::Resp2
-    };
-    out.reset(proto);
+    });
     let effects_before = store.effects.len();
-    super::call(store, client, cmd, full, &argv, out, true);
-    if state.repl & 1 == 0 {
+    super::call(store, client, cmd, full, argv, out, true);
+    if state.repl.get() & 1 == 0 {
         // redis.set_repl without REPL_AOF: this write stays out of the log.
         store.effects.truncate(effects_before);
     }
-    let bytes = out.bytes();
-    if bytes.is_empty() {
-        return Ok((true, Value::Nil));
-    }
-    let (v, _) = reply_to_lua(lua, bytes)?;
-    Ok((bytes[0] != b'-', v))
+    Ok(())
 }
 
 /// What a run calls: an EVAL script (by its sha) or a function (by its name).
@@ -315,13 +406,10 @@ fn run_in(
             (bind.call((func, keys_t, args_t)).map_err(lerr)?, name)
         }
     };
-    match lua.app_data_mut::<RunState>() {
-        Some(mut st) => *st = RunState::default(),
-        None => {
-            lua.set_app_data(RunState::default());
-        }
+    if let Some(st) = lua.app_data_ref::<Box<RunState>>() {
+        st.reset();
     }
-    let bridge_tbl: Table = lua.named_registry_value("__sluice_bridge").map_err(lerr)?;
+    let cell = bridge_cell(lua).map_err(lerr)?;
 
     let store: &mut Store = ctx.store;
     let out: &mut ReplyWriter = ctx.out;
@@ -376,28 +464,23 @@ fn run_in(
     let effects_before = store.effects.len();
     let db_before = client.db;
     let mut call_out = ReplyWriter::new(Protocol::Resp2);
+    // SAFETY: `cell` lives as long as `lua` (see `BridgeCell`); the pointers set here are
+    // cleared before the borrows they come from are used again.
+    let cell = unsafe { &*cell };
+    cell.bridge.set(Some(Bridge {
+        store: &mut *store,
+        client: &mut client,
+        run: &run,
+        out: &mut call_out,
+    }));
     let result: mlua::Result<(bool, Value)> = (|| {
-        install_bridge(lua, &bridge_tbl)?;
-        *lua.app_data_mut::<Option<Bridge>>()
-            .expect("installed with the bridge") = Some(Bridge {
-            store: &mut *store,
-            client: &mut client,
-            run: &run,
-            out: &mut call_out,
-        });
         let handler: Function = lua.named_registry_value(crate::scripting::ERROR_HANDLER_KEY)?;
         let xpcall: Function = lua.globals().raw_get("xpcall")?;
-        let r = xpcall.call::<MultiValue>((func, handler));
-        if let Some(mut b) = lua.app_data_mut::<Option<Bridge>>() {
-            *b = None;
-        }
-        let mut it = r?.into_iter();
+        let mut it = xpcall.call::<MultiValue>((func, handler))?.into_iter();
         let ok = matches!(it.next(), Some(Value::Boolean(true)));
         Ok((ok, it.next().unwrap_or(Value::Nil)))
     })();
-    if let Some(mut b) = lua.app_data_mut::<Option<Bridge>>() {
-        *b = None;
-    }
+    cell.bridge.set(None);
     lua.remove_hook();
     store.script_time = None;
     let stop = status.busy_stop.lock().unwrap().take();
@@ -424,13 +507,12 @@ fn run_in(
     }
     ctx.no_propagate = true;
 
-    let state = lua
-        .app_data_ref::<RunState>()
-        .map(|s| *s)
-        .unwrap_or_default();
+    let script_resp = lua
+        .app_data_ref::<Box<RunState>>()
+        .map_or(2, |s| s.resp.get());
     match result {
         Ok((true, v)) => {
-            lua_to_reply(&v, out, state.resp);
+            lua_to_reply(&v, out, script_resp);
             Ok(())
         }
         Ok((false, e)) => {

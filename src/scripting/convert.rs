@@ -12,7 +12,7 @@
 //! `big_number`, `verbatim_string`; any other table → array up to its first nil; boolean
 //! true → 1 and false → null under RESP2 (`setresp(3)`: booleans); nil → null.
 
-use mlua::{Lua, Table, Value};
+use mlua::{ffi, Table, Value};
 use resp::writer::ReplyWriter;
 
 /// A number as Lua 5.1 prints it (`LUA_NUMBER_FMT`, "%.14g"): what a number argument of
@@ -47,91 +47,134 @@ fn trim_zeros(s: &str) -> &str {
     }
 }
 
-/// Parses one RESP reply at the start of `b` into a Lua value; the bytes used.
-pub fn reply_to_lua(lua: &Lua, b: &[u8]) -> mlua::Result<(Value, usize)> {
-    let nl = b
-        .windows(2)
-        .position(|w| w == b"\r\n")
-        .ok_or_else(|| mlua::Error::runtime("truncated reply"))?;
-    let line = &b[1..nl];
-    let mut used = nl + 2;
-    let text = || String::from_utf8_lossy(line).into_owned();
-    let int = || resp::parser::parse_i64(line).unwrap_or(0);
-    let tagged = |k: &str, v: Value| -> mlua::Result<Value> {
-        let t = lua.create_table()?;
-        t.raw_set(k, v)?;
-        Ok(Value::Table(t))
+/// Pushes the RESP reply at the start of `b` onto `l`'s stack as the one Lua value Redis gives
+/// a script for it; the bytes it used. Values go straight onto the Lua stack (no Rust-side
+/// values between), so a reply of N items costs N pushes.
+///
+/// # Safety
+/// `l` is a live Lua state. Only borrows and integers live in these frames, so a Lua error
+/// raised through them (stack or memory exhausted) skips nothing that needs dropping.
+pub unsafe fn push_reply(l: *mut ffi::lua_State, b: &[u8]) -> usize {
+    ffi::luaL_checkstack(l, 4, c"reached lua stack limit".as_ptr());
+    let Some(nl) = b.iter().position(|&c| c == b'\r') else {
+        ffi::lua_pushnil(l);
+        return b.len();
     };
-    let v = match b[0] {
-        b'+' => tagged("ok", Value::String(lua.create_string(line)?))?,
-        b'-' => tagged("err", Value::String(lua.create_string(line)?))?,
-        b':' => Value::Number(int() as f64),
+    let line = &b[1..nl];
+    let mut used = (nl + 2).min(b.len());
+    let int = || resp::parser::parse_i64(line).unwrap_or(0);
+    match b[0] {
+        b'+' => push_tagged_str(l, c"ok", line),
+        b'-' => push_tagged_str(l, c"err", line),
+        b':' => ffi::lua_pushnumber(l, int() as f64),
         b'$' | b'=' => {
             let n = int();
             if n < 0 {
-                Value::Boolean(false)
+                ffi::lua_pushboolean(l, 0);
             } else {
                 let n = n as usize;
-                let data = &b[used..used + n];
-                used += n + 2;
+                let data = b.get(used..used + n).unwrap_or_default();
+                used = (used + n + 2).min(b.len());
                 if b[0] == b'=' {
-                    let t = lua.create_table()?;
-                    t.raw_set("format", lua.create_string(&data[..3.min(n)])?)?;
-                    t.raw_set("string", lua.create_string(&data[4.min(n)..])?)?;
-                    tagged("verbatim_string", Value::Table(t))?
+                    ffi::lua_createtable(l, 0, 1);
+                    ffi::lua_createtable(l, 0, 2);
+                    push_str(l, &data[..3.min(data.len())]);
+                    ffi::lua_setfield(l, -2, c"format".as_ptr());
+                    push_str(l, &data[4.min(data.len())..]);
+                    ffi::lua_setfield(l, -2, c"string".as_ptr());
+                    ffi::lua_setfield(l, -2, c"verbatim_string".as_ptr());
                 } else {
-                    Value::String(lua.create_string(data)?)
+                    push_str(l, data);
                 }
             }
         }
         b'*' | b'~' | b'%' | b'>' => {
             let n = int();
             if n < 0 {
-                Value::Boolean(false)
+                ffi::lua_pushboolean(l, 0);
+                return used;
+            }
+            let n = n.min(1 << 24) as i32;
+            let (tag, keyed) = match b[0] {
+                b'%' => (Some(c"map"), true),
+                b'~' => (Some(c"set"), true),
+                _ => (None, false),
+            };
+            if tag.is_some() {
+                ffi::lua_createtable(l, 0, 1);
+            }
+            if keyed {
+                ffi::lua_createtable(l, 0, n);
             } else {
-                let t = lua.create_table()?;
-                let pairs = b[0] == b'%';
-                for i in 0..n {
-                    let (k, u) = reply_to_lua(lua, &b[used..])?;
-                    used += u;
-                    if pairs {
-                        let (v, u) = reply_to_lua(lua, &b[used..])?;
-                        used += u;
-                        t.raw_set(k, v)?;
-                    } else if b[0] == b'~' {
-                        t.raw_set(k, true)?;
-                    } else {
-                        t.raw_set(i + 1, k)?;
-                    }
+                ffi::lua_createtable(l, n, 0);
+            }
+            for i in 0..n {
+                if used >= b.len() {
+                    break;
                 }
-                match b[0] {
-                    b'%' => tagged("map", Value::Table(t))?,
-                    b'~' => tagged("set", Value::Table(t))?,
-                    _ => Value::Table(t),
+                used += push_reply(l, &b[used..]);
+                if b[0] == b'%' {
+                    used += if used < b.len() {
+                        push_reply(l, &b[used..])
+                    } else {
+                        ffi::lua_pushnil(l);
+                        0
+                    };
+                } else if b[0] == b'~' {
+                    ffi::lua_pushboolean(l, 1);
+                }
+                if keyed {
+                    // A nil key (a RESP3 null) cannot index a table: left out.
+                    if ffi::lua_isnil(l, -2) != 0 {
+                        ffi::lua_settop(l, -3);
+                    } else {
+                        ffi::lua_rawset(l, -3);
+                    }
+                } else {
+                    ffi::lua_rawseti(l, -2, i as ffi::lua_Integer + 1);
                 }
             }
+            if let Some(tag) = tag {
+                ffi::lua_setfield(l, -2, tag.as_ptr());
+            }
         }
-        b'_' => Value::Nil,
-        b'#' => Value::Boolean(line == b"t"),
+        b'_' => ffi::lua_pushnil(l),
+        b'#' => ffi::lua_pushboolean(l, (line == b"t") as i32),
         b',' => {
-            let d = crate::util::parse_f64(line).unwrap_or(0.0);
-            tagged("double", Value::Number(d))?
+            ffi::lua_createtable(l, 0, 1);
+            ffi::lua_pushnumber(l, crate::util::parse_f64(line).unwrap_or(0.0));
+            ffi::lua_setfield(l, -2, c"double".as_ptr());
         }
-        b'(' => tagged("big_number", Value::String(lua.create_string(line)?))?,
+        b'(' => push_tagged_str(l, c"big_number", line),
         b'|' => {
             // Attributes are skipped: the reply follows them.
-            let n = int().max(0);
-            for _ in 0..n * 2 {
-                let (_, u) = reply_to_lua(lua, &b[used..])?;
-                used += u;
+            for _ in 0..int().max(0) * 2 {
+                if used >= b.len() {
+                    break;
+                }
+                used += push_reply(l, &b[used..]);
+                ffi::lua_settop(l, -2);
             }
-            let (v, u) = reply_to_lua(lua, &b[used..])?;
-            used += u;
-            v
+            if used < b.len() {
+                used += push_reply(l, &b[used..]);
+            } else {
+                ffi::lua_pushnil(l);
+            }
         }
-        _ => Value::String(lua.create_string(text())?),
-    };
-    Ok((v, used))
+        _ => push_str(l, line),
+    }
+    used
+}
+
+unsafe fn push_str(l: *mut ffi::lua_State, s: &[u8]) {
+    ffi::lua_pushlstring(l, s.as_ptr() as *const std::ffi::c_char, s.len());
+}
+
+/// `{tag = s}`.
+unsafe fn push_tagged_str(l: *mut ffi::lua_State, tag: &std::ffi::CStr, s: &[u8]) {
+    ffi::lua_createtable(l, 0, 1);
+    push_str(l, s);
+    ffi::lua_setfield(l, -2, tag.as_ptr());
 }
 
 /// How deep a returned table may nest before the reply says so (Redis: "reached lua stack

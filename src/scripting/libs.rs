@@ -4,23 +4,35 @@
 //! Ierusalimschy's struct), written in Rust against their documented behaviour.
 //!
 //! Per-run state a helper changes (the RESP version from `redis.setresp`, the replication
-//! flags from `redis.set_repl`) lives in the interpreter's app data ([`RunState`]), reset by
-//! each run.
+//! flags from `redis.set_repl`) lives in the interpreter's app data ([`RunState`], boxed once
+//! and never replaced, so redis.call can read it through a pointer), reset by each run.
 
 use mlua::{LightUserData, Lua, MultiValue, Table, Value, Variadic};
+use std::cell::Cell;
 
 /// What one script run changes through the `redis` helpers.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub struct RunState {
     /// `redis.setresp`: the protocol of command replies the script sees (2 or 3).
-    pub resp: u8,
+    pub resp: Cell<u8>,
     /// `redis.set_repl`: where the script's effects go (REPL_ALL by default).
-    pub repl: u8,
+    pub repl: Cell<u8>,
 }
 
 impl Default for RunState {
     fn default() -> Self {
-        RunState { resp: 2, repl: 3 }
+        RunState {
+            resp: Cell::new(2),
+            repl: Cell::new(3),
+        }
+    }
+}
+
+impl RunState {
+    /// Back to a fresh run's state.
+    pub fn reset(&self) {
+        self.resp.set(2);
+        self.repl.set(3);
     }
 }
 
@@ -31,7 +43,7 @@ pub fn install(lua: &Lua) -> mlua::Result<()> {
     g.raw_set("cjson", cjson_lib(lua)?)?;
     g.raw_set("cmsgpack", cmsgpack_lib(lua)?)?;
     g.raw_set("struct", struct_lib(lua)?)?;
-    lua.set_app_data(RunState::default());
+    lua.set_app_data(Box::new(RunState::default()));
     math_random(lua)?;
     Ok(())
 }
@@ -214,8 +226,8 @@ fn redis_lib(lua: &Lua) -> mlua::Result<Table> {
             if v != 2 && v != 3 {
                 return Err(helper_err("RESP version must be 2 or 3."));
             }
-            if let Some(mut st) = lua.app_data_mut::<RunState>() {
-                st.resp = v as u8;
+            if let Some(st) = lua.app_data_ref::<Box<RunState>>() {
+                st.resp.set(v as u8);
             }
             Ok(())
         })?,
@@ -232,8 +244,8 @@ fn redis_lib(lua: &Lua) -> mlua::Result<Table> {
                     "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.",
                 ));
             }
-            if let Some(mut st) = lua.app_data_mut::<RunState>() {
-                st.repl = v as u8;
+            if let Some(st) = lua.app_data_ref::<Box<RunState>>() {
+                st.repl.set(v as u8);
             }
             Ok(())
         })?,

@@ -6,8 +6,9 @@
 //!        │                                           │
 //!        └── KEYS / ARGV set ──► xpcall(function, error handler) ──► reply (Lua → RESP)
 //!                                     │
-//!              redis.call(...) ──► bridge: checks, `cmd::call` as the script client,
-//!                                  reply bytes ──► Lua value (RESP → Lua)
+//!              redis.call(...) ──► bridge (a C function, `cmd::scripting`): checks,
+//!                                  `cmd::call` as the script client, reply bytes pushed
+//!                                  onto the Lua stack (RESP → Lua)
 //! ```
 //!
 //! - The interpreter lives in the store and is taken out while a script runs (a script never
@@ -37,7 +38,7 @@ pub mod libs;
 
 use crate::client::Client;
 use bytes::Bytes;
-use mlua::{Function, Lua, MultiValue, Table, Value};
+use mlua::{Function, Lua, Table, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -305,26 +306,7 @@ pub(crate) fn new_lua(register: Option<MakeRegister>) -> mlua::Result<Lua> {
     os.raw_set("clock", clock)?;
     g.raw_set("os", os)?;
     libs::install(&lua)?;
-    let bridge = lua.create_table()?;
-    g.raw_set("__sluice_bridge", bridge.clone())?;
-    lua.set_named_registry_value("__sluice_bridge", bridge)?;
     lua.load(PRELUDE).set_name("=redis").exec()?;
-    // redis.call is a C function, as Redis's: a Lua one would be tail-called by `return
-    // redis.call(...)`, and the frame naming the script's line would be gone when it raises.
-    let raw: Function = g.raw_get("__sluice_raw_call")?;
-    // Keyed by a light userdata: redis.call finds it without hashing a string each call.
-    // SAFETY: one value on the stack (the function), stored in the registry and popped.
-    unsafe {
-        lua.exec_raw::<()>(raw, |l| {
-            mlua::ffi::lua_pushlightuserdata(l, raw_call_tag());
-            mlua::ffi::lua_insert(l, -2);
-            mlua::ffi::lua_rawset(l, mlua::ffi::LUA_REGISTRYINDEX);
-        })?;
-    }
-    g.raw_set("__sluice_raw_call", Value::Nil)?;
-    let redis: Table = g.raw_get("redis")?;
-    // SAFETY: `redis_call` follows the Lua C API contract (see its doc).
-    redis.raw_set("call", unsafe { lua.create_c_function(redis_call)? })?;
     // The environment scripts run in: a read-only view of the globals.
     let make_env: Function = g.raw_get("__sluice_make_env")?;
     let register = match register {
@@ -350,47 +332,6 @@ pub const ERROR_HANDLER_KEY: &str = "__sluice_error_handler";
 /// The registry key of `bind(f, keys, args)`: a function of no arguments calling
 /// `f(keys, args)` (Lua 5.1's xpcall passes none), for FCALL.
 pub const BIND_KEY: &str = "__sluice_bind";
-
-/// The registry key of the Lua function behind redis.call and redis.pcall.
-static RAW_CALL_TAG: u8 = 0;
-
-/// The registry key (a light userdata: its address) of the Lua function behind redis.call.
-/// Makes `f` what redis.call calls (once the bridge exists, in place of the Lua trampoline
-/// installed here: one Lua call less per redis.call).
-pub(crate) fn set_raw_call(lua: &Lua, f: &Function) -> mlua::Result<()> {
-    // SAFETY: as in `new_lua`: the function on the stack stored under the tag and popped.
-    unsafe {
-        lua.exec_raw::<()>(f, |l| {
-            mlua::ffi::lua_pushlightuserdata(l, raw_call_tag());
-            mlua::ffi::lua_insert(l, -2);
-            mlua::ffi::lua_rawset(l, mlua::ffi::LUA_REGISTRYINDEX);
-        })
-    }
-}
-
-fn raw_call_tag() -> *mut std::ffi::c_void {
-    &RAW_CALL_TAG as *const u8 as *mut std::ffi::c_void
-}
-
-/// redis.call: calls the raw bridge with the arguments; returns its reply, or raises the
-/// error table it gave (from this C frame, so the caller's frame stays for the error's
-/// `source:line`). Only Lua API calls, no Rust values with destructors: an error raised
-/// through here (longjmp) skips nothing that needs dropping.
-unsafe extern "C-unwind" fn redis_call(l: *mut mlua::ffi::lua_State) -> std::ffi::c_int {
-    use mlua::ffi;
-    let n = ffi::lua_gettop(l);
-    ffi::lua_pushlightuserdata(l, raw_call_tag());
-    ffi::lua_rawget(l, ffi::LUA_REGISTRYINDEX);
-    ffi::lua_insert(l, 1);
-    ffi::lua_call(l, n, 2);
-    let ok = ffi::lua_toboolean(l, 1) != 0;
-    ffi::lua_remove(l, 1);
-    if ok {
-        1
-    } else {
-        ffi::lua_error(l)
-    }
-}
 
 /// Lua-side setup: read-only proxies, the error handler, redis.* helpers written in Lua.
 const PRELUDE: &str = r#"
@@ -455,19 +396,6 @@ setmetatable(G, {
   __index = missing,
   __newindex = function(_, k) error("Attempt to modify a readonly table", 2) end,
 })
--- The bridge to the server: a function set for the length of one script run (Rust's scope).
-local bridge = __sluice_bridge
-rawset(G, '__sluice_bridge', nil)
-local function raw_call(...)
-  local f = bridge.f
-  if f == nil then error({err = 'ERR redis.call is only available inside a script'}) end
-  return f(...)
-end
-rawset(G, "__sluice_raw_call", raw_call)
-redis.pcall = function(...)
-  local ok, r = raw_call(...)
-  return r
-end
 "#;
 
 /// Where a script error happened, for the reply's ` script: <sha>, on <source>:<line>.`.
@@ -555,20 +483,6 @@ pub fn err_info(v: &Value) -> ErrInfo {
             line: None,
         },
     }
-}
-
-/// Arguments of redis.call as command arguments: strings, and numbers as Lua prints them.
-pub fn call_args(args: &MultiValue) -> Result<Vec<Bytes>, &'static str> {
-    let mut argv = Vec::with_capacity(args.len());
-    for a in args.iter() {
-        match a {
-            Value::String(s) => argv.push(Bytes::copy_from_slice(&s.as_bytes())),
-            Value::Number(n) => argv.push(Bytes::from(convert::lua_number_text(*n))),
-            Value::Integer(i) => argv.push(Bytes::from(i.to_string())),
-            _ => return Err("Lua redis lib command arguments must be strings or integers"),
-        }
-    }
-    Ok(argv)
 }
 
 /// Marks the running script's status for connections.
