@@ -72,7 +72,23 @@ impl RString {
     }
 
     pub fn from_i64(v: i64) -> RString {
-        RString::with_enc(v.to_string().as_bytes(), StrEnc::Int)
+        // Digits written backwards into a stack buffer: no String on the way (INCR's path).
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        let mut n = v.unsigned_abs();
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        if v < 0 {
+            i -= 1;
+            buf[i] = b'-';
+        }
+        RString::with_enc(&buf[i..], StrEnc::Int)
     }
 
     /// A value modified in place (APPEND, SETRANGE) is always `raw` in Redis.
@@ -654,6 +670,26 @@ pub mod access_meta {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_print_as_redis_does() {
+        for v in [
+            0,
+            1,
+            -1,
+            9,
+            10,
+            -10,
+            1234567,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+        ] {
+            let s = RString::from_i64(v);
+            assert_eq!(s.data(), v.to_string().as_bytes(), "{v}");
+            assert_eq!(s.enc(), StrEnc::Int);
+        }
+    }
 
     #[test]
     fn scan_returns_keys_present_throughout() {

@@ -11,12 +11,12 @@
 use super::Ctx;
 use crate::client::{Client, ClientShared};
 use crate::error::{CmdError, CmdResult};
-use crate::scripting::convert::{lua_number_text, lua_to_reply, push_reply};
+use crate::scripting::convert::{lua_number_text, lua_to_reply, push_reply, push_string_array};
 use crate::scripting::libs::RunState;
-use crate::scripting::{err_info, ScriptFlags, BIND_KEY};
+use crate::scripting::{err_info, ScriptFlags, ERROR_HANDLER_KEY};
 use crate::store::Store;
 use bytes::Bytes;
-use mlua::{ffi, Function, Lua, MultiValue, Table, Value};
+use mlua::{ffi, Function, Lua, Table, Value};
 use resp::writer::{Protocol, ReplyWriter};
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -48,18 +48,22 @@ fn noscript() -> CmdError {
 /// EVAL, EVALSHA and their _RO forms.
 fn eval_generic(ctx: &mut Ctx, argv: &[Bytes], by_sha: bool, ro: bool) -> CmdResult {
     let numkeys = parse_numkeys(&argv[2], argv.len() - 3)?;
-    let sha = if by_sha {
-        let sha = String::from_utf8_lossy(&argv[1]).to_ascii_lowercase();
-        if !ctx.store.scripting.cache.contains_key(&sha) {
-            return Err(noscript());
+    let sha: Cow<str> = if by_sha {
+        // Clients send the lowercase hex SCRIPT LOAD gave them: used as it is.
+        match std::str::from_utf8(&argv[1]) {
+            Ok(s) if !s.bytes().any(|c| c.is_ascii_uppercase()) => Cow::Borrowed(s),
+            _ => Cow::Owned(String::from_utf8_lossy(&argv[1]).to_ascii_lowercase()),
         }
-        sha
     } else {
-        ctx.store.scripting.load(&argv[1]).map_err(CmdError::err)?
+        Cow::Owned(ctx.store.scripting.load(&argv[1]).map_err(CmdError::err)?)
     };
+    let Some(script) = ctx.store.scripting.cache.get(&*sha) else {
+        return Err(noscript());
+    };
+    let (func, flags) = (script.func.clone(), script.flags);
     let keys = &argv[3..3 + numkeys];
     let args = &argv[3 + numkeys..];
-    run(ctx, &sha, keys, args, ro)
+    run_callee(ctx, func, flags, Callee::Script(&sha), &[], keys, args, ro)
 }
 
 pub fn eval(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -76,14 +80,6 @@ pub fn eval_ro(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 pub fn evalsha_ro(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     eval_generic(ctx, argv, true, true)
-}
-
-fn string_table(lua: &Lua, items: &[Bytes]) -> mlua::Result<Table> {
-    let t = lua.create_table_with_capacity(items.len(), 0)?;
-    for (i, b) in items.iter().enumerate() {
-        t.raw_set(i + 1, lua.create_string(b)?)?;
-    }
-    Ok(t)
 }
 
 fn out_of_memory(store: &mut Store) -> bool {
@@ -117,6 +113,8 @@ struct BridgeCell {
     state: *const RunState,
     /// The argument vector, reused across calls (emptied after each).
     argv: Cell<Vec<Bytes>>,
+    /// The error handler a run is called under.
+    handler: mlua::RegistryKey,
 }
 
 // SAFETY: the pointers are only dereferenced by redis.call on the thread running the script,
@@ -134,10 +132,12 @@ fn bridge_cell(lua: &Lua) -> mlua::Result<*const BridgeCell> {
         .app_data_ref::<Box<RunState>>()
         .map(|s| &**s as *const RunState)
         .ok_or_else(|| mlua::Error::runtime("interpreter without run state"))?;
+    let handler: Function = lua.named_registry_value(ERROR_HANDLER_KEY)?;
     lua.set_app_data(Box::new(BridgeCell {
         bridge: Cell::new(None),
         state,
         argv: Cell::new(Vec::new()),
+        handler: lua.create_registry_value(handler)?,
     }));
     let cell = lua
         .app_data_ref::<Box<BridgeCell>>()
@@ -315,15 +315,6 @@ pub(super) enum Callee<'a> {
     Function(&'a str),
 }
 
-/// Runs the cached script `sha` with `keys` and `args`, writing its reply.
-fn run(ctx: &mut Ctx, sha: &str, keys: &[Bytes], args: &[Bytes], ro: bool) -> CmdResult {
-    let (func, flags) = {
-        let s = &ctx.store.scripting.cache[sha];
-        (s.func.clone(), s.flags)
-    };
-    run_callee(ctx, func, flags, Callee::Script(sha), &[], keys, args, ro)
-}
-
 /// Runs `func` (a script or a function, with its flags) and writes its reply.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn run_callee(
@@ -356,22 +347,19 @@ pub(super) fn run_callee(
             "This Redis command is not allowed from script",
         ));
     };
-    let outcome = match lua.registry_value::<Function>(&func) {
-        Ok(func) => run_in(
-            ctx,
-            &lua,
-            func,
-            callee,
-            caller_argv,
-            keys,
-            args,
-            RunCtx {
-                read_only: ro,
-                flags,
-            },
-        ),
-        Err(e) => Err(CmdError::err(crate::scripting::lua_msg(&e))),
-    };
+    let outcome = run_in(
+        ctx,
+        &lua,
+        &func,
+        callee,
+        caller_argv,
+        keys,
+        args,
+        RunCtx {
+            read_only: ro,
+            flags,
+        },
+    );
     match callee {
         Callee::Script(_) => ctx.store.scripting.put_lua(lua),
         Callee::Function(_) => ctx.store.scripting.functions.put_lua(lua),
@@ -383,7 +371,7 @@ pub(super) fn run_callee(
 fn run_in(
     ctx: &mut Ctx,
     lua: &Lua,
-    func: Function,
+    func: &mlua::RegistryKey,
     callee: Callee,
     caller_argv: &[Bytes],
     keys: &[Bytes],
@@ -391,25 +379,14 @@ fn run_in(
     run: RunCtx,
 ) -> CmdResult {
     let lerr = |e: mlua::Error| CmdError::err(crate::scripting::lua_msg(&e));
-    let g = lua.globals();
-    let keys_t = string_table(lua, keys).map_err(lerr)?;
-    let args_t = string_table(lua, args).map_err(lerr)?;
-    // A script reads KEYS and ARGV as globals; a function gets them as its arguments.
-    let (func, name) = match callee {
-        Callee::Script(sha) => {
-            g.raw_set("KEYS", keys_t).map_err(lerr)?;
-            g.raw_set("ARGV", args_t).map_err(lerr)?;
-            (func, sha)
-        }
-        Callee::Function(name) => {
-            let bind: Function = lua.named_registry_value(BIND_KEY).map_err(lerr)?;
-            (bind.call((func, keys_t, args_t)).map_err(lerr)?, name)
-        }
+    let (name, is_script) = match callee {
+        Callee::Script(sha) => (sha, true),
+        Callee::Function(name) => (name, false),
     };
-    if let Some(st) = lua.app_data_ref::<Box<RunState>>() {
-        st.reset();
-    }
-    let cell = bridge_cell(lua).map_err(lerr)?;
+    // SAFETY: the cell lives as long as `lua` (see `BridgeCell`), and so does its run state.
+    let cell = unsafe { &*bridge_cell(lua).map_err(lerr)? };
+    let state = unsafe { &*cell.state };
+    state.reset();
 
     let store: &mut Store = ctx.store;
     let out: &mut ReplyWriter = ctx.out;
@@ -464,22 +441,42 @@ fn run_in(
     let effects_before = store.effects.len();
     let db_before = client.db;
     let mut call_out = ReplyWriter::new(Protocol::Resp2);
-    // SAFETY: `cell` lives as long as `lua` (see `BridgeCell`); the pointers set here are
-    // cleared before the borrows they come from are used again.
-    let cell = unsafe { &*cell };
+    // The pointers set here are cleared before the borrows they come from are used again.
     cell.bridge.set(Some(Bridge {
         store: &mut *store,
         client: &mut client,
         run: &run,
         out: &mut call_out,
     }));
-    let result: mlua::Result<(bool, Value)> = (|| {
-        let handler: Function = lua.named_registry_value(crate::scripting::ERROR_HANDLER_KEY)?;
-        let xpcall: Function = lua.globals().raw_get("xpcall")?;
-        let mut it = xpcall.call::<MultiValue>((func, handler))?.into_iter();
-        let ok = matches!(it.next(), Some(Value::Boolean(true)));
-        Ok((ok, it.next().unwrap_or(Value::Nil)))
-    })();
+    let (func_ref, handler_ref) = (func.id(), cell.handler.id());
+    // (ok, the value returned or the error handler's table). A script reads KEYS and ARGV as
+    // globals (kept until the next run, as Redis does); a function gets them as arguments.
+    // SAFETY: registry references of live values; the stack holds the handler, the function
+    // and its arguments, and then the outcome; only borrows live in the closure, so an error
+    // raised through it (memory) skips nothing that needs dropping.
+    let result: mlua::Result<(bool, Value)> = unsafe {
+        lua.exec_raw((), |l| {
+            ffi::luaL_checkstack(l, 8, c"no room to run a script".as_ptr());
+            ffi::lua_rawgeti(l, ffi::LUA_REGISTRYINDEX, handler_ref as _);
+            let handler = ffi::lua_gettop(l);
+            ffi::lua_rawgeti(l, ffi::LUA_REGISTRYINDEX, func_ref as _);
+            let nargs = if is_script {
+                for (name, items) in [(c"KEYS", keys), (c"ARGV", args)] {
+                    ffi::lua_pushstring(l, name.as_ptr());
+                    push_string_array(l, items);
+                    ffi::lua_rawset(l, ffi::LUA_GLOBALSINDEX);
+                }
+                0
+            } else {
+                push_string_array(l, keys);
+                push_string_array(l, args);
+                2
+            };
+            let status = ffi::lua_pcall(l, nargs, 1, handler);
+            ffi::lua_pushboolean(l, (status == 0) as c_int);
+            ffi::lua_replace(l, handler);
+        })
+    };
     cell.bridge.set(None);
     lua.remove_hook();
     store.script_time = None;
@@ -492,8 +489,6 @@ fn run_in(
     status.function.store(false, Ordering::SeqCst);
     *status.current.lock().unwrap() = None;
     status.done.notify_waiters();
-    let _ = g.raw_set("KEYS", Value::Nil);
-    let _ = g.raw_set("ARGV", Value::Nil);
     store.scripting.client = Some(client);
 
     // The script's writes, as one transaction when there are several.
@@ -507,9 +502,7 @@ fn run_in(
     }
     ctx.no_propagate = true;
 
-    let script_resp = lua
-        .app_data_ref::<Box<RunState>>()
-        .map_or(2, |s| s.resp.get());
+    let script_resp = state.resp.get();
     match result {
         Ok((true, v)) => {
             lua_to_reply(&v, out, script_resp);

@@ -344,9 +344,11 @@ pub fn msetnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn incr_generic(ctx: &mut Ctx, key: &Bytes, by: i64) -> CmdResult {
-    let cur = match get_str(ctx, key, LOOKUP_WRITE)? {
+    let db = ctx.db();
+    let cur = match ctx.store.lookup(db, key, LOOKUP_WRITE) {
         None => 0,
-        Some(v) => crate::util::parse_i64(&v).ok_or(CmdError::NotInteger)?,
+        Some(Value::Str(s)) => crate::util::parse_i64(s.data()).ok_or(CmdError::NotInteger)?,
+        Some(_) => return Err(CmdError::WrongType),
     };
     let new = cur.checked_add(by).ok_or(CmdError::Overflow)?;
     replace_string(ctx, key, RString::from_i64(new), true, "incrby");

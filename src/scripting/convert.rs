@@ -166,6 +166,19 @@ pub unsafe fn push_reply(l: *mut ffi::lua_State, b: &[u8]) -> usize {
     used
 }
 
+/// Pushes an array of strings (KEYS, ARGV).
+///
+/// # Safety
+/// As [`push_reply`].
+pub unsafe fn push_string_array(l: *mut ffi::lua_State, items: &[bytes::Bytes]) {
+    ffi::luaL_checkstack(l, 2, c"too many arguments".as_ptr());
+    ffi::lua_createtable(l, items.len().min(i32::MAX as usize) as i32, 0);
+    for (i, b) in items.iter().enumerate() {
+        push_str(l, b);
+        ffi::lua_rawseti(l, -2, i as ffi::lua_Integer + 1);
+    }
+}
+
 unsafe fn push_str(l: *mut ffi::lua_State, s: &[u8]) {
     ffi::lua_pushlstring(l, s.as_ptr() as *const std::ffi::c_char, s.len());
 }

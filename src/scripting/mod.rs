@@ -317,21 +317,12 @@ pub(crate) fn new_lua(register: Option<MakeRegister>) -> mlua::Result<Lua> {
     lua.set_named_registry_value("__sluice_env", env)?;
     lua.set_named_registry_value("__sluice_set_loading", set_loading)?;
     lua.set_named_registry_value(ERROR_HANDLER_KEY, lua.create_function(error_handler)?)?;
-    let bind: Function = lua
-        .load("local f, k, a = ... return function() return f(k, a) end")
-        .set_name("=redis")
-        .into_function()?;
-    lua.set_named_registry_value(BIND_KEY, bind)?;
     g.raw_set("__sluice_make_env", Value::Nil)?;
     Ok(lua)
 }
 
 /// The registry key of [`error_handler`] as a Lua function (made once per interpreter).
 pub const ERROR_HANDLER_KEY: &str = "__sluice_error_handler";
-
-/// The registry key of `bind(f, keys, args)`: a function of no arguments calling
-/// `f(keys, args)` (Lua 5.1's xpcall passes none), for FCALL.
-pub const BIND_KEY: &str = "__sluice_bind";
 
 /// Lua-side setup: read-only proxies, the error handler, redis.* helpers written in Lua.
 const PRELUDE: &str = r#"
