@@ -98,6 +98,65 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<u64, String> {
             s.replaying = false;
             s.loading_loaded_bytes = done_before + off;
         };
+        if file_is_rdb(path) {
+            // dump.rdb, a multi-part AOF's RDB base, or an old AOF with an RDB preamble.
+            let file = std::fs::File::open(path)
+                .map_err(|e| format!("Can't open the RDB file {}: {e}", path.display()))?;
+            // SAFETY: the file is read only while loading; nothing writes it meanwhile.
+            let map = unsafe { memmap2::Mmap::map(&file) }
+                .map_err(|e| format!("Can't map the RDB file {}: {e}", path.display()))?;
+            let summary = persistence::rdb_load::load(&map, |argv| {
+                batch.push(argv);
+                n_total += 1;
+                if batch.len() >= 1024 {
+                    flush(&mut batch, 0, &mut client);
+                }
+            })
+            .map_err(|e| {
+                format!(
+                    "Bad file format reading the RDB file {}: {e}",
+                    path.display()
+                )
+            })?;
+            flush(&mut batch, summary.rdb_len as u64, &mut client);
+            let tail = &map[summary.rdb_len..];
+            if !tail.is_empty() {
+                // The commands after an RDB preamble.
+                let end = persistence::load::parse_commands(tail, |argv, _| {
+                    batch.push(argv);
+                    n_total += 1;
+                    if batch.len() >= 1024 {
+                        flush(&mut batch, 0, &mut client);
+                    }
+                });
+                flush(&mut batch, map.len() as u64, &mut client);
+                let bad = match end {
+                    LoadEnd::Clean { .. } => None,
+                    LoadEnd::Truncated { valid_len, .. } => {
+                        Some(("Unexpected end of file reading".to_string(), valid_len))
+                    }
+                    LoadEnd::Corrupt { offset, reason, .. } => Some((reason, offset)),
+                };
+                if let Some((reason, offset)) = bad {
+                    return Err(format!(
+                        "{reason} the append only file {} at offset {}",
+                        path.display(),
+                        summary.rdb_len as u64 + offset
+                    ));
+                }
+            }
+            tracing::info!(
+                "Loaded RDB {} (version {}): {} keys, {} with a TTL, {} function libraries",
+                path.display(),
+                summary.version,
+                summary.keys,
+                summary.expires,
+                summary.functions
+            );
+            covered = 0;
+            done_before += map.len() as u64;
+            continue;
+        }
         let loaded = persistence::load::load_file(path, |argv, off| {
             batch.push(argv);
             n_total += 1;
@@ -172,6 +231,16 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<u64, String> {
         n_total
     );
     Ok(covered)
+}
+
+/// Whether `path` holds an RDB snapshot (by its signature).
+fn file_is_rdb(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 6];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .map(|()| persistence::rdb_load::is_rdb(&head))
+        .unwrap_or(false)
 }
 
 /// Hands the batch's effects to the AOF's buffer without writing them. Returns the offset an

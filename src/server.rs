@@ -181,6 +181,16 @@ pub async fn start(config: Config, config_file: Option<String>) -> std::io::Resu
         files = f;
         store.loading = true;
         aof_handle = Some(h);
+    } else {
+        // Redis's precedence: the AOF when it is on, else `dir`/`dbfilename` if it exists.
+        let rdb = store
+            .config
+            .dir
+            .join(store.config.get("dbfilename").unwrap_or("dump.rdb"));
+        if rdb.is_file() {
+            files = vec![rdb];
+            store.loading = true;
+        }
     }
     let script_status = store.scripting.status.clone();
     let shared = Arc::new(Shared {

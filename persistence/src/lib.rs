@@ -26,6 +26,7 @@ pub mod checksum;
 pub mod load;
 pub mod manifest;
 pub mod rdb;
+pub mod rdb_load;
 
 use bytes::Bytes;
 use std::fs::{File, OpenOptions};

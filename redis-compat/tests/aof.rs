@@ -678,3 +678,327 @@ fn function_dump_payloads_move_between_servers() {
     }
     println!("function dump: redis-server and valkey payloads restore in sluice, and back");
 }
+
+/// Runs the workload (and a few values in the encodings it does not reach) on `kind`, saves
+/// its `dump.rdb`, and returns it with the dump of what `kind` itself reloads from that file.
+fn rdb_from(kind: Kind, extra: &[&str]) -> (Vec<u8>, String) {
+    let s = Server::start(kind, extra);
+    let mut c = s.conn();
+    workload(&mut c);
+    // Big enough for each type's large encoding: quicklist with several nodes, hashtable
+    // hash, hashtable and intset sets, skiplist sorted set, a stream of several nodes.
+    let many: Vec<String> = (0..300).map(|i| i.to_string()).collect();
+    let mut cmds: Vec<Vec<String>> = vec![];
+    for (cmd, key, per) in [
+        ("RPUSH", "biglist", 1),
+        ("SADD", "bigints", 1),
+        ("HSET", "bighash", 2),
+        ("ZADD", "bigzset", 2),
+    ] {
+        let mut argv = vec![cmd.to_string(), key.to_string()];
+        for m in &many {
+            for _ in 0..per {
+                argv.push(format!("{m}{}", if cmd == "ZADD" { "" } else { "x" }));
+            }
+        }
+        cmds.push(argv);
+    }
+    cmds.push(vec![
+        "SADD".into(),
+        "smallints".into(),
+        "1".into(),
+        "-7".into(),
+        "70000".into(),
+        "5000000000".into(),
+    ]);
+    for i in 0..250 {
+        cmds.push(vec![
+            "XADD".into(),
+            "bigstream".into(),
+            format!("{}-1", i + 1),
+            "f".into(),
+            i.to_string(),
+        ]);
+    }
+    cmds.push(vec!["XDEL".into(), "bigstream".into(), "7-1".into()]);
+    cmds.push(vec![
+        "XGROUP".into(),
+        "CREATE".into(),
+        "bigstream".into(),
+        "g".into(),
+        "0".into(),
+    ]);
+    cmds.push(vec![
+        "XREADGROUP".into(),
+        "GROUP".into(),
+        "g".into(),
+        "c1".into(),
+        "COUNT".into(),
+        "20".into(),
+        "STREAMS".into(),
+        "bigstream".into(),
+        ">".into(),
+    ]);
+    cmds.push(vec![
+        "XADD".into(),
+        "emptied".into(),
+        "1-1".into(),
+        "a".into(),
+        "b".into(),
+    ]);
+    cmds.push(vec!["XDEL".into(), "emptied".into(), "1-1".into()]);
+    cmds.push(vec![
+        "SET".into(),
+        "big-int".into(),
+        "-9223372036854775808".into(),
+    ]);
+    cmds.push(vec!["SET".into(), "compressible".into(), "ab".repeat(500)]);
+    cmds.push(vec!["SELECT".into(), "3".into()]);
+    cmds.push(vec!["SET".into(), "in-db3".into(), "v".into()]);
+    cmds.push(vec!["PEXPIRE".into(), "in-db3".into(), "900000".into()]);
+    cmds.push(vec!["SELECT".into(), "0".into()]);
+    for argv in cmds {
+        let r = c.call(&argv).unwrap();
+        assert!(!r.starts_with(b"-"), "{argv:?}: {}", show(&r));
+    }
+    assert_eq!(c.call(&["SAVE"]).unwrap(), b"+OK\r\n");
+    let rdb = std::fs::read(s.dir.join("dump.rdb")).unwrap();
+    drop(c);
+    let mut s = s;
+    s.terminate();
+    // The reference: what the writer itself rebuilds from its file.
+    let reloaded = Server::start_in(kind, extra, s.dir.clone());
+    std::mem::forget(s);
+    let mut c = reloaded.conn();
+    (rdb, big_dump(&mut c))
+}
+
+/// The workload's dump plus the big keys `rdb_from` adds.
+fn big_dump(c: &mut Conn) -> String {
+    let mut out = dump(c, false);
+    for cmd in [
+        vec!["LRANGE", "biglist", "0", "-1"],
+        vec!["XRANGE", "bigstream", "-", "+"],
+        vec!["XINFO", "STREAM", "emptied"],
+        vec!["XPENDING", "bigstream", "g", "-", "+", "100"],
+        vec!["ZRANGE", "bigzset", "0", "-1", "WITHSCORES"],
+        vec!["GET", "big-int"],
+        vec!["STRLEN", "compressible"],
+    ] {
+        let argv: Vec<Vec<u8>> = cmd.iter().map(|s| s.as_bytes().to_vec()).collect();
+        let r = c.call(&argv).unwrap();
+        let r = if cmd[0].starts_with('X') {
+            normalize(&argv, r)
+        } else {
+            r
+        };
+        out.push_str(&format!("{} => {}\n", cmd.join(" "), show(&r)));
+    }
+    for (cmd, key) in [
+        ("HGETALL", "bighash"),
+        ("SMEMBERS", "bigints"),
+        ("SMEMBERS", "smallints"),
+    ] {
+        let r = c.call(&[cmd, key]).unwrap();
+        let mut b = Vec::new();
+        serialize(&sorted(parse_frame(&r).0), &mut b);
+        out.push_str(&format!("{cmd} {key} => {}\n", show(&b)));
+    }
+    c.call(&["SELECT", "3"]).unwrap();
+    let ttl = c.call(&["PTTL", "in-db3"]).unwrap();
+    assert!(integer(&ttl) > 800_000, "TTL kept: {}", show(&ttl));
+    c.call(&["SELECT", "0"]).unwrap();
+    out
+}
+
+/// Starts sluice (AOF off) in a fresh directory holding `rdb` as its dump.rdb.
+fn sluice_on_rdb(rdb: &[u8], tag: &str) -> Server {
+    let dir = std::env::temp_dir().join(format!("rdb-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("dump.rdb"), rdb).unwrap();
+    Server::start_in(Kind::Sluice, &["--appendonly", "no"], dir)
+}
+
+#[test]
+fn redis_rdb_loads_in_sluice() {
+    let (rdb, expected) = rdb_from(Kind::Redis, &["--appendonly", "no"]);
+    assert!(
+        rdb.starts_with(b"REDIS0010"),
+        "redis-server 7.0 writes RDB 10"
+    );
+    let s = sluice_on_rdb(&rdb, "redis");
+    let mut c = s.conn();
+    assert_eq!(
+        big_dump(&mut c),
+        expected,
+        "sluice must load redis-server's dump.rdb to the same data"
+    );
+    println!(
+        "rdb interop: redis-server 7.0 dump.rdb ({} bytes) -> sluice identical",
+        rdb.len()
+    );
+}
+
+#[test]
+fn valkey_rdb_loads_in_sluice() {
+    let (rdb, expected) = rdb_from(Kind::Valkey, &["--appendonly", "no"]);
+    assert!(rdb.starts_with(b"VALKEY080"), "Valkey 9 writes its RDB 80");
+    let s = sluice_on_rdb(&rdb, "valkey");
+    let mut c = s.conn();
+    assert_eq!(
+        big_dump(&mut c),
+        expected,
+        "sluice must load Valkey's dump.rdb to the same data"
+    );
+    println!(
+        "rdb interop: valkey 9.1 dump.rdb ({} bytes) -> sluice identical",
+        rdb.len()
+    );
+}
+
+#[test]
+fn valkey_hash_field_ttls_load_from_rdb() {
+    let v = Server::start(Kind::Valkey, &["--appendonly", "no"]);
+    let mut c = v.conn();
+    for argv in [
+        vec!["HSET", "h", "keep", "1", "ttl", "2", "later", "3"],
+        vec!["HPEXPIREAT", "h", "4000000000000", "FIELDS", "1", "ttl"],
+        vec!["HPEXPIREAT", "h", "4000000000123", "FIELDS", "1", "later"],
+    ] {
+        let r = c.call(&argv).unwrap();
+        assert!(!r.starts_with(b"-"), "{argv:?}: {}", show(&r));
+    }
+    c.call(&["SAVE"]).unwrap();
+    let rdb = std::fs::read(v.dir.join("dump.rdb")).unwrap();
+    let s = sluice_on_rdb(&rdb, "valkey-hfe");
+    let mut cs = s.conn();
+    for argv in [
+        vec!["HPEXPIRETIME", "h", "FIELDS", "3", "keep", "ttl", "later"],
+        vec!["HGET", "h", "later"],
+    ] {
+        assert_eq!(
+            show(&cs.call(&argv).unwrap()),
+            show(&c.call(&argv).unwrap()),
+            "{argv:?}"
+        );
+    }
+}
+
+#[test]
+fn redis_rdb_preamble_aof_loads_in_sluice() {
+    // appendonly yes with the default preamble: BGREWRITEAOF makes an RDB base file.
+    let r = Server::start(
+        Kind::Redis,
+        &["--appendonly", "yes", "--appendfsync", "always"],
+    );
+    let mut c = r.conn();
+    workload(&mut c);
+    c.call(&["BGREWRITEAOF"]).unwrap();
+    let base = loop {
+        let found = std::fs::read_dir(aof_dir(&r))
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().ends_with(".base.rdb"));
+        let info = c.call(&["INFO", "persistence"]).unwrap();
+        if found && String::from_utf8_lossy(&info).contains("aof_rewrite_in_progress:0") {
+            break true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(base);
+    // Writes after the rewrite go to the incr file, as commands.
+    c.call(&["RPUSH", "after-rewrite", "x"]).unwrap();
+    let expected = dump(&mut c, false);
+    let dir = std::env::temp_dir().join(format!("aof-preamble-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&aof_dir(&r), &dir.join("appendonlydir"));
+    let s = Server::start_in(Kind::Sluice, &["--appendonly", "yes"], dir);
+    let mut cs = s.conn();
+    assert_eq!(
+        dump(&mut cs, false),
+        expected,
+        "sluice must load an RDB-preamble AOF"
+    );
+    assert_eq!(
+        show(&cs.call(&["LRANGE", "after-rewrite", "0", "-1"]).unwrap()),
+        show(&c.call(&["LRANGE", "after-rewrite", "0", "-1"]).unwrap())
+    );
+}
+
+#[test]
+fn truncated_or_flipped_rdb_is_refused_without_panic() {
+    let (rdb, _) = rdb_from(Kind::Redis, &["--appendonly", "no"]);
+    let count = |data: &[u8]| persistence::rdb_load::load(data, |_| {}).map(|s| s.keys);
+    let keys = count(&rdb).expect("the whole file loads");
+    assert!(keys >= 20, "{keys} keys");
+    for cut in 0..rdb.len() {
+        assert!(
+            count(&rdb[..cut]).is_err(),
+            "a file cut at {cut} must be refused"
+        );
+    }
+    // Flipped bytes: the checksum refuses each before anything is emitted.
+    let mut emitted = 0;
+    let mut rng = 0x2545F4914F6CDD1Du64;
+    for _ in 0..2000 {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let mut bad = rdb.clone();
+        let i = 9 + (rng as usize) % (bad.len() - 9);
+        bad[i] ^= 1 << (rng >> 61);
+        let r = persistence::rdb_load::load(&bad, |_| emitted += 1);
+        assert!(r.is_err(), "a flipped byte at {i} must be refused");
+    }
+    assert_eq!(
+        emitted, 0,
+        "nothing is emitted from a file that fails its checksum"
+    );
+    // Without a checksum (rdbchecksum no), the decoder itself must hold: no panic, and a
+    // refusal names an offset inside the file.
+    let mut unsummed = rdb.clone();
+    let n = unsummed.len();
+    unsummed[n - 8..].fill(0);
+    assert!(count(&unsummed).is_ok());
+    for _ in 0..5000 {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let mut bad = unsummed.clone();
+        let i = 9 + (rng as usize) % (n - 17);
+        bad[i] = (rng >> 56) as u8;
+        if let Err(e) = persistence::rdb_load::load(&bad, |_| {}) {
+            assert!(e.offset <= n, "{e}");
+        }
+    }
+}
+
+#[test]
+fn corrupt_dump_rdb_stops_sluice_with_file_and_offset() {
+    let (rdb, _) = rdb_from(Kind::Redis, &["--appendonly", "no"]);
+    let dir = std::env::temp_dir().join(format!("rdb-corrupt-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("dump.rdb"), &rdb[..rdb.len() / 2]).unwrap();
+    let out = std::process::Command::new(sluice_bin())
+        .args([
+            "--port",
+            &free_port().to_string(),
+            "--appendonly",
+            "no",
+            "--bind",
+            "127.0.0.1",
+        ])
+        .current_dir(&dir)
+        .args(["--dir", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let text =
+        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("dump.rdb") && text.contains("at offset"),
+        "the error names the file and the offset: {text}"
+    );
+}
