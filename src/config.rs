@@ -212,6 +212,7 @@ const ENUMS: &[(&str, &[&str])] = &[
         ],
     ),
     ("supervised", &["upstart", "systemd", "auto", "no"]),
+    ("sluice-rdb-version", &["auto", "10", "11", "12"]),
     ("repl-diskless-load", &["disabled", "on-empty-db", "swapdb"]),
     (
         "shutdown-on-sigint",

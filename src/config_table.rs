@@ -1,12 +1,16 @@
 //! Every directive Redis 7.0 knows, with the default `CONFIG GET` prints for it.
 //!
 //! Generated from `redis-server` 7.0.15 (`CONFIG GET *`), with sluice's own defaults for
-//! `port`, `bind`, `appendonly`, `dir`, `daemonize`, `pidfile` and `save` (sluice writes no RDB).
+//! `port`, `bind`, `appendonly`, `dir`, `daemonize`, `pidfile` and `save` (no save points by
+//! default: SAVE/BGSAVE write dump.rdb on demand; see redis-compat/deliberate-differences.txt).
 //! Data only: which ones sluice acts on is decided in `config.rs`.
 
 pub const REDIS_DIRECTIVES: &[(&str, &str)] = &[
     // Hidden in Redis's CONFIG GET * but a real directive (debug): microseconds per key loaded.
     ("key-load-delay", "0"),
+    // sluice's own (not Redis's): the RDB version SAVE/BGSAVE write (`crate::rdb`): auto is 11
+    // (Redis 7.2), or 12 when a hash has field TTLs; 10 for Redis 7.0.
+    ("sluice-rdb-version", "auto"),
     ("acl-pubsub-default", "resetchannels"),
     ("aclfile", ""),
     ("acllog-max-len", "128"),

@@ -67,6 +67,7 @@ pub mod key;
 pub mod keyspace;
 pub mod mailbox;
 pub mod pubsub;
+pub mod rdb;
 pub mod scripting;
 pub mod server;
 pub mod stats;

@@ -312,6 +312,7 @@ pub fn finish_shutdown(shared: &Shared) {
     let mut store = shared.store.lock().unwrap();
     tracing::info!("User requested shutdown...");
     shared.flush_aof(&mut store);
+    crate::rdb::save_on_shutdown(&mut store);
     if let Some(h) = shared.aof.lock().unwrap().as_ref() {
         if let Ok(f) = h.aof.sync_handle() {
             if let Err(e) = f.sync_all() {
@@ -578,6 +579,7 @@ async fn tick_loop(shared: Arc<Shared>) {
         let off = shared.flush_aof(&mut store);
         crate::cmd::dispatch_served(&mut store, off);
         crate::aof::maybe_start_rewrite(&shared, &mut store);
+        crate::rdb::maybe_start_bgsave(&shared, &mut store);
         if store.shutdown_requested.is_some() {
             drop(store);
             shared.request_shutdown();

@@ -47,6 +47,37 @@ pub struct AofStatus {
     pub inject_fsync_failure: bool,
 }
 
+/// RDB saving as INFO persistence reports it (see `crate::rdb`).
+#[derive(Debug, Clone)]
+pub struct RdbState {
+    /// BGSAVE asked for (or SCHEDULEd behind a running save or rewrite); the tick starts it.
+    pub bgsave_requested: bool,
+    /// When the running BGSAVE started.
+    pub bgsave_started: Option<Instant>,
+    pub last_bgsave_ok: bool,
+    pub last_bgsave_secs: i64,
+    /// Unix seconds of the last failed BGSAVE: save points retry only 5 s later (Redis's
+    /// CONFIG_BGSAVE_RETRY_DELAY).
+    pub last_bgsave_try: i64,
+    pub saves: u64,
+    /// `ks.dirty()` when the running BGSAVE took its snapshot.
+    pub dirty_at_bgsave: u64,
+}
+
+impl Default for RdbState {
+    fn default() -> Self {
+        RdbState {
+            bgsave_requested: false,
+            bgsave_started: None,
+            last_bgsave_ok: true,
+            last_bgsave_secs: -1,
+            last_bgsave_try: 0,
+            saves: 0,
+            dirty_at_bgsave: 0,
+        }
+    }
+}
+
 /// SHUTDOWN's options.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ShutdownKind {
@@ -106,6 +137,7 @@ pub struct Store {
     pub cmd_time_ms: i64,
     pub start_unix: i64,
     pub lastsave: i64,
+    pub rdb: RdbState,
     pub next_client_id: u64,
     /// True while the AOF loads: clients get -LOADING.
     pub loading: bool,
@@ -169,6 +201,7 @@ impl Store {
             cmd_time_ms: now_ms(),
             start_unix: now_ms() / 1000,
             lastsave: now_ms() / 1000,
+            rdb: RdbState::default(),
             next_client_id: 1,
             loading: false,
             loading_started: None,

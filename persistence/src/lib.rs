@@ -27,6 +27,7 @@ pub mod load;
 pub mod manifest;
 pub mod rdb;
 pub mod rdb_load;
+pub mod rdb_save;
 
 use bytes::Bytes;
 use std::fs::{File, OpenOptions};

@@ -286,9 +286,9 @@ fn listpack(lp: &[u8]) -> Result<Vec<Elem<'_>>, &'static str> {
         // The back-length: the entry's length in 7-bit groups.
         let back = match len {
             0..=127 => 1,
-            128..=16383 => 2,
-            16384..=2097151 => 3,
-            2097152..=268435455 => 4,
+            128..=16382 => 2,
+            16383..=2097150 => 3,
+            2097151..=268435454 => 4,
             _ => 5,
         };
         p = p.checked_add(len + back).ok_or(BAD)?;
@@ -982,6 +982,12 @@ fn stream_node(master: &[u8; 16], lp: &[u8]) -> Result<Vec<(u64, u64, Vec<Bytes>
         return Err(BAD);
     }
     Ok(out)
+}
+
+/// The element count of a listpack, for the writer's tests.
+#[cfg(test)]
+pub(crate) fn tests_listpack_len(lp: &[u8]) -> Option<usize> {
+    listpack(lp).ok().map(|e| e.len())
 }
 
 #[cfg(test)]

@@ -685,6 +685,21 @@ fn rdb_from(kind: Kind, extra: &[&str]) -> (Vec<u8>, String) {
     let s = Server::start(kind, extra);
     let mut c = s.conn();
     workload(&mut c);
+    big_keys(&mut c);
+    assert_eq!(c.call(&["SAVE"]).unwrap(), b"+OK\r\n");
+    let rdb = std::fs::read(s.dir.join("dump.rdb")).unwrap();
+    drop(c);
+    let mut s = s;
+    s.terminate();
+    // The reference: what the writer itself rebuilds from its file.
+    let reloaded = Server::start_in(kind, extra, s.dir.clone());
+    std::mem::forget(s);
+    let mut c = reloaded.conn();
+    (rdb, big_dump(&mut c))
+}
+
+/// Values in the encodings the workload does not reach.
+fn big_keys(c: &mut Conn) {
     // Big enough for each type's large encoding: quicklist with several nodes, hashtable
     // hash, hashtable and intset sets, skiplist sorted set, a stream of several nodes.
     let many: Vec<String> = (0..300).map(|i| i.to_string()).collect();
@@ -761,16 +776,6 @@ fn rdb_from(kind: Kind, extra: &[&str]) -> (Vec<u8>, String) {
         let r = c.call(&argv).unwrap();
         assert!(!r.starts_with(b"-"), "{argv:?}: {}", show(&r));
     }
-    assert_eq!(c.call(&["SAVE"]).unwrap(), b"+OK\r\n");
-    let rdb = std::fs::read(s.dir.join("dump.rdb")).unwrap();
-    drop(c);
-    let mut s = s;
-    s.terminate();
-    // The reference: what the writer itself rebuilds from its file.
-    let reloaded = Server::start_in(kind, extra, s.dir.clone());
-    std::mem::forget(s);
-    let mut c = reloaded.conn();
-    (rdb, big_dump(&mut c))
 }
 
 /// The workload's dump plus the big keys `rdb_from` adds.
@@ -1001,4 +1006,149 @@ fn corrupt_dump_rdb_stops_sluice_with_file_and_offset() {
         text.contains("dump.rdb") && text.contains("at offset"),
         "the error names the file and the offset: {text}"
     );
+}
+
+#[test]
+fn sluice_rdb_restarts_and_loads_in_valkey_and_redis() {
+    let mut s = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let mut c = s.conn();
+    workload(&mut c);
+    big_keys(&mut c);
+    let before_full = dump(&mut c, true);
+    let before = big_dump(&mut c);
+    assert_eq!(c.call(&["SAVE"]).unwrap(), b"+OK\r\n");
+    let rdb11 = std::fs::read(s.dir.join("dump.rdb")).unwrap();
+    assert!(
+        rdb11.starts_with(b"REDIS0011"),
+        "sluice writes RDB 11 (Redis 7.2)"
+    );
+    c.call(&["CONFIG", "SET", "sluice-rdb-version", "10"])
+        .unwrap();
+    // BGSAVE: started, reported in progress until the thread installs the file.
+    let lastsave = integer(&c.call(&["LASTSAVE"]).unwrap());
+    std::fs::remove_file(s.dir.join("dump.rdb")).unwrap();
+    assert_eq!(
+        c.call(&["BGSAVE"]).unwrap(),
+        b"+Background saving started\r\n"
+    );
+    let mut spins = 0;
+    loop {
+        let info = String::from_utf8(c.call(&["INFO", "persistence"]).unwrap()).unwrap();
+        if info_value(&info, "rdb_bgsave_in_progress") == Some("0") {
+            assert_eq!(info_value(&info, "rdb_last_bgsave_status"), Some("ok"));
+            assert_eq!(info_value(&info, "rdb_changes_since_last_save"), Some("0"));
+            break;
+        }
+        spins += 1;
+        assert!(spins < 600, "BGSAVE must finish");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(integer(&c.call(&["LASTSAVE"]).unwrap()) >= lastsave);
+    let rdb10 = std::fs::read(s.dir.join("dump.rdb")).unwrap();
+    assert!(
+        rdb10.starts_with(b"REDIS0010"),
+        "sluice-rdb-version 10 writes RDB 10"
+    );
+    drop(c);
+    s.terminate();
+
+    // sluice again, from its own dump.rdb (RDB 11).
+    let s2 = sluice_on_rdb(&rdb11, "sluice");
+    let mut c2 = s2.conn();
+    assert_eq!(
+        dump(&mut c2, true),
+        before_full,
+        "sluice must restart from its dump.rdb to the same state"
+    );
+    assert_eq!(big_dump(&mut c2), before);
+
+    // Valkey 9.1 from the RDB 11 file, redis-server 7.0.15 from the RDB 10 one.
+    for (kind, rdb, tag) in [
+        (Kind::Valkey, &rdb11, "to-valkey"),
+        (Kind::Redis, &rdb10, "to-redis"),
+    ] {
+        let dir = std::env::temp_dir().join(format!("rdb-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("dump.rdb"), rdb).unwrap();
+        let o = Server::start_in(kind, &["--appendonly", "no"], dir);
+        let mut co = o.conn();
+        assert_eq!(
+            big_dump(&mut co),
+            before,
+            "{tag}: the oracle must load sluice's dump.rdb to the same data"
+        );
+    }
+    println!(
+        "rdb interop: sluice -> sluice, -> valkey 9.1 (RDB 11, {} bytes), -> redis-server 7.0 (RDB 10, {} bytes) identical",
+        rdb11.len(),
+        rdb10.len()
+    );
+}
+
+#[test]
+fn sluice_rdb_keeps_hash_field_ttls_as_rdb_12() {
+    let s = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let mut c = s.conn();
+    for argv in [
+        vec!["HSET", "h", "keep", "1", "ttl", "2", "later", "3"],
+        vec!["HPEXPIREAT", "h", "4000000000000", "FIELDS", "1", "ttl"],
+        vec!["HPEXPIREAT", "h", "4000000000123", "FIELDS", "1", "later"],
+        vec!["SAVE"],
+    ] {
+        let r = c.call(&argv).unwrap();
+        assert!(!r.starts_with(b"-"), "{argv:?}: {}", show(&r));
+    }
+    let rdb = std::fs::read(s.dir.join("dump.rdb")).unwrap();
+    assert!(rdb.starts_with(b"REDIS0012"), "field TTLs need RDB 12");
+    let s2 = sluice_on_rdb(&rdb, "hfe12");
+    let mut c2 = s2.conn();
+    let argv = ["HPEXPIRETIME", "h", "FIELDS", "3", "keep", "ttl", "later"];
+    assert_eq!(
+        show(&c2.call(&argv).unwrap()),
+        show(&c.call(&argv).unwrap())
+    );
+}
+
+#[test]
+fn bgsave_errors_and_schedule_as_redis() {
+    let s = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let mut c = s.conn();
+    assert_eq!(
+        show(&c.call(&["BGSAVE", "NOW"]).unwrap()),
+        show(b"-ERR syntax error\r\n")
+    );
+    c.call(&["SET", "k", "v"]).unwrap();
+    assert_eq!(
+        c.call(&["BGSAVE"]).unwrap(),
+        b"+Background saving started\r\n"
+    );
+    let second = c.call(&["BGSAVE"]).unwrap();
+    assert!(
+        second == b"-ERR Background save already in progress\r\n"
+            || second == b"+Background saving started\r\n",
+        "{}",
+        show(&second)
+    );
+    let r = c.call(&["BGSAVE", "SCHEDULE"]).unwrap();
+    assert!(r.starts_with(b"+Background saving"), "{}", show(&r));
+    // `save` points: a change and a one-second point save on their own.
+    c.call(&["CONFIG", "SET", "save", "1 1"]).unwrap();
+    c.call(&["SET", "k2", "v"]).unwrap();
+    let mut spins = 0;
+    loop {
+        let info = String::from_utf8(c.call(&["INFO", "persistence"]).unwrap()).unwrap();
+        if info_value(&info, "rdb_changes_since_last_save") == Some("0")
+            && info_value(&info, "rdb_bgsave_in_progress") == Some("0")
+        {
+            break;
+        }
+        spins += 1;
+        assert!(spins < 200, "the save point must fire: {info}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let rdb = std::fs::read(s.dir.join("dump.rdb")).unwrap();
+    let mut keys = 0;
+    persistence::rdb_load::load(&rdb, |argv| keys += (argv[0] == "SET") as u32).unwrap();
+    assert_eq!(keys, 2);
 }

@@ -198,9 +198,13 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
                 let a = &st.aof;
                 let _ = write!(
                     b,
-                    "rdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:ok\r\nrdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\naof_enabled:{}\r\naof_rewrite_in_progress:{}\r\naof_rewrite_scheduled:{}\r\naof_last_rewrite_time_sec:{}\r\naof_current_rewrite_time_sec:{}\r\naof_last_bgrewrite_status:{}\r\naof_rewrites:{}\r\naof_last_write_status:{}\r\n",
+                    "rdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:{}\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:{}\r\nrdb_last_bgsave_time_sec:{}\r\nrdb_current_bgsave_time_sec:{}\r\naof_enabled:{}\r\naof_rewrite_in_progress:{}\r\naof_rewrite_scheduled:{}\r\naof_last_rewrite_time_sec:{}\r\naof_current_rewrite_time_sec:{}\r\naof_last_bgrewrite_status:{}\r\naof_rewrites:{}\r\naof_last_write_status:{}\r\n",
                     st.ks.dirty() - st.dirty_at_last_save,
+                    (st.rdb.bgsave_started.is_some() || st.rdb.bgsave_requested) as u8,
                     st.lastsave,
+                    if st.rdb.last_bgsave_ok { "ok" } else { "err" },
+                    st.rdb.last_bgsave_secs,
+                    st.rdb.bgsave_started.map_or(-1, |t| t.elapsed().as_secs() as i64),
                     a.enabled as u8,
                     a.rewrite_started.is_some() as u8,
                     a.rewrite_scheduled as u8,
@@ -343,6 +347,60 @@ pub fn time(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 pub fn dbsize(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     let n = ctx.store.db_len(ctx.db());
     ctx.out.int(n as i64);
+    Ok(())
+}
+
+/// SAVE: the snapshot written in the foreground (clients wait, as in Redis).
+pub fn save(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    if ctx.store.rdb.bgsave_started.is_some() {
+        return Err(CmdError::err("Background save already in progress"));
+    }
+    let path = crate::rdb::target(ctx.store);
+    let snapshot = ctx.store.ks.snapshot();
+    let params = crate::rdb::params(ctx.store);
+    let dirty = ctx.store.ks.dirty();
+    match crate::rdb::save(&path, &snapshot, &params) {
+        Ok(size) => {
+            tracing::info!("DB saved on disk ({size} bytes)");
+            ctx.store.lastsave = crate::util::now_ms() / 1000;
+            ctx.store.dirty_at_last_save = dirty;
+            ctx.store.rdb.saves += 1;
+            ctx.out.ok();
+            Ok(())
+        }
+        Err(e) => {
+            tracing::error!("Failed saving the DB: {e}");
+            Err(CmdError::Raw("ERR".into()))
+        }
+    }
+}
+
+/// BGSAVE [SCHEDULE]: the snapshot written on a background thread (started by the tick).
+pub fn bgsave(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let schedule = match argv.get(1) {
+        None => false,
+        Some(a) if eq_ic(a, "schedule") && argv.len() == 2 => true,
+        Some(_) => return Err(CmdError::Syntax),
+    };
+    let rdb = &mut ctx.store.rdb;
+    if rdb.bgsave_started.is_some() || rdb.bgsave_requested {
+        if schedule {
+            rdb.bgsave_requested = true;
+            ctx.out.simple("Background saving scheduled");
+            return Ok(());
+        }
+        return Err(CmdError::err("Background save already in progress"));
+    }
+    if ctx.store.aof.rewrite_started.is_some() {
+        if schedule {
+            ctx.store.rdb.bgsave_requested = true;
+            ctx.out.simple("Background saving scheduled");
+            return Ok(());
+        }
+        return Err(CmdError::err("Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible."));
+    }
+    ctx.store.rdb.bgsave_requested = true;
+    ctx.out.simple("Background saving started");
     Ok(())
 }
 
@@ -1395,6 +1453,32 @@ mod rows {
                             ], ..Arg::DEFAULT },
                         Arg { name: "abort", kind: "pure-token", display: Some("abort"), token: Some("ABORT"), since: Some("7.0.0"), ..Arg::DEFAULT },
                     ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "save",
+            arity: 1,
+            flags: ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI,
+            acl: &["admin", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: save,
+            doc: Doc { summary: "Synchronously saves the database(s) to disk.", since: "1.0.0", group: "server", complexity: "O(N) where N is the total number of keys in all databases", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "bgsave",
+            arity: -1,
+            flags: ADMIN | NOSCRIPT | NO_ASYNC_LOADING,
+            acl: &["admin", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: bgsave,
+            doc: Doc { summary: "Asynchronously saves the database(s) to disk.", since: "1.0.0", group: "server", complexity: "O(1)", history: &[("3.2.2", "Added the `SCHEDULE` option.")], args: &[
+                    Arg { name: "schedule", kind: "pure-token", display: Some("schedule"), token: Some("SCHEDULE"), since: Some("3.2.2"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
                 ], ..Doc::DEFAULT },
             ..Command::DEFAULT
         },

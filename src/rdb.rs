@@ -1,0 +1,350 @@
+//! RDB snapshots written from the keyspace (Redis's `rdbSaveRio`): SAVE, BGSAVE, the `save`
+//! points and SHUTDOWN SAVE write `dir`/`dbfilename` through here; `persistence::rdb_save`
+//! knows the bytes, this module walks the values.
+//!
+//! - A save works on a copy-on-write snapshot of the keyspace (as the AOF rewrite does), so a
+//!   BGSAVE runs on a background thread while clients are served.
+//! - The file is written as `temp-<pid>-<n>.rdb` in `dir`, fsynced, renamed over
+//!   `dbfilename` and the directory fsynced: a crash leaves the old file or the new one,
+//!   never a torn one.
+//! - Version: RDB 11 (Redis 7.2, the line sluice reports; Valkey and Redis 7.2+ load it), or 12
+//!   when a hash has field TTLs (Redis 7.4's form). `sluice-rdb-version 10` writes what Redis
+//!   7.0 loads (streams as listpacks v2); what RDB 10 or 11 cannot hold (field TTLs) is
+//!   dropped with a warning in the log.
+
+use crate::db::{DbSnapshot, Value};
+use bytes::Bytes;
+use persistence::rdb_save::*;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// What a save needs besides the snapshot.
+pub struct SaveParams {
+    pub libraries: Vec<Bytes>,
+    pub now: i64,
+    /// `sluice-rdb-version`: 0 for auto (11, or 12 with field TTLs).
+    pub version: u16,
+    pub node_max_entries: usize,
+    pub node_max_bytes: usize,
+    pub used_memory: u64,
+}
+
+/// The configured target: `dir`/`dbfilename`.
+pub fn target(store: &crate::store::Store) -> PathBuf {
+    store
+        .config
+        .dir
+        .join(store.config.get("dbfilename").unwrap_or("dump.rdb"))
+}
+
+/// What [`SaveParams::version`] to use from `sluice-rdb-version`.
+pub fn configured_version(store: &crate::store::Store) -> u16 {
+    match store.config.get("sluice-rdb-version") {
+        Some("10") => 10,
+        Some("11") => 11,
+        Some("12") => 12,
+        _ => 0,
+    }
+}
+
+/// The parameters of a save of `store` now.
+pub fn params(store: &crate::store::Store) -> SaveParams {
+    SaveParams {
+        libraries: store
+            .scripting
+            .functions
+            .libraries
+            .values()
+            .map(|l| l.code.clone())
+            .collect(),
+        now: crate::util::now_ms(),
+        version: configured_version(store),
+        node_max_entries: store
+            .config
+            .get("stream-node-max-entries")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(100),
+        node_max_bytes: store.config.stream_node_max_bytes,
+        used_memory: crate::alloc::used_memory(),
+    }
+}
+
+/// Writes the snapshot to `path` safely (temp file, fsync, rename, directory fsync); its size.
+pub fn save(path: &Path, dbs: &[DbSnapshot], p: &SaveParams) -> io::Result<u64> {
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!("temp-{}-{n}.rdb", std::process::id()));
+    let res = (|| {
+        let file = std::fs::File::create(&tmp)?;
+        let (w, size) = write(io::BufWriter::with_capacity(1 << 20, file), dbs, p)?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        persistence::sync_dir(dir)?;
+        Ok(size)
+    })();
+    if res.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    res
+}
+
+/// The whole file into `w`.
+pub fn write<W: io::Write>(w: W, dbs: &[DbSnapshot], p: &SaveParams) -> io::Result<(W, u64)> {
+    let has_field_ttls = || {
+        dbs.iter().any(|db| {
+            db.keys
+                .iter()
+                .any(|(_, v)| matches!(v, Value::Hash(h) if h.min_expire().is_some()))
+        })
+    };
+    let version = match p.version {
+        0 if has_field_ttls() => 12,
+        0 => 11,
+        v => v,
+    };
+    let mut w = RdbWriter::new(w, version)?;
+    w.aux("redis-ver", crate::REDIS_VERSION.as_bytes())?;
+    w.aux("redis-bits", b"64")?;
+    w.aux("ctime", (p.now / 1000).to_string().as_bytes())?;
+    w.aux("used-mem", p.used_memory.to_string().as_bytes())?;
+    w.aux("aof-base", b"0")?;
+    for code in &p.libraries {
+        w.function(code)?;
+    }
+    let mut dropped_ttls = 0usize;
+    for (n, db) in dbs.iter().enumerate() {
+        let expires: hashbrown::HashMap<&[u8], i64> =
+            db.expires.iter().map(|(k, &t)| (&k[..], t)).collect();
+        let live = |k: &[u8]| !matches!(expires.get(k), Some(&t) if t <= p.now);
+        let keys = db.keys.iter().filter(|(k, _)| live(k)).count() as u64;
+        if keys == 0 {
+            continue;
+        }
+        let with_ttl = expires.values().filter(|&&t| t > p.now).count() as u64;
+        w.select_db(n as u64, keys, with_ttl)?;
+        for (key, value) in db.keys.iter() {
+            if !live(key) {
+                continue;
+            }
+            let expire = expires.get(&key[..]).copied();
+            match value {
+                Value::Str(s) => {
+                    w.key(expire, TYPE_STRING, key)?;
+                    w.string(s.data())?;
+                }
+                Value::List(l) => {
+                    w.key(expire, TYPE_LIST_QUICKLIST_2, key)?;
+                    // Listpack nodes of at most 128 items or 8 KB (list-max-listpack-size -2).
+                    let mut nodes = Vec::new();
+                    let mut lp = Listpack::new();
+                    l.for_each_from(0, |item| {
+                        if lp.len() >= 128 || lp.bytes() >= 8192 {
+                            nodes.push(std::mem::take(&mut lp).finish());
+                        }
+                        lp.push(item);
+                        true
+                    });
+                    if !lp.is_empty() {
+                        nodes.push(lp.finish());
+                    }
+                    w.len(nodes.len() as u64)?;
+                    for node in &nodes {
+                        w.len(2)?; // QUICKLIST_NODE_CONTAINER_PACKED
+                        w.string(node)?;
+                    }
+                }
+                Value::Set(set) => {
+                    w.key(expire, TYPE_SET, key)?;
+                    w.len(set.len() as u64)?;
+                    for m in set.iter() {
+                        w.string(m.bytes(&mut [0; 21]))?;
+                    }
+                }
+                Value::Zset(z) => {
+                    w.key(expire, TYPE_ZSET_2, key)?;
+                    w.len(z.len() as u64)?;
+                    let mut res = Ok(());
+                    z.walk(0, false, |m, s| {
+                        res = w.string(m).and_then(|()| w.double(s));
+                        res.is_ok()
+                    });
+                    res?;
+                }
+                Value::Hash(h) => {
+                    let ttls = h.field_ttls();
+                    if !ttls.is_empty() && version >= 12 {
+                        let at: hashbrown::HashMap<&[u8], i64> = ttls.iter().copied().collect();
+                        let min = ttls.iter().map(|&(_, t)| t).min().unwrap_or(0);
+                        w.key(expire, TYPE_HASH_METADATA, key)?;
+                        w.ms_time(min)?;
+                        w.len(h.len() as u64)?;
+                        for (f, v) in h.iter() {
+                            // 0: no TTL; else relative to the minimum, plus one.
+                            let ttl = at.get(f).map_or(0, |&t| (t - min) as u64 + 1);
+                            w.len(ttl)?;
+                            w.string(f)?;
+                            w.string(v)?;
+                        }
+                    } else {
+                        dropped_ttls += ttls.len();
+                        w.key(expire, TYPE_HASH, key)?;
+                        w.len(h.len() as u64)?;
+                        for (f, v) in h.iter() {
+                            w.string(f)?;
+                            w.string(v)?;
+                        }
+                    }
+                }
+                Value::Stream(s) => {
+                    let v3 = version >= 11;
+                    let kind = if v3 {
+                        TYPE_STREAM_LISTPACKS_3
+                    } else {
+                        TYPE_STREAM_LISTPACKS_2
+                    };
+                    w.key(expire, kind, key)?;
+                    let mut nodes = StreamNodes::new(p.node_max_entries, p.node_max_bytes);
+                    s.for_each_entry::<()>(|id, fields| {
+                        nodes.push(id.ms, id.seq, fields);
+                        Ok(())
+                    })
+                    .ok();
+                    let nodes = nodes.finish();
+                    w.len(nodes.len() as u64)?;
+                    for (k, lp) in &nodes {
+                        w.string(k)?;
+                        w.string(lp)?;
+                    }
+                    w.len(s.length)?;
+                    for id in [s.last_id, s.first_id, s.max_deleted_id] {
+                        w.len(id.ms)?;
+                        w.len(id.seq)?;
+                    }
+                    w.len(s.entries_added)?;
+                    w.len(s.groups().len() as u64)?;
+                    for (gname, g) in s.groups() {
+                        w.string(gname)?;
+                        w.len(g.last_id.ms)?;
+                        w.len(g.last_id.seq)?;
+                        // -1 (not known) as Redis saves it: the u64 cast.
+                        w.len(g.entries_read as u64)?;
+                        w.len(g.pel().len() as u64)?;
+                        for (pid, pe) in g.pel() {
+                            w.raw(&raw_id(pid.ms, pid.seq))?;
+                            w.ms_time(pe.delivery_time)?;
+                            w.len(pe.delivery_count)?;
+                        }
+                        w.len(g.consumers().len() as u64)?;
+                        for (cname, c) in g.consumers() {
+                            w.string(cname)?;
+                            w.ms_time(c.seen_time)?;
+                            if v3 {
+                                w.ms_time(c.active_time)?;
+                            }
+                            w.len(c.pending().len() as u64)?;
+                            for pid in c.pending().iter() {
+                                w.raw(&raw_id(pid.ms, pid.seq))?;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if dropped_ttls > 0 {
+        tracing::warn!(
+            "RDB {version} cannot hold hash field TTLs: {dropped_ttls} field TTLs not saved (sluice-rdb-version 12 or auto keeps them)"
+        );
+    }
+    w.finish()
+}
+
+fn raw_id(ms: u64, seq: u64) -> [u8; 16] {
+    let mut b = [0u8; 16];
+    b[..8].copy_from_slice(&ms.to_be_bytes());
+    b[8..].copy_from_slice(&seq.to_be_bytes());
+    b
+}
+
+/// Starts a BGSAVE if one was asked for or a `save` point is due (Redis's serverCron check),
+/// unless a save or an AOF rewrite is running. The snapshot is taken here, under the store
+/// lock; the file is written on a background thread, which records the outcome.
+pub fn maybe_start_bgsave(
+    shared: &std::sync::Arc<crate::server::Shared>,
+    store: &mut crate::store::Store,
+) {
+    if store.rdb.bgsave_started.is_some() || store.aof.rewrite_started.is_some() {
+        return;
+    }
+    let now_s = crate::util::now_ms() / 1000;
+    let due = || {
+        let changes = store.ks.dirty() - store.dirty_at_last_save;
+        let retry_ok = store.rdb.last_bgsave_ok || now_s - store.rdb.last_bgsave_try >= 5;
+        let points = store.config.get("save").unwrap_or("");
+        let nums: Vec<i64> = points
+            .split_whitespace()
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        retry_ok
+            && nums
+                .chunks_exact(2)
+                .any(|p| changes as i64 >= p[1] && now_s - store.lastsave >= p[0])
+    };
+    if !store.rdb.bgsave_requested && !due() {
+        return;
+    }
+    store.rdb.bgsave_requested = false;
+    let started = std::time::Instant::now();
+    store.rdb.bgsave_started = Some(started);
+    store.rdb.last_bgsave_try = now_s;
+    store.rdb.dirty_at_bgsave = store.ks.dirty();
+    let snapshot = store.ks.snapshot();
+    let params = params(store);
+    let path = target(store);
+    tracing::info!("Background saving started");
+    let sh = shared.clone();
+    std::thread::spawn(move || {
+        let res = save(&path, &snapshot, &params);
+        drop(snapshot);
+        let mut store = sh.store.lock().unwrap();
+        store.rdb.bgsave_started = None;
+        store.rdb.last_bgsave_secs = started.elapsed().as_secs() as i64;
+        match res {
+            Ok(size) => {
+                tracing::info!("Background saving terminated with success ({size} bytes)");
+                store.rdb.last_bgsave_ok = true;
+                store.rdb.saves += 1;
+                store.lastsave = crate::util::now_ms() / 1000;
+                store.dirty_at_last_save = store.rdb.dirty_at_bgsave;
+            }
+            Err(e) => {
+                tracing::error!("Background saving error: {e}");
+                store.rdb.last_bgsave_ok = false;
+            }
+        }
+    });
+}
+
+/// At shutdown: SHUTDOWN SAVE, or save points configured and not NOSAVE (Redis's
+/// prepareForShutdown), writes the snapshot in the foreground.
+pub fn save_on_shutdown(store: &mut crate::store::Store) {
+    let kind = store.shutdown_requested.unwrap_or_default();
+    let points = !store.config.get("save").unwrap_or("").trim().is_empty();
+    if !(kind.save || points && !kind.nosave) {
+        return;
+    }
+    tracing::info!("Saving the final RDB snapshot before exiting.");
+    let path = target(store);
+    let snapshot = store.ks.snapshot();
+    let p = params(store);
+    match save(&path, &snapshot, &p) {
+        Ok(size) => {
+            tracing::info!("DB saved on disk ({size} bytes)");
+            store.lastsave = crate::util::now_ms() / 1000;
+            store.dirty_at_last_save = store.ks.dirty();
+        }
+        Err(e) => tracing::error!("Error trying to save the DB, can't exit: {e}"),
+    }
+}
