@@ -268,7 +268,8 @@ fn raw_id(ms: u64, seq: u64) -> [u8; 16] {
     b
 }
 
-/// Starts a BGSAVE if one was asked for or a `save` point is due (Redis's serverCron check),
+/// Starts a BGSAVE if one was asked for or a `save` point is due (Redis's serverCron check:
+/// at least `changes` writes and more than `seconds` since the last save),
 /// unless a save or an AOF rewrite is running. The snapshot is taken here, under the store
 /// lock; the file is written on a background thread, which records the outcome.
 pub fn maybe_start_bgsave(
@@ -290,7 +291,7 @@ pub fn maybe_start_bgsave(
         retry_ok
             && nums
                 .chunks_exact(2)
-                .any(|p| changes as i64 >= p[1] && now_s - store.lastsave >= p[0])
+                .any(|p| changes as i64 >= p[1] && now_s - store.lastsave > p[0])
     };
     if !store.rdb.bgsave_requested && !due() {
         return;

@@ -379,6 +379,10 @@ fn run_in(
     run: RunCtx,
 ) -> CmdResult {
     let lerr = |e: mlua::Error| CmdError::err(crate::scripting::lua_msg(&e));
+    // The registry reference is used raw below: it must be this interpreter's.
+    if !lua.owns_registry_value(func) {
+        return Err(CmdError::err("the script belongs to another interpreter"));
+    }
     let (name, is_script) = match callee {
         Callee::Script(sha) => (sha, true),
         Callee::Function(name) => (name, false),
