@@ -42,6 +42,23 @@ fn main() {
             }
         }
     }
+    // `sluice check-rdb <file>`: the redis-check-rdb of sluice.
+    if rest.first().map(|s| s == "check-rdb").unwrap_or(false) {
+        let Some(path) = rest.get(1) else {
+            eprintln!("Usage: sluice check-rdb <rdb-file-name>");
+            std::process::exit(1);
+        };
+        match persistence::rdb_load::check_rdb(std::path::Path::new(path)) {
+            Ok((report, valid)) => {
+                print!("{report}");
+                std::process::exit(if valid { 0 } else { 1 });
+            }
+            Err(e) => {
+                eprintln!("Cannot check {path}: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
     let mut config = Config::default();
     let mut warnings = Vec::new();
     let mut config_file = None;

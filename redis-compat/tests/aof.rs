@@ -1006,6 +1006,30 @@ fn corrupt_dump_rdb_stops_sluice_with_file_and_offset() {
         text.contains("dump.rdb") && text.contains("at offset"),
         "the error names the file and the offset: {text}"
     );
+    // sluice check-rdb, as redis-check-rdb: the bad file refused with an offset, the whole
+    // one OK with its counts.
+    let check = |path: &Path| {
+        let out = std::process::Command::new(sluice_bin())
+            .arg("check-rdb")
+            .arg(path)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+        )
+    };
+    let (ok, report) = check(&dir.join("dump.rdb"));
+    assert!(
+        !ok && report.contains("--- RDB ERROR DETECTED ---\n[offset "),
+        "{report}"
+    );
+    std::fs::write(dir.join("whole.rdb"), &rdb).unwrap();
+    let (ok, report) = check(&dir.join("whole.rdb"));
+    assert!(
+        ok && report.contains("Checksum OK") && report.contains("RDB looks OK!"),
+        "{report}"
+    );
 }
 
 #[test]
