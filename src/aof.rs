@@ -226,7 +226,7 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<u64, String> {
     let mut s = store.lock().unwrap();
     s.loading_loaded_bytes = total;
     tracing::info!(
-        "DB loaded from append only file: {:.3} seconds ({} commands)",
+        "DB loaded from disk: {:.3} seconds ({} commands)",
         started.elapsed().as_secs_f64(),
         n_total
     );

@@ -93,10 +93,19 @@ pub fn load(data: &[u8], mut emit: impl FnMut(Vec<Bytes>)) -> Result<Summary, Rd
     }
     // The checksum first, so a flipped byte anywhere refuses the file before any of it loads.
     if version >= 5 {
-        let end = rdb_end(data, header, version, valkey).map_err(|(o, e)| err(o, &e))?;
-        let stored = u64::from_le_bytes(data[end - 8..end].try_into().unwrap());
-        if stored != 0 && crc64(0, &data[..end - 8]) != stored {
-            return Err(err(end - 8, "Wrong RDB checksum"));
+        // A file that is only the RDB ends with EOF and a checksum that matches: one pass
+        // over the bytes, no decoding. Otherwise (an AOF preamble, a damaged file) decode to
+        // find where the RDB part ends.
+        let n = data.len();
+        let whole = n >= header + 9
+            && data[n - 9] == OPCODE_EOF
+            && crc64(0, &data[..n - 8]) == u64::from_le_bytes(data[n - 8..].try_into().unwrap());
+        if !whole {
+            let end = rdb_end(data, header, version, valkey).map_err(|(o, e)| err(o, &e))?;
+            let stored = u64::from_le_bytes(data[end - 8..end].try_into().unwrap());
+            if stored != 0 && crc64(0, &data[..end - 8]) != stored {
+                return Err(err(end - 8, "Wrong RDB checksum"));
+            }
         }
     }
     let mut d = Decoder {
