@@ -27,6 +27,8 @@ pub struct SaveParams {
     pub node_max_entries: usize,
     pub node_max_bytes: usize,
     pub used_memory: u64,
+    /// `rdbcompression`.
+    pub compress: bool,
 }
 
 /// The configured target: `dir`/`dbfilename`.
@@ -66,6 +68,7 @@ pub fn params(store: &crate::store::Store) -> SaveParams {
             .unwrap_or(100),
         node_max_bytes: store.config.stream_node_max_bytes,
         used_memory: crate::alloc::used_memory(),
+        compress: store.config.get("rdbcompression") != Some("no"),
     }
 }
 
@@ -105,6 +108,7 @@ pub fn write<W: io::Write>(w: W, dbs: &[DbSnapshot], p: &SaveParams) -> io::Resu
         v => v,
     };
     let mut w = RdbWriter::new(w, version)?;
+    w.compress = p.compress;
     w.aux("redis-ver", crate::REDIS_VERSION.as_bytes())?;
     w.aux("redis-bits", b"64")?;
     w.aux("ctime", (p.now / 1000).to_string().as_bytes())?;

@@ -260,9 +260,101 @@ pub fn lzf_decompress(input: &[u8], len: usize) -> Result<Vec<u8>, ReadError> {
     Ok(out)
 }
 
+/// LZF compression (the format of `lzf_c.c`, which [`lzf_decompress`] reads): literal runs of
+/// up to 32 bytes and back references of 3 to 264 bytes within the last 8 KiB, found through
+/// a hash of the next 3 bytes. None unless the result saves at least 4 bytes (Redis's
+/// `rdbSaveLzfStringObject` then writes the string as it is).
+pub fn lzf_compress(input: &[u8]) -> Option<Vec<u8>> {
+    let n = input.len();
+    if n <= 4 {
+        return None;
+    }
+    let limit = n - 4;
+    let mut out = Vec::with_capacity(limit);
+    let mut table = vec![0u32; 1 << 14];
+    let hash = |i: usize| {
+        let v = (input[i] as u32) << 16 | (input[i + 1] as u32) << 8 | input[i + 2] as u32;
+        (v.wrapping_mul(2654435761) >> 18) as usize & ((1 << 14) - 1)
+    };
+    let literals = |out: &mut Vec<u8>, from: usize, to: usize| {
+        let mut p = from;
+        while p < to {
+            let len = (to - p).min(32);
+            out.push((len - 1) as u8);
+            out.extend_from_slice(&input[p..p + len]);
+            p += len;
+        }
+    };
+    let (mut i, mut lit) = (0, 0);
+    while i + 2 < n {
+        let h = hash(i);
+        let cand = table[h] as usize;
+        table[h] = (i + 1) as u32;
+        if cand > 0 {
+            let r = cand - 1;
+            let dist = i - r;
+            if dist <= 8192 && input[r..r + 3] == input[i..i + 3] {
+                let max = (n - i).min(264);
+                let mut len = 3;
+                while len < max && input[r + len] == input[i + len] {
+                    len += 1;
+                }
+                literals(&mut out, lit, i);
+                let (l, off) = (len - 2, dist - 1);
+                if l < 7 {
+                    out.push(((l as u8) << 5) | (off >> 8) as u8);
+                } else {
+                    out.push((7 << 5) | (off >> 8) as u8);
+                    out.push((l - 7) as u8);
+                }
+                out.push((off & 0xff) as u8);
+                i += len;
+                lit = i;
+                if out.len() > limit {
+                    return None;
+                }
+                continue;
+            }
+        }
+        i += 1;
+    }
+    literals(&mut out, lit, n);
+    (out.len() <= limit).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lzf_round_trips() {
+        let mut rng = 7u64;
+        for case in 0..200 {
+            let len = (case * 37) % 5000 + 5;
+            let data: Vec<u8> = (0..len)
+                .map(|i| {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    // Mostly repetitive, some noise.
+                    if rng % 5 == 0 {
+                        (rng >> 8) as u8
+                    } else {
+                        b"abcabcab"[i % 8]
+                    }
+                })
+                .collect();
+            if let Some(c) = lzf_compress(&data) {
+                assert!(c.len() <= data.len() - 4);
+                assert_eq!(lzf_decompress(&c, data.len()).unwrap(), data, "case {case}");
+            }
+        }
+        let same = vec![b'x'; 10_000];
+        let c = lzf_compress(&same).unwrap();
+        assert!(c.len() < 200, "{}", c.len());
+        assert_eq!(lzf_decompress(&c, same.len()).unwrap(), same);
+        assert!(lzf_compress(b"abcdefghij").is_none());
+    }
 
     #[test]
     fn crc64_matches_redis_test_vector() {

@@ -37,6 +37,8 @@ pub struct RdbWriter<W: Write> {
     written: u64,
     buf: Vec<u8>,
     pub version: u16,
+    /// `rdbcompression`: strings over 20 bytes LZF-compressed when that saves space.
+    pub compress: bool,
 }
 
 impl<W: Write> RdbWriter<W> {
@@ -48,6 +50,7 @@ impl<W: Write> RdbWriter<W> {
             written: 0,
             buf: Vec::with_capacity(1 << 16),
             version,
+            compress: true,
         };
         r.raw(format!("REDIS{version:04}").as_bytes())?;
         Ok(r)
@@ -75,6 +78,17 @@ impl<W: Write> RdbWriter<W> {
 
     /// A string; one that is a canonical integer of 32 bits is written in integer form.
     pub fn string(&mut self, s: &[u8]) -> io::Result<()> {
+        if self.compress && s.len() > 20 {
+            if let Some(c) = crate::rdb::lzf_compress(s) {
+                // RDB_ENCVAL | RDB_ENC_LZF, compressed length, original length, data.
+                return self.with_buf(|b| {
+                    b.push(0xC3);
+                    write_len(b, c.len() as u64);
+                    write_len(b, s.len() as u64);
+                    b.extend_from_slice(&c);
+                });
+            }
+        }
         self.with_buf(|b| write_string_compact(b, s))
     }
 
