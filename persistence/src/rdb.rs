@@ -337,7 +337,7 @@ mod tests {
                     rng ^= rng >> 7;
                     rng ^= rng << 17;
                     // Mostly repetitive, some noise.
-                    if rng % 5 == 0 {
+                    if rng.is_multiple_of(5) {
                         (rng >> 8) as u8
                     } else {
                         b"abcabcab"[i % 8]
