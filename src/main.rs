@@ -31,16 +31,10 @@ fn main() {
             eprintln!("Usage: sluice check-aof [--fix] <file.manifest|file.aof>");
             std::process::exit(1);
         };
-        match persistence::load::check_aof(std::path::Path::new(path), fix) {
-            Ok((report, valid)) => {
-                print!("{report}");
-                std::process::exit(if valid { 0 } else { 1 });
-            }
-            Err(e) => {
-                eprintln!("Cannot check {path}: {e}");
-                std::process::exit(1);
-            }
-        }
+        exit_with_report(
+            path,
+            persistence::load::check_aof(std::path::Path::new(path), fix),
+        );
     }
     // `sluice check-rdb <file>`: the redis-check-rdb of sluice.
     if rest.first().map(|s| s == "check-rdb").unwrap_or(false) {
@@ -48,16 +42,10 @@ fn main() {
             eprintln!("Usage: sluice check-rdb <rdb-file-name>");
             std::process::exit(1);
         };
-        match persistence::rdb_load::check_rdb(std::path::Path::new(path)) {
-            Ok((report, valid)) => {
-                print!("{report}");
-                std::process::exit(if valid { 0 } else { 1 });
-            }
-            Err(e) => {
-                eprintln!("Cannot check {path}: {e}");
-                std::process::exit(1);
-            }
-        }
+        exit_with_report(
+            path,
+            persistence::rdb_load::check_rdb(std::path::Path::new(path)),
+        );
     }
     let mut config = Config::default();
     let mut warnings = Vec::new();
@@ -186,4 +174,18 @@ fn main() {
         let _ = handle.join.await;
     });
     std::process::exit(0);
+}
+
+/// Prints a check-aof/check-rdb report and exits 0 if the file is valid, else 1.
+fn exit_with_report(path: &str, r: std::io::Result<(String, bool)>) -> ! {
+    match r {
+        Ok((report, valid)) => {
+            print!("{report}");
+            std::process::exit(if valid { 0 } else { 1 });
+        }
+        Err(e) => {
+            eprintln!("Cannot check {path}: {e}");
+            std::process::exit(1);
+        }
+    }
 }

@@ -293,13 +293,7 @@ fn listpack(lp: &[u8]) -> Result<Vec<Elem<'_>>, &'static str> {
             }
         };
         // The back-length: the entry's length in 7-bit groups.
-        let back = match len {
-            0..=127 => 1,
-            128..=16382 => 2,
-            16383..=2097150 => 3,
-            2097151..=268435454 => 4,
-            _ => 5,
-        };
+        let back = crate::rdb_save::backlen_size(len);
         p = p.checked_add(len + back).ok_or(BAD)?;
         if p > lp.len() {
             return Err(BAD);

@@ -207,13 +207,7 @@ impl Listpack {
     fn backlen(&mut self, l: usize) {
         // `lpEncodeBacklen`: the entry's length, big end first, 7 bits a byte; every byte but
         // the first flagged with the high bit.
-        let groups = match l {
-            0..=127 => 1,
-            128..=16382 => 2,
-            16383..=2097150 => 3,
-            2097151..=268435454 => 4,
-            _ => 5,
-        };
+        let groups = backlen_size(l);
         for i in (0..groups).rev() {
             let b = ((l >> (7 * i)) & 127) as u8;
             self.buf.push(if i == groups - 1 { b } else { b | 128 });
@@ -285,6 +279,17 @@ impl Listpack {
         let count = self.count.min(65535) as u16;
         self.buf[4..6].copy_from_slice(&count.to_le_bytes());
         self.buf
+    }
+}
+
+/// How many bytes `lpEncodeBacklen` takes for an entry of `l` bytes.
+pub fn backlen_size(l: usize) -> usize {
+    match l {
+        0..=127 => 1,
+        128..=16382 => 2,
+        16383..=2097150 => 3,
+        2097151..=268435454 => 4,
+        _ => 5,
     }
 }
 
