@@ -105,7 +105,23 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<u64, String> {
             // SAFETY: the file is read only while loading; nothing writes it meanwhile.
             let map = unsafe { memmap2::Mmap::map(&file) }
                 .map_err(|e| format!("Can't map the RDB file {}: {e}", path.display()))?;
+            let databases = store.lock().unwrap().config.databases;
+            // A database this server does not have stops the load (Redis exits likewise):
+            // its keys must not land in another one.
+            let mut beyond: Option<u64> = None;
             let summary = persistence::rdb_load::load(&map, |argv| {
+                if beyond.is_some() {
+                    return;
+                }
+                if argv[0] == "SELECT" {
+                    let db = std::str::from_utf8(&argv[1])
+                        .ok()
+                        .and_then(|d| d.parse().ok());
+                    if db.is_none_or(|d: u64| d >= databases as u64) {
+                        beyond = Some(db.unwrap_or(u64::MAX));
+                        return;
+                    }
+                }
                 batch.push(argv);
                 n_total += 1;
                 if batch.len() >= 1024 {
@@ -118,6 +134,12 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<u64, String> {
                     path.display()
                 )
             })?;
+            if let Some(db) = beyond {
+                return Err(format!(
+                    "The RDB file {} holds database {db}: this server is configured for {databases} databases (see `databases`)",
+                    path.display()
+                ));
+            }
             flush(&mut batch, summary.rdb_len as u64, &mut client);
             let tail = &map[summary.rdb_len..];
             if !tail.is_empty() {

@@ -1006,6 +1006,24 @@ fn corrupt_dump_rdb_stops_sluice_with_file_and_offset() {
         text.contains("dump.rdb") && text.contains("at offset"),
         "the error names the file and the offset: {text}"
     );
+    // A database the server does not have: refused, not loaded into another one.
+    std::fs::write(dir.join("dump.rdb"), &rdb).unwrap();
+    let out = std::process::Command::new(sluice_bin())
+        .args([
+            "--port",
+            &free_port().to_string(),
+            "--appendonly",
+            "no",
+            "--bind",
+            "127.0.0.1",
+        ])
+        .args(["--databases", "2", "--dir", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let text =
+        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("holds database 3"), "{text}");
     // sluice check-rdb, as redis-check-rdb: the bad file refused with an offset, the whole
     // one OK with its counts.
     let check = |path: &Path| {
@@ -1019,7 +1037,8 @@ fn corrupt_dump_rdb_stops_sluice_with_file_and_offset() {
             String::from_utf8_lossy(&out.stdout).to_string(),
         )
     };
-    let (ok, report) = check(&dir.join("dump.rdb"));
+    std::fs::write(dir.join("cut.rdb"), &rdb[..rdb.len() / 2]).unwrap();
+    let (ok, report) = check(&dir.join("cut.rdb"));
     assert!(
         !ok && report.contains("--- RDB ERROR DETECTED ---\n[offset "),
         "{report}"
