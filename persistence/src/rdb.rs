@@ -11,10 +11,22 @@
 //! Invariant: readers never panic and never allocate more than the input could hold: every
 //! length is checked against the bytes left before it is used.
 
+/// RDB opcodes (`rdb.h`), shared by the loader and the writer.
+/// Cluster slot sizes (skipped on load).
+pub const OPCODE_SLOT_INFO: u8 = 244;
 /// RDB opcode before a function library (Redis 7.0+).
 pub const OPCODE_FUNCTION2: u8 = 245;
 /// The pre-GA function opcode (Redis 7.0 release candidates), refused.
 pub const OPCODE_FUNCTION_PRE_GA: u8 = 246;
+pub const OPCODE_MODULE_AUX: u8 = 247;
+pub const OPCODE_IDLE: u8 = 248;
+pub const OPCODE_FREQ: u8 = 249;
+pub const OPCODE_AUX: u8 = 250;
+pub const OPCODE_RESIZEDB: u8 = 251;
+pub const OPCODE_EXPIRETIME_MS: u8 = 252;
+pub const OPCODE_EXPIRETIME: u8 = 253;
+pub const OPCODE_SELECTDB: u8 = 254;
+pub const OPCODE_EOF: u8 = 255;
 
 /// The RDB version sluice writes in payloads whose content is RDB 10 (Redis 7.0) data:
 /// every Redis from 7.0 on, and Valkey, can restore it.

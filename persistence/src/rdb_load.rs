@@ -27,7 +27,11 @@
 //! Invariant: no input panics or allocates beyond what its bytes could hold (every length is
 //! checked against the bytes left, see [`crate::rdb::Reader`]).
 
-use crate::rdb::{crc64, ReadError, Reader, OPCODE_FUNCTION2, OPCODE_FUNCTION_PRE_GA};
+use crate::rdb::{
+    crc64, ReadError, Reader, OPCODE_AUX, OPCODE_EOF, OPCODE_EXPIRETIME, OPCODE_EXPIRETIME_MS,
+    OPCODE_FREQ, OPCODE_FUNCTION2, OPCODE_FUNCTION_PRE_GA, OPCODE_IDLE, OPCODE_MODULE_AUX,
+    OPCODE_RESIZEDB, OPCODE_SELECTDB, OPCODE_SLOT_INFO,
+};
 use bytes::Bytes;
 
 /// Why a snapshot was refused: where and what.
@@ -58,17 +62,6 @@ pub struct Summary {
 pub fn is_rdb(data: &[u8]) -> bool {
     data.starts_with(b"REDIS") || data.starts_with(b"VALKEY")
 }
-
-const OPCODE_SLOT_INFO: u8 = 244;
-const OPCODE_MODULE_AUX: u8 = 247;
-const OPCODE_IDLE: u8 = 248;
-const OPCODE_FREQ: u8 = 249;
-const OPCODE_AUX: u8 = 250;
-const OPCODE_RESIZEDB: u8 = 251;
-const OPCODE_EXPIRETIME_MS: u8 = 252;
-const OPCODE_EXPIRETIME: u8 = 253;
-const OPCODE_SELECTDB: u8 = 254;
-const OPCODE_EOF: u8 = 255;
 
 /// Items per emitted command for collections (Redis's AOF_REWRITE_ITEMS_PER_CMD).
 const ITEMS_PER_CMD: usize = 64;

@@ -11,7 +11,10 @@
 //! scores, streams as listpacks v2 (RDB 10) or v3 (RDB 11+), hashes with field TTLs as Redis
 //! 7.4's HASH_METADATA (RDB 12 only).
 
-use crate::rdb::{crc64, write_len, write_string, OPCODE_FUNCTION2};
+use crate::rdb::{
+    crc64, write_len, write_string, OPCODE_AUX, OPCODE_EOF, OPCODE_EXPIRETIME_MS, OPCODE_FUNCTION2,
+    OPCODE_RESIZEDB, OPCODE_SELECTDB,
+};
 use std::io::{self, Write};
 
 pub const TYPE_STRING: u8 = 0;
@@ -22,12 +25,6 @@ pub const TYPE_LIST_QUICKLIST_2: u8 = 18;
 pub const TYPE_STREAM_LISTPACKS_2: u8 = 19;
 pub const TYPE_STREAM_LISTPACKS_3: u8 = 21;
 pub const TYPE_HASH_METADATA: u8 = 24;
-
-const OPCODE_AUX: u8 = 250;
-const OPCODE_RESIZEDB: u8 = 251;
-const OPCODE_EXPIRETIME_MS: u8 = 252;
-const OPCODE_SELECTDB: u8 = 254;
-const OPCODE_EOF: u8 = 255;
 
 /// An RDB file being written: every byte goes through [`RdbWriter::raw`], which keeps the
 /// checksum.
