@@ -320,7 +320,6 @@ pub fn maybe_start_bgsave(
             Ok(size) => {
                 tracing::info!("Background saving terminated with success ({size} bytes)");
                 store.rdb.last_bgsave_ok = true;
-                store.rdb.saves += 1;
                 store.lastsave = crate::util::now_ms() / 1000;
                 store.dirty_at_last_save = store.rdb.dirty_at_bgsave;
             }
@@ -332,6 +331,20 @@ pub fn maybe_start_bgsave(
     });
 }
 
+/// A save in the foreground (SAVE, shutdown): the snapshot written to the target and, on
+/// success, the last-save time and change count moved to now.
+pub fn save_now(store: &mut crate::store::Store) -> io::Result<u64> {
+    let path = target(store);
+    let snapshot = store.ks.snapshot();
+    let p = params(store);
+    let dirty = store.ks.dirty();
+    let size = save(&path, &snapshot, &p)?;
+    tracing::info!("DB saved on disk ({size} bytes)");
+    store.lastsave = crate::util::now_ms() / 1000;
+    store.dirty_at_last_save = dirty;
+    Ok(size)
+}
+
 /// At shutdown: SHUTDOWN SAVE, or save points configured and not NOSAVE (Redis's
 /// prepareForShutdown), writes the snapshot in the foreground.
 pub fn save_on_shutdown(store: &mut crate::store::Store) {
@@ -341,15 +354,7 @@ pub fn save_on_shutdown(store: &mut crate::store::Store) {
         return;
     }
     tracing::info!("Saving the final RDB snapshot before exiting.");
-    let path = target(store);
-    let snapshot = store.ks.snapshot();
-    let p = params(store);
-    match save(&path, &snapshot, &p) {
-        Ok(size) => {
-            tracing::info!("DB saved on disk ({size} bytes)");
-            store.lastsave = crate::util::now_ms() / 1000;
-            store.dirty_at_last_save = store.ks.dirty();
-        }
-        Err(e) => tracing::error!("Error trying to save the DB, can't exit: {e}"),
+    if let Err(e) = save_now(store) {
+        tracing::error!("Error trying to save the DB, can't exit: {e}");
     }
 }

@@ -59,7 +59,6 @@ pub struct RdbState {
     /// Unix seconds of the last failed BGSAVE: save points retry only 5 s later (Redis's
     /// CONFIG_BGSAVE_RETRY_DELAY).
     pub last_bgsave_try: i64,
-    pub saves: u64,
     /// `ks.dirty()` when the running BGSAVE took its snapshot.
     pub dirty_at_bgsave: u64,
 }
@@ -72,7 +71,6 @@ impl Default for RdbState {
             last_bgsave_ok: true,
             last_bgsave_secs: -1,
             last_bgsave_try: 0,
-            saves: 0,
             dirty_at_bgsave: 0,
         }
     }

@@ -355,16 +355,8 @@ pub fn save(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     if ctx.store.rdb.bgsave_started.is_some() {
         return Err(CmdError::err("Background save already in progress"));
     }
-    let path = crate::rdb::target(ctx.store);
-    let snapshot = ctx.store.ks.snapshot();
-    let params = crate::rdb::params(ctx.store);
-    let dirty = ctx.store.ks.dirty();
-    match crate::rdb::save(&path, &snapshot, &params) {
-        Ok(size) => {
-            tracing::info!("DB saved on disk ({size} bytes)");
-            ctx.store.lastsave = crate::util::now_ms() / 1000;
-            ctx.store.dirty_at_last_save = dirty;
-            ctx.store.rdb.saves += 1;
+    match crate::rdb::save_now(ctx.store) {
+        Ok(_) => {
             ctx.out.ok();
             Ok(())
         }
