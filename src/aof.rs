@@ -99,84 +99,17 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<u64, String> {
             s.loading_loaded_bytes = done_before + off;
         };
         if file_is_rdb(path) {
-            // dump.rdb, a multi-part AOF's RDB base, or an old AOF with an RDB preamble.
-            let file = std::fs::File::open(path)
-                .map_err(|e| format!("Can't open the RDB file {}: {e}", path.display()))?;
-            // SAFETY: the file is read only while loading; nothing writes it meanwhile.
-            let map = unsafe { memmap2::Mmap::map(&file) }
-                .map_err(|e| format!("Can't map the RDB file {}: {e}", path.display()))?;
             let databases = store.lock().unwrap().config.databases;
-            // A database this server does not have stops the load (Redis exits likewise):
-            // its keys must not land in another one.
-            let mut beyond: Option<u64> = None;
-            let summary = persistence::rdb_load::load(&map, |argv| {
-                if beyond.is_some() {
-                    return;
-                }
-                if argv[0] == "SELECT" {
-                    let db = std::str::from_utf8(&argv[1])
-                        .ok()
-                        .and_then(|d| d.parse().ok());
-                    if db.is_none_or(|d: u64| d >= databases as u64) {
-                        beyond = Some(db.unwrap_or(u64::MAX));
-                        return;
-                    }
-                }
+            let len = load_rdb_file(path, databases, &mut |argv| {
                 batch.push(argv);
                 n_total += 1;
                 if batch.len() >= 1024 {
                     flush(&mut batch, 0, &mut client);
                 }
-            })
-            .map_err(|e| {
-                format!(
-                    "Bad file format reading the RDB file {}: {e}",
-                    path.display()
-                )
             })?;
-            if let Some(db) = beyond {
-                return Err(format!(
-                    "The RDB file {} holds database {db}: this server is configured for {databases} databases (see `databases`)",
-                    path.display()
-                ));
-            }
-            flush(&mut batch, summary.rdb_len as u64, &mut client);
-            let tail = &map[summary.rdb_len..];
-            if !tail.is_empty() {
-                // The commands after an RDB preamble.
-                let end = persistence::load::parse_commands(tail, |argv, _| {
-                    batch.push(argv);
-                    n_total += 1;
-                    if batch.len() >= 1024 {
-                        flush(&mut batch, 0, &mut client);
-                    }
-                });
-                flush(&mut batch, map.len() as u64, &mut client);
-                let bad = match end {
-                    LoadEnd::Clean { .. } => None,
-                    LoadEnd::Truncated { valid_len, .. } => {
-                        Some(("Unexpected end of file reading".to_string(), valid_len))
-                    }
-                    LoadEnd::Corrupt { offset, reason, .. } => Some((reason, offset)),
-                };
-                if let Some((reason, offset)) = bad {
-                    return Err(format!(
-                        "{reason} the append only file {} at offset {}",
-                        path.display(),
-                        summary.rdb_len as u64 + offset
-                    ));
-                }
-            }
-            tracing::info!(
-                "Loaded RDB {} (version {}): {} keys, {} with a TTL, {} function libraries",
-                path.display(),
-                summary.version,
-                summary.keys,
-                summary.expires,
-                summary.functions
-            );
+            flush(&mut batch, len, &mut client);
             covered = 0;
-            done_before += map.len() as u64;
+            done_before += len;
             continue;
         }
         let loaded = persistence::load::load_file(path, |argv, off| {
@@ -253,6 +186,77 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<u64, String> {
         n_total
     );
     Ok(covered)
+}
+
+/// Decodes the RDB file at `path` (dump.rdb, a multi-part AOF's RDB base, or an old AOF with
+/// an RDB preamble, whose commands follow the RDB part) into `take`, command by command;
+/// the file's length. A database beyond `databases` stops the load (Redis exits likewise):
+/// its keys must not land in another one.
+fn load_rdb_file(
+    path: &std::path::Path,
+    databases: usize,
+    take: &mut dyn FnMut(Vec<bytes::Bytes>),
+) -> Result<u64, String> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| format!("Can't open the RDB file {}: {e}", path.display()))?;
+    // SAFETY: the file is read only while loading; nothing writes it meanwhile.
+    let map = unsafe { memmap2::Mmap::map(&file) }
+        .map_err(|e| format!("Can't map the RDB file {}: {e}", path.display()))?;
+    let mut beyond: Option<u64> = None;
+    let summary = persistence::rdb_load::load(&map, |argv| {
+        if beyond.is_some() {
+            return;
+        }
+        if argv[0] == "SELECT" {
+            let db = std::str::from_utf8(&argv[1])
+                .ok()
+                .and_then(|d| d.parse().ok());
+            if db.is_none_or(|d: u64| d >= databases as u64) {
+                beyond = Some(db.unwrap_or(u64::MAX));
+                return;
+            }
+        }
+        take(argv);
+    })
+    .map_err(|e| {
+        format!(
+            "Bad file format reading the RDB file {}: {e}",
+            path.display()
+        )
+    })?;
+    if let Some(db) = beyond {
+        return Err(format!(
+            "The RDB file {} holds database {db}: this server is configured for {databases} databases (see `databases`)",
+            path.display()
+        ));
+    }
+    let tail = &map[summary.rdb_len..];
+    if !tail.is_empty() {
+        let end = persistence::load::parse_commands(tail, |argv, _| take(argv));
+        let bad = match end {
+            LoadEnd::Clean { .. } => None,
+            LoadEnd::Truncated { valid_len, .. } => {
+                Some(("Unexpected end of file reading".to_string(), valid_len))
+            }
+            LoadEnd::Corrupt { offset, reason, .. } => Some((reason, offset)),
+        };
+        if let Some((reason, offset)) = bad {
+            return Err(format!(
+                "{reason} the append only file {} at offset {}",
+                path.display(),
+                summary.rdb_len as u64 + offset
+            ));
+        }
+    }
+    tracing::info!(
+        "Loaded RDB {} (version {}): {} keys, {} with a TTL, {} function libraries",
+        path.display(),
+        summary.version,
+        summary.keys,
+        summary.expires,
+        summary.functions
+    );
+    Ok(map.len() as u64)
 }
 
 /// Whether `path` holds an RDB snapshot (by its signature).
