@@ -101,16 +101,7 @@ pub fn load(data: &[u8], mut emit: impl FnMut(Vec<Bytes>)) -> Result<Summary, Rd
             }
         }
     }
-    let mut d = Decoder {
-        r: Reader::new(data),
-        version,
-        valkey,
-        summary: Summary {
-            version,
-            ..Summary::default()
-        },
-    };
-    d.r.bytes(header).expect("header checked");
+    let mut d = Decoder::after_header(data, header, version, valkey);
     d.run(&mut emit).map_err(|(o, e)| err(o, &e))?;
     d.summary.rdb_len = d.r.pos();
     Ok(d.summary)
@@ -139,13 +130,7 @@ fn rdb_end(
     version: u16,
     valkey: bool,
 ) -> Result<usize, (usize, String)> {
-    let mut d = Decoder {
-        r: Reader::new(data),
-        version,
-        valkey,
-        summary: Summary::default(),
-    };
-    d.r.bytes(header).expect("header checked");
+    let mut d = Decoder::after_header(data, header, version, valkey);
     d.run(&mut |_| {})?;
     Ok(d.r.pos())
 }
@@ -411,6 +396,21 @@ fn emit_batched(
 }
 
 impl<'a> Decoder<'a> {
+    /// A decoder positioned after the header (`header` bytes, already checked).
+    fn after_header(data: &'a [u8], header: usize, version: u16, valkey: bool) -> Decoder<'a> {
+        let mut r = Reader::new(data);
+        r.bytes(header).expect("header checked");
+        Decoder {
+            r,
+            version,
+            valkey,
+            summary: Summary {
+                version,
+                ..Summary::default()
+            },
+        }
+    }
+
     fn at<T>(&self, r: Result<T, ReadError>) -> DResult<T> {
         r.map_err(|e| {
             (

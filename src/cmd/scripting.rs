@@ -11,7 +11,9 @@
 use super::Ctx;
 use crate::client::{Client, ClientShared};
 use crate::error::{CmdError, CmdResult};
-use crate::scripting::convert::{lua_number_text, lua_to_reply, push_reply, push_string_array};
+use crate::scripting::convert::{
+    lua_number_text, lua_to_reply, push_reply, push_string_array, push_tagged_str,
+};
 use crate::scripting::libs::RunState;
 use crate::scripting::{err_info, ScriptFlags, ERROR_HANDLER_KEY};
 use crate::store::Store;
@@ -226,9 +228,7 @@ unsafe fn call_from_lua(l: *mut ffi::lua_State) -> bool {
 
 /// Pushes `{err = msg}`.
 unsafe fn push_error(l: *mut ffi::lua_State, msg: &str) {
-    ffi::lua_createtable(l, 0, 1);
-    ffi::lua_pushlstring(l, msg.as_ptr() as *const std::ffi::c_char, msg.len());
-    ffi::lua_setfield(l, -2, c"err".as_ptr());
+    push_tagged_str(l, c"err", msg.as_bytes());
 }
 
 /// The arguments of redis.call as command arguments: strings, and numbers as Lua prints

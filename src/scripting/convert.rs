@@ -183,8 +183,11 @@ unsafe fn push_str(l: *mut ffi::lua_State, s: &[u8]) {
     ffi::lua_pushlstring(l, s.as_ptr() as *const std::ffi::c_char, s.len());
 }
 
-/// `{tag = s}`.
-unsafe fn push_tagged_str(l: *mut ffi::lua_State, tag: &std::ffi::CStr, s: &[u8]) {
+/// Pushes `{tag = s}`.
+///
+/// # Safety
+/// As [`push_reply`].
+pub unsafe fn push_tagged_str(l: *mut ffi::lua_State, tag: &std::ffi::CStr, s: &[u8]) {
     ffi::lua_createtable(l, 0, 1);
     push_str(l, s);
     ffi::lua_setfield(l, -2, tag.as_ptr());
