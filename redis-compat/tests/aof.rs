@@ -862,21 +862,22 @@ fn valkey_rdb_loads_in_sluice() {
     );
 }
 
-#[test]
-fn valkey_hash_field_ttls_load_from_rdb() {
-    let v = Server::start(Kind::Valkey, &["--appendonly", "no"]);
-    let mut c = v.conn();
+/// A hash with field TTLs written by `kind` (SAVE) loads in sluice with the same expire times
+/// and values; the file.
+fn field_ttls_via_rdb(kind: Kind, tag: &str) -> Vec<u8> {
+    let w = Server::start(kind, &["--appendonly", "no"]);
+    let mut c = w.conn();
     for argv in [
         vec!["HSET", "h", "keep", "1", "ttl", "2", "later", "3"],
         vec!["HPEXPIREAT", "h", "4000000000000", "FIELDS", "1", "ttl"],
         vec!["HPEXPIREAT", "h", "4000000000123", "FIELDS", "1", "later"],
+        vec!["SAVE"],
     ] {
         let r = c.call(&argv).unwrap();
         assert!(!r.starts_with(b"-"), "{argv:?}: {}", show(&r));
     }
-    c.call(&["SAVE"]).unwrap();
-    let rdb = std::fs::read(v.dir.join("dump.rdb")).unwrap();
-    let s = sluice_on_rdb(&rdb, "valkey-hfe");
+    let rdb = std::fs::read(w.dir.join("dump.rdb")).unwrap();
+    let s = sluice_on_rdb(&rdb, tag);
     let mut cs = s.conn();
     for argv in [
         vec!["HPEXPIRETIME", "h", "FIELDS", "3", "keep", "ttl", "later"],
@@ -888,6 +889,12 @@ fn valkey_hash_field_ttls_load_from_rdb() {
             "{argv:?}"
         );
     }
+    rdb
+}
+
+#[test]
+fn valkey_hash_field_ttls_load_from_rdb() {
+    field_ttls_via_rdb(Kind::Valkey, "valkey-hfe");
 }
 
 #[test]
@@ -979,6 +986,19 @@ fn truncated_or_flipped_rdb_is_refused_without_panic() {
     }
 }
 
+/// Starts sluice (AOF off) on `dir` with `extra`, expecting it to exit with an error: what it
+/// printed.
+fn sluice_fails_to_start(dir: &Path, extra: &[&str]) -> String {
+    let out = std::process::Command::new(sluice_bin())
+        .args(["--port", &free_port().to_string(), "--appendonly", "no"])
+        .args(["--bind", "127.0.0.1", "--dir", dir.to_str().unwrap()])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout)
+}
+
 #[test]
 fn corrupt_dump_rdb_stops_sluice_with_file_and_offset() {
     let (rdb, _) = rdb_from(Kind::Redis, &["--appendonly", "no"]);
@@ -986,43 +1006,14 @@ fn corrupt_dump_rdb_stops_sluice_with_file_and_offset() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("dump.rdb"), &rdb[..rdb.len() / 2]).unwrap();
-    let out = std::process::Command::new(sluice_bin())
-        .args([
-            "--port",
-            &free_port().to_string(),
-            "--appendonly",
-            "no",
-            "--bind",
-            "127.0.0.1",
-        ])
-        .current_dir(&dir)
-        .args(["--dir", dir.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let text =
-        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    let text = sluice_fails_to_start(&dir, &[]);
     assert!(
         text.contains("dump.rdb") && text.contains("at offset"),
         "the error names the file and the offset: {text}"
     );
     // A database the server does not have: refused, not loaded into another one.
     std::fs::write(dir.join("dump.rdb"), &rdb).unwrap();
-    let out = std::process::Command::new(sluice_bin())
-        .args([
-            "--port",
-            &free_port().to_string(),
-            "--appendonly",
-            "no",
-            "--bind",
-            "127.0.0.1",
-        ])
-        .args(["--databases", "2", "--dir", dir.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let text =
-        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    let text = sluice_fails_to_start(&dir, &["--databases", "2"]);
     assert!(text.contains("holds database 3"), "{text}");
     // sluice check-rdb, as redis-check-rdb: the bad file refused with an offset, the whole
     // one OK with its counts.
@@ -1131,26 +1122,8 @@ fn sluice_rdb_restarts_and_loads_in_valkey_and_redis() {
 
 #[test]
 fn sluice_rdb_keeps_hash_field_ttls_as_rdb_12() {
-    let s = Server::start(Kind::Sluice, &["--appendonly", "no"]);
-    let mut c = s.conn();
-    for argv in [
-        vec!["HSET", "h", "keep", "1", "ttl", "2", "later", "3"],
-        vec!["HPEXPIREAT", "h", "4000000000000", "FIELDS", "1", "ttl"],
-        vec!["HPEXPIREAT", "h", "4000000000123", "FIELDS", "1", "later"],
-        vec!["SAVE"],
-    ] {
-        let r = c.call(&argv).unwrap();
-        assert!(!r.starts_with(b"-"), "{argv:?}: {}", show(&r));
-    }
-    let rdb = std::fs::read(s.dir.join("dump.rdb")).unwrap();
+    let rdb = field_ttls_via_rdb(Kind::Sluice, "hfe12");
     assert!(rdb.starts_with(b"REDIS0012"), "field TTLs need RDB 12");
-    let s2 = sluice_on_rdb(&rdb, "hfe12");
-    let mut c2 = s2.conn();
-    let argv = ["HPEXPIRETIME", "h", "FIELDS", "3", "keep", "ttl", "later"];
-    assert_eq!(
-        show(&c2.call(&argv).unwrap()),
-        show(&c.call(&argv).unwrap())
-    );
 }
 
 #[test]
