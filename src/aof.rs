@@ -99,8 +99,7 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<u64, String> {
             s.loading_loaded_bytes = done_before + off;
         };
         if file_is_rdb(path) {
-            let databases = store.lock().unwrap().config.databases;
-            let len = load_rdb_file(path, databases, &mut |argv| {
+            let len = load_rdb_file(path, store, &mut |argv| {
                 batch.push(argv);
                 n_total += 1;
                 if batch.len() >= 1024 {
@@ -188,47 +187,96 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<u64, String> {
     Ok(covered)
 }
 
-/// Decodes the RDB file at `path` (dump.rdb, a multi-part AOF's RDB base, or an old AOF with
-/// an RDB preamble, whose commands follow the RDB part) into `take`, command by command;
-/// the file's length. A database beyond `databases` stops the load (Redis exits likewise):
-/// its keys must not land in another one.
+/// Loads the RDB file at `path` (dump.rdb, a multi-part AOF's RDB base, or an old AOF with
+/// an RDB preamble, whose commands follow the RDB part): keys are built directly into the
+/// keyspace (`rdb::value_of`), function libraries and the preamble's command tail go to
+/// `take` as commands, after the keys. The file's length. A database beyond `databases`
+/// stops the load (Redis exits likewise): its keys must not land in another one. Empty
+/// collections are skipped, as Redis skips them; a key twice is an error.
 fn load_rdb_file(
     path: &std::path::Path,
-    databases: usize,
+    store: &Mutex<Store>,
     take: &mut dyn FnMut(Vec<bytes::Bytes>),
 ) -> Result<u64, String> {
+    use persistence::rdb_load::Event;
     let file = std::fs::File::open(path)
         .map_err(|e| format!("Can't open the RDB file {}: {e}", path.display()))?;
     // SAFETY: the file is read only while loading; nothing writes it meanwhile.
     let map = unsafe { memmap2::Mmap::map(&file) }
         .map_err(|e| format!("Can't map the RDB file {}: {e}", path.display()))?;
-    let mut beyond: Option<u64> = None;
-    let summary = persistence::rdb_load::load(&map, |argv| {
-        if beyond.is_some() {
-            return;
-        }
-        if argv[0] == "SELECT" {
-            let db = std::str::from_utf8(&argv[1])
-                .ok()
-                .and_then(|d| d.parse().ok());
-            if db.is_none_or(|d: u64| d >= databases as u64) {
-                beyond = Some(db.unwrap_or(u64::MAX));
-                return;
+    let databases = store.lock().unwrap().config.databases;
+    let mut db = 0usize;
+    let mut functions = Vec::new();
+    let (mut skipped, mut held) = (0u64, 0usize);
+    // The store is held for a chunk of keys at a time, so clients are told -LOADING meanwhile.
+    let mut guard: Option<std::sync::MutexGuard<Store>> = None;
+    let res = persistence::rdb_load::load(&map, |e| {
+        match e {
+            Event::Select(n) => {
+                if n >= databases as u64 {
+                    return Err(format!(
+                        "The RDB file holds database {n}: this server is configured for {databases} databases (see `databases`)"
+                    ));
+                }
+                db = n as usize;
+            }
+            Event::Function(code) => functions.push(vec![
+                bytes::Bytes::from_static(b"FUNCTION"),
+                bytes::Bytes::from_static(b"LOAD"),
+                code,
+            ]),
+            Event::Key {
+                key,
+                item,
+                expire,
+                idle,
+                freq,
+            } => {
+                let s = guard.get_or_insert_with(|| {
+                    let mut s = store.lock().unwrap();
+                    s.cmd_time_ms = crate::util::now_ms();
+                    s
+                });
+                if item.is_empty() {
+                    skipped += 1;
+                    return Ok(());
+                }
+                let v = crate::rdb::value_of(item, &s.config)?;
+                if s.ks.db(db).keys.contains_key(&key) {
+                    return Err(format!(
+                        "Duplicate key '{}' found in RDB file",
+                        String::from_utf8_lossy(&key)
+                    ));
+                }
+                s.add(db, &key, v);
+                if let Some(t) = expire {
+                    s.set_expire(db, &key, t);
+                }
+                s.set_access(db, &key, idle, freq);
+                held += 1;
+                if held >= 1024 {
+                    held = 0;
+                    guard = None;
+                }
             }
         }
-        take(argv);
-    })
-    .map_err(|e| {
+        Ok(())
+    });
+    drop(guard);
+    let summary = res.map_err(|e| {
         format!(
             "Bad file format reading the RDB file {}: {e}",
             path.display()
         )
     })?;
-    if let Some(db) = beyond {
-        return Err(format!(
-            "The RDB file {} holds database {db}: this server is configured for {databases} databases (see `databases`)",
-            path.display()
-        ));
+    if skipped > 0 {
+        tracing::info!(
+            "Done loading RDB, keys loaded: {}, keys expired: 0, empty keys skipped: {skipped}.",
+            summary.keys - skipped
+        );
+    }
+    for f in functions {
+        take(f);
     }
     let tail = &map[summary.rdb_len..];
     if !tail.is_empty() {

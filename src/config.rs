@@ -531,6 +531,31 @@ pub enum Source {
 }
 
 impl Config {
+    /// The `set-max-*` thresholds, as the set type takes them.
+    pub fn set_limits(&self) -> crate::types::set::Limits {
+        crate::types::set::Limits {
+            max_intset: self.set_max_intset_entries,
+            max_listpack_entries: self.set_max_listpack_entries,
+            max_listpack_value: self.set_max_listpack_value,
+        }
+    }
+
+    /// The `hash-max-listpack-*` thresholds.
+    pub fn hash_limits(&self) -> crate::types::hash::Limits {
+        crate::types::hash::Limits {
+            max_entries: self.hash_max_listpack_entries,
+            max_value: self.hash_max_listpack_value,
+        }
+    }
+
+    /// The `zset-max-listpack-*` thresholds.
+    pub fn zset_limits(&self) -> crate::types::zset::Limits {
+        crate::types::zset::Limits {
+            max_entries: self.zset_max_listpack_entries,
+            max_value: self.zset_max_listpack_value,
+        }
+    }
+
     pub fn get(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(|s| s.as_str())
     }

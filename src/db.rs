@@ -649,6 +649,14 @@ pub mod access_meta {
         (m & !0xffff_ffff) | (now_secs & 0xffff_ffff)
     }
 
+    /// Metadata for a value arriving from a snapshot (`objectSetLRUOrLFU`): accessed `idle`
+    /// seconds ago, with LFU counter `freq`; each as a fresh value when not given.
+    pub fn restored(now_secs: u64, idle: Option<u64>, freq: Option<u8>) -> u64 {
+        let lru = idle.map_or(now_secs, |i| now_secs.saturating_sub(i));
+        let counter = freq.map_or(LFU_INIT_VAL, u64::from);
+        pack(lru, counter, minutes(now_secs))
+    }
+
     /// Metadata for a freshly written value.
     pub fn fresh(now_secs: u64) -> u64 {
         pack(now_secs, LFU_INIT_VAL, minutes(now_secs))

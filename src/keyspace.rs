@@ -496,6 +496,18 @@ impl Store {
         self.ks.dbs[db].set_expire(key, when_ms);
     }
 
+    /// The access metadata of a key just restored from a snapshot (RESTORE's IDLETIME and
+    /// FREQ, an RDB's IDLE and FREQ), as `objectSetLRUOrLFU`.
+    pub fn set_access(&mut self, db: usize, key: &[u8], idle: Option<u64>, freq: Option<u8>) {
+        if idle.is_none() && freq.is_none() {
+            return;
+        }
+        let secs = (self.cmd_time_ms / 1000).max(0) as u64;
+        self.ks.dbs[db]
+            .keys
+            .set_meta(key, access_meta::restored(secs, idle, freq));
+    }
+
     /// Removes `key`'s TTL; true if it had one.
     pub fn persist(&mut self, db: usize, key: &[u8]) -> bool {
         self.ks.dbs[db].persist(key)

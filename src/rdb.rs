@@ -13,7 +13,9 @@
 //!   dropped with a warning in the log.
 
 use crate::db::{DbSnapshot, Value};
+use crate::types::stream::StreamId;
 use bytes::Bytes;
+use persistence::rdb_load::Item;
 use persistence::rdb_save::*;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -29,6 +31,8 @@ pub struct SaveParams {
     pub used_memory: u64,
     /// `rdbcompression`.
     pub compress: bool,
+    /// `rdbchecksum`.
+    pub checksum: bool,
 }
 
 /// The configured target: `dir`/`dbfilename`.
@@ -69,6 +73,7 @@ pub fn params(store: &crate::store::Store) -> SaveParams {
         node_max_bytes: store.config.stream_node_max_bytes,
         used_memory: crate::alloc::used_memory(),
         compress: store.config.get("rdbcompression") != Some("no"),
+        checksum: store.config.get("rdbchecksum") != Some("no"),
     }
 }
 
@@ -109,6 +114,7 @@ pub fn write<W: io::Write>(w: W, dbs: &[DbSnapshot], p: &SaveParams) -> io::Resu
     };
     let mut w = RdbWriter::new(w, version)?;
     w.compress = p.compress;
+    w.checksum = p.checksum;
     w.aux("redis-ver", crate::REDIS_VERSION.as_bytes())?;
     w.aux("redis-bits", b"64")?;
     w.aux("ctime", (p.now / 1000).to_string().as_bytes())?;
@@ -133,128 +139,8 @@ pub fn write<W: io::Write>(w: W, dbs: &[DbSnapshot], p: &SaveParams) -> io::Resu
                 continue;
             }
             let expire = expires.get(&key[..]).copied();
-            match value {
-                Value::Str(s) => {
-                    w.key(expire, TYPE_STRING, key)?;
-                    w.string(s.data())?;
-                }
-                Value::List(l) => {
-                    w.key(expire, TYPE_LIST_QUICKLIST_2, key)?;
-                    // Listpack nodes of at most 128 items or 8 KB (list-max-listpack-size -2).
-                    let mut nodes = Vec::new();
-                    let mut lp = Listpack::new();
-                    l.for_each_from(0, |item| {
-                        if lp.len() >= 128 || lp.bytes() >= 8192 {
-                            nodes.push(std::mem::take(&mut lp).finish());
-                        }
-                        lp.push(item);
-                        true
-                    });
-                    if !lp.is_empty() {
-                        nodes.push(lp.finish());
-                    }
-                    w.len(nodes.len() as u64)?;
-                    for node in &nodes {
-                        w.len(2)?; // QUICKLIST_NODE_CONTAINER_PACKED
-                        w.string(node)?;
-                    }
-                }
-                Value::Set(set) => {
-                    w.key(expire, TYPE_SET, key)?;
-                    w.len(set.len() as u64)?;
-                    for m in set.iter() {
-                        w.string(m.bytes(&mut [0; 21]))?;
-                    }
-                }
-                Value::Zset(z) => {
-                    w.key(expire, TYPE_ZSET_2, key)?;
-                    w.len(z.len() as u64)?;
-                    let mut res = Ok(());
-                    z.walk(0, false, |m, s| {
-                        res = w.string(m).and_then(|()| w.double(s));
-                        res.is_ok()
-                    });
-                    res?;
-                }
-                Value::Hash(h) => {
-                    let ttls = h.field_ttls();
-                    if !ttls.is_empty() && version >= 12 {
-                        let at: hashbrown::HashMap<&[u8], i64> = ttls.iter().copied().collect();
-                        let min = ttls.iter().map(|&(_, t)| t).min().unwrap_or(0);
-                        w.key(expire, TYPE_HASH_METADATA, key)?;
-                        w.ms_time(min)?;
-                        w.len(h.len() as u64)?;
-                        for (f, v) in h.iter() {
-                            // 0: no TTL; else relative to the minimum, plus one.
-                            let ttl = at.get(f).map_or(0, |&t| (t - min) as u64 + 1);
-                            w.len(ttl)?;
-                            w.string(f)?;
-                            w.string(v)?;
-                        }
-                    } else {
-                        dropped_ttls += ttls.len();
-                        w.key(expire, TYPE_HASH, key)?;
-                        w.len(h.len() as u64)?;
-                        for (f, v) in h.iter() {
-                            w.string(f)?;
-                            w.string(v)?;
-                        }
-                    }
-                }
-                Value::Stream(s) => {
-                    let v3 = version >= 11;
-                    let kind = if v3 {
-                        TYPE_STREAM_LISTPACKS_3
-                    } else {
-                        TYPE_STREAM_LISTPACKS_2
-                    };
-                    w.key(expire, kind, key)?;
-                    let mut nodes = StreamNodes::new(p.node_max_entries, p.node_max_bytes);
-                    s.for_each_entry::<()>(|id, fields| {
-                        nodes.push(id.ms, id.seq, fields);
-                        Ok(())
-                    })
-                    .ok();
-                    let nodes = nodes.finish();
-                    w.len(nodes.len() as u64)?;
-                    for (k, lp) in &nodes {
-                        w.string(k)?;
-                        w.string(lp)?;
-                    }
-                    w.len(s.length)?;
-                    for id in [s.last_id, s.first_id, s.max_deleted_id] {
-                        w.len(id.ms)?;
-                        w.len(id.seq)?;
-                    }
-                    w.len(s.entries_added)?;
-                    w.len(s.groups().len() as u64)?;
-                    for (gname, g) in s.groups() {
-                        w.string(gname)?;
-                        w.len(g.last_id.ms)?;
-                        w.len(g.last_id.seq)?;
-                        // -1 (not known) as Redis saves it: the u64 cast.
-                        w.len(g.entries_read as u64)?;
-                        w.len(g.pel().len() as u64)?;
-                        for (pid, pe) in g.pel() {
-                            w.raw(&raw_id(pid.ms, pid.seq))?;
-                            w.ms_time(pe.delivery_time)?;
-                            w.len(pe.delivery_count)?;
-                        }
-                        w.len(g.consumers().len() as u64)?;
-                        for (cname, c) in g.consumers() {
-                            w.string(cname)?;
-                            w.ms_time(c.seen_time)?;
-                            if v3 {
-                                w.ms_time(c.active_time)?;
-                            }
-                            w.len(c.pending().len() as u64)?;
-                            for pid in c.pending().iter() {
-                                w.raw(&raw_id(pid.ms, pid.seq))?;
-                            }
-                        }
-                    }
-                }
-            }
+            w.key(expire, value_type(value, version), key)?;
+            dropped_ttls += write_value(&mut w, value, p)?;
         }
     }
     if dropped_ttls > 0 {
@@ -263,6 +149,164 @@ pub fn write<W: io::Write>(w: W, dbs: &[DbSnapshot], p: &SaveParams) -> io::Resu
         );
     }
     w.finish()
+}
+
+/// The RDB type a value is written as in RDB `version`.
+fn value_type(value: &Value, version: u16) -> u8 {
+    match value {
+        Value::Str(_) => TYPE_STRING,
+        Value::List(_) => TYPE_LIST_QUICKLIST_2,
+        Value::Set(_) => TYPE_SET,
+        Value::Zset(_) => TYPE_ZSET_2,
+        Value::Hash(h) if version >= 12 && h.has_field_ttls() => TYPE_HASH_METADATA,
+        Value::Hash(_) => TYPE_HASH,
+        Value::Stream(_) if version >= 11 => TYPE_STREAM_LISTPACKS_3,
+        Value::Stream(_) => TYPE_STREAM_LISTPACKS_2,
+    }
+}
+
+/// Writes `value` in the form [`value_type`] names for the writer's version; the number of
+/// field TTLs that form could not hold (dropped).
+fn write_value<W: io::Write>(
+    w: &mut RdbWriter<W>,
+    value: &Value,
+    p: &SaveParams,
+) -> io::Result<usize> {
+    let version = w.version;
+    match value {
+        Value::Str(s) => w.string(s.data())?,
+        Value::List(l) => {
+            // Listpack nodes of at most 128 items or 8 KB (list-max-listpack-size -2).
+            let mut nodes = Vec::new();
+            let mut lp = Listpack::new();
+            l.for_each_from(0, |item| {
+                if lp.len() >= 128 || lp.bytes() >= 8192 {
+                    nodes.push(std::mem::take(&mut lp).finish());
+                }
+                lp.push(item);
+                true
+            });
+            if !lp.is_empty() {
+                nodes.push(lp.finish());
+            }
+            w.len(nodes.len() as u64)?;
+            for node in &nodes {
+                w.len(2)?; // QUICKLIST_NODE_CONTAINER_PACKED
+                w.string(node)?;
+            }
+        }
+        Value::Set(set) => {
+            w.len(set.len() as u64)?;
+            for m in set.iter() {
+                w.string(m.bytes(&mut [0; 21]))?;
+            }
+        }
+        Value::Zset(z) => {
+            w.len(z.len() as u64)?;
+            let mut res = Ok(());
+            z.walk(0, false, |m, s| {
+                res = w.string(m).and_then(|()| w.double(s));
+                res.is_ok()
+            });
+            res?;
+        }
+        Value::Hash(h) => {
+            let ttls = h.field_ttls();
+            if value_type(value, version) == TYPE_HASH_METADATA {
+                let at: hashbrown::HashMap<&[u8], i64> = ttls.iter().copied().collect();
+                let min = ttls.iter().map(|&(_, t)| t).min().unwrap_or(0);
+                w.ms_time(min)?;
+                w.len(h.len() as u64)?;
+                for (f, v) in h.iter() {
+                    // 0: no TTL; else relative to the minimum, plus one.
+                    let ttl = at.get(f).map_or(0, |&t| (t - min) as u64 + 1);
+                    w.len(ttl)?;
+                    w.string(f)?;
+                    w.string(v)?;
+                }
+            } else {
+                w.len(h.len() as u64)?;
+                for (f, v) in h.iter() {
+                    w.string(f)?;
+                    w.string(v)?;
+                }
+                return Ok(ttls.len());
+            }
+        }
+        Value::Stream(s) => {
+            let v3 = value_type(value, version) == TYPE_STREAM_LISTPACKS_3;
+            let mut nodes = StreamNodes::new(p.node_max_entries, p.node_max_bytes);
+            s.for_each_entry::<()>(|id, fields| {
+                nodes.push(id.ms, id.seq, fields);
+                Ok(())
+            })
+            .ok();
+            let nodes = nodes.finish();
+            w.len(nodes.len() as u64)?;
+            for (k, lp) in &nodes {
+                w.string(k)?;
+                w.string(lp)?;
+            }
+            w.len(s.length)?;
+            for id in [s.last_id, s.first_id, s.max_deleted_id] {
+                w.len(id.ms)?;
+                w.len(id.seq)?;
+            }
+            w.len(s.entries_added)?;
+            w.len(s.groups().len() as u64)?;
+            for (gname, g) in s.groups() {
+                w.string(gname)?;
+                w.len(g.last_id.ms)?;
+                w.len(g.last_id.seq)?;
+                // -1 (not known) as Redis saves it: the u64 cast.
+                w.len(g.entries_read as u64)?;
+                w.len(g.pel().len() as u64)?;
+                for (pid, pe) in g.pel() {
+                    w.raw(&raw_id(pid.ms, pid.seq))?;
+                    w.ms_time(pe.delivery_time)?;
+                    w.len(pe.delivery_count)?;
+                }
+                w.len(g.consumers().len() as u64)?;
+                for (cname, c) in g.consumers() {
+                    w.string(cname)?;
+                    w.ms_time(c.seen_time)?;
+                    if v3 {
+                        w.ms_time(c.active_time)?;
+                    }
+                    w.len(c.pending().len() as u64)?;
+                    for pid in c.pending().iter() {
+                        w.raw(&raw_id(pid.ms, pid.seq))?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// DUMP's payload of `value` (`createDumpPayload`): its RDB type and serialization, the RDB
+/// version (`sluice-rdb-version`; auto: 11, or 12 for a hash with field TTLs) and the
+/// CRC-64. What the version cannot hold (field TTLs before 12) is dropped with a warning, as
+/// a save drops it.
+pub fn dump(value: &Value, p: &SaveParams) -> Vec<u8> {
+    let ttls = matches!(value, Value::Hash(h) if h.has_field_ttls());
+    let version = match p.version {
+        0 if ttls => 12,
+        0 => 11,
+        v => v,
+    };
+    let mut w = RdbWriter::payload(Vec::new(), version);
+    w.compress = p.compress;
+    let written = (|| {
+        w.u8(value_type(value, version))?;
+        write_value(&mut w, value, p)
+    })();
+    // Writing to memory cannot fail.
+    let dropped = written.expect("in-memory write");
+    if dropped > 0 {
+        tracing::warn!("DUMP in RDB {version}: {dropped} hash field TTLs not included");
+    }
+    w.finish_payload().expect("in-memory write")
 }
 
 fn raw_id(ms: u64, seq: u64) -> [u8; 16] {
@@ -357,4 +401,115 @@ pub fn save_on_shutdown(store: &mut crate::store::Store) {
     if let Err(e) = save_now(store) {
         tracing::error!("Error trying to save the DB, can't exit: {e}");
     }
+}
+
+/// The value a decoded snapshot [`Item`] describes, built directly (RDB load, RESTORE) with
+/// the encodings the configured thresholds choose, as commands adding the same elements
+/// would. What Redis's deep integrity check refuses is refused here too: duplicate members
+/// or fields, stream entries out of order or after the stream's last ID, duplicate groups,
+/// consumers or pending entries.
+pub fn value_of(item: Item, config: &crate::config::Config) -> Result<Value, String> {
+    use crate::types::{hash::Hash, list::List, set::Set, stream::Stream, zset::ZSet};
+    Ok(match item {
+        Item::Str(s) => Value::Str(crate::db::RString::new(&s)),
+        Item::List(items) => {
+            let mut l = List::new(config.list_max_listpack_size);
+            for i in &items {
+                l.push_back(i);
+            }
+            Value::List(Box::new(l))
+        }
+        Item::Set(members) => {
+            let lim = config.set_limits();
+            let mut s = match members.first() {
+                Some(m) => Set::new_for(m, members.len(), lim),
+                None => Set::new_table(),
+            };
+            for m in &members {
+                if !s.insert(m, lim) {
+                    return Err("Duplicate set members detected".into());
+                }
+            }
+            Value::Set(s)
+        }
+        Item::Zset(pairs) => {
+            let lim = config.zset_limits();
+            let max_len = pairs.iter().map(|(m, _)| m.len()).max().unwrap_or(0);
+            let mut z = ZSet::with_hint(pairs.len(), max_len, lim);
+            for (m, score) in &pairs {
+                if z.insert(m, *score, lim).is_some() {
+                    return Err("Duplicate zset fields detected".into());
+                }
+            }
+            Value::Zset(z)
+        }
+        Item::Hash(fields) => {
+            let lim = config.hash_limits();
+            let mut h = Hash::new();
+            for (f, v, at) in &fields {
+                if !h.insert(f, v, lim) {
+                    return Err("Duplicate hash fields detected".into());
+                }
+                if at.is_some() {
+                    h.set_expire(f, *at);
+                }
+            }
+            Value::Hash(h)
+        }
+        Item::Stream(si) => {
+            let id = |(ms, seq): (u64, u64)| StreamId::new(ms, seq);
+            let mut s = Stream::new();
+            let (max_bytes, max_entries) =
+                (config.stream_node_max_bytes, config.stream_node_max_entries);
+            let mut fields: Vec<Bytes> = Vec::new();
+            let mut ordered = true;
+            si.for_each_entry(|e, elems| {
+                let e = id(e);
+                if !ordered || e <= s.last_id {
+                    ordered = false;
+                    return;
+                }
+                fields.clear();
+                fields.extend(elems.iter().map(|x| x.bytes()));
+                s.append(e, &fields, max_bytes, max_entries);
+            });
+            if !ordered {
+                return Err("Stream entries out of order".into());
+            }
+            let last = id(si.last_id);
+            if last < s.last_id {
+                return Err("Stream last ID is smaller than its last entry".into());
+            }
+            s.last_id = last;
+            if let Some(m) = si.max_deleted_id {
+                s.max_deleted_id = id(m);
+            }
+            if let Some(n) = si.entries_added {
+                if n < s.length {
+                    return Err("Stream entries added is smaller than its length".into());
+                }
+                s.entries_added = n;
+            }
+            for g in &si.groups {
+                let read = g
+                    .entries_read
+                    .unwrap_or(crate::types::stream::INVALID_ENTRIES_READ);
+                if !s.create_group(&g.name, id(g.last_id), read) {
+                    return Err("Duplicated consumer group name".into());
+                }
+                let group = s.group_mut(&g.name).expect("just created");
+                for c in &g.consumers {
+                    if !group.restore_consumer(&c.name, c.seen_time, c.active_time) {
+                        return Err("Duplicated consumer name".into());
+                    }
+                    for &(pid, time, count) in &c.pending {
+                        if !group.restore_pending(id(pid), &c.name, time, count) {
+                            return Err("Duplicated PEL entry".into());
+                        }
+                    }
+                }
+            }
+            Value::Stream(Box::new(s))
+        }
+    })
 }

@@ -941,7 +941,7 @@ fn redis_rdb_preamble_aof_loads_in_sluice() {
 #[test]
 fn truncated_or_flipped_rdb_is_refused_without_panic() {
     let (rdb, _) = rdb_from(Kind::Redis, &["--appendonly", "no"]);
-    let count = |data: &[u8]| persistence::rdb_load::load(data, |_| {}).map(|s| s.keys);
+    let count = |data: &[u8]| persistence::rdb_load::load(data, |_| Ok(())).map(|s| s.keys);
     let keys = count(&rdb).expect("the whole file loads");
     assert!(keys >= 20, "{keys} keys");
     for cut in 0..rdb.len() {
@@ -960,7 +960,10 @@ fn truncated_or_flipped_rdb_is_refused_without_panic() {
         let mut bad = rdb.clone();
         let i = 9 + (rng as usize) % (bad.len() - 9);
         bad[i] ^= 1 << (rng >> 61);
-        let r = persistence::rdb_load::load(&bad, |_| emitted += 1);
+        let r = persistence::rdb_load::load(&bad, |_| {
+            emitted += 1;
+            Ok(())
+        });
         assert!(r.is_err(), "a flipped byte at {i} must be refused");
     }
     assert_eq!(
@@ -980,7 +983,7 @@ fn truncated_or_flipped_rdb_is_refused_without_panic() {
         let mut bad = unsummed.clone();
         let i = 9 + (rng as usize) % (n - 17);
         bad[i] = (rng >> 56) as u8;
-        if let Err(e) = persistence::rdb_load::load(&bad, |_| {}) {
+        if let Err(e) = persistence::rdb_load::load(&bad, |_| Ok(())) {
             assert!(e.offset <= n, "{e}");
         }
     }
@@ -1165,6 +1168,17 @@ fn bgsave_errors_and_schedule_as_redis() {
     }
     let rdb = std::fs::read(s.dir.join("dump.rdb")).unwrap();
     let mut keys = 0;
-    persistence::rdb_load::load(&rdb, |argv| keys += (argv[0] == "SET") as u32).unwrap();
+    persistence::rdb_load::load(&rdb, |e| {
+        use persistence::rdb_load::{Event, Item};
+        keys += matches!(
+            e,
+            Event::Key {
+                item: Item::Str(_),
+                ..
+            }
+        ) as u32;
+        Ok(())
+    })
+    .unwrap();
     assert_eq!(keys, 2);
 }

@@ -21,10 +21,7 @@ use crate::types::hash::{Hash, Limits};
 use bytes::Bytes;
 
 fn limits(ctx: &Ctx) -> Limits {
-    Limits {
-        max_entries: ctx.store.config.hash_max_listpack_entries,
-        max_value: ctx.store.config.hash_max_listpack_value,
-    }
+    ctx.store.config.hash_limits()
 }
 
 fn hash_read<'a>(ctx: &'a mut Ctx, key: &[u8]) -> CmdResult<Option<&'a mut Hash>> {

@@ -16,12 +16,7 @@ use crate::types::set::{Limits, Member, Set};
 use bytes::Bytes;
 
 fn limits(ctx: &Ctx) -> Limits {
-    let c = &ctx.store.config;
-    Limits {
-        max_intset: c.set_max_intset_entries,
-        max_listpack_entries: c.set_max_listpack_entries,
-        max_listpack_value: c.set_max_listpack_value,
-    }
+    ctx.store.config.set_limits()
 }
 
 fn member_bulk(out: &mut resp::ReplyWriter, m: Member) {

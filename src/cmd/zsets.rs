@@ -22,10 +22,7 @@ use bytes::Bytes;
 use std::cmp::Ordering;
 
 fn limits(ctx: &Ctx) -> Limits {
-    Limits {
-        max_entries: ctx.store.config.zset_max_listpack_entries,
-        max_value: ctx.store.config.zset_max_listpack_value,
-    }
+    ctx.store.config.zset_limits()
 }
 
 /// `getDoubleFromObject`: a float as strtod reads it, whole, without leading blanks; NaN

@@ -158,6 +158,44 @@ impl ConsumerGroup {
         true
     }
 
+    /// A consumer as a snapshot holds it (RDB load, RESTORE); false if it exists already.
+    pub fn restore_consumer(&mut self, name: &Bytes, seen_time: i64, active_time: i64) -> bool {
+        if self.consumers.contains_key(name) {
+            return false;
+        }
+        let mut c = Consumer::new(seen_time);
+        c.active_time = active_time;
+        self.consumers.insert(name.clone(), c);
+        true
+    }
+
+    /// A pending entry as a snapshot holds it, owned by `consumer` (restored first); false if
+    /// `id` is pending already or the consumer is unknown.
+    pub fn restore_pending(
+        &mut self,
+        id: StreamId,
+        consumer: &Bytes,
+        delivery_time: i64,
+        delivery_count: u64,
+    ) -> bool {
+        let Some(c) = self.consumers.get_mut(consumer) else {
+            return false;
+        };
+        if self.pel.get(&id).is_some() {
+            return false;
+        }
+        c.pending.insert(id);
+        self.pel.insert(
+            id,
+            PendingEntry {
+                consumer: consumer.clone(),
+                delivery_time,
+                delivery_count,
+            },
+        );
+        true
+    }
+
     /// A read or claim under `name` (Redis 7.2+ `streamLookupConsumer` + create): the
     /// consumer exists from now on and was seen now. True if it was created.
     pub fn consumer_seen(&mut self, name: &Bytes, now: i64) -> bool {
