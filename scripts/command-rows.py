@@ -87,6 +87,7 @@ FLAG_CONSTS = {
     "fast": "FAST", "no_auth": "NO_AUTH", "may_replicate": "MAY_REPLICATE",
     "no_mandatory_keys": "NO_MANDATORY_KEYS", "no_async_loading": "NO_ASYNC_LOADING",
     "no_multi": "NO_MULTI", "movablekeys": "MOVABLE_KEYS", "allow_busy": "ALLOW_BUSY",
+    "asking": "ASKING",
 }
 
 

@@ -63,6 +63,16 @@ pub fn params(store: &crate::store::Store) -> SaveParams {
             .values()
             .map(|l| l.code.clone())
             .collect(),
+        used_memory: crate::alloc::used_memory(),
+        ..value_params(store)
+    }
+}
+
+/// What writing one value needs (DUMP): the save parameters without the libraries.
+pub fn value_params(store: &crate::store::Store) -> SaveParams {
+    SaveParams {
+        libraries: Vec::new(),
+        used_memory: 0,
         now: crate::util::now_ms(),
         version: configured_version(store),
         node_max_entries: store
@@ -71,7 +81,6 @@ pub fn params(store: &crate::store::Store) -> SaveParams {
             .and_then(|v| v.parse().ok())
             .unwrap_or(100),
         node_max_bytes: store.config.stream_node_max_bytes,
-        used_memory: crate::alloc::used_memory(),
         compress: store.config.get("rdbcompression") != Some("no"),
         checksum: store.config.get("rdbchecksum") != Some("no"),
     }
@@ -306,7 +315,9 @@ pub fn dump(value: &Value, p: &SaveParams) -> Vec<u8> {
     if dropped > 0 {
         tracing::warn!("DUMP in RDB {version}: {dropped} hash field TTLs not included");
     }
-    w.finish_payload().expect("in-memory write")
+    let mut out = w.into_inner();
+    persistence::rdb::seal_payload(&mut out, version);
+    out
 }
 
 fn raw_id(ms: u64, seq: u64) -> [u8; 16] {

@@ -210,42 +210,19 @@ pub enum DumpError {
     BadFormat,
 }
 
-/// The RDB version a DUMP payload was written with and whether its checksum holds
-/// (`verifyDumpPayload`): `type value | version (u16 LE) | crc64 (LE) of all before`.
-/// Versions up to 12 (Redis 8) and 80 (Valkey 9) are read.
-pub fn verify_dump(payload: &[u8], check_crc: bool) -> Result<u16, DumpError> {
-    let n = payload.len();
-    if n < 10 {
-        return Err(DumpError::VersionOrChecksum);
-    }
-    let version = u16::from_le_bytes([payload[n - 10], payload[n - 9]]);
-    if version > 12 && version != 80 {
-        return Err(DumpError::VersionOrChecksum);
-    }
-    let stored = u64::from_le_bytes(payload[n - 8..].try_into().unwrap());
-    if check_crc && crc64(0, &payload[..n - 8]) != stored {
-        return Err(DumpError::VersionOrChecksum);
-    }
-    Ok(version)
-}
-
-/// The value of a DUMP payload (RESTORE), its footer checked first; the whole body must be
-/// one value.
-pub fn decode_dump(payload: &[u8], check_crc: bool) -> Result<Item, DumpError> {
-    let version = verify_dump(payload, check_crc)?;
-    let body = &payload[..payload.len() - 10];
+/// The value of a DUMP payload (RESTORE), its footer checked first
+/// ([`crate::rdb::open_payload`]). As Redis's `restoreCommand`, the value is read from the
+/// start of the whole payload, footer included, and what follows it is not looked at.
+pub fn decode_dump(payload: &[u8]) -> Result<Item, DumpError> {
+    let (_, version) = crate::rdb::open_payload(payload).ok_or(DumpError::VersionOrChecksum)?;
     let mut d = Decoder {
-        r: Reader::new(body),
+        r: Reader::new(payload),
         version: if version == 80 { 11 } else { version.max(1) },
         valkey: version == 80,
         summary: Summary::default(),
     };
     let t = d.u8().map_err(|_| DumpError::BadFormat)?;
-    let item = d.value(t).map_err(|_| DumpError::BadFormat)?;
-    if d.r.remaining() != 0 {
-        return Err(DumpError::BadFormat);
-    }
-    Ok(item)
+    d.value(t).map_err(|_| DumpError::BadFormat)
 }
 
 /// The version and the header's length ("REDIS" + 4 digits, "VALKEY" + 3 digits).

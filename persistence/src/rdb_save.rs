@@ -56,8 +56,8 @@ impl<W: Write> RdbWriter<W> {
         Ok(r)
     }
 
-    /// Starts a DUMP payload (`createDumpPayload`): no header, sealed by
-    /// [`RdbWriter::finish_payload`].
+    /// Starts a DUMP payload (`createDumpPayload`): no header; the caller seals what
+    /// [`RdbWriter::into_inner`] returns with [`crate::rdb::seal_payload`].
     pub fn payload(w: W, version: u16) -> RdbWriter<W> {
         RdbWriter {
             w,
@@ -70,12 +70,8 @@ impl<W: Write> RdbWriter<W> {
         }
     }
 
-    /// The DUMP footer: the RDB version (u16 LE) and the CRC-64 of all before it (LE).
-    pub fn finish_payload(mut self) -> io::Result<W> {
-        self.raw(&self.version.to_le_bytes())?;
-        let crc = self.crc;
-        self.raw(&crc.to_le_bytes())?;
-        Ok(self.w)
+    pub fn into_inner(self) -> W {
+        self.w
     }
 
     pub fn raw(&mut self, b: &[u8]) -> io::Result<()> {

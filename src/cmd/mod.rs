@@ -15,6 +15,7 @@
 
 pub mod args;
 pub mod connection;
+pub mod dump;
 pub mod functions;
 pub mod hashes;
 pub mod keys;
@@ -674,6 +675,7 @@ const FAMILIES: &[&[Command]] = &[
     connection::COMMANDS,
     server::COMMANDS,
     keys::COMMANDS,
+    dump::COMMANDS,
     strings::COMMANDS,
     lists::COMMANDS,
     hashes::COMMANDS,

@@ -34,6 +34,8 @@ pub const SKIP_MONITOR: u32 = 1 << 15;
 pub const MAY_REPLICATE: u32 = 1 << 16;
 pub const NO_MANDATORY_KEYS: u32 = 1 << 17;
 pub const NO_ASYNC_LOADING: u32 = 1 << 18;
+/// Served to a client in the ASKING state during a cluster slot migration (RESTORE-ASKING).
+pub const ASKING: u32 = 1 << 19;
 
 /// The flags COMMAND INFO shows, in Redis's order (`addReplyFlagsForCommand`).
 pub const FLAG_NAMES: &[(u32, &str)] = &[
@@ -48,6 +50,7 @@ pub const FLAG_NAMES: &[(u32, &str)] = &[
     (STALE, "stale"),
     (SKIP_MONITOR, "skip_monitor"),
     (SKIP_SLOWLOG, "skip_slowlog"),
+    (ASKING, "asking"),
     (FAST, "fast"),
     (NO_AUTH, "no_auth"),
     (NO_MANDATORY_KEYS, "no_mandatory_keys"),

@@ -26,10 +26,13 @@ pub fn run(store: &mut Store, argv: &[&str]) -> Vec<u8> {
 /// Runs one command as a connection does between reads: process it, register the client if
 /// it blocked, serve clients blocked on keys it made ready, dispatch their replies.
 fn exec(store: &mut Store, client: &mut Client, argv: &[&str]) -> Vec<u8> {
-    let argv: Vec<Bytes> = argv
-        .iter()
-        .map(|a| Bytes::copy_from_slice(a.as_bytes()))
-        .collect();
+    let argv: Vec<&[u8]> = argv.iter().map(|a| a.as_bytes()).collect();
+    exec_bytes(store, client, &argv)
+}
+
+/// [`exec`] with binary arguments.
+fn exec_bytes(store: &mut Store, client: &mut Client, argv: &[&[u8]]) -> Vec<u8> {
+    let argv: Vec<Bytes> = argv.iter().map(|a| Bytes::copy_from_slice(a)).collect();
     let proto = if client.resp == 3 {
         resp::Protocol::Resp3
     } else {
@@ -84,6 +87,11 @@ impl Session {
     /// Runs `argv` as client 0.
     pub fn run(&mut self, argv: &[&str]) -> String {
         self.run_as(0, argv)
+    }
+
+    /// Runs binary `argv` as client 0; the reply bytes.
+    pub fn run_bytes(&mut self, argv: &[&[u8]]) -> Vec<u8> {
+        exec_bytes(&mut self.store, &mut self.clients[0], argv)
     }
 
     /// Runs `argv` as client `i`; the reply as text (RESP is ASCII framing).
