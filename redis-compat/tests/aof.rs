@@ -1415,3 +1415,100 @@ fn migrate_moves_keys_between_sluice_and_valkey() {
     );
     println!("migrate: sluice -> valkey (AUTH, REPLACE, KEYS) and back (COPY), identical");
 }
+
+/// stop-writes-on-bgsave-error, side by side with redis-server 7.0: a failed BGSAVE (its
+/// `dir` removed) with save points set refuses writes and PING with Redis's MISCONF text
+/// (and in scripts), reads go on; `stop-writes-on-bgsave-error no` or no save points lift it,
+/// and a good BGSAVE clears it.
+#[test]
+fn failed_bgsave_stops_writes_as_redis() {
+    let mut transcripts = Vec::new();
+    for kind in [Kind::Redis, Kind::Sluice] {
+        let s = Server::start(
+            kind,
+            &[
+                "--appendonly",
+                "no",
+                "--save",
+                "3600 1",
+                "--enable-protected-configs",
+                "yes",
+            ],
+        );
+        let mut c = s.conn();
+        let dir = s.dir.join("gone");
+        std::fs::create_dir_all(&dir).unwrap();
+        c.call(&["CONFIG", "SET", "dir", dir.to_str().unwrap()])
+            .unwrap();
+        std::fs::remove_dir(&dir).unwrap();
+        c.call(&["SET", "k", "v"]).unwrap();
+        assert_eq!(
+            c.call(&["BGSAVE"]).unwrap(),
+            b"+Background saving started\r\n"
+        );
+        let mut spins = 0;
+        loop {
+            let info = String::from_utf8(c.call(&["INFO", "persistence"]).unwrap()).unwrap();
+            if info_value(&info, "rdb_bgsave_in_progress") == Some("0") {
+                assert_eq!(
+                    info_value(&info, "rdb_last_bgsave_status"),
+                    Some("err"),
+                    "{}: {info}",
+                    kind.name()
+                );
+                break;
+            }
+            spins += 1;
+            assert!(spins < 200, "BGSAVE must end");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let mut t = String::new();
+        let steps: &[&[&str]] = &[
+            &["SET", "k", "v2"],
+            &["PING"],
+            &["GET", "k"],
+            &["EVAL", "return redis.call('SET', 'k', 'v3')", "0"],
+            &["EVAL", "return redis.call('GET', 'k')", "0"],
+            &["CONFIG", "SET", "stop-writes-on-bgsave-error", "no"],
+            &["SET", "k", "v4"],
+            &["CONFIG", "SET", "stop-writes-on-bgsave-error", "yes"],
+            &["INCR", "n"],
+            &["CONFIG", "SET", "save", ""],
+            &["INCR", "n"],
+            &["CONFIG", "SET", "save", "3600 1"],
+            &["INCR", "n"],
+        ];
+        for step in steps {
+            t.push_str(&format!(
+                "{} => {}\n",
+                step.join(" "),
+                show(&c.call(step).unwrap())
+            ));
+        }
+        // A directory again (set anew: Redis works in the one it changed into, now deleted).
+        std::fs::create_dir_all(&dir).unwrap();
+        c.call(&["CONFIG", "SET", "dir", dir.to_str().unwrap()])
+            .unwrap();
+        c.call(&["BGSAVE"]).unwrap();
+        let mut spins = 0;
+        while info_value(
+            &String::from_utf8(c.call(&["INFO", "persistence"]).unwrap()).unwrap(),
+            "rdb_last_bgsave_status",
+        ) != Some("ok")
+        {
+            spins += 1;
+            assert!(spins < 200, "the second BGSAVE must succeed");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        t.push_str(&format!(
+            "after a good BGSAVE: INCR n => {}\n",
+            show(&c.call(&["INCR", "n"]).unwrap())
+        ));
+        transcripts.push(t);
+    }
+    assert!(transcripts[0].contains("MISCONF Redis is configured to save RDB snapshots"));
+    assert_eq!(
+        transcripts[1], transcripts[0],
+        "sluice answers as redis-server 7.0"
+    );
+}

@@ -274,12 +274,10 @@ pub fn process(
             }
         }
     }
-    if cmd.flags & WRITE != 0 && !store.aof.last_write_ok && store.aof.enabled {
-        let e = CmdError::Raw(format!(
-            "MISCONF Errors writing to the AOF file: {}",
-            store.aof.last_write_error.clone().unwrap_or_default()
-        ));
-        return reject(store, client, out, e);
+    if cmd.flags & WRITE != 0 || cmd.name == "ping" {
+        if let Some(e) = disk_error(store) {
+            return reject(store, client, out, e);
+        }
     }
     if client.resp == 2 && client.subscribed_count > 0 && !allowed_in_pubsub(cmd.name) {
         let e = CmdError::err(format!(
@@ -310,6 +308,28 @@ pub fn process(
         return Outcome::Done;
     }
     call(store, client, cmd, full, &argv, out, false)
+}
+
+/// `writeCommandsDeniedByDiskError`: why writes (and PING, so that monitoring notices) are
+/// refused, if they are: the last background save failed while `save` points are set and
+/// `stop-writes-on-bgsave-error` is on, or the AOF cannot be written.
+pub fn disk_error(store: &Store) -> Option<CmdError> {
+    // The flags first: this runs for every write.
+    if !store.rdb.last_bgsave_ok
+        && store.config.get("stop-writes-on-bgsave-error") != Some("no")
+        && !store.config.get("save").unwrap_or("").trim().is_empty()
+    {
+        return Some(CmdError::Raw(
+            "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.".into(),
+        ));
+    }
+    if store.aof.enabled && !store.aof.last_write_ok {
+        return Some(CmdError::Raw(format!(
+            "MISCONF Errors writing to the AOF file: {}",
+            store.aof.last_write_error.clone().unwrap_or_default()
+        )));
+    }
+    None
 }
 
 /// `call`: runs a resolved command, times it, and propagates its effect.

@@ -283,12 +283,8 @@ fn script_call(
         {
             return Err("OOM command not allowed when used memory > 'maxmemory'.".into());
         }
-        if !store.aof.last_write_ok && store.aof.enabled {
-            return Err(format!(
-                "MISCONF Errors writing to the AOF file: {}",
-                store.aof.last_write_error.clone().unwrap_or_default()
-            )
-            .into());
+        if let Some(e) = super::disk_error(store) {
+            return Err(e.text().into_owned().into());
         }
         store.scripting.status.wrote.store(true, Ordering::Relaxed);
     }

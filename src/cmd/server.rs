@@ -464,23 +464,25 @@ pub fn shutdown(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// `allowProtectedAction`: what the `enable-*` directive `name` allows this client: `yes`
+/// everyone, `local` loopback connections, `no` nobody.
+fn allow_protected_action(ctx: &Ctx, name: &str) -> bool {
+    match ctx.store.config.get(name).unwrap_or("no") {
+        "yes" => true,
+        "local" => ctx
+            .store
+            .clients
+            .get(&ctx.client.id)
+            .is_some_and(|c| c.addr.starts_with("127.") || c.addr.starts_with("[::1]")),
+        _ => false,
+    }
+}
+
 /// DEBUG, gated by `enable-debug-command` as in Redis. Unlike Redis, `DEBUG PANIC` panics inside
 /// the command only: sluice isolates it, closes that client and keeps serving (tests use it
 /// to prove exactly that).
 pub fn debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let mode = ctx
-        .store
-        .config
-        .get("enable-debug-command")
-        .unwrap_or("no")
-        .to_string();
-    let local = ctx
-        .store
-        .clients
-        .get(&ctx.client.id)
-        .map(|c| c.addr.starts_with("127.") || c.addr.starts_with("[::1]"))
-        .unwrap_or(false);
-    if mode == "no" || (mode == "local" && !local) {
+    if !allow_protected_action(ctx, "enable-debug-command") {
         return Err(CmdError::err("DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server."));
     }
     let sub = String::from_utf8_lossy(&argv[1]).to_ascii_lowercase();
@@ -576,6 +578,14 @@ pub fn config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             )));
         }
         seen.push(name);
+        // Redis 7's PROTECTED_CONFIG directives: where the server writes its files.
+        if matches!(name.as_str(), "dir" | "dbfilename")
+            && !allow_protected_action(ctx, "enable-protected-configs")
+        {
+            return Err(CmdError::err(format!(
+                "CONFIG SET failed (possibly related to argument '{name}') - can't set protected config"
+            )));
+        }
         let args: Vec<String> = if matches!(
             name.as_str(),
             "bind"
