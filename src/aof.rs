@@ -220,6 +220,13 @@ fn load_rdb_file(
                 }
                 db = n as usize;
             }
+            Event::Resize { keys, expires } => {
+                // A hint: no more than the file could hold (a key takes 3 bytes at least),
+                // so a damaged count cannot ask for more memory than the file's size.
+                let cap = |n: u64| n.min(map.len() as u64 / 3) as usize;
+                let s = guard.get_or_insert_with(|| store.lock().unwrap());
+                s.reserve(db, cap(keys), cap(expires));
+            }
             Event::Function(code) => functions.push(vec![
                 bytes::Bytes::from_static(b"FUNCTION"),
                 bytes::Bytes::from_static(b"LOAD"),
@@ -242,13 +249,12 @@ fn load_rdb_file(
                     return Ok(());
                 }
                 let v = crate::rdb::value_of(item, &s.config)?;
-                if s.ks.db(db).keys.contains_key(&key) {
+                if s.try_add(db, &key, v).is_err() {
                     return Err(format!(
                         "Duplicate key '{}' found in RDB file",
                         String::from_utf8_lossy(&key)
                     ));
                 }
-                s.add(db, &key, v);
                 if let Some(t) = expire {
                     s.set_expire(db, &key, t);
                 }

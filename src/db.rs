@@ -381,6 +381,52 @@ impl<V: Clone> SlabMap<V> {
         None
     }
 
+    /// Inserts `key` unless it is present (then `val` comes back), in one hash probe.
+    pub fn insert_absent(&mut self, key: &[u8], val: V, meta: u64) -> Result<(), V> {
+        let hash = self.hasher.hash_one(key);
+        let SlabMap {
+            index,
+            hasher,
+            slots,
+            free,
+        } = self;
+        let entry = index.entry(
+            hash,
+            |&i| slots.get(i as usize).is_some_and(|s| &s.0[..] == key),
+            |&j| {
+                let slot = slots.get(j as usize).expect("indexed slot is live");
+                hasher.hash_one(&slot.0[..])
+            },
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(_) => Err(val),
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                let i = match free.pop() {
+                    Some(i) => i as usize,
+                    None => slots.push_free(),
+                };
+                v.insert(i as u32);
+                *slots.get_mut(i) = Some((Key::new(key), val, meta));
+                Ok(())
+            }
+        }
+    }
+
+    /// Room for `additional` more keys without growing (RDB's RESIZEDB, as `dictExpand`):
+    /// growing rehashes every key from its slot.
+    pub fn reserve(&mut self, additional: usize) {
+        let SlabMap {
+            index,
+            hasher,
+            slots,
+            ..
+        } = self;
+        index.reserve(additional, |&j| {
+            let slot = slots.get(j as usize).expect("indexed slot is live");
+            hasher.hash_one(&slot.0[..])
+        });
+    }
+
     fn insert_new(&mut self, key: Key, val: V, meta: u64) {
         let i = match self.free.pop() {
             Some(i) => i as usize,

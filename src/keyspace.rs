@@ -437,6 +437,32 @@ impl Store {
             .expect("the key just added")
     }
 
+    /// [`Store::add`] unless `key` exists, in which case `v` comes back and nothing changes
+    /// (an RDB load: a key twice in the file is an error).
+    pub fn try_add(&mut self, db: usize, key: &Bytes, v: Value) -> Result<(), Value> {
+        let secs = (self.cmd_time_ms / 1000).max(0) as u64;
+        let ttls = match &v {
+            Value::Hash(h) => h.min_expire(),
+            _ => None,
+        };
+        self.ks.dbs[db]
+            .keys
+            .insert_absent(key, v, access_meta::fresh(secs))?;
+        if let Some(t) = ttls {
+            self.ks.dbs[db].field_expires.note(key, t);
+        }
+        self.notify(NOTIFY_NEW, "new", db, key);
+        self.blocking.signal_ready(db, key);
+        Ok(())
+    }
+
+    /// Room for `keys` more keys, `expires` of them with a TTL, in database `db` (RDB's
+    /// RESIZEDB), so that a load does not rehash as it goes.
+    pub fn reserve(&mut self, db: usize, keys: usize, expires: usize) {
+        self.ks.dbs[db].keys.reserve(keys);
+        self.ks.dbs[db].expires.reserve(expires);
+    }
+
     /// A hash arriving with field TTLs (COPY, RENAME, MOVE, RESTORE) is hinted for the
     /// active cycle.
     fn note_value_ttls(&mut self, db: usize, key: &Bytes, v: &Value) {

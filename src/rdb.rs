@@ -400,12 +400,18 @@ pub fn save_now(store: &mut crate::store::Store) -> io::Result<u64> {
     Ok(size)
 }
 
+/// Whether a shutdown of `kind` writes the final snapshot: SAVE given, or save points set and
+/// not NOSAVE.
+pub fn shutdown_saves(store: &crate::store::Store, kind: crate::store::ShutdownKind) -> bool {
+    let points = !store.config.get("save").unwrap_or("").trim().is_empty();
+    kind.save || points && !kind.nosave
+}
+
 /// At shutdown: SHUTDOWN SAVE, or save points configured and not NOSAVE (Redis's
 /// prepareForShutdown), writes the snapshot in the foreground.
 pub fn save_on_shutdown(store: &mut crate::store::Store) {
     let kind = store.shutdown_requested.unwrap_or_default();
-    let points = !store.config.get("save").unwrap_or("").trim().is_empty();
-    if !(kind.save || points && !kind.nosave) {
+    if kind.saved || !shutdown_saves(store, kind) {
         return;
     }
     tracing::info!("Saving the final RDB snapshot before exiting.");
@@ -472,7 +478,6 @@ pub fn value_of(item: Item, config: &crate::config::Config) -> Result<Value, Str
             let mut s = Stream::new();
             let (max_bytes, max_entries) =
                 (config.stream_node_max_bytes, config.stream_node_max_entries);
-            let mut fields: Vec<Bytes> = Vec::new();
             let mut ordered = true;
             si.for_each_entry(|e, elems| {
                 let e = id(e);
@@ -480,8 +485,7 @@ pub fn value_of(item: Item, config: &crate::config::Config) -> Result<Value, Str
                     ordered = false;
                     return;
                 }
-                fields.clear();
-                fields.extend(elems.iter().map(|x| x.bytes()));
+                let fields: Vec<FieldText> = elems.iter().map(FieldText::of).collect();
                 s.append(e, &fields, max_bytes, max_entries);
             });
             if !ordered {
@@ -523,4 +527,36 @@ pub fn value_of(item: Item, config: &crate::config::Config) -> Result<Value, Str
             Value::Stream(Box::new(s))
         }
     })
+}
+
+/// A stream field or value as the node packs it, as text without an allocation (an integer
+/// in a stack buffer).
+enum FieldText<'a> {
+    Str(&'a [u8]),
+    Int([u8; 20], u8),
+}
+
+impl<'a> FieldText<'a> {
+    fn of(e: &persistence::rdb_load::Elem<'a>) -> FieldText<'a> {
+        match *e {
+            persistence::rdb_load::Elem::Str(s) => FieldText::Str(s),
+            persistence::rdb_load::Elem::Int(v) => {
+                let mut buf = [0u8; 20];
+                let mut w = &mut buf[..];
+                use std::io::Write;
+                write!(w, "{v}").expect("an i64 fits 20 bytes");
+                let len = 20 - w.len();
+                FieldText::Int(buf, len as u8)
+            }
+        }
+    }
+}
+
+impl AsRef<[u8]> for FieldText<'_> {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            FieldText::Str(s) => s,
+            FieldText::Int(buf, n) => &buf[..*n as usize],
+        }
+    }
 }

@@ -84,6 +84,8 @@ pub struct ShutdownKind {
     pub now: bool,
     pub force: bool,
     pub abort: bool,
+    /// The final snapshot was written already (by the SHUTDOWN command itself).
+    pub saved: bool,
 }
 
 /// A propagated effect: database and argv.

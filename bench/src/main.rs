@@ -2,7 +2,7 @@
 //! distro redis-server, side by side on this machine, in one run; every row is a ratio
 //! because absolute numbers drift on a shared machine. A full run writes `bench/RESULTS.md`;
 //! `--only` (sections: throughput, groups, latency, queue, fanout, scaling, memory,
-//! persistence)
+//! persistence, rdb)
 //! prints its tables without touching the file. `--rounds N` sets the rounds per row (7).
 //!
 //! Sections: redis-benchmark workloads (50 clients, servers alternating, median of rounds);
@@ -11,7 +11,9 @@
 //! stream entry, list element, string key, small hash, large-hash field, sorted-set member and set member
 //! (RSS growth over 1,000,000 items); persistence: XADD
 //! under `always` vs `everysec`, XADD latency during an AOF rewrite of a 1,000,000-entry
-//! stream, and the time to load that AOF.
+//! stream, and the time to load that AOF; rdb: SAVE time and dump.rdb size, XADD latency
+//! during BGSAVE, and the time to load a dump.rdb, of 1,000,000 string keys plus a
+//! 1,000,000-entry stream.
 //!
 //! Servers run on CPU 0 and the load generators on the others (`--no-pin`: all share every
 //! CPU), so neither server is preempted by its own load.
@@ -789,11 +791,14 @@ fn memory(o: &Opts, md: &mut String) {
 }
 
 /// Seconds from process start until the server answers PING with PONG (AOF loaded).
+/// Seconds from start to the first PONG of `kind` on `dir` (which it loads); the server is
+/// stopped and `dir` left in place.
 fn time_to_ready(kind: Kind, dir: std::path::PathBuf, extra: &[&str]) -> f64 {
     let t = Instant::now();
-    let s = Server::start_in(kind, extra, dir);
+    let mut s = Server::start_in(kind, extra, dir);
     let secs = t.elapsed().as_secs_f64();
-    drop(s);
+    s.terminate();
+    std::mem::forget(s);
     secs
 }
 
@@ -853,6 +858,7 @@ fn persistence(o: &Opts, md: &mut String) {
             .unwrap_or(0);
         s.terminate();
         let secs = time_to_ready(kind, s.dir.clone(), &["--appendonly", "yes"]);
+        let _ = std::fs::remove_dir_all(&s.dir);
         std::mem::forget(s);
         eprintln!(
             "{kind:?}: loads its {:.1} MB AOF ({} entries) in {secs:.2} s",
@@ -879,6 +885,92 @@ fn persistence(o: &Opts, md: &mut String) {
     );
 }
 
+/// RDB snapshots of `o.items` string keys plus an `o.items`-entry stream, both servers
+/// filled alike: SAVE time and file size, XADD latency during BGSAVE (a fork in Redis, a
+/// copy-on-write snapshot and a thread in sluice), then the time to load redis-server's
+/// `dump.rdb` (the same bytes for both) and sluice's own.
+fn rdb(o: &Opts, md: &mut String) {
+    let args = ["--appendonly", "no", "--save", ""];
+    let sluice = Server::start(Kind::Sluice, &args);
+    let redis = Server::start(Kind::Redis, &args);
+    for s in [&sluice, &redis] {
+        pipelined(s.port, o.items, |i| {
+            vec!["SET".into(), format!("key:{i}"), "value".into()]
+        });
+        pipelined(s.port, o.items, |_| sensor_xadd());
+    }
+    let mut saves = Vec::new();
+    for s in [&sluice, &redis] {
+        let mut c = s.conn();
+        let t = Instant::now();
+        assert_eq!(c.call(&["SAVE"]).unwrap(), b"+OK\r\n");
+        let secs = t.elapsed().as_secs_f64();
+        let size = std::fs::metadata(s.dir.join("dump.rdb")).map_or(0, |m| m.len());
+        eprintln!("{:?}: SAVE {secs:.2} s, {size} bytes", s.kind);
+        saves.push((secs, size));
+    }
+    settle_disk();
+    let base = idle_p99(o, &sluice, &redis);
+    let rows = [
+        background_latency(Kind::Sluice, &sluice, "BGSAVE", &["rdb_bgsave_in_progress"]),
+        background_latency(Kind::Redis, &redis, "BGSAVE", &["rdb_bgsave_in_progress"]),
+    ];
+    let what = format!("{} string keys and a {}-entry stream", o.items, o.items);
+    let _ = writeln!(md, "| SAVE of {what} | SAVE s | dump.rdb bytes |");
+    let _ = writeln!(md, "| --- | ---: | ---: |");
+    for (k, (secs, size)) in [Kind::Sluice, Kind::Redis].iter().zip(&saves) {
+        let _ = writeln!(md, "| {k:?} | {secs:.2} | {size} |");
+    }
+    let _ = writeln!(
+        md,
+        "| sluice / redis | {:.2} | {:.2} |",
+        ratio(saves[0].0, saves[1].0),
+        ratio(saves[0].1 as f64, saves[1].1 as f64)
+    );
+    // BGSAVE latency, in the rewrite tables' form.
+    rewrite_latency_table(md, "BGSAVE", &what, baseline_rounds(o), &base, &rows);
+    // Load: both from redis-server's file, alternating, then sluice from its own.
+    let (redis_dir, sluice_dir) = (redis.dir.clone(), sluice.dir.clone());
+    let (mut sluice, mut redis) = (sluice, redis);
+    sluice.terminate();
+    redis.terminate();
+    std::mem::forget(sluice);
+    std::mem::forget(redis);
+    let shared = std::env::temp_dir().join(format!("bench-rdb-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&shared);
+    std::fs::copy(redis_dir.join("dump.rdb"), shared.join("dump.rdb")).unwrap();
+    let load_args = ["--appendonly", "no", "--save", ""];
+    let (mut ts, mut tr) = (Vec::new(), Vec::new());
+    for round in 0..o.rounds.clamp(1, 5) {
+        let order = if round % 2 == 0 {
+            [Kind::Sluice, Kind::Redis]
+        } else {
+            [Kind::Redis, Kind::Sluice]
+        };
+        for k in order {
+            let secs = time_to_ready(k, shared.clone(), &load_args);
+            if k == Kind::Sluice {
+                ts.push(secs)
+            } else {
+                tr.push(secs)
+            }
+        }
+    }
+    let own = time_to_ready(Kind::Sluice, sluice_dir.clone(), &load_args);
+    for d in [&redis_dir, &sluice_dir] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+    let (s_load, r_load) = (median(ts.clone()), median(tr.clone()));
+    eprintln!("load redis's dump.rdb: sluice {s_load:.2} s {ts:?}, redis {r_load:.2} s {tr:?}; sluice its own {own:.2} s");
+    let _ = writeln!(md, "\n| load redis-server's dump.rdb of {what} (median of {} alternating rounds) | start to first PONG s |", ts.len());
+    let _ = writeln!(md, "| --- | ---: |");
+    let _ = writeln!(md, "| Sluice | {s_load:.2} |");
+    let _ = writeln!(md, "| Redis | {r_load:.2} |");
+    let _ = writeln!(md, "| sluice / redis | {:.2} |", ratio(s_load, r_load));
+    let _ = writeln!(md, "| Sluice, from its own dump.rdb | {own:.2} |");
+    let _ = std::fs::remove_dir_all(&shared);
+}
+
 /// One rewrite table: both servers filled with `o.items` commands from `make`, the baseline,
 /// then XADD latency during each server's rewrite, written to `md` as rewriting `what`.
 /// Returns the servers, their AOFs rewritten.
@@ -899,7 +991,7 @@ fn rewrite_table(
         rewrite_latency(Kind::Sluice, &sluice),
         rewrite_latency(Kind::Redis, &redis),
     ];
-    rewrite_latency_table(md, what, baseline_rounds(o), &base, &rows);
+    rewrite_latency_table(md, "BGREWRITEAOF", what, baseline_rounds(o), &base, &rows);
     (sluice, redis)
 }
 
@@ -955,22 +1047,29 @@ type RewriteLatency = (Kind, f64, f64, f64, f64, f64);
 /// XADD latency from 10 clients from BGREWRITEAOF over the rewrite or 3 s, whichever is
 /// longer (so a fast rewrite is not judged on a shorter, denser window than a slow one).
 fn rewrite_latency(kind: Kind, s: &Server) -> RewriteLatency {
+    background_latency(
+        kind,
+        s,
+        "BGREWRITEAOF",
+        &["aof_rewrite_in_progress", "aof_rewrite_scheduled"],
+    )
+}
+
+/// XADD latency from 10 clients from `start` (BGREWRITEAOF, BGSAVE) over the background job
+/// (while any INFO persistence field of `running` is 1) or 3 s, whichever is longer.
+fn background_latency(kind: Kind, s: &Server, start: &str, running: &[&str]) -> RewriteLatency {
     let started = Instant::now();
     let finished = std::cell::Cell::new(None);
     let (busy, _) = loadgen::latency_while(
         s.port,
         10,
         |c| {
-            c.call(&["BGREWRITEAOF"]).unwrap();
+            c.call(&[start]).unwrap();
         },
         |c| {
-            let running = c
-                .info_field("persistence", "aof_rewrite_in_progress")
-                .unwrap()
-                == "1"
-                || c.info_field("persistence", "aof_rewrite_scheduled")
-                    .unwrap()
-                    == "1";
+            let running = running
+                .iter()
+                .any(|f| c.info_field("persistence", f).unwrap() == "1");
             if !running && finished.get().is_none() {
                 finished.set(Some(started.elapsed()));
             }
@@ -981,7 +1080,7 @@ fn rewrite_latency(kind: Kind, s: &Server) -> RewriteLatency {
     let p = |v: &Vec<f64>, q| loadgen::percentile(v, q);
     let max = busy.last().copied().unwrap_or(0.0);
     eprintln!(
-        "{kind:?}: XADD during a {:.2} s rewrite p50 {:.3} p99 {:.3} p99.9 {:.3} max {max:.3} ms ({} samples)",
+        "{kind:?}: XADD during a {:.2} s {start} p50 {:.3} p99 {:.3} p99.9 {:.3} max {max:.3} ms ({} samples)",
         took.as_secs_f64(), p(&busy, 50.0), p(&busy, 99.0), p(&busy, 99.9), busy.len()
     );
     (
@@ -998,12 +1097,13 @@ fn rewrite_latency(kind: Kind, s: &Server) -> RewriteLatency {
 /// baseline from [`idle_p99`].
 fn rewrite_latency_table(
     md: &mut String,
+    job: &str,
     what: &str,
     base_rounds: usize,
     base: &Pair,
     rows: &[RewriteLatency],
 ) {
-    let _ = writeln!(md, "\n| XADD from 10 clients over the 3 s (or the whole rewrite, if longer) from BGREWRITEAOF of {what} | p99 without rewrite ms (median of {base_rounds} alternating 2 s rounds) | rewrite took s | p50 ms | p99 ms | p99.9 ms | max ms |");
+    let _ = writeln!(md, "\n| XADD from 10 clients over the 3 s (or the whole {job}, if longer) from {job} of {what} | p99 without it ms (median of {base_rounds} alternating 2 s rounds) | {job} took s | p50 ms | p99 ms | p99.9 ms | max ms |");
     let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for ((k, took, p50, p99, p999, max), idle) in rows.iter().zip([base.sluice, base.redis]) {
         let _ = writeln!(
@@ -1197,6 +1297,7 @@ fn main() {
         ("scaling", "Stream read cost against size", scalings),
         ("memory", "Memory", memory),
         ("persistence", "Persistence", persistence),
+        ("rdb", "RDB snapshots", rdb),
     ];
     let mut md = String::new();
     let _ = writeln!(md, "# sluice vs redis-server, side by side\n");

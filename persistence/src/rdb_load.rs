@@ -144,6 +144,8 @@ impl StreamItem {
 pub enum Event {
     /// SELECTDB: the keys that follow are in this database.
     Select(u64),
+    /// RESIZEDB: how many keys (and keys with a TTL) the database holds, a sizing hint.
+    Resize { keys: u64, expires: u64 },
     /// A function library's code (FUNCTION2).
     Function(Bytes),
     Key {
@@ -560,11 +562,10 @@ impl<'a> Decoder<'a> {
                     continue;
                 }
                 OPCODE_SELECTDB => Event::Select(self.len()?),
-                OPCODE_RESIZEDB => {
-                    self.len()?;
-                    self.len()?;
-                    continue;
-                }
+                OPCODE_RESIZEDB => Event::Resize {
+                    keys: self.len()?,
+                    expires: self.len()?,
+                },
                 OPCODE_SLOT_INFO => {
                     self.len()?;
                     self.len()?;

@@ -470,6 +470,7 @@ mod tests {
         crate::rdb_load::load(&bytes, |e| {
             seen.push(match e {
                 Event::Select(db) => format!("SELECT {db}"),
+                Event::Resize { keys, expires } => format!("RESIZE {keys} {expires}"),
                 Event::Function(code) => format!("FUNCTION {}", text(&code)),
                 Event::Key {
                     key, item, expire, ..
@@ -504,6 +505,7 @@ mod tests {
             seen,
             vec![
                 "SELECT 0".to_string(),
+                "RESIZE 3 1".into(),
                 "s = 12345 @Some(4000000000000)".into(),
                 format!("l = a -5000 70000 {big} 9223372036854775807 @None"),
                 "x = stream 3 last (5, 0): 1-1 a 1 b 2; 1-2 a 3 b 4; 5-0 c 5; @None".into(),

@@ -1203,11 +1203,7 @@ fn key_names(c: &mut Conn) -> Vec<Vec<u8>> {
 /// absolute expire time and ABSTTL, so times compare exactly), and the function libraries
 /// with FUNCTION DUMP/RESTORE; the number of keys.
 fn copy_by_dump(from: &mut Conn, to: &mut Conn) -> usize {
-    let libs = bulk(&from.call(&["FUNCTION", "DUMP"]).unwrap());
-    let r = to
-        .call(&[&b"FUNCTION"[..], b"RESTORE", &libs, b"REPLACE"])
-        .unwrap();
-    assert_eq!(r, b"+OK\r\n");
+    copy_functions(from, to);
     let mut n = 0;
     for db in ["0", "3"] {
         from.call(&["SELECT", db]).unwrap();
@@ -1277,6 +1273,33 @@ fn dump_payloads_move_between_servers() {
     }
 }
 
+/// The function libraries of `from` into `to` (FUNCTION DUMP, RESTORE ... REPLACE).
+fn copy_functions(from: &mut Conn, to: &mut Conn) {
+    let libs = bulk(&from.call(&["FUNCTION", "DUMP"]).unwrap());
+    let r = to
+        .call(&[&b"FUNCTION"[..], b"RESTORE", &libs, b"REPLACE"])
+        .unwrap();
+    assert_eq!(r, b"+OK\r\n");
+}
+
+/// MIGRATE of every key of databases 0 and 3 of `from` to the server on `port`, with
+/// `opts` (COPY, REPLACE, AUTH ...) before KEYS.
+fn migrate_all(from: &mut Conn, port: u16, opts: &[&str]) {
+    let port = port.to_string();
+    for db in ["0", "3"] {
+        from.call(&["SELECT", db]).unwrap();
+        let mut argv: Vec<Vec<u8>> = ["MIGRATE", "127.0.0.1", &port, "", db, "5000"]
+            .iter()
+            .chain(opts)
+            .chain(&["KEYS"])
+            .map(|a| a.as_bytes().to_vec())
+            .collect();
+        argv.extend(key_names(from));
+        assert_eq!(from.call(&argv).unwrap(), b"+OK\r\n", "MIGRATE db {db}");
+    }
+    from.call(&["SELECT", "0"]).unwrap();
+}
+
 /// `dump` with each expire time replaced by `T`: a key keeps its TTL or none (the times
 /// themselves move by the transfer time).
 fn ttls_rounded(d: &str) -> String {
@@ -1310,33 +1333,14 @@ fn migrate_moves_keys_between_sluice_and_valkey() {
     // Set after start (the harness pings before authenticating); this connection stays in.
     cv.call(&["CONFIG", "SET", "requirepass", "pw"]).unwrap();
     cv.call(&["SET", "ev", "already here"]).unwrap();
-    let port = v.port.to_string();
+    migrate_all(&mut cs, v.port, &["REPLACE", "AUTH", "pw"]);
     for db in ["0", "3"] {
         cs.call(&["SELECT", db]).unwrap();
-        let keys = key_names(&mut cs);
-        let mut argv: Vec<Vec<u8>> = [
-            "MIGRATE",
-            "127.0.0.1",
-            &port,
-            "",
-            db,
-            "5000",
-            "REPLACE",
-            "AUTH",
-            "pw",
-            "KEYS",
-        ]
-        .iter()
-        .map(|a| a.as_bytes().to_vec())
-        .collect();
-        argv.extend(keys.iter().cloned());
-        assert_eq!(cs.call(&argv).unwrap(), b"+OK\r\n", "MIGRATE db {db}");
         assert!(key_names(&mut cs).is_empty(), "the moved keys leave sluice");
     }
+    let port = v.port.to_string();
     cs.call(&["SELECT", "0"]).unwrap();
-    let libs = bulk(&cs.call(&["FUNCTION", "DUMP"]).unwrap());
-    cv.call(&[&b"FUNCTION"[..], b"RESTORE", &libs, b"REPLACE"])
-        .unwrap();
+    copy_functions(&mut cs, &mut cv);
     // MIGRATE sends the remaining TTL, as Redis does: expire times move by the transfer time.
     assert_eq!(
         ttls_rounded(&big_dump(&mut cv)),
@@ -1378,31 +1382,10 @@ fn migrate_moves_keys_between_sluice_and_valkey() {
         "MIGRATE propagates DEL"
     );
     // Back with COPY: Valkey keeps them, sluice gets the same data.
-    let sport = s.port.to_string();
-    for db in ["0", "3"] {
-        cv.call(&["SELECT", db]).unwrap();
-        let keys = key_names(&mut cv);
-        let mut argv: Vec<Vec<u8>> = [
-            "MIGRATE",
-            "127.0.0.1",
-            &sport,
-            "",
-            db,
-            "5000",
-            "COPY",
-            "KEYS",
-        ]
-        .iter()
-        .map(|a| a.as_bytes().to_vec())
-        .collect();
-        argv.extend(keys.iter().cloned());
-        assert_eq!(cv.call(&argv).unwrap(), b"+OK\r\n", "MIGRATE back, db {db}");
-    }
+    migrate_all(&mut cv, s.port, &["COPY"]);
     cv.call(&["SELECT", "0"]).unwrap();
     // MIGRATE moves keys, not functions.
-    let libs = bulk(&cv.call(&["FUNCTION", "DUMP"]).unwrap());
-    cs.call(&[&b"FUNCTION"[..], b"RESTORE", &libs, b"REPLACE"])
-        .unwrap();
+    copy_functions(&mut cv, &mut cs);
     assert_eq!(
         ttls_rounded(&big_dump(&mut cs)),
         ttls_rounded(&expected),
@@ -1419,7 +1402,7 @@ fn migrate_moves_keys_between_sluice_and_valkey() {
 /// stop-writes-on-bgsave-error, side by side with redis-server 7.0: a failed BGSAVE (its
 /// `dir` removed) with save points set refuses writes and PING with Redis's MISCONF text
 /// (and in scripts), reads go on; `stop-writes-on-bgsave-error no` or no save points lift it,
-/// and a good BGSAVE clears it.
+/// a SHUTDOWN whose save fails leaves the server up, and a good BGSAVE clears it.
 #[test]
 fn failed_bgsave_stops_writes_as_redis() {
     let mut transcripts = Vec::new();
@@ -1477,6 +1460,9 @@ fn failed_bgsave_stops_writes_as_redis() {
             &["INCR", "n"],
             &["CONFIG", "SET", "save", "3600 1"],
             &["INCR", "n"],
+            // The final save fails: the server stays up and says so.
+            &["SHUTDOWN"],
+            &["GET", "k"],
         ];
         for step in steps {
             t.push_str(&format!(

@@ -206,11 +206,11 @@ struct Slot {
 
 impl Node {
     /// A node whose master fields are the names of `fields` (name, value, name, value...).
-    fn new(fields: &[Bytes]) -> Node {
+    fn new<F: AsRef<[u8]>>(fields: &[F]) -> Node {
         let mut buf = Vec::with_capacity(128);
         put_varint(&mut buf, (fields.len() / 2) as u64);
         for f in fields.iter().step_by(2) {
-            put_str(&mut buf, f);
+            put_str(&mut buf, f.as_ref());
         }
         let entries_at = buf.len();
         Node {
@@ -218,7 +218,11 @@ impl Node {
             entries_at,
             live: 0,
             deleted: 0,
-            master_fields: fields.iter().step_by(2).cloned().collect(),
+            master_fields: fields
+                .iter()
+                .step_by(2)
+                .map(|f| Bytes::copy_from_slice(f.as_ref()))
+                .collect(),
             marks: Vec::new(),
         }
     }
@@ -243,13 +247,13 @@ impl Node {
         self.live + self.deleted
     }
 
-    fn append(&mut self, master: StreamId, id: StreamId, fields: &[Bytes]) {
+    fn append<F: AsRef<[u8]>>(&mut self, master: StreamId, id: StreamId, fields: &[F]) {
         let same = fields.len() == 2 * self.master_fields.len()
             && fields
                 .iter()
                 .step_by(2)
                 .zip(&self.master_fields)
-                .all(|(f, m)| f == m);
+                .all(|(f, m)| f.as_ref() == &m[..]);
         let n = self.entries();
         if n > 0 && n.is_multiple_of(MARK_EVERY) {
             // A node past 4 GiB (stream-node-max-bytes 0 and huge entries) goes unmarked
@@ -266,12 +270,12 @@ impl Node {
         );
         if same {
             for v in fields.iter().skip(1).step_by(2) {
-                put_str(&mut self.buf, v);
+                put_str(&mut self.buf, v.as_ref());
             }
         } else {
             put_varint(&mut self.buf, (fields.len() / 2) as u64);
             for s in fields {
-                put_str(&mut self.buf, s);
+                put_str(&mut self.buf, s.as_ref());
             }
         }
         self.live += 1;
@@ -471,7 +475,13 @@ impl Stream {
     /// Appends entry `id`, already validated to be > `last_id`, with `fields` given flat as
     /// XADD's argv has them (name, value, name, value...; an even count), so nothing is
     /// copied or cloned on the way in.
-    pub fn append(&mut self, id: StreamId, fields: &[Bytes], max_bytes: usize, max_entries: usize) {
+    pub fn append<F: AsRef<[u8]>>(
+        &mut self,
+        id: StreamId,
+        fields: &[F],
+        max_bytes: usize,
+        max_entries: usize,
+    ) {
         let need_new = match self.nodes.last_mut() {
             None => true,
             Some((_, n)) => {
