@@ -208,8 +208,14 @@ fn load_rdb_file(
     let mut db = 0usize;
     let mut functions = Vec::new();
     let (mut skipped, mut held) = (0u64, 0usize);
-    // The store is held for a chunk of keys at a time, so clients are told -LOADING meanwhile.
+    // The store is held for a chunk of keys at a time, so clients are told -LOADING meanwhile;
+    // each time it is taken, the clock that new keys' access times come from is read.
     let mut guard: Option<std::sync::MutexGuard<Store>> = None;
+    let lock = || {
+        let mut s = store.lock().unwrap();
+        s.cmd_time_ms = crate::util::now_ms();
+        s
+    };
     let res = persistence::rdb_load::load(&map, |e| {
         match e {
             Event::Select(n) => {
@@ -224,8 +230,9 @@ fn load_rdb_file(
                 // A hint: no more than the file could hold (a key takes 3 bytes at least),
                 // so a damaged count cannot ask for more memory than the file's size.
                 let cap = |n: u64| n.min(map.len() as u64 / 3) as usize;
-                let s = guard.get_or_insert_with(|| store.lock().unwrap());
-                s.reserve(db, cap(keys), cap(expires));
+                guard
+                    .get_or_insert_with(lock)
+                    .reserve(db, cap(keys), cap(expires));
             }
             Event::Function(code) => functions.push(vec![
                 bytes::Bytes::from_static(b"FUNCTION"),
@@ -239,11 +246,7 @@ fn load_rdb_file(
                 idle,
                 freq,
             } => {
-                let s = guard.get_or_insert_with(|| {
-                    let mut s = store.lock().unwrap();
-                    s.cmd_time_ms = crate::util::now_ms();
-                    s
-                });
+                let s = guard.get_or_insert_with(lock);
                 if item.is_empty() {
                     skipped += 1;
                     return Ok(());

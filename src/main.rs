@@ -165,11 +165,16 @@ fn main() {
         let shared = handle.shared.clone();
         tokio::spawn(async move {
             let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal");
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => tracing::info!("Received SIGINT scheduling shutdown..."),
-                _ = term.recv() => tracing::info!("Received SIGTERM scheduling shutdown..."),
+            loop {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => tracing::info!("Received SIGINT scheduling shutdown..."),
+                    _ = term.recv() => tracing::info!("Received SIGTERM scheduling shutdown..."),
+                }
+                // A failed final save keeps the server up; the next signal tries again.
+                if shared.shutdown_on_signal() {
+                    break;
+                }
             }
-            shared.request_shutdown();
         });
         let _ = handle.join.await;
     });

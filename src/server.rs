@@ -111,6 +111,27 @@ impl Shared {
         self.shutdown.notify_waiters();
         self.shutdown.notify_one();
     }
+
+    /// SIGTERM or SIGINT: the final save first (save points set), and the shutdown only if
+    /// it succeeded; otherwise the server keeps running, as Redis's prepareForShutdown
+    /// leaves it. True if the shutdown goes ahead.
+    pub fn shutdown_on_signal(&self) -> bool {
+        {
+            let mut store = self.store.lock().unwrap();
+            let mut kind = store.shutdown_requested.unwrap_or_default();
+            if !kind.saved && crate::rdb::shutdown_saves(&store, kind) {
+                if let Err(e) = crate::rdb::save_now(&mut store) {
+                    tracing::error!("Error trying to save the DB, can't exit: {e}");
+                    tracing::warn!("SIGTERM received but errors trying to shut down the server, check the logs for more information");
+                    return false;
+                }
+                kind.saved = true;
+                store.shutdown_requested = Some(kind);
+            }
+        }
+        self.request_shutdown();
+        true
+    }
 }
 
 /// A running server: where it listens and how to stop it (used by tests and `main`).

@@ -1320,7 +1320,8 @@ fn ttls_rounded(d: &str) -> String {
 
 /// MIGRATE both ways: sluice moves every key to Valkey (KEYS, AUTH to a password-protected
 /// target, REPLACE over keys already there), the keys leave sluice and its AOF records DEL;
-/// Valkey moves them back with COPY. The data is the same at each step.
+/// Valkey moves them back with COPY; sluice copies them to redis-server 7.0 in RDB 10. The
+/// data is the same at each step.
 #[test]
 fn migrate_moves_keys_between_sluice_and_valkey() {
     let s = Server::start(Kind::Sluice, &["--appendonly", "yes"]);
@@ -1396,7 +1397,28 @@ fn migrate_moves_keys_between_sluice_and_valkey() {
         ttls_rounded(&expected),
         "COPY left Valkey's keys"
     );
-    println!("migrate: sluice -> valkey (AUTH, REPLACE, KEYS) and back (COPY), identical");
+    // To redis-server 7.0: it refuses RDB 11 payloads, and takes RDB 10 ones
+    // (`sluice-rdb-version 10`).
+    let r = Server::start(Kind::Redis, &["--appendonly", "no"]);
+    let mut cr = r.conn();
+    let rport = r.port.to_string();
+    let refused = cs
+        .call(&["MIGRATE", "127.0.0.1", &rport, "queue", "0", "5000", "COPY"])
+        .unwrap();
+    assert_eq!(
+        show(&refused),
+        show(b"-ERR Target instance replied with error: ERR DUMP payload version or checksum are wrong\r\n")
+    );
+    cs.call(&["CONFIG", "SET", "sluice-rdb-version", "10"])
+        .unwrap();
+    migrate_all(&mut cs, r.port, &["COPY"]);
+    copy_functions(&mut cs, &mut cr);
+    assert_eq!(
+        ttls_rounded(&big_dump(&mut cr)),
+        ttls_rounded(&expected),
+        "redis-server 7.0 holds it"
+    );
+    println!("migrate: sluice -> valkey (AUTH, REPLACE, KEYS) and back (COPY), sluice -> redis-server 7.0 (RDB 10), identical");
 }
 
 /// stop-writes-on-bgsave-error, side by side with redis-server 7.0: a failed BGSAVE (its
@@ -1497,4 +1519,49 @@ fn failed_bgsave_stops_writes_as_redis() {
         transcripts[1], transcripts[0],
         "sluice answers as redis-server 7.0"
     );
+}
+
+/// Access metadata crosses an RDB as Redis writes it: under an LRU policy each key's idle time
+/// (IDLE), under LFU its counter (FREQ); keys without either start fresh.
+#[test]
+fn rdb_keeps_idle_times_and_lfu_counters() {
+    for (policy, opt, value, query) in [
+        ("allkeys-lru", "IDLETIME", "1000", "IDLETIME"),
+        ("allkeys-lfu", "FREQ", "100", "FREQ"),
+    ] {
+        let args = ["--appendonly", "no", "--maxmemory-policy", policy];
+        let r = Server::start(Kind::Redis, &args);
+        let mut c = r.conn();
+        c.call(&["SET", "fresh", "v"]).unwrap();
+        let payload = bulk(&c.call(&["DUMP", "fresh"]).unwrap());
+        let reply = c
+            .call(&[
+                &b"RESTORE"[..],
+                b"aged",
+                b"0",
+                &payload,
+                opt.as_bytes(),
+                value.as_bytes(),
+            ])
+            .unwrap();
+        assert_eq!(reply, b"+OK\r\n");
+        assert_eq!(c.call(&["SAVE"]).unwrap(), b"+OK\r\n");
+        let rdb = std::fs::read(r.dir.join("dump.rdb")).unwrap();
+        let dir = std::env::temp_dir().join(format!("rdb-meta-{policy}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("dump.rdb"), &rdb).unwrap();
+        let s = Server::start_in(Kind::Sluice, &args, dir);
+        let mut cs = s.conn();
+        let aged = integer(&cs.call(&["OBJECT", query, "aged"]).unwrap());
+        let want: i64 = value.parse().unwrap();
+        assert!(
+            (want..want + 10).contains(&aged),
+            "{policy}: {query} aged = {aged}"
+        );
+        if query == "IDLETIME" {
+            let fresh = integer(&cs.call(&["OBJECT", "IDLETIME", "fresh"]).unwrap());
+            assert!(fresh < 10, "a key without IDLE starts fresh: {fresh}");
+        }
+    }
 }
