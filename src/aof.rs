@@ -99,7 +99,7 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<u64, String> {
             s.loading_loaded_bytes = done_before + off;
         };
         if file_is_rdb(path) {
-            let len = load_rdb_file(path, store, &mut |argv| {
+            let len = load_rdb_file(path, store, done_before, key_delay_us, &mut |argv| {
                 batch.push(argv);
                 n_total += 1;
                 if batch.len() >= 1024 {
@@ -196,6 +196,8 @@ pub fn load(store: &Mutex<Store>, files: &[PathBuf]) -> Result<u64, String> {
 fn load_rdb_file(
     path: &std::path::Path,
     store: &Mutex<Store>,
+    done_before: u64,
+    key_delay_us: u64,
     take: &mut dyn FnMut(Vec<bytes::Bytes>),
 ) -> Result<u64, String> {
     use persistence::rdb_load::Event;
@@ -245,6 +247,7 @@ fn load_rdb_file(
                 expire,
                 idle,
                 freq,
+                end,
             } => {
                 let s = guard.get_or_insert_with(lock);
                 if item.is_empty() {
@@ -263,9 +266,14 @@ fn load_rdb_file(
                 }
                 s.set_access(db, &key, idle, freq);
                 held += 1;
-                if held >= 1024 {
+                if held >= 1024 || key_delay_us > 0 {
+                    s.loading_loaded_bytes = done_before + end as u64;
                     held = 0;
                     guard = None;
+                }
+                if key_delay_us > 0 {
+                    // key-load-delay, outside the lock: clients are answered -LOADING.
+                    std::thread::sleep(std::time::Duration::from_micros(key_delay_us));
                 }
             }
         }

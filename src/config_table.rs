@@ -151,7 +151,7 @@ pub const REDIS_DIRECTIVES: &[(&str, &str)] = &[
     ("replicaof", ""),
     ("requirepass", ""),
     ("sanitize-dump-payload", "no"),
-    ("save", ""),
+    ("save", "3600 1 300 100 60 10000"),
     ("server_cpulist", ""),
     ("set-max-intset-entries", "512"),
     ("set-max-listpack-entries", "128"),

@@ -156,6 +156,8 @@ pub enum Event {
         /// Seconds since last access (IDLE), and the LFU counter (FREQ).
         idle: Option<u64>,
         freq: Option<u8>,
+        /// Where the key's record ends in the input (loading progress).
+        end: usize,
     },
 }
 
@@ -614,6 +616,7 @@ impl<'a> Decoder<'a> {
                         expire: expire.take(),
                         idle: idle.take(),
                         freq: freq.take(),
+                        end: self.r.pos(),
                     }
                 }
             };

@@ -1565,3 +1565,67 @@ fn rdb_keeps_idle_times_and_lfu_counters() {
         }
     }
 }
+
+/// Loading a dump.rdb with `key-load-delay`: clients get -LOADING while INFO reports the
+/// bytes loaded so far, then every key is served.
+#[test]
+fn rdb_loading_answers_loading_and_reports_progress() {
+    let s = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let mut c = s.conn();
+    for i in 0..3000 {
+        c.call(&["SET", &format!("key:{i}"), "value"]).unwrap();
+    }
+    assert_eq!(c.call(&["SAVE"]).unwrap(), b"+OK\r\n");
+    let rdb = std::fs::read(s.dir.join("dump.rdb")).unwrap();
+    drop(c);
+    let dir = std::env::temp_dir().join(format!("rdb-loading-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("dump.rdb"), &rdb).unwrap();
+    let port = free_port();
+    let mut child = std::process::Command::new(sluice_bin())
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--appendonly",
+            "no",
+        ])
+        .args(["--key-load-delay", "1000", "--dir"])
+        .arg(&dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (mut saw_loading, mut saw_progress, mut served) = (false, false, false);
+    for _ in 0..1000 {
+        if let Ok(mut c) = Conn::connect(port) {
+            let r = c.call(&["PING"]).unwrap_or_default();
+            if r == b"-LOADING Redis is loading the dataset in memory\r\n" {
+                saw_loading = true;
+                let info = String::from_utf8_lossy(&c.call(&["INFO", "persistence"]).unwrap())
+                    .into_owned();
+                let loaded: u64 = info_value(&info, "loading_loaded_bytes")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                if loaded > 0 && loaded < rdb.len() as u64 {
+                    saw_progress = true;
+                }
+            } else if r == b"+PONG\r\n" {
+                served = c.call(&["DBSIZE"]).unwrap() == b":3000\r\n";
+                break;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        saw_loading,
+        "clients must get -LOADING while dump.rdb loads"
+    );
+    assert!(saw_progress, "INFO must report the bytes loaded so far");
+    assert!(served, "after loading every key is there");
+}

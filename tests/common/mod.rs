@@ -35,7 +35,8 @@ impl TestServer {
 
     pub fn start_in(dir: PathBuf, directives: &[&str]) -> TestServer {
         let mut args: Vec<String> =
-            vec!["--port", "0", "--bind", "127.0.0.1", "--appendonly", "no"]
+            // No save points (Redis's default has them): no test writes a dump.rdb unasked.
+            vec!["--port", "0", "--bind", "127.0.0.1", "--appendonly", "no", "--save", ""]
                 .into_iter()
                 .map(String::from)
                 .collect();
