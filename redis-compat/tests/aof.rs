@@ -493,6 +493,29 @@ fn bgrewriteaof_keeps_state_and_loads_everywhere() {
     println!("aof rewrite: base seq 2 installed, writes during the rewrite kept, loads in sluice and redis-server");
 }
 
+/// Polls a loading server on `port` until it serves: whether it answered -LOADING, whether
+/// some INFO persistence seen meanwhile satisfied `progress`, and whether all 3000 keys were
+/// there once it served.
+fn watch_loading(port: u16, progress: impl Fn(&str) -> bool) -> (bool, bool, bool) {
+    let (mut saw_loading, mut saw_progress, mut served) = (false, false, false);
+    for _ in 0..1000 {
+        if let Ok(mut c) = Conn::connect(port) {
+            let r = c.call(&["PING"]).unwrap_or_default();
+            if r == b"-LOADING Redis is loading the dataset in memory\r\n" {
+                saw_loading = true;
+                let info = String::from_utf8_lossy(&c.call(&["INFO", "persistence"]).unwrap())
+                    .into_owned();
+                saw_progress |= progress(&info);
+            } else if r == b"+PONG\r\n" {
+                served = c.call(&["DBSIZE"]).unwrap() == b":3000\r\n";
+                break;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    (saw_loading, saw_progress, served)
+}
+
 #[test]
 fn loading_answers_loading_reports_progress_then_serves() {
     let dir = std::env::temp_dir().join(format!("aof-loading-{}", std::process::id()));
@@ -525,29 +548,11 @@ fn loading_answers_loading_reports_progress_then_serves() {
         .arg(&logfile)
         .spawn()
         .unwrap();
-    let mut saw_loading = false;
-    let mut saw_info = false;
-    let mut served = false;
-    for _ in 0..1000 {
-        if let Ok(mut c) = Conn::connect(port) {
-            let r = c.call(&["PING"]).unwrap_or_default();
-            if r == b"-LOADING Redis is loading the dataset in memory\r\n" {
-                saw_loading = true;
-                let info = String::from_utf8_lossy(&c.call(&["INFO", "persistence"]).unwrap())
-                    .into_owned();
-                if info.contains("loading:1")
-                    && info.contains("loading_loaded_perc:")
-                    && info.contains("loading_eta_seconds:")
-                {
-                    saw_info = true;
-                }
-            } else if r == b"+PONG\r\n" {
-                served = c.call(&["DBSIZE"]).unwrap() == b":3000\r\n";
-                break;
-            }
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    let (saw_loading, saw_info, served) = watch_loading(port, |info| {
+        info.contains("loading:1")
+            && info.contains("loading_loaded_perc:")
+            && info.contains("loading_eta_seconds:")
+    });
     let _ = child.kill();
     let _ = child.wait();
     assert!(saw_loading, "clients must get -LOADING while the AOF loads");
@@ -1598,27 +1603,12 @@ fn rdb_loading_answers_loading_and_reports_progress() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let (mut saw_loading, mut saw_progress, mut served) = (false, false, false);
-    for _ in 0..1000 {
-        if let Ok(mut c) = Conn::connect(port) {
-            let r = c.call(&["PING"]).unwrap_or_default();
-            if r == b"-LOADING Redis is loading the dataset in memory\r\n" {
-                saw_loading = true;
-                let info = String::from_utf8_lossy(&c.call(&["INFO", "persistence"]).unwrap())
-                    .into_owned();
-                let loaded: u64 = info_value(&info, "loading_loaded_bytes")
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0);
-                if loaded > 0 && loaded < rdb.len() as u64 {
-                    saw_progress = true;
-                }
-            } else if r == b"+PONG\r\n" {
-                served = c.call(&["DBSIZE"]).unwrap() == b":3000\r\n";
-                break;
-            }
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    let (saw_loading, saw_progress, served) = watch_loading(port, |info| {
+        let loaded: u64 = info_value(info, "loading_loaded_bytes")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        loaded > 0 && loaded < rdb.len() as u64
+    });
     let _ = child.kill();
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&dir);
