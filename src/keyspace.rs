@@ -423,11 +423,9 @@ impl Store {
     /// `new` event; waiters on the key are signalled. The command still calls
     /// [`Store::written`] for its own event.
     pub fn add(&mut self, db: usize, key: &Bytes, v: Value) -> &mut Value {
-        let secs = (self.cmd_time_ms / 1000).max(0) as u64;
+        let meta = self.fresh_meta();
         self.note_value_ttls(db, key, &v);
-        let old = self.ks.dbs[db]
-            .keys
-            .insert_with_meta(key, v, access_meta::fresh(secs));
+        let old = self.ks.dbs[db].keys.insert_with_meta(key, v, meta);
         debug_assert!(old.is_none(), "add of an existing key");
         self.notify(NOTIFY_NEW, "new", db, key);
         self.blocking.signal_ready(db, key);
@@ -440,15 +438,10 @@ impl Store {
     /// [`Store::add`] unless `key` exists, in which case `v` comes back and nothing changes
     /// (an RDB load: a key twice in the file is an error).
     pub fn try_add(&mut self, db: usize, key: &Bytes, v: Value) -> Result<(), Value> {
-        let secs = (self.cmd_time_ms / 1000).max(0) as u64;
-        let ttls = match &v {
-            Value::Hash(h) => h.min_expire(),
-            _ => None,
-        };
-        self.ks.dbs[db]
-            .keys
-            .insert_absent(key, v, access_meta::fresh(secs))?;
-        if let Some(t) = ttls {
+        let meta = self.fresh_meta();
+        let hint = field_ttl_hint(&v);
+        self.ks.dbs[db].keys.insert_absent(key, v, meta)?;
+        if let Some(t) = hint {
             self.ks.dbs[db].field_expires.note(key, t);
         }
         self.notify(NOTIFY_NEW, "new", db, key);
@@ -466,22 +459,28 @@ impl Store {
     /// A hash arriving with field TTLs (COPY, RENAME, MOVE, RESTORE) is hinted for the
     /// active cycle.
     fn note_value_ttls(&mut self, db: usize, key: &Bytes, v: &Value) {
-        if let Value::Hash(h) = v {
-            if let Some(t) = h.min_expire() {
-                self.ks.dbs[db].field_expires.note(key, t);
-            }
+        if let Some(t) = field_ttl_hint(v) {
+            self.ks.dbs[db].field_expires.note(key, t);
         }
+    }
+
+    /// The clock a command's access metadata comes from, in seconds.
+    fn now_secs(&self) -> u64 {
+        (self.cmd_time_ms / 1000).max(0) as u64
+    }
+
+    /// Access metadata for a value written now.
+    fn fresh_meta(&self) -> u64 {
+        access_meta::fresh(self.now_secs())
     }
 
     /// `setKey`: stores `v` at `key` whether it exists or not, dropping its TTL unless
     /// `keep_ttl`. A key that did not exist is added ([`Store::add`]); the old value, if any,
     /// is returned. WATCH and waiters are signalled either way.
     pub fn overwrite(&mut self, db: usize, key: &Bytes, v: Value, keep_ttl: bool) -> Option<Value> {
-        let secs = (self.cmd_time_ms / 1000).max(0) as u64;
+        let meta = self.fresh_meta();
         self.note_value_ttls(db, key, &v);
-        let old = self.ks.dbs[db]
-            .keys
-            .insert_with_meta(key, v, access_meta::fresh(secs));
+        let old = self.ks.dbs[db].keys.insert_with_meta(key, v, meta);
         if old.is_none() {
             self.notify(NOTIFY_NEW, "new", db, key);
         } else if !keep_ttl && !self.ks.dbs[db].expires.is_empty() {
@@ -528,10 +527,8 @@ impl Store {
         if idle.is_none() && freq.is_none() {
             return;
         }
-        let secs = (self.cmd_time_ms / 1000).max(0) as u64;
-        self.ks.dbs[db]
-            .keys
-            .set_meta(key, access_meta::restored(secs, idle, freq));
+        let meta = access_meta::restored(self.now_secs(), idle, freq);
+        self.ks.dbs[db].keys.set_meta(key, meta);
     }
 
     /// Removes `key`'s TTL; true if it had one.
@@ -687,6 +684,14 @@ fn typed<T: ValueType>(v: Option<&mut Value>) -> CmdResult<Option<&mut T>> {
     match v {
         None => Ok(None),
         Some(v) => T::of_mut(v).map(Some).ok_or(CmdError::WrongType),
+    }
+}
+
+/// The earliest field TTL of a hash, under which the active cycle must look at it.
+fn field_ttl_hint(v: &Value) -> Option<i64> {
+    match v {
+        Value::Hash(h) => h.min_expire(),
+        _ => None,
     }
 }
 
