@@ -35,6 +35,23 @@ pub struct SaveParams {
     pub checksum: bool,
 }
 
+impl SaveParams {
+    /// The RDB version to write: `sluice-rdb-version`, or on auto 11, and 12 when
+    /// `field_ttls` says there is a hash with field TTLs to keep (only asked on auto).
+    fn version_for(&self, field_ttls: impl FnOnce() -> bool) -> u16 {
+        match self.version {
+            0 if field_ttls() => 12,
+            0 => 11,
+            v => v,
+        }
+    }
+}
+
+/// A hash with at least one live field TTL (what RDB 12 is chosen to keep).
+fn has_field_ttls(v: &Value) -> bool {
+    matches!(v, Value::Hash(h) if h.min_expire().is_some())
+}
+
 /// The configured target: `dir`/`dbfilename`.
 pub fn target(store: &crate::store::Store) -> PathBuf {
     store
@@ -75,11 +92,7 @@ pub fn value_params(store: &crate::store::Store) -> SaveParams {
         used_memory: 0,
         now: crate::util::now_ms(),
         version: configured_version(store),
-        node_max_entries: store
-            .config
-            .get("stream-node-max-entries")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(100),
+        node_max_entries: store.config.stream_node_max_entries,
         node_max_bytes: store.config.stream_node_max_bytes,
         compress: store.config.get("rdbcompression") != Some("no"),
         checksum: store.config.get("rdbchecksum") != Some("no"),
@@ -109,18 +122,10 @@ pub fn save(path: &Path, dbs: &[DbSnapshot], p: &SaveParams) -> io::Result<u64> 
 
 /// The whole file into `w`.
 pub fn write<W: io::Write>(w: W, dbs: &[DbSnapshot], p: &SaveParams) -> io::Result<(W, u64)> {
-    let has_field_ttls = || {
-        dbs.iter().any(|db| {
-            db.keys
-                .iter()
-                .any(|(_, v)| matches!(v, Value::Hash(h) if h.min_expire().is_some()))
-        })
-    };
-    let version = match p.version {
-        0 if has_field_ttls() => 12,
-        0 => 11,
-        v => v,
-    };
+    let version = p.version_for(|| {
+        dbs.iter()
+            .any(|db| db.keys.iter().any(|(_, v)| has_field_ttls(v)))
+    });
     let mut w = RdbWriter::new(w, version)?;
     w.compress = p.compress;
     w.checksum = p.checksum;
@@ -298,12 +303,7 @@ fn write_value<W: io::Write>(
 /// CRC-64. What the version cannot hold (field TTLs before 12) is dropped with a warning, as
 /// a save drops it.
 pub fn dump(value: &Value, p: &SaveParams) -> Vec<u8> {
-    let ttls = matches!(value, Value::Hash(h) if h.has_field_ttls());
-    let version = match p.version {
-        0 if ttls => 12,
-        0 => 11,
-        v => v,
-    };
+    let version = p.version_for(|| has_field_ttls(value));
     let mut w = RdbWriter::payload(Vec::new(), version);
     w.compress = p.compress;
     let written = (|| {
@@ -402,22 +402,35 @@ pub fn save_now(store: &mut crate::store::Store) -> io::Result<u64> {
 
 /// Whether a shutdown of `kind` writes the final snapshot: SAVE given, or save points set and
 /// not NOSAVE.
-pub fn shutdown_saves(store: &crate::store::Store, kind: crate::store::ShutdownKind) -> bool {
+fn shutdown_saves(store: &crate::store::Store, kind: crate::store::ShutdownKind) -> bool {
     let points = !store.config.get("save").unwrap_or("").trim().is_empty();
     kind.save || points && !kind.nosave
 }
 
-/// At shutdown: SHUTDOWN SAVE, or save points configured and not NOSAVE (Redis's
-/// prepareForShutdown), writes the snapshot in the foreground.
-pub fn save_on_shutdown(store: &mut crate::store::Store) {
-    let kind = store.shutdown_requested.unwrap_or_default();
-    if kind.saved || !shutdown_saves(store, kind) {
-        return;
+/// The final save of a shutdown of `kind` (Redis's prepareForShutdown): with SAVE, or save
+/// points set and not NOSAVE, the snapshot written in the foreground, once: `kind.saved`
+/// records that it was settled, whatever the outcome, which the caller acts on (SHUTDOWN
+/// refuses unless FORCE, a signal keeps the server up).
+pub fn final_save(
+    store: &mut crate::store::Store,
+    kind: &mut crate::store::ShutdownKind,
+) -> io::Result<()> {
+    let due = !kind.saved && shutdown_saves(store, *kind);
+    kind.saved = true;
+    if !due {
+        return Ok(());
     }
     tracing::info!("Saving the final RDB snapshot before exiting.");
-    if let Err(e) = save_now(store) {
-        tracing::error!("Error trying to save the DB, can't exit: {e}");
-    }
+    save_now(store)
+        .map(drop)
+        .inspect_err(|e| tracing::error!("Error trying to save the DB, can't exit: {e}"))
+}
+
+/// At shutdown, whatever asked for it: the final save unless it was settled already (a
+/// failure here is only logged: the process is going).
+pub fn save_on_shutdown(store: &mut crate::store::Store) {
+    let mut kind = store.shutdown_requested.unwrap_or_default();
+    let _ = final_save(store, &mut kind);
 }
 
 /// The value a decoded snapshot [`Item`] describes, built directly (RDB load, RESTORE) with

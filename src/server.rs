@@ -119,15 +119,11 @@ impl Shared {
         {
             let mut store = self.store.lock().unwrap();
             let mut kind = store.shutdown_requested.unwrap_or_default();
-            if !kind.saved && crate::rdb::shutdown_saves(&store, kind) {
-                if let Err(e) = crate::rdb::save_now(&mut store) {
-                    tracing::error!("Error trying to save the DB, can't exit: {e}");
-                    tracing::warn!("SIGTERM received but errors trying to shut down the server, check the logs for more information");
-                    return false;
-                }
-                kind.saved = true;
-                store.shutdown_requested = Some(kind);
+            if crate::rdb::final_save(&mut store, &mut kind).is_err() {
+                tracing::warn!("SIGTERM received but errors trying to shut down the server, check the logs for more information");
+                return false;
             }
+            store.shutdown_requested = Some(kind);
         }
         self.request_shutdown();
         true

@@ -84,7 +84,8 @@ pub struct ShutdownKind {
     pub now: bool,
     pub force: bool,
     pub abort: bool,
-    /// The final snapshot was written already (by the SHUTDOWN command itself).
+    /// The final save was settled already (by the SHUTDOWN command or the signal handler:
+    /// see `rdb::final_save`).
     pub saved: bool,
 }
 

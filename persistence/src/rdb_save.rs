@@ -43,15 +43,8 @@ pub struct RdbWriter<W: Write> {
 impl<W: Write> RdbWriter<W> {
     /// Starts a file of RDB `version` (10, 11 or 12).
     pub fn new(w: W, version: u16) -> io::Result<RdbWriter<W>> {
-        let mut r = RdbWriter {
-            w,
-            crc: 0,
-            written: 0,
-            buf: Vec::with_capacity(1 << 16),
-            version,
-            compress: true,
-            checksum: true,
-        };
+        let mut r = RdbWriter::payload(w, version);
+        r.buf.reserve(1 << 16);
         r.raw(format!("REDIS{version:04}").as_bytes())?;
         Ok(r)
     }

@@ -461,14 +461,8 @@ pub fn shutdown(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     // The final save happens here, so that a failure keeps the server up and tells the
     // client, as Redis's prepareForShutdown does (unless FORCE).
-    if crate::rdb::shutdown_saves(ctx.store, kind) {
-        if let Err(e) = crate::rdb::save_now(ctx.store) {
-            tracing::error!("Error trying to save the DB, can't exit: {e}");
-            if !kind.force {
-                return Err(CmdError::err("Errors trying to SHUTDOWN. Check logs."));
-            }
-        }
-        kind.saved = true;
+    if crate::rdb::final_save(ctx.store, &mut kind).is_err() && !kind.force {
+        return Err(CmdError::err("Errors trying to SHUTDOWN. Check logs."));
     }
     ctx.store.shutdown_requested = Some(kind);
     ctx.client.close_after_reply = true;
