@@ -994,6 +994,25 @@ fn truncated_or_flipped_rdb_is_refused_without_panic() {
     }
 }
 
+/// Polls INFO persistence every 50 ms, at most `spins` times, until `done` holds of it (else
+/// fails with `what` and the last INFO); that INFO.
+fn persistence_info_once(
+    c: &mut Conn,
+    spins: usize,
+    what: &str,
+    done: impl Fn(&str) -> bool,
+) -> String {
+    for _ in 0..spins {
+        let info = String::from_utf8(c.call(&["INFO", "persistence"]).unwrap()).unwrap();
+        if done(&info) {
+            return info;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let info = String::from_utf8(c.call(&["INFO", "persistence"]).unwrap()).unwrap();
+    panic!("{what}: {info}");
+}
+
 /// Starts sluice (AOF off) on `dir` with `extra`, expecting it to exit with an error: what it
 /// printed.
 fn sluice_fails_to_start(dir: &Path, extra: &[&str]) -> String {
@@ -1073,18 +1092,11 @@ fn sluice_rdb_restarts_and_loads_in_valkey_and_redis() {
         c.call(&["BGSAVE"]).unwrap(),
         b"+Background saving started\r\n"
     );
-    let mut spins = 0;
-    loop {
-        let info = String::from_utf8(c.call(&["INFO", "persistence"]).unwrap()).unwrap();
-        if info_value(&info, "rdb_bgsave_in_progress") == Some("0") {
-            assert_eq!(info_value(&info, "rdb_last_bgsave_status"), Some("ok"));
-            assert_eq!(info_value(&info, "rdb_changes_since_last_save"), Some("0"));
-            break;
-        }
-        spins += 1;
-        assert!(spins < 600, "BGSAVE must finish");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    let info = persistence_info_once(&mut c, 600, "BGSAVE must finish", |i| {
+        info_value(i, "rdb_bgsave_in_progress") == Some("0")
+    });
+    assert_eq!(info_value(&info, "rdb_last_bgsave_status"), Some("ok"));
+    assert_eq!(info_value(&info, "rdb_changes_since_last_save"), Some("0"));
     assert!(integer(&c.call(&["LASTSAVE"]).unwrap()) >= lastsave);
     let rdb10 = std::fs::read(s.dir.join("dump.rdb")).unwrap();
     assert!(
@@ -1159,18 +1171,10 @@ fn bgsave_errors_and_schedule_as_redis() {
     // `save` points: a change and a one-second point save on their own.
     c.call(&["CONFIG", "SET", "save", "1 1"]).unwrap();
     c.call(&["SET", "k2", "v"]).unwrap();
-    let mut spins = 0;
-    loop {
-        let info = String::from_utf8(c.call(&["INFO", "persistence"]).unwrap()).unwrap();
-        if info_value(&info, "rdb_changes_since_last_save") == Some("0")
-            && info_value(&info, "rdb_bgsave_in_progress") == Some("0")
-        {
-            break;
-        }
-        spins += 1;
-        assert!(spins < 200, "the save point must fire: {info}");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    persistence_info_once(&mut c, 200, "the save point must fire", |i| {
+        info_value(i, "rdb_changes_since_last_save") == Some("0")
+            && info_value(i, "rdb_bgsave_in_progress") == Some("0")
+    });
     let rdb = std::fs::read(s.dir.join("dump.rdb")).unwrap();
     let mut keys = 0;
     persistence::rdb_load::load(&rdb, |e| {
@@ -1456,22 +1460,15 @@ fn failed_bgsave_stops_writes_as_redis() {
             c.call(&["BGSAVE"]).unwrap(),
             b"+Background saving started\r\n"
         );
-        let mut spins = 0;
-        loop {
-            let info = String::from_utf8(c.call(&["INFO", "persistence"]).unwrap()).unwrap();
-            if info_value(&info, "rdb_bgsave_in_progress") == Some("0") {
-                assert_eq!(
-                    info_value(&info, "rdb_last_bgsave_status"),
-                    Some("err"),
-                    "{}: {info}",
-                    kind.name()
-                );
-                break;
-            }
-            spins += 1;
-            assert!(spins < 200, "BGSAVE must end");
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
+        let info = persistence_info_once(&mut c, 200, "BGSAVE must end", |i| {
+            info_value(i, "rdb_bgsave_in_progress") == Some("0")
+        });
+        assert_eq!(
+            info_value(&info, "rdb_last_bgsave_status"),
+            Some("err"),
+            "{}: {info}",
+            kind.name()
+        );
         let mut t = String::new();
         let steps: &[&[&str]] = &[
             &["SET", "k", "v2"],
@@ -1503,16 +1500,9 @@ fn failed_bgsave_stops_writes_as_redis() {
         c.call(&["CONFIG", "SET", "dir", dir.to_str().unwrap()])
             .unwrap();
         c.call(&["BGSAVE"]).unwrap();
-        let mut spins = 0;
-        while info_value(
-            &String::from_utf8(c.call(&["INFO", "persistence"]).unwrap()).unwrap(),
-            "rdb_last_bgsave_status",
-        ) != Some("ok")
-        {
-            spins += 1;
-            assert!(spins < 200, "the second BGSAVE must succeed");
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
+        persistence_info_once(&mut c, 200, "the second BGSAVE must succeed", |i| {
+            info_value(i, "rdb_last_bgsave_status") == Some("ok")
+        });
         t.push_str(&format!(
             "after a good BGSAVE: INCR n => {}\n",
             show(&c.call(&["INCR", "n"]).unwrap())
