@@ -66,6 +66,9 @@ pub struct BlockRequest {
     /// For stream reads: what would serve the waiter, so a write that cannot serve it
     /// skips the re-run (as Redis 7.0 checks IDs before serving a stream waiter).
     pub stream: Option<StreamWait>,
+    /// When a re-run may succeed without any write (unix ms): XREADGROUP CLAIM waits for a
+    /// pending entry to become idle enough as well as for new entries.
+    pub wake_at: Option<i64>,
 }
 
 /// What a blocked stream read waits for, per key (in `keys` order).
@@ -73,20 +76,24 @@ pub struct BlockRequest {
 pub enum StreamWait {
     /// XREAD: an entry after this ID (None: any entry, e.g. `+`).
     After(Vec<Option<StreamId>>),
-    /// XREADGROUP `>`: an entry the group has not been delivered yet.
-    Group(Bytes),
+    /// XREADGROUP `>`: an entry the group has not been delivered yet (or, with `claim`, a
+    /// pending entry idle long enough: left to the re-run to judge).
+    Group { group: Bytes, claim: bool },
 }
 
 impl StreamWait {
     /// Could `s`, the stream at `keys[i]`, serve the waiter now? Anything else than a
     /// stream there is left to the re-run (which knows the errors).
     pub fn may_serve(&self, i: usize, s: &crate::types::stream::Stream) -> bool {
+        if matches!(self, StreamWait::Group { claim: true, .. }) {
+            return true;
+        }
         let Some(last) = s.last_live_id() else {
-            return matches!(self, StreamWait::Group(g) if s.group(g).is_none());
+            return matches!(self, StreamWait::Group { group, .. } if s.group(group).is_none());
         };
         match self {
             StreamWait::After(ids) => ids.get(i).copied().flatten().is_none_or(|id| last > id),
-            StreamWait::Group(g) => s.group(g).is_none_or(|grp| last > grp.last_id),
+            StreamWait::Group { group, .. } => s.group(group).is_none_or(|grp| last > grp.last_id),
         }
     }
 }
@@ -114,6 +121,8 @@ pub struct Waiter {
     pub deadline_ms: Option<i64>,
     pub on_timeout: TimeoutReply,
     pub stream: Option<StreamWait>,
+    /// See [`BlockRequest::wake_at`].
+    pub wake_at: Option<i64>,
 }
 
 /// The clients blocked on one key, first come first, and whether the key is in `ready`.
@@ -218,6 +227,21 @@ impl Blocking {
         self.by_key.values().filter(|q| !q.ids.is_empty()).count()
     }
 
+    /// Signals the keys of waiters whose wake-up time passed at `now` (each wake-up once: a
+    /// re-run that still waits sets its next one), so that the next serving re-runs them.
+    pub fn wake_due(&mut self, now: i64) {
+        let mut due = Vec::new();
+        for w in self.waiters.values_mut() {
+            if matches!(w.wake_at, Some(t) if t <= now) {
+                w.wake_at = None;
+                due.extend(w.keys.iter().map(|k| (w.db, k.clone())));
+            }
+        }
+        for (db, k) in due {
+            self.signal_ready(db, &k);
+        }
+    }
+
     /// Ids of waiters whose deadline passed at `now`.
     pub fn expired(&self, now: i64) -> Vec<u64> {
         self.waiters
@@ -264,6 +288,7 @@ mod tests {
             deadline_ms: None,
             on_timeout: TimeoutReply::NullArray,
             stream: None,
+            wake_at: None,
         }
     }
 

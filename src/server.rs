@@ -600,6 +600,7 @@ async fn tick_loop(shared: Arc<Shared>) {
             store.stats.inst.track(memory_at, counts);
         }
         crate::cmd::expire_blocked(&mut store, now);
+        store.blocking.wake_due(now);
         crate::cmd::serve_blocked(&mut store);
         let off = shared.flush_aof(&mut store);
         crate::cmd::dispatch_served(&mut store, off);

@@ -548,6 +548,7 @@ pub(super) fn block_for(
         argv: argv.to_vec(),
         on_timeout,
         stream: None,
+        wake_at: None,
     });
 }
 

@@ -425,6 +425,7 @@ pub fn block_client(store: &mut Store, client: &Client, req: &mut BlockRequest) 
         deadline_ms: req.deadline_ms,
         on_timeout: req.on_timeout,
         stream: req.stream.take(),
+        wake_at: req.wake_at,
     });
 }
 
@@ -472,7 +473,7 @@ pub fn serve_blocked(store: &mut Store) {
                 // command fails then (XREADGROUP: its group went with the key). A stream read
                 // that the write cannot serve (nothing after its ID, nothing its group has not
                 // seen) keeps waiting too.
-                let group_read = matches!(w.stream, Some(StreamWait::Group(_)));
+                let group_read = matches!(w.stream, Some(StreamWait::Group { .. }));
                 match store.peek(db, &key) {
                     Some(crate::db::Value::Stream(s)) if w.btype == BlockedType::Stream => {
                         let i = w.keys.iter().position(|k| *k == key).unwrap_or(0);
@@ -510,9 +511,10 @@ pub fn serve_blocked(store: &mut Store) {
                 // Not `no_block`: a re-run that finds nothing sets `ctx.block` again, which
                 // here means "still waiting" (its output is discarded).
                 match call(store, &mut client, cmd, full, &argv, &mut out, false) {
-                    Outcome::Blocked(_) => {
+                    Outcome::Blocked(b) => {
                         if let Some(w) = store.blocking.waiters.get_mut(&id) {
                             w.argv = argv;
+                            w.wake_at = b.wake_at;
                         }
                     }
                     Outcome::Done => {

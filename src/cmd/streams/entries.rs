@@ -1,13 +1,17 @@
-//! XADD, XLEN, XRANGE, XREVRANGE, XDEL, XTRIM: the entries themselves, and the trimming
-//! arguments XADD and XTRIM share (`streamParseAddOrTrimArgsOrReply`).
+//! XADD, XLEN, XRANGE, XREVRANGE, XDEL, XDELEX, XTRIM: the entries themselves, and the
+//! trimming arguments XADD and XTRIM share (`streamParseAddOrTrimArgsOrReply`).
+//!
+//! The reference policies of Redis 8.2 (KEEPREF | DELREF | ACKED on XDELEX, XADD's trim and
+//! XTRIM) propagate as Redis 7 commands: the exact trim or XDEL of what went, then one XACK
+//! per group for the pending entries DELREF dropped, so the AOF replays on older servers.
 
 use super::{id_bytes, parse_id_full, parse_range_bound, parse_strict_id, stream_mut, stream_read};
-use super::{write_entries, write_id};
+use super::{parse_ids_block, ref_policy, write_codes, write_entries, write_id, xack_effects};
 use crate::cmd::{self, eq_ic, Ctx};
 use crate::config::NOTIFY_STREAM;
 use crate::db::Value;
 use crate::error::{CmdError, CmdResult};
-use crate::types::stream::{Stream, StreamId, Trim};
+use crate::types::stream::{DeleteOutcome, RefPolicy, Stream, StreamId, Trim};
 use bytes::Bytes;
 
 #[derive(Default)]
@@ -17,6 +21,8 @@ struct TrimArgs {
     limit: usize,
     limit_given: bool,
     nomkstream: bool,
+    /// KEEPREF | DELREF | ACKED (Redis 8.2); the last one given counts.
+    policy: RefPolicy,
     /// XADD: the ID argument's index, and whether the ID (or its seq) is to be generated.
     id_index: usize,
     id: Option<(StreamId, bool)>,
@@ -63,6 +69,9 @@ fn parse_trim_args(ctx: &Ctx, argv: &[Bytes], xadd: bool) -> CmdResult<TrimArgs>
             t.limit_given = true;
         } else if xadd && a.eat("nomkstream") {
             t.nomkstream = true;
+        } else if let Some(p) = ref_policy(opt) {
+            a.next_bytes()?;
+            t.policy = p;
         } else if xadd {
             let (id, seq_given) = parse_id_full(opt, 0, true, true)?;
             t.id_index = a.position();
@@ -108,11 +117,9 @@ fn exact_trim_effect(s: &Stream, how: Trim) -> Vec<Bytes> {
             Bytes::from(s.length.to_string()),
         ],
         Trim::MinId(min) => {
-            let bound = if s.length > 0 {
-                s.first_id.max(min)
-            } else {
-                min
-            };
+            // What is left starts at the first live entry: below the bound after an
+            // approximate trim (whole nodes only) or an ACKED one (stopped at a reference).
+            let bound = if s.length > 0 { s.first_id } else { min };
             vec![
                 Bytes::from_static(b"MINID"),
                 Bytes::from_static(b"="),
@@ -191,8 +198,9 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     };
     s.append(id, &argv[field_pos..], max_bytes, max_entries);
     let mut trimmed = 0;
+    let mut dropped = Vec::new();
     if let Some(how) = a.how {
-        trimmed = s.trim(how, a.approx, a.limit);
+        trimmed = s.trim_with(how, a.approx, a.limit, a.policy, &mut dropped);
     }
     // The effect: the explicit ID and the exact trim that happened (built only if logged).
     let effect = logging.then(|| {
@@ -210,6 +218,9 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     if let Some(e) = effect {
         ctx.also_propagate(e);
+        for e in xack_effects(&key, &dropped) {
+            ctx.also_propagate(e);
+        }
     }
     write_id(ctx.out, id);
     Ok(())
@@ -293,13 +304,86 @@ pub fn xtrim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ctx.out.int(0);
         return Ok(());
     };
-    let n = s.trim(how, a.approx, a.limit);
+    let mut dropped = Vec::new();
+    let n = s.trim_with(how, a.approx, a.limit, a.policy, &mut dropped);
     let mut effect = vec![Bytes::from_static(b"XTRIM"), key.clone()];
     effect.extend(exact_trim_effect(s, how));
     if n > 0 {
         ctx.store.written_n(db, &key, NOTIFY_STREAM, "xtrim", n);
         ctx.also_propagate(effect);
+    } else if !dropped.is_empty() {
+        // DELREF dropped references to tombstones only.
+        ctx.store.meta_written(db, &key, None, dropped.len() as u64);
+    }
+    for e in xack_effects(&key, &dropped) {
+        ctx.also_propagate(e);
     }
     ctx.out.int(n as i64);
     Ok(())
+}
+
+/// XDELEX key [KEEPREF|DELREF|ACKED] IDS numids id... (Redis 8.2): per ID -1 (no such
+/// entry), 1 (deleted) or 2 (kept: ACKED and a group still references it); a missing key
+/// answers -1 for every ID.
+pub fn xdelex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let (policy, ids) = parse_ids_block(argv, 2)?;
+    let key = argv[1].clone();
+    let db = ctx.db();
+    let Some(s) = stream_mut(ctx, &key)? else {
+        write_codes(ctx.out, &vec![-1; ids.len()]);
+        return Ok(());
+    };
+    let mut dropped = Vec::new();
+    let mut deleted = Vec::new();
+    let codes: Vec<i64> = ids
+        .iter()
+        .map(|&id| {
+            let o = s.delete_with(id, policy, &mut dropped);
+            if o == DeleteOutcome::Deleted {
+                deleted.push(id);
+            }
+            o.code()
+        })
+        .collect();
+    finish_deletes(ctx, db, &key, &deleted, &dropped, Vec::new());
+    write_codes(ctx.out, &codes);
+    Ok(())
+}
+
+/// The aftermath of XDELEX / XACKDEL: dirty counted per change, the `xdel` event when
+/// entries went, and the effects: `first` (XACKDEL's own XACK), `XDEL` of what was deleted,
+/// XACKs of the references DELREF dropped.
+pub(super) fn finish_deletes(
+    ctx: &mut Ctx,
+    db: usize,
+    key: &Bytes,
+    deleted: &[StreamId],
+    dropped: &[(Bytes, StreamId)],
+    first: Vec<Vec<Bytes>>,
+) {
+    let meta = dropped.len() + first.iter().map(|e| e.len() - 3).sum::<usize>();
+    if !deleted.is_empty() {
+        ctx.store.written_n(
+            db,
+            key,
+            NOTIFY_STREAM,
+            "xdel",
+            (deleted.len() + meta) as u64,
+        );
+    } else if meta > 0 {
+        ctx.store.meta_written(db, key, None, meta as u64);
+    } else {
+        return;
+    }
+    for e in first {
+        ctx.also_propagate(e);
+    }
+    if !deleted.is_empty() {
+        let mut e = vec![Bytes::from_static(b"XDEL"), key.clone()];
+        e.extend(deleted.iter().map(|id| id_bytes(*id)));
+        ctx.also_propagate(e);
+    }
+    for e in xack_effects(key, dropped) {
+        ctx.also_propagate(e);
+    }
 }

@@ -10,7 +10,8 @@ use crate::config::NOTIFY_STREAM;
 use crate::db::Value;
 use crate::error::{CmdError, CmdResult};
 use crate::types::stream::{
-    AutoClaimScan, ClaimOpts, ClaimStatus, DeliveryCount, Stream, StreamId, INVALID_ENTRIES_READ,
+    AutoClaimScan, ClaimOpts, ClaimStatus, DeleteOutcome, DeliveryCount, Stream, StreamId,
+    INVALID_ENTRIES_READ,
 };
 use bytes::Bytes;
 
@@ -206,6 +207,50 @@ pub fn xack(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ctx.store.meta_written(db, &argv[1], None, n);
     }
     ctx.out.int(n as i64);
+    Ok(())
+}
+
+/// XACKDEL key group [KEEPREF|DELREF|ACKED] IDS numids id... (Redis 8.2): acknowledges
+/// each ID in the group, then deletes it under the policy. Per ID -1 (not pending in the
+/// group; every ID when the key or the group is missing), 1 (acknowledged and deleted, or
+/// already gone) or 2 (acknowledged, kept: ACKED and another group still references it).
+pub fn xackdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let (policy, ids) = super::parse_ids_block(argv, 3)?;
+    let (key, g) = (argv[1].clone(), argv[2].clone());
+    let db = ctx.db();
+    let Some(s) = stream_mut(ctx, &key)?.filter(|s| s.group(&g).is_some()) else {
+        super::write_codes(ctx.out, &vec![-1; ids.len()]);
+        return Ok(());
+    };
+    let mut acked = Vec::new();
+    let mut deleted = Vec::new();
+    let mut dropped = Vec::new();
+    let codes: Vec<i64> = ids
+        .iter()
+        .map(|&id| {
+            if s.group_mut(&g).expect("checked").ack(id).is_none() {
+                return -1;
+            }
+            acked.push(id_bytes(id));
+            match s.delete_with(id, policy, &mut dropped) {
+                DeleteOutcome::Referenced => 2,
+                DeleteOutcome::Deleted => {
+                    deleted.push(id);
+                    1
+                }
+                DeleteOutcome::NotFound => 1,
+            }
+        })
+        .collect();
+    let first = if acked.is_empty() {
+        Vec::new()
+    } else {
+        let mut e = vec![Bytes::from_static(b"XACK"), key.clone(), g.clone()];
+        e.extend(acked);
+        vec![e]
+    };
+    super::entries::finish_deletes(ctx, db, &key, &deleted, &dropped, first);
+    super::write_codes(ctx.out, &codes);
     Ok(())
 }
 

@@ -1,15 +1,16 @@
-//! Stream commands: XADD, XLEN, XRANGE, XREVRANGE, XDEL, XTRIM, XREAD, XREADGROUP, XACK,
-//! XPENDING, XCLAIM, XAUTOCLAIM, XGROUP, XINFO, XSETID.
+//! Stream commands: XADD, XLEN, XRANGE, XREVRANGE, XDEL, XDELEX, XTRIM, XREAD, XREADGROUP,
+//! XACK, XACKDEL, XPENDING, XCLAIM, XAUTOCLAIM, XGROUP, XINFO, XSETID.
 //!
-//! Semantics follow the newest documented Redis (7.2+ consumer bookkeeping, 7.4 `XREAD +`).
+//! Semantics follow the newest documented Redis (7.2+ consumer bookkeeping, 7.4 `XREAD +`,
+//! 8.2 reference policies with XDELEX and XACKDEL, 8.4 XREADGROUP CLAIM).
 //! The handlers parse, call the stream's and the group's operations (`types::stream`, where
 //! the PEL and consumer rules live) and render; they never edit a PEL themselves.
 //!
 //! | file          | commands                                         |
 //! |---------------|--------------------------------------------------|
-//! | `entries.rs`  | XADD, XLEN, XRANGE, XREVRANGE, XDEL, XTRIM       |
+//! | `entries.rs`  | XADD, XLEN, XRANGE, XREVRANGE, XDEL, XDELEX, XTRIM |
 //! | `read.rs`     | XREAD, XREADGROUP (and their blocking)           |
-//! | `groups.rs`   | XGROUP, XACK, XPENDING, XCLAIM, XAUTOCLAIM       |
+//! | `groups.rs`   | XGROUP, XACK, XACKDEL, XPENDING, XCLAIM, XAUTOCLAIM |
 //! | `info.rs`     | XINFO, XSETID                                    |
 //! | `effects.rs`  | what stream commands propagate                   |
 //!
@@ -25,17 +26,17 @@ mod info;
 mod model_tests;
 mod read;
 
-use entries::{xadd, xdel, xlen, xrange, xrevrange, xtrim};
+use entries::{xadd, xdel, xdelex, xlen, xrange, xrevrange, xtrim};
 use groups::{
-    xack, xautoclaim, xclaim, xgroup_create, xgroup_createconsumer, xgroup_delconsumer,
+    xack, xackdel, xautoclaim, xclaim, xgroup_create, xgroup_createconsumer, xgroup_delconsumer,
     xgroup_destroy, xgroup_help, xgroup_setid, xpending,
 };
 use info::{xinfo_consumers, xinfo_groups, xinfo_help, xinfo_stream, xsetid};
 use read::{xread, xreadgroup};
 
-use super::Ctx;
+use super::{eq_ic, Ctx};
 use crate::error::{CmdError, CmdResult};
-use crate::types::stream::{Entry, Stream, StreamId};
+use crate::types::stream::{Entry, RefPolicy, Stream, StreamId};
 use bytes::Bytes;
 use resp::ReplyWriter;
 
@@ -129,6 +130,10 @@ fn stream_read<'a>(ctx: &'a mut Ctx, key: &[u8]) -> CmdResult<Option<&'a mut Str
 fn write_entry(out: &mut ReplyWriter, e: &Entry) {
     out.array(2);
     write_id(out, e.id);
+    write_fields(out, e);
+}
+
+fn write_fields(out: &mut ReplyWriter, e: &Entry) {
     out.array(e.fields.len() * 2);
     for (f, v) in &e.fields {
         out.bulk(f);
@@ -167,6 +172,84 @@ fn nogroup_for_key(key: &[u8], group: &[u8]) -> CmdError {
 
 fn id_bytes(id: StreamId) -> Bytes {
     id.to_bytes()
+}
+
+/// `KEEPREF` | `DELREF` | `ACKED`, if `b` is one of them.
+fn ref_policy(b: &[u8]) -> Option<RefPolicy> {
+    if eq_ic(b, "keepref") {
+        Some(RefPolicy::KeepRef)
+    } else if eq_ic(b, "delref") {
+        Some(RefPolicy::DelRef)
+    } else if eq_ic(b, "acked") {
+        Some(RefPolicy::Acked)
+    } else {
+        None
+    }
+}
+
+/// XDELEX and XACKDEL's arguments after their fixed ones: `[KEEPREF|DELREF|ACKED]` and
+/// `IDS numids id...`, in any order, each once.
+fn parse_ids_block(argv: &[Bytes], from: usize) -> CmdResult<(RefPolicy, Vec<StreamId>)> {
+    let mut policy = None;
+    let mut ids: Option<Vec<StreamId>> = None;
+    let mut i = from;
+    while i < argv.len() {
+        let a = &argv[i];
+        if ids.is_none() && i + 1 < argv.len() && eq_ic(a, "ids") {
+            let n = crate::util::parse_i64(&argv[i + 1])
+                .filter(|n| *n > 0)
+                .ok_or_else(|| CmdError::err("Number of IDs must be a positive integer"))?
+                as usize;
+            let at = i + 2;
+            if n > argv.len() - at {
+                return Err(CmdError::err(
+                    "The `numids` parameter must match the number of arguments",
+                ));
+            }
+            ids = Some(
+                argv[at..at + n]
+                    .iter()
+                    .map(|b| parse_strict_id(b))
+                    .collect::<CmdResult<_>>()?,
+            );
+            i = at + n;
+        } else if let Some(p) = ref_policy(a).filter(|_| policy.is_none()) {
+            policy = Some(p);
+            i += 1;
+        } else {
+            return Err(CmdError::Syntax);
+        }
+    }
+    let ids = ids.ok_or(CmdError::Syntax)?;
+    Ok((policy.unwrap_or_default(), ids))
+}
+
+/// Replies one code per ID (XDELEX, XACKDEL).
+fn write_codes(out: &mut ReplyWriter, codes: &[i64]) {
+    out.array(codes.len());
+    for c in codes {
+        out.int(*c);
+    }
+}
+
+/// The effects of dropped group references: one `XACK key group id...` per group, in the
+/// order the groups first appear.
+fn xack_effects(key: &Bytes, dropped: &[(Bytes, StreamId)]) -> Vec<Vec<Bytes>> {
+    let mut by_group: Vec<(Bytes, Vec<Bytes>)> = Vec::new();
+    for (g, id) in dropped {
+        match by_group.iter_mut().find(|(name, _)| name == g) {
+            Some((_, ids)) => ids.push(id_bytes(*id)),
+            None => by_group.push((g.clone(), vec![id_bytes(*id)])),
+        }
+    }
+    by_group
+        .into_iter()
+        .map(|(g, ids)| {
+            let mut e = vec![Bytes::from_static(b"XACK"), key.clone(), g];
+            e.extend(ids);
+            e
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -358,9 +441,14 @@ mod rows {
             key_specs: &[KeySpec { notes: "UPDATE instead of INSERT because of the optional trimming feature", flags: &["RW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
             tips: &["nondeterministic_output"],
             handler: xadd,
-            doc: Doc { summary: "Appends a new message to a stream. Creates the key if it doesn't exist.", since: "5.0.0", group: "stream", complexity: "O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted.", history: &[("6.2.0", "Added the `NOMKSTREAM` option, `MINID` trimming strategy and the `LIMIT` option."), ("7.0.0", "Added support for the `<ms>-*` explicit ID form.")], args: &[
+            doc: Doc { summary: "Appends a new message to a stream. Creates the key if it doesn't exist.", since: "5.0.0", group: "stream", complexity: "O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted.", history: &[("6.2.0", "Added the `NOMKSTREAM` option, `MINID` trimming strategy and the `LIMIT` option."), ("7.0.0", "Added support for the `<ms>-*` explicit ID form."), ("8.2.0", "Added the `KEEPREF`, `DELREF` and `ACKED` options.")], args: &[
                     Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
                     Arg { name: "nomkstream", kind: "pure-token", display: Some("nomkstream"), token: Some("NOMKSTREAM"), since: Some("6.2.0"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "condition", kind: "oneof", since: Some("8.2.0"), flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "keepref", kind: "pure-token", display: Some("keepref"), token: Some("KEEPREF"), ..Arg::DEFAULT },
+                        Arg { name: "delref", kind: "pure-token", display: Some("delref"), token: Some("DELREF"), ..Arg::DEFAULT },
+                        Arg { name: "acked", kind: "pure-token", display: Some("acked"), token: Some("ACKED"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
                     Arg { name: "trim", kind: "block", flags: ARG_OPTIONAL, args: &[
                         Arg { name: "strategy", kind: "oneof", args: &[
                                 Arg { name: "maxlen", kind: "pure-token", display: Some("maxlen"), token: Some("MAXLEN"), ..Arg::DEFAULT },
@@ -448,6 +536,53 @@ mod rows {
             ..Command::DEFAULT
         },
         Command {
+            name: "xdelex",
+            arity: -5,
+            flags: WRITE | FAST,
+            acl: &["write", "stream", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: xdelex,
+            doc: Doc { summary: "Deletes one or multiple entries from the stream.", since: "8.2.0", group: "stream", complexity: "O(1) for each single item to delete in the stream, regardless of the stream size.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "condition", kind: "oneof", since: Some("8.2.0"), flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "keepref", kind: "pure-token", display: Some("keepref"), token: Some("KEEPREF"), ..Arg::DEFAULT },
+                        Arg { name: "delref", kind: "pure-token", display: Some("delref"), token: Some("DELREF"), ..Arg::DEFAULT },
+                        Arg { name: "acked", kind: "pure-token", display: Some("acked"), token: Some("ACKED"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "ids", kind: "block", token: Some("IDS"), args: &[
+                        Arg { name: "numids", kind: "integer", display: Some("numids"), ..Arg::DEFAULT },
+                        Arg { name: "id", kind: "string", display: Some("id"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "xackdel",
+            arity: -6,
+            flags: WRITE | FAST,
+            acl: &["write", "stream", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "update", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: xackdel,
+            doc: Doc { summary: "Acknowledges and conditionally deletes one or multiple entries for a stream consumer group.", since: "8.2.0", group: "stream", complexity: "O(1) for each entry ID processed.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "group", kind: "string", display: Some("group"), ..Arg::DEFAULT },
+                    Arg { name: "condition", kind: "oneof", since: Some("8.2.0"), flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "keepref", kind: "pure-token", display: Some("keepref"), token: Some("KEEPREF"), ..Arg::DEFAULT },
+                        Arg { name: "delref", kind: "pure-token", display: Some("delref"), token: Some("DELREF"), ..Arg::DEFAULT },
+                        Arg { name: "acked", kind: "pure-token", display: Some("acked"), token: Some("ACKED"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "ids", kind: "block", token: Some("IDS"), args: &[
+                        Arg { name: "numids", kind: "integer", display: Some("numids"), ..Arg::DEFAULT },
+                        Arg { name: "id", kind: "string", display: Some("id"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
             name: "xtrim",
             arity: -4,
             flags: WRITE,
@@ -456,7 +591,7 @@ mod rows {
             key_specs: &[KeySpec { notes: "", flags: &["RW", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
             tips: &["nondeterministic_output"],
             handler: xtrim,
-            doc: Doc { summary: "Deletes messages from the beginning of a stream.", since: "5.0.0", group: "stream", complexity: "O(N), with N being the number of evicted entries. Constant times are very small however, since entries are organized in macro nodes containing multiple entries that can be released with a single deallocation.", history: &[("6.2.0", "Added the `MINID` trimming strategy and the `LIMIT` option.")], args: &[
+            doc: Doc { summary: "Deletes messages from the beginning of a stream.", since: "5.0.0", group: "stream", complexity: "O(N), with N being the number of evicted entries. Constant times are very small however, since entries are organized in macro nodes containing multiple entries that can be released with a single deallocation.", history: &[("6.2.0", "Added the `MINID` trimming strategy and the `LIMIT` option."), ("8.2.0", "Added the `KEEPREF`, `DELREF` and `ACKED` options.")], args: &[
                     Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
                     Arg { name: "trim", kind: "block", args: &[
                         Arg { name: "strategy", kind: "oneof", args: &[
@@ -469,6 +604,11 @@ mod rows {
                             ], ..Arg::DEFAULT },
                         Arg { name: "threshold", kind: "string", display: Some("threshold"), ..Arg::DEFAULT },
                         Arg { name: "count", kind: "integer", display: Some("count"), token: Some("LIMIT"), since: Some("6.2.0"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "condition", kind: "oneof", since: Some("8.2.0"), flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "keepref", kind: "pure-token", display: Some("keepref"), token: Some("KEEPREF"), ..Arg::DEFAULT },
+                        Arg { name: "delref", kind: "pure-token", display: Some("delref"), token: Some("DELREF"), ..Arg::DEFAULT },
+                        Arg { name: "acked", kind: "pure-token", display: Some("acked"), token: Some("ACKED"), ..Arg::DEFAULT },
                     ], ..Arg::DEFAULT },
                 ], ..Doc::DEFAULT },
             ..Command::DEFAULT
@@ -501,7 +641,7 @@ mod rows {
             key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Keyword("STREAMS", 4), find: Find::Range { lastkey: -1, keystep: 1, limit: 2 } }],
             tips: &[],
             handler: xreadgroup,
-            doc: Doc { summary: "Returns new or historical messages from a stream for a consumer in a group. Blocks until a message is available otherwise.", since: "5.0.0", group: "stream", complexity: "For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data.", args: &[
+            doc: Doc { summary: "Returns new or historical messages from a stream for a consumer in a group. Blocks until a message is available otherwise.", since: "5.0.0", group: "stream", complexity: "For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data.", history: &[("8.4.0", "Added the `CLAIM` option.")], args: &[
                     Arg { name: "group-block", kind: "block", token: Some("GROUP"), args: &[
                         Arg { name: "group", kind: "string", display: Some("group"), ..Arg::DEFAULT },
                         Arg { name: "consumer", kind: "string", display: Some("consumer"), ..Arg::DEFAULT },
@@ -509,6 +649,7 @@ mod rows {
                     Arg { name: "count", kind: "integer", display: Some("count"), token: Some("COUNT"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
                     Arg { name: "milliseconds", kind: "integer", display: Some("milliseconds"), token: Some("BLOCK"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
                     Arg { name: "noack", kind: "pure-token", display: Some("noack"), token: Some("NOACK"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "min-idle-time", kind: "integer", display: Some("min-idle-time"), token: Some("CLAIM"), since: Some("8.4.0"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
                     Arg { name: "streams", kind: "block", token: Some("STREAMS"), args: &[
                         Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, flags: ARG_MULTIPLE, ..Arg::DEFAULT },
                         Arg { name: "id", kind: "string", display: Some("id"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },

@@ -1,8 +1,10 @@
-//! Model-based property test of streams with a consumer group: random XADD / XDEL / XTRIM /
-//! XREADGROUP (new and history) / XACK / XCLAIM sequences run through the real command path
-//! ([`process`]) and, in step, through a model made of plain ordered maps. After every
-//! command the replies agree with the model and the stored stream, group, PEL and consumer
-//! pending sets equal the model's (so each PEL entry is owned by exactly one consumer).
+//! Model-based property test of a stream with two consumer groups: random XADD / XDEL /
+//! XDELEX / XTRIM (each reference policy) / XREADGROUP (new, history, CLAIM) / XACK /
+//! XACKDEL / XCLAIM sequences, with a clock that moves, run through the real command path
+//! and, in step, through a model made of plain ordered maps. After every command the replies
+//! agree with the model and the stored stream, groups, PELs (owner, count, delivery time)
+//! and consumer pending sets equal the model's (so each PEL entry is owned by exactly one
+//! consumer).
 
 use crate::db::Value;
 use crate::types::stream::StreamId;
@@ -12,39 +14,85 @@ use redis_protocol::resp2::types::OwnedFrame;
 use std::collections::{BTreeMap, BTreeSet};
 
 const CONSUMERS: [&str; 3] = ["alice", "bob", "carol"];
+const GROUPS: [&str; 2] = ["g", "h"];
+const START: i64 = 1_000_000;
+
+/// How a deletion or trim treats references: XDEL / the default, or a policy given.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Pol {
+    Default,
+    KeepRef,
+    DelRef,
+    Acked,
+}
+
+impl Pol {
+    fn token(self) -> Option<&'static str> {
+        match self {
+            Pol::Default => None,
+            Pol::KeepRef => Some("KEEPREF"),
+            Pol::DelRef => Some("DELREF"),
+            Pol::Acked => Some("ACKED"),
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 enum Op {
     Add,
-    Del(u16),
-    Trim(u8),
-    ReadNew(usize, u8),
-    ReadHistory(usize, u8),
-    Ack(Vec<u16>),
-    Claim(usize, Vec<u16>),
+    /// XDEL for `Pol::Default`, XDELEX otherwise.
+    Del(Vec<u16>, Pol),
+    Trim(u8, Pol),
+    /// Group, consumer, COUNT (0: none), CLAIM min-idle-time.
+    ReadNew(usize, usize, u8, Option<u8>),
+    ReadHistory(usize, usize, u8),
+    Ack(usize, Vec<u16>),
+    AckDel(usize, Vec<u16>, Pol),
+    Claim(usize, usize, Vec<u16>),
+    /// The clock moves this many ms.
+    Tick(u8),
+}
+
+fn arb_pol() -> impl Strategy<Value = Pol> {
+    prop_oneof![
+        Just(Pol::Default),
+        Just(Pol::KeepRef),
+        Just(Pol::DelRef),
+        Just(Pol::Acked)
+    ]
 }
 
 fn arb_op() -> impl Strategy<Value = Op> {
     let ids = || proptest::collection::vec(any::<u16>(), 1..4);
+    let g = || 0..GROUPS.len();
+    let c = || 0..CONSUMERS.len();
     prop_oneof![
         6 => Just(Op::Add),
-        2 => any::<u16>().prop_map(Op::Del),
-        1 => (0u8..12).prop_map(Op::Trim),
-        4 => (0..CONSUMERS.len(), 0u8..5).prop_map(|(c, n)| Op::ReadNew(c, n)),
-        2 => (0..CONSUMERS.len(), 0u8..5).prop_map(|(c, n)| Op::ReadHistory(c, n)),
-        3 => ids().prop_map(Op::Ack),
-        2 => (0..CONSUMERS.len(), ids()).prop_map(|(c, i)| Op::Claim(c, i)),
+        2 => (ids(), arb_pol()).prop_map(|(i, p)| Op::Del(i, p)),
+        1 => (0u8..12, arb_pol()).prop_map(|(n, p)| Op::Trim(n, p)),
+        4 => (g(), c(), 0u8..5, proptest::option::of(prop_oneof![Just(0u8), Just(5), Just(50)]))
+            .prop_map(|(g, c, n, cl)| Op::ReadNew(g, c, n, cl)),
+        2 => (g(), c(), 0u8..5).prop_map(|(g, c, n)| Op::ReadHistory(g, c, n)),
+        2 => (g(), ids()).prop_map(|(g, i)| Op::Ack(g, i)),
+        2 => (g(), ids(), arb_pol()).prop_map(|(g, i, p)| Op::AckDel(g, i, p)),
+        2 => (g(), c(), ids()).prop_map(|(g, c, i)| Op::Claim(g, c, i)),
+        2 => (1u8..40).prop_map(Op::Tick),
     ]
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
+struct GroupModel {
+    last_delivered: StreamId,
+    /// PEL: ID → (owner, delivery count, delivery time).
+    pel: BTreeMap<StreamId, (&'static str, u64, i64)>,
+}
+
 struct Model {
     /// Live entries (ID → the value of their one field).
     entries: BTreeMap<StreamId, u64>,
     next_ms: u64,
-    last_delivered: StreamId,
-    /// PEL: ID → (owner, delivery count).
-    pel: BTreeMap<StreamId, (&'static str, u64)>,
+    groups: [GroupModel; 2],
+    now: i64,
 }
 
 impl Model {
@@ -52,12 +100,37 @@ impl Model {
     fn pick(&self, i: u16) -> StreamId {
         StreamId::new(1 + i as u64 % (self.next_ms + 1), 0)
     }
-    fn owned_by(&self, c: &str) -> BTreeSet<StreamId> {
-        self.pel
+    fn owned_by(&self, g: usize, c: &str) -> BTreeSet<StreamId> {
+        self.groups[g]
+            .pel
             .iter()
-            .filter(|(_, (o, _))| *o == c)
+            .filter(|(_, (o, _, _))| *o == c)
             .map(|(id, _)| *id)
             .collect()
+    }
+    /// `streamEntryIsReferenced`.
+    fn referenced(&self, id: StreamId) -> bool {
+        self.groups
+            .iter()
+            .any(|g| id > g.last_delivered || g.pel.contains_key(&id))
+    }
+    fn drop_refs(&mut self, id: StreamId) {
+        for g in &mut self.groups {
+            g.pel.remove(&id);
+        }
+    }
+    /// XDELEX's deletion of one ID: its reply code.
+    fn delete(&mut self, id: StreamId, pol: Pol) -> i64 {
+        match pol {
+            Pol::DelRef => self.drop_refs(id),
+            Pol::Acked if self.entries.contains_key(&id) && self.referenced(id) => return 2,
+            _ => {}
+        }
+        if self.entries.remove(&id).is_some() {
+            1
+        } else {
+            -1
+        }
     }
 }
 
@@ -96,7 +169,8 @@ fn parse_id(b: &[u8]) -> StreamId {
     StreamId::new(ms.parse().unwrap(), seq.parse().unwrap())
 }
 
-/// An XREADGROUP/XCLAIM entry list as (ID, value if the entry is present).
+/// An XREADGROUP/XCLAIM entry list as (ID, value if the entry is present); a CLAIM read's
+/// idle time and delivery count are checked by [`claim_meta`].
 fn entries(f: &OwnedFrame) -> Vec<(StreamId, Option<u64>)> {
     let OwnedFrame::Array(items) = f else {
         panic!("expected entries, got {f:?}")
@@ -107,6 +181,7 @@ fn entries(f: &OwnedFrame) -> Vec<(StreamId, Option<u64>)> {
             let OwnedFrame::Array(pair) = e else {
                 panic!("expected [id, fields], got {e:?}")
             };
+            assert!(pair.len() == 2 || pair.len() == 4, "entry {pair:?}");
             let OwnedFrame::BulkString(id) = &pair[0] else {
                 panic!("expected an ID")
             };
@@ -125,22 +200,49 @@ fn entries(f: &OwnedFrame) -> Vec<(StreamId, Option<u64>)> {
         .collect()
 }
 
-/// XREADGROUP's reply for the one stream: its entries, or none for a null reply.
-fn read_reply(f: &OwnedFrame) -> Vec<(StreamId, Option<u64>)> {
+/// XREADGROUP's entries for the one stream, raw; none for a null reply.
+fn read_items(f: &OwnedFrame) -> OwnedFrame {
     match f {
-        OwnedFrame::Null => vec![],
+        OwnedFrame::Null => OwnedFrame::Array(vec![]),
         OwnedFrame::Array(streams) => {
             assert_eq!(streams.len(), 1);
             let OwnedFrame::Array(kv) = &streams[0] else {
                 panic!("expected [key, entries]")
             };
-            entries(&kv[1])
+            kv[1].clone()
         }
         other => panic!("unexpected XREADGROUP reply {other:?}"),
     }
 }
 
+/// XREADGROUP's reply for the one stream: its entries, or none for a null reply.
+fn read_reply(f: &OwnedFrame) -> Vec<(StreamId, Option<u64>)> {
+    entries(&read_items(f))
+}
+
+/// A CLAIM read's per-entry idle time and delivery count (entries must have four elements).
+fn claim_meta(items: &OwnedFrame) -> Vec<(i64, i64)> {
+    let OwnedFrame::Array(items) = items else {
+        panic!("expected entries")
+    };
+    items
+        .iter()
+        .map(|e| match e {
+            OwnedFrame::Array(v) if v.len() == 4 => (int(&v[2]), int(&v[3])),
+            other => panic!("expected a 4-element CLAIM entry, got {other:?}"),
+        })
+        .collect()
+}
+
+fn int_array(f: &OwnedFrame) -> Vec<i64> {
+    match f {
+        OwnedFrame::Array(v) => v.iter().map(int).collect(),
+        other => panic!("expected integers, got {other:?}"),
+    }
+}
+
 fn step(h: &mut Harness, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
+    h.s.store.script_time = Some(m.now);
     match op {
         Op::Add => {
             m.next_ms += 1;
@@ -150,43 +252,117 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
             prop_assert_eq!(r, OwnedFrame::BulkString(id.to_string().into_bytes()));
             m.entries.insert(id, v);
         }
-        Op::Del(i) => {
-            let id = m.pick(*i);
-            let r = h.run(&["XDEL", "s", &id.to_string()]);
-            prop_assert_eq!(int(&r), m.entries.remove(&id).is_some() as i64);
+        Op::Del(is, pol) => {
+            let ids: Vec<String> = is.iter().map(|i| m.pick(*i).to_string()).collect();
+            let n = ids.len().to_string();
+            let mut args = vec![];
+            match pol.token() {
+                None => args.extend(["XDEL", "s"]),
+                Some(t) => args.extend(["XDELEX", "s", t, "IDS", &n]),
+            }
+            args.extend(ids.iter().map(String::as_str));
+            let r = h.run(&args);
+            let picked: Vec<StreamId> = is.iter().map(|i| m.pick(*i)).collect();
+            match pol {
+                Pol::Default => {
+                    let n = picked
+                        .iter()
+                        .filter(|id| m.entries.remove(id).is_some())
+                        .count();
+                    prop_assert_eq!(int(&r), n as i64);
+                }
+                _ => {
+                    let want: Vec<i64> = picked.iter().map(|id| m.delete(*id, *pol)).collect();
+                    prop_assert_eq!(int_array(&r), want);
+                }
+            }
         }
-        Op::Trim(n) => {
-            let r = h.run(&["XTRIM", "s", "MAXLEN", &n.to_string()]);
+        Op::Trim(n, pol) => {
+            let count = n.to_string();
+            let mut args = vec!["XTRIM", "s", "MAXLEN", &count];
+            args.extend(pol.token());
+            let r = h.run(&args);
             let mut removed = 0;
             while m.entries.len() > *n as usize {
+                let (&first, _) = m.entries.first_key_value().unwrap();
+                if *pol == Pol::Acked && m.referenced(first) {
+                    break;
+                }
                 m.entries.pop_first();
                 removed += 1;
             }
+            if *pol == Pol::DelRef && removed > 0 {
+                let below = m.entries.keys().next().copied();
+                for g in &mut m.groups {
+                    g.pel.retain(|id, _| below.is_some_and(|b| *id >= b));
+                }
+            }
             prop_assert_eq!(int(&r), removed);
         }
-        Op::ReadNew(c, n) => {
-            let mut args = vec!["XREADGROUP", "GROUP", "g", CONSUMERS[*c]];
+        Op::ReadNew(g, c, n, claim) => {
+            let idle = claim.map(|c| c.to_string());
+            let mut args = vec!["XREADGROUP", "GROUP", GROUPS[*g], CONSUMERS[*c]];
             let count = n.to_string();
             if *n > 0 {
                 args.extend(["COUNT", &count]);
             }
+            if let Some(idle) = &idle {
+                args.extend(["CLAIM", idle]);
+            }
             args.extend(["STREAMS", "s", ">"]);
-            let got = read_reply(&h.run(&args));
+            let reply = h.run(&args);
+            let items = read_items(&reply);
+            let got = entries(&items);
             let limit = if *n == 0 { usize::MAX } else { *n as usize };
-            let want: Vec<_> = m
+            let mut want = vec![];
+            let mut meta = vec![];
+            let now = m.now;
+            if let Some(min_idle) = claim {
+                // Idle long enough, longest idle first (ties by ID), entries gone dropped.
+                let mut cands: Vec<(i64, StreamId)> = m.groups[*g]
+                    .pel
+                    .iter()
+                    .filter(|(_, (_, _, t))| now - t >= *min_idle as i64)
+                    .map(|(id, (_, _, t))| (*t, *id))
+                    .collect();
+                cands.sort();
+                for (t, id) in cands {
+                    if want.len() >= limit {
+                        break;
+                    }
+                    let pe = m.groups[*g].pel.get_mut(&id).unwrap();
+                    match m.entries.get(&id) {
+                        None => {
+                            m.groups[*g].pel.remove(&id);
+                        }
+                        Some(v) => {
+                            meta.push((now - t, pe.1 as i64));
+                            *pe = (CONSUMERS[*c], pe.1 + 1, now);
+                            want.push((id, Some(*v)));
+                        }
+                    }
+                }
+            }
+            let gm = &mut m.groups[*g];
+            let new: Vec<(StreamId, u64)> = m
                 .entries
-                .range(m.last_delivered.incr().unwrap()..)
-                .take(limit)
-                .map(|(id, v)| (*id, Some(*v)))
+                .range(gm.last_delivered.incr().unwrap()..)
+                .take(limit - want.len())
+                .map(|(id, v)| (*id, *v))
                 .collect();
-            for (id, _) in &want {
-                m.pel.insert(*id, (CONSUMERS[*c], 1));
-                m.last_delivered = *id;
+            for (id, v) in new {
+                gm.pel.insert(id, (CONSUMERS[*c], 1, now));
+                gm.last_delivered = id;
+                want.push((id, Some(v)));
+                meta.push((0, 0));
             }
             prop_assert_eq!(got, want);
+            if claim.is_some() {
+                prop_assert_eq!(claim_meta(&items), meta);
+            }
         }
-        Op::ReadHistory(c, n) => {
-            let mut args = vec!["XREADGROUP", "GROUP", "g", CONSUMERS[*c]];
+        Op::ReadHistory(g, c, n) => {
+            let mut args = vec!["XREADGROUP", "GROUP", GROUPS[*g], CONSUMERS[*c]];
             let count = n.to_string();
             if *n > 0 {
                 args.extend(["COUNT", &count]);
@@ -195,59 +371,82 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
             let got = read_reply(&h.run(&args));
             let limit = if *n == 0 { usize::MAX } else { *n as usize };
             let mut want = vec![];
-            for id in m.owned_by(CONSUMERS[*c]).into_iter().take(limit) {
+            for id in m.owned_by(*g, CONSUMERS[*c]).into_iter().take(limit) {
                 let v = m.entries.get(&id).copied();
                 // A delivered entry's count goes up; a deleted one is reported as nil only.
                 if v.is_some() {
-                    m.pel.get_mut(&id).unwrap().1 += 1;
+                    let pe = m.groups[*g].pel.get_mut(&id).unwrap();
+                    pe.1 += 1;
+                    pe.2 = m.now;
                 }
                 want.push((id, v));
             }
             prop_assert_eq!(got, want);
         }
-        Op::Ack(is) => {
+        Op::Ack(g, is) => {
             let ids: Vec<String> = is.iter().map(|i| m.pick(*i).to_string()).collect();
-            let mut args = vec!["XACK", "s", "g"];
+            let mut args = vec!["XACK", "s", GROUPS[*g]];
             args.extend(ids.iter().map(String::as_str));
             let r = h.run(&args);
             let distinct: BTreeSet<StreamId> = is.iter().map(|i| m.pick(*i)).collect();
             let acked = distinct
                 .iter()
-                .filter(|id| m.pel.remove(id).is_some())
+                .filter(|id| m.groups[*g].pel.remove(id).is_some())
                 .count();
             prop_assert_eq!(int(&r), acked as i64);
         }
-        Op::Claim(c, is) => {
+        Op::AckDel(g, is, pol) => {
             let ids: Vec<String> = is.iter().map(|i| m.pick(*i).to_string()).collect();
-            let mut args = vec!["XCLAIM", "s", "g", CONSUMERS[*c], "0"];
+            let n = ids.len().to_string();
+            let mut args = vec!["XACKDEL", "s", GROUPS[*g]];
+            args.extend(pol.token());
+            args.extend(["IDS", &n]);
+            args.extend(ids.iter().map(String::as_str));
+            let r = h.run(&args);
+            let mut want = vec![];
+            for i in is {
+                let id = m.pick(*i);
+                if m.groups[*g].pel.remove(&id).is_none() {
+                    want.push(-1);
+                    continue;
+                }
+                // Acknowledged: 2 if kept for another group, else 1 (deleted or gone).
+                want.push(if m.delete(id, *pol) == 2 { 2 } else { 1 });
+            }
+            prop_assert_eq!(int_array(&r), want);
+        }
+        Op::Claim(g, c, is) => {
+            let ids: Vec<String> = is.iter().map(|i| m.pick(*i).to_string()).collect();
+            let mut args = vec!["XCLAIM", "s", GROUPS[*g], CONSUMERS[*c], "0"];
             args.extend(ids.iter().map(String::as_str));
             let got = entries(&h.run(&args));
             let mut want = vec![];
             // A repeated ID is claimed again, as Redis does: returned twice, counted twice.
             let picked: Vec<StreamId> = is.iter().map(|i| m.pick(*i)).collect();
             for id in picked {
-                if !m.pel.contains_key(&id) {
+                if !m.groups[*g].pel.contains_key(&id) {
                     continue;
                 }
                 match m.entries.get(&id) {
                     // The entry is gone: XCLAIM drops it from the PEL and skips it.
                     None => {
-                        m.pel.remove(&id);
+                        m.groups[*g].pel.remove(&id);
                     }
                     Some(v) => {
-                        let pe = m.pel.get_mut(&id).unwrap();
-                        *pe = (CONSUMERS[*c], pe.1 + 1);
+                        let pe = m.groups[*g].pel.get_mut(&id).unwrap();
+                        *pe = (CONSUMERS[*c], pe.1 + 1, m.now);
                         want.push((id, Some(*v)));
                     }
                 }
             }
             prop_assert_eq!(got, want);
         }
+        Op::Tick(ms) => m.now += *ms as i64,
     }
     check_state(h, m)
 }
 
-/// The stored stream, group, PEL and consumers equal the model.
+/// The stored stream, groups, PELs and consumers equal the model.
 fn check_state(h: &mut Harness, m: &Model) -> Result<(), TestCaseError> {
     let Some(Value::Stream(s)) = h.s.store.peek(0, b"s") else {
         return Err(TestCaseError::fail("stream missing"));
@@ -260,50 +459,60 @@ fn check_state(h: &mut Harness, m: &Model) -> Result<(), TestCaseError> {
     let want: Vec<_> = m.entries.keys().copied().collect();
     prop_assert_eq!(stored, want);
     prop_assert_eq!(s.length as usize, m.entries.len());
-    let g = s.group(b"g").expect("group g");
-    prop_assert_eq!(g.last_id, m.last_delivered);
-    let pel: Vec<_> = g
-        .pel()
-        .iter()
-        .map(|(id, pe)| (id, pe.consumer.clone(), pe.delivery_count))
-        .collect();
-    let want: Vec<_> = m
-        .pel
-        .iter()
-        .map(|(id, (c, n))| (*id, Bytes::from_static(c.as_bytes()), *n))
-        .collect();
-    prop_assert_eq!(pel, want);
-    let mut union = 0;
-    for (name, c) in g.consumers() {
-        let owner = CONSUMERS
+    for (gi, gname) in GROUPS.iter().enumerate() {
+        let gm = &m.groups[gi];
+        let g = s.group(gname.as_bytes()).expect("group");
+        prop_assert_eq!(g.last_id, gm.last_delivered);
+        let pel: Vec<_> = g
+            .pel()
             .iter()
-            .find(|n| n.as_bytes() == &name[..])
-            .expect("only known consumers");
-        let mine: Vec<_> = c.pending().iter().collect();
-        let want: Vec<_> = m.owned_by(owner).into_iter().collect();
-        prop_assert_eq!(mine, want, "pending set of {}", owner);
-        union += c.pending().len();
+            .map(|(id, pe)| (id, pe.consumer.clone(), pe.delivery_count, pe.delivery_time))
+            .collect();
+        let want: Vec<_> = gm
+            .pel
+            .iter()
+            .map(|(id, (c, n, t))| (*id, Bytes::from_static(c.as_bytes()), *n, *t))
+            .collect();
+        prop_assert_eq!(pel, want, "PEL of {}", gname);
+        let mut union = 0;
+        for (name, c) in g.consumers() {
+            let owner = CONSUMERS
+                .iter()
+                .find(|n| n.as_bytes() == &name[..])
+                .expect("only known consumers");
+            let mine: Vec<_> = c.pending().iter().collect();
+            let want: Vec<_> = m.owned_by(gi, owner).into_iter().collect();
+            prop_assert_eq!(mine, want, "pending set of {} in {}", owner, gname);
+            union += c.pending().len();
+        }
+        prop_assert_eq!(
+            union,
+            g.pel().len(),
+            "each PEL entry in exactly one consumer"
+        );
+        prop_assert_eq!(g.check_invariants(), Ok(()));
     }
-    prop_assert_eq!(
-        union,
-        g.pel().len(),
-        "each PEL entry in exactly one consumer"
-    );
-    prop_assert_eq!(g.check_invariants(), Ok(()));
     Ok(())
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(ProptestConfig::with_cases(1024))]
 
     #[test]
     fn groups_follow_the_model(ops in proptest::collection::vec(arb_op(), 1..120)) {
         let mut h = Harness::new();
-        let mut m = Model::default();
+        let mut m = Model {
+            entries: BTreeMap::new(),
+            next_ms: 0,
+            groups: Default::default(),
+            now: START,
+        };
         // Small nodes, so entries, tombstones and node reclaiming cross node boundaries.
         h.run(&["CONFIG", "SET", "stream-node-max-entries", "4"]);
-        let r = h.run(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]);
-        prop_assert_eq!(r, OwnedFrame::SimpleString(b"OK".to_vec()));
+        for g in GROUPS {
+            let r = h.run(&["XGROUP", "CREATE", "s", g, "$", "MKSTREAM"]);
+            prop_assert_eq!(r, OwnedFrame::SimpleString(b"OK".to_vec()));
+        }
         for op in &ops {
             step(&mut h, &mut m, op)?;
         }

@@ -1,8 +1,15 @@
 //! XREAD and XREADGROUP: reading after an ID, reading new entries for a group (which makes
 //! them pending) and a consumer's history; blocking when nothing is there yet.
+//!
+//! XREADGROUP CLAIM min-idle-time (Redis 8.4) applies to the streams read with `>`: the
+//! group's pending entries idle at least that long come first (longest idle first, claimed
+//! for the reader), then new entries, COUNT covering both; every entry of such a stream is
+//! replied as `[id, fields, idle-ms, delivery-count]` (0 and 0 for new ones), the counts as
+//! they were before this delivery. A blocked CLAIM read also wakes when a pending entry
+//! becomes idle enough.
 
 use super::effects::{self, Effects};
-use super::{id_bytes, parse_id, stream_read, write_entry, write_id};
+use super::{id_bytes, parse_id, stream_read, write_entry, write_fields, write_id};
 use crate::blocking::{BlockRequest, BlockedType, StreamWait, TimeoutReply};
 use crate::cmd::{self, Ctx};
 use crate::error::{CmdError, CmdResult};
@@ -17,8 +24,27 @@ fn nogroup_read(key: &[u8], group: &[u8]) -> CmdError {
     ))
 }
 
-/// One stream's part of an XREAD reply: the key and its entries (`None`: deleted since).
-type StreamReply = (Bytes, Vec<(StreamId, Option<Entry>)>);
+/// One entry of an XREAD reply.
+enum Item {
+    /// An entry, or `None`: a pending entry deleted since (history reads).
+    Plain(StreamId, Option<Entry>),
+    /// An entry of a CLAIM read: idle ms and delivery count before this delivery.
+    Claimed(Entry, i64, u64),
+}
+
+/// One stream's part of an XREAD reply: the key and its entries.
+type StreamReply = (Bytes, Vec<Item>);
+
+/// XREADGROUP's CLAIM argument.
+fn parse_min_idle(b: &[u8]) -> CmdResult<i64> {
+    match crate::util::parse_i64(b) {
+        None => Err(CmdError::err(
+            "min-idle-time is not an integer or out of range",
+        )),
+        Some(n) if n < 0 => Err(CmdError::err("min-idle-time must be a positive integer")),
+        Some(n) => Ok(n),
+    }
+}
 
 /// What a stream position in XREAD/XREADGROUP asks for.
 #[derive(Clone, Copy, Debug)]
@@ -39,6 +65,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
     let mut streams_at = 0;
     let mut group: Option<(Bytes, Bytes)> = None;
     let mut noack = false;
+    let mut claim: Option<i64> = None;
     let mut a = cmd::args::Args::new(argv, 1);
     while !a.is_empty() {
         let more = a.remaining() - 1;
@@ -67,6 +94,13 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
             group = Some((a.next_bytes()?.clone(), a.next_bytes()?.clone()));
         } else if group_mode && a.eat("noack") {
             noack = true;
+        } else if more > 0 && a.eat("claim") {
+            if !group_mode {
+                return Err(CmdError::err(
+                    "The CLAIM option is only supported by XREADGROUP",
+                ));
+            }
+            claim = Some(parse_min_idle(a.next_bytes()?)?);
         } else {
             return Err(CmdError::Syntax);
         }
@@ -125,14 +159,14 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                     if !es.is_empty() {
                         results.push((
                             key.clone(),
-                            es.into_iter().map(|e| (e.id, Some(e))).collect(),
+                            es.into_iter().map(|e| Item::Plain(e.id, Some(e))).collect(),
                         ));
                     }
                 }
             }
             (None, ReadFrom::Last) => {
                 if let Some(e) = s.last_entry() {
-                    results.push((key.clone(), vec![(e.id, Some(e))]));
+                    results.push((key.clone(), vec![Item::Plain(e.id, Some(e))]));
                 }
             }
             (None, ReadFrom::New) => unreachable!("checked above"),
@@ -143,26 +177,64 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                 }
                 match from {
                     ReadFrom::New => {
-                        let es = s
-                            .read_group_new(g, cname, count, noack, now)
-                            .expect("checked");
-                        if es.is_empty() {
-                            continue;
-                        }
-                        let grp = s.group(g).expect("checked");
-                        if !noack {
-                            for e in &es {
-                                // A first delivery: now, count 1, the group moved to it.
+                        let mut items = Vec::new();
+                        let mut left = count;
+                        if let Some(min_idle) = claim {
+                            let (claimed, gone) = s
+                                .claim_idle(g, cname, min_idle, count, now)
+                                .expect("checked");
+                            let grp = s.group(g).expect("checked");
+                            for id in gone {
+                                effects.add(|| effects::xack(key, g, id));
+                            }
+                            for c in &claimed {
+                                let id = c.entry.id;
                                 effects.add(|| {
-                                    effects::xclaim(key, g, cname, e.id, &grp.pel()[&e.id], e.id)
+                                    effects::xclaim(key, g, cname, id, &grp.pel()[&id], grp.last_id)
                                 });
                             }
+                            if count > 0 {
+                                left = count - claimed.len();
+                            }
+                            items.extend(
+                                claimed
+                                    .into_iter()
+                                    .map(|c| Item::Claimed(c.entry, c.idle, c.deliveries)),
+                            );
                         }
-                        effects.add(|| effects::setid(key, g, grp));
-                        results.push((
-                            key.clone(),
-                            es.into_iter().map(|e| (e.id, Some(e))).collect(),
-                        ));
+                        // COUNT used up by claimed entries leaves no room for new ones.
+                        let es = if count > 0 && left == 0 {
+                            Vec::new()
+                        } else {
+                            s.read_group_new(g, cname, left, noack, now)
+                                .expect("checked")
+                        };
+                        if !es.is_empty() {
+                            let grp = s.group(g).expect("checked");
+                            if !noack {
+                                for e in &es {
+                                    // A first delivery: now, count 1, the group moved to it.
+                                    effects.add(|| {
+                                        effects::xclaim(
+                                            key,
+                                            g,
+                                            cname,
+                                            e.id,
+                                            &grp.pel()[&e.id],
+                                            e.id,
+                                        )
+                                    });
+                                }
+                            }
+                            effects.add(|| effects::setid(key, g, grp));
+                        }
+                        items.extend(es.into_iter().map(|e| match claim {
+                            Some(_) => Item::Claimed(e, 0, 0),
+                            None => Item::Plain(e.id, Some(e)),
+                        }));
+                        if !items.is_empty() {
+                            results.push((key.clone(), items));
+                        }
                     }
                     ReadFrom::After(id) => {
                         history = true;
@@ -177,7 +249,10 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                                     .add(|| effects::xclaim(key, g, cname, *id, pe, grp.last_id));
                             }
                         }
-                        results.push((key.clone(), out));
+                        results.push((
+                            key.clone(),
+                            out.into_iter().map(|(id, e)| Item::Plain(id, e)).collect(),
+                        ));
                     }
                     ReadFrom::Last => unreachable!("XREADGROUP has no +"),
                 }
@@ -201,8 +276,27 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                         }
                     }
                 }
+                // CLAIM: also wake when the longest-idle pending entry of a `>` stream has
+                // been idle long enough.
+                let mut wake_at = None;
+                if let (Some(min_idle), Some((g, _))) = (claim, &group) {
+                    for (key, from) in keys.iter().zip(&froms) {
+                        if !matches!(from, ReadFrom::New) {
+                            continue;
+                        }
+                        let at = stream_read(ctx, key)?
+                            .and_then(|s| s.group(g).and_then(|grp| grp.claimable_at(min_idle)));
+                        if let Some(at) = at {
+                            let at = at.max(ctx.now + 1);
+                            wake_at = Some(wake_at.map_or(at, |w: i64| w.min(at)));
+                        }
+                    }
+                }
                 let stream = Some(match &group {
-                    Some((g, _)) => StreamWait::Group(g.clone()),
+                    Some((g, _)) => StreamWait::Group {
+                        group: g.clone(),
+                        claim: claim.is_some(),
+                    },
                     None => StreamWait::After(
                         froms
                             .iter()
@@ -220,6 +314,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                     argv: rerun,
                     on_timeout: TimeoutReply::NullArray,
                     stream,
+                    wake_at,
                 });
             }
             _ => ctx.out.null_array(),
@@ -237,13 +332,20 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
         }
         ctx.out.bulk(&key);
         ctx.out.array(entries.len());
-        for (id, e) in entries {
-            match e {
-                Some(e) => write_entry(ctx.out, &e),
-                None => {
+        for item in entries {
+            match item {
+                Item::Plain(_, Some(e)) => write_entry(ctx.out, &e),
+                Item::Plain(id, None) => {
                     ctx.out.array(2);
                     write_id(ctx.out, id);
                     ctx.out.null_array();
+                }
+                Item::Claimed(e, idle, deliveries) => {
+                    ctx.out.array(4);
+                    write_id(ctx.out, e.id);
+                    write_fields(ctx.out, &e);
+                    ctx.out.int(idle);
+                    ctx.out.int(deliveries.min(i64::MAX as u64) as i64);
                 }
             }
         }

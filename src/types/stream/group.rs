@@ -11,6 +11,8 @@
 //!   re-delivery (a history read, a claim without JUSTID); only XCLAIM RETRYCOUNT sets it.
 //! - A consumer's `seen_time` moves on every attempt to read or claim under its name, its
 //!   `active_time` only when something was delivered or claimed to it.
+//! - `by_time` holds `(delivery_time, id)` for exactly the PEL's entries: the order in which
+//!   XREADGROUP CLAIM takes idle entries (longest idle first) without walking the PEL.
 //!
 //! What a group cannot know its stream checks ([`super::Stream`]'s group operations): whether
 //! an entry still exists (claiming a deleted entry drops its pending entry instead) and the
@@ -19,7 +21,7 @@
 use super::super::rax::{Rax, RaxSet};
 use super::StreamId;
 use bytes::Bytes;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingEntry {
@@ -119,6 +121,8 @@ pub struct ConsumerGroup {
     pub entries_read: i64,
     pel: Rax<PendingEntry>,
     consumers: BTreeMap<Bytes, Consumer>,
+    /// The PEL by delivery time (see the module invariants).
+    by_time: BTreeSet<(i64, StreamId)>,
 }
 
 impl ConsumerGroup {
@@ -128,6 +132,21 @@ impl ConsumerGroup {
             entries_read,
             pel: Rax::new(),
             consumers: BTreeMap::new(),
+            by_time: BTreeSet::new(),
+        }
+    }
+
+    /// Keeps `by_time` in step with a pending entry's delivery time: `old` is the time it
+    /// was indexed at (None: it was not pending), `new` the time it has now (None: it left).
+    fn retime(&mut self, id: StreamId, old: Option<i64>, new: Option<i64>) {
+        if old == new {
+            return;
+        }
+        if let Some(t) = old {
+            self.by_time.remove(&(t, id));
+        }
+        if let Some(t) = new {
+            self.by_time.insert((t, id));
         }
     }
 
@@ -193,6 +212,7 @@ impl ConsumerGroup {
                 delivery_count,
             },
         );
+        self.by_time.insert((delivery_time, id));
         true
     }
 
@@ -223,7 +243,9 @@ impl ConsumerGroup {
     pub fn delete_consumer(&mut self, name: &[u8]) -> Option<usize> {
         let c = self.consumers.remove(name)?;
         for id in c.pending.iter() {
-            self.pel.remove(&id);
+            if let Some(pe) = self.pel.remove(&id) {
+                self.by_time.remove(&(pe.delivery_time, id));
+            }
         }
         Some(c.pending.len())
     }
@@ -237,8 +259,9 @@ impl ConsumerGroup {
             delivery_time: now,
             delivery_count: 1,
         };
-        let old = self.pel.insert(id, fresh).map(|pe| pe.consumer);
-        self.reown(id, old.as_ref(), consumer, now);
+        let old = self.pel.insert(id, fresh);
+        self.retime(id, old.as_ref().map(|pe| pe.delivery_time), Some(now));
+        self.reown(id, old.map(|pe| pe.consumer).as_ref(), consumer, now);
     }
 
     /// The consumer half of a change of owner: `id` leaves `old`'s pending set (if another
@@ -261,15 +284,17 @@ impl ConsumerGroup {
     /// delivery time and count, None if `id` is not pending.
     pub fn redeliver(&mut self, id: StreamId, now: i64) -> Option<&PendingEntry> {
         let pe = self.pel.get_mut(&id)?;
-        pe.delivery_time = now;
+        let old = std::mem::replace(&mut pe.delivery_time, now);
         pe.delivery_count += 1;
-        Some(pe)
+        self.retime(id, Some(old), Some(now));
+        self.pel.get(&id)
     }
 
     /// XACK one ID (and the removal of a pending entry whose stream entry is gone): the
     /// pending entry it was, None if it was not pending.
     pub fn ack(&mut self, id: StreamId) -> Option<PendingEntry> {
         let pe = self.pel.remove(&id)?;
+        self.by_time.remove(&(pe.delivery_time, id));
         if let Some(c) = self.consumers.get_mut(&pe.consumer) {
             c.pending.remove(&id);
         }
@@ -291,6 +316,7 @@ impl ConsumerGroup {
                         delivery_count: 1,
                     },
                 );
+                self.by_time.insert((now, id));
                 None
             }
             Some(pe) if opts.min_idle > 0 && now - pe.delivery_time < opts.min_idle => {
@@ -299,15 +325,42 @@ impl ConsumerGroup {
             Some(pe) => Some(pe.consumer.clone()),
         };
         let pe = self.pel.get_mut(&id).expect("pending");
-        pe.delivery_time = opts.delivery_time;
+        let old_time = std::mem::replace(&mut pe.delivery_time, opts.delivery_time);
         match opts.count {
             DeliveryCount::Bump => pe.delivery_count += 1,
             DeliveryCount::Keep => {}
             DeliveryCount::Set(n) => pe.delivery_count = n,
         }
         pe.consumer = to.clone();
+        self.retime(id, Some(old_time), Some(opts.delivery_time));
         self.reown(id, old_owner.as_ref(), to, now).active_time = now;
         ClaimStatus::Claimed
+    }
+
+    /// XREADGROUP CLAIM's candidates: pending IDs idle at least `min_idle` ms at `now`, the
+    /// longest idle first (ties by ID), skipping `skip`, at most `count`.
+    pub fn idle_pending(
+        &self,
+        min_idle: i64,
+        now: i64,
+        count: usize,
+        skip: &dyn Fn(StreamId) -> bool,
+    ) -> Vec<StreamId> {
+        self.by_time
+            .iter()
+            .take_while(|(t, _)| now.saturating_sub(*t) >= min_idle)
+            .filter(|(_, id)| !skip(*id))
+            .take(count)
+            .map(|(_, id)| *id)
+            .collect()
+    }
+
+    /// When the longest-idle pending entry will have been idle `min_idle` ms (None: nothing
+    /// is pending): when a blocked XREADGROUP CLAIM may find something to claim.
+    pub fn claimable_at(&self, min_idle: i64) -> Option<i64> {
+        self.by_time
+            .first()
+            .map(|(t, _)| t.saturating_add(min_idle))
     }
 
     /// XPENDING's summary, None when nothing is pending.
@@ -389,6 +442,18 @@ impl ConsumerGroup {
         if owned != self.pel.len() {
             return Err(format!(
                 "{} PEL entries, {owned} owned by consumers",
+                self.pel.len()
+            ));
+        }
+        let timed: BTreeSet<(i64, StreamId)> = self
+            .pel
+            .iter()
+            .map(|(id, pe)| (pe.delivery_time, id))
+            .collect();
+        if timed != self.by_time {
+            return Err(format!(
+                "time index of {} entries for a PEL of {}",
+                self.by_time.len(),
                 self.pel.len()
             ));
         }

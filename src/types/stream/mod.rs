@@ -440,6 +440,15 @@ pub struct AutoClaimScan {
     pub justid: bool,
 }
 
+/// An entry XREADGROUP CLAIM took over from the PEL, with its idle time (ms) and
+/// delivery count from before the claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    pub entry: Entry,
+    pub idle: i64,
+    pub deliveries: u64,
+}
+
 /// What XAUTOCLAIM did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AutoClaim {
@@ -455,6 +464,60 @@ pub struct AutoClaim {
 pub enum Trim {
     MaxLen(u64),
     MinId(StreamId),
+}
+
+/// What deleting or trimming entries does to the consumer groups' references to them
+/// (Redis 8.2's KEEPREF | DELREF | ACKED).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RefPolicy {
+    /// Delete; pending entries for them stay (XDEL's behaviour, the default).
+    #[default]
+    KeepRef,
+    /// Delete, and drop the pending entries for them in every group.
+    DelRef,
+    /// Delete only entries every group has been delivered and has acknowledged.
+    Acked,
+}
+
+/// The per-ID outcome of XDELEX and XACKDEL, as their reply codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeleteOutcome {
+    /// -1: no such entry.
+    NotFound,
+    /// 1: deleted.
+    Deleted,
+    /// 2: kept, a group still references it (ACKED).
+    Referenced,
+}
+
+impl DeleteOutcome {
+    pub fn code(self) -> i64 {
+        match self {
+            DeleteOutcome::NotFound => -1,
+            DeleteOutcome::Deleted => 1,
+            DeleteOutcome::Referenced => 2,
+        }
+    }
+}
+
+/// `streamEntryIsReferenced` over a stream's groups.
+fn referenced(groups: &BTreeMap<Bytes, ConsumerGroup>, id: StreamId) -> bool {
+    groups
+        .values()
+        .any(|g| id > g.last_id || g.pel().get(&id).is_some())
+}
+
+/// `streamCleanupEntryCGroupRefs`: every group's pending entry for `id` goes.
+fn drop_refs(
+    groups: &mut BTreeMap<Bytes, ConsumerGroup>,
+    id: StreamId,
+    dropped: &mut Vec<(Bytes, StreamId)>,
+) {
+    for (name, g) in groups.iter_mut() {
+        if g.ack(id).is_some() {
+            dropped.push((name.clone(), id));
+        }
+    }
 }
 
 impl Stream {
@@ -647,10 +710,28 @@ impl Stream {
         true
     }
 
-    /// Trims (XTRIM / XADD MAXLEN|MINID). `approx` only drops whole nodes; `limit` caps the
-    /// entries removed (0: none removed when approx... see callers; `usize::MAX` no cap).
-    /// Returns the number of entries removed.
+    /// Trims (XTRIM / XADD MAXLEN|MINID) keeping every group's references (KEEPREF).
+    /// `approx` only drops whole nodes; `limit` caps the entries removed (`usize::MAX`: no
+    /// cap). Returns the number of entries removed.
     pub fn trim(&mut self, how: Trim, approx: bool, limit: usize) -> u64 {
+        self.trim_with(how, approx, limit, RefPolicy::KeepRef, &mut Vec::new())
+    }
+
+    /// Trims under a reference policy (Redis 8.2 `streamTrim`). Trimming always removes a
+    /// prefix of the live entries: under ACKED it stops at the first entry a group still
+    /// references (a node that could go whole is then walked entry by entry, even when
+    /// `approx`: Redis 8.4's fix, approximate ACKED trims used to delete nothing); under
+    /// DELREF, once anything was trimmed, no group keeps a pending entry for an ID below the
+    /// stream's new first entry (all of them if it is empty), each dropped one recorded in
+    /// `dropped` as (group, ID).
+    pub fn trim_with(
+        &mut self,
+        how: Trim,
+        approx: bool,
+        limit: usize,
+        policy: RefPolicy,
+        dropped: &mut Vec<(Bytes, StreamId)>,
+    ) -> u64 {
         let mut removed = 0u64;
         while let Some((master, node)) = self.nodes.first() {
             let node_live = node.live as u64;
@@ -681,16 +762,19 @@ impl Stream {
                 if removed as usize + node.live as usize > limit {
                     break;
                 }
-                self.nodes.remove(&master);
-                self.length -= node_live;
-                removed += node_live;
-                continue;
-            }
-            if approx {
+                if policy != RefPolicy::Acked || self.groups.is_empty() {
+                    self.nodes.remove(&master);
+                    self.length -= node_live;
+                    removed += node_live;
+                    continue;
+                }
+            } else if approx {
                 break;
             }
-            // Exact: tombstone entries from the head of this node.
+            // Entry by entry from the head of this node: tombstones entries until the bound,
+            // the limit or (ACKED) a referenced entry stops it.
             let node = Arc::make_mut(self.nodes.get_mut(&master).unwrap());
+            let mut stopped = false;
             for s in node.slots(master) {
                 if s.deleted {
                     continue;
@@ -700,6 +784,11 @@ impl Stream {
                     Trim::MinId(min) => s.id < min,
                 };
                 if !go || removed as usize >= limit {
+                    stopped = true;
+                    break;
+                }
+                if policy == RefPolicy::Acked && referenced(&self.groups, s.id) {
+                    stopped = true;
                     break;
                 }
                 node.mark_deleted(s.at);
@@ -709,15 +798,67 @@ impl Stream {
             if node.live == 0 {
                 self.nodes.remove(&master);
             }
-            break;
+            if stopped || !whole {
+                break;
+            }
         }
         if removed > 0 {
             self.refresh_first_id();
             if self.length == 0 {
                 self.last_live = StreamId::MIN;
             }
+            if policy == RefPolicy::DelRef {
+                let below = if self.length > 0 {
+                    self.first_id
+                } else {
+                    StreamId::MAX
+                };
+                for (name, g) in self.groups.iter_mut() {
+                    let ids: Vec<StreamId> = g
+                        .pel()
+                        .range(StreamId::MIN, below)
+                        .map(|(id, _)| id)
+                        .filter(|id| *id < below || self.length == 0)
+                        .collect();
+                    for id in ids {
+                        g.ack(id);
+                        dropped.push((name.clone(), id));
+                    }
+                }
+            }
         }
         removed
+    }
+
+    /// Does a group still want `id` (`streamEntryIsReferenced`): pending in one, or not yet
+    /// delivered to one? A stream without groups references nothing.
+    pub fn is_referenced(&self, id: StreamId) -> bool {
+        referenced(&self.groups, id)
+    }
+
+    /// XDELEX / XACKDEL's deletion of one ID under `policy`; DELREF's dropped pending
+    /// entries are recorded in `dropped` as (group, ID), even when the entry itself is gone
+    /// (dangling references).
+    pub fn delete_with(
+        &mut self,
+        id: StreamId,
+        policy: RefPolicy,
+        dropped: &mut Vec<(Bytes, StreamId)>,
+    ) -> DeleteOutcome {
+        match policy {
+            RefPolicy::KeepRef => {}
+            RefPolicy::DelRef => drop_refs(&mut self.groups, id, dropped),
+            RefPolicy::Acked => {
+                if self.contains(id) && self.is_referenced(id) {
+                    return DeleteOutcome::Referenced;
+                }
+            }
+        }
+        if self.delete(id) {
+            DeleteOutcome::Deleted
+        } else {
+            DeleteOutcome::NotFound
+        }
     }
 
     /// Redis's `streamRangeHasTombstones` (7.4+): may deleted entries lie in `[start, end]`?
@@ -879,6 +1020,63 @@ impl Stream {
             out.push((id, e));
         }
         Ok(out)
+    }
+
+    /// XREADGROUP ... CLAIM min-idle-time with `>` (Redis 8.4), its pending half: up to
+    /// `count` (0: all) entries pending in the group and idle at least `min_idle` ms, the
+    /// longest idle first, claimed for `consumer` (delivered now, one delivery more), each
+    /// with the idle time and delivery count it had. Pending entries whose stream entry is
+    /// gone leave the PEL instead (returned second), as XAUTOCLAIM drops them.
+    pub fn claim_idle(
+        &mut self,
+        group: &[u8],
+        consumer: &Bytes,
+        min_idle: i64,
+        count: usize,
+        now: i64,
+    ) -> Result<(Vec<Claimed>, Vec<StreamId>), NoGroup> {
+        let want = if count == 0 { usize::MAX } else { count };
+        let opts = ClaimOpts {
+            min_idle: 0,
+            delivery_time: now,
+            count: DeliveryCount::Bump,
+            force: false,
+        };
+        let mut claimed = Vec::new();
+        let mut gone = Vec::new();
+        // Claimed entries are delivered now: with a min-idle of 0 they would qualify again.
+        let mut taken = std::collections::HashSet::new();
+        while claimed.len() < want {
+            let g = self.groups.get(group).ok_or(NoGroup)?;
+            let batch = g.idle_pending(min_idle, now, (want - claimed.len()).min(1024), &|id| {
+                taken.contains(&id)
+            });
+            if batch.is_empty() {
+                break;
+            }
+            for id in batch {
+                let entry = self.get(id);
+                let g = self.groups.get_mut(group).expect("checked");
+                let Some(entry) = entry else {
+                    g.ack(id);
+                    gone.push(id);
+                    continue;
+                };
+                let pe = &g.pel()[&id];
+                let (idle, deliveries) = (
+                    now.saturating_sub(pe.delivery_time).max(0),
+                    pe.delivery_count,
+                );
+                g.claim(id, consumer, &opts, now);
+                taken.insert(id);
+                claimed.push(Claimed {
+                    entry,
+                    idle,
+                    deliveries,
+                });
+            }
+        }
+        Ok((claimed, gone))
     }
 
     /// XCLAIM of one ID for `to`: an entry gone from the stream leaves the PEL instead.
