@@ -266,8 +266,9 @@ fn trims_follow_the_reference_policy() {
         ]);
         r.call(&["XACK", "t", "g", "1-0", "2-0"]);
     };
-    // ACKED stops at the first entry still referenced (3-0 is pending), exact or not; an
-    // approximate trim still deletes the acknowledged first node (Redis 8.4's fix).
+    // ACKED keeps the entries still referenced (3-0 and 4-0 are pending, 5-0 and 6-0 not
+    // read yet), exact or not; an approximate trim still deletes the acknowledged first node
+    // (Redis 8.4's fix).
     setup(&mut r);
     assert_eq!(
         r.call(&["XTRIM", "t", "MINID", "~", "5-0", "ACKED"]),
@@ -276,6 +277,18 @@ fn trims_follow_the_reference_policy() {
     assert_eq!(r.call(&["XLEN", "t"]), ":4\r\n");
     setup(&mut r);
     assert_eq!(r.call(&["XTRIM", "t", "MAXLEN", "0", "ACKED"]), ":2\r\n");
+    // Referenced entries are skipped, not a stop: 3-0 acknowledged behind pending 2-0 goes.
+    r.call(&["DEL", "k"]);
+    for i in 1..=4 {
+        r.call(&["XADD", "k", &format!("{i}-0"), "f", "v"]);
+    }
+    r.call(&["XGROUP", "CREATE", "k", "g", "0"]);
+    r.call(&["XREADGROUP", "GROUP", "g", "c", "STREAMS", "k", ">"]);
+    r.call(&["XACK", "k", "g", "1-0", "3-0"]);
+    assert_eq!(r.call(&["XTRIM", "k", "MAXLEN", "0", "ACKED"]), ":2\r\n");
+    let left = r.call(&["XRANGE", "k", "-", "+"]);
+    let ids: Vec<&str> = left.lines().filter(|l| l.ends_with("-0")).collect();
+    assert_eq!(ids, ["2-0", "4-0"], "{left}");
     // KEEPREF trims past pending entries and leaves their references.
     setup(&mut r);
     assert_eq!(r.call(&["XTRIM", "t", "MAXLEN", "2", "KEEPREF"]), ":4\r\n");

@@ -203,6 +203,14 @@ fn workload_redis8(c: &mut Conn) {
         ],
         &["XTRIM", "r8", "MINID", "5", "DELREF"],
         &["XADD", "r8", "MAXLEN", "1", "ACKED", "6-0", "f", "6"],
+        // An ACKED trim that keeps a pending entry and deletes past it (XDEL + XSETID).
+        &["XADD", "r8", "7-0", "f", "7"],
+        &["XADD", "r8", "8-0", "f", "8"],
+        &["XREADGROUP", "GROUP", "a", "x", "STREAMS", "r8", ">"],
+        &["XREADGROUP", "GROUP", "b", "y", "STREAMS", "r8", ">"],
+        &["XACK", "r8", "a", "6-0", "8-0"],
+        &["XACK", "r8", "b", "6-0", "8-0"],
+        &["XTRIM", "r8", "MAXLEN", "0", "ACKED"],
         // Both groups read to the end: lag 0 under 7.0's rules and 7.4's alike.
         &["XREADGROUP", "GROUP", "a", "x", "STREAMS", "r8", ">"],
         &["XREADGROUP", "GROUP", "b", "y", "STREAMS", "r8", ">"],

@@ -11,7 +11,7 @@ use crate::cmd::{self, eq_ic, Ctx};
 use crate::config::NOTIFY_STREAM;
 use crate::db::Value;
 use crate::error::{CmdError, CmdResult};
-use crate::types::stream::{DeleteOutcome, RefPolicy, Stream, StreamId, Trim};
+use crate::types::stream::{DeleteOutcome, RefPolicy, Stream, StreamId, Trim, TrimLog};
 use bytes::Bytes;
 
 #[derive(Default)]
@@ -108,6 +108,29 @@ fn parse_trim_args(ctx: &Ctx, argv: &[Bytes], xadd: bool) -> CmdResult<TrimArgs>
     Ok(t)
 }
 
+/// An ACKED trim that kept referenced entries and deleted past them, as Redis 7 can replay
+/// it: XDEL of what went, then XSETID putting back the max-deleted-entry-id XDEL moves (a trim
+/// leaves it alone).
+fn skipped_trim_effects(
+    key: &Bytes,
+    s: &Stream,
+    log: &TrimLog,
+    max_deleted: StreamId,
+) -> Vec<Vec<Bytes>> {
+    let mut del = vec![Bytes::from_static(b"XDEL"), key.clone()];
+    del.extend(log.deleted.iter().map(|id| id_bytes(*id)));
+    let setid = vec![
+        Bytes::from_static(b"XSETID"),
+        key.clone(),
+        id_bytes(s.last_id),
+        Bytes::from_static(b"ENTRIESADDED"),
+        Bytes::from(s.entries_added.to_string()),
+        Bytes::from_static(b"MAXDELETEDID"),
+        id_bytes(max_deleted),
+    ];
+    vec![del, setid]
+}
+
 /// The exact trim that reproduces what happened (`~` becomes `=` with the resulting bound).
 fn exact_trim_effect(s: &Stream, how: Trim) -> Vec<Bytes> {
     match how {
@@ -198,15 +221,19 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     };
     s.append(id, &argv[field_pos..], max_bytes, max_entries);
     let mut trimmed = 0;
-    let mut dropped = Vec::new();
+    let mut log = TrimLog::default();
+    let max_deleted = s.max_deleted_id;
     if let Some(how) = a.how {
-        trimmed = s.trim_with(how, a.approx, a.limit, a.policy, &mut dropped);
+        trimmed = s.trim_with(how, a.approx, a.limit, a.policy, &mut log);
     }
     // The effect: the explicit ID and the exact trim that happened (built only if logged).
+    let mut more = Vec::new();
     let effect = logging.then(|| {
         let mut e = vec![Bytes::from_static(b"XADD"), key.clone()];
-        if let Some(how) = a.how {
-            e.extend(exact_trim_effect(s, how));
+        match a.how {
+            Some(_) if log.skipped => more = skipped_trim_effects(&key, s, &log, max_deleted),
+            Some(how) => e.extend(exact_trim_effect(s, how)),
+            None => {}
         }
         e.push(id_bytes(id));
         e.extend(argv[field_pos..].iter().cloned());
@@ -218,7 +245,7 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     if let Some(e) = effect {
         ctx.also_propagate(e);
-        for e in xack_effects(&key, &dropped) {
+        for e in more.into_iter().chain(xack_effects(&key, &log.dropped)) {
             ctx.also_propagate(e);
         }
     }
@@ -304,19 +331,21 @@ pub fn xtrim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ctx.out.int(0);
         return Ok(());
     };
-    let mut dropped = Vec::new();
-    let n = s.trim_with(how, a.approx, a.limit, a.policy, &mut dropped);
-    let mut effect = vec![Bytes::from_static(b"XTRIM"), key.clone()];
-    effect.extend(exact_trim_effect(s, how));
+    let mut log = TrimLog::default();
+    let max_deleted = s.max_deleted_id;
+    let n = s.trim_with(how, a.approx, a.limit, a.policy, &mut log);
+    let effects = if log.skipped {
+        skipped_trim_effects(&key, s, &log, max_deleted)
+    } else {
+        let mut effect = vec![Bytes::from_static(b"XTRIM"), key.clone()];
+        effect.extend(exact_trim_effect(s, how));
+        vec![effect]
+    };
     if n > 0 {
         ctx.store.written_n(db, &key, NOTIFY_STREAM, "xtrim", n);
-        ctx.also_propagate(effect);
-    } else if !dropped.is_empty() {
-        // DELREF dropped references to tombstones only.
-        ctx.store.meta_written(db, &key, None, dropped.len() as u64);
-    }
-    for e in xack_effects(&key, &dropped) {
-        ctx.also_propagate(e);
+        for e in effects.into_iter().chain(xack_effects(&key, &log.dropped)) {
+            ctx.also_propagate(e);
+        }
     }
     ctx.out.int(n as i64);
     Ok(())

@@ -282,13 +282,17 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
             let mut args = vec!["XTRIM", "s", "MAXLEN", &count];
             args.extend(pol.token());
             let r = h.run(&args);
+            // From the head; ACKED keeps (skips) entries a group still references.
             let mut removed = 0;
-            while m.entries.len() > *n as usize {
-                let (&first, _) = m.entries.first_key_value().unwrap();
-                if *pol == Pol::Acked && m.referenced(first) {
+            let ids: Vec<StreamId> = m.entries.keys().copied().collect();
+            for id in ids {
+                if m.entries.len() <= *n as usize {
                     break;
                 }
-                m.entries.pop_first();
+                if *pol == Pol::Acked && m.referenced(id) {
+                    continue;
+                }
+                m.entries.remove(&id);
                 removed += 1;
             }
             if *pol == Pol::DelRef && removed > 0 {
@@ -459,6 +463,11 @@ fn check_state(h: &mut Harness, m: &Model) -> Result<(), TestCaseError> {
     let want: Vec<_> = m.entries.keys().copied().collect();
     prop_assert_eq!(stored, want);
     prop_assert_eq!(s.length as usize, m.entries.len());
+    prop_assert_eq!(s.last_live_id(), m.entries.keys().next_back().copied());
+    prop_assert_eq!(
+        s.first_id,
+        m.entries.keys().next().copied().unwrap_or_default()
+    );
     for (gi, gname) in GROUPS.iter().enumerate() {
         let gm = &m.groups[gi];
         let g = s.group(gname.as_bytes()).expect("group");

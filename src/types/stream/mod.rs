@@ -466,6 +466,17 @@ pub enum Trim {
     MinId(StreamId),
 }
 
+/// What a trim under a reference policy did, beyond the count, for its propagation.
+#[derive(Debug, Default)]
+pub struct TrimLog {
+    /// DELREF: the pending entries dropped, as (group, ID).
+    pub dropped: Vec<(Bytes, StreamId)>,
+    /// ACKED (with groups): the entries deleted.
+    pub deleted: Vec<StreamId>,
+    /// ACKED kept a referenced entry and deleted past it: what went is not a prefix.
+    pub skipped: bool,
+}
+
 /// What deleting or trimming entries does to the consumer groups' references to them
 /// (Redis 8.2's KEEPREF | DELREF | ACKED).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -714,26 +725,34 @@ impl Stream {
     /// `approx` only drops whole nodes; `limit` caps the entries removed (`usize::MAX`: no
     /// cap). Returns the number of entries removed.
     pub fn trim(&mut self, how: Trim, approx: bool, limit: usize) -> u64 {
-        self.trim_with(how, approx, limit, RefPolicy::KeepRef, &mut Vec::new())
+        self.trim_with(
+            how,
+            approx,
+            limit,
+            RefPolicy::KeepRef,
+            &mut TrimLog::default(),
+        )
     }
 
-    /// Trims under a reference policy (Redis 8.2 `streamTrim`). Trimming always removes a
-    /// prefix of the live entries: under ACKED it stops at the first entry a group still
-    /// references (a node that could go whole is then walked entry by entry, even when
-    /// `approx`: Redis 8.4's fix, approximate ACKED trims used to delete nothing); under
+    /// Trims under a reference policy (Redis 8.2 `streamTrim`), from the head. Under ACKED an
+    /// entry some group still references is skipped (kept) and trimming goes on past it; a
+    /// node that could go whole but holds such entries is walked entry by entry, even when
+    /// `approx` (Redis 8.4's fix: approximate ACKED trims used to delete nothing). Under
     /// DELREF, once anything was trimmed, no group keeps a pending entry for an ID below the
-    /// stream's new first entry (all of them if it is empty), each dropped one recorded in
-    /// `dropped` as (group, ID).
+    /// stream's new first entry (none at all if it is empty). `log` gets what the caller
+    /// needs to propagate it.
     pub fn trim_with(
         &mut self,
         how: Trim,
         approx: bool,
         limit: usize,
         policy: RefPolicy,
-        dropped: &mut Vec<(Bytes, StreamId)>,
+        log: &mut TrimLog,
     ) -> u64 {
         let mut removed = 0u64;
-        while let Some((master, node)) = self.nodes.first() {
+        // Nodes before `from` stay (ACKED kept entries in them).
+        let mut from = StreamId::MIN;
+        while let Some((master, node)) = self.nodes.range(from, StreamId::MAX).next() {
             let node_live = node.live as u64;
             // MAXLEN decides on counts alone: XADD ... MAXLEN ~ n calls this on every add,
             // and must not decode a node to learn that nothing goes.
@@ -758,11 +777,12 @@ impl Stream {
                     last_in_node < min
                 }
             };
+            let acked = policy == RefPolicy::Acked && !self.groups.is_empty();
             if whole {
                 if removed as usize + node.live as usize > limit {
                     break;
                 }
-                if policy != RefPolicy::Acked || self.groups.is_empty() {
+                if !acked {
                     self.nodes.remove(&master);
                     self.length -= node_live;
                     removed += node_live;
@@ -771,8 +791,7 @@ impl Stream {
             } else if approx {
                 break;
             }
-            // Entry by entry from the head of this node: tombstones entries until the bound,
-            // the limit or (ACKED) a referenced entry stops it.
+            // Entry by entry from the head of this node, until the bound or the limit.
             let node = Arc::make_mut(self.nodes.get_mut(&master).unwrap());
             let mut stopped = false;
             for s in node.slots(master) {
@@ -787,9 +806,12 @@ impl Stream {
                     stopped = true;
                     break;
                 }
-                if policy == RefPolicy::Acked && referenced(&self.groups, s.id) {
-                    stopped = true;
-                    break;
+                if acked {
+                    if referenced(&self.groups, s.id) {
+                        log.skipped = true;
+                        continue;
+                    }
+                    log.deleted.push(s.id);
                 }
                 node.mark_deleted(s.at);
                 self.length -= 1;
@@ -797,8 +819,11 @@ impl Stream {
             }
             if node.live == 0 {
                 self.nodes.remove(&master);
+            } else {
+                from = master.incr().unwrap_or(StreamId::MAX);
             }
-            if stopped || !whole {
+            // A partial node ends the trim, unless ACKED kept entries short of the bound.
+            if stopped || (!whole && !acked) {
                 break;
             }
         }
@@ -806,6 +831,8 @@ impl Stream {
             self.refresh_first_id();
             if self.length == 0 {
                 self.last_live = StreamId::MIN;
+            } else if log.skipped {
+                self.refresh_last_live();
             }
             if policy == RefPolicy::DelRef {
                 let below = if self.length > 0 {
@@ -822,7 +849,7 @@ impl Stream {
                         .collect();
                     for id in ids {
                         g.ack(id);
-                        dropped.push((name.clone(), id));
+                        log.dropped.push((name.clone(), id));
                     }
                 }
             }
