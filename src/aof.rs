@@ -236,6 +236,21 @@ fn load_rdb_file(
                     .get_or_insert_with(lock)
                     .reserve(db, cap(keys), cap(expires));
             }
+            Event::Aux { name, value } if name == crate::types::stream::idmp::AUX_NAME => {
+                use crate::types::stream::{idmp::Idmp, Stream};
+                let Some((adb, key, state)) = Idmp::decode_aux(&value) else {
+                    return Err(format!(
+                        "Bad {} AUX field",
+                        crate::types::stream::idmp::AUX_NAME
+                    ));
+                };
+                let s = guard.get_or_insert_with(lock);
+                // Written after its stream; a stream skipped (expired) takes its state along.
+                if let Ok(Some(st)) = s.get_mut::<Stream>(adb, &key) {
+                    st.idmp = Some(Box::new(state));
+                }
+            }
+            Event::Aux { .. } => {}
             Event::Function(code) => functions.push(vec![
                 bytes::Bytes::from_static(b"FUNCTION"),
                 bytes::Bytes::from_static(b"LOAD"),

@@ -9,7 +9,8 @@
 //!   `XSETID k last-id ENTRIESADDED n MAXDELETEDID id`, per group
 //!   `XGROUP CREATE k g last-delivered ENTRIESREAD n`, per pending entry
 //!   `XCLAIM k g consumer 0 id TIME t RETRYCOUNT n JUSTID FORCE`, and
-//!   `XGROUP CREATECONSUMER` for consumers without pending entries;
+//!   `XGROUP CREATECONSUMER` for consumers without pending entries; idempotency memory
+//!   (Redis 8.6) as `XCFGSET` of explicit settings and one `XIDMPRECORD` per remembered iid;
 //! - a TTL as `PEXPIREAT k ms`.
 //!
 //! It works on a snapshot taken when the new incr file started, on a blocking thread, so
@@ -214,6 +215,24 @@ pub fn write_base(
                         ],
                         &mut buf,
                     )?;
+                    // Idempotency memory (Redis 8.6): settings first (setting them forgets
+                    // iids), then each remembered iid, oldest first.
+                    if let Some(m) = &s.idmp {
+                        let mut cfg: Vec<Vec<u8>> = vec![b"XCFGSET".to_vec(), key.to_vec()];
+                        if let Some(d) = m.duration {
+                            cfg.extend([b"IDMP-DURATION".to_vec(), d.to_string().into_bytes()]);
+                        }
+                        if let Some(n) = m.maxsize {
+                            cfg.extend([b"IDMP-MAXSIZE".to_vec(), n.to_string().into_bytes()]);
+                        }
+                        if cfg.len() > 2 {
+                            let args: Vec<&[u8]> = cfg.iter().map(|a| &a[..]).collect();
+                            emit(&mut w, &args, &mut buf)?;
+                        }
+                        for (pid, iid, eid) in m.records() {
+                            emit(&mut w, &[b"XIDMPRECORD", key, pid, iid, &id(eid)], &mut buf)?;
+                        }
+                    }
                     for (gname, g) in s.groups() {
                         emit(
                             &mut w,

@@ -35,6 +35,8 @@ pub const ACTED_ON: &[&str] = &[
     "tcp-keepalive",
     "stream-node-max-bytes",
     "stream-node-max-entries",
+    "stream-idmp-duration",
+    "stream-idmp-maxsize",
     "list-max-listpack-size",
     "list-max-ziplist-size",
     "hash-max-listpack-entries",
@@ -181,6 +183,8 @@ const BOUNDS: &[(&str, i64, i64)] = &[
     ("slave-priority", 0, 2_147_483_647),
     ("slowlog-log-slower-than", -1, 9_223_372_036_854_775_807),
     ("slowlog-max-len", 0, 9_223_372_036_854_775_807),
+    ("stream-idmp-duration", 1, 86_400),
+    ("stream-idmp-maxsize", 1, 10_000),
     ("stream-node-max-entries", 0, 9_223_372_036_854_775_807),
     ("tcp-keepalive", 0, 2_147_483_647),
     ("timeout", 0, 2_147_483_647),
@@ -268,6 +272,9 @@ pub struct Config {
     pub notify_flags: u32,
     pub stream_node_max_bytes: usize,
     pub stream_node_max_entries: usize,
+    /// XADD IDMP: seconds an iid is remembered, iids remembered per producer (Redis 8.6).
+    pub stream_idmp_duration: u64,
+    pub stream_idmp_maxsize: u64,
     pub list_max_listpack_size: i64,
     pub hash_max_listpack_entries: usize,
     pub hash_max_listpack_value: usize,
@@ -495,6 +502,8 @@ impl Default for Config {
             notify_flags: 0,
             stream_node_max_bytes: 4096,
             stream_node_max_entries: 100,
+            stream_idmp_duration: 100,
+            stream_idmp_maxsize: 100,
             list_max_listpack_size: -2,
             hash_max_listpack_entries: 512,
             hash_max_listpack_value: 64,
@@ -724,6 +733,8 @@ impl Config {
         self.notify_flags = notify_flags_from_str(&g("notify-keyspace-events")).unwrap_or(0);
         self.stream_node_max_bytes = gi("stream-node-max-bytes").max(0) as usize;
         self.stream_node_max_entries = gi("stream-node-max-entries").max(0) as usize;
+        self.stream_idmp_duration = gi("stream-idmp-duration").max(1) as u64;
+        self.stream_idmp_maxsize = gi("stream-idmp-maxsize").max(1) as u64;
         self.list_max_listpack_size = gi("list-max-listpack-size");
         self.hash_max_listpack_entries = gi("hash-max-listpack-entries").max(0) as usize;
         self.hash_max_listpack_value = gi("hash-max-listpack-value").max(0) as usize;

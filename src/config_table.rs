@@ -174,6 +174,9 @@ pub const REDIS_DIRECTIVES: &[(&str, &str)] = &[
     ("stop-writes-on-bgsave-error", "yes"),
     ("stream-node-max-bytes", "4096"),
     ("stream-node-max-entries", "100"),
+    // Redis 8.6: XADD IDMP's defaults (seconds an iid is remembered, iids per producer).
+    ("stream-idmp-duration", "100"),
+    ("stream-idmp-maxsize", "100"),
     ("supervised", "no"),
     ("syslog-enabled", "no"),
     ("syslog-facility", "local0"),

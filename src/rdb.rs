@@ -155,6 +155,12 @@ pub fn write<W: io::Write>(w: W, dbs: &[DbSnapshot], p: &SaveParams) -> io::Resu
             let expire = expires.get(&key[..]).copied();
             w.key(expire, value_type(value, version), key)?;
             dropped_ttls += write_value(&mut w, value, p)?;
+            // A stream's idempotency state (Redis 8.6 IDMP) rides in an AUX field after it.
+            if let Value::Stream(s) = value {
+                if let Some(m) = &s.idmp {
+                    w.aux(crate::types::stream::idmp::AUX_NAME, &m.encode_aux(n, key))?;
+                }
+            }
         }
     }
     if dropped_ttls > 0 {

@@ -848,3 +848,537 @@ fn redis8_stream_effects_replay_from_the_aof() {
     let mut r2 = s2.raw();
     assert_eq!(state(&mut r2), before);
 }
+
+/// The bulk string of a reply (an ID).
+fn bulk(reply: &str) -> String {
+    reply.lines().nth(1).unwrap_or("").to_string()
+}
+
+/// An integer field of XINFO STREAM (RESP2 flat array).
+fn info_field(r: &mut Raw, key: &str, field: &str) -> i64 {
+    let reply = r.call(&["XINFO", "STREAM", key]);
+    let lines: Vec<&str> = reply.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| *l == field)
+        .unwrap_or_else(|| panic!("{field} in {reply}"));
+    lines[at + 1].trim_start_matches(':').parse().unwrap()
+}
+
+#[test]
+fn xadd_idmp_answers_a_retry_with_the_original_id() {
+    let s = TestServer::start(&[]);
+    let mut r = s.raw();
+    let id1 = bulk(&r.call(&[
+        "XADD",
+        "s",
+        "IDMP",
+        "p1",
+        "payment-abc",
+        "*",
+        "amount",
+        "100",
+    ]));
+    let id2 = bulk(&r.call(&[
+        "XADD",
+        "s",
+        "IDMP",
+        "p1",
+        "payment-abc",
+        "*",
+        "amount",
+        "200",
+    ]));
+    assert_eq!(id1, id2);
+    assert_eq!(r.call(&["XLEN", "s"]), ":1\r\n");
+    assert!(r.call(&["XRANGE", "s", "-", "+"]).contains("$3\r\n100\r\n"));
+    // Producers have their own namespaces; any bytes make an iid.
+    let other = bulk(&r.call(&["XADD", "s", "IDMP", "p2", "payment-abc", "*", "amount", "1"]));
+    assert_ne!(other, id1);
+    for iid in [
+        "-",
+        "+",
+        "*",
+        "$",
+        "IDMP",
+        "123-456",
+        "with spaces",
+        "\u{0}\u{1}",
+    ] {
+        let got = r.call(&["XADD", "s", "IDMP", "p3", iid, "*", "f", "v"]);
+        assert!(got.starts_with('$'), "{iid}: {got}");
+    }
+    // After the entry is deleted a retry still gets its ID, and adds nothing.
+    r.call(&["XDEL", "s", &id1]);
+    assert_eq!(
+        bulk(&r.call(&["XADD", "s", "IDMP", "p1", "payment-abc", "*", "a", "1"])),
+        id1
+    );
+    assert_eq!(r.call(&["XLEN", "s"]), ":9\r\n");
+    // IDMPAUTO: the iid is the content, whatever the field order; field names count.
+    let a = bulk(&r.call(&["XADD", "a", "IDMPAUTO", "p", "*", "f1", "a", "f2", "b"]));
+    assert_eq!(
+        bulk(&r.call(&["XADD", "a", "IDMPAUTO", "p", "*", "f2", "b", "f1", "a"])),
+        a
+    );
+    assert_ne!(
+        bulk(&r.call(&["XADD", "a", "IDMPAUTO", "p", "*", "f1", "b", "f2", "a"])),
+        a
+    );
+    assert_ne!(
+        bulk(&r.call(&["XADD", "a", "IDMPAUTO", "q", "*", "f1", "a", "f2", "b"])),
+        a
+    );
+    // With the other options, in any order; NOMKSTREAM on a missing key adds nothing.
+    let t = bulk(&r.call(&[
+        "XADD", "t", "MAXLEN", "~", "100", "IDMP", "p", "r1", "KEEPREF", "*", "f", "v",
+    ]));
+    assert_eq!(
+        bulk(&r.call(&["XADD", "t", "IDMP", "p", "r1", "MAXLEN", "~", "100", "*", "f", "w"])),
+        t
+    );
+    assert_eq!(
+        r.call(&[
+            "XADD",
+            "none",
+            "NOMKSTREAM",
+            "IDMP",
+            "p",
+            "r",
+            "*",
+            "f",
+            "v"
+        ]),
+        "$-1\r\n"
+    );
+    assert_eq!(r.call(&["EXISTS", "none"]), ":0\r\n");
+    // Inside MULTI the second of two equal requests is the duplicate.
+    r.call(&["MULTI"]);
+    r.call(&["XADD", "m", "IDMP", "p", "x", "*", "f", "1"]);
+    r.call(&["XADD", "m", "IDMP", "p", "x", "*", "f", "2"]);
+    let exec = r.call(&["EXEC"]);
+    let ids: Vec<&str> = exec.lines().filter(|l| l.contains('-')).collect();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0], ids[1], "{exec}");
+    // The counters.
+    assert_eq!(info_field(&mut r, "s", "pids-tracked"), 3);
+    assert_eq!(info_field(&mut r, "s", "iids-tracked"), 10);
+    assert_eq!(info_field(&mut r, "s", "iids-added"), 10);
+    assert_eq!(info_field(&mut r, "s", "iids-duplicates"), 2);
+    assert_eq!(info_field(&mut r, "s", "idmp-duration"), 100);
+    assert_eq!(info_field(&mut r, "s", "idmp-maxsize"), 100);
+}
+
+#[test]
+fn xadd_idmp_and_xcfgset_refuse_bad_arguments() {
+    let s = TestServer::start(&[]);
+    let mut r = s.raw();
+    let err = |m: &str| format!("-ERR {m}\r\n");
+    assert_eq!(
+        r.call(&["XADD", "s", "IDMP", "p1", "*", "f", "v"]),
+        err("Invalid stream ID specified as stream command argument")
+    );
+    let only_auto = err("IDMP/IDMPAUTO can be used only with auto-generated IDs");
+    assert_eq!(
+        r.call(&["XADD", "s", "IDMP", "p1", "i", "1-1", "f", "v"]),
+        only_auto
+    );
+    assert_eq!(
+        r.call(&["XADD", "s", "IDMPAUTO", "p1", "1-*", "f", "v"]),
+        only_auto
+    );
+    let twice = err("IDMP/IDMPAUTO specified multiple times");
+    assert_eq!(
+        r.call(&["XADD", "s", "IDMP", "p1", "i", "IDMP", "p2", "j", "*", "f", "v"]),
+        twice
+    );
+    assert_eq!(
+        r.call(&["XADD", "s", "IDMPAUTO", "p1", "IDMP", "p2", "j", "*", "f", "v"]),
+        twice
+    );
+    assert_eq!(
+        r.call(&["XADD", "s", "IDMP", "p1", "i", "IDMPAUTO", "p2", "*", "f", "v"]),
+        twice
+    );
+    assert_eq!(
+        r.call(&["XADD", "s", "IDMP", "", "i", "*", "f", "v"]),
+        err("IDMP requires a non-empty producer ID")
+    );
+    assert_eq!(
+        r.call(&["XADD", "s", "IDMP", "p", "", "*", "f", "v"]),
+        err("IDMP requires a non-empty idempotent ID")
+    );
+    assert_eq!(
+        r.call(&["XADD", "s", "IDMPAUTO", "", "*", "f", "v"]),
+        err("IDMPAUTO requires a non-empty producer ID")
+    );
+    assert_eq!(r.call(&["EXISTS", "s"]), ":0\r\n");
+
+    assert_eq!(
+        r.call(&["XCFGSET", "s", "IDMP-DURATION", "5"]),
+        err("no such key")
+    );
+    let rid = bulk(&r.call(&["XADD", "s", "IDMP", "p1", "r", "*", "f", "v"]));
+    assert_eq!(
+        r.call(&["XCFGSET", "s"]),
+        err("At least one parameter must be specified")
+    );
+    for args in [&["IDMP-DURATION"][..], &["IDMP-MAXSIZE"], &["INVALID"]] {
+        let mut argv = vec!["XCFGSET", "s"];
+        argv.extend_from_slice(args);
+        assert_eq!(r.call(&argv), err("syntax error"), "{args:?}");
+    }
+    for bad in [
+        "A",
+        "*",
+        "-",
+        "+",
+        "120-5",
+        "3.14",
+        "000000000",
+        "IDMP-DURATION",
+    ] {
+        assert_eq!(
+            r.call(&["XCFGSET", "s", "IDMP-DURATION", bad]),
+            err("value is not an integer or out of range"),
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        r.call(&["XCFGSET", "s", "IDMP-DURATION", "INVALID", "IDMP-MAXSIZE"]),
+        err("value is not an integer or out of range")
+    );
+    for v in ["0", "-100", "86401"] {
+        assert_eq!(
+            r.call(&["XCFGSET", "s", "IDMP-DURATION", v]),
+            err("IDMP-DURATION must be between 1 and 86400")
+        );
+    }
+    for v in ["0", "-50", "10001"] {
+        assert_eq!(
+            r.call(&["XCFGSET", "s", "IDMP-MAXSIZE", v]),
+            err("IDMP-MAXSIZE must be between 1 and 10000")
+        );
+    }
+    assert_eq!(
+        info_field(&mut r, "s", "iids-tracked"),
+        1,
+        "refusals change nothing"
+    );
+    for (name, bad) in [
+        ("stream-idmp-duration", "86401"),
+        ("stream-idmp-duration", "0"),
+        ("stream-idmp-maxsize", "10001"),
+        ("stream-idmp-maxsize", "-1"),
+    ] {
+        let got = r.call(&["CONFIG", "SET", name, bad]);
+        assert!(got.contains("must be between"), "{name} {bad}: {got}");
+    }
+    assert_eq!(
+        r.call(&["CONFIG", "SET", "stream-idmp-duration", "86400"]),
+        "+OK\r\n"
+    );
+    assert_eq!(
+        r.call(&["CONFIG", "SET", "stream-idmp-maxsize", "10000"]),
+        "+OK\r\n"
+    );
+    // A stream without its own settings follows the directives.
+    assert_eq!(info_field(&mut r, "s", "idmp-duration"), 86400);
+    assert_eq!(info_field(&mut r, "s", "idmp-maxsize"), 10000);
+
+    assert_eq!(
+        r.call(&["XIDMPRECORD", "nokey", "p", "i", "1-0"]),
+        err("no such key")
+    );
+    assert_eq!(
+        r.call(&["XIDMPRECORD", "s", "p", "i", "99999999999999-0"]),
+        err("The specified stream ID was deleted or doesn't exist")
+    );
+    assert_eq!(
+        r.call(&["XIDMPRECORD", "s", "p1", "r", "1-1"]),
+        err("The specified IDMP producer-id/idempotent-id pair maps to a different stream ID")
+    );
+    assert_eq!(r.call(&["XIDMPRECORD", "s", "p1", "r", &rid]), "+OK\r\n");
+    assert_eq!(
+        r.call(&["XIDMPRECORD", "s", "", "r", &rid]),
+        err("IDMP requires a non-empty producer ID")
+    );
+    // A record for an entry deleted since is taken: a retry gets that ID.
+    r.call(&["XDEL", "s", &rid]);
+    assert_eq!(r.call(&["XIDMPRECORD", "s", "p9", "z", &rid]), "+OK\r\n");
+    assert_eq!(
+        bulk(&r.call(&["XADD", "s", "IDMP", "p9", "z", "*", "f", "v"])),
+        rid
+    );
+}
+
+#[test]
+fn idmp_settings_evict_expire_and_clear_as_redis() {
+    let s = TestServer::start(&[]);
+    let mut r = s.raw();
+    // MAXSIZE 3: the fourth iid pushes out the oldest (duplicates do not refresh it).
+    r.call(&["XADD", "s", "IDMP", "p1", "init", "*", "f", "init"]);
+    assert_eq!(
+        r.call(&["XCFGSET", "s", "IDMP-MAXSIZE", "3", "IDMP-DURATION", "60"]),
+        "+OK\r\n"
+    );
+    let ids: Vec<String> = (1..=3)
+        .map(|i| {
+            bulk(&r.call(&[
+                "XADD",
+                "s",
+                "IDMP",
+                "p1",
+                &format!("req-{i}"),
+                "*",
+                "f",
+                "v",
+            ]))
+        })
+        .collect();
+    for (i, id) in ids.iter().enumerate() {
+        let again = bulk(&r.call(&[
+            "XADD",
+            "s",
+            "IDMP",
+            "p1",
+            &format!("req-{}", i + 1),
+            "*",
+            "f",
+            "dup",
+        ]));
+        assert_eq!(&again, id);
+    }
+    r.call(&["XADD", "s", "IDMP", "p1", "req-4", "*", "f", "v"]);
+    assert_ne!(
+        bulk(&r.call(&["XADD", "s", "IDMP", "p1", "req-1", "*", "f", "new"])),
+        ids[0]
+    );
+    assert_eq!(
+        bulk(&r.call(&["XADD", "s", "IDMP", "p1", "req-3", "*", "f", "dup"])),
+        ids[2]
+    );
+    assert_eq!(r.call(&["XLEN", "s"]), ":6\r\n");
+    assert_eq!(info_field(&mut r, "s", "iids-tracked"), 3);
+    assert_eq!(info_field(&mut r, "s", "iids-added"), 6);
+
+    // Setting a value it already has forgets nothing; a new value forgets every iid.
+    assert_eq!(r.call(&["XCFGSET", "s", "IDMP-MAXSIZE", "3"]), "+OK\r\n");
+    assert_eq!(
+        bulk(&r.call(&["XADD", "s", "IDMP", "p1", "req-3", "*", "f", "dup"])),
+        ids[2]
+    );
+    r.call(&["XCFGSET", "s", "IDMP-DURATION", "1"]);
+    assert_eq!(info_field(&mut r, "s", "pids-tracked"), 0);
+    assert_eq!(info_field(&mut r, "s", "iids-added"), 6, "lifetime counter");
+    let fresh = bulk(&r.call(&["XADD", "s", "IDMP", "p1", "req-3", "*", "f", "again"]));
+    assert_ne!(fresh, ids[2]);
+    assert_eq!(
+        bulk(&r.call(&["XADD", "s", "IDMP", "p1", "req-3", "*", "f", "dup"])),
+        fresh
+    );
+    // IDMP-DURATION 1: two seconds later the iid is forgotten.
+    std::thread::sleep(Duration::from_millis(2100));
+    assert_eq!(info_field(&mut r, "s", "iids-tracked"), 0);
+    assert_ne!(
+        bulk(&r.call(&["XADD", "s", "IDMP", "p1", "req-3", "*", "f", "late"])),
+        fresh
+    );
+}
+
+#[test]
+fn idmp_memory_survives_aof_rewrite_and_rdb() {
+    for mode in ["aof", "rewrite", "rdb"] {
+        let dir = temp_dir("idmp");
+        let directives: &[&str] = if mode == "rdb" {
+            &[]
+        } else {
+            &["--appendonly", "yes"]
+        };
+        let s = TestServer::start_in(dir.clone(), directives);
+        let mut r = s.raw();
+        let id = bulk(&r.call(&["XADD", "s", "IDMP", "p1", "order-1", "*", "f", "v"]));
+        let auto = bulk(&r.call(&["XADD", "s", "IDMPAUTO", "p2", "*", "a", "1", "b", "2"]));
+        r.call(&["XCFGSET", "s", "IDMP-DURATION", "600", "IDMP-MAXSIZE", "50"]);
+        let kept = bulk(&r.call(&["XADD", "s", "IDMP", "p1", "order-2", "*", "f", "v"]));
+        // The same content again: a new entry, XCFGSET forgot the first.
+        let auto2 = bulk(&r.call(&["XADD", "s", "IDMPAUTO", "p2", "*", "b", "2", "a", "1"]));
+        assert_ne!(auto2, auto);
+        r.call(&["XDEL", "s", &kept]);
+        match mode {
+            "rewrite" => {
+                assert!(r.call(&["BGREWRITEAOF"]).starts_with('+'));
+                let deadline = Instant::now() + Duration::from_secs(20);
+                while r
+                    .call(&["INFO", "persistence"])
+                    .contains("aof_rewrite_in_progress:1")
+                {
+                    assert!(Instant::now() < deadline, "rewrite never finished");
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            }
+            "rdb" => assert_eq!(r.call(&["SAVE"]), "+OK\r\n"),
+            _ => {}
+        }
+        drop(r);
+        let dir = s.stop();
+        let s2 = TestServer::start_in(dir, directives);
+        let mut r2 = s2.raw();
+        assert_eq!(r2.call(&["XLEN", "s"]), ":3\r\n", "{mode}");
+        assert_eq!(info_field(&mut r2, "s", "idmp-duration"), 600, "{mode}");
+        assert_eq!(info_field(&mut r2, "s", "idmp-maxsize"), 50, "{mode}");
+        // order-1 was recorded before XCFGSET changed the settings, so it was forgotten
+        // then; order-2 (deleted since) and the IDMPAUTO content are remembered.
+        assert_ne!(
+            bulk(&r2.call(&["XADD", "s", "IDMP", "p1", "order-1", "*", "f", "v"])),
+            id,
+            "{mode}"
+        );
+        assert_eq!(
+            bulk(&r2.call(&["XADD", "s", "IDMP", "p1", "order-2", "*", "f", "v"])),
+            kept,
+            "{mode}"
+        );
+        assert_eq!(
+            bulk(&r2.call(&["XADD", "s", "IDMPAUTO", "p2", "*", "a", "1", "b", "2"])),
+            auto2,
+            "{mode}"
+        );
+        assert_eq!(r2.call(&["XLEN", "s"]), ":4\r\n", "{mode}");
+    }
+}
+
+mod idmp_model {
+    //! Model-based: random XADD IDMP / IDMPAUTO / XDEL / XCFGSET IDMP-MAXSIZE with restarts
+    //! from the AOF and AOF rewrites in between; every XADD's reply must be what a model of
+    //! the idempotency memory (per producer, last MAXSIZE iids, cleared by a setting change)
+    //! says: the original ID for a remembered iid, a new entry otherwise.
+
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::{HashMap, VecDeque};
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Add { pid: u8, iid: u8 },
+        Auto { pid: u8, v: u8 },
+        Del(u8),
+        MaxSize(u8),
+        Restart,
+        Rewrite,
+    }
+
+    fn arb_op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            8 => (0u8..3, 0u8..6).prop_map(|(pid, iid)| Op::Add { pid, iid }),
+            3 => (0u8..2, 0u8..3).prop_map(|(pid, v)| Op::Auto { pid, v }),
+            2 => any::<u8>().prop_map(Op::Del),
+            1 => prop_oneof![Just(2u8), Just(3), Just(100)].prop_map(Op::MaxSize),
+            1 => Just(Op::Restart),
+            1 => Just(Op::Rewrite),
+        ]
+    }
+
+    #[derive(Default)]
+    struct Model {
+        maxsize: u64,
+        /// Per producer: (iid, id) oldest first.
+        mem: HashMap<String, VecDeque<(String, String)>>,
+        ids: Vec<String>,
+        live: usize,
+    }
+
+    impl Model {
+        fn lookup(&self, pid: &str, iid: &str) -> Option<String> {
+            self.mem
+                .get(pid)?
+                .iter()
+                .find(|(i, _)| i == iid)
+                .map(|(_, id)| id.clone())
+        }
+        fn record(&mut self, pid: &str, iid: &str, id: &str) {
+            let q = self.mem.entry(pid.to_string()).or_default();
+            q.push_back((iid.to_string(), id.to_string()));
+            while q.len() as u64 > self.maxsize {
+                q.pop_front();
+            }
+        }
+    }
+
+    fn wait_rewrite(r: &mut Raw) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while r
+            .call(&["INFO", "persistence"])
+            .contains("aof_rewrite_in_progress:1")
+        {
+            assert!(Instant::now() < deadline, "rewrite never finished");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        #[test]
+        fn idmp_dedup_follows_the_model_across_restarts(ops in proptest::collection::vec(arb_op(), 1..40)) {
+            let mut s = TestServer::start(&["--appendonly", "yes"]);
+            let mut r = s.raw();
+            let mut m = Model { maxsize: 100, ..Model::default() };
+            for op in &ops {
+                match op {
+                    Op::Add { pid, iid } | Op::Auto { pid, v: iid } => {
+                        let auto = matches!(op, Op::Auto { .. });
+                        let pid = format!("p{pid}");
+                        let value = format!("v{iid}");
+                        // IDMPAUTO's iid is the content: model it as the value.
+                        let key_iid = if auto { format!("auto:{value}") } else { format!("i{iid}") };
+                        let reply = if auto {
+                            r.call(&["XADD", "s", "IDMPAUTO", &pid, "*", "f", &value])
+                        } else {
+                            r.call(&["XADD", "s", "IDMP", &pid, &key_iid, "*", "f", &value])
+                        };
+                        let got = bulk(&reply);
+                        match m.lookup(&pid, &key_iid) {
+                            Some(orig) => prop_assert_eq!(got, orig, "retry of {} {}", pid, key_iid),
+                            None => {
+                                prop_assert!(!m.ids.contains(&got), "a new entry: {}", got);
+                                m.record(&pid, &key_iid, &got);
+                                m.ids.push(got);
+                                m.live += 1;
+                            }
+                        }
+                    }
+                    Op::Del(i) => {
+                        if !m.ids.is_empty() {
+                            let id = m.ids[*i as usize % m.ids.len()].clone();
+                            let n: usize = r.call(&["XDEL", "s", &id]).trim_start_matches(':').trim().parse().unwrap();
+                            m.live -= n;
+                        }
+                    }
+                    Op::MaxSize(n) => {
+                        if m.ids.is_empty() {
+                            continue;
+                        }
+                        prop_assert_eq!(r.call(&["XCFGSET", "s", "IDMP-MAXSIZE", &n.to_string()]), "+OK\r\n");
+                        if *n as u64 != m.maxsize {
+                            m.mem.clear();
+                            m.maxsize = *n as u64;
+                        }
+                    }
+                    Op::Restart | Op::Rewrite => {
+                        if matches!(op, Op::Rewrite) {
+                            r.call(&["BGREWRITEAOF"]);
+                            wait_rewrite(&mut r);
+                        }
+                        drop(r);
+                        let dir = s.stop();
+                        s = TestServer::start_in(dir, &["--appendonly", "yes"]);
+                        r = s.raw();
+                    }
+                }
+                let len = r.call(&["XLEN", "s"]);
+                prop_assert_eq!(len, format!(":{}\r\n", m.live));
+            }
+        }
+    }
+}

@@ -148,6 +148,9 @@ pub enum Event {
     Resize { keys: u64, expires: u64 },
     /// A function library's code (FUNCTION2).
     Function(Bytes),
+    /// An AUX field (`redis-ver`, `ctime`, ... and any other: Redis skips the ones it does not
+    /// know, so a writer may carry its own state in them).
+    Aux { name: Bytes, value: Bytes },
     Key {
         key: Bytes,
         item: Item,
@@ -558,11 +561,10 @@ impl<'a> Decoder<'a> {
                     }
                     return Ok(());
                 }
-                OPCODE_AUX => {
-                    self.string()?;
-                    self.string()?;
-                    continue;
-                }
+                OPCODE_AUX => Event::Aux {
+                    name: Bytes::from(self.string()?),
+                    value: Bytes::from(self.string()?),
+                },
                 OPCODE_SELECTDB => Event::Select(self.len()?),
                 OPCODE_RESIZEDB => Event::Resize {
                     keys: self.len()?,

@@ -465,6 +465,7 @@ mod tests {
                 Event::Select(db) => format!("SELECT {db}"),
                 Event::Resize { keys, expires } => format!("RESIZE {keys} {expires}"),
                 Event::Function(code) => format!("FUNCTION {}", text(&code)),
+                Event::Aux { .. } => return Ok(()),
                 Event::Key {
                     key, item, expire, ..
                 } => {

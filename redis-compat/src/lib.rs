@@ -842,7 +842,8 @@ pub fn deliberate_differences() -> Vec<Deliberate> {
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .filter_map(|l| {
-            let parts: Vec<&str> = l.splitn(4, '|').map(|s| s.trim()).collect();
+            // Fields are separated by " | ", so a command may hold a bare `|` (`xgroup|create`).
+            let parts: Vec<&str> = l.splitn(4, " | ").map(|s| s.trim()).collect();
             (parts.len() == 4).then(|| Deliberate {
                 oracle: parts[0].into(),
                 case: parts[1].into(),

@@ -11,6 +11,7 @@ use crate::cmd::{self, eq_ic, Ctx};
 use crate::config::NOTIFY_STREAM;
 use crate::db::Value;
 use crate::error::{CmdError, CmdResult};
+use crate::types::stream::idmp;
 use crate::types::stream::{DeleteOutcome, RefPolicy, Stream, StreamId, Trim, TrimLog};
 use bytes::Bytes;
 
@@ -23,6 +24,8 @@ struct TrimArgs {
     nomkstream: bool,
     /// KEEPREF | DELREF | ACKED (Redis 8.2); the last one given counts.
     policy: RefPolicy,
+    /// XADD IDMP pid iid / IDMPAUTO pid (Redis 8.6): the producer and, for IDMP, the iid.
+    idmp: Option<(Bytes, Option<Bytes>)>,
     /// XADD: the ID argument's index, and whether the ID (or its seq) is to be generated.
     id_index: usize,
     id: Option<(StreamId, bool)>,
@@ -72,6 +75,32 @@ fn parse_trim_args(ctx: &Ctx, argv: &[Bytes], xadd: bool) -> CmdResult<TrimArgs>
         } else if let Some(p) = ref_policy(opt) {
             a.next_bytes()?;
             t.policy = p;
+        } else if xadd
+            && ((more >= 2 && eq_ic(opt, "idmp")) || (more >= 1 && eq_ic(opt, "idmpauto")))
+        {
+            a.next_bytes()?;
+            if t.idmp.is_some() {
+                return Err(CmdError::err("IDMP/IDMPAUTO specified multiple times"));
+            }
+            let auto = eq_ic(opt, "idmpauto");
+            let pid = a.next_bytes()?.clone();
+            if pid.is_empty() {
+                return Err(CmdError::err(if auto {
+                    "IDMPAUTO requires a non-empty producer ID"
+                } else {
+                    "IDMP requires a non-empty producer ID"
+                }));
+            }
+            let iid = if auto {
+                None
+            } else {
+                let iid = a.next_bytes()?.clone();
+                if iid.is_empty() {
+                    return Err(CmdError::err("IDMP requires a non-empty idempotent ID"));
+                }
+                Some(iid)
+            };
+            t.idmp = Some((pid, iid));
         } else if xadd {
             let (id, seq_given) = parse_id_full(opt, 0, true, true)?;
             t.id_index = a.position();
@@ -165,9 +194,27 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             ));
         }
     }
+    // IDMP/IDMPAUTO only with `*`; the explicit ID of an XADD IDMP being replayed (its
+    // propagated form) is the one exception.
+    if a.idmp.is_some() && a.id.is_some() && !ctx.store.replaying {
+        return Err(CmdError::err(
+            "IDMP/IDMPAUTO can be used only with auto-generated IDs",
+        ));
+    }
     let key = argv[1].clone();
     let db = ctx.db();
     let logging = ctx.store.aof.enabled && !ctx.store.replaying;
+    // The producer and its iid (IDMPAUTO: a digest of the field-value pairs).
+    let idmp = a.idmp.as_ref().map(|(pid, iid)| {
+        let iid = iid
+            .clone()
+            .unwrap_or_else(|| idmp::content_iid(&argv[field_pos..]));
+        (pid.clone(), iid)
+    });
+    let (duration, maxsize) = (
+        ctx.store.config.stream_idmp_duration,
+        ctx.store.config.stream_idmp_maxsize,
+    );
     let exists = stream_mut(ctx, &key)?.is_some();
     if !exists {
         if a.nomkstream {
@@ -175,6 +222,16 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             return Ok(());
         }
         ctx.store.add(db, &key, Value::Stream(Box::default()));
+    }
+    if let Some((pid, iid)) = &idmp {
+        let now = ctx.now;
+        let s = stream_mut(ctx, &key)?.expect("stream exists");
+        let m = s.idmp.get_or_insert_with(Default::default);
+        // A retry: the original entry's ID, nothing added (even if that entry is gone since).
+        if let Some(orig) = m.lookup(pid, iid, now, m.duration.unwrap_or(duration)) {
+            write_id(ctx.out, orig);
+            return Ok(());
+        }
     }
     let (max_bytes, max_entries) = (
         ctx.store.config.stream_node_max_bytes,
@@ -220,6 +277,11 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
     };
     s.append(id, &argv[field_pos..], max_bytes, max_entries);
+    if let Some((pid, iid)) = &idmp {
+        let m = s.idmp.get_or_insert_with(Default::default);
+        let cap = m.maxsize.unwrap_or(maxsize);
+        m.record(pid, iid, id, cap);
+    }
     let mut trimmed = 0;
     let mut log = TrimLog::default();
     let max_deleted = s.max_deleted_id;
@@ -234,6 +296,11 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             Some(_) if log.skipped => more = skipped_trim_effects(&key, s, &log, max_deleted),
             Some(how) => e.extend(exact_trim_effect(s, how)),
             None => {}
+        }
+        // Replayed as IDMP with the explicit ID, which records the same iid (IDMPAUTO's
+        // digest spelled out, so a replay needs no hashing rule).
+        if let Some((pid, iid)) = &idmp {
+            e.extend([Bytes::from_static(b"IDMP"), pid.clone(), iid.clone()]);
         }
         e.push(id_bytes(id));
         e.extend(argv[field_pos..].iter().cloned());

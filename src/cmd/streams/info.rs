@@ -1,4 +1,5 @@
-//! XINFO STREAM / GROUPS / CONSUMERS and XSETID.
+//! XINFO STREAM / GROUPS / CONSUMERS, XSETID, and the idempotency settings and records of
+//! Redis 8.6 (XCFGSET, XIDMPRECORD).
 
 use super::{nogroup_for_key, parse_strict_id, stream_mut, write_entries, write_entry, write_id};
 use crate::cmd::{self, Ctx};
@@ -46,12 +47,17 @@ pub fn xinfo_stream(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
     }
     let db = ctx.db();
+    let (duration, maxsize) = (
+        ctx.store.config.stream_idmp_duration,
+        ctx.store.config.stream_idmp_maxsize,
+    );
+    let now = ctx.now;
     // The stream and the reply buffer are borrowed side by side: nothing is copied.
     let Some(s) = ctx.store.get::<Stream>(db, &key)? else {
         return Err(CmdError::NoSuchKey);
     };
     let out = &mut *ctx.out;
-    out.map(if full { 9 } else { 10 });
+    out.map(if full { 15 } else { 16 });
     out.bulk(b"length");
     out.int(s.length as i64);
     out.bulk(b"radix-tree-keys");
@@ -68,6 +74,22 @@ pub fn xinfo_stream(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     out.int(s.entries_added as i64);
     out.bulk(b"recorded-first-entry-id");
     write_id(out, s.first_id);
+    // Redis 8.6: idempotent production.
+    let m = s.idmp.as_deref();
+    let duration = m.and_then(|m| m.duration).unwrap_or(duration);
+    let (pids, iids) = m.map_or((0, 0), |m| m.tracked(now, duration));
+    out.bulk(b"idmp-duration");
+    out.int(duration as i64);
+    out.bulk(b"idmp-maxsize");
+    out.int(m.and_then(|m| m.maxsize).unwrap_or(maxsize) as i64);
+    out.bulk(b"pids-tracked");
+    out.int(pids as i64);
+    out.bulk(b"iids-tracked");
+    out.int(iids as i64);
+    out.bulk(b"iids-added");
+    out.int(m.map_or(0, |m| m.iids_added) as i64);
+    out.bulk(b"iids-duplicates");
+    out.int(m.map_or(0, |m| m.iids_duplicates) as i64);
     if !full {
         out.bulk(b"groups");
         out.int(s.groups().len() as i64);
@@ -271,6 +293,101 @@ pub fn xsetid(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     ctx.store
         .meta_written(db, &key, Some((NOTIFY_STREAM, "xsetid")), 1);
+    ctx.out.ok();
+    Ok(())
+}
+
+/// `XCFGSET key [IDMP-DURATION seconds] [IDMP-MAXSIZE count]` (Redis 8.6): the stream's
+/// idempotency settings. A value that changes forgets every producer's iids (the lifetime
+/// counters stay); setting the value it already has forgets nothing.
+pub fn xcfgset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    use crate::types::stream::idmp::{DURATION_MAX, MAXSIZE_MAX};
+    if argv.len() == 2 {
+        return Err(CmdError::err("At least one parameter must be specified"));
+    }
+    let mut duration = None;
+    let mut maxsize = None;
+    let mut a = cmd::args::Args::new(argv, 2);
+    while !a.is_empty() {
+        let (slot, name, max) = if a.eat("idmp-duration") {
+            (&mut duration, "IDMP-DURATION", DURATION_MAX)
+        } else if a.eat("idmp-maxsize") {
+            (&mut maxsize, "IDMP-MAXSIZE", MAXSIZE_MAX)
+        } else {
+            return Err(CmdError::Syntax);
+        };
+        if a.is_empty() {
+            return Err(CmdError::Syntax);
+        }
+        let v = a.next_int()?;
+        if v < 1 || v as u64 > max {
+            return Err(CmdError::err(format!("{name} must be between 1 and {max}")));
+        }
+        *slot = Some(v as u64);
+    }
+    let (cfg_duration, cfg_maxsize) = (
+        ctx.store.config.stream_idmp_duration,
+        ctx.store.config.stream_idmp_maxsize,
+    );
+    let db = ctx.db();
+    let Some(s) = stream_mut(ctx, &argv[1])? else {
+        return Err(CmdError::NoSuchKey);
+    };
+    let m = s.idmp.get_or_insert_with(Default::default);
+    let mut changed = false;
+    if let Some(d) = duration {
+        changed |= m.duration.unwrap_or(cfg_duration) != d;
+        m.duration = Some(d);
+    }
+    if let Some(n) = maxsize {
+        changed |= m.maxsize.unwrap_or(cfg_maxsize) != n;
+        m.maxsize = Some(n);
+    }
+    if changed {
+        m.clear();
+    }
+    ctx.store.meta_written(db, &argv[1], None, 1);
+    ctx.out.ok();
+    Ok(())
+}
+
+/// `XIDMPRECORD key producer-id idempotent-id id` (Redis 8.6): records that the producer's
+/// iid added entry `id`, as an AOF rewrite writes a stream's idempotency memory back. The ID
+/// must be one the stream handed out (its entry may be deleted since: a retry still gets it);
+/// a pair already mapped to another entry is refused.
+pub fn xidmprecord(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let (pid, iid) = (&argv[2], &argv[3]);
+    if pid.is_empty() {
+        return Err(CmdError::err("IDMP requires a non-empty producer ID"));
+    }
+    if iid.is_empty() {
+        return Err(CmdError::err("IDMP requires a non-empty idempotent ID"));
+    }
+    let id = parse_strict_id(&argv[4])?;
+    let maxsize = ctx.store.config.stream_idmp_maxsize;
+    let db = ctx.db();
+    let Some(s) = stream_mut(ctx, &argv[1])? else {
+        return Err(CmdError::NoSuchKey);
+    };
+    if id.is_zero() || id > s.last_id {
+        return Err(CmdError::err(
+            "The specified stream ID was deleted or doesn't exist",
+        ));
+    }
+    let m = s.idmp.get_or_insert_with(Default::default);
+    match m.get(pid, iid) {
+        Some(have) if have != id => {
+            return Err(CmdError::err(
+                "The specified IDMP producer-id/idempotent-id pair maps to a different stream ID",
+            ))
+        }
+        Some(_) => {}
+        None => {
+            let cap = m.maxsize.unwrap_or(maxsize);
+            m.record(pid, iid, id, cap);
+            ctx.store.meta_written(db, &argv[1], None, 1);
+        }
+    }
     ctx.out.ok();
     Ok(())
 }

@@ -31,7 +31,7 @@ use groups::{
     xack, xackdel, xautoclaim, xclaim, xgroup_create, xgroup_createconsumer, xgroup_delconsumer,
     xgroup_destroy, xgroup_help, xgroup_setid, xpending,
 };
-use info::{xinfo_consumers, xinfo_groups, xinfo_help, xinfo_stream, xsetid};
+use info::{xcfgset, xidmprecord, xinfo_consumers, xinfo_groups, xinfo_help, xinfo_stream, xsetid};
 use read::{xread, xreadgroup};
 
 use super::{eq_ic, Ctx};
@@ -418,7 +418,7 @@ mod rows {
             key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Index(2), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
             tips: &[],
             handler: xinfo_stream,
-            doc: Doc { summary: "Returns information about a stream.", since: "5.0.0", group: "stream", complexity: "O(1)", history: &[("6.0.0", "Added the `FULL` modifier."), ("7.0.0", "Added the `max-deleted-entry-id`, `entries-added`, `recorded-first-entry-id`, `entries-read` and `lag` fields"), ("7.2.0", "Added the `active-time` field, and changed the meaning of `seen-time`.")], args: &[
+            doc: Doc { summary: "Returns information about a stream.", since: "5.0.0", group: "stream", complexity: "O(1)", history: &[("6.0.0", "Added the `FULL` modifier."), ("7.0.0", "Added the `max-deleted-entry-id`, `entries-added`, `recorded-first-entry-id`, `entries-read` and `lag` fields"), ("7.2.0", "Added the `active-time` field, and changed the meaning of `seen-time`."), ("8.6.0", "Added the `idmp-duration`, `idmp-maxsize`, `pids-tracked`, `iids-tracked`, `iids-added` and `iids-duplicates` fields for IDMP tracking.")], args: &[
                     Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
                     Arg { name: "full-block", kind: "block", flags: ARG_OPTIONAL, args: &[
                         Arg { name: "full", kind: "pure-token", display: Some("full"), token: Some("FULL"), ..Arg::DEFAULT },
@@ -441,13 +441,24 @@ mod rows {
             key_specs: &[KeySpec { notes: "UPDATE instead of INSERT because of the optional trimming feature", flags: &["RW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
             tips: &["nondeterministic_output"],
             handler: xadd,
-            doc: Doc { summary: "Appends a new message to a stream. Creates the key if it doesn't exist.", since: "5.0.0", group: "stream", complexity: "O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted.", history: &[("6.2.0", "Added the `NOMKSTREAM` option, `MINID` trimming strategy and the `LIMIT` option."), ("7.0.0", "Added support for the `<ms>-*` explicit ID form."), ("8.2.0", "Added the `KEEPREF`, `DELREF` and `ACKED` options.")], args: &[
+            doc: Doc { summary: "Appends a new message to a stream. Creates the key if it doesn't exist.", since: "5.0.0", group: "stream", complexity: "O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted.", history: &[("6.2.0", "Added the `NOMKSTREAM` option, `MINID` trimming strategy and the `LIMIT` option."), ("7.0.0", "Added support for the `<ms>-*` explicit ID form."), ("8.2.0", "Added the `KEEPREF`, `DELREF` and `ACKED` options."), ("8.6.0", "Added the `IDMPAUTO` and `IDMP` options.")], args: &[
                     Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
                     Arg { name: "nomkstream", kind: "pure-token", display: Some("nomkstream"), token: Some("NOMKSTREAM"), since: Some("6.2.0"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
                     Arg { name: "condition", kind: "oneof", since: Some("8.2.0"), flags: ARG_OPTIONAL, args: &[
                         Arg { name: "keepref", kind: "pure-token", display: Some("keepref"), token: Some("KEEPREF"), ..Arg::DEFAULT },
                         Arg { name: "delref", kind: "pure-token", display: Some("delref"), token: Some("DELREF"), ..Arg::DEFAULT },
                         Arg { name: "acked", kind: "pure-token", display: Some("acked"), token: Some("ACKED"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "idmp", kind: "oneof", since: Some("8.6.0"), flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "idmpauto-with-pid", kind: "block", args: &[
+                            Arg { name: "idmpauto-token", kind: "pure-token", display: Some("idmpauto-token"), token: Some("IDMPAUTO"), ..Arg::DEFAULT },
+                            Arg { name: "pid", kind: "string", display: Some("producer-id"), ..Arg::DEFAULT },
+                        ], ..Arg::DEFAULT },
+                        Arg { name: "idmp-with-pid-iid", kind: "block", args: &[
+                            Arg { name: "idmp-token", kind: "pure-token", display: Some("idmp-token"), token: Some("IDMP"), ..Arg::DEFAULT },
+                            Arg { name: "pid", kind: "string", display: Some("producer-id"), ..Arg::DEFAULT },
+                            Arg { name: "iid", kind: "string", display: Some("idempotent-id"), ..Arg::DEFAULT },
+                        ], ..Arg::DEFAULT },
                     ], ..Arg::DEFAULT },
                     Arg { name: "trim", kind: "block", flags: ARG_OPTIONAL, args: &[
                         Arg { name: "strategy", kind: "oneof", args: &[
@@ -579,6 +590,39 @@ mod rows {
                         Arg { name: "numids", kind: "integer", display: Some("numids"), ..Arg::DEFAULT },
                         Arg { name: "id", kind: "string", display: Some("id"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
                     ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "xcfgset",
+            arity: -2,
+            flags: WRITE | FAST,
+            acl: &["write", "stream", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: xcfgset,
+            doc: Doc { summary: "Sets the idempotent message processing settings of a stream.", since: "8.6.0", group: "stream", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "duration", kind: "integer", display: Some("duration"), token: Some("IDMP-DURATION"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "maxsize", kind: "integer", display: Some("maxsize"), token: Some("IDMP-MAXSIZE"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "xidmprecord",
+            arity: 5,
+            flags: WRITE | FAST,
+            acl: &["write", "stream", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: xidmprecord,
+            doc: Doc { summary: "Records which entry a producer's idempotent ID added (AOF rewrite).", since: "8.6.0", group: "stream", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "pid", kind: "string", display: Some("producer-id"), ..Arg::DEFAULT },
+                    Arg { name: "iid", kind: "string", display: Some("idempotent-id"), ..Arg::DEFAULT },
+                    Arg { name: "id", kind: "string", display: Some("id"), ..Arg::DEFAULT },
                 ], ..Doc::DEFAULT },
             ..Command::DEFAULT
         },

@@ -37,6 +37,7 @@
 //! 128-bit key; a group's PEL and each consumer's pending set use the same tree.
 
 mod group;
+pub mod idmp;
 
 pub use group::{
     ClaimOpts, ClaimStatus, Consumer, ConsumerGroup, DeliveryCount, PendingEntry, PendingRow,
@@ -425,6 +426,8 @@ pub struct Stream {
     /// Groups by name (ordered, as Redis's rax). Changed only through the group operations
     /// below and [`ConsumerGroup`]'s methods.
     groups: BTreeMap<Bytes, ConsumerGroup>,
+    /// XADD IDMP's memory of producers' idempotent IDs (Redis 8.6), once used or configured.
+    pub idmp: Option<Box<idmp::Idmp>>,
 }
 
 /// A group operation named a group the stream does not have.
@@ -1195,8 +1198,9 @@ impl Stream {
             + self
                 .groups
                 .values()
-                .map(|g| 64 + g.pel().len() * 64)
+                .map(|g| 64 + g.pel().len() * 96)
                 .sum::<usize>()
+            + self.idmp.as_ref().map_or(0, |m| m.mem_usage())
     }
 }
 
