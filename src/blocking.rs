@@ -76,17 +76,38 @@ pub struct BlockRequest {
 pub enum StreamWait {
     /// XREAD: an entry after this ID (None: any entry, e.g. `+`).
     After(Vec<Option<StreamId>>),
-    /// XREADGROUP `>`: an entry the group has not been delivered yet (or, with `claim`, a
-    /// pending entry idle long enough: left to the re-run to judge).
-    Group { group: Bytes, claim: bool },
+    /// XREADGROUP `>`: an entry the group has not been delivered yet, or, with `claim`
+    /// (CLAIM's min-idle-time), a pending entry idle that long.
+    Group { group: Bytes, claim: Option<i64> },
 }
 
 impl StreamWait {
-    /// Could `s`, the stream at `keys[i]`, serve the waiter now? Anything else than a
+    /// For a CLAIM read: when the longest-idle entry pending in its group of `s` will be
+    /// idle enough to claim.
+    pub fn claimable_at(&self, s: &crate::types::stream::Stream) -> Option<i64> {
+        match self {
+            StreamWait::Group {
+                group,
+                claim: Some(min_idle),
+            } => s.group(group)?.claimable_at(*min_idle),
+            _ => None,
+        }
+    }
+
+    /// Could `s`, the stream at `keys[i]`, serve the waiter at `now` (unix ms)? Anything else than a
     /// stream there is left to the re-run (which knows the errors).
-    pub fn may_serve(&self, i: usize, s: &crate::types::stream::Stream) -> bool {
-        if matches!(self, StreamWait::Group { claim: true, .. }) {
-            return true;
+    pub fn may_serve(&self, i: usize, s: &crate::types::stream::Stream, now: i64) -> bool {
+        if let StreamWait::Group {
+            group,
+            claim: Some(min_idle),
+        } = self
+        {
+            let claimable = s
+                .group(group)
+                .is_none_or(|g| g.claimable_at(*min_idle).is_some_and(|t| t <= now));
+            if claimable {
+                return true;
+            }
         }
         let Some(last) = s.last_live_id() else {
             return matches!(self, StreamWait::Group { group, .. } if s.group(group).is_none());

@@ -62,6 +62,18 @@ pub struct GroupRun {
     pub latency_ms: Vec<f64>,
 }
 
+/// How consumers finish with what they read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Consume {
+    /// XREADGROUP `>` then XACK (entries stay in the stream).
+    Ack,
+    /// XREADGROUP `>` then XACK and XDEL: consume-and-delete as Redis 7 can.
+    AckDel,
+    /// Redis 8: XREADGROUP CLAIM 30000 `>` (idle entries of dead consumers first) then one
+    /// XACKDEL ... ACKED.
+    ClaimAckDel,
+}
+
 /// `producers` XADD into one stream, `consumers` in one group XREADGROUP (COUNT 10,
 /// BLOCK 100) and XACK what they got, until `entries` are acknowledged. With `rate` (total
 /// entries/s) producers are paced and every entry's producer-to-consumer latency is kept;
@@ -72,6 +84,28 @@ pub fn consumer_group(
     consumers: usize,
     entries: usize,
     rate: Option<f64>,
+) -> GroupRun {
+    consumer_group_with(
+        port,
+        producers,
+        consumers,
+        entries,
+        rate,
+        Consume::Ack,
+        false,
+    )
+}
+
+/// [`consumer_group`] with a choice of how consumers acknowledge, and producers optionally
+/// adding with `IDMP producer-N seq` (Redis 8.6 idempotent production).
+pub fn consumer_group_with(
+    port: u16,
+    producers: usize,
+    consumers: usize,
+    entries: usize,
+    rate: Option<f64>,
+    consume: Consume,
+    idmp: bool,
 ) -> GroupRun {
     let key = format!("cg-{}", rand_seed());
     let mut setup = Conn::connect(port).unwrap();
@@ -94,21 +128,21 @@ pub fn consumer_group(
             let deadline = Instant::now() + Duration::from_secs(120);
             let mut last = Instant::now();
             while acked.load(Ordering::SeqCst) < entries && Instant::now() < deadline {
-                let r = c
-                    .call(&[
-                        "XREADGROUP",
-                        "GROUP",
-                        "g",
-                        &name,
-                        "COUNT",
-                        "10",
-                        "BLOCK",
-                        "100",
-                        "STREAMS",
-                        &key,
-                        ">",
-                    ])
-                    .unwrap();
+                let mut read = vec![
+                    "XREADGROUP",
+                    "GROUP",
+                    "g",
+                    &name,
+                    "COUNT",
+                    "10",
+                    "BLOCK",
+                    "100",
+                ];
+                if consume == Consume::ClaimAckDel {
+                    read.extend(["CLAIM", "30000"]);
+                }
+                read.extend(["STREAMS", &key, ">"]);
+                let r = c.call(&read).unwrap();
                 let got = read_entries(&r);
                 if got.is_empty() {
                     continue;
@@ -121,9 +155,29 @@ pub fn consumer_group(
                         }
                     }
                 }
-                let mut ack: Vec<&[u8]> = vec![b"XACK", key.as_bytes(), b"g"];
-                ack.extend(got.iter().map(|(id, _)| id.as_slice()));
-                c.call(&ack).unwrap();
+                let ids = got.iter().map(|(id, _)| id.as_slice());
+                if consume == Consume::ClaimAckDel {
+                    let n = got.len().to_string();
+                    let mut ack: Vec<&[u8]> = vec![
+                        b"XACKDEL",
+                        key.as_bytes(),
+                        b"g",
+                        b"ACKED",
+                        b"IDS",
+                        n.as_bytes(),
+                    ];
+                    ack.extend(ids);
+                    c.call(&ack).unwrap();
+                } else {
+                    let mut ack: Vec<&[u8]> = vec![b"XACK", key.as_bytes(), b"g"];
+                    ack.extend(ids.clone());
+                    c.call(&ack).unwrap();
+                    if consume == Consume::AckDel {
+                        let mut del: Vec<&[u8]> = vec![b"XDEL", key.as_bytes()];
+                        del.extend(ids);
+                        c.call(&del).unwrap();
+                    }
+                }
                 acked.fetch_add(got.len(), Ordering::SeqCst);
                 last = Instant::now();
             }
@@ -133,9 +187,10 @@ pub fn consumer_group(
     }
     let per = entries / producers;
     let mut ps = Vec::new();
-    for _ in 0..producers {
+    for pi in 0..producers {
         let (key, start) = (key.clone(), start.clone());
         ps.push(std::thread::spawn(move || {
+            let pid = format!("producer-{pi}");
             let mut c = Conn::connect(port).unwrap();
             let interval = rate.map(|r| Duration::from_secs_f64(producers as f64 / r));
             start.wait();
@@ -149,8 +204,13 @@ pub fn consumer_group(
                     }
                 }
                 let ts = epoch.elapsed().as_nanos().to_string();
-                c.call(&["XADD", &key, "*", "ts", &ts, "payload", "0123456789abcdef"])
-                    .unwrap();
+                let seq = i.to_string();
+                let mut add = vec!["XADD", &key];
+                if idmp {
+                    add.extend(["IDMP", &pid, &seq]);
+                }
+                add.extend(["*", "ts", &ts, "payload", "0123456789abcdef"]);
+                c.call(&add).unwrap();
             }
         }));
     }

@@ -534,6 +534,132 @@ fn groups(o: &Opts, md: &mut String) {
     }
 }
 
+/// Redis 8 stream features on sluice alone (no redis-server has them): the cost of XADD IDMP
+/// over plain XADD, and consume-and-delete with XREADGROUP CLAIM + XACKDEL against the
+/// Redis 7 way (XREADGROUP + XACK + XDEL), each pair run back to back on the same server.
+fn redis8(o: &Opts, md: &mut String) {
+    let sluice = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let _ = writeln!(
+        md,
+        "| sluice, same server, back to back | A | B | A / B (per-round range) | server CPU µs/item A | B | CPU A / B |"
+    );
+    let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let pid = sluice.pid();
+    let same =
+        |label: &str, md: &mut String, items: usize, a: &dyn Fn() -> f64, b: &dyn Fn() -> f64| {
+            let (mut xs, mut ys, mut rs, mut xc, mut yc, mut cr) =
+                (vec![], vec![], vec![], vec![], vec![], vec![]);
+            let timed = |f: &dyn Fn() -> f64| {
+                let c0 = cpu_secs(pid);
+                let rate = f();
+                (rate, (cpu_secs(pid) - c0) * 1e6 / items as f64)
+            };
+            for round in 0..o.rounds {
+                let ((x, xcpu), (y, ycpu)) = if round % 2 == 0 {
+                    let x = timed(a);
+                    (x, timed(b))
+                } else {
+                    let y = timed(b);
+                    (timed(a), y)
+                };
+                xs.push(x);
+                ys.push(y);
+                rs.push(ratio(x, y));
+                xc.push(xcpu);
+                yc.push(ycpu);
+                cr.push(ratio(xcpu, ycpu));
+            }
+            let (lo, hi) = (
+                rs.iter().copied().fold(f64::INFINITY, f64::min),
+                rs.iter().copied().fold(0.0, f64::max),
+            );
+            let row = format!(
+                "| {label} | {:.0} | {:.0} | {:.2} ({lo:.2}–{hi:.2}) | {:.2} | {:.2} | {:.2} |",
+                median(xs),
+                median(ys),
+                median(rs),
+                median(xc),
+                median(yc),
+                median(cr)
+            );
+            eprintln!("{row}");
+            let _ = writeln!(md, "{row}");
+        };
+    let port = sluice.port;
+    let n = o.n;
+    let idmp = |p: usize| {
+        move || {
+            redis_benchmark(
+                port,
+                n,
+                p,
+                &[
+                    "-r",
+                    "1000000000",
+                    "XADD",
+                    "idmp",
+                    "IDMP",
+                    "p",
+                    "__rand_int__",
+                    "*",
+                    "f",
+                    "v",
+                ],
+            )
+            .0
+        }
+    };
+    // The same bytes on the wire and the same random argument for the client to generate,
+    // without IDMP: the difference is the server's idempotency work.
+    let plain = |p: usize| {
+        move || {
+            redis_benchmark(
+                port,
+                n,
+                p,
+                &[
+                    "-r",
+                    "1000000000",
+                    "XADD",
+                    "plain",
+                    "*",
+                    "f",
+                    "v",
+                    "x",
+                    "__rand_int__",
+                ],
+            )
+            .0
+        }
+    };
+    for p in [1usize, 16] {
+        same(
+            &format!("XADD k IDMP p <random iid> * f v (A) vs XADD k * f v x <random> (B), redis-benchmark -P {p}, req/s"),
+            md,
+            n,
+            &idmp(p),
+            &plain(p),
+        );
+    }
+    let entries = if o.quick { 20_000 } else { 100_000 };
+    for (p, c) in [(1usize, 1usize), (4, 4), (8, 16)] {
+        same(
+            &format!("{p} producers / {c} consumers: XREADGROUP CLAIM + XACKDEL ACKED (A) vs XREADGROUP + XACK + XDEL (B), entries/s"),
+            md,
+            entries,
+            &|| loadgen::consumer_group_with(port, p, c, entries, None, loadgen::Consume::ClaimAckDel, false).entries_per_sec,
+            &|| loadgen::consumer_group_with(port, p, c, entries, None, loadgen::Consume::AckDel, false).entries_per_sec,
+        );
+    }
+    same(
+        "4 producers / 4 consumers, producers with IDMP (A) vs without (B), CLAIM + XACKDEL, entries/s",
+        md,
+        entries,
+        &|| loadgen::consumer_group_with(port, 4, 4, entries, None, loadgen::Consume::ClaimAckDel, true).entries_per_sec,
+        &|| loadgen::consumer_group_with(port, 4, 4, entries, None, loadgen::Consume::ClaimAckDel, false).entries_per_sec,
+    );
+}
+
 /// One row of a load-generator table: each server's median over the rounds, the ratio (the
 /// median of the per-round ratios, each round's two runs being back to back), the per-round
 /// ratio range, and each server's CPU time per item with its ratio taken the same way.
@@ -1298,6 +1424,7 @@ fn main() {
         ("memory", "Memory", memory),
         ("persistence", "Persistence", persistence),
         ("rdb", "RDB snapshots", rdb),
+        ("redis8", "Redis 8 stream features (sluice alone)", redis8),
     ];
     let mut md = String::new();
     let _ = writeln!(md, "# sluice vs redis-server, side by side\n");

@@ -177,7 +177,11 @@ impl Server {
     }
 
     pub fn start_in(kind: Kind, extra: &[&str], dir: PathBuf) -> Server {
-        let port = free_port();
+        Server::start_on(kind, extra, dir, free_port())
+    }
+
+    /// [`Server::start_in`] on a given port (a restart where clients keep reconnecting).
+    pub fn start_on(kind: Kind, extra: &[&str], dir: PathBuf, port: u16) -> Server {
         let bin = match kind {
             Kind::Sluice => sluice_bin(),
             Kind::Redis => redis_server_bin(),

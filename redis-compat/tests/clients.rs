@@ -335,3 +335,68 @@ fn rust_redis_crate_on_tokio_resp2_and_resp3() {
     assert_eq!(total, 6);
     println!("client matrix: redis crate (tokio) {total}/6 scenario runs passed against sluice");
 }
+
+/// Redis 8 at-least-once through crashes (sluice only: no oracle has IDMP, XREADGROUP CLAIM
+/// or XACKDEL): redis-py producers with IDMP and consumers with CLAIM + XACKDEL keep working
+/// while the server is killed with SIGKILL twice and restarted on the same port from its AOF
+/// (appendfsync always). The script checks every message was processed, none was added as
+/// two entries, and the stream ends empty.
+#[test]
+fn at_least_once_with_idmp_claim_and_xackdel_through_kill_9() {
+    use std::time::{Duration, Instant};
+    let always = ["--appendonly", "yes", "--appendfsync", "always"];
+    let mut s = Server::start(Kind::Sluice, &always);
+    let script = Command::new("python3")
+        .arg(clients_dir().join("at_least_once.py"))
+        .args([&s.port.to_string(), "12000"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    // Each kill waits (bounded) until the producers are that far, so both land mid-run.
+    let mut at_kill = Vec::new();
+    for added in [2_000u64, 7_000] {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline && entries_added(s.port, "jobs") < added {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        at_kill.push(entries_added(s.port, "jobs"));
+        s.kill();
+        let next = Server::start_on(Kind::Sluice, &always, s.dir.clone(), s.port);
+        // The directory now belongs to the new server: the old one must not remove it.
+        std::mem::forget(std::mem::replace(&mut s, next));
+    }
+    // Both kills came while producers were still adding (not before, not after the run).
+    assert!(
+        at_kill.iter().all(|&n| (2_000..12_000).contains(&n)),
+        "kills at entries-added {at_kill:?}"
+    );
+    let out = script.wait_with_output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "at-least-once scenario failed:\n{text}"
+    );
+    let mut c = s.conn();
+    assert_eq!(integer(&c.call(&["XLEN", "jobs"]).unwrap()), 0);
+    println!(
+        "client matrix: {} (SIGKILL at entries-added {at_kill:?})",
+        text.trim()
+    );
+}
+
+/// XINFO STREAM's entries-added of `key` (0 if the server or the key is not there yet).
+fn entries_added(port: u16, key: &str) -> u64 {
+    let Ok(mut c) = Conn::connect(port) else {
+        return 0;
+    };
+    let Ok(r) = c.call(&["XINFO", "STREAM", key]) else {
+        return 0;
+    };
+    let t = String::from_utf8_lossy(&r).into_owned();
+    t.split("entries-added\r\n:")
+        .nth(1)
+        .and_then(|rest| rest.split("\r\n").next()?.parse().ok())
+        .unwrap_or(0)
+}

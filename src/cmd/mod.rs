@@ -458,6 +458,8 @@ pub fn dispatch_served(store: &mut Store, sync: Option<u64>) {
 /// may make more keys ready (BLMOVE pushing to a watched list): loop until quiet. The
 /// replies wait in `store.served` for [`dispatch_served`].
 pub fn serve_blocked(store: &mut Store) {
+    // The time re-runs see (`call` takes its clock the same way).
+    let now = store.unix_ms_at(store.clock_last);
     while store.blocking.has_ready() {
         for (db, key) in store.blocking.take_ready() {
             for id in store.blocking.waiting_on(db, &key) {
@@ -477,7 +479,14 @@ pub fn serve_blocked(store: &mut Store) {
                 match store.peek(db, &key) {
                     Some(crate::db::Value::Stream(s)) if w.btype == BlockedType::Stream => {
                         let i = w.keys.iter().position(|k| *k == key).unwrap_or(0);
-                        if matches!(&w.stream, Some(sw) if !sw.may_serve(i, s)) {
+                        if let Some(sw) = w.stream.as_ref().filter(|sw| !sw.may_serve(i, s, now)) {
+                            // A CLAIM read not served now still wakes when the entry this
+                            // write made pending has been idle long enough.
+                            if let Some(t) = sw.claimable_at(s) {
+                                if let Some(w) = store.blocking.waiters.get_mut(&id) {
+                                    w.wake_at = Some(w.wake_at.map_or(t, |x| x.min(t)));
+                                }
+                            }
                             continue;
                         }
                     }

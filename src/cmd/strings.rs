@@ -324,6 +324,62 @@ pub fn mset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// `MSETEX numkeys key value [key value ...] [NX | XX] [EX s | PX ms | EXAT s | PXAT ms |
+/// KEEPTTL]` (Redis 8.4): MSET with SET's conditions and expiration, all keys or none. 1 if
+/// the keys were set, 0 if NX found one of them or XX missed one. Propagated as one SET per
+/// key with an absolute PXAT (or KEEPTTL), which Redis 7 replays.
+pub fn msetex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let n = crate::util::parse_i64(&argv[1])
+        .filter(|n| (1..=i32::MAX as i64).contains(n))
+        .ok_or_else(|| CmdError::err("invalid numkeys value or out of range"))?
+        as usize;
+    if argv.len() - 2 < 2 * n {
+        return Err(CmdError::err("wrong number of key-value pairs"));
+    }
+    let opts_at = 2 + 2 * n;
+    let x = ExtArgs::parse(argv, opts_at, true)?;
+    if x.get {
+        return Err(CmdError::Syntax);
+    }
+    let (cond, keepttl) = (x.cond, x.keepttl);
+    let expire = x.expire_at(ctx, "msetex")?;
+    let db = ctx.db();
+    let pairs = &argv[2..opts_at];
+    match cond {
+        Cond::Nx
+            if pairs
+                .chunks(2)
+                .any(|p| ctx.store.exists(db, &p[0], LOOKUP_WRITE)) =>
+        {
+            ctx.out.int(0);
+            return Ok(());
+        }
+        Cond::Xx
+            if !pairs
+                .chunks(2)
+                .all(|p| ctx.store.exists(db, &p[0], LOOKUP_WRITE)) =>
+        {
+            ctx.out.int(0);
+            return Ok(());
+        }
+        _ => {}
+    }
+    for p in pairs.chunks(2) {
+        store_string(ctx, &p[0], RString::new(&p[1]), keepttl);
+        let mut eff = vec![Bytes::from_static(b"SET"), p[0].clone(), p[1].clone()];
+        if let Some(t) = expire {
+            expire_stored(ctx, &p[0], t);
+            eff.push(Bytes::from_static(b"PXAT"));
+            eff.push(Bytes::from(t.to_string()));
+        } else if keepttl {
+            eff.push(Bytes::from_static(b"KEEPTTL"));
+        }
+        ctx.also_propagate(eff);
+    }
+    ctx.out.int(1);
+    Ok(())
+}
+
 pub fn msetnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if argv.len().is_multiple_of(2) {
         return Err(CmdError::WrongArity("msetnx".into()));
@@ -676,6 +732,35 @@ mod rows {
                     Arg { name: "data", kind: "block", flags: ARG_MULTIPLE, args: &[
                         Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
                         Arg { name: "value", kind: "string", display: Some("value"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "msetex",
+            arity: -4,
+            flags: WRITE | DENYOOM | MOVABLE_KEYS,
+            acl: &["write", "string", "slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[KeySpec { notes: "", flags: &["OW", "update"], begin: Begin::Index(1), find: Find::Keynum { keynumidx: 0, firstkey: 1, keystep: 2 } }],
+            tips: &["request_policy:multi_shard", "response_policy:all_succeeded"],
+            handler: msetex,
+            doc: Doc { summary: "Atomically creates or modifies the string values of one or more keys, and optionally set their expiration.", since: "8.4.0", group: "string", complexity: "O(N) where N is the number of keys to set.", args: &[
+                    Arg { name: "numkeys", kind: "integer", display: Some("numkeys"), ..Arg::DEFAULT },
+                    Arg { name: "data", kind: "block", flags: ARG_MULTIPLE, args: &[
+                        Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                        Arg { name: "value", kind: "string", display: Some("value"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "condition", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "nx", kind: "pure-token", display: Some("nx"), token: Some("NX"), ..Arg::DEFAULT },
+                        Arg { name: "xx", kind: "pure-token", display: Some("xx"), token: Some("XX"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "expiration", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "seconds", kind: "integer", display: Some("seconds"), token: Some("EX"), ..Arg::DEFAULT },
+                        Arg { name: "milliseconds", kind: "integer", display: Some("milliseconds"), token: Some("PX"), ..Arg::DEFAULT },
+                        Arg { name: "unix-time-seconds", kind: "unix-time", display: Some("unix-time-seconds"), token: Some("EXAT"), ..Arg::DEFAULT },
+                        Arg { name: "unix-time-milliseconds", kind: "unix-time", display: Some("unix-time-milliseconds"), token: Some("PXAT"), ..Arg::DEFAULT },
+                        Arg { name: "keepttl", kind: "pure-token", display: Some("keepttl"), token: Some("KEEPTTL"), ..Arg::DEFAULT },
                     ], ..Arg::DEFAULT },
                 ], ..Doc::DEFAULT },
             ..Command::DEFAULT

@@ -295,7 +295,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                 let stream = Some(match &group {
                     Some((g, _)) => StreamWait::Group {
                         group: g.clone(),
-                        claim: claim.is_some(),
+                        claim,
                     },
                     None => StreamWait::After(
                         froms

@@ -11,7 +11,8 @@
 
 use super::StreamId;
 use bytes::Bytes;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use hashbrown::HashMap;
+use std::collections::{BTreeMap, VecDeque};
 
 /// `stream-idmp-duration`'s default and bounds (seconds).
 pub const DURATION_DEFAULT: u64 = 100;
@@ -73,13 +74,20 @@ impl Idmp {
     /// Remembers that `pid`'s `iid` added entry `id`, forgetting the producer's oldest iids
     /// past `maxsize`. False if `iid` was already mapped (to `id` or another entry): nothing
     /// changes then.
-    pub fn record(&mut self, pid: &Bytes, iid: &Bytes, id: StreamId, maxsize: u64) -> bool {
-        let p = self.producers.entry(pid.clone()).or_default();
+    pub fn record(&mut self, pid: &[u8], iid: &[u8], id: StreamId, maxsize: u64) -> bool {
+        // Keys are copied: the arguments may be slices of a connection's read buffer, which
+        // a long-lived reference would keep whole.
+        if !self.producers.contains_key(pid) {
+            self.producers
+                .insert(Bytes::copy_from_slice(pid), Producer::default());
+        }
+        let p = self.producers.get_mut(pid).expect("just ensured");
         if p.ids.contains_key(iid) {
             return false;
         }
+        let iid = Bytes::copy_from_slice(iid);
         p.ids.insert(iid.clone(), id);
-        p.order.push_back((iid.clone(), id));
+        p.order.push_back((iid, id));
         while p.order.len() as u64 > maxsize.max(1) {
             if let Some((old, _)) = p.order.pop_front() {
                 p.ids.remove(&old);
