@@ -25,7 +25,8 @@ struct TrimArgs {
     /// KEEPREF | DELREF | ACKED (Redis 8.2); the last one given counts.
     policy: RefPolicy,
     /// XADD IDMP pid iid / IDMPAUTO pid (Redis 8.6): the producer and, for IDMP, the iid.
-    idmp: Option<(Bytes, Option<Bytes>)>,
+    /// (argv indexes, so parsing copies nothing).
+    idmp: Option<(usize, Option<usize>)>,
     /// XADD: the ID argument's index, and whether the ID (or its seq) is to be generated.
     id_index: usize,
     id: Option<(StreamId, bool)>,
@@ -83,8 +84,8 @@ fn parse_trim_args(ctx: &Ctx, argv: &[Bytes], xadd: bool) -> CmdResult<TrimArgs>
                 return Err(CmdError::err("IDMP/IDMPAUTO specified multiple times"));
             }
             let auto = eq_ic(opt, "idmpauto");
-            let pid = a.next_bytes()?.clone();
-            if pid.is_empty() {
+            let pid_at = a.position();
+            if a.next_bytes()?.is_empty() {
                 return Err(CmdError::err(if auto {
                     "IDMPAUTO requires a non-empty producer ID"
                 } else {
@@ -94,13 +95,13 @@ fn parse_trim_args(ctx: &Ctx, argv: &[Bytes], xadd: bool) -> CmdResult<TrimArgs>
             let iid = if auto {
                 None
             } else {
-                let iid = a.next_bytes()?.clone();
-                if iid.is_empty() {
+                let iid_at = a.position();
+                if a.next_bytes()?.is_empty() {
                     return Err(CmdError::err("IDMP requires a non-empty idempotent ID"));
                 }
-                Some(iid)
+                Some(iid_at)
             };
-            t.idmp = Some((pid, iid));
+            t.idmp = Some((pid_at, iid));
         } else if xadd {
             let (id, seq_given) = parse_id_full(opt, 0, true, true)?;
             t.id_index = a.position();
@@ -205,11 +206,13 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let db = ctx.db();
     let logging = ctx.store.aof.enabled && !ctx.store.replaying;
     // The producer and its iid (IDMPAUTO: a digest of the field-value pairs).
-    let idmp = a.idmp.as_ref().map(|(pid, iid)| {
-        let iid = iid
-            .clone()
-            .unwrap_or_else(|| idmp::content_iid(&argv[field_pos..]));
-        (pid.clone(), iid)
+    let idmp = a.idmp.map(|(pid, iid)| {
+        let pid = &argv[pid];
+        let iid = match iid {
+            Some(iid) => std::borrow::Cow::Borrowed(&argv[iid][..]),
+            None => std::borrow::Cow::Owned(idmp::content_iid(&argv[field_pos..]).to_vec()),
+        };
+        (pid, iid)
     });
     let (duration, maxsize) = (
         ctx.store.config.stream_idmp_duration,
@@ -300,7 +303,11 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         // Replayed as IDMP with the explicit ID, which records the same iid (IDMPAUTO's
         // digest spelled out, so a replay needs no hashing rule).
         if let Some((pid, iid)) = &idmp {
-            e.extend([Bytes::from_static(b"IDMP"), pid.clone(), iid.clone()]);
+            e.extend([
+                Bytes::from_static(b"IDMP"),
+                (*pid).clone(),
+                Bytes::copy_from_slice(iid),
+            ]);
         }
         e.push(id_bytes(id));
         e.extend(argv[field_pos..].iter().cloned());

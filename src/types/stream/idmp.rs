@@ -21,10 +21,13 @@ pub const DURATION_MAX: u64 = 86_400;
 pub const MAXSIZE_DEFAULT: u64 = 100;
 pub const MAXSIZE_MAX: u64 = 10_000;
 
+/// An iid as stored: one allocation shared by the map and the order (a clone is a count).
+type Iid = std::sync::Arc<[u8]>;
+
 #[derive(Debug, Clone, Default)]
 struct Producer {
-    order: VecDeque<(Bytes, StreamId)>,
-    ids: HashMap<Bytes, StreamId>,
+    order: VecDeque<(Iid, StreamId)>,
+    ids: HashMap<Iid, StreamId>,
 }
 
 impl Producer {
@@ -85,7 +88,7 @@ impl Idmp {
         if p.ids.contains_key(iid) {
             return false;
         }
-        let iid = Bytes::copy_from_slice(iid);
+        let iid: Iid = iid.into();
         p.ids.insert(iid.clone(), id);
         p.order.push_back((iid, id));
         while p.order.len() as u64 > maxsize.max(1) {
@@ -127,10 +130,10 @@ impl Idmp {
 
     /// Every remembered (producer, iid, entry), each producer's oldest first: what a rewrite
     /// writes back.
-    pub fn records(&self) -> impl Iterator<Item = (&Bytes, &Bytes, StreamId)> {
+    pub fn records(&self) -> impl Iterator<Item = (&Bytes, &[u8], StreamId)> {
         self.producers
             .iter()
-            .flat_map(|(pid, p)| p.order.iter().map(move |(iid, id)| (pid, iid, *id)))
+            .flat_map(|(pid, p)| p.order.iter().map(move |(iid, id)| (pid, &iid[..], *id)))
     }
 
     /// Approximate heap bytes (MEMORY USAGE).
@@ -226,7 +229,7 @@ impl Idmp {
             let pid = Bytes::copy_from_slice(r.str()?);
             let mut p = Producer::default();
             for _ in 0..r.varint()? {
-                let iid = Bytes::copy_from_slice(r.str()?);
+                let iid: Iid = r.str()?.into();
                 let id = StreamId::new(r.varint()?, r.varint()?);
                 if p.ids.insert(iid.clone(), id).is_none() {
                     p.order.push_back((iid, id));
