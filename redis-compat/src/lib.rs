@@ -672,6 +672,40 @@ pub fn normalize(cmd: &[Vec<u8>], reply: Vec<u8>) -> Vec<u8> {
     reply
 }
 
+/// XINFO STREAM's Redis 8.6 fields (idempotent production), which redis-server 7 and Valkey
+/// do not report: left out when sluice's dump is compared with theirs.
+pub const XINFO_IDMP_FIELDS: &[&[u8]] = &[
+    b"idmp-duration",
+    b"idmp-maxsize",
+    b"pids-tracked",
+    b"iids-tracked",
+    b"iids-added",
+    b"iids-duplicates",
+];
+
+/// `reply` without the given map keys (at any depth) and the values after them (flat RESP2 maps included).
+pub fn drop_fields(reply: &[u8], names: &[&[u8]]) -> Vec<u8> {
+    fn walk(f: &mut Frame, names: &[&[u8]]) {
+        if let Frame::Agg(_, Some(v)) = f {
+            let mut i = 0;
+            while i < v.len() {
+                let hit = matches!(&v[i], Frame::Bulk(_, Some(k)) if names.contains(&k.as_slice()));
+                if hit && i + 1 < v.len() {
+                    v.drain(i..i + 2);
+                } else {
+                    walk(&mut v[i], names);
+                    i += 1;
+                }
+            }
+        }
+    }
+    let (mut f, _) = parse_frame(reply);
+    walk(&mut f, names);
+    let mut out = Vec::new();
+    serialize(&f, &mut out);
+    out
+}
+
 /// `reply` with the values of the named fields (at any depth, in maps and in flat key/value
 /// arrays) replaced by a null: for comparing replies that may differ in those fields alone.
 pub fn mask_fields(reply: &[u8], names: &[&[u8]]) -> Vec<u8> {

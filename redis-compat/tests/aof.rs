@@ -316,6 +316,9 @@ fn dump(c: &mut Conn, full: bool) -> String {
                 if cmd[0] == "XPENDING" && cmd.len() > 3 || (cmd[0] == "XINFO" && cmd.len() == 3) {
                     r = normalize(&argv, r);
                 }
+                if cmd[0] == "XINFO" {
+                    r = drop_fields(&r, XINFO_IDMP_FIELDS);
+                }
                 if full && cmd.len() == 4 {
                     // Keep delivery times exact; only the consumers' clocks are zeroed.
                     r = zero_named(&r, &[b"seen-time", b"active-time", b"radix-tree-nodes"]);
@@ -866,7 +869,7 @@ fn big_dump(c: &mut Conn) -> String {
         let argv: Vec<Vec<u8>> = cmd.iter().map(|s| s.as_bytes().to_vec()).collect();
         let r = c.call(&argv).unwrap();
         let r = if cmd[0].starts_with('X') {
-            normalize(&argv, r)
+            drop_fields(&normalize(&argv, r), XINFO_IDMP_FIELDS)
         } else {
             r
         };

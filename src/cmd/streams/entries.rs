@@ -448,23 +448,24 @@ pub fn xdelex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             o.code()
         })
         .collect();
-    finish_deletes(ctx, db, &key, &deleted, &dropped, Vec::new());
+    finish_deletes(ctx, db, &key, &deleted, &dropped, None);
     write_codes(ctx.out, &codes);
     Ok(())
 }
 
 /// The aftermath of XDELEX / XACKDEL: dirty counted per change, the `xdel` event when
-/// entries went, and the effects: `first` (XACKDEL's own XACK), `XDEL` of what was deleted,
-/// XACKs of the references DELREF dropped.
+/// entries went, and (only when the AOF will log them) the effects: XACKDEL's own
+/// `XACK key group ids` (`acked`), `XDEL` of what was deleted, XACKs of the references DELREF
+/// dropped.
 pub(super) fn finish_deletes(
     ctx: &mut Ctx,
     db: usize,
     key: &Bytes,
     deleted: &[StreamId],
     dropped: &[(Bytes, StreamId)],
-    first: Vec<Vec<Bytes>>,
+    acked: Option<(&Bytes, &[StreamId])>,
 ) {
-    let meta = dropped.len() + first.iter().map(|e| e.len() - 3).sum::<usize>();
+    let meta = dropped.len() + acked.map_or(0, |(_, ids)| ids.len());
     if !deleted.is_empty() {
         ctx.store.written_n(
             db,
@@ -478,7 +479,12 @@ pub(super) fn finish_deletes(
     } else {
         return;
     }
-    for e in first {
+    if !ctx.store.aof.enabled || ctx.store.replaying {
+        return;
+    }
+    if let Some((g, ids)) = acked.filter(|(_, ids)| !ids.is_empty()) {
+        let mut e = vec![Bytes::from_static(b"XACK"), key.clone(), g.clone()];
+        e.extend(ids.iter().map(|id| id_bytes(*id)));
         ctx.also_propagate(e);
     }
     if !deleted.is_empty() {

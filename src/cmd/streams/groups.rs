@@ -231,7 +231,7 @@ pub fn xackdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             if s.group_mut(&g).expect("checked").ack(id).is_none() {
                 return -1;
             }
-            acked.push(id_bytes(id));
+            acked.push(id);
             match s.delete_with(id, policy, &mut dropped) {
                 DeleteOutcome::Referenced => 2,
                 DeleteOutcome::Deleted => {
@@ -242,14 +242,7 @@ pub fn xackdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             }
         })
         .collect();
-    let first = if acked.is_empty() {
-        Vec::new()
-    } else {
-        let mut e = vec![Bytes::from_static(b"XACK"), key.clone(), g.clone()];
-        e.extend(acked);
-        vec![e]
-    };
-    super::entries::finish_deletes(ctx, db, &key, &deleted, &dropped, first);
+    super::entries::finish_deletes(ctx, db, &key, &deleted, &dropped, Some((&g, &acked)));
     super::write_codes(ctx.out, &codes);
     Ok(())
 }
