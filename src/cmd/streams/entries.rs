@@ -226,16 +226,7 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
         ctx.store.add(db, &key, Value::Stream(Box::default()));
     }
-    if let Some((pid, iid)) = &idmp {
-        let now = ctx.now;
-        let s = stream_mut(ctx, &key)?.expect("stream exists");
-        let m = s.idmp.get_or_insert_with(Default::default);
-        // A retry: the original entry's ID, nothing added (even if that entry is gone since).
-        if let Some(orig) = m.lookup(pid, iid, now, m.duration.unwrap_or(duration)) {
-            write_id(ctx.out, orig);
-            return Ok(());
-        }
-    }
+    let clock = ctx.now;
     let (max_bytes, max_entries) = (
         ctx.store.config.stream_node_max_bytes,
         ctx.store.config.stream_node_max_entries,
@@ -279,12 +270,16 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             }
         }
     };
-    s.append(id, &argv[field_pos..], max_bytes, max_entries);
     if let Some((pid, iid)) = &idmp {
         let m = s.idmp.get_or_insert_with(Default::default);
-        let cap = m.maxsize.unwrap_or(maxsize);
-        m.record(pid, iid, id, cap);
+        let (d, cap) = (m.duration.unwrap_or(duration), m.maxsize.unwrap_or(maxsize));
+        // A retry: the original entry's ID, nothing added (even if that entry is gone since).
+        if let Err(orig) = m.check_or_record(pid, iid, id, clock, d, cap) {
+            write_id(ctx.out, orig);
+            return Ok(());
+        }
     }
+    s.append(id, &argv[field_pos..], max_bytes, max_entries);
     let mut trimmed = 0;
     let mut log = TrimLog::default();
     let max_deleted = s.max_deleted_id;

@@ -100,6 +100,49 @@ impl Idmp {
         true
     }
 
+    /// XADD IDMP in one pass: `Err(original)` if `pid` sent `iid` within `duration` seconds
+    /// of `now` (a duplicate, counted), else records that it adds entry `id` (as
+    /// [`Idmp::record`]) and answers `Ok`.
+    pub fn check_or_record(
+        &mut self,
+        pid: &[u8],
+        iid: &[u8],
+        id: StreamId,
+        now: i64,
+        duration: u64,
+        maxsize: u64,
+    ) -> Result<(), StreamId> {
+        let p = match self.producers.get_mut(pid) {
+            Some(p) => {
+                p.forget_expired(now, duration);
+                p
+            }
+            None => self
+                .producers
+                .entry(Bytes::copy_from_slice(pid))
+                .or_default(),
+        };
+        match p.ids.entry_ref(iid) {
+            hashbrown::hash_map::EntryRef::Occupied(o) => {
+                let orig = *o.get();
+                self.iids_duplicates += 1;
+                return Err(orig);
+            }
+            hashbrown::hash_map::EntryRef::Vacant(v) => {
+                let key: Iid = iid.into();
+                v.insert_with_key(key.clone(), id);
+                p.order.push_back((key, id));
+            }
+        }
+        while p.order.len() as u64 > maxsize.max(1) {
+            if let Some((old, _)) = p.order.pop_front() {
+                p.ids.remove(&old);
+            }
+        }
+        self.iids_added += 1;
+        Ok(())
+    }
+
     /// The entry a pair maps to now (XIDMPRECORD's consistency check), without expiring.
     pub fn get(&self, pid: &[u8], iid: &[u8]) -> Option<StreamId> {
         self.producers.get(pid)?.ids.get(iid).copied()
@@ -302,6 +345,25 @@ mod tests {
         assert_eq!(m.lookup(b"p1", b"b", 2002, 1), None);
         assert_eq!(m.tracked(2004, 1), (0, 0));
         assert_eq!(m.iids_added, 4);
+    }
+
+    #[test]
+    fn check_or_record_is_lookup_then_record() {
+        let mut m = Idmp::default();
+        let id = |ms| StreamId::new(ms, 0);
+        assert_eq!(m.check_or_record(b"p", b"a", id(1000), 1000, 1, 2), Ok(()));
+        assert_eq!(
+            m.check_or_record(b"p", b"a", id(1001), 1500, 1, 2),
+            Err(id(1000))
+        );
+        assert_eq!(m.check_or_record(b"p", b"b", id(1002), 1500, 1, 2), Ok(()));
+        assert_eq!(m.check_or_record(b"p", b"c", id(1003), 1500, 1, 2), Ok(()));
+        // "a" was pushed out by MAXSIZE 2; "b" expires one second after its entry's time.
+        assert_eq!(m.check_or_record(b"p", b"a", id(1004), 1600, 1, 2), Ok(()));
+        assert_eq!(m.check_or_record(b"p", b"b", id(2100), 2100, 1, 2), Ok(()));
+        assert_eq!((m.iids_added, m.iids_duplicates), (5, 1));
+        // By then "c" and "a" (entries at 1003 and 1004) have expired too.
+        assert_eq!(m.tracked(2100, 1), (1, 1));
     }
 
     #[test]
