@@ -587,58 +587,40 @@ fn redis8(o: &Opts, md: &mut String) {
         };
     let port = sluice.port;
     let n = o.n;
-    let idmp = |p: usize| {
-        move || {
-            redis_benchmark(
-                port,
-                n,
-                p,
-                &[
-                    "-r",
-                    "1000000000",
-                    "XADD",
-                    "idmp",
-                    "IDMP",
-                    "p",
-                    "__rand_int__",
-                    "*",
-                    "f",
-                    "v",
-                ],
-            )
-            .0
-        }
-    };
+    let xadd =
+        |p: usize, args: &'static [&'static str]| move || redis_benchmark(port, n, p, args).0;
+    let idmp: &[&str] = &[
+        "-r",
+        "1000000000",
+        "XADD",
+        "idmp",
+        "IDMP",
+        "p",
+        "__rand_int__",
+        "*",
+        "f",
+        "v",
+    ];
     // The same bytes on the wire and the same random argument for the client to generate,
     // without IDMP: the difference is the server's idempotency work.
-    let plain = |p: usize| {
-        move || {
-            redis_benchmark(
-                port,
-                n,
-                p,
-                &[
-                    "-r",
-                    "1000000000",
-                    "XADD",
-                    "plain",
-                    "*",
-                    "f",
-                    "v",
-                    "x",
-                    "__rand_int__",
-                ],
-            )
-            .0
-        }
-    };
+    let plain: &[&str] = &[
+        "-r",
+        "1000000000",
+        "XADD",
+        "plain",
+        "*",
+        "f",
+        "v",
+        "x",
+        "__rand_int__",
+    ];
     for p in [1usize, 16] {
         same(
             &format!("XADD k IDMP p <random iid> * f v (A) vs XADD k * f v x <random> (B), redis-benchmark -P {p}, req/s"),
             md,
             n,
-            &idmp(p),
-            &plain(p),
+            &xadd(p, idmp),
+            &xadd(p, plain),
         );
     }
     let entries = if o.quick { 20_000 } else { 100_000 };

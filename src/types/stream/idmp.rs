@@ -4,10 +4,10 @@
 //! after that entry was deleted.
 //!
 //! Invariants: a producer's `order` and `ids` hold the same iids, `order` by insertion, and
-//! at most the stream's max size of them; a producer with no iid left is dropped. An iid is
-//! forgotten once its entry's ID time (the millisecond XADD `*` took from the clock) is
-//! `duration` seconds old: nothing else needs storing to expire it, and a replay of the AOF
-//! reaches the same answer.
+//! at most the stream's max size of them. An iid is forgotten once its entry's ID time (the
+//! millisecond XADD `*` took from the clock) is `duration` seconds old: nothing else needs
+//! storing to expire it, and a replay of the AOF reaches the same answer. Expired iids leave
+//! when their producer is next used; until then only the counts of XINFO skip them.
 
 use super::StreamId;
 use bytes::Bytes;
@@ -40,6 +40,25 @@ impl Producer {
             self.order.pop_front();
         }
     }
+
+    /// Maps `iid` to entry `id`, forgetting the oldest iids past `maxsize`; `Err(existing)`
+    /// if `iid` is mapped already (nothing changes then). One hash of `iid` either way.
+    fn insert(&mut self, iid: &[u8], id: StreamId, maxsize: u64) -> Result<(), StreamId> {
+        match self.ids.entry_ref(iid) {
+            hashbrown::hash_map::EntryRef::Occupied(o) => return Err(*o.get()),
+            hashbrown::hash_map::EntryRef::Vacant(v) => {
+                let key: Iid = iid.into();
+                v.insert_with_key(key.clone(), id);
+                self.order.push_back((key, id));
+            }
+        }
+        while self.order.len() as u64 > maxsize.max(1) {
+            if let Some((old, _)) = self.order.pop_front() {
+                self.ids.remove(&old);
+            }
+        }
+        Ok(())
+    }
 }
 
 fn expired(id: StreamId, now: i64, duration: u64) -> bool {
@@ -60,44 +79,23 @@ pub struct Idmp {
 }
 
 impl Idmp {
-    /// The entry `pid` added under `iid`, if still remembered at `now`; counts a duplicate.
-    pub fn lookup(&mut self, pid: &[u8], iid: &[u8], now: i64, duration: u64) -> Option<StreamId> {
-        let p = self.producers.get_mut(pid)?;
-        p.forget_expired(now, duration);
-        let found = p.ids.get(iid).copied();
-        if p.ids.is_empty() {
-            self.producers.remove(pid);
+    /// The producer's state, created if new. Its ID is copied: the argument may be a slice
+    /// of a connection's read buffer, which a long-lived reference would keep whole.
+    fn producer(&mut self, pid: &[u8]) -> &mut Producer {
+        if !self.producers.contains_key(pid) {
+            self.producers
+                .insert(Bytes::copy_from_slice(pid), Producer::default());
         }
-        if found.is_some() {
-            self.iids_duplicates += 1;
-        }
-        found
+        self.producers.get_mut(pid).expect("just ensured")
     }
 
     /// Remembers that `pid`'s `iid` added entry `id`, forgetting the producer's oldest iids
     /// past `maxsize`. False if `iid` was already mapped (to `id` or another entry): nothing
     /// changes then.
     pub fn record(&mut self, pid: &[u8], iid: &[u8], id: StreamId, maxsize: u64) -> bool {
-        // Keys are copied: the arguments may be slices of a connection's read buffer, which
-        // a long-lived reference would keep whole.
-        if !self.producers.contains_key(pid) {
-            self.producers
-                .insert(Bytes::copy_from_slice(pid), Producer::default());
-        }
-        let p = self.producers.get_mut(pid).expect("just ensured");
-        if p.ids.contains_key(iid) {
-            return false;
-        }
-        let iid: Iid = iid.into();
-        p.ids.insert(iid.clone(), id);
-        p.order.push_back((iid, id));
-        while p.order.len() as u64 > maxsize.max(1) {
-            if let Some((old, _)) = p.order.pop_front() {
-                p.ids.remove(&old);
-            }
-        }
-        self.iids_added += 1;
-        true
+        let added = self.producer(pid).insert(iid, id, maxsize).is_ok();
+        self.iids_added += added as u64;
+        added
     }
 
     /// XADD IDMP in one pass: `Err(original)` if `pid` sent `iid` within `duration` seconds
@@ -112,35 +110,14 @@ impl Idmp {
         duration: u64,
         maxsize: u64,
     ) -> Result<(), StreamId> {
-        let p = match self.producers.get_mut(pid) {
-            Some(p) => {
-                p.forget_expired(now, duration);
-                p
-            }
-            None => self
-                .producers
-                .entry(Bytes::copy_from_slice(pid))
-                .or_default(),
-        };
-        match p.ids.entry_ref(iid) {
-            hashbrown::hash_map::EntryRef::Occupied(o) => {
-                let orig = *o.get();
-                self.iids_duplicates += 1;
-                return Err(orig);
-            }
-            hashbrown::hash_map::EntryRef::Vacant(v) => {
-                let key: Iid = iid.into();
-                v.insert_with_key(key.clone(), id);
-                p.order.push_back((key, id));
-            }
+        let p = self.producer(pid);
+        p.forget_expired(now, duration);
+        let res = p.insert(iid, id, maxsize);
+        match res {
+            Ok(()) => self.iids_added += 1,
+            Err(_) => self.iids_duplicates += 1,
         }
-        while p.order.len() as u64 > maxsize.max(1) {
-            if let Some((old, _)) = p.order.pop_front() {
-                p.ids.remove(&old);
-            }
-        }
-        self.iids_added += 1;
-        Ok(())
+        res
     }
 
     /// The entry a pair maps to now (XIDMPRECORD's consistency check), without expiring.
@@ -334,17 +311,23 @@ mod tests {
         assert!(!m.record(&b("p1"), &b("a"), id(1001), 2));
         assert!(m.record(&b("p1"), &b("b"), id(1002), 2));
         assert!(m.record(&b("p2"), &b("a"), id(1003), 2));
-        assert_eq!(m.lookup(b"p1", b"a", 1500, 1), Some(id(1000)));
-        assert_eq!(m.lookup(b"p2", b"a", 1500, 1), Some(id(1003)));
+        assert_eq!(
+            m.check_or_record(b"p1", b"a", id(9), 1500, 1, 2),
+            Err(id(1000))
+        );
+        assert_eq!(
+            m.check_or_record(b"p2", b"a", id(9), 1500, 1, 2),
+            Err(id(1003))
+        );
         assert_eq!(m.iids_duplicates, 2);
         // A third iid pushes p1's oldest out.
         assert!(m.record(&b("p1"), &b("c"), id(1004), 2));
-        assert_eq!(m.lookup(b"p1", b"a", 1500, 1), None);
+        assert_eq!(m.get(b"p1", b"a"), None);
         assert_eq!(m.tracked(1500, 1), (2, 3));
-        // One second after its entry's time an iid is gone.
-        assert_eq!(m.lookup(b"p1", b"b", 2002, 1), None);
-        assert_eq!(m.tracked(2004, 1), (0, 0));
-        assert_eq!(m.iids_added, 4);
+        // One second after its entry's time an iid is gone: "b" is new again.
+        assert_eq!(m.check_or_record(b"p1", b"b", id(2002), 2002, 1, 2), Ok(()));
+        assert_eq!(m.tracked(2004, 1), (1, 1));
+        assert_eq!(m.iids_added, 5);
     }
 
     #[test]
