@@ -250,6 +250,9 @@ fn load_rdb_file(
                     st.idmp = Some(Box::new(state));
                 }
             }
+            Event::Aux { name, value } if name == crate::rdb::NACK_AUX => {
+                crate::rdb::apply_nack_aux(guard.get_or_insert_with(lock), &value)?;
+            }
             Event::Aux { .. } => {}
             Event::Function(code) => functions.push(vec![
                 bytes::Bytes::from_static(b"FUNCTION"),

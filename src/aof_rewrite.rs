@@ -257,17 +257,20 @@ pub fn write_base(
                             }
                         }
                         for (pid, pe) in g.pel() {
+                            let Some(owner) = &pe.consumer else {
+                                continue; // nacked: below, in zone order
+                            };
                             emit(
                                 &mut w,
                                 &[
                                     b"XCLAIM",
                                     key,
                                     gname,
-                                    &pe.consumer,
+                                    owner,
                                     b"0",
                                     &id(pid),
                                     b"TIME",
-                                    pe.delivery_time.to_string().as_bytes(),
+                                    pe.delivery_time().to_string().as_bytes(),
                                     b"RETRYCOUNT",
                                     pe.delivery_count.to_string().as_bytes(),
                                     b"JUSTID",
@@ -275,6 +278,21 @@ pub fn write_base(
                                 ],
                                 &mut buf,
                             )?;
+                        }
+                        // Nacked entries (Redis 8.8), in the zone's order: each XNACK FORCE
+                        // appends to the zone, so a run of equal counts is one command.
+                        let zone: Vec<_> = g.nack_zone().collect();
+                        for run in zone.chunk_by(|a, b| a.1.delivery_count == b.1.delivery_count) {
+                            for batch in run.chunks(ITEMS_PER_CMD) {
+                                let n = batch.len().to_string();
+                                let count = batch[0].1.delivery_count.to_string();
+                                let ids: Vec<_> = batch.iter().map(|(i, _)| id(*i)).collect();
+                                let mut args: Vec<&[u8]> =
+                                    vec![b"XNACK", key, gname, b"FAIL", b"IDS", n.as_bytes()];
+                                args.extend(ids.iter().map(|i| i.as_ref()));
+                                args.extend([b"RETRYCOUNT", count.as_bytes(), b"FORCE"]);
+                                emit(&mut w, &args, &mut buf)?;
+                            }
                         }
                     }
                 }

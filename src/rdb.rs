@@ -155,10 +155,14 @@ pub fn write<W: io::Write>(w: W, dbs: &[DbSnapshot], p: &SaveParams) -> io::Resu
             let expire = expires.get(&key[..]).copied();
             w.key(expire, value_type(value, version), key)?;
             dropped_ttls += write_value(&mut w, value, p)?;
-            // A stream's idempotency state (Redis 8.6 IDMP) rides in an AUX field after it.
+            // A stream's idempotency state (Redis 8.6 IDMP) and its nacked entries (8.8)
+            // ride in AUX fields after it.
             if let Value::Stream(s) = value {
                 if let Some(m) = &s.idmp {
                     w.aux(crate::types::stream::idmp::AUX_NAME, &m.encode_aux(n, key))?;
+                }
+                if let Some(aux) = encode_nack_aux(n, key, s) {
+                    w.aux(NACK_AUX, &aux)?;
                 }
             }
         }
@@ -169,6 +173,94 @@ pub fn write<W: io::Write>(w: W, dbs: &[DbSnapshot], p: &SaveParams) -> io::Resu
         );
     }
     w.finish()
+}
+
+/// The AUX field after a stream with nacked entries (Redis 8.8 XNACK), which Redis's RDB
+/// forms before 8.8 cannot hold: the stream's payload writes them as pending entries of a
+/// consumer named "" (delivery time 0, so idle and claimable for a Redis that loads the
+/// file); this field names them per group in NACK-zone order, and whether the "" consumer
+/// exists only for them, so that sluice loads them back unowned and in order.
+pub const NACK_AUX: &str = "sluice-nack";
+
+/// [`NACK_AUX`]'s value for the stream `s` at `key` in database `db`, None without nacked
+/// entries: version 1, db, key, then per group with nacked entries its name, 1 if the ""
+/// consumer is a placeholder, and the IDs in zone order.
+fn encode_nack_aux(db: usize, key: &[u8], s: &crate::types::stream::Stream) -> Option<Vec<u8>> {
+    use crate::types::varint::{put_str, put_varint};
+    let groups: Vec<_> = s
+        .groups()
+        .iter()
+        .filter(|(_, g)| g.nacked_count() > 0)
+        .collect();
+    if groups.is_empty() {
+        return None;
+    }
+    let mut out = vec![1u8];
+    put_varint(&mut out, db as u64);
+    put_str(&mut out, key);
+    put_varint(&mut out, groups.len() as u64);
+    for (name, g) in groups {
+        put_str(&mut out, name);
+        out.push(g.consumer(b"").is_none() as u8);
+        put_varint(&mut out, g.nacked_count() as u64);
+        for (id, _) in g.nack_zone() {
+            put_varint(&mut out, id.ms);
+            put_varint(&mut out, id.seq);
+        }
+    }
+    Some(out)
+}
+
+/// Applies a [`NACK_AUX`] value to the stream it names, already loaded: its IDs leave the
+/// "" consumer, unowned, in order, and a placeholder consumer goes. Err on a malformed
+/// value; a stream not loaded (expired) or an ID not pending there is passed over.
+pub fn apply_nack_aux(store: &mut crate::store::Store, value: &[u8]) -> Result<(), String> {
+    use crate::types::stream::{NackCount, Stream};
+    let bad = || format!("Bad {NACK_AUX} AUX field");
+    let mut r = crate::types::varint::Checked::new(value);
+    if r.byte() != Some(1) {
+        return Err(bad());
+    }
+    let db = r.varint().ok_or_else(bad)? as usize;
+    let key = r.str().ok_or_else(bad)?;
+    let mut groups = Vec::new();
+    for _ in 0..r.varint().ok_or_else(bad)? {
+        let name = r.str().ok_or_else(bad)?;
+        let placeholder = r.byte().ok_or_else(bad)? == 1;
+        let n = r.varint().ok_or_else(bad)?;
+        let mut ids = Vec::new();
+        for _ in 0..n {
+            ids.push(StreamId::new(
+                r.varint().ok_or_else(bad)?,
+                r.varint().ok_or_else(bad)?,
+            ));
+        }
+        groups.push((name, placeholder, ids));
+    }
+    if !r.at_end() {
+        return Err(bad());
+    }
+    let Ok(Some(s)) = store.get_mut::<Stream>(db, key) else {
+        return Ok(());
+    };
+    for (name, placeholder, ids) in groups {
+        let Some(g) = s.group_mut(name) else {
+            continue;
+        };
+        for id in ids {
+            let owned_by_placeholder = g
+                .pel()
+                .get(&id)
+                .is_some_and(|pe| pe.consumer.as_deref() == Some(&b""[..]));
+            if owned_by_placeholder {
+                g.nack(id, NackCount::Fail, false, true);
+            }
+        }
+        if placeholder && g.consumer(b"").is_some_and(|c| c.pending().is_empty()) {
+            g.delete_consumer(b"");
+        }
+    }
+    Ok(())
 }
 
 /// The RDB type a value is written as in RDB `version`.
@@ -283,18 +375,39 @@ fn write_value<W: io::Write>(
                 w.len(g.pel().len() as u64)?;
                 for (pid, pe) in g.pel() {
                     w.raw(&raw_id(pid.ms, pid.seq))?;
-                    w.ms_time(pe.delivery_time)?;
+                    w.ms_time(pe.delivery_time())?;
                     w.len(pe.delivery_count)?;
                 }
-                w.len(g.consumers().len() as u64)?;
+                // Nacked entries (no owner) are written as the pending entries of a consumer
+                // named "" (see NACK_AUX), so that Redis loads them as pending and idle.
+                let mut nacked: Vec<StreamId> = g.nack_zone().map(|(i, _)| i).collect();
+                nacked.sort_unstable();
+                let placeholder = !nacked.is_empty() && g.consumer(b"").is_none();
+                w.len(g.consumers().len() as u64 + placeholder as u64)?;
+                if placeholder {
+                    w.string(b"")?;
+                    w.ms_time(0)?;
+                    if v3 {
+                        w.ms_time(-1)?;
+                    }
+                    w.len(nacked.len() as u64)?;
+                    for pid in &nacked {
+                        w.raw(&raw_id(pid.ms, pid.seq))?;
+                    }
+                }
                 for (cname, c) in g.consumers() {
                     w.string(cname)?;
                     w.ms_time(c.seen_time)?;
                     if v3 {
                         w.ms_time(c.active_time)?;
                     }
-                    w.len(c.pending().len() as u64)?;
-                    for pid in c.pending().iter() {
+                    let mut ids: Vec<StreamId> = c.pending().iter().collect();
+                    if cname.is_empty() && !nacked.is_empty() {
+                        ids.extend(&nacked);
+                        ids.sort_unstable();
+                    }
+                    w.len(ids.len() as u64)?;
+                    for pid in ids {
                         w.raw(&raw_id(pid.ms, pid.seq))?;
                     }
                 }

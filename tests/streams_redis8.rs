@@ -1,5 +1,6 @@
 //! Redis 8 stream commands over the wire: XDELEX and XACKDEL with the KEEPREF / DELREF /
-//! ACKED policies (8.2), the same policies on XADD's trim and XTRIM, XREADGROUP CLAIM (8.4).
+//! ACKED policies (8.2), the same policies on XADD's trim and XTRIM, XREADGROUP CLAIM (8.4),
+//! idempotent XADD (8.6), XNACK (8.8).
 //! No runnable oracle has them: the expected replies are those of Redis's own test suite and
 //! command pages (judgement calls: redis-compat/deliberate-differences.txt).
 
@@ -1245,6 +1246,502 @@ fn idmp_memory_survives_aof_rewrite_and_rdb() {
             "{mode}"
         );
         assert_eq!(r2.call(&["XLEN", "s"]), ":4\r\n", "{mode}");
+    }
+}
+
+/// XPENDING's extended row as RESP2.
+fn pending_row(id: &str, consumer: &str, idle: i64, count: u64) -> String {
+    format!(
+        "*4\r\n${}\r\n{id}\r\n${}\r\n{consumer}\r\n:{idle}\r\n:{count}\r\n",
+        id.len(),
+        consumer.len()
+    )
+}
+
+/// A stream `m` with entries 1-0..n-0, group `grp`, all delivered to c1.
+fn delivered(r: &mut Raw, n: u32) {
+    r.call(&["DEL", "m"]);
+    for i in 1..=n {
+        r.call(&["XADD", "m", &format!("{i}-0"), "f", &format!("v{i}")]);
+    }
+    r.call(&["XGROUP", "CREATE", "m", "grp", "0"]);
+    r.call(&["XREADGROUP", "GROUP", "grp", "c1", "STREAMS", "m", ">"]);
+}
+
+/// The IDs a CLAIM read takes one by one (min-idle 0, COUNT 1), as c2.
+fn claim_order(r: &mut Raw, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|_| {
+            let got = r.call(&[
+                "XREADGROUP",
+                "GROUP",
+                "grp",
+                "c2",
+                "COUNT",
+                "1",
+                "CLAIM",
+                "0",
+                "STREAMS",
+                "m",
+                ">",
+            ]);
+            got.lines().nth(7).unwrap_or("").to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn xnack_refuses_bad_arguments_as_redis() {
+    let s = TestServer::start(&[]);
+    let mut r = s.raw();
+    for argv in [
+        &["XNACK"][..],
+        &["XNACK", "key"],
+        &["XNACK", "key", "group", "SILENT", "IDS"],
+        &["XNACK", "key", "group", "SILENT", "IDS", "1"],
+        &["XNACK", "m", "grp", "FAIL", "RETRYCOUNT"],
+    ] {
+        assert_eq!(
+            r.call(argv),
+            "-ERR wrong number of arguments for 'xnack' command\r\n",
+            "{argv:?}"
+        );
+    }
+    assert!(r
+        .call(&["XNACK", "nosuchkey", "grp", "SILENT", "IDS", "1", "1-0"])
+        .starts_with("-NOGROUP"));
+    r.call(&["XADD", "m", "1-0", "f", "v"]);
+    assert!(r
+        .call(&["XNACK", "m", "nogroup", "SILENT", "IDS", "1", "1-0"])
+        .starts_with("-NOGROUP"));
+    r.call(&["SET", "str", "x"]);
+    assert!(r
+        .call(&["XNACK", "str", "grp", "FAIL", "IDS", "1", "1-0"])
+        .starts_with("-WRONGTYPE"));
+    delivered(&mut r, 2);
+    let unrecognized = |opt: &str| format!("-ERR Unrecognized XNACK option '{opt}'\r\n");
+    for (argv, want) in [
+        (
+            &["FAIL", "BADOPT", "IDS", "1", "1-0"][..],
+            unrecognized("BADOPT"),
+        ),
+        (
+            &["FAIL", "IDS", "1", "1-0", "BADOPT"],
+            unrecognized("BADOPT"),
+        ),
+        (
+            &["SILENT", "FORCE", "BADOPT", "IDS", "1", "1-0"],
+            unrecognized("BADOPT"),
+        ),
+        (
+            &["FAIL", "RETRYCOUNT", "5", "BADOPT", "IDS", "1", "1-0"],
+            unrecognized("BADOPT"),
+        ),
+        (&["FAIL", "FATAL", "IDS", "1", "1-0"], unrecognized("FATAL")),
+        (&["SILENT", "NOTIDS", "1", "1-0"], unrecognized("NOTIDS")),
+        (
+            &["FAIL", "IDS", "1", "1-0", "RETRYCOUNT"],
+            unrecognized("RETRYCOUNT"),
+        ),
+        (&["FAIL", "IDS", "1", "1-0", "2-0"], unrecognized("2-0")),
+        (
+            &["BADMODE", "IDS", "1", "1-0"],
+            "-ERR mode must be SILENT, FAIL, or FATAL\r\n".into(),
+        ),
+        (
+            &["SILENT", "FORCE", "RETRYCOUNT", "5"],
+            "-ERR syntax error, expected IDS keyword\r\n".into(),
+        ),
+        (
+            &["SILENT", "IDS", "abc", "1-0"],
+            "-ERR numids must be a positive integer\r\n".into(),
+        ),
+        (
+            &["SILENT", "IDS", "0", "1-0"],
+            "-ERR numids must be a positive integer\r\n".into(),
+        ),
+        (
+            &["SILENT", "IDS", "-1", "1-0"],
+            "-ERR numids must be a positive integer\r\n".into(),
+        ),
+        (
+            &["SILENT", "IDS", "2", "1-0"],
+            "-ERR number of IDs doesn't match numids\r\n".into(),
+        ),
+        (
+            &["FAIL", "IDS", "1", "not-a-valid-id"],
+            "-ERR Invalid stream ID specified as stream command argument\r\n".into(),
+        ),
+        (
+            &["FAIL", "IDS", "1", "1-0", "RETRYCOUNT", "abc"],
+            "-ERR value is not an integer or out of range\r\n".into(),
+        ),
+        (
+            &["FAIL", "IDS", "1", "1-0", "RETRYCOUNT", "-1"],
+            "-ERR Invalid RETRYCOUNT value, must be >= 0\r\n".into(),
+        ),
+        (
+            &[
+                "FAIL",
+                "IDS",
+                "1",
+                "1-0",
+                "RETRYCOUNT",
+                "99999999999999999999",
+            ],
+            "-ERR value is not an integer or out of range\r\n".into(),
+        ),
+    ] {
+        let mut full = vec!["XNACK", "m", "grp"];
+        full.extend(argv);
+        assert_eq!(r.call(&full), want, "{argv:?}");
+    }
+    // Nothing was nacked by the refused calls.
+    assert_eq!(
+        r.call(&["XPENDING", "m", "grp", "-", "+", "10", "c1"])
+            .lines()
+            .count(),
+        1 + 2 * 7
+    );
+}
+
+#[test]
+fn xnack_modes_counts_and_the_nack_zone() {
+    let s = TestServer::start(&[]);
+    let mut r = s.raw();
+    // SILENT: one delivery less (not below 0); unowned, idle -1.
+    delivered(&mut r, 1);
+    assert_eq!(
+        r.call(&["XNACK", "m", "grp", "SILENT", "IDS", "1", "1-0"]),
+        ":1\r\n"
+    );
+    assert_eq!(
+        r.call(&["XPENDING", "m", "grp", "-", "+", "10"]),
+        format!("*1\r\n{}", pending_row("1-0", "", -1, 0))
+    );
+    r.call(&["XCLAIM", "m", "grp", "c2", "0", "1-0", "RETRYCOUNT", "0"]);
+    r.call(&["XNACK", "m", "grp", "SILENT", "IDS", "1", "1-0"]);
+    assert!(r
+        .call(&["XPENDING", "m", "grp", "-", "+", "10"])
+        .ends_with(":-1\r\n:0\r\n"));
+    for _ in 0..3 {
+        r.call(&["XCLAIM", "m", "grp", "c1", "0", "1-0"]);
+    }
+    r.call(&["XNACK", "m", "grp", "SILENT", "IDS", "1", "1-0"]);
+    assert!(r
+        .call(&["XPENDING", "m", "grp", "-", "+", "10"])
+        .ends_with(":-1\r\n:2\r\n"));
+    // FAIL keeps the count; FATAL sets LLONG_MAX; RETRYCOUNT overrides every mode.
+    delivered(&mut r, 1);
+    r.call(&["XNACK", "m", "grp", "FAIL", "IDS", "1", "1-0"]);
+    assert!(r
+        .call(&["XPENDING", "m", "grp", "-", "+", "10"])
+        .ends_with(":-1\r\n:1\r\n"));
+    r.call(&["XNACK", "m", "grp", "FATAL", "IDS", "1", "1-0"]);
+    assert!(r
+        .call(&["XPENDING", "m", "grp", "-", "+", "10"])
+        .ends_with(":-1\r\n:9223372036854775807\r\n"));
+    // A FATAL entry claimed again stays at LLONG_MAX.
+    r.call(&["XCLAIM", "m", "grp", "c1", "0", "1-0"]);
+    assert!(r
+        .call(&["XPENDING", "m", "grp", "-", "+", "10"])
+        .ends_with(":9223372036854775807\r\n"));
+    r.call(&[
+        "XNACK",
+        "m",
+        "grp",
+        "FATAL",
+        "IDS",
+        "1",
+        "1-0",
+        "RETRYCOUNT",
+        "42",
+    ]);
+    assert!(r
+        .call(&["XPENDING", "m", "grp", "-", "+", "10"])
+        .ends_with(":-1\r\n:42\r\n"));
+
+    // Entries leave their consumers; the counts, the summary and XINFO follow.
+    r.call(&["DEL", "m"]);
+    for i in 1..=3 {
+        r.call(&["XADD", "m", &format!("{i}-0"), "f", "v"]);
+    }
+    r.call(&["XGROUP", "CREATE", "m", "grp", "0"]);
+    r.call(&[
+        "XREADGROUP",
+        "GROUP",
+        "grp",
+        "c1",
+        "COUNT",
+        "2",
+        "STREAMS",
+        "m",
+        ">",
+    ]);
+    r.call(&[
+        "XREADGROUP",
+        "GROUP",
+        "grp",
+        "c2",
+        "COUNT",
+        "1",
+        "STREAMS",
+        "m",
+        ">",
+    ]);
+    assert_eq!(
+        r.call(&["XNACK", "m", "grp", "FAIL", "IDS", "1", "3-0"]),
+        ":1\r\n"
+    );
+    assert_eq!(
+        r.call(&["XNACK", "m", "grp", "FAIL", "IDS", "1", "1-0"]),
+        ":1\r\n"
+    );
+    assert_eq!(
+        r.call(&["XPENDING", "m", "grp"]),
+        "*4\r\n:3\r\n$3\r\n1-0\r\n$3\r\n3-0\r\n*1\r\n*2\r\n$2\r\nc1\r\n$1\r\n1\r\n"
+    );
+    assert_eq!(
+        r.call(&["XPENDING", "m", "grp", "-", "+", "10", "c2"]),
+        "*0\r\n"
+    );
+    let full = r.call(&["XINFO", "STREAM", "m", "FULL"]);
+    assert!(
+        full.contains("$7\r\npending\r\n*3\r\n*4\r\n$3\r\n1-0\r\n$0\r\n\r\n:0\r\n:1\r\n"),
+        "{full}"
+    );
+    assert!(full.ends_with("$12\r\nnacked-count\r\n:2\r\n"), "{full}");
+    assert!(r
+        .call(&["XINFO", "GROUPS", "m"])
+        .contains("$9\r\nconsumers\r\n:2\r\n"));
+    // A history read no longer returns the nacked entries; DELCONSUMER keeps them.
+    let own = r.call(&["XREADGROUP", "GROUP", "grp", "c1", "STREAMS", "m", "0"]);
+    assert!(own.contains("2-0") && !own.contains("1-0"), "{own}");
+    assert_eq!(
+        r.call(&["XGROUP", "DELCONSUMER", "m", "grp", "c1"]),
+        ":1\r\n"
+    );
+    assert!(r
+        .call(&["XPENDING", "m", "grp"])
+        .starts_with("*4\r\n:2\r\n"));
+    // IDs not pending count 0; each repeat counts.
+    assert_eq!(
+        r.call(&["XNACK", "m", "grp", "FAIL", "IDS", "4", "1-0", "9-9", "1-0", "3-0"]),
+        ":3\r\n"
+    );
+
+    // The zone: first in the claim order, in nack order; a re-nack goes to its tail.
+    delivered(&mut r, 4);
+    // 4-0 then idles longer than an entry claimed below (min-idle 0 takes those again).
+    std::thread::sleep(Duration::from_millis(5));
+    r.call(&["XNACK", "m", "grp", "FAIL", "IDS", "3", "3-0", "1-0", "2-0"]);
+    r.call(&["XNACK", "m", "grp", "FAIL", "IDS", "1", "3-0"]);
+    assert_eq!(claim_order(&mut r, 4), ["1-0", "2-0", "3-0", "4-0"]);
+
+    // FORCE: an existing, unpending entry becomes nacked (count 0, FATAL's, RETRYCOUNT's);
+    // a missing one is skipped; claimable at once, whatever the minimum idle time.
+    r.call(&["DEL", "m"]);
+    for i in 1..=3 {
+        r.call(&["XADD", "m", &format!("{i}-0"), "f", "v"]);
+    }
+    r.call(&["XGROUP", "CREATE", "m", "grp", "0"]);
+    assert_eq!(
+        r.call(&["XNACK", "m", "grp", "FAIL", "IDS", "2", "1-0", "9-9", "FORCE"]),
+        ":1\r\n"
+    );
+    r.call(&["XNACK", "m", "grp", "FATAL", "FORCE", "IDS", "1", "2-0"]);
+    r.call(&[
+        "XNACK",
+        "m",
+        "grp",
+        "SILENT",
+        "RETRYCOUNT",
+        "7",
+        "IDS",
+        "1",
+        "3-0",
+        "FORCE",
+    ]);
+    assert_eq!(
+        r.call(&["XPENDING", "m", "grp", "-", "+", "10"]),
+        format!(
+            "*3\r\n{}{}{}",
+            pending_row("1-0", "", -1, 0),
+            pending_row("2-0", "", -1, 9223372036854775807),
+            pending_row("3-0", "", -1, 7)
+        )
+    );
+    let got = r.call(&["XCLAIM", "m", "grp", "c1", "99999", "1-0", "JUSTID"]);
+    assert_eq!(got, "*1\r\n$3\r\n1-0\r\n");
+    let auto = r.call(&["XAUTOCLAIM", "m", "grp", "c1", "99999", "0-0", "JUSTID"]);
+    assert!(auto.contains("2-0") && auto.contains("3-0"), "{auto}");
+
+    // A ghost: a nacked entry whose stream entry is gone stays pending until claimed.
+    delivered(&mut r, 3);
+    r.call(&["XNACK", "m", "grp", "FAIL", "IDS", "2", "1-0", "3-0"]);
+    r.call(&["XDEL", "m", "1-0", "3-0"]);
+    assert_eq!(r.call(&["XCLAIM", "m", "grp", "c2", "0", "1-0"]), "*0\r\n");
+    let auto = r.call(&["XAUTOCLAIM", "m", "grp", "c2", "0", "0-0"]);
+    assert!(auto.ends_with("*1\r\n$3\r\n3-0\r\n"), "{auto}");
+    assert!(r
+        .call(&["XPENDING", "m", "grp"])
+        .starts_with("*4\r\n:1\r\n"));
+
+    // RESP3: the same row shapes.
+    let mut r3 = s.raw();
+    r3.call(&["HELLO", "3"]);
+    delivered(&mut r3, 1);
+    r3.call(&["XNACK", "m", "grp", "FAIL", "IDS", "1", "1-0"]);
+    assert_eq!(
+        r3.call(&["XPENDING", "m", "grp", "-", "+", "10"]),
+        format!("*1\r\n{}", pending_row("1-0", "", -1, 1))
+    );
+    assert!(r3
+        .call(&["XINFO", "STREAM", "m", "FULL"])
+        .contains("$12\r\nnacked-count\r\n:1\r\n"));
+}
+
+#[test]
+fn a_blocked_claim_read_wakes_on_xnack() {
+    let s = TestServer::start(&[]);
+    let mut r = s.raw();
+    delivered(&mut r, 2);
+    let mut b = s.raw();
+    b.send(&[
+        "XREADGROUP",
+        "GROUP",
+        "grp",
+        "c2",
+        "BLOCK",
+        "5000",
+        "CLAIM",
+        "1000",
+        "STREAMS",
+        "m",
+        ">",
+    ]);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !r.call(&["INFO", "clients"]).contains("blocked_clients:1") {
+        assert!(Instant::now() < deadline, "never blocked");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let t = Instant::now();
+    r.call(&["XNACK", "m", "grp", "FAIL", "IDS", "2", "1-0", "2-0"]);
+    let got = b.read();
+    assert!(
+        t.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        t.elapsed()
+    );
+    assert!(got.contains("1-0") && got.contains("2-0"), "{got}");
+    assert_eq!(
+        r.call(&["XPENDING", "m", "grp", "-", "+", "10", "c2"])
+            .lines()
+            .count(),
+        1 + 2 * 7
+    );
+}
+
+#[test]
+fn nacked_entries_survive_restart_rewrite_and_rdb() {
+    for mode in ["aof", "rewrite", "rdb"] {
+        let dir = temp_dir("xnack");
+        let directives: &[&str] = if mode == "rdb" {
+            &[]
+        } else {
+            &["--appendonly", "yes"]
+        };
+        let s = TestServer::start_in(dir.clone(), directives);
+        let mut r = s.raw();
+        // 70 delivered; 66 nacked in three runs of counts, more than one rewrite batch.
+        delivered(&mut r, 70);
+        let ids: Vec<String> = (1..=66).rev().map(|i| format!("{i}-0")).collect();
+        let mut argv = vec!["XNACK", "m", "grp", "FAIL", "IDS", "66"];
+        argv.extend(ids.iter().map(String::as_str));
+        r.call(&argv);
+        r.call(&["XNACK", "m", "grp", "FATAL", "IDS", "2", "10-0", "20-0"]);
+        r.call(&["XNACK", "m", "grp", "SILENT", "IDS", "1", "30-0"]);
+        // A second group: FORCE-created entries only; a real "" consumer in a third.
+        r.call(&["XGROUP", "CREATE", "m", "g2", "0"]);
+        r.call(&[
+            "XNACK",
+            "m",
+            "g2",
+            "FATAL",
+            "IDS",
+            "1",
+            "2-0",
+            "RETRYCOUNT",
+            "77",
+            "FORCE",
+        ]);
+        r.call(&["XNACK", "m", "g2", "FAIL", "IDS", "1", "1-0", "FORCE"]);
+        r.call(&["XGROUP", "CREATE", "m", "g3", "0"]);
+        r.call(&[
+            "XREADGROUP",
+            "GROUP",
+            "g3",
+            "",
+            "COUNT",
+            "3",
+            "STREAMS",
+            "m",
+            ">",
+        ]);
+        r.call(&["XNACK", "m", "g3", "FAIL", "IDS", "1", "2-0"]);
+        let state = |r: &mut Raw| {
+            let mut out = String::new();
+            for g in ["grp", "g2", "g3"] {
+                out += &r
+                    .call(&["XPENDING", "m", g, "-", "+", "100"])
+                    .lines()
+                    .filter(|l| !l.starts_with(':') || l.starts_with(":-1"))
+                    .collect::<Vec<_>>()
+                    .join("|");
+                out += &r.call(&["XPENDING", "m", g]);
+                out += &r
+                    .call(&["XINFO", "CONSUMERS", "m", g])
+                    .lines()
+                    .filter(|l| l.starts_with('$'))
+                    .collect::<String>();
+            }
+            // Each group's nacked-count (seen times do not survive an AOF replay).
+            let full = r.call(&["XINFO", "STREAM", "m", "FULL"]);
+            for part in full.split("nacked-count\r\n").skip(1) {
+                out += part.lines().next().unwrap();
+            }
+            out
+        };
+        let before = state(&mut r);
+        match mode {
+            "rewrite" => {
+                assert!(r.call(&["BGREWRITEAOF"]).starts_with('+'));
+                let deadline = Instant::now() + Duration::from_secs(20);
+                while r
+                    .call(&["INFO", "persistence"])
+                    .contains("aof_rewrite_in_progress:1")
+                {
+                    assert!(Instant::now() < deadline, "rewrite never finished");
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            }
+            "rdb" => assert_eq!(r.call(&["SAVE"]), "+OK\r\n"),
+            _ => {}
+        }
+        drop(r);
+        let dir = s.stop();
+        let s2 = TestServer::start_in(dir, directives);
+        let mut r2 = s2.raw();
+        assert_eq!(state(&mut r2), before, "{mode}");
+        // The zone's order: 66-0 down to 1-0 except the re-nacked ones, then 10, 20, 30.
+        let mut want: Vec<String> = (1..=66)
+            .rev()
+            .filter(|i| ![10, 20, 30].contains(i))
+            .map(|i| format!("{i}-0"))
+            .collect();
+        want.extend(["10-0", "20-0", "30-0"].map(String::from));
+        want.push("67-0".into());
+        assert_eq!(claim_order(&mut r2, 67), want, "{mode}");
     }
 }
 

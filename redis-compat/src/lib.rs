@@ -672,9 +672,11 @@ pub fn normalize(cmd: &[Vec<u8>], reply: Vec<u8>) -> Vec<u8> {
     reply
 }
 
-/// XINFO STREAM's Redis 8.6 fields (idempotent production), which redis-server 7 and Valkey
-/// do not report: left out when sluice's dump is compared with theirs.
-pub const XINFO_IDMP_FIELDS: &[&[u8]] = &[
+/// XINFO STREAM's Redis 8.6 fields (idempotent production) and 8.8 field (a group's
+/// nacked-count in FULL), which redis-server 7 and Valkey do not report: left out when
+/// sluice's dump is compared with theirs.
+pub const XINFO_REDIS8_FIELDS: &[&[u8]] = &[
+    b"nacked-count",
     b"idmp-duration",
     b"idmp-maxsize",
     b"pids-tracked",

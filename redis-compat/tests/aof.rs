@@ -317,7 +317,7 @@ fn dump(c: &mut Conn, full: bool) -> String {
                     r = normalize(&argv, r);
                 }
                 if cmd[0] == "XINFO" {
-                    r = drop_fields(&r, XINFO_IDMP_FIELDS);
+                    r = drop_fields(&r, XINFO_REDIS8_FIELDS);
                 }
                 if full && cmd.len() == 4 {
                     // Keep delivery times exact; only the consumers' clocks are zeroed.
@@ -869,7 +869,7 @@ fn big_dump(c: &mut Conn) -> String {
         let argv: Vec<Vec<u8>> = cmd.iter().map(|s| s.as_bytes().to_vec()).collect();
         let r = c.call(&argv).unwrap();
         let r = if cmd[0].starts_with('X') {
-            drop_fields(&normalize(&argv, r), XINFO_IDMP_FIELDS)
+            drop_fields(&normalize(&argv, r), XINFO_REDIS8_FIELDS)
         } else {
             r
         };
@@ -1209,6 +1209,83 @@ fn sluice_rdb_restarts_and_loads_in_valkey_and_redis() {
         rdb11.len(),
         rdb10.len()
     );
+}
+
+/// Redis 8.8 XNACK's unowned entries have no form in RDB 10/11: sluice writes them as the
+/// pending entries of a consumer named "" with delivery time 0 (plus a `sluice-nack` AUX
+/// field): Redis 7.0 and Valkey 9.1 load them pending, idle, with their counts, and claim
+/// them first; sluice loads them back unowned.
+#[test]
+fn nacked_entries_load_in_redis_and_valkey_as_idle_pending() {
+    let mut s = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let mut c = s.conn();
+    for i in 1..=4 {
+        c.call(&["XADD", "m", &format!("{i}-0"), "f", "v"]).unwrap();
+    }
+    c.call(&["XGROUP", "CREATE", "m", "g", "0"]).unwrap();
+    c.call(&["XREADGROUP", "GROUP", "g", "c1", "STREAMS", "m", ">"])
+        .unwrap();
+    c.call(&["XNACK", "m", "g", "FATAL", "IDS", "2", "3-0", "1-0"])
+        .unwrap();
+    // The rows without the owned entries' idle times, which move on.
+    let rows = |c: &mut Conn| {
+        let r =
+            String::from_utf8(c.call(&["XPENDING", "m", "g", "-", "+", "10"]).unwrap()).unwrap();
+        let lines: Vec<&str> = r.lines().collect();
+        (0..lines.len())
+            .filter(|&i| !(i % 7 == 6 && lines[i - 2] != "$0"))
+            .map(|i| lines[i])
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let own = rows(&mut c);
+    let mut files = Vec::new();
+    for v in ["11", "10"] {
+        c.call(&["CONFIG", "SET", "sluice-rdb-version", v]).unwrap();
+        assert_eq!(c.call(&["SAVE"]).unwrap(), b"+OK\r\n");
+        files.push(std::fs::read(s.dir.join("dump.rdb")).unwrap());
+    }
+    drop(c);
+    s.terminate();
+    let s2 = sluice_on_rdb(&files[0], "nack-sluice");
+    let mut c2 = s2.conn();
+    assert_eq!(rows(&mut c2), own);
+    assert_eq!(
+        c2.call(&["XINFO", "CONSUMERS", "m", "g"])
+            .unwrap()
+            .windows(4)
+            .filter(|w| w == b"name")
+            .count(),
+        1,
+        "the placeholder consumer is gone again"
+    );
+    for (kind, rdb, tag) in [
+        (Kind::Valkey, &files[0], "nack-valkey"),
+        (Kind::Redis, &files[1], "nack-redis"),
+    ] {
+        let dir = std::env::temp_dir().join(format!("rdb-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("dump.rdb"), rdb).unwrap();
+        let o = Server::start_in(kind, &["--appendonly", "no"], dir);
+        let mut co = o.conn();
+        let rows =
+            String::from_utf8(co.call(&["XPENDING", "m", "g", "-", "+", "10"]).unwrap()).unwrap();
+        assert!(
+            rows.starts_with("*4\r\n*4\r\n$3\r\n1-0\r\n$0\r\n\r\n")
+                && rows.matches(":9223372036854775807").count() == 2,
+            "{tag}: {rows}"
+        );
+        let claimed = String::from_utf8(
+            co.call(&["XAUTOCLAIM", "m", "g", "c9", "3600000", "0", "JUSTID"])
+                .unwrap(),
+        )
+        .unwrap();
+        assert!(
+            claimed.contains("*2\r\n$3\r\n1-0\r\n$3\r\n3-0\r\n"),
+            "{tag}: {claimed}"
+        );
+    }
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! LEB128 varints and length-prefixed strings, the framing of the packed encodings (stream
 //! nodes, hash listpacks and records): seven bits a byte, low bits first, the high bit
-//! meaning "more bytes follow". Readers trust their buffer: it was written by `put_*`.
+//! meaning "more bytes follow". The `get_*` readers trust their buffer (it was written by
+//! `put_*`); [`Checked`] reads what came from a file (an RDB AUX field) and checks every length.
 
 pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
@@ -35,6 +36,49 @@ pub fn get_str<'a>(b: &'a [u8], pos: &mut usize) -> &'a [u8] {
     let s = &b[*pos..*pos + n];
     *pos += n;
     s
+}
+
+/// A reader that checks every length against the buffer: None where it would run past it.
+pub struct Checked<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Checked<'a> {
+    pub fn new(b: &'a [u8]) -> Checked<'a> {
+        Checked { b, pos: 0 }
+    }
+
+    pub fn byte(&mut self) -> Option<u8> {
+        let c = *self.b.get(self.pos)?;
+        self.pos += 1;
+        Some(c)
+    }
+
+    pub fn varint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let c = self.byte()?;
+            v |= ((c & 0x7f) as u64) << shift;
+            if c & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    pub fn str(&mut self) -> Option<&'a [u8]> {
+        let n = self.varint()? as usize;
+        let end = self.pos.checked_add(n).filter(|e| *e <= self.b.len())?;
+        let s = &self.b[self.pos..end];
+        self.pos = end;
+        Some(s)
+    }
+
+    /// Was everything read?
+    pub fn at_end(&self) -> bool {
+        self.pos == self.b.len()
+    }
 }
 
 #[cfg(test)]

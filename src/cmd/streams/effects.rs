@@ -84,7 +84,7 @@ pub(super) fn xclaim(
         Bytes::from_static(b"0"),
         id_bytes(id),
         Bytes::from_static(b"TIME"),
-        Bytes::from(pe.delivery_time.to_string()),
+        Bytes::from(pe.delivery_time().to_string()),
         Bytes::from_static(b"RETRYCOUNT"),
         Bytes::from(pe.delivery_count.to_string()),
         Bytes::from_static(b"FORCE"),

@@ -1,4 +1,4 @@
-//! XGROUP, XACK, XPENDING, XCLAIM, XAUTOCLAIM: consumer groups and their pending entries.
+//! XGROUP, XACK, XNACK, XPENDING, XCLAIM, XAUTOCLAIM: consumer groups and their pending entries.
 //! The rules (who owns a pending entry, what a claim changes) are the group's
 //! (`types::stream::group`); these handlers parse, call them, propagate and render.
 
@@ -10,8 +10,8 @@ use crate::config::NOTIFY_STREAM;
 use crate::db::Value;
 use crate::error::{CmdError, CmdResult};
 use crate::types::stream::{
-    AutoClaimScan, ClaimOpts, ClaimStatus, DeleteOutcome, DeliveryCount, Stream, StreamId,
-    INVALID_ENTRIES_READ,
+    AutoClaimScan, ClaimOpts, ClaimStatus, DeleteOutcome, DeliveryCount, NackCount, Stream,
+    StreamId, INVALID_ENTRIES_READ,
 };
 use bytes::Bytes;
 
@@ -247,6 +247,71 @@ pub fn xackdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// XNACK key group SILENT|FAIL|FATAL IDS numids id... [RETRYCOUNT n] [FORCE] (Redis 8.8):
+/// releases pending entries, unowned, to the head of the group's claim order. The options
+/// may come before or after the IDS block. The number of IDs nacked; propagated as it
+/// came (what it does depends on the PEL and the stream alone, as XACK's does).
+pub fn xnack(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let (key, g) = (&argv[1], &argv[2]);
+    let mode = match &argv[3] {
+        m if eq_ic(m, "silent") => NackCount::Silent,
+        m if eq_ic(m, "fail") => NackCount::Fail,
+        m if eq_ic(m, "fatal") => NackCount::Fatal,
+        _ => return Err(CmdError::err("mode must be SILENT, FAIL, or FATAL")),
+    };
+    let mut ids: Option<Vec<StreamId>> = None;
+    let mut retry = None;
+    let mut force = false;
+    let mut i = 4;
+    while i < argv.len() {
+        let a = &argv[i];
+        if ids.is_none() && i + 1 < argv.len() && eq_ic(a, "ids") {
+            let n = crate::util::parse_i64(&argv[i + 1])
+                .filter(|n| (1..=i32::MAX as i64).contains(n))
+                .ok_or_else(|| CmdError::err("numids must be a positive integer"))?
+                as usize;
+            let at = i + 2;
+            if n > argv.len() - at {
+                return Err(CmdError::err("number of IDs doesn't match numids"));
+            }
+            ids = Some(
+                argv[at..at + n]
+                    .iter()
+                    .map(|b| parse_strict_id(b))
+                    .collect::<CmdResult<_>>()?,
+            );
+            i = at + n;
+        } else if i + 1 < argv.len() && eq_ic(a, "retrycount") {
+            let n = cmd::parse_int(&argv[i + 1])?;
+            if n < 0 {
+                return Err(CmdError::err("Invalid RETRYCOUNT value, must be >= 0"));
+            }
+            retry = Some(n as u64);
+            i += 2;
+        } else if eq_ic(a, "force") {
+            force = true;
+            i += 1;
+        } else {
+            return Err(CmdError::err(format!(
+                "Unrecognized XNACK option '{}'",
+                String::from_utf8_lossy(a)
+            )));
+        }
+    }
+    let ids = ids.ok_or_else(|| CmdError::err("syntax error, expected IDS keyword"))?;
+    let how = retry.map_or(mode, NackCount::Set);
+    let db = ctx.db();
+    let Some(s) = stream_mut(ctx, key)?.filter(|s| s.group(g).is_some()) else {
+        return Err(nogroup(key, g));
+    };
+    let n = s.nack(g, &ids, how, force).expect("group checked") as u64;
+    if n > 0 {
+        ctx.store.meta_written(db, key, None, n);
+    }
+    ctx.out.int(n as i64);
+    Ok(())
+}
+
 pub fn xpending(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let (key, g) = (&argv[1], &argv[2]);
     let mut min_idle: i64 = 0;
@@ -304,7 +369,8 @@ pub fn xpending(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             for r in rows {
                 out.array(4);
                 write_id(out, r.id);
-                out.bulk(&r.consumer);
+                // A nacked entry's owner: none, shown as an empty name.
+                out.bulk(r.consumer.as_deref().unwrap_or_default());
                 out.int(r.idle);
                 out.int(r.delivery_count as i64);
             }

@@ -105,7 +105,7 @@ pub fn xinfo_stream(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     out.bulk(b"groups");
     out.array(s.groups().len());
     for (name, g) in s.groups() {
-        out.map(7);
+        out.map(8);
         out.bulk(b"name");
         out.bulk(name);
         out.bulk(b"last-delivered-id");
@@ -126,8 +126,8 @@ pub fn xinfo_stream(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         for (id, pe) in pel {
             out.array(4);
             write_id(out, id);
-            out.bulk(&pe.consumer);
-            out.int(pe.delivery_time);
+            out.bulk(pe.consumer.as_deref().unwrap_or_default());
+            out.int(pe.delivery_time());
             out.int(pe.delivery_count as i64);
         }
         out.bulk(b"consumers");
@@ -153,10 +153,13 @@ pub fn xinfo_stream(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 let pe = &g.pel()[&id];
                 out.array(3);
                 write_id(out, id);
-                out.int(pe.delivery_time);
+                out.int(pe.delivery_time());
                 out.int(pe.delivery_count as i64);
             }
         }
+        // Redis 8.8: the entries XNACK released, after the consumers.
+        out.bulk(b"nacked-count");
+        out.int(g.nacked_count() as i64);
     }
     Ok(())
 }

@@ -29,7 +29,7 @@ mod read;
 use entries::{xadd, xdel, xdelex, xlen, xrange, xrevrange, xtrim};
 use groups::{
     xack, xackdel, xautoclaim, xclaim, xgroup_create, xgroup_createconsumer, xgroup_delconsumer,
-    xgroup_destroy, xgroup_help, xgroup_setid, xpending,
+    xgroup_destroy, xgroup_help, xgroup_setid, xnack, xpending,
 };
 use info::{xcfgset, xidmprecord, xinfo_consumers, xinfo_groups, xinfo_help, xinfo_stream, xsetid};
 use read::{xread, xreadgroup};
@@ -714,6 +714,32 @@ mod rows {
                     Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
                     Arg { name: "group", kind: "string", display: Some("group"), ..Arg::DEFAULT },
                     Arg { name: "id", kind: "string", display: Some("id"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "xnack",
+            arity: -7,
+            flags: WRITE | FAST,
+            acl: &["write", "stream", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: xnack,
+            doc: Doc { summary: "Releases pending messages back to the group's PEL without acknowledging them, making them available for re-delivery.", since: "8.8.0", group: "stream", complexity: "O(1) for each message ID processed.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "group", kind: "string", display: Some("group"), ..Arg::DEFAULT },
+                    Arg { name: "mode", kind: "oneof", args: &[
+                        Arg { name: "silent", kind: "pure-token", display: Some("silent"), token: Some("SILENT"), ..Arg::DEFAULT },
+                        Arg { name: "fail", kind: "pure-token", display: Some("fail"), token: Some("FAIL"), ..Arg::DEFAULT },
+                        Arg { name: "fatal", kind: "pure-token", display: Some("fatal"), token: Some("FATAL"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "ids", kind: "block", token: Some("IDS"), args: &[
+                        Arg { name: "numids", kind: "integer", display: Some("numids"), ..Arg::DEFAULT },
+                        Arg { name: "id", kind: "string", display: Some("id"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "count", kind: "integer", display: Some("count"), token: Some("RETRYCOUNT"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "force", kind: "pure-token", display: Some("force"), token: Some("FORCE"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
                 ], ..Doc::DEFAULT },
             ..Command::DEFAULT
         },

@@ -1,6 +1,6 @@
 //! Model-based property test of a stream with two consumer groups: random XADD / XDEL /
 //! XDELEX / XTRIM (each reference policy) / XREADGROUP (new, history, CLAIM) / XACK /
-//! XACKDEL / XCLAIM sequences, with a clock that moves, run through the real command path
+//! XACKDEL / XCLAIM / XNACK (each mode, RETRYCOUNT, FORCE) sequences, with a clock that moves, run through the real command path
 //! and, in step, through a model made of plain ordered maps. After every command the replies
 //! agree with the model and the stored stream, groups, PELs (owner, count, delivery time)
 //! and consumer pending sets equal the model's (so each PEL entry is owned by exactly one
@@ -49,6 +49,8 @@ enum Op {
     Ack(usize, Vec<u16>),
     AckDel(usize, Vec<u16>, Pol),
     Claim(usize, usize, Vec<u16>),
+    /// Group, IDs, mode (SILENT, FAIL, FATAL), RETRYCOUNT, FORCE.
+    Nack(usize, Vec<u16>, u8, Option<u8>, bool),
     /// The clock moves this many ms.
     Tick(u8),
 }
@@ -76,6 +78,8 @@ fn arb_op() -> impl Strategy<Value = Op> {
         2 => (g(), ids()).prop_map(|(g, i)| Op::Ack(g, i)),
         2 => (g(), ids(), arb_pol()).prop_map(|(g, i, p)| Op::AckDel(g, i, p)),
         2 => (g(), c(), ids()).prop_map(|(g, c, i)| Op::Claim(g, c, i)),
+        2 => (g(), ids(), 0u8..3, proptest::option::of(0u8..4), any::<bool>())
+            .prop_map(|(g, i, m, r, f)| Op::Nack(g, i, m, r, f)),
         2 => (1u8..40).prop_map(Op::Tick),
     ]
 }
@@ -83,8 +87,21 @@ fn arb_op() -> impl Strategy<Value = Op> {
 #[derive(Default, Clone)]
 struct GroupModel {
     last_delivered: StreamId,
-    /// PEL: ID → (owner, delivery count, delivery time).
+    /// PEL: ID → (owner, delivery count, delivery time); owner "" and time 0: nacked.
     pel: BTreeMap<StreamId, (&'static str, u64, i64)>,
+    /// IDs in the order they were last nacked (stale ones are filtered out by `zone`).
+    nacks: Vec<StreamId>,
+}
+
+impl GroupModel {
+    /// The nacked entries in the order XNACK released them.
+    fn zone(&self) -> Vec<StreamId> {
+        self.nacks
+            .iter()
+            .copied()
+            .filter(|id| self.pel.get(id).is_some_and(|pe| pe.0.is_empty()))
+            .collect()
+    }
 }
 
 struct Model {
@@ -154,6 +171,11 @@ impl Harness {
         assert_eq!(used, out.len(), "exactly one reply to {args:?}");
         frame
     }
+}
+
+/// One delivery more, as Redis counts: never past `LLONG_MAX` (FATAL's count).
+fn bump(n: u64) -> u64 {
+    (n + 1).min(i64::MAX as u64)
 }
 
 fn int(f: &OwnedFrame) -> i64 {
@@ -322,14 +344,17 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
             let mut meta = vec![];
             let now = m.now;
             if let Some(min_idle) = claim {
-                // Idle long enough, longest idle first (ties by ID), entries gone dropped.
+                // Nacked entries first, in nack order; then idle long enough, longest idle
+                // first (ties by ID); entries gone dropped.
                 let mut cands: Vec<(i64, StreamId)> = m.groups[*g]
                     .pel
                     .iter()
-                    .filter(|(_, (_, _, t))| now - t >= *min_idle as i64)
+                    .filter(|(_, (o, _, t))| !o.is_empty() && now - t >= *min_idle as i64)
                     .map(|(id, (_, _, t))| (*t, *id))
                     .collect();
                 cands.sort();
+                let zone = m.groups[*g].zone().into_iter().map(|id| (0, id));
+                let cands: Vec<(i64, StreamId)> = zone.chain(cands).collect();
                 for (t, id) in cands {
                     if want.len() >= limit {
                         break;
@@ -341,7 +366,7 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
                         }
                         Some(v) => {
                             meta.push((now - t, pe.1 as i64));
-                            *pe = (CONSUMERS[*c], pe.1 + 1, now);
+                            *pe = (CONSUMERS[*c], bump(pe.1), now);
                             want.push((id, Some(*v)));
                         }
                     }
@@ -380,7 +405,7 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
                 // A delivered entry's count goes up; a deleted one is reported as nil only.
                 if v.is_some() {
                     let pe = m.groups[*g].pel.get_mut(&id).unwrap();
-                    pe.1 += 1;
+                    pe.1 = bump(pe.1);
                     pe.2 = m.now;
                 }
                 want.push((id, v));
@@ -438,12 +463,50 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
                     }
                     Some(v) => {
                         let pe = m.groups[*g].pel.get_mut(&id).unwrap();
-                        *pe = (CONSUMERS[*c], pe.1 + 1, m.now);
+                        *pe = (CONSUMERS[*c], bump(pe.1), m.now);
                         want.push((id, Some(*v)));
                     }
                 }
             }
             prop_assert_eq!(got, want);
+        }
+        Op::Nack(g, is, mode, retry, force) => {
+            let ids: Vec<String> = is.iter().map(|i| m.pick(*i).to_string()).collect();
+            let n = ids.len().to_string();
+            let word = ["SILENT", "FAIL", "FATAL"][*mode as usize];
+            let mut args = vec!["XNACK", "s", GROUPS[*g], word, "IDS", &n];
+            args.extend(ids.iter().map(String::as_str));
+            let rc = retry.map(|r| r.to_string());
+            if let Some(rc) = &rc {
+                args.extend(["RETRYCOUNT", rc]);
+            }
+            if *force {
+                args.push("FORCE");
+            }
+            let r = h.run(&args);
+            let mut nacked = 0;
+            for i in is {
+                let id = m.pick(*i);
+                let gm = &mut m.groups[*g];
+                let count = match (gm.pel.get(&id), retry) {
+                    (_, Some(r)) if gm.pel.contains_key(&id) || *force => *r as u64,
+                    (Some(pe), None) => match mode {
+                        0 => pe.1.saturating_sub(1),
+                        1 => pe.1,
+                        _ => i64::MAX as u64,
+                    },
+                    (None, None) if *force => [0, 0, i64::MAX as u64][*mode as usize],
+                    _ => continue,
+                };
+                if !gm.pel.contains_key(&id) && !m.entries.contains_key(&id) {
+                    continue; // FORCE only for entries that exist
+                }
+                gm.pel.insert(id, ("", count, 0));
+                gm.nacks.retain(|x| *x != id);
+                gm.nacks.push(id);
+                nacked += 1;
+            }
+            prop_assert_eq!(int(&r), nacked);
         }
         Op::Tick(ms) => m.now += *ms as i64,
     }
@@ -475,14 +538,26 @@ fn check_state(h: &mut Harness, m: &Model) -> Result<(), TestCaseError> {
         let pel: Vec<_> = g
             .pel()
             .iter()
-            .map(|(id, pe)| (id, pe.consumer.clone(), pe.delivery_count, pe.delivery_time))
+            .map(|(id, pe)| {
+                (
+                    id,
+                    pe.consumer.clone(),
+                    pe.delivery_count,
+                    pe.delivery_time(),
+                )
+            })
             .collect();
         let want: Vec<_> = gm
             .pel
             .iter()
-            .map(|(id, (c, n, t))| (*id, Bytes::from_static(c.as_bytes()), *n, *t))
+            .map(|(id, (c, n, t))| {
+                let owner = (!c.is_empty()).then(|| Bytes::from_static(c.as_bytes()));
+                (*id, owner, *n, *t)
+            })
             .collect();
         prop_assert_eq!(pel, want, "PEL of {}", gname);
+        let zone: Vec<_> = g.nack_zone().map(|(id, _)| id).collect();
+        prop_assert_eq!(zone, gm.zone(), "NACK zone of {}", gname);
         let mut union = 0;
         for (name, c) in g.consumers() {
             let owner = CONSUMERS
@@ -495,9 +570,9 @@ fn check_state(h: &mut Harness, m: &Model) -> Result<(), TestCaseError> {
             union += c.pending().len();
         }
         prop_assert_eq!(
-            union,
+            union + g.nacked_count(),
             g.pel().len(),
-            "each PEL entry in exactly one consumer"
+            "each PEL entry in exactly one consumer or nacked"
         );
         prop_assert_eq!(g.check_invariants(), Ok(()));
     }

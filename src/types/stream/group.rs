@@ -3,15 +3,19 @@
 //!
 //! Invariants, kept by every method here (the PEL and the consumer map are private so that
 //! nothing else can break them):
-//! - Every PEL entry is owned by a consumer of the group, and that consumer's `pending` set
-//!   holds its ID; every ID in a consumer's `pending` is in the PEL, owned by that consumer.
-//!   So each pending entry is in exactly one consumer's set, and the PEL's length is the sum
-//!   of the consumers' pending counts.
+//! - A PEL entry is owned by a consumer of the group, whose `pending` set holds its ID, or
+//!   unowned (nacked: Redis 8.8 XNACK released it); every ID in a consumer's `pending` is in
+//!   the PEL, owned by that consumer. So the PEL's length is the sum of the consumers'
+//!   pending counts plus the nacked entries.
 //! - A pending entry's `delivery_count` starts at 1 on first delivery and grows by one per
-//!   re-delivery (a history read, a claim without JUSTID); only XCLAIM RETRYCOUNT sets it.
+//!   re-delivery (a history read, a claim without JUSTID); XCLAIM RETRYCOUNT and XNACK set it.
+//! - A nacked entry's time is its place in the NACK zone: [`NACK_ZONE`] plus a sequence
+//!   number that grows with every XNACK, so the zone sorts before every real delivery time,
+//!   in the order the entries were nacked (Redis's `pel_nack_tail` list). It reads as
+//!   delivery time 0, and as idle for ever to every minimum-idle test.
 //! - A consumer's `seen_time` moves on every attempt to read or claim under its name, its
 //!   `active_time` only when something was delivered or claimed to it.
-//! - `by_time` holds `(delivery_time, id)` for exactly the PEL's entries: the order in which
+//! - `by_time` holds `(time, id)` for exactly the PEL's entries: the order in which
 //!   XREADGROUP CLAIM takes idle entries (longest idle first) without walking the PEL.
 //!
 //! What a group cannot know its stream checks ([`super::Stream`]'s group operations): whether
@@ -25,10 +29,53 @@ use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingEntry {
-    pub consumer: Bytes,
-    /// Unix ms of the last delivery.
-    pub delivery_time: i64,
+    /// The consumer it was delivered to; None once nacked (unowned).
+    pub consumer: Option<Bytes>,
+    /// Unix ms of the last delivery, or the NACK-zone place of a nacked entry (see the
+    /// module invariants): read through [`PendingEntry::delivery_time`].
+    time: i64,
     pub delivery_count: u64,
+}
+
+/// Where nacked entries' times start: far below any delivery time (which XCLAIM keeps in
+/// `0..=now`), far enough above `i64::MIN` that `now - time` cannot overflow.
+const NACK_ZONE: i64 = i64::MIN / 2;
+
+impl PendingEntry {
+    /// Unix ms of the last delivery; 0 for a nacked entry (Redis resets it so).
+    pub fn delivery_time(&self) -> i64 {
+        if self.consumer.is_some() {
+            self.time
+        } else {
+            0
+        }
+    }
+
+    pub fn is_nacked(&self) -> bool {
+        self.consumer.is_none()
+    }
+}
+
+/// XNACK's modes and RETRYCOUNT: what a nack does to the delivery counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NackCount {
+    /// One delivery less (not below 0): the delivery "did not count".
+    Silent,
+    /// Unchanged.
+    Fail,
+    /// `LLONG_MAX`: failed for good.
+    Fatal,
+    /// RETRYCOUNT: exactly this.
+    Set(u64),
+}
+
+/// FATAL's delivery count, `LLONG_MAX`.
+pub const FATAL_DELIVERIES: u64 = i64::MAX as u64;
+
+/// One delivery more, stopping at `LLONG_MAX`, the largest count a reply (or a propagated
+/// RETRYCOUNT) can carry: a FATAL entry claimed again stays at it.
+fn bump(n: u64) -> u64 {
+    n.saturating_add(1).min(FATAL_DELIVERIES)
 }
 
 #[derive(Debug, Clone)]
@@ -108,7 +155,9 @@ pub struct PendingSummary {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingRow {
     pub id: StreamId,
-    pub consumer: Bytes,
+    /// None: nacked.
+    pub consumer: Option<Bytes>,
+    /// -1 for a nacked entry.
     pub idle: i64,
     pub delivery_count: u64,
 }
@@ -123,6 +172,8 @@ pub struct ConsumerGroup {
     consumers: BTreeMap<Bytes, Consumer>,
     /// The PEL by delivery time (see the module invariants).
     by_time: BTreeSet<(i64, StreamId)>,
+    /// The next NACK-zone place.
+    nack_seq: i64,
 }
 
 impl ConsumerGroup {
@@ -133,6 +184,7 @@ impl ConsumerGroup {
             pel: Rax::new(),
             consumers: BTreeMap::new(),
             by_time: BTreeSet::new(),
+            nack_seq: 0,
         }
     }
 
@@ -200,6 +252,8 @@ impl ConsumerGroup {
         let Some(c) = self.consumers.get_mut(consumer) else {
             return false;
         };
+        // A file's time, kept out of the NACK zone (XCLAIM keeps times >= 0 too).
+        let delivery_time = delivery_time.max(0);
         if self.pel.get(&id).is_some() {
             return false;
         }
@@ -207,8 +261,8 @@ impl ConsumerGroup {
         self.pel.insert(
             id,
             PendingEntry {
-                consumer: consumer.clone(),
-                delivery_time,
+                consumer: Some(consumer.clone()),
+                time: delivery_time,
                 delivery_count,
             },
         );
@@ -244,7 +298,7 @@ impl ConsumerGroup {
         let c = self.consumers.remove(name)?;
         for id in c.pending.iter() {
             if let Some(pe) = self.pel.remove(&id) {
-                self.by_time.remove(&(pe.delivery_time, id));
+                self.by_time.remove(&(pe.time, id));
             }
         }
         Some(c.pending.len())
@@ -255,13 +309,13 @@ impl ConsumerGroup {
     /// changes owner.
     pub fn deliver(&mut self, consumer: &Bytes, id: StreamId, now: i64) {
         let fresh = PendingEntry {
-            consumer: consumer.clone(),
-            delivery_time: now,
+            consumer: Some(consumer.clone()),
+            time: now,
             delivery_count: 1,
         };
         let old = self.pel.insert(id, fresh);
-        self.retime(id, old.as_ref().map(|pe| pe.delivery_time), Some(now));
-        self.reown(id, old.map(|pe| pe.consumer).as_ref(), consumer, now);
+        self.retime(id, old.as_ref().map(|pe| pe.time), Some(now));
+        self.reown(id, old.and_then(|pe| pe.consumer).as_ref(), consumer, now);
     }
 
     /// The consumer half of a change of owner: `id` leaves `old`'s pending set (if another
@@ -280,12 +334,13 @@ impl ConsumerGroup {
         c
     }
 
-    /// A re-delivery of a pending entry to its owner (XREADGROUP with an ID): the new
-    /// delivery time and count, None if `id` is not pending.
+    /// A re-delivery of a pending entry to its owner (XREADGROUP with an ID, which reads
+    /// the consumer's own set, so never a nacked entry): the new delivery time and count,
+    /// None if `id` is not pending.
     pub fn redeliver(&mut self, id: StreamId, now: i64) -> Option<&PendingEntry> {
         let pe = self.pel.get_mut(&id)?;
-        let old = std::mem::replace(&mut pe.delivery_time, now);
-        pe.delivery_count += 1;
+        let old = std::mem::replace(&mut pe.time, now);
+        pe.delivery_count = bump(pe.delivery_count);
         self.retime(id, Some(old), Some(now));
         self.pel.get(&id)
     }
@@ -294,8 +349,8 @@ impl ConsumerGroup {
     /// pending entry it was, None if it was not pending.
     pub fn ack(&mut self, id: StreamId) -> Option<PendingEntry> {
         let pe = self.pel.remove(&id)?;
-        self.by_time.remove(&(pe.delivery_time, id));
-        if let Some(c) = self.consumers.get_mut(&pe.consumer) {
+        self.by_time.remove(&(pe.time, id));
+        if let Some(c) = pe.consumer.as_ref().and_then(|c| self.consumers.get_mut(c)) {
             c.pending.remove(&id);
         }
         Some(pe)
@@ -303,7 +358,8 @@ impl ConsumerGroup {
 
     /// Claims `id`, whose stream entry exists, for `to` (`xclaimCommand` and
     /// `xautoclaimCommand` once the entry is known to exist). A FORCE-created pending entry
-    /// is claimed whatever the minimum idle time, as in Redis (it had no owner to be idle).
+    /// is claimed whatever the minimum idle time, as in Redis (it had no owner to be idle),
+    /// and so is a nacked one (idle for ever).
     pub fn claim(&mut self, id: StreamId, to: &Bytes, opts: &ClaimOpts, now: i64) -> ClaimStatus {
         let old_owner = match self.pel.get(&id) {
             None if !opts.force => return ClaimStatus::NotPending,
@@ -311,30 +367,86 @@ impl ConsumerGroup {
                 self.pel.insert(
                     id,
                     PendingEntry {
-                        consumer: to.clone(),
-                        delivery_time: now,
+                        consumer: Some(to.clone()),
+                        time: now,
                         delivery_count: 1,
                     },
                 );
                 self.by_time.insert((now, id));
                 None
             }
-            Some(pe) if opts.min_idle > 0 && now - pe.delivery_time < opts.min_idle => {
+            Some(pe) if opts.min_idle > 0 && now - pe.time < opts.min_idle => {
                 return ClaimStatus::TooRecent
             }
-            Some(pe) => Some(pe.consumer.clone()),
+            Some(pe) => pe.consumer.clone(),
         };
         let pe = self.pel.get_mut(&id).expect("pending");
-        let old_time = std::mem::replace(&mut pe.delivery_time, opts.delivery_time);
+        let old_time = std::mem::replace(&mut pe.time, opts.delivery_time);
         match opts.count {
-            DeliveryCount::Bump => pe.delivery_count += 1,
+            DeliveryCount::Bump => pe.delivery_count = bump(pe.delivery_count),
             DeliveryCount::Keep => {}
             DeliveryCount::Set(n) => pe.delivery_count = n,
         }
-        pe.consumer = to.clone();
+        pe.consumer = Some(to.clone());
         self.retime(id, Some(old_time), Some(opts.delivery_time));
         self.reown(id, old_owner.as_ref(), to, now).active_time = now;
         ClaimStatus::Claimed
+    }
+
+    /// XNACK of one ID (Redis 8.8): a pending entry leaves its consumer, unowned, at the
+    /// tail of the NACK zone (a nacked one moves there again), its counter changed by `how`;
+    /// with `force`, an ID not pending whose stream entry `exists` becomes a nacked entry
+    /// (count 0, or FATAL's, or RETRYCOUNT's). True if it was nacked.
+    pub fn nack(&mut self, id: StreamId, how: NackCount, force: bool, exists: bool) -> bool {
+        let place = NACK_ZONE + self.nack_seq;
+        let (old_time, old_owner) = match self.pel.get_mut(&id) {
+            Some(pe) => {
+                pe.delivery_count = match how {
+                    NackCount::Silent => pe.delivery_count.saturating_sub(1),
+                    NackCount::Fail => pe.delivery_count,
+                    NackCount::Fatal => FATAL_DELIVERIES,
+                    NackCount::Set(n) => n,
+                };
+                let old = std::mem::replace(&mut pe.time, place);
+                (Some(old), pe.consumer.take())
+            }
+            None if force && exists => {
+                let delivery_count = match how {
+                    NackCount::Silent | NackCount::Fail => 0,
+                    NackCount::Fatal => FATAL_DELIVERIES,
+                    NackCount::Set(n) => n,
+                };
+                self.pel.insert(
+                    id,
+                    PendingEntry {
+                        consumer: None,
+                        time: place,
+                        delivery_count,
+                    },
+                );
+                (None, None)
+            }
+            None => return false,
+        };
+        self.nack_seq += 1;
+        self.retime(id, old_time, Some(place));
+        if let Some(c) = old_owner.and_then(|o| self.consumers.get_mut(&o)) {
+            c.pending.remove(&id);
+        }
+        true
+    }
+
+    /// How many pending entries are nacked (XINFO STREAM FULL's `nacked-count`).
+    pub fn nacked_count(&self) -> usize {
+        self.nack_zone().count()
+    }
+
+    /// The nacked entries in NACK-zone order (the order XREADGROUP CLAIM takes them).
+    pub fn nack_zone(&self) -> impl Iterator<Item = (StreamId, &PendingEntry)> + '_ {
+        self.by_time
+            .range((NACK_ZONE, StreamId::MIN)..(NACK_ZONE + self.nack_seq, StreamId::MIN))
+            .map(|&(_, id)| (id, &self.pel[&id]))
+            .filter(|(_, pe)| pe.is_nacked())
     }
 
     /// XREADGROUP CLAIM's candidates: pending IDs idle at least `min_idle` ms at `now`, the
@@ -405,10 +517,12 @@ impl ConsumerGroup {
         };
         for id in ids {
             let pe = &self.pel[&id];
-            let idle = (now - pe.delivery_time).max(0);
+            // A nacked entry passes every IDLE filter and shows idle -1 (delivery time 0).
+            let idle = (now - pe.time).max(0);
             if min_idle > 0 && idle < min_idle {
                 continue;
             }
+            let idle = if pe.is_nacked() { -1 } else { idle };
             rows.push(PendingRow {
                 id,
                 consumer: pe.consumer.clone(),
@@ -428,7 +542,7 @@ impl ConsumerGroup {
         for (name, c) in &self.consumers {
             for id in c.pending.iter() {
                 match self.pel.get(&id) {
-                    Some(pe) if pe.consumer == *name => owned += 1,
+                    Some(pe) if pe.consumer.as_ref() == Some(name) => owned += 1,
                     Some(pe) => {
                         return Err(format!(
                             "{id} pending for {name:?} but owned by {:?}",
@@ -439,17 +553,21 @@ impl ConsumerGroup {
                 }
             }
         }
-        if owned != self.pel.len() {
+        let nacked = self.pel.iter().filter(|(_, pe)| pe.is_nacked()).count();
+        if owned + nacked != self.pel.len() {
             return Err(format!(
-                "{} PEL entries, {owned} owned by consumers",
+                "{} PEL entries, {owned} owned by consumers, {nacked} nacked",
                 self.pel.len()
             ));
         }
-        let timed: BTreeSet<(i64, StreamId)> = self
-            .pel
-            .iter()
-            .map(|(id, pe)| (pe.delivery_time, id))
-            .collect();
+        if nacked != self.nacked_count() {
+            return Err(format!(
+                "{nacked} nacked entries, {} in the zone",
+                self.nacked_count()
+            ));
+        }
+        let timed: BTreeSet<(i64, StreamId)> =
+            self.pel.iter().map(|(id, pe)| (pe.time, id)).collect();
         if timed != self.by_time {
             return Err(format!(
                 "time index of {} entries for a PEL of {}",
@@ -488,7 +606,7 @@ mod tests {
         g.deliver(&b("a"), id(2), 10);
         assert_eq!(g.redeliver(id(1), 20).map(|p| p.delivery_count), Some(2));
         assert_eq!(g.redeliver(id(9), 20), None);
-        assert_eq!(g.ack(id(1)).map(|p| p.consumer), Some(b("a")));
+        assert_eq!(g.ack(id(1)).and_then(|p| p.consumer), Some(b("a")));
         assert_eq!(g.ack(id(1)), None);
         assert_eq!(g.consumer(b"a").unwrap().pending().len(), 1);
         g.check_invariants().unwrap();
@@ -519,8 +637,8 @@ mod tests {
         assert_eq!(g.claim(id(1), &b("b"), &CLAIM, 600), ClaimStatus::Claimed);
         let pe = &g.pel()[&id(1)];
         assert_eq!(
-            (pe.consumer.clone(), pe.delivery_time, pe.delivery_count),
-            (b("b"), 500, 2)
+            (pe.consumer.clone(), pe.delivery_time(), pe.delivery_count),
+            (Some(b("b")), 500, 2)
         );
         assert_eq!(g.consumer(b"b").unwrap().active_time, 600);
         assert_eq!(
@@ -561,5 +679,69 @@ mod tests {
         let rows = g.pending_range(StreamId::MIN, StreamId::MAX, Some(b"a"), 0, 1, 1000);
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].idle, 900);
+    }
+
+    #[test]
+    fn nacks_release_entries_into_a_fifo_zone() {
+        let mut g = ConsumerGroup::new(StreamId::MIN, 0);
+        for n in 1..=4 {
+            g.deliver(&b("a"), id(n), 100);
+        }
+        // Nacked out of ID order: the zone keeps the nack order, ahead of every idle entry.
+        assert!(g.nack(id(3), NackCount::Fail, false, true));
+        assert!(g.nack(id(1), NackCount::Silent, false, true));
+        assert!(!g.nack(id(9), NackCount::Fail, false, true));
+        assert_eq!(
+            g.idle_pending(0, 200, 10, &|_| false),
+            vec![id(3), id(1), id(2), id(4)]
+        );
+        assert_eq!(g.nacked_count(), 2);
+        assert_eq!(g.consumer(b"a").unwrap().pending().len(), 2);
+        let pe = &g.pel()[&id(1)];
+        assert_eq!(
+            (pe.consumer.clone(), pe.delivery_time(), pe.delivery_count),
+            (None, 0, 0)
+        );
+        // A re-nack moves to the zone's tail; FATAL and RETRYCOUNT set the counter.
+        assert!(g.nack(id(3), NackCount::Fatal, false, true));
+        assert_eq!(g.pel()[&id(3)].delivery_count, FATAL_DELIVERIES);
+        assert_eq!(
+            g.nack_zone().map(|(i, _)| i).collect::<Vec<_>>(),
+            vec![id(1), id(3)]
+        );
+        assert!(g.nack(id(2), NackCount::Set(42), false, true));
+        assert_eq!(g.pel()[&id(2)].delivery_count, 42);
+        g.check_invariants().unwrap();
+        // Idle for ever: claimable at any minimum; XPENDING shows -1 and no owner.
+        assert!(g.claimable_at(1_000_000).unwrap() < 0);
+        let rows = g.pending_range(StreamId::MIN, StreamId::MAX, None, 1_000_000, 10, 200);
+        assert_eq!(
+            rows.iter().map(|r| (r.id, r.idle)).collect::<Vec<_>>(),
+            vec![(id(1), -1), (id(2), -1), (id(3), -1)]
+        );
+        assert!(rows.iter().all(|r| r.consumer.is_none()));
+        let recent = ClaimOpts {
+            min_idle: 1_000_000,
+            ..CLAIM
+        };
+        assert_eq!(g.claim(id(1), &b("b"), &recent, 600), ClaimStatus::Claimed);
+        assert_eq!(g.pel()[&id(1)].delivery_count, 1);
+        assert_eq!(g.nacked_count(), 2);
+        // DELCONSUMER takes only what the consumer owns; ACK takes nacked entries too.
+        assert_eq!(g.delete_consumer(b"a"), Some(1));
+        assert!(g.ack(id(3)).is_some());
+        assert_eq!(g.nacked_count(), 1);
+        g.check_invariants().unwrap();
+        // FORCE creates an unowned entry for an existing, unpending ID.
+        assert!(!g.nack(id(7), NackCount::Fail, true, false));
+        assert!(g.nack(id(7), NackCount::Silent, true, true));
+        assert_eq!(g.pel()[&id(7)].delivery_count, 0);
+        assert!(g.nack(id(8), NackCount::Fatal, true, true));
+        assert_eq!(g.pel()[&id(8)].delivery_count, FATAL_DELIVERIES);
+        g.check_invariants().unwrap();
+        // Delivering a nacked ID again (SETID back) gives it an owner.
+        g.deliver(&b("c"), id(7), 700);
+        assert_eq!(g.pel()[&id(7)].consumer, Some(b("c")));
+        g.check_invariants().unwrap();
     }
 }

@@ -10,6 +10,7 @@
 //! when their producer is next used; until then only the counts of XINFO skip them.
 
 use super::StreamId;
+use crate::types::varint::Checked;
 use bytes::Bytes;
 use hashbrown::HashMap;
 use std::collections::{BTreeMap, VecDeque};
@@ -229,7 +230,7 @@ impl Idmp {
     /// Reads [`Idmp::encode_aux`]'s value back: (db, key, state), None if it is malformed
     /// (it comes from a file: every length is checked).
     pub fn decode_aux(b: &[u8]) -> Option<(usize, Bytes, Idmp)> {
-        let mut r = Checked { b, pos: 0 };
+        let mut r = Checked::new(b);
         if r.byte()? != 1 {
             return None;
         }
@@ -259,39 +260,7 @@ impl Idmp {
                 m.producers.insert(pid, p);
             }
         }
-        (r.pos == b.len()).then_some((db, key, m))
-    }
-}
-
-/// A reader that checks every length against the buffer.
-struct Checked<'a> {
-    b: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Checked<'a> {
-    fn byte(&mut self) -> Option<u8> {
-        let c = *self.b.get(self.pos)?;
-        self.pos += 1;
-        Some(c)
-    }
-    fn varint(&mut self) -> Option<u64> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let c = self.byte()?;
-            v |= ((c & 0x7f) as u64) << shift;
-            if c & 0x80 == 0 {
-                return Some(v);
-            }
-        }
-        None
-    }
-    fn str(&mut self) -> Option<&'a [u8]> {
-        let n = self.varint()? as usize;
-        let end = self.pos.checked_add(n).filter(|e| *e <= self.b.len())?;
-        let s = &self.b[self.pos..end];
-        self.pos = end;
-        Some(s)
+        r.at_end().then_some((db, key, m))
     }
 }
 

@@ -40,8 +40,8 @@ mod group;
 pub mod idmp;
 
 pub use group::{
-    ClaimOpts, ClaimStatus, Consumer, ConsumerGroup, DeliveryCount, PendingEntry, PendingRow,
-    PendingSummary, INVALID_ENTRIES_READ,
+    ClaimOpts, ClaimStatus, Consumer, ConsumerGroup, DeliveryCount, NackCount, PendingEntry,
+    PendingRow, PendingSummary, FATAL_DELIVERIES, INVALID_ENTRIES_READ,
 };
 
 use super::rax::Rax;
@@ -1094,7 +1094,7 @@ impl Stream {
                 };
                 let pe = &g.pel()[&id];
                 let (idle, deliveries) = (
-                    now.saturating_sub(pe.delivery_time).max(0),
+                    now.saturating_sub(pe.delivery_time()).max(0),
                     pe.delivery_count,
                 );
                 g.claim(id, consumer, &opts, now);
@@ -1107,6 +1107,26 @@ impl Stream {
             }
         }
         Ok((claimed, gone))
+    }
+
+    /// XNACK (Redis 8.8) of `ids`, in order, under `how`; `force` creates nacked entries
+    /// for IDs that exist in the stream but are not pending. How many IDs were nacked (a
+    /// repeated ID counts each time).
+    pub fn nack(
+        &mut self,
+        group: &[u8],
+        ids: &[StreamId],
+        how: NackCount,
+        force: bool,
+    ) -> Result<usize, NoGroup> {
+        self.groups.get(group).ok_or(NoGroup)?;
+        let mut n = 0;
+        for &id in ids {
+            let exists = force && self.contains(id);
+            let g = self.groups.get_mut(group).expect("checked");
+            n += g.nack(id, how, force, exists) as usize;
+        }
+        Ok(n)
     }
 
     /// XCLAIM of one ID for `to`: an entry gone from the stream leaves the PEL instead.
