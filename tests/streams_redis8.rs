@@ -1,6 +1,6 @@
 //! Redis 8 stream commands over the wire: XDELEX and XACKDEL with the KEEPREF / DELREF /
 //! ACKED policies (8.2), the same policies on XADD's trim and XTRIM, XREADGROUP CLAIM (8.4),
-//! idempotent XADD (8.6), XNACK (8.8).
+//! idempotent XADD (8.6), XNACK (8.8), XREAD / XREADGROUP MAXCOUNT and MAXSIZE (8.10).
 //! No runnable oracle has them: the expected replies are those of Redis's own test suite and
 //! command pages (judgement calls: redis-compat/deliberate-differences.txt).
 
@@ -1743,6 +1743,201 @@ fn nacked_entries_survive_restart_rewrite_and_rdb() {
         want.push("67-0".into());
         assert_eq!(claim_order(&mut r2, 67), want, "{mode}");
     }
+}
+
+/// The IDs in an XREAD / XREADGROUP reply (RESP2), stream by stream.
+fn read_ids(reply: &str) -> Vec<String> {
+    reply
+        .lines()
+        .filter(|l| {
+            let b = l.as_bytes();
+            !b.is_empty() && b[0].is_ascii_digit() && l.contains('-')
+        })
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn maxcount_and_maxsize_cap_the_whole_read() {
+    let s = TestServer::start(&[]);
+    let mut r = s.raw();
+    for k in ["s1", "s2", "s3"] {
+        for i in 1..=3 {
+            r.call(&["XADD", k, &format!("{i}-0"), "f", &"x".repeat(100)]);
+        }
+    }
+    for (argv, want) in [
+        (
+            &["MAXCOUNT", "0"][..],
+            "-ERR MAXCOUNT must be a positive integer\r\n",
+        ),
+        (
+            &["MAXCOUNT", "-1"],
+            "-ERR MAXCOUNT must be a positive integer\r\n",
+        ),
+        (
+            &["MAXCOUNT", "x"],
+            "-ERR MAXCOUNT must be a positive integer\r\n",
+        ),
+        (
+            &["MAXSIZE", "0"],
+            "-ERR MAXSIZE must be a positive integer\r\n",
+        ),
+        (
+            &["COUNT", "5", "MAXCOUNT", "3"],
+            "-ERR MAXCOUNT must be greater than or equal to COUNT\r\n",
+        ),
+    ] {
+        let mut full = vec!["XREAD"];
+        full.extend(argv);
+        full.extend(["STREAMS", "s1", "0"]);
+        assert_eq!(r.call(&full), want, "{argv:?}");
+    }
+    // COUNT per stream, MAXCOUNT over all of them, streams in the order given.
+    let got = r.call(&[
+        "XREAD", "COUNT", "2", "MAXCOUNT", "3", "STREAMS", "s1", "s2", "s3", "0", "0", "0",
+    ]);
+    assert_eq!(read_ids(&got), ["1-0", "2-0", "1-0"]);
+    assert!(got.starts_with("*2\r\n"), "s3 is left out: {got}");
+    let got = r.call(&["XREAD", "MAXCOUNT", "4", "STREAMS", "s1", "s2", "0", "0"]);
+    assert_eq!(read_ids(&got), ["1-0", "2-0", "3-0", "1-0"]);
+    // MAXSIZE: entries up to the size, at least one whatever its size.
+    assert_eq!(
+        read_ids(&r.call(&["XREAD", "MAXSIZE", "1", "STREAMS", "s1", "s2", "0", "0"])),
+        ["1-0"]
+    );
+    for max in [200usize, 300, 500, 700, 1000] {
+        let got = r.call(&[
+            "XREAD",
+            "MAXSIZE",
+            &max.to_string(),
+            "STREAMS",
+            "s1",
+            "s2",
+            "s3",
+            "0",
+            "0",
+            "0",
+        ]);
+        let n = read_ids(&got).len();
+        assert!(n >= 1);
+        // The reply's own top-level header is the only framing not counted.
+        assert!(
+            n == 1 || got.len() <= max + 4,
+            "MAXSIZE {max}: {} bytes for {n}",
+            got.len()
+        );
+        let more = r.call(&[
+            "XREAD",
+            "MAXCOUNT",
+            &(n + 1).to_string(),
+            "STREAMS",
+            "s1",
+            "s2",
+            "s3",
+            "0",
+            "0",
+            "0",
+        ]);
+        assert!(
+            more.len() > max,
+            "MAXSIZE {max} stopped early at {n} entries"
+        );
+    }
+    // `+` takes part too.
+    assert_eq!(
+        read_ids(&r.call(&["XREAD", "MAXCOUNT", "1", "STREAMS", "s1", "s2", "+", "+"])),
+        ["3-0"]
+    );
+
+    // XREADGROUP: what the budget leaves out is not delivered and not pending.
+    for k in ["s1", "s2"] {
+        r.call(&["XGROUP", "CREATE", k, "g", "0"]);
+    }
+    let got = r.call(&[
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "c",
+        "MAXCOUNT",
+        "4",
+        "STREAMS",
+        "s1",
+        "s2",
+        ">",
+        ">",
+    ]);
+    assert_eq!(read_ids(&got), ["1-0", "2-0", "3-0", "1-0"]);
+    assert!(r.call(&["XPENDING", "s2", "g"]).starts_with("*4\r\n:1\r\n"));
+    let info = r.call(&["XINFO", "GROUPS", "s2"]);
+    assert!(
+        info.contains("$17\r\nlast-delivered-id\r\n$3\r\n1-0\r\n"),
+        "{info}"
+    );
+    let got = r.call(&[
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "c",
+        "MAXSIZE",
+        "1",
+        "STREAMS",
+        "s1",
+        "s2",
+        ">",
+        ">",
+    ]);
+    assert_eq!(read_ids(&got), ["2-0"]);
+    // A history read lists every stream, empty once the budget is spent.
+    let got = r.call(&[
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "c",
+        "MAXCOUNT",
+        "2",
+        "STREAMS",
+        "s1",
+        "s2",
+        "0",
+        "0",
+    ]);
+    assert_eq!(read_ids(&got), ["1-0", "2-0"]);
+    assert!(got.ends_with("$2\r\ns2\r\n*0\r\n"), "{got}");
+    // CLAIM: claimed entries count against the budget first.
+    std::thread::sleep(Duration::from_millis(3));
+    let got = r.call(&[
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "d",
+        "CLAIM",
+        "1",
+        "MAXCOUNT",
+        "2",
+        "STREAMS",
+        "s2",
+        ">",
+    ]);
+    assert_eq!(read_ids(&got), ["1-0", "2-0"]);
+    assert!(
+        got.contains("*4\r\n$3\r\n1-0") && got.contains("*4\r\n$3\r\n2-0"),
+        "both pending entries claimed, not s2's 3-0: {got}"
+    );
+    assert_eq!(
+        r.call(&["XPENDING", "s2", "g", "-", "+", "10", "d"])
+            .lines()
+            .count(),
+        1 + 2 * 7
+    );
+    assert!(r.call(&["XPENDING", "s2", "g"]).starts_with("*4\r\n:2\r\n"));
+    // RESP3 keeps the map shape.
+    let mut r3 = s.raw();
+    r3.call(&["HELLO", "3"]);
+    let got = r3.call(&[
+        "XREAD", "COUNT", "1", "MAXCOUNT", "2", "STREAMS", "s1", "s2", "s3", "0", "0", "0",
+    ]);
+    assert!(got.starts_with("%2\r\n"), "{got}");
 }
 
 mod idmp_model {

@@ -666,8 +666,10 @@ mod rows {
             key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Keyword("STREAMS", 1), find: Find::Range { lastkey: -1, keystep: 1, limit: 2 } }],
             tips: &[],
             handler: xread,
-            doc: Doc { summary: "Returns messages from multiple streams with IDs greater than the ones requested. Blocks until a message is available otherwise.", since: "5.0.0", group: "stream", complexity: "", args: &[
+            doc: Doc { summary: "Returns messages from multiple streams with IDs greater than the ones requested. Blocks until a message is available otherwise.", since: "5.0.0", group: "stream", complexity: "", history: &[("8.10.0", "Added the `MAXCOUNT` and `MAXSIZE` options.")], args: &[
                     Arg { name: "count", kind: "integer", display: Some("count"), token: Some("COUNT"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "maxcount", kind: "integer", display: Some("maxcount"), token: Some("MAXCOUNT"), since: Some("8.10.0"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "maxsize", kind: "integer", display: Some("maxsize"), token: Some("MAXSIZE"), since: Some("8.10.0"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
                     Arg { name: "milliseconds", kind: "integer", display: Some("milliseconds"), token: Some("BLOCK"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
                     Arg { name: "streams", kind: "block", token: Some("STREAMS"), args: &[
                         Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, flags: ARG_MULTIPLE, ..Arg::DEFAULT },
@@ -685,12 +687,14 @@ mod rows {
             key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Keyword("STREAMS", 4), find: Find::Range { lastkey: -1, keystep: 1, limit: 2 } }],
             tips: &[],
             handler: xreadgroup,
-            doc: Doc { summary: "Returns new or historical messages from a stream for a consumer in a group. Blocks until a message is available otherwise.", since: "5.0.0", group: "stream", complexity: "For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data.", history: &[("8.4.0", "Added the `CLAIM` option.")], args: &[
+            doc: Doc { summary: "Returns new or historical messages from a stream for a consumer in a group. Blocks until a message is available otherwise.", since: "5.0.0", group: "stream", complexity: "For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data.", history: &[("8.4.0", "Added the `CLAIM` option."), ("8.10.0", "Added the `MAXCOUNT` and `MAXSIZE` options.")], args: &[
                     Arg { name: "group-block", kind: "block", token: Some("GROUP"), args: &[
                         Arg { name: "group", kind: "string", display: Some("group"), ..Arg::DEFAULT },
                         Arg { name: "consumer", kind: "string", display: Some("consumer"), ..Arg::DEFAULT },
                     ], ..Arg::DEFAULT },
                     Arg { name: "count", kind: "integer", display: Some("count"), token: Some("COUNT"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "maxcount", kind: "integer", display: Some("maxcount"), token: Some("MAXCOUNT"), since: Some("8.10.0"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "maxsize", kind: "integer", display: Some("maxsize"), token: Some("MAXSIZE"), since: Some("8.10.0"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
                     Arg { name: "milliseconds", kind: "integer", display: Some("milliseconds"), token: Some("BLOCK"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
                     Arg { name: "noack", kind: "pure-token", display: Some("noack"), token: Some("NOACK"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
                     Arg { name: "min-idle-time", kind: "integer", display: Some("min-idle-time"), token: Some("CLAIM"), since: Some("8.4.0"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },

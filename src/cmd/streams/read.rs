@@ -7,6 +7,12 @@
 //! replied as `[id, fields, idle-ms, delivery-count]` (0 and 0 for new ones), the counts as
 //! they were before this delivery. A blocked CLAIM read also wakes when a pending entry
 //! becomes idle enough.
+//!
+//! MAXCOUNT and MAXSIZE (Redis 8.10) cap the whole reply, across its streams (COUNT caps each
+//! stream): at most MAXCOUNT entries, and no entry that would take the reply past MAXSIZE
+//! bytes (counted as RESP2 framing) unless it is the first; once the budget is spent the
+//! remaining streams are not read. The budget is asked before each entry is delivered, so
+//! an entry it refuses is neither replied nor made pending nor claimed.
 
 use super::effects::{self, Effects};
 use super::{id_bytes, parse_id, stream_read, write_entry, write_fields, write_id};
@@ -34,6 +40,95 @@ enum Item {
 
 /// One stream's part of an XREAD reply: the key and its entries.
 type StreamReply = (Bytes, Vec<Item>);
+
+/// MAXCOUNT / MAXSIZE: what the reply may still take.
+#[derive(Default)]
+struct Budget {
+    max_count: Option<usize>,
+    max_size: Option<usize>,
+    entries: usize,
+    bytes: usize,
+    /// Refused an entry for its size: nothing more goes in.
+    full: bool,
+}
+
+/// A bulk string's RESP bytes.
+fn bulk_size(n: usize) -> usize {
+    let mut digits = 1;
+    let mut v = n;
+    while v >= 10 {
+        v /= 10;
+        digits += 1;
+    }
+    n + digits + 5
+}
+
+/// An entry's RESP2 bytes in an XREAD reply (`None`: a deleted pending entry, `[id, nil]`);
+/// a CLAIM entry's two integers counted at their widest.
+fn entry_size(id: StreamId, e: Option<&Entry>, claim: bool) -> usize {
+    let id_len = bulk_size(id.text().as_bytes().len());
+    let Some(e) = e else {
+        return 4 + id_len + 5;
+    };
+    let fields: usize = e
+        .fields
+        .iter()
+        .map(|(f, v)| bulk_size(f.len()) + bulk_size(v.len()))
+        .sum();
+    4 + id_len + 4 + fields + if claim { 44 } else { 0 }
+}
+
+impl Budget {
+    fn limited(&self) -> bool {
+        self.max_count.is_some() || self.max_size.is_some()
+    }
+
+    /// Entries a stream may still take: `count` (0: any) within what MAXCOUNT leaves; None
+    /// when the budget is spent.
+    fn cap(&self, count: usize) -> Option<usize> {
+        if self.full || self.max_count.is_some_and(|m| self.entries >= m) {
+            return None;
+        }
+        let left = self.max_count.map_or(usize::MAX, |m| m - self.entries);
+        Some(match count {
+            0 if left == usize::MAX => 0,
+            0 => left,
+            c => c.min(left),
+        })
+    }
+
+    /// May the reply take this entry (of the stream `key`, whose first entry pays for the
+    /// stream's framing when `first`)? Counts it if so.
+    fn admit(&mut self, key: &[u8], first: &mut bool, size: impl FnOnce() -> usize) -> bool {
+        if self.full || self.max_count.is_some_and(|m| self.entries >= m) {
+            return false;
+        }
+        if let Some(max) = self.max_size {
+            let framing = if *first {
+                4 + bulk_size(key.len()) + 6
+            } else {
+                0
+            };
+            let need = size() + framing;
+            if self.entries > 0 && self.bytes + need > max {
+                self.full = true;
+                return false;
+            }
+            self.bytes += need;
+        }
+        *first = false;
+        self.entries += 1;
+        true
+    }
+}
+
+/// MAXCOUNT's or MAXSIZE's value.
+fn parse_cap(b: &[u8], name: &str) -> CmdResult<usize> {
+    crate::util::parse_i64(b)
+        .filter(|n| *n > 0)
+        .map(|n| n as usize)
+        .ok_or_else(|| CmdError::err(format!("{name} must be a positive integer")))
+}
 
 /// XREADGROUP's CLAIM argument.
 fn parse_min_idle(b: &[u8]) -> CmdResult<i64> {
@@ -66,6 +161,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
     let mut group: Option<(Bytes, Bytes)> = None;
     let mut noack = false;
     let mut claim: Option<i64> = None;
+    let mut budget = Budget::default();
     let mut a = cmd::args::Args::new(argv, 1);
     while !a.is_empty() {
         let more = a.remaining() - 1;
@@ -77,6 +173,10 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
             )?);
         } else if more > 0 && a.eat("count") {
             count = a.next_int()?.max(0) as usize;
+        } else if more > 0 && a.eat("maxcount") {
+            budget.max_count = Some(parse_cap(a.next_bytes()?, "MAXCOUNT")?);
+        } else if more > 0 && a.eat("maxsize") {
+            budget.max_size = Some(parse_cap(a.next_bytes()?, "MAXSIZE")?);
         } else if more > 0 && a.eat("streams") {
             streams_at = a.position();
             if !a.remaining().is_multiple_of(2) {
@@ -110,6 +210,11 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
     }
     if group_mode && group.is_none() {
         return Err(CmdError::err("Missing GROUP option for XREADGROUP"));
+    }
+    if budget.max_count.is_some_and(|m| count > m) {
+        return Err(CmdError::err(
+            "MAXCOUNT must be greater than or equal to COUNT",
+        ));
     }
     let n = (argv.len() - streams_at) / 2;
     let keys: Vec<Bytes> = argv[streams_at..streams_at + n].to_vec();
@@ -147,7 +252,26 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
     let now = ctx.now;
     let mut effects = Effects::new(ctx);
     let mut history = false;
+    let limited = budget.limited();
     for (key, from) in keys.iter().zip(&froms) {
+        // What this stream may take (COUNT within MAXCOUNT's rest); nothing once spent.
+        let count = match budget.cap(count) {
+            Some(c) => c,
+            None if matches!(from, ReadFrom::After(_)) && group.is_some() => {
+                // A history read lists the stream even with nothing to give.
+                if stream_read(ctx, key)?.is_some() {
+                    results.push((key.clone(), Vec::new()));
+                    history = true;
+                }
+                continue;
+            }
+            None => continue,
+        };
+        let mut first = true;
+        let claiming = claim.is_some() && matches!(from, ReadFrom::New);
+        let mut take = |id: StreamId, e: Option<&Entry>| {
+            !limited || budget.admit(key, &mut first, || entry_size(id, e, claiming))
+        };
         let Some(s) = stream_read(ctx, key)? else {
             continue;
         };
@@ -155,7 +279,10 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
             (None, ReadFrom::After(id)) => {
                 let Some(start) = id.incr() else { continue };
                 if s.last_id > *id || s.length > 0 {
-                    let es = s.range(start, StreamId::MAX, count, false);
+                    let mut es = s.range(start, StreamId::MAX, count, false);
+                    if let Some(stop) = es.iter().position(|e| !take(e.id, Some(e))) {
+                        es.truncate(stop);
+                    }
                     if !es.is_empty() {
                         results.push((
                             key.clone(),
@@ -165,7 +292,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                 }
             }
             (None, ReadFrom::Last) => {
-                if let Some(e) = s.last_entry() {
+                if let Some(e) = s.last_entry().filter(|e| take(e.id, Some(e))) {
                     results.push((key.clone(), vec![Item::Plain(e.id, Some(e))]));
                 }
             }
@@ -181,7 +308,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                         let mut left = count;
                         if let Some(min_idle) = claim {
                             let (claimed, gone) = s
-                                .claim_idle(g, cname, min_idle, count, now)
+                                .claim_idle(g, cname, min_idle, count, now, &mut take)
                                 .expect("checked");
                             let grp = s.group(g).expect("checked");
                             for id in gone {
@@ -206,7 +333,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                         let es = if count > 0 && left == 0 {
                             Vec::new()
                         } else {
-                            s.read_group_new(g, cname, left, noack, now)
+                            s.read_group_new(g, cname, left, noack, now, &mut take)
                                 .expect("checked")
                         };
                         if !es.is_empty() {
@@ -239,7 +366,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                     ReadFrom::After(id) => {
                         history = true;
                         let out = s
-                            .read_group_history(g, cname, *id, count, now)
+                            .read_group_history(g, cname, *id, count, now, &mut take)
                             .expect("checked");
                         let grp = s.group(g).expect("checked");
                         for (id, e) in &out {

@@ -514,6 +514,10 @@ impl DeleteOutcome {
     }
 }
 
+/// Asked before a group read delivers an entry (its ID, and the entry unless it is gone):
+/// false stops the read (XREAD's MAXCOUNT / MAXSIZE budget).
+pub type Take<'a> = &'a mut dyn FnMut(StreamId, Option<&Entry>) -> bool;
+
 /// `streamEntryIsReferenced` over a stream's groups.
 fn referenced(groups: &BTreeMap<Bytes, ConsumerGroup>, id: StreamId) -> bool {
     groups
@@ -993,7 +997,8 @@ impl Stream {
     }
 
     /// XREADGROUP `>`: up to `count` (0: all) entries never delivered to the group, each
-    /// advancing the group and, unless `noack`, becoming pending for `consumer`.
+    /// advancing the group and, unless `noack`, becoming pending for `consumer`; `take` is
+    /// asked before each (a reply budget: false stops the read there, the entry untouched).
     pub fn read_group_new(
         &mut self,
         group: &[u8],
@@ -1001,12 +1006,16 @@ impl Stream {
         count: usize,
         noack: bool,
         now: i64,
+        take: Take<'_>,
     ) -> Result<Vec<Entry>, NoGroup> {
         let last = self.groups.get(group).ok_or(NoGroup)?.last_id;
         let Some(start) = last.incr() else {
             return Ok(Vec::new());
         };
-        let entries = self.range(start, StreamId::MAX, count, false);
+        let mut entries = self.range(start, StreamId::MAX, count, false);
+        if let Some(stop) = entries.iter().position(|e| !take(e.id, Some(e))) {
+            entries.truncate(stop);
+        }
         for e in &entries {
             self.advance_group(group, e.id);
             let g = self.groups.get_mut(group).expect("checked");
@@ -1020,7 +1029,8 @@ impl Stream {
 
     /// XREADGROUP with an ID: up to `count` (0: all) of `consumer`'s pending entries after
     /// `after`, each re-delivered; an entry deleted from the stream since comes back as
-    /// `None` and stays pending (XACK or a claim clears it).
+    /// `None` and stays pending (XACK or a claim clears it). `take` as for
+    /// [`Stream::read_group_new`].
     pub fn read_group_history(
         &mut self,
         group: &[u8],
@@ -1028,6 +1038,7 @@ impl Stream {
         after: StreamId,
         count: usize,
         now: i64,
+        take: Take<'_>,
     ) -> Result<Vec<(StreamId, Option<Entry>)>, NoGroup> {
         let g = self.groups.get(group).ok_or(NoGroup)?;
         let Some(start) = after.incr() else {
@@ -1043,6 +1054,9 @@ impl Stream {
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             let e = self.get(id);
+            if !take(id, e.as_ref()) {
+                break;
+            }
             if e.is_some() {
                 let g = self.groups.get_mut(group).expect("checked");
                 g.redeliver(id, now).expect("consumer PEL ⊆ group PEL");
@@ -1056,7 +1070,8 @@ impl Stream {
     /// `count` (0: all) entries pending in the group and idle at least `min_idle` ms, the
     /// longest idle first, claimed for `consumer` (delivered now, one delivery more), each
     /// with the idle time and delivery count it had. Pending entries whose stream entry is
-    /// gone leave the PEL instead (returned second), as XAUTOCLAIM drops them.
+    /// gone leave the PEL instead (returned second), as XAUTOCLAIM drops them. `take` is
+    /// asked before each claim, as for [`Stream::read_group_new`].
     pub fn claim_idle(
         &mut self,
         group: &[u8],
@@ -1064,6 +1079,7 @@ impl Stream {
         min_idle: i64,
         count: usize,
         now: i64,
+        take: Take<'_>,
     ) -> Result<(Vec<Claimed>, Vec<StreamId>), NoGroup> {
         let want = if count == 0 { usize::MAX } else { count };
         let opts = ClaimOpts {
@@ -1076,7 +1092,7 @@ impl Stream {
         let mut gone = Vec::new();
         // Claimed entries are delivered now: with a min-idle of 0 they would qualify again.
         let mut taken = std::collections::HashSet::new();
-        while claimed.len() < want {
+        'batches: while claimed.len() < want {
             let g = self.groups.get(group).ok_or(NoGroup)?;
             let batch = g.idle_pending(min_idle, now, (want - claimed.len()).min(1024), &|id| {
                 taken.contains(&id)
@@ -1092,6 +1108,9 @@ impl Stream {
                     gone.push(id);
                     continue;
                 };
+                if !take(id, Some(&entry)) {
+                    break 'batches;
+                }
                 let pe = &g.pel()[&id];
                 let (idle, deliveries) = (
                     now.saturating_sub(pe.delivery_time()).max(0),
@@ -1297,10 +1316,12 @@ mod tests {
         assert!(s.create_group(&g, StreamId::MIN, 0));
         assert!(!s.create_group(&g, StreamId::MIN, 0));
         assert_eq!(
-            s.read_group_new(b"nope", &alice, 0, false, 10),
+            s.read_group_new(b"nope", &alice, 0, false, 10, &mut |_, _| true),
             Err(NoGroup)
         );
-        let got = s.read_group_new(&g, &alice, 3, false, 10).unwrap();
+        let got = s
+            .read_group_new(&g, &alice, 3, false, 10, &mut |_, _| true)
+            .unwrap();
         assert_eq!(
             got.iter().map(|e| e.id).collect::<Vec<_>>(),
             [id(1), id(2), id(3)]
@@ -1309,7 +1330,7 @@ mod tests {
         // A history read re-delivers; a deleted entry comes back as None and stays pending.
         assert!(s.delete(id(2)));
         let hist = s
-            .read_group_history(&g, &alice, StreamId::MIN, 0, 20)
+            .read_group_history(&g, &alice, StreamId::MIN, 0, 20, &mut |_, _| true)
             .unwrap();
         assert_eq!(
             hist.iter()
