@@ -1,4 +1,5 @@
-//! Redis 8 stream commands over the wire: XDELEX and XACKDEL with the KEEPREF / DELREF /
+//! Redis 8 commands for queues over the wire (and, at the end, the list ones: LMOVEM and
+//! BLMOVEM, 8.10). Streams: XDELEX and XACKDEL with the KEEPREF / DELREF /
 //! ACKED policies (8.2), the same policies on XADD's trim and XTRIM, XREADGROUP CLAIM (8.4),
 //! idempotent XADD (8.6), XNACK (8.8), XREAD / XREADGROUP MAXCOUNT and MAXSIZE (8.10).
 //! No runnable oracle has them: the expected replies are those of Redis's own test suite and
@@ -1938,6 +1939,251 @@ fn maxcount_and_maxsize_cap_the_whole_read() {
         "XREAD", "COUNT", "1", "MAXCOUNT", "2", "STREAMS", "s1", "s2", "s3", "0", "0", "0",
     ]);
     assert!(got.starts_with("%2\r\n"), "{got}");
+}
+
+/// A list's elements, `LRANGE key 0 -1` as plain strings.
+fn lrange(r: &mut Raw, key: &str) -> Vec<String> {
+    r.call(&["LRANGE", key, "0", "-1"])
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with('$'))
+        .map(String::from)
+        .collect()
+}
+
+/// An array reply of bulk strings as plain strings.
+fn strings(reply: &str) -> Vec<String> {
+    reply
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with('$'))
+        .map(String::from)
+        .collect()
+}
+
+fn set_list(r: &mut Raw, key: &str, items: &[&str]) {
+    r.call(&["DEL", key]);
+    let mut argv = vec!["RPUSH", key];
+    argv.extend(items);
+    r.call(&argv);
+}
+
+#[test]
+fn lmovem_moves_one_by_one_or_in_bulk() {
+    let s = TestServer::start(&[]);
+    let mut r = s.raw();
+    // The examples of the Redis PR (redis/redis#15405).
+    set_list(&mut r, "l1", &["1", "2", "3", "4"]);
+    set_list(&mut r, "l2", &["5", "6", "7"]);
+    assert_eq!(
+        strings(&r.call(&["LMOVEM", "l1", "l2", "LEFT", "LEFT", "COUNT", "2", "OBO"])),
+        ["2", "1"]
+    );
+    assert_eq!(lrange(&mut r, "l2"), ["2", "1", "5", "6", "7"]);
+    set_list(&mut r, "l1", &["1", "2", "3", "4"]);
+    set_list(&mut r, "l2", &["5", "6", "7"]);
+    assert_eq!(
+        strings(&r.call(&["LMOVEM", "l1", "l2", "LEFT", "LEFT", "COUNT", "2", "BULK"])),
+        ["1", "2"]
+    );
+    assert_eq!(lrange(&mut r, "l2"), ["1", "2", "5", "6", "7"]);
+    set_list(&mut r, "l1", &["1", "2"]);
+    assert_eq!(
+        r.call(&["LMOVEM", "l1", "l2", "LEFT", "LEFT", "EXACTLY", "3", "BULK"]),
+        "*-1\r\n"
+    );
+    assert_eq!(lrange(&mut r, "l1"), ["1", "2"]);
+
+    // Every pair of ends: OBO is that many LMOVEs; BULK keeps the block's source order; the
+    // reply is the moved elements as they lie in the destination.
+    for from in ["LEFT", "RIGHT"] {
+        for to in ["LEFT", "RIGHT"] {
+            set_list(&mut r, "a", &["1", "2", "3", "4"]);
+            set_list(&mut r, "b", &["x", "y"]);
+            set_list(&mut r, "c", &["1", "2", "3", "4"]);
+            set_list(&mut r, "d", &["x", "y"]);
+            let got = strings(&r.call(&["LMOVEM", "a", "b", from, to, "COUNT", "3", "OBO"]));
+            for _ in 0..3 {
+                r.call(&["LMOVE", "c", "d", from, to]);
+            }
+            let (b, d) = (lrange(&mut r, "b"), lrange(&mut r, "d"));
+            assert_eq!(b, d, "OBO {from} {to}");
+            assert_eq!(lrange(&mut r, "a"), lrange(&mut r, "c"));
+            let at = if to == "LEFT" { 0 } else { 2 };
+            assert_eq!(got, b[at..at + 3].to_vec(), "OBO {from} {to} reply");
+
+            set_list(&mut r, "a", &["1", "2", "3", "4"]);
+            set_list(&mut r, "b", &["x", "y"]);
+            let got = strings(&r.call(&["LMOVEM", "a", "b", from, to, "COUNT", "3", "BULK"]));
+            let block: Vec<String> = if from == "LEFT" {
+                ["1", "2", "3"]
+            } else {
+                ["2", "3", "4"]
+            }
+            .map(String::from)
+            .to_vec();
+            let mut want = block.clone();
+            if to == "LEFT" {
+                want.extend(["x", "y"].map(String::from));
+            } else {
+                want = ["x", "y"].map(String::from).to_vec();
+                want.extend(block.clone());
+            }
+            assert_eq!(lrange(&mut r, "b"), want, "BULK {from} {to}");
+            assert_eq!(got, block, "BULK {from} {to} reply");
+        }
+    }
+
+    // COUNT past the length moves everything (the source goes); COUNT 0 moves nothing.
+    set_list(&mut r, "a", &["1", "2"]);
+    assert_eq!(
+        strings(&r.call(&["LMOVEM", "a", "b", "RIGHT", "LEFT", "COUNT", "9", "OBO"])),
+        ["1", "2"]
+    );
+    assert_eq!(r.call(&["EXISTS", "a"]), ":0\r\n");
+    assert_eq!(
+        r.call(&["LMOVEM", "b", "a", "LEFT", "LEFT", "COUNT", "0", "BULK"]),
+        "*0\r\n"
+    );
+    assert_eq!(r.call(&["EXISTS", "a"]), ":0\r\n");
+    // Without a count: one element, as LMOVE, as an array; a missing source: nil.
+    assert_eq!(
+        r.call(&["LMOVEM", "b", "b", "RIGHT", "LEFT"]),
+        "*1\r\n$1\r\n4\r\n"
+    );
+    assert_eq!(
+        r.call(&["LMOVEM", "nosuch", "b", "LEFT", "LEFT"]),
+        "*-1\r\n"
+    );
+    // The same key: everything leaves, then comes back (Redis's order).
+    set_list(&mut r, "k", &["1", "2", "3", "4"]);
+    assert_eq!(
+        strings(&r.call(&["LMOVEM", "k", "k", "LEFT", "LEFT", "COUNT", "2", "OBO"])),
+        ["2", "1"]
+    );
+    assert_eq!(lrange(&mut r, "k"), ["2", "1", "3", "4"]);
+
+    // Errors.
+    r.call(&["SET", "str", "x"]);
+    for (argv, want) in [
+        (
+            &["LMOVEM", "k", "b", "LEFT"][..],
+            "-ERR wrong number of arguments for 'lmovem' command\r\n",
+        ),
+        (&["LMOVEM", "k", "b", "UP", "LEFT"], "-ERR syntax error\r\n"),
+        (
+            &["LMOVEM", "k", "b", "LEFT", "LEFT", "COUNT", "2"],
+            "-ERR syntax error\r\n",
+        ),
+        (
+            &["LMOVEM", "k", "b", "LEFT", "LEFT", "COUNT", "2", "ALL"],
+            "-ERR syntax error\r\n",
+        ),
+        (
+            &["LMOVEM", "k", "b", "LEFT", "LEFT", "SOME", "2", "OBO"],
+            "-ERR syntax error\r\n",
+        ),
+        (
+            &["LMOVEM", "k", "b", "LEFT", "LEFT", "COUNT", "2", "OBO", "X"],
+            "-ERR syntax error\r\n",
+        ),
+        (
+            &["LMOVEM", "k", "b", "LEFT", "LEFT", "COUNT", "-1", "OBO"],
+            "-ERR value is out of range, must be positive\r\n",
+        ),
+        (
+            &["LMOVEM", "k", "b", "LEFT", "LEFT", "EXACTLY", "x", "OBO"],
+            "-ERR value is out of range, must be positive\r\n",
+        ),
+        (
+            &["LMOVEM", "str", "b", "LEFT", "LEFT"],
+            "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+        ),
+        (
+            &["LMOVEM", "k", "str", "LEFT", "LEFT", "COUNT", "2", "OBO"],
+            "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+        ),
+    ] {
+        assert_eq!(r.call(argv), want, "{argv:?}");
+    }
+    assert_eq!(
+        lrange(&mut r, "k"),
+        ["2", "1", "3", "4"],
+        "nothing moved by the errors"
+    );
+    let mut r3 = s.raw();
+    r3.call(&["HELLO", "3"]);
+    assert_eq!(r3.call(&["LMOVEM", "nosuch", "b", "LEFT", "LEFT"]), "_\r\n");
+}
+
+#[test]
+fn blmovem_waits_for_enough_elements_and_replays_as_pops_and_pushes() {
+    let dir = temp_dir("lmovem");
+    let s = TestServer::start_in(dir.clone(), &["--appendonly", "yes"]);
+    let mut r = s.raw();
+    let mut b = s.raw();
+    let wait_blocked = |r: &mut Raw, n: usize| {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !r
+            .call(&["INFO", "clients"])
+            .contains(&format!("blocked_clients:{n}\r"))
+        {
+            assert!(Instant::now() < deadline, "never {n} blocked");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    };
+    // EXACTLY waits until the source holds enough; each push short of it leaves it waiting.
+    r.call(&["RPUSH", "src", "1"]);
+    b.send(&[
+        "BLMOVEM", "src", "dst", "LEFT", "RIGHT", "0", "EXACTLY", "3", "BULK",
+    ]);
+    wait_blocked(&mut r, 1);
+    r.call(&["RPUSH", "src", "2"]);
+    std::thread::sleep(Duration::from_millis(20));
+    assert!(r.call(&["INFO", "clients"]).contains("blocked_clients:1\r"));
+    r.call(&["RPUSH", "src", "3", "4"]);
+    assert_eq!(strings(&b.read()), ["1", "2", "3"]);
+    assert_eq!(lrange(&mut r, "src"), ["4"]);
+    // COUNT waits only while the source is empty.
+    b.send(&[
+        "BLMOVEM", "empty", "dst", "RIGHT", "LEFT", "0", "COUNT", "5", "OBO",
+    ]);
+    wait_blocked(&mut r, 1);
+    r.call(&["RPUSH", "empty", "a", "b"]);
+    assert_eq!(strings(&b.read()), ["a", "b"]);
+    // A timeout answers nil; inside MULTI it does not wait.
+    assert_eq!(
+        b.call(&["BLMOVEM", "none", "dst", "LEFT", "LEFT", "0.05", "COUNT", "1", "OBO"]),
+        "*-1\r\n"
+    );
+    b.call(&["MULTI"]);
+    b.call(&[
+        "BLMOVEM", "none", "dst", "LEFT", "LEFT", "0", "EXACTLY", "1", "OBO",
+    ]);
+    assert_eq!(b.call(&["EXEC"]), "*1\r\n*-1\r\n");
+    r.call(&[
+        "LMOVEM", "dst", "src", "LEFT", "RIGHT", "COUNT", "2", "BULK",
+    ]);
+    let before = (lrange(&mut r, "src"), lrange(&mut r, "dst"));
+    drop((r, b));
+    let dir = s.stop();
+    // Propagated as pops and pushes, which Redis 7 replays.
+    let aof = aof_text(&dir);
+    assert!(!aof.to_ascii_uppercase().contains("LMOVEM"), "{aof}");
+    assert!(aof.contains("LPOP") && aof.contains("RPUSH"), "{aof}");
+    let s2 = TestServer::start_in(dir, &["--appendonly", "yes"]);
+    let mut r2 = s2.raw();
+    assert_eq!((lrange(&mut r2, "src"), lrange(&mut r2, "dst")), before);
+}
+
+fn aof_text(dir: &std::path::Path) -> String {
+    let mut all = String::new();
+    for e in std::fs::read_dir(dir.join("appendonlydir")).unwrap() {
+        all.push_str(&String::from_utf8_lossy(
+            &std::fs::read(e.unwrap().path()).unwrap(),
+        ));
+    }
+    all
 }
 
 mod idmp_model {

@@ -154,10 +154,23 @@ fn workload(c: &mut Conn) {
     }
 }
 
-/// Redis 8.2/8.4 stream commands (sluice only: no oracle has them), which propagate as Redis 7
-/// ones (XDEL, XACK, exact trims, XCLAIM), so their AOF still loads in redis-server 7.
+/// Redis 8.2/8.4 stream commands and 8.10 LMOVEM / BLMOVEM (sluice only: no oracle has them),
+/// which propagate as Redis 7 ones (XDEL, XACK, exact trims, XCLAIM; pops and pushes), so
+/// their AOF still loads in redis-server 7.
 fn workload_redis8(c: &mut Conn) {
     let cmds: &[&[&str]] = &[
+        &["RPUSH", "q8", "1", "2", "3", "4", "5", "6", "7"],
+        &["RPUSH", "q8b", "a", "b"],
+        &["LMOVEM", "q8", "q8b", "LEFT", "LEFT", "COUNT", "2", "OBO"],
+        &[
+            "LMOVEM", "q8", "q8b", "RIGHT", "RIGHT", "COUNT", "2", "BULK",
+        ],
+        &["LMOVEM", "q8b", "q8b", "LEFT", "LEFT", "COUNT", "3", "BULK"],
+        &["LMOVEM", "q8b", "q8b", "RIGHT", "LEFT", "COUNT", "2", "OBO"],
+        &[
+            "BLMOVEM", "q8", "q8c", "LEFT", "RIGHT", "0", "EXACTLY", "2", "BULK",
+        ],
+        &["LMOVEM", "q8", "q8d", "LEFT", "LEFT"],
         &["XADD", "r8", "1-0", "f", "1"],
         &["XADD", "r8", "2-0", "f", "2"],
         &["XADD", "r8", "3-0", "f", "3"],

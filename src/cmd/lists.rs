@@ -502,6 +502,151 @@ pub fn rpoplpush(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// LMOVEM / BLMOVEM's `[COUNT|EXACTLY count OBO|BULK]` (Redis 8.10) from `at`: how many to
+/// move, whether exactly that many (or none), whether as one block (BULK). Without it, one
+/// element as LMOVE.
+struct MoveMany {
+    count: usize,
+    exactly: bool,
+    bulk: bool,
+}
+
+fn parse_move_many(argv: &[Bytes], at: usize) -> CmdResult<MoveMany> {
+    let one = MoveMany {
+        count: 1,
+        exactly: false,
+        bulk: false,
+    };
+    match argv.len() - at {
+        0 => return Ok(one),
+        3 => {}
+        _ => return Err(CmdError::Syntax),
+    }
+    let exactly = match &argv[at] {
+        a if super::eq_ic(a, "count") => false,
+        a if super::eq_ic(a, "exactly") => true,
+        _ => return Err(CmdError::Syntax),
+    };
+    let count = positive_count(&argv[at + 1])? as usize;
+    let bulk = match &argv[at + 2] {
+        a if super::eq_ic(a, "obo") => false,
+        a if super::eq_ic(a, "bulk") => true,
+        _ => return Err(CmdError::Syntax),
+    };
+    Ok(MoveMany {
+        count,
+        exactly,
+        bulk,
+    })
+}
+
+/// LMOVEM's move: up to `count` elements (exactly `count` with EXACTLY) leave `src` at
+/// `from`, all of them first, then enter `dst` at `to`, one by one (OBO: as that many
+/// LMOVEs between two lists would) or as one block in the order they had in `src` (BULK).
+/// The moved elements as they now lie in `dst`, left to right; None when `src` is empty or
+/// too short for EXACTLY. Propagated as the pop and the push it came to (Redis 7 replays
+/// them).
+fn move_many(
+    ctx: &mut Ctx,
+    src: &Bytes,
+    dst: &Bytes,
+    from: End,
+    to: End,
+    how: &MoveMany,
+) -> CmdResult<Option<Vec<Bytes>>> {
+    let Some(len) = list_mut(ctx, src)?.map(|l| l.len()) else {
+        return Ok(None);
+    };
+    check_list_type(ctx, dst)?;
+    if how.exactly && len < how.count {
+        return Ok(None);
+    }
+    if how.count == 0 {
+        return Ok(Some(Vec::new()));
+    }
+    let db = ctx.db();
+    let mut popped = Vec::with_capacity(how.count.min(len));
+    {
+        let l = list_mut(ctx, src)?.expect("checked above");
+        while popped.len() < how.count {
+            match match from {
+                End::Left => l.pop_front(),
+                End::Right => l.pop_back(),
+            } {
+                Some(v) => popped.push(v),
+                None => break,
+            }
+        }
+    }
+    // The order of the pushes: OBO in pop order; BULK so that the block keeps its source
+    // order. Pops from the tail come in reverse source order and pushes at the head reverse
+    // what they are given, so BULK reverses the pop order exactly when the ends match.
+    let mut seq = popped;
+    if how.bulk && from == to {
+        seq.reverse();
+    }
+    push_values(ctx, dst, to, seq.iter().map(|v| &v[..]))?;
+    ctx.store.written(db, src, NOTIFY_LIST, from.pop_event());
+    delete_if_empty(ctx, src);
+    ctx.also_propagate(vec![
+        Bytes::from_static(from.pop_name()),
+        src.clone(),
+        Bytes::from(seq.len().to_string()),
+    ]);
+    let mut push = vec![
+        Bytes::from_static(match to {
+            End::Left => b"LPUSH",
+            End::Right => b"RPUSH",
+        }),
+        dst.clone(),
+    ];
+    push.extend(seq.iter().cloned());
+    ctx.also_propagate(push);
+    if to == End::Left {
+        seq.reverse();
+    }
+    Ok(Some(seq))
+}
+
+fn reply_moved(ctx: &mut Ctx, moved: &[Bytes]) {
+    ctx.out.array(moved.len());
+    for v in moved {
+        ctx.out.bulk(v);
+    }
+}
+
+pub fn lmovem(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let from = End::parse(&argv[3])?;
+    let to = End::parse(&argv[4])?;
+    let how = parse_move_many(argv, 5)?;
+    match move_many(ctx, &argv[1], &argv[2], from, to, &how)? {
+        Some(moved) => reply_moved(ctx, &moved),
+        None => ctx.out.null_array(),
+    }
+    Ok(())
+}
+
+/// BLMOVEM (Redis 8.10): LMOVEM that waits while the source is empty, or, with EXACTLY,
+/// shorter than the count (a re-run that still cannot move waits on).
+pub fn blmovem(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let from = End::parse(&argv[3])?;
+    let to = End::parse(&argv[4])?;
+    let deadline = parse_timeout(ctx, &argv[5])?;
+    let how = parse_move_many(argv, 6)?;
+    match move_many(ctx, &argv[1], &argv[2], from, to, &how)? {
+        Some(moved) => reply_moved(ctx, &moved),
+        None => block_on(
+            ctx,
+            vec![argv[1].clone()],
+            deadline,
+            argv,
+            TimeoutReply::NullArray,
+            TimeoutReply::NullArray,
+        ),
+    }
+    Ok(())
+}
+
 /// Parses a blocking timeout in seconds (fractions allowed) into an absolute deadline.
 fn parse_timeout(ctx: &Ctx, b: &[u8]) -> CmdResult<Option<i64>> {
     super::parse_timeout(ctx.now, b, super::TimeoutUnit::Seconds)
@@ -709,6 +854,36 @@ pub fn blmpop(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 mod rows {
     use super::*;
     use crate::cmd::table::*;
+
+    /// LMOVEM's arguments (Redis 8.10), and BLMOVEM's with its timeout.
+    macro_rules! movem_args {
+        ($($timeout:expr)?) => { &[
+            Arg { name: "source", kind: "key", display: Some("source"), key_spec: 0, ..Arg::DEFAULT },
+            Arg { name: "destination", kind: "key", display: Some("destination"), key_spec: 1, ..Arg::DEFAULT },
+            Arg { name: "wherefrom", kind: "oneof", args: &[
+                Arg { name: "left", kind: "pure-token", display: Some("left"), token: Some("LEFT"), ..Arg::DEFAULT },
+                Arg { name: "right", kind: "pure-token", display: Some("right"), token: Some("RIGHT"), ..Arg::DEFAULT },
+            ], ..Arg::DEFAULT },
+            Arg { name: "whereto", kind: "oneof", args: &[
+                Arg { name: "left", kind: "pure-token", display: Some("left"), token: Some("LEFT"), ..Arg::DEFAULT },
+                Arg { name: "right", kind: "pure-token", display: Some("right"), token: Some("RIGHT"), ..Arg::DEFAULT },
+            ], ..Arg::DEFAULT },
+            $($timeout,)?
+            Arg { name: "amount", kind: "block", flags: ARG_OPTIONAL, args: &[
+                Arg { name: "mode", kind: "oneof", args: &[
+                    Arg { name: "count", kind: "pure-token", display: Some("count"), token: Some("COUNT"), ..Arg::DEFAULT },
+                    Arg { name: "exactly", kind: "pure-token", display: Some("exactly"), token: Some("EXACTLY"), ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+                Arg { name: "count", kind: "integer", display: Some("count"), ..Arg::DEFAULT },
+                Arg { name: "order", kind: "oneof", args: &[
+                    Arg { name: "obo", kind: "pure-token", display: Some("obo"), token: Some("OBO"), ..Arg::DEFAULT },
+                    Arg { name: "bulk", kind: "pure-token", display: Some("bulk"), token: Some("BULK"), ..Arg::DEFAULT },
+                ], ..Arg::DEFAULT },
+            ], ..Arg::DEFAULT },
+        ] };
+    }
+    const MOVEM_ARGS: &[Arg] = movem_args!();
+    const BLMOVEM_ARGS: &[Arg] = movem_args!(Arg { name: "timeout", kind: "double", display: Some("timeout"), ..Arg::DEFAULT });
 
     /// This family's commands.
     #[rustfmt::skip]
@@ -1044,6 +1219,30 @@ mod rows {
                     ], ..Arg::DEFAULT },
                     Arg { name: "timeout", kind: "double", display: Some("timeout"), ..Arg::DEFAULT },
                 ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "lmovem",
+            arity: -5,
+            flags: WRITE | DENYOOM,
+            acl: &["write", "list", "slow"],
+            legacy_keys: (1, 2, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }, KeySpec { notes: "", flags: &["RW", "insert"], begin: Begin::Index(2), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: lmovem,
+            doc: Doc { summary: "Pops one or more elements from a list, pushes them to another list and returns them. Deletes the list if the last element was moved.", since: "8.10.0", group: "list", complexity: "O(N) where N is the number of elements moved.", args: MOVEM_ARGS, ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "blmovem",
+            arity: -6,
+            flags: WRITE | DENYOOM | BLOCKING,
+            acl: &["write", "list", "slow", "blocking"],
+            legacy_keys: (1, 2, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }, KeySpec { notes: "", flags: &["RW", "insert"], begin: Begin::Index(2), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: blmovem,
+            doc: Doc { summary: "Pops one or more elements from a list, pushes them to another list and returns them. Blocks until enough elements are available otherwise. Deletes the list if the last element was moved.", since: "8.10.0", group: "list", complexity: "O(N) where N is the number of elements moved.", args: BLMOVEM_ARGS, ..Doc::DEFAULT },
             ..Command::DEFAULT
         },
         Command {
