@@ -1,5 +1,5 @@
-//! Redis 8 commands for queues over the wire (and, at the end, the list ones: LMOVEM and
-//! BLMOVEM, 8.10). Streams: XDELEX and XACKDEL with the KEEPREF / DELREF /
+//! Redis 8 commands for queues over the wire (and, at the end, LMOVEM and BLMOVEM, 8.10, and
+//! INCREX, 8.8). Streams: XDELEX and XACKDEL with the KEEPREF / DELREF /
 //! ACKED policies (8.2), the same policies on XADD's trim and XTRIM, XREADGROUP CLAIM (8.4),
 //! idempotent XADD (8.6), XNACK (8.8), XREAD / XREADGROUP MAXCOUNT and MAXSIZE (8.10).
 //! No runnable oracle has them: the expected replies are those of Redis's own test suite and
@@ -2174,6 +2174,154 @@ fn blmovem_waits_for_enough_elements_and_replays_as_pops_and_pushes() {
     let s2 = TestServer::start_in(dir, &["--appendonly", "yes"]);
     let mut r2 = s2.raw();
     assert_eq!((lrange(&mut r2, "src"), lrange(&mut r2, "dst")), before);
+}
+
+#[test]
+fn increx_increments_within_bounds_and_sets_the_ttl() {
+    let dir = temp_dir("increx");
+    let s = TestServer::start_in(dir.clone(), &["--appendonly", "yes"]);
+    let mut r = s.raw();
+    let pair = |a: i64, b: i64| format!("*2\r\n:{a}\r\n:{b}\r\n");
+    // BYINT 1 by default, from 0; the TTL is left alone without an expiration option.
+    assert_eq!(r.call(&["INCREX", "n"]), pair(1, 1));
+    r.call(&["SET", "c", "98", "EX", "1000"]);
+    assert_eq!(
+        r.call(&["INCREX", "c", "BYINT", "5", "UBOUND", "100"]),
+        pair(98, 0)
+    );
+    assert_eq!(
+        r.call(&["INCREX", "c", "BYINT", "5", "SATURATE", "UBOUND", "100"]),
+        pair(100, 2)
+    );
+    assert_eq!(r.call(&["TTL", "c"]), ":1000\r\n");
+    assert_eq!(
+        r.call(&["INCREX", "c", "BYINT", "-300", "LBOUND", "-50", "SATURATE"]),
+        pair(-50, -150)
+    );
+    // Past a bound already: never pulled toward it; back inside: applied.
+    r.call(&["SET", "o", "200"]);
+    assert_eq!(
+        r.call(&["INCREX", "o", "BYINT", "100", "UBOUND", "50", "SATURATE"]),
+        pair(200, 0)
+    );
+    assert_eq!(
+        r.call(&["INCREX", "o", "BYINT", "-160", "UBOUND", "50"]),
+        pair(40, -160)
+    );
+    // The type's limits: rejected, or saturated there.
+    r.call(&["SET", "big", "9223372036854775806"]);
+    assert_eq!(
+        r.call(&["INCREX", "big", "BYINT", "5"]),
+        pair(9223372036854775806, 0)
+    );
+    assert_eq!(
+        r.call(&["INCREX", "big", "BYINT", "5", "SATURATE"]),
+        pair(i64::MAX, 1)
+    );
+    // A rejected increment of a missing key creates nothing.
+    assert_eq!(
+        r.call(&["INCREX", "none", "BYINT", "20", "UBOUND", "10"]),
+        pair(0, 0)
+    );
+    assert_eq!(r.call(&["EXISTS", "none"]), ":0\r\n");
+    // TTLs: EX sets; ENX only when there is none; PERSIST removes.
+    assert_eq!(r.call(&["INCREX", "t", "EX", "100"]), pair(1, 1));
+    assert_eq!(r.call(&["TTL", "t"]), ":100\r\n");
+    r.call(&["INCREX", "t", "EX", "5", "ENX"]);
+    assert_eq!(r.call(&["TTL", "t"]), ":100\r\n");
+    r.call(&["INCREX", "t", "PERSIST"]);
+    assert_eq!(r.call(&["TTL", "t"]), ":-1\r\n");
+    r.call(&["INCREX", "t", "PX", "50000", "ENX"]);
+    let pttl: i64 = r.call(&["PTTL", "t"])[1..].trim().parse().unwrap();
+    assert!((49_000..=50_000).contains(&pttl), "{pttl}");
+    // BYFLOAT: bulk strings in RESP2, doubles in RESP3.
+    assert_eq!(
+        r.call(&["INCREX", "f", "BYFLOAT", "1.5", "UBOUND", "2.5", "SATURATE"]),
+        "*2\r\n$3\r\n1.5\r\n$3\r\n1.5\r\n"
+    );
+    assert_eq!(
+        r.call(&["INCREX", "f", "BYFLOAT", "1.5", "UBOUND", "2.5", "SATURATE"]),
+        "*2\r\n$3\r\n2.5\r\n$1\r\n1\r\n"
+    );
+    let mut r3 = s.raw();
+    r3.call(&["HELLO", "3"]);
+    assert_eq!(
+        r3.call(&["INCREX", "f", "BYFLOAT", "-0.5"]),
+        "*2\r\n,2\r\n,-0.5\r\n"
+    );
+    // Errors.
+    r.call(&["SET", "s", "abc"]);
+    r.call(&["RPUSH", "l", "x"]);
+    for (argv, want) in [
+        (
+            &["INCREX", "x", "ENX"][..],
+            "-ERR ENX flag requires an expiration\r\n",
+        ),
+        (
+            &["INCREX", "x", "PERSIST", "EX", "10"],
+            "-ERR syntax error\r\n",
+        ),
+        (
+            &["INCREX", "x", "EX", "10", "PX", "10"],
+            "-ERR syntax error\r\n",
+        ),
+        (&["INCREX", "x", "PERSIST", "ENX"], "-ERR syntax error\r\n"),
+        (
+            &["INCREX", "x", "BYINT", "1", "BYFLOAT", "1"],
+            "-ERR syntax error\r\n",
+        ),
+        (&["INCREX", "x", "LBOUND"], "-ERR syntax error\r\n"),
+        (&["INCREX", "x", "BOGUS"], "-ERR syntax error\r\n"),
+        (
+            &["INCREX", "x", "LBOUND", "5", "UBOUND", "1"],
+            "-ERR LBOUND must be less than or equal to UBOUND\r\n",
+        ),
+        (
+            &["INCREX", "x", "BYINT", "1.5"],
+            "-ERR value is not an integer or out of range\r\n",
+        ),
+        (
+            &["INCREX", "x", "BYFLOAT", "abc"],
+            "-ERR value is not a valid float\r\n",
+        ),
+        (
+            &["INCREX", "x", "UBOUND", "1.5"],
+            "-ERR value is not an integer or out of range\r\n",
+        ),
+        (
+            &["INCREX", "x", "EX", "0"],
+            "-ERR invalid expire time in 'increx' command\r\n",
+        ),
+        (
+            &["INCREX", "s"],
+            "-ERR value is not an integer or out of range\r\n",
+        ),
+        (
+            &["INCREX", "s", "BYFLOAT", "1"],
+            "-ERR value is not a valid float\r\n",
+        ),
+        (
+            &["INCREX", "l"],
+            "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+        ),
+    ] {
+        assert_eq!(r.call(argv), want, "{argv:?}");
+    }
+    assert_eq!(r.call(&["EXISTS", "x"]), ":0\r\n");
+    // Replayed from the AOF as SETs with the absolute expiry (or KEEPTTL), which Redis 7 has.
+    let dump = |r: &mut Raw| {
+        ["n", "c", "o", "big", "t", "f"]
+            .iter()
+            .map(|k| format!("{}{}", r.call(&["GET", k]), r.call(&["PEXPIRETIME", k])))
+            .collect::<String>()
+    };
+    let before = dump(&mut r);
+    drop((r, r3));
+    let dir = s.stop();
+    let aof = aof_text(&dir);
+    assert!(!aof.to_ascii_uppercase().contains("INCREX"), "{aof}");
+    let s2 = TestServer::start_in(dir, &["--appendonly", "yes"]);
+    assert_eq!(dump(&mut s2.raw()), before);
 }
 
 fn aof_text(dir: &std::path::Path) -> String {

@@ -154,9 +154,9 @@ fn workload(c: &mut Conn) {
     }
 }
 
-/// Redis 8.2/8.4 stream commands and 8.10 LMOVEM / BLMOVEM (sluice only: no oracle has them),
-/// which propagate as Redis 7 ones (XDEL, XACK, exact trims, XCLAIM; pops and pushes), so
-/// their AOF still loads in redis-server 7.
+/// Redis 8.2/8.4 stream commands, 8.10 LMOVEM / BLMOVEM and 8.8 INCREX (sluice only: no
+/// oracle has them), which propagate as Redis 7 ones (XDEL, XACK, exact trims, XCLAIM; pops
+/// and pushes; SET with PXAT or KEEPTTL), so their AOF still loads in redis-server 7.
 fn workload_redis8(c: &mut Conn) {
     let cmds: &[&[&str]] = &[
         &["RPUSH", "q8", "1", "2", "3", "4", "5", "6", "7"],
@@ -171,6 +171,12 @@ fn workload_redis8(c: &mut Conn) {
             "BLMOVEM", "q8", "q8c", "LEFT", "RIGHT", "0", "EXACTLY", "2", "BULK",
         ],
         &["LMOVEM", "q8", "q8d", "LEFT", "LEFT"],
+        &["INCREX", "i8", "BYINT", "5", "EX", "1000"],
+        &[
+            "INCREX", "i8", "BYINT", "100", "UBOUND", "50", "SATURATE", "EX", "5", "ENX",
+        ],
+        &["INCREX", "i8b", "BYFLOAT", "2.5", "PXAT", "4102444800000"],
+        &["INCREX", "i8b", "PERSIST", "BYFLOAT", "0.25"],
         &["XADD", "r8", "1-0", "f", "1"],
         &["XADD", "r8", "2-0", "f", "2"],
         &["XADD", "r8", "3-0", "f", "3"],

@@ -458,6 +458,209 @@ pub fn incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// A number INCREX works in: BYINT's i64 or BYFLOAT's f64.
+trait Num: Copy + PartialOrd {
+    fn parse(b: &[u8]) -> CmdResult<Self>;
+    /// The type's limits (SATURATE without a bound).
+    const MIN: Self;
+    const MAX: Self;
+    /// `self + by`, None past the type's range (overflow, or not finite).
+    fn add(self, by: Self) -> Option<Self>;
+    /// `self - from`, the increment applied; None if it has no value of the type.
+    fn sub(self, from: Self) -> Option<Self>;
+    fn positive(self) -> bool;
+    fn reply(self, ctx: &mut Ctx);
+    fn stored(self) -> RString;
+}
+
+impl Num for i64 {
+    const MIN: i64 = i64::MIN;
+    const MAX: i64 = i64::MAX;
+    fn parse(b: &[u8]) -> CmdResult<i64> {
+        parse_int(b)
+    }
+    fn add(self, by: i64) -> Option<i64> {
+        self.checked_add(by)
+    }
+    fn sub(self, from: i64) -> Option<i64> {
+        self.checked_sub(from)
+    }
+    fn positive(self) -> bool {
+        self > 0
+    }
+    fn reply(self, ctx: &mut Ctx) {
+        ctx.out.int(self);
+    }
+    fn stored(self) -> RString {
+        RString::from_i64(self)
+    }
+}
+
+impl Num for f64 {
+    const MIN: f64 = -f64::MAX;
+    const MAX: f64 = f64::MAX;
+    fn parse(b: &[u8]) -> CmdResult<f64> {
+        crate::util::parse_f64(b)
+            .filter(|f| f.is_finite())
+            .ok_or(CmdError::NotFloat)
+    }
+    fn add(self, by: f64) -> Option<f64> {
+        Some(self + by).filter(|v| v.is_finite())
+    }
+    fn sub(self, from: f64) -> Option<f64> {
+        Some(self - from).filter(|v| v.is_finite())
+    }
+    fn positive(self) -> bool {
+        self > 0.0
+    }
+    fn reply(self, ctx: &mut Ctx) {
+        if ctx.is_resp3() {
+            ctx.out.double(self);
+        } else {
+            ctx.out.bulk(crate::util::format_ld_human(self).as_bytes());
+        }
+    }
+    fn stored(self) -> RString {
+        RString::new(crate::util::format_ld_human(self).as_bytes())
+    }
+}
+
+/// INCREX's options, as given.
+#[derive(Default)]
+struct IncrexArgs<'a> {
+    by: Option<(bool, &'a Bytes)>,
+    lbound: Option<&'a Bytes>,
+    ubound: Option<&'a Bytes>,
+    saturate: bool,
+    expire: Option<(&'static str, &'a Bytes)>,
+    persist: bool,
+    enx: bool,
+}
+
+impl<'a> IncrexArgs<'a> {
+    fn parse(argv: &'a [Bytes]) -> CmdResult<IncrexArgs<'a>> {
+        let mut x = IncrexArgs::default();
+        let mut a = super::args::Args::new(argv, 2);
+        while let Some(opt) = a.peek() {
+            a.next_bytes()?;
+            let has_value = !a.is_empty();
+            let unit = ["ex", "px", "exat", "pxat"]
+                .into_iter()
+                .find(|u| eq_ic(opt, u));
+            if (eq_ic(opt, "byint") || eq_ic(opt, "byfloat")) && x.by.is_none() && has_value {
+                x.by = Some((eq_ic(opt, "byfloat"), a.next_bytes()?));
+            } else if eq_ic(opt, "lbound") && x.lbound.is_none() && has_value {
+                x.lbound = Some(a.next_bytes()?);
+            } else if eq_ic(opt, "ubound") && x.ubound.is_none() && has_value {
+                x.ubound = Some(a.next_bytes()?);
+            } else if eq_ic(opt, "saturate") {
+                x.saturate = true;
+            } else if eq_ic(opt, "persist") && x.expire.is_none() && !x.enx {
+                x.persist = true;
+            } else if eq_ic(opt, "enx") && !x.persist {
+                x.enx = true;
+            } else if let Some(u) = unit.filter(|_| x.expire.is_none() && !x.persist && has_value) {
+                x.expire = Some((u, a.next_bytes()?));
+            } else {
+                return Err(CmdError::Syntax);
+            }
+        }
+        if x.enx && x.expire.is_none() {
+            return Err(CmdError::err("ENX flag requires an expiration"));
+        }
+        Ok(x)
+    }
+}
+
+/// INCREX key [BYINT n | BYFLOAT f] [LBOUND lb] [UBOUND ub] [SATURATE] [EX s | PX ms |
+/// EXAT s | PXAT ms | PERSIST] [ENX] (Redis 8.8): INCRBY / INCRBYFLOAT (BYINT 1 by default,
+/// from 0 for a missing key) within bounds, and the key's TTL set (ENX: only if it has none)
+/// or removed, in one step. Replies [value, increment applied]. A result past a bound (or
+/// past the type's range) is not applied, [current value, 0] and nothing changes, unless
+/// SATURATE clamps it to the bound; a value already past a bound is never pulled toward it.
+/// Propagated as `SET key value [PXAT ms | KEEPTTL]`, which Redis 7 replays.
+pub fn increx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let x = IncrexArgs::parse(argv)?;
+    match x.by {
+        Some((true, _)) => increx_in::<f64>(ctx, argv, &x),
+        _ => increx_in::<i64>(ctx, argv, &x),
+    }
+}
+
+fn increx_in<N: Num>(ctx: &mut Ctx, argv: &[Bytes], x: &IncrexArgs) -> CmdResult {
+    let key = &argv[1];
+    let by = match x.by {
+        Some((_, v)) => N::parse(v)?,
+        None => N::parse(b"1")?,
+    };
+    let lb = x.lbound.map(|b| N::parse(b)).transpose()?.unwrap_or(N::MIN);
+    let ub = x.ubound.map(|b| N::parse(b)).transpose()?.unwrap_or(N::MAX);
+    if lb > ub {
+        return Err(CmdError::err("LBOUND must be less than or equal to UBOUND"));
+    }
+    let expire = x
+        .expire
+        .map(|(unit, v)| parse_expire(ctx, unit, v, "increx"))
+        .transpose()?;
+    let db = ctx.db();
+    let cur = match ctx.store.lookup(db, key, LOOKUP_WRITE) {
+        None => None,
+        Some(Value::Str(s)) => Some(N::parse(s.data()).map_err(|e| match e {
+            CmdError::NotFloat => CmdError::NotFloat,
+            _ => CmdError::NotInteger,
+        })?),
+        Some(_) => return Err(CmdError::WrongType),
+    };
+    let old = cur.unwrap_or(N::parse(b"0")?);
+    let sum = old.add(by);
+    let above = sum.map_or(by.positive(), |v| v > ub);
+    let below = sum.map_or(!by.positive(), |v| v < lb);
+    let new = match sum {
+        // Already past the bound it would cross: left where it is.
+        _ if (above && old > ub) || (below && old < lb) => None,
+        _ if (above || below) && !x.saturate => None,
+        _ if above => Some(ub),
+        _ if below => Some(lb),
+        v => v,
+    };
+    let Some(new) = new else {
+        ctx.out.array(2);
+        old.reply(ctx);
+        N::parse(b"0")?.reply(ctx);
+        return Ok(());
+    };
+    let applied = new
+        .sub(old)
+        .ok_or_else(|| CmdError::err("applied increment would overflow"))?;
+    let had_ttl = cur.is_some() && ctx.store.expire_at(db, key).is_some();
+    let event = match x.by {
+        Some((true, _)) => "incrbyfloat",
+        _ => "incrby",
+    };
+    let stored = new.stored();
+    let text = Bytes::copy_from_slice(stored.data());
+    replace_string(ctx, key, stored, !x.persist, event);
+    let mut eff = vec![Bytes::from_static(b"SET"), key.clone(), text];
+    match expire {
+        Some(t) if !(x.enx && had_ttl) => {
+            expire_stored(ctx, key, t);
+            eff.push(Bytes::from_static(b"PXAT"));
+            eff.push(Bytes::from(t.to_string()));
+        }
+        _ if x.persist => {
+            if had_ttl {
+                ctx.store.written_n(db, key, NOTIFY_GENERIC, "persist", 0);
+            }
+        }
+        _ => eff.push(Bytes::from_static(b"KEEPTTL")),
+    }
+    ctx.also_propagate(eff);
+    ctx.out.array(2);
+    new.reply(ctx);
+    applied.reply(ctx);
+    Ok(())
+}
+
 pub fn append(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let cur = get_str(ctx, &argv[1], LOOKUP_WRITE)?;
     let mut b = BytesMut::new();
@@ -837,6 +1040,35 @@ mod rows {
             doc: Doc { summary: "Decrements the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", since: "1.0.0", group: "string", complexity: "O(1)", args: &[
                     Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
                     Arg { name: "decrement", kind: "integer", display: Some("decrement"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "increx",
+            arity: -2,
+            flags: WRITE | DENYOOM | FAST,
+            acl: &["write", "string", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "access", "update"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: increx,
+            doc: Doc { summary: "Increments the numeric value of a key by a number and sets its expiration time. Uses 0 as initial value if the key doesn't exist.", since: "8.8.0", group: "string", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "increment", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "float", kind: "double", display: Some("increment"), token: Some("BYFLOAT"), ..Arg::DEFAULT },
+                        Arg { name: "integer", kind: "integer", display: Some("increment"), token: Some("BYINT"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "lowerbound", kind: "string", display: Some("lowerbound"), token: Some("LBOUND"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "upperbound", kind: "string", display: Some("upperbound"), token: Some("UBOUND"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "saturate", kind: "pure-token", display: Some("saturate"), token: Some("SATURATE"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "expiration", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "seconds", kind: "integer", display: Some("seconds"), token: Some("EX"), ..Arg::DEFAULT },
+                        Arg { name: "milliseconds", kind: "integer", display: Some("milliseconds"), token: Some("PX"), ..Arg::DEFAULT },
+                        Arg { name: "unix-time-seconds", kind: "unix-time", display: Some("unix-time-seconds"), token: Some("EXAT"), ..Arg::DEFAULT },
+                        Arg { name: "unix-time-milliseconds", kind: "unix-time", display: Some("unix-time-milliseconds"), token: Some("PXAT"), ..Arg::DEFAULT },
+                        Arg { name: "persist", kind: "pure-token", display: Some("persist"), token: Some("PERSIST"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "enx", kind: "pure-token", display: Some("enx"), token: Some("ENX"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
                 ], ..Doc::DEFAULT },
             ..Command::DEFAULT
         },
