@@ -351,6 +351,9 @@ pub const NOTIFY_KEY_MISS: u32 = 1 << 11;
 pub const NOTIFY_LOADED: u32 = 1 << 12;
 pub const NOTIFY_MODULE: u32 = 1 << 13;
 pub const NOTIFY_NEW: u32 = 1 << 14;
+/// Redis 8.2: a key's value replaced whole (`o`), and its type changed by it (`c`).
+pub const NOTIFY_OVERWRITTEN: u32 = 1 << 15;
+pub const NOTIFY_TYPE_CHANGED: u32 = 1 << 16;
 pub const NOTIFY_ALL: u32 = NOTIFY_GENERIC
     | NOTIFY_STRING
     | NOTIFY_LIST
@@ -382,6 +385,8 @@ pub fn notify_flags_from_str(s: &str) -> Option<u32> {
             'm' => NOTIFY_KEY_MISS,
             'd' => NOTIFY_MODULE,
             'n' => NOTIFY_NEW,
+            'o' => NOTIFY_OVERWRITTEN,
+            'c' => NOTIFY_TYPE_CHANGED,
             _ => return None,
         };
     }
@@ -389,14 +394,22 @@ pub fn notify_flags_from_str(s: &str) -> Option<u32> {
 }
 
 /// The flags as a string that parses back to them exactly: Redis's form, which shows `A` for
-/// all classes and drops `n` (new) beside it, with that `n` kept.
+/// all classes and drops `n`, `o` and `c` (not part of `A`) beside it, with those kept.
 fn notify_flags_lossless(f: u32) -> String {
     let s = notify_flags_to_string(f);
-    if f & NOTIFY_ALL == NOTIFY_ALL && f & NOTIFY_NEW != 0 {
-        s.replacen('A', "An", 1)
-    } else {
-        s
+    if f & NOTIFY_ALL != NOTIFY_ALL {
+        return s;
     }
+    let extra: String = [
+        (NOTIFY_NEW, 'n'),
+        (NOTIFY_OVERWRITTEN, 'o'),
+        (NOTIFY_TYPE_CHANGED, 'c'),
+    ]
+    .into_iter()
+    .filter(|(bit, _)| f & bit != 0)
+    .map(|(_, c)| c)
+    .collect();
+    s.replacen('A', &format!("A{extra}"), 1)
 }
 
 /// `keyspaceEventsFlagsToString`: what CONFIG GET shows.
@@ -417,6 +430,8 @@ pub fn notify_flags_to_string(f: u32) -> String {
             (NOTIFY_STREAM, 't'),
             (NOTIFY_MODULE, 'd'),
             (NOTIFY_NEW, 'n'),
+            (NOTIFY_OVERWRITTEN, 'o'),
+            (NOTIFY_TYPE_CHANGED, 'c'),
         ] {
             if f & bit != 0 {
                 s.push(c);

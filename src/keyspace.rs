@@ -491,6 +491,25 @@ impl Store {
         old
     }
 
+    /// Redis 8.2's events for a value that replaced `old` whole at `key` (`setKey` on an
+    /// existing key: SET, MSET, the *STORE commands; RENAME, COPY and RESTORE onto an existing
+    /// key): `overwritten`, and `type_changed` when the new value is of another type. Not for
+    /// in-place updates (INCR, APPEND), as in Redis.
+    pub fn notify_replaced(&mut self, db: usize, key: &[u8], old: &Value) {
+        use crate::config::{NOTIFY_OVERWRITTEN, NOTIFY_TYPE_CHANGED};
+        if self.config.notify_flags & (NOTIFY_OVERWRITTEN | NOTIFY_TYPE_CHANGED) == 0 {
+            return;
+        }
+        self.notify(NOTIFY_OVERWRITTEN, "overwritten", db, key);
+        let changed = self.ks.dbs[db]
+            .keys
+            .get(key)
+            .is_some_and(|v| std::mem::discriminant(v) != std::mem::discriminant(old));
+        if changed {
+            self.notify(NOTIFY_TYPE_CHANGED, "type_changed", db, key);
+        }
+    }
+
     /// `dbGenericDelete`: removes `key` and its TTL; WATCH and waiters are signalled (an
     /// XREADGROUP waiter then fails). The removed value, if the key existed. The command emits
     /// its own event (`del`, `rename_from`, ...) through [`Store::written`].

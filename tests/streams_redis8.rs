@@ -2324,6 +2324,66 @@ fn increx_increments_within_bounds_and_sets_the_ttl() {
     assert_eq!(dump(&mut s2.raw()), before);
 }
 
+#[test]
+fn overwritten_and_type_changed_events() {
+    let s = TestServer::start(&["--notify-keyspace-events", "KEgoc"]);
+    let mut r = s.raw();
+    assert_eq!(
+        r.call(&["CONFIG", "GET", "notify-keyspace-events"]),
+        "*2\r\n$22\r\nnotify-keyspace-events\r\n$5\r\ngocKE\r\n"
+    );
+    let mut sub = s.raw();
+    sub.call(&["PSUBSCRIBE", "__keyevent@0__:*"]);
+    r.call(&["RPUSH", "l", "a"]);
+    r.call(&["SADD", "set", "a"]);
+    r.call(&["SET", "k", "1"]); // new: nothing
+    r.call(&["SET", "k", "2"]); // overwritten
+    r.call(&["INCR", "k"]); // in place: nothing
+    r.call(&["SET", "l", "x"]); // overwritten, type_changed
+    r.call(&["SINTERSTORE", "k", "set"]); // overwritten, type_changed
+    r.call(&["MSET", "k", "v", "fresh", "v"]); // overwritten (k only)
+    r.call(&["RPUSH", "l2", "a"]);
+    r.call(&["RENAME", "l2", "k"]); // overwritten, type_changed
+    r.call(&["COPY", "set", "k", "REPLACE"]); // overwritten, type_changed
+    r.call(&["PUBLISH", "done", "1"]);
+    let mut got = Vec::new();
+    sub.set_timeout(Duration::from_secs(5));
+    loop {
+        let m = sub.read();
+        let lines: Vec<&str> = m.lines().collect();
+        // *4 $8 pmessage $n pattern $n channel $n payload
+        let (chan, key) = (lines[6], lines[8]);
+        let event = chan.trim_start_matches("__keyevent@0__:");
+        if event == "overwritten" || event == "type_changed" {
+            got.push(format!("{event} {key}"));
+        }
+        if chan == "__keyevent@0__:copy_to" {
+            break;
+        }
+    }
+    assert_eq!(
+        got,
+        [
+            "overwritten k",
+            "overwritten l",
+            "type_changed l",
+            "overwritten k",
+            "type_changed k",
+            "overwritten k",
+            "type_changed k",
+            "overwritten k",
+            "type_changed k",
+            "overwritten k",
+            "type_changed k",
+        ]
+    );
+    // Neither class is part of `A`; CONFIG GET shows `A` alone, as it does for `n`.
+    r.call(&["CONFIG", "SET", "notify-keyspace-events", "KEA"]);
+    assert!(r
+        .call(&["CONFIG", "GET", "notify-keyspace-events"])
+        .ends_with("$3\r\nAKE\r\n"));
+}
+
 fn aof_text(dir: &std::path::Path) -> String {
     let mut all = String::new();
     for e in std::fs::read_dir(dir.join("appendonlydir")).unwrap() {

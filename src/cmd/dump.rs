@@ -100,7 +100,12 @@ pub fn restore(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         Ok(item) => crate::rdb::value_of(item, &ctx.store.config)
             .map_err(|_| CmdError::err("Bad data format"))?,
     };
-    let deleted = o.replace && ctx.store.delete(db, key).is_some();
+    let replaced = if o.replace {
+        ctx.store.delete(db, key)
+    } else {
+        None
+    };
+    let deleted = replaced.is_some();
     if ttl > 0 && !o.absttl {
         ttl = ttl.saturating_add(ctx.now);
     }
@@ -114,6 +119,9 @@ pub fn restore(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Ok(());
     }
     ctx.store.add(db, key, value);
+    if let Some(old) = &replaced {
+        ctx.store.notify_replaced(db, key, old);
+    }
     if ttl > 0 {
         ctx.store.set_expire(db, key, ttl);
         if !o.absttl {

@@ -193,18 +193,22 @@ fn rename_generic(ctx: &mut Ctx, argv: &[Bytes], nx: bool) -> CmdResult {
         }
         return Ok(());
     }
+    let mut replaced = None;
     if ctx.store.exists(db, dst, LOOKUP_WRITE) {
         if nx {
             ctx.out.int(0);
             return Ok(());
         }
-        ctx.store.delete(db, dst);
+        replaced = ctx.store.delete(db, dst);
     }
     let expire = ctx.store.expire_at(db, src);
     let v = ctx.store.delete(db, src).expect("checked");
     ctx.store.add(db, dst, v);
     if let Some(t) = expire {
         ctx.store.set_expire(db, dst, t);
+    }
+    if let Some(old) = replaced {
+        ctx.store.notify_replaced(db, dst, &old);
     }
     ctx.store.written(db, src, NOTIFY_GENERIC, "rename_from");
     ctx.store.written_n(db, dst, NOTIFY_GENERIC, "rename_to", 0);
@@ -260,16 +264,20 @@ pub fn copy(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Ok(());
     };
     let expire = ctx.store.expire_at(src_db, src);
+    let mut replaced = None;
     if ctx.store.exists(dst_db, dst, LOOKUP_WRITE) {
         if !replace {
             ctx.out.int(0);
             return Ok(());
         }
-        ctx.store.delete(dst_db, dst);
+        replaced = ctx.store.delete(dst_db, dst);
     }
     ctx.store.add(dst_db, dst, v);
     if let Some(t) = expire {
         ctx.store.set_expire(dst_db, dst, t);
+    }
+    if let Some(old) = replaced {
+        ctx.store.notify_replaced(dst_db, dst, &old);
     }
     ctx.store.written(dst_db, dst, NOTIFY_GENERIC, "copy_to");
     ctx.out.int(1);

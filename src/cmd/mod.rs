@@ -642,7 +642,9 @@ pub fn store_result(
 ) {
     let db = ctx.db();
     if len > 0 {
-        ctx.store.overwrite(db, dst, result, false);
+        if let Some(old) = ctx.store.overwrite(db, dst, result, false) {
+            ctx.store.notify_replaced(db, dst, &old);
+        }
         ctx.store.written_n(db, dst, class, event, changes);
     } else if ctx.store.delete(db, dst).is_some() {
         ctx.store

@@ -54,9 +54,14 @@ enum Cond {
     Xx,
 }
 
-/// Stores a string as SET does (`setKey`, then the `set` event).
+/// Stores a string as SET does (`setKey`: Redis 8.2's `overwritten` / `type_changed` for an
+/// existing key, then the `set` event).
 fn store_string(ctx: &mut Ctx, key: &Bytes, v: RString, keep_ttl: bool) {
-    replace_string(ctx, key, v, keep_ttl, "set");
+    let db = ctx.db();
+    if let Some(old) = ctx.store.overwrite(db, key, Value::Str(v), keep_ttl) {
+        ctx.store.notify_replaced(db, key, &old);
+    }
+    ctx.store.written(db, key, NOTIFY_STRING, "set");
 }
 
 /// Stores a string at `key` (new or replacing), then reports the write as `event`.
