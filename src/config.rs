@@ -354,6 +354,14 @@ pub const NOTIFY_NEW: u32 = 1 << 14;
 /// Redis 8.2: a key's value replaced whole (`o`), and its type changed by it (`c`).
 pub const NOTIFY_OVERWRITTEN: u32 = 1 << 15;
 pub const NOTIFY_TYPE_CHANGED: u32 = 1 << 16;
+/// Redis 8.8's subkey channels (hash fields): `__subkeyspace@` (`S`), `__subkeyevent@` (`T`),
+/// `__subkeyspaceitem@` (`I`), `__subkeyspaceevent@` (`V`).
+pub const NOTIFY_SUBKEYSPACE: u32 = 1 << 17;
+pub const NOTIFY_SUBKEYEVENT: u32 = 1 << 18;
+pub const NOTIFY_SUBKEYSPACEITEM: u32 = 1 << 19;
+pub const NOTIFY_SUBKEYSPACEEVENT: u32 = 1 << 20;
+pub const NOTIFY_SUBKEY_CHANNELS: u32 =
+    NOTIFY_SUBKEYSPACE | NOTIFY_SUBKEYEVENT | NOTIFY_SUBKEYSPACEITEM | NOTIFY_SUBKEYSPACEEVENT;
 pub const NOTIFY_ALL: u32 = NOTIFY_GENERIC
     | NOTIFY_STRING
     | NOTIFY_LIST
@@ -387,6 +395,10 @@ pub fn notify_flags_from_str(s: &str) -> Option<u32> {
             'n' => NOTIFY_NEW,
             'o' => NOTIFY_OVERWRITTEN,
             'c' => NOTIFY_TYPE_CHANGED,
+            'S' => NOTIFY_SUBKEYSPACE,
+            'T' => NOTIFY_SUBKEYEVENT,
+            'I' => NOTIFY_SUBKEYSPACEITEM,
+            'V' => NOTIFY_SUBKEYSPACEEVENT,
             _ => return None,
         };
     }
@@ -442,6 +454,10 @@ pub fn notify_flags_to_string(f: u32) -> String {
         (NOTIFY_KEYSPACE, 'K'),
         (NOTIFY_KEYEVENT, 'E'),
         (NOTIFY_KEY_MISS, 'm'),
+        (NOTIFY_SUBKEYSPACE, 'S'),
+        (NOTIFY_SUBKEYEVENT, 'T'),
+        (NOTIFY_SUBKEYSPACEITEM, 'I'),
+        (NOTIFY_SUBKEYSPACEEVENT, 'V'),
     ] {
         if f & bit != 0 {
             s.push(c);

@@ -268,6 +268,7 @@ impl Store {
         self.stats.expired_subkeys += fields.len() as u64;
         self.signal_modified(db, &k);
         self.notify(NOTIFY_HASH, "hexpired", db, &k);
+        self.notify_subkeys(db, &k, NOTIFY_HASH, "hexpired", &fields);
         if empty {
             self.delete(db, &k);
             self.notify(NOTIFY_GENERIC, "del", db, &k);
@@ -677,6 +678,76 @@ impl Store {
     /// its `hset`): no bookkeeping besides the event.
     pub fn notify_event(&mut self, db: usize, key: &[u8], class: u32, event: &str) {
         self.notify(class, event, db, key);
+    }
+
+    /// Whether subkeys (hash fields) are wanted for a `class` event (Redis 8.8's
+    /// `isSubkeyNotifyEnabled`): the class and some subkey channel are on. Callers collect
+    /// the fields only then.
+    pub fn subkeys_wanted(&self, class: u32) -> bool {
+        let flags = self.config.notify_flags;
+        flags & class != 0 && flags & crate::config::NOTIFY_SUBKEY_CHANNELS != 0
+    }
+
+    /// Redis 8.8's subkey notifications of `event` on `key` for `subkeys` (the fields it
+    /// touched, repeats kept), after the key-level ones the write sent
+    /// (`notifyKeyspaceEventWithSubkeys`): `__subkeyspace@<db>__:<key>` with
+    /// `<event>|<subkeys>`, `__subkeyevent@<db>__:<event>` with `<len>:<key>|<subkeys>`,
+    /// `__subkeyspaceitem@<db>__:<key>\n<subkey>` with `<event>` per subkey, and
+    /// `__subkeyspaceevent@<db>__:<event>|<key>` with `<subkeys>`; subkeys as
+    /// `<len>:<subkey>` joined by `,`. The channels that would be ambiguous are skipped (an
+    /// event with `|`, a key with a newline), as in Redis.
+    pub fn notify_subkeys<S: AsRef<[u8]>>(
+        &mut self,
+        db: usize,
+        key: &[u8],
+        class: u32,
+        event: &str,
+        subkeys: &[S],
+    ) {
+        use crate::config::*;
+        if subkeys.is_empty() || !self.subkeys_wanted(class) {
+            return;
+        }
+        let flags = self.config.notify_flags;
+        let mut list = Vec::new();
+        for (i, sk) in subkeys.iter().enumerate() {
+            if i > 0 {
+                list.push(b',');
+            }
+            list.extend_from_slice(sk.as_ref().len().to_string().as_bytes());
+            list.push(b':');
+            list.extend_from_slice(sk.as_ref());
+        }
+        let piped = event.contains('|');
+        if flags & NOTIFY_SUBKEYSPACE != 0 && !piped {
+            let mut ch = format!("__subkeyspace@{db}__:").into_bytes();
+            ch.extend_from_slice(key);
+            let mut msg = format!("{event}|").into_bytes();
+            msg.extend_from_slice(&list);
+            self.publish(&ch, &msg);
+        }
+        if flags & NOTIFY_SUBKEYEVENT != 0 {
+            let ch = format!("__subkeyevent@{db}__:{event}").into_bytes();
+            let mut msg = format!("{}:", key.len()).into_bytes();
+            msg.extend_from_slice(key);
+            msg.push(b'|');
+            msg.extend_from_slice(&list);
+            self.publish(&ch, &msg);
+        }
+        if flags & NOTIFY_SUBKEYSPACEITEM != 0 && !key.contains(&b'\n') {
+            for sk in subkeys {
+                let mut ch = format!("__subkeyspaceitem@{db}__:").into_bytes();
+                ch.extend_from_slice(key);
+                ch.push(b'\n');
+                ch.extend_from_slice(sk.as_ref());
+                self.publish(&ch, event.as_bytes());
+            }
+        }
+        if flags & NOTIFY_SUBKEYSPACEEVENT != 0 && !piped {
+            let mut ch = format!("__subkeyspaceevent@{db}__:{event}|").into_bytes();
+            ch.extend_from_slice(key);
+            self.publish(&ch, &list);
+        }
     }
 
     /// Keyspace notification (`notifyKeyspaceEvent`), for events with no key write of their

@@ -2384,6 +2384,69 @@ fn overwritten_and_type_changed_events() {
         .ends_with("$3\r\nAKE\r\n"));
 }
 
+#[test]
+fn subkey_notifications_name_the_hash_fields() {
+    let s = TestServer::start(&["--notify-keyspace-events", "KEhSTIV"]);
+    let mut r = s.raw();
+    assert!(r
+        .call(&["CONFIG", "GET", "notify-keyspace-events"])
+        .ends_with("$7\r\nhKESTIV\r\n"));
+    let mut sub = s.raw();
+    sub.call(&["PSUBSCRIBE", "__sub*"]);
+    sub.set_timeout(Duration::from_secs(5));
+    // A pmessage's channel and payload, read by their lengths (a channel may hold a newline).
+    let mut next = |n: usize| -> Vec<(String, String)> {
+        (0..n)
+            .map(|_| {
+                let m = sub.read();
+                let mut rest = m.as_str();
+                let mut bulks = Vec::new();
+                while let Some(at) = rest.find('$') {
+                    let (len, tail) = rest[at + 1..].split_once("\r\n").unwrap();
+                    let len: usize = len.parse().unwrap();
+                    bulks.push(tail[..len].to_string());
+                    rest = &tail[len + 2..];
+                }
+                (bulks[2].clone(), bulks[3].clone())
+            })
+            .collect()
+    };
+    r.call(&["HSET", "h", "f1", "v1", "f2", "v2", "f1", "v3"]);
+    let list = "2:f1,2:f2,2:f1";
+    assert_eq!(
+        next(6),
+        [
+            ("__subkeyspace@0__:h".into(), format!("hset|{list}")),
+            ("__subkeyevent@0__:hset".into(), format!("1:h|{list}")),
+            ("__subkeyspaceitem@0__:h\nf1".into(), "hset".into()),
+            ("__subkeyspaceitem@0__:h\nf2".into(), "hset".into()),
+            ("__subkeyspaceitem@0__:h\nf1".into(), "hset".into()),
+            ("__subkeyspaceevent@0__:hset|h".into(), list.into()),
+        ]
+    );
+    // Only the fields a command changed; HEXPIRE's in the past become hdel.
+    r.call(&["CONFIG", "SET", "notify-keyspace-events", "hS"]);
+    r.call(&["HDEL", "h", "zz", "f2"]);
+    r.call(&["HINCRBY", "h", "n", "1"]);
+    r.call(&["HPEXPIRE", "h", "50", "FIELDS", "2", "n", "nope"]);
+    r.call(&["HPERSIST", "h", "FIELDS", "1", "n"]);
+    r.call(&["HPEXPIRE", "h", "20", "FIELDS", "1", "n"]);
+    r.call(&["HSET", "h", "g", "1"]);
+    let got: Vec<String> = next(7).into_iter().map(|(_, m)| m).collect();
+    assert_eq!(
+        got,
+        [
+            "hdel|2:f2",
+            "hincrby|1:n",
+            "hexpire|1:n",
+            "hpersist|1:n",
+            "hexpire|1:n",
+            "hset|1:g",
+            "hexpired|1:n",
+        ]
+    );
+}
+
 fn aof_text(dir: &std::path::Path) -> String {
     let mut all = String::new();
     for e in std::fs::read_dir(dir.join("appendonlydir")).unwrap() {

@@ -68,6 +68,11 @@ fn set_generic(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult<i64> {
     let db = ctx.db();
     ctx.store
         .written_n(db, key, NOTIFY_HASH, "hset", ((argv.len() - 2) / 2) as u64);
+    if ctx.store.subkeys_wanted(NOTIFY_HASH) {
+        let fields: Vec<&Bytes> = argv[2..].iter().step_by(2).collect();
+        ctx.store
+            .notify_subkeys(db, key, NOTIFY_HASH, "hset", &fields);
+    }
     Ok(created as i64)
 }
 
@@ -92,6 +97,8 @@ pub fn hsetnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     })?;
     if set {
         ctx.store.written(db, key, NOTIFY_HASH, "hset");
+        ctx.store
+            .notify_subkeys(db, key, NOTIFY_HASH, "hset", &[field]);
     }
     ctx.out.int(set as i64);
     Ok(())
@@ -197,6 +204,8 @@ pub fn hincrby(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         Ok(new)
     })?;
     ctx.store.written(db, key, NOTIFY_HASH, "hincrby");
+    ctx.store
+        .notify_subkeys(db, key, NOTIFY_HASH, "hincrby", &[field]);
     ctx.out.int(new);
     Ok(())
 }
@@ -225,6 +234,8 @@ pub fn hincrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     })?;
     let (text, has_ttl) = text;
     ctx.store.written(db, key, NOTIFY_HASH, "hincrbyfloat");
+    ctx.store
+        .notify_subkeys(db, key, NOTIFY_HASH, "hincrbyfloat", &[field]);
     // Float formatting may differ between machines: propagate the result, as Redis does.
     // Redis 8 always writes `HSETEX key KEEPTTL FIELDS 1 f v`; HSET says the same for a
     // field without a TTL and keeps the AOF loadable by Redis 7.
@@ -452,6 +463,15 @@ fn parse_field_expire(arg: &[u8], secs: bool, base: i64, cmd: &[u8]) -> CmdResul
     Ok(ms + base)
 }
 
+/// Subkey notifications (Redis 8.8) of a field-TTL change reported as `event`: the fields
+/// it names are the deleted ones for `hdel`, the updated ones otherwise.
+fn notify_fields(ctx: &mut Ctx, key: &Bytes, event: &str, updated: &[Bytes], deleted: &[Bytes]) {
+    let db = ctx.db();
+    let fields = if event == "hdel" { deleted } else { updated };
+    ctx.store
+        .notify_subkeys(db, key, NOTIFY_HASH, event, fields);
+}
+
 /// `cmd key head... FIELDS n args...`, `n` being the number of fields (`stride` arguments
 /// each).
 fn fields_argv(
@@ -559,6 +579,7 @@ fn hexpire_generic(ctx: &mut Ctx, argv: &[Bytes], secs: bool, relative: bool) ->
         };
         ctx.store
             .written_n(db, key, NOTIFY_HASH, event, changes as u64);
+        notify_fields(ctx, key, event, &updated, &deleted);
         hdel_effects(ctx, key, &deleted);
         if !updated.is_empty() {
             let when = Bytes::from(when.to_string());
@@ -659,6 +680,8 @@ pub fn hpersist(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         .collect();
     if !changed.is_empty() {
         ctx.store.written(db, key, NOTIFY_HASH, "hpersist");
+        ctx.store
+            .notify_subkeys(db, key, NOTIFY_HASH, "hpersist", &changed);
         ctx.also_propagate(fields_argv(b"HPERSIST", key, &[], &changed, 1));
     }
     ctx.out.array(codes.len());
@@ -699,6 +722,8 @@ pub fn hgetdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if !deleted.is_empty() {
         ctx.store
             .written_n(db, key, NOTIFY_HASH, "hdel", deleted.len() as u64);
+        ctx.store
+            .notify_subkeys(db, key, NOTIFY_HASH, "hdel", &deleted);
         let mut hdel = vec![Bytes::from_static(b"HDEL"), key.clone()];
         hdel.extend(deleted);
         ctx.also_propagate(hdel);
@@ -773,6 +798,7 @@ pub fn hgetex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         _ => "hexpire",
     };
     ctx.store.written_n(db, key, NOTIFY_HASH, event, changes);
+    notify_fields(ctx, key, event, &updated, &deleted);
     hdel_effects(ctx, key, &deleted);
     match change {
         Some(None) if !updated.is_empty() => {
@@ -901,10 +927,22 @@ pub fn hsetex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     ctx.store
         .written_n(db, key, NOTIFY_HASH, "hset", (pairs.len() / 2) as u64);
+    let wanted = ctx.store.subkeys_wanted(NOTIFY_HASH);
+    let fields: Vec<&Bytes> = if wanted {
+        pairs.iter().step_by(2).collect()
+    } else {
+        Vec::new()
+    };
+    ctx.store
+        .notify_subkeys(db, key, NOTIFY_HASH, "hset", &fields);
     if !deleted.is_empty() {
         ctx.store.notify_event(db, key, NOTIFY_HASH, "hdel");
+        ctx.store
+            .notify_subkeys(db, key, NOTIFY_HASH, "hdel", &deleted);
     } else if updated {
         ctx.store.notify_event(db, key, NOTIFY_HASH, "hexpire");
+        ctx.store
+            .notify_subkeys(db, key, NOTIFY_HASH, "hexpire", &fields);
     }
     if let SetExpiry::At(when) = expiry {
         if when <= now {

@@ -612,10 +612,16 @@ pub fn remove_members<T: crate::keyspace::ValueType>(
     let db = ctx.db();
     let key = &argv[1];
     let mut n = 0;
+    // HDEL's fields for Redis 8.8's subkey notifications (hashes only have subkey events).
+    let subkeys = class == crate::config::NOTIFY_HASH && ctx.store.subkeys_wanted(class);
+    let mut removed: Vec<&Bytes> = Vec::new();
     if let Some(c) = ctx.store.get_mut::<T>(db, key)? {
         for m in &argv[2..] {
             if remove(c, m) {
                 n += 1;
+                if subkeys {
+                    removed.push(m);
+                }
                 if is_empty(c) {
                     break;
                 }
@@ -624,6 +630,7 @@ pub fn remove_members<T: crate::keyspace::ValueType>(
     }
     if n > 0 {
         ctx.store.written_n(db, key, class, event, n);
+        ctx.store.notify_subkeys(db, key, class, event, &removed);
         ctx.store.delete_if_empty(db, key);
     }
     ctx.out.int(n as i64);
