@@ -75,5 +75,11 @@ pub mod store;
 pub mod types;
 pub mod util;
 
-/// The Redis version whose command set and semantics sluice implements (INFO, HELLO).
-pub const REDIS_VERSION: &str = "7.2.0";
+/// The Redis version whose command set and semantics sluice implements (INFO's
+/// `redis_version`, HELLO, `redis.REDIS_VERSION`): the newest release whose additions to the
+/// families sluice has (strings, keys, lists, hashes, sets, sorted sets, streams, pub/sub,
+/// scripting) are all here, 8.4 (its SET IFEQ family, DELEX, DIGEST, MSETEX, XREADGROUP
+/// CLAIM). Clients read it to switch features on (RQ, BullMQ, Sidekiq), so it must not
+/// claim more: 8.6's IDMP and 8.8/8.10's XNACK, INCREX, LMOVEM and read caps are here too,
+/// but not yet everything of those releases (README).
+pub const REDIS_VERSION: &str = "8.4.0";

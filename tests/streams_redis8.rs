@@ -2447,6 +2447,106 @@ fn subkey_notifications_name_the_hash_fields() {
     );
 }
 
+#[test]
+fn compare_and_set_and_delete_as_redis_tests_them() {
+    let dir = temp_dir("cas");
+    let s = TestServer::start_in(dir.clone(), &["--appendonly", "yes"]);
+    let mut r = s.raw();
+    let bulk = |v: &str| format!("${}\r\n{v}\r\n", v.len());
+    // DIGEST: XXH3-64 in 16 hex digits, leading zeros kept (Redis's string.tcl vector).
+    r.call(&["SET", "foo", "v8lf0c11xh8ymlqztfd3eeq16kfn4sspw7fqmnuuq3k3t75em5wdizgcdw7uc26nnf961u2jkfzkjytls2kwlj7626sd"]);
+    assert_eq!(r.call(&["DIGEST", "foo"]), bulk("00006c38adf31777"));
+    assert_eq!(r.call(&["DIGEST", "none"]), "$-1\r\n");
+    r.call(&["RPUSH", "l", "a"]);
+    assert!(r.call(&["DIGEST", "l"]).starts_with("-WRONGTYPE"));
+    r.call(&["SET", "i", "12345"]);
+    r.call(&["SET", "t", "12345"]);
+    assert_eq!(r.call(&["DIGEST", "i"]), r.call(&["DIGEST", "t"]));
+    // IFNE / IFDEQ / IFDNE, with and without GET.
+    r.call(&["SET", "k", "hello"]);
+    let d = r.call(&["DIGEST", "k"]).lines().nth(1).unwrap().to_string();
+    let wrong = format!("{:016x}", u64::from_str_radix(&d, 16).unwrap() ^ 1);
+    assert_eq!(r.call(&["SET", "k", "w", "IFNE", "hello"]), "$-1\r\n");
+    assert_eq!(r.call(&["SET", "k", "w", "IFDNE", &d]), "$-1\r\n");
+    assert_eq!(
+        r.call(&["SET", "k", "w", "IFDEQ", &wrong, "GET"]),
+        bulk("hello")
+    );
+    assert_eq!(r.call(&["GET", "k"]), bulk("hello"));
+    assert_eq!(
+        r.call(&["SET", "k", "w", "IFDEQ", &d.to_uppercase()]),
+        "+OK\r\n"
+    );
+    assert_eq!(
+        r.call(&["SET", "k", "v", "IFDNE", &wrong, "GET", "EX", "100"]),
+        bulk("w")
+    );
+    assert_eq!(r.call(&["TTL", "k"]), ":100\r\n");
+    assert_eq!(r.call(&["SET", "k", "u", "IFNE", "other"]), "+OK\r\n");
+    assert_eq!(r.call(&["TTL", "k"]), ":-1\r\n");
+    // A missing key: IFNE / IFDNE create it, IFEQ / IFDEQ do not; the digest is not checked.
+    assert_eq!(
+        r.call(&["SET", "n1", "x", "IFDEQ", "1234567890"]),
+        "$-1\r\n"
+    );
+    assert_eq!(
+        r.call(&["SET", "n2", "x", "IFDNE", "1234567890"]),
+        "+OK\r\n"
+    );
+    assert_eq!(r.call(&["SET", "n3", "x", "IFNE", "a", "GET"]), "$-1\r\n");
+    assert_eq!(r.call(&["EXISTS", "n1", "n2", "n3"]), ":2\r\n");
+    assert!(r
+        .call(&["SET", "l", "x", "IFNE", "a"])
+        .starts_with("-WRONGTYPE"));
+    let bad = "-ERR digest must be exactly 16 hexadecimal characters\r\n";
+    for digest in [&d[1..], &format!("0{d}"), "", "zzzzzzzzzzzzzzzz"] {
+        assert_eq!(r.call(&["SET", "k", "x", "IFDEQ", digest]), bad);
+        assert_eq!(r.call(&["DELEX", "k", "IFDNE", digest]), bad);
+    }
+    // DELEX.
+    assert_eq!(r.call(&["DELEX", "k", "IFEQ", "nope"]), ":0\r\n");
+    assert_eq!(r.call(&["DELEX", "k", "IFNE", "u"]), ":0\r\n");
+    let du = r.call(&["DIGEST", "k"]).lines().nth(1).unwrap().to_string();
+    assert_eq!(r.call(&["DELEX", "k", "IFDNE", &du]), ":0\r\n");
+    assert_eq!(r.call(&["DELEX", "k", "IFDEQ", &du]), ":1\r\n");
+    assert_eq!(r.call(&["DELEX", "i", "IFEQ", "12345"]), ":1\r\n");
+    assert_eq!(r.call(&["DELEX", "none", "IFEQ", "x"]), ":0\r\n");
+    assert_eq!(r.call(&["DELEX", "none"]), ":0\r\n");
+    assert!(r.call(&["DELEX", "l", "IFEQ", "a"]).starts_with("-ERR"));
+    assert_eq!(r.call(&["DELEX", "l"]), ":1\r\n");
+    assert!(r
+        .call(&["DELEX", "t", "IF", "x"])
+        .starts_with("-ERR Invalid condition"));
+    for argv in [
+        &["DELEX", "t", "IFEQ"][..],
+        &["DELEX", "t", "IFEQ", "a", "b"],
+        &["DIGEST"],
+        &["DIGEST", "a", "b"],
+    ] {
+        assert!(
+            r.call(argv).contains("wrong number of arguments"),
+            "{argv:?}"
+        );
+    }
+    // Propagated as SET and DEL: Redis 7 replays them.
+    let dump = |r: &mut Raw| {
+        ["foo", "k", "n2", "t", "i", "l"]
+            .iter()
+            .map(|k| format!("{}{}", r.call(&["GET", k]), r.call(&["PEXPIRETIME", k])))
+            .collect::<String>()
+    };
+    let before = dump(&mut r);
+    drop(r);
+    let dir = s.stop();
+    let aof = aof_text(&dir).to_ascii_uppercase();
+    assert!(
+        !aof.contains("DELEX") && !aof.contains("IFEQ") && !aof.contains("IFD"),
+        "{aof}"
+    );
+    let s2 = TestServer::start_in(dir, &["--appendonly", "yes"]);
+    assert_eq!(dump(&mut s2.raw()), before);
+}
+
 fn aof_text(dir: &std::path::Path) -> String {
     let mut all = String::new();
     for e in std::fs::read_dir(dir.join("appendonlydir")).unwrap() {

@@ -101,12 +101,66 @@ fn parse_expire(ctx: &Ctx, unit: &str, arg: &[u8], name: &str) -> CmdResult<i64>
     Ok(abs)
 }
 
+/// Redis 8.4's compare-and-set / compare-and-delete conditions (SET, DELEX): the value
+/// equal or not to an operand, or its XXH3 digest (DIGEST) equal or not to one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cmp {
+    Eq,
+    Ne,
+    Deq,
+    Dne,
+}
+
+impl Cmp {
+    fn parse(b: &[u8]) -> Option<Cmp> {
+        [
+            ("ifeq", Cmp::Eq),
+            ("ifne", Cmp::Ne),
+            ("ifdeq", Cmp::Deq),
+            ("ifdne", Cmp::Dne),
+        ]
+        .into_iter()
+        .find(|(w, _)| eq_ic(b, w))
+        .map(|(_, c)| c)
+    }
+
+    /// Whether a current value `cur` (None: no key) meets the condition; an IFDEQ/IFDNE
+    /// operand is checked as a digest only when there is a value to compare.
+    fn holds(self, cur: Option<&[u8]>, operand: &[u8]) -> CmdResult<bool> {
+        let Some(cur) = cur else {
+            return Ok(matches!(self, Cmp::Ne | Cmp::Dne));
+        };
+        Ok(match self {
+            Cmp::Eq => cur == operand,
+            Cmp::Ne => cur != operand,
+            Cmp::Deq => digest_of(cur) == parse_digest(operand)?,
+            Cmp::Dne => digest_of(cur) != parse_digest(operand)?,
+        })
+    }
+}
+
+/// A string's digest (DIGEST, IFDEQ/IFDNE): XXH3 64-bit with seed 0.
+fn digest_of(v: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(v)
+}
+
+/// An IFDEQ/IFDNE operand: exactly 16 hex digits, either case.
+fn parse_digest(b: &[u8]) -> CmdResult<u64> {
+    let bad = || CmdError::err("digest must be exactly 16 hexadecimal characters");
+    if b.len() != 16 || !b.iter().all(u8::is_ascii_hexdigit) {
+        return Err(bad());
+    }
+    u64::from_str_radix(std::str::from_utf8(b).map_err(|_| bad())?, 16).map_err(|_| bad())
+}
+
 /// SET's and GETEX's options as Redis's `parseExtendedStringArgumentsOrReply` takes them: an
 /// option may be repeated (the last value wins), options that contradict each other are a
 /// syntax error, and the expire value is read only once every option has parsed (so
 /// `EX abc NX XX` is a syntax error, not a bad integer).
 struct ExtArgs<'a> {
     cond: Cond,
+    /// Redis 8.4's IFEQ / IFNE / IFDEQ / IFDNE and its operand.
+    cmp: Option<(Cmp, &'a Bytes)>,
     get: bool,
     keepttl: bool,
     persist: bool,
@@ -117,6 +171,7 @@ impl<'a> ExtArgs<'a> {
     fn parse(argv: &'a [Bytes], from: usize, set: bool) -> CmdResult<ExtArgs<'a>> {
         let mut x = ExtArgs {
             cond: Cond::None,
+            cmp: None,
             get: false,
             keepttl: false,
             persist: false,
@@ -130,10 +185,15 @@ impl<'a> ExtArgs<'a> {
                 .find(|u| eq_ic(opt, u));
             // Another unit than the one given is a contradiction; the same one again is not.
             let unit_free = |u: &str| x.expire.is_none_or(|(given, _)| given == u);
-            if set && eq_ic(opt, "nx") && x.cond != Cond::Xx {
+            let cmp = Cmp::parse(opt);
+            if set && eq_ic(opt, "nx") && x.cond != Cond::Xx && x.cmp.is_none() {
                 x.cond = Cond::Nx;
-            } else if set && eq_ic(opt, "xx") && x.cond != Cond::Nx {
+            } else if set && eq_ic(opt, "xx") && x.cond != Cond::Nx && x.cmp.is_none() {
                 x.cond = Cond::Xx;
+            } else if let Some(c) =
+                cmp.filter(|_| set && x.cond == Cond::None && x.cmp.is_none() && !a.is_empty())
+            {
+                x.cmp = Some((c, a.next_bytes()?));
             } else if set && eq_ic(opt, "get") {
                 x.get = true;
             } else if set && eq_ic(opt, "keepttl") && x.expire.is_none() {
@@ -178,7 +238,20 @@ pub fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     } else {
         ctx.store.exists(db, key, LOOKUP_WRITE)
     };
-    if (cond == Cond::Nx && exists) || (cond == Cond::Xx && !exists) {
+    // IFEQ / IFNE / IFDEQ / IFDNE (Redis 8.4): against the current string (WRONGTYPE for
+    // another type); with GET the reply is the old value whatever the outcome.
+    let cmp_fails = match x.cmp {
+        Some((c, operand)) => {
+            let cur = match ctx.store.lookup(db, key, LOOKUP_WRITE) {
+                None => None,
+                Some(Value::Str(s)) => Some(Bytes::copy_from_slice(s.data())),
+                Some(_) => return Err(CmdError::WrongType),
+            };
+            !c.holds(cur.as_deref(), operand)?
+        }
+        None => false,
+    };
+    if (cond == Cond::Nx && exists) || (cond == Cond::Xx && !exists) || cmp_fails {
         if get {
             match old {
                 Some(v) => ctx.out.bulk(&v),
@@ -197,7 +270,7 @@ pub fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         eff.push(Bytes::from_static(b"PXAT"));
         eff.push(Bytes::from(t.to_string()));
         ctx.also_propagate(eff);
-    } else if get || cond != Cond::None {
+    } else if get || cond != Cond::None || x.cmp.is_some() {
         let mut eff = vec![Bytes::from_static(b"SET"), key.clone(), val.clone()];
         if keepttl {
             eff.push(Bytes::from_static(b"KEEPTTL"));
@@ -343,7 +416,7 @@ pub fn msetex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let opts_at = 2 + 2 * n;
     let x = ExtArgs::parse(argv, opts_at, true)?;
-    if x.get {
+    if x.get || x.cmp.is_some() {
         return Err(CmdError::Syntax);
     }
     let (cond, keepttl) = (x.cond, x.keepttl);
@@ -666,6 +739,49 @@ fn increx_in<N: Num>(ctx: &mut Ctx, argv: &[Bytes], x: &IncrexArgs) -> CmdResult
     Ok(())
 }
 
+/// DIGEST key (Redis 8.4): the XXH3 64-bit digest of the string, as 16 hex digits; nil
+/// for no key.
+pub fn digest(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    match get_str(ctx, &argv[1], LOOKUP_NONE)? {
+        Some(v) => ctx.out.bulk(format!("{:016x}", digest_of(&v)).as_bytes()),
+        None => ctx.out.null(),
+    }
+    Ok(())
+}
+
+/// DELEX key [IFEQ v | IFNE v | IFDEQ d | IFDNE d] (Redis 8.4): DEL of one key, or, with
+/// a condition, of a string key that meets it. 1 if deleted; propagated as DEL.
+pub fn delex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if argv.len() != 2 && argv.len() != 4 {
+        return Err(CmdError::WrongArity("delex".into()));
+    }
+    let key = &argv[1];
+    let db = ctx.db();
+    if argv.len() == 4 {
+        let c = Cmp::parse(&argv[2])
+            .ok_or_else(|| CmdError::err("Invalid condition. Use IFEQ, IFNE, IFDEQ, or IFDNE"))?;
+        let cur = match ctx.store.lookup(db, key, LOOKUP_WRITE) {
+            None => {
+                ctx.out.int(0);
+                return Ok(());
+            }
+            Some(Value::Str(s)) => Bytes::copy_from_slice(s.data()),
+            Some(_) => return Err(CmdError::err("DELEX with a condition needs a string key")),
+        };
+        if !c.holds(Some(&cur), &argv[3])? {
+            ctx.out.int(0);
+            return Ok(());
+        }
+    }
+    let deleted = ctx.store.delete(db, key).is_some();
+    if deleted {
+        ctx.store.written(db, key, NOTIFY_GENERIC, "del");
+        ctx.also_propagate(vec![Bytes::from_static(b"DEL"), key.clone()]);
+    }
+    ctx.out.int(deleted as i64);
+    Ok(())
+}
+
 pub fn append(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let cur = get_str(ctx, &argv[1], LOOKUP_WRITE)?;
     let mut b = BytesMut::new();
@@ -797,12 +913,16 @@ mod rows {
             key_specs: &[KeySpec { notes: "RW and ACCESS due to the optional `GET` argument", flags: &["RW", "access", "update", "variable_flags"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
             tips: &[],
             handler: set,
-            doc: Doc { summary: "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", since: "1.0.0", group: "string", complexity: "O(1)", history: &[("2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."), ("6.0.0", "Added the `KEEPTTL` option."), ("6.2.0", "Added the `GET`, `EXAT` and `PXAT` option."), ("7.0.0", "Allowed the `NX` and `GET` options to be used together.")], args: &[
+            doc: Doc { summary: "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", since: "1.0.0", group: "string", complexity: "O(1)", history: &[("2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."), ("6.0.0", "Added the `KEEPTTL` option."), ("6.2.0", "Added the `GET`, `EXAT` and `PXAT` option."), ("7.0.0", "Allowed the `NX` and `GET` options to be used together."), ("8.4.0", "Added the `IFEQ`, `IFNE`, `IFDEQ` and `IFDNE` options.")], args: &[
                     Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
                     Arg { name: "value", kind: "string", display: Some("value"), ..Arg::DEFAULT },
                     Arg { name: "condition", kind: "oneof", flags: ARG_OPTIONAL, args: &[
                         Arg { name: "nx", kind: "pure-token", display: Some("nx"), token: Some("NX"), since: Some("2.6.12"), ..Arg::DEFAULT },
                         Arg { name: "xx", kind: "pure-token", display: Some("xx"), token: Some("XX"), since: Some("2.6.12"), ..Arg::DEFAULT },
+                        Arg { name: "ifeq-value", kind: "string", display: Some("ifeq-value"), token: Some("IFEQ"), since: Some("8.4.0"), ..Arg::DEFAULT },
+                        Arg { name: "ifne-value", kind: "string", display: Some("ifne-value"), token: Some("IFNE"), since: Some("8.4.0"), ..Arg::DEFAULT },
+                        Arg { name: "ifdeq-digest", kind: "integer", display: Some("ifdeq-digest"), token: Some("IFDEQ"), since: Some("8.4.0"), ..Arg::DEFAULT },
+                        Arg { name: "ifdne-digest", kind: "integer", display: Some("ifdne-digest"), token: Some("IFDNE"), since: Some("8.4.0"), ..Arg::DEFAULT },
                     ], ..Arg::DEFAULT },
                     Arg { name: "get", kind: "pure-token", display: Some("get"), token: Some("GET"), since: Some("6.2.0"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
                     Arg { name: "expiration", kind: "oneof", flags: ARG_OPTIONAL, args: &[
@@ -814,6 +934,40 @@ mod rows {
                     ], ..Arg::DEFAULT },
                 ], ..Doc::DEFAULT },
             getkeys: Some(set_getkeys),
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "digest",
+            arity: 2,
+            flags: READONLY | FAST,
+            acl: &["read", "string", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO", "access"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: digest,
+            doc: Doc { summary: "Returns the XXH3 hash of a string value.", since: "8.4.0", group: "string", complexity: "O(N) where N is the length of the string value.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "delex",
+            arity: -2,
+            flags: WRITE | FAST,
+            acl: &["write", "string", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: delex,
+            doc: Doc { summary: "Conditionally removes the specified key based on value or hash digest comparison.", since: "8.4.0", group: "string", complexity: "O(1) for IFEQ/IFNE, O(N) for IFDEQ/IFDNE where N is the length of the string value.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "condition", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "ifeq-value", kind: "string", display: Some("ifeq-value"), token: Some("IFEQ"), ..Arg::DEFAULT },
+                        Arg { name: "ifne-value", kind: "string", display: Some("ifne-value"), token: Some("IFNE"), ..Arg::DEFAULT },
+                        Arg { name: "ifdeq-digest", kind: "integer", display: Some("ifdeq-digest"), token: Some("IFDEQ"), ..Arg::DEFAULT },
+                        Arg { name: "ifdne-digest", kind: "integer", display: Some("ifdne-digest"), token: Some("IFDNE"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
             ..Command::DEFAULT
         },
         Command {
