@@ -50,3 +50,5 @@ run "ZADD" zadd myzset __rand_int__ element:__rand_int__
 run "EVALSHA, 1 call (INCR)" evalsha @ONE@ 1 k
 run "EVALSHA, 10 calls (INCR x10)" evalsha @TEN@ 1 k
 run "FCALL, 1 call (INCR)" fcall bump 1 k
+run "XADD * f v x <random>" xadd plain '*' f v x __rand_int__
+run "XADD IDMP p <random iid> * f v" xadd idmp IDMP p __rand_int__ '*' f v

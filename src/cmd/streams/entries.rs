@@ -42,6 +42,32 @@ fn parse_trim_args(ctx: &Ctx, argv: &[Bytes], xadd: bool) -> CmdResult<TrimArgs>
             t.id_index = a.position();
             t.id = None;
             break;
+        } else if xadd
+            && ((more >= 2 && eq_ic(opt, "idmp")) || (more >= 1 && eq_ic(opt, "idmpauto")))
+        {
+            a.next_bytes()?;
+            if t.idmp.is_some() {
+                return Err(CmdError::err("IDMP/IDMPAUTO specified multiple times"));
+            }
+            let auto = eq_ic(opt, "idmpauto");
+            let pid_at = a.position();
+            if a.next_bytes()?.is_empty() {
+                return Err(CmdError::err(if auto {
+                    "IDMPAUTO requires a non-empty producer ID"
+                } else {
+                    "IDMP requires a non-empty producer ID"
+                }));
+            }
+            let iid = if auto {
+                None
+            } else {
+                let iid_at = a.position();
+                if a.next_bytes()?.is_empty() {
+                    return Err(CmdError::err("IDMP requires a non-empty idempotent ID"));
+                }
+                Some(iid_at)
+            };
+            t.idmp = Some((pid_at, iid));
         } else if (eq_ic(opt, "maxlen") || eq_ic(opt, "minid")) && more > 0 {
             if t.how.is_some() {
                 return Err(CmdError::err(
@@ -76,32 +102,6 @@ fn parse_trim_args(ctx: &Ctx, argv: &[Bytes], xadd: bool) -> CmdResult<TrimArgs>
         } else if let Some(p) = ref_policy(opt) {
             a.next_bytes()?;
             t.policy = p;
-        } else if xadd
-            && ((more >= 2 && eq_ic(opt, "idmp")) || (more >= 1 && eq_ic(opt, "idmpauto")))
-        {
-            a.next_bytes()?;
-            if t.idmp.is_some() {
-                return Err(CmdError::err("IDMP/IDMPAUTO specified multiple times"));
-            }
-            let auto = eq_ic(opt, "idmpauto");
-            let pid_at = a.position();
-            if a.next_bytes()?.is_empty() {
-                return Err(CmdError::err(if auto {
-                    "IDMPAUTO requires a non-empty producer ID"
-                } else {
-                    "IDMP requires a non-empty producer ID"
-                }));
-            }
-            let iid = if auto {
-                None
-            } else {
-                let iid_at = a.position();
-                if a.next_bytes()?.is_empty() {
-                    return Err(CmdError::err("IDMP requires a non-empty idempotent ID"));
-                }
-                Some(iid_at)
-            };
-            t.idmp = Some((pid_at, iid));
         } else if xadd {
             let (id, seq_given) = parse_id_full(opt, 0, true, true)?;
             t.id_index = a.position();
@@ -298,11 +298,12 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         // Replayed as IDMP with the explicit ID, which records the same iid (IDMPAUTO's
         // digest spelled out, so a replay needs no hashing rule).
         if let Some((pid, iid)) = &idmp {
-            e.extend([
-                Bytes::from_static(b"IDMP"),
-                (*pid).clone(),
-                Bytes::copy_from_slice(iid),
-            ]);
+            // The argument itself when the client gave the iid (a count, not a copy).
+            let iid = match a.idmp {
+                Some((_, Some(at))) => argv[at].clone(),
+                _ => Bytes::copy_from_slice(iid),
+            };
+            e.extend([Bytes::from_static(b"IDMP"), (*pid).clone(), iid]);
         }
         e.push(id_bytes(id));
         e.extend(argv[field_pos..].iter().cloned());

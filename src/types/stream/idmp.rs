@@ -3,7 +3,8 @@
 //! producer retrying an XADD gets the original entry's ID instead of a second entry, even
 //! after that entry was deleted.
 //!
-//! Invariants: a producer's `order` and `ids` hold the same iids, `order` by insertion, and
+//! Invariants: a producer's `order` and `ids` hold the same entries, `order` by insertion
+//! (each as its iid's hash and its entry ID, which no other iid of the producer maps to), and
 //! at most the stream's max size of them. An iid is forgotten once its entry's ID time (the
 //! millisecond XADD `*` took from the clock) is `duration` seconds old: nothing else needs
 //! storing to expire it, and a replay of the AOF reaches the same answer. Expired iids leave
@@ -12,8 +13,9 @@
 use super::StreamId;
 use crate::types::varint::Checked;
 use bytes::Bytes;
-use hashbrown::HashMap;
-use std::collections::{BTreeMap, VecDeque};
+use hashbrown::{DefaultHashBuilder, HashTable};
+use std::collections::VecDeque;
+use std::hash::BuildHasher;
 
 /// `stream-idmp-duration`'s default and bounds (seconds).
 pub const DURATION_DEFAULT: u64 = 100;
@@ -22,43 +24,100 @@ pub const DURATION_MAX: u64 = 86_400;
 pub const MAXSIZE_DEFAULT: u64 = 100;
 pub const MAXSIZE_MAX: u64 = 10_000;
 
-/// An iid as stored: one allocation shared by the map and the order (a clone is a count).
-type Iid = std::sync::Arc<[u8]>;
+/// An iid as stored: in place up to 22 bytes (sequence numbers, order IDs), else boxed. A
+/// recorded iid costs no allocation then.
+#[derive(Debug, Clone)]
+enum Iid {
+    Inline(u8, [u8; 22]),
+    Heap(Box<[u8]>),
+}
+
+impl Iid {
+    fn new(b: &[u8]) -> Iid {
+        if b.len() <= 22 {
+            let mut buf = [0u8; 22];
+            buf[..b.len()].copy_from_slice(b);
+            Iid::Inline(b.len() as u8, buf)
+        } else {
+            Iid::Heap(b.into())
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Iid::Inline(n, buf) => &buf[..*n as usize],
+            Iid::Heap(b) => b,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 struct Producer {
-    order: VecDeque<(Iid, StreamId)>,
-    ids: HashMap<Iid, StreamId>,
+    /// Oldest first: each iid's hash and the entry it added (the hash finds it in `ids`
+    /// without storing the iid twice or hashing it again).
+    order: VecDeque<(u64, StreamId)>,
+    ids: HashTable<(Iid, StreamId)>,
+    hasher: DefaultHashBuilder,
 }
 
 impl Producer {
-    fn forget_expired(&mut self, now: i64, duration: u64) {
-        while let Some((iid, id)) = self.order.front() {
-            if !expired(*id, now, duration) {
-                break;
+    fn hash(&self, iid: &[u8]) -> u64 {
+        self.hasher.hash_one(iid)
+    }
+
+    fn forget_oldest(&mut self) {
+        if let Some((h, id)) = self.order.pop_front() {
+            if let Ok(e) = self.ids.find_entry(h, |e| e.1 == id) {
+                e.remove();
             }
-            self.ids.remove(iid);
-            self.order.pop_front();
+        }
+    }
+
+    fn forget_expired(&mut self, now: i64, duration: u64) {
+        while self
+            .order
+            .front()
+            .is_some_and(|(_, id)| expired(*id, now, duration))
+        {
+            self.forget_oldest();
         }
     }
 
     /// Maps `iid` to entry `id`, forgetting the oldest iids past `maxsize`; `Err(existing)`
     /// if `iid` is mapped already (nothing changes then). One hash of `iid` either way.
     fn insert(&mut self, iid: &[u8], id: StreamId, maxsize: u64) -> Result<(), StreamId> {
-        match self.ids.entry_ref(iid) {
-            hashbrown::hash_map::EntryRef::Occupied(o) => return Err(*o.get()),
-            hashbrown::hash_map::EntryRef::Vacant(v) => {
-                let key: Iid = iid.into();
-                v.insert_with_key(key.clone(), id);
-                self.order.push_back((key, id));
+        let h = self.hash(iid);
+        let hasher = &self.hasher;
+        match self.ids.entry(
+            h,
+            |e| e.0.as_bytes() == iid,
+            |e| hasher.hash_one(e.0.as_bytes()),
+        ) {
+            hashbrown::hash_table::Entry::Occupied(o) => return Err(o.get().1),
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                v.insert((Iid::new(iid), id));
+                self.order.push_back((h, id));
             }
         }
         while self.order.len() as u64 > maxsize.max(1) {
-            if let Some((old, _)) = self.order.pop_front() {
-                self.ids.remove(&old);
-            }
+            self.forget_oldest();
         }
         Ok(())
+    }
+
+    fn get(&self, iid: &[u8]) -> Option<StreamId> {
+        self.ids
+            .find(self.hash(iid), |e| e.0.as_bytes() == iid)
+            .map(|e| e.1)
+    }
+
+    /// (iid, entry), oldest first.
+    fn iter(&self) -> impl Iterator<Item = (&[u8], StreamId)> + '_ {
+        self.order.iter().filter_map(|&(h, id)| {
+            self.ids
+                .find(h, |e| e.1 == id)
+                .map(|e| (e.0.as_bytes(), id))
+        })
     }
 }
 
@@ -72,8 +131,9 @@ pub struct Idmp {
     /// XCFGSET IDMP-DURATION / IDMP-MAXSIZE; None follows the server's directive.
     pub duration: Option<u64>,
     pub maxsize: Option<u64>,
-    /// By producer ID (ordered, so a rewrite writes them in a stable order).
-    producers: BTreeMap<Bytes, Producer>,
+    /// By producer ID: one probe per XADD IDMP (a rewrite and the RDB sort them).
+    producers: HashTable<(Bytes, Producer)>,
+    hasher: DefaultHashBuilder,
     /// iids ever recorded, and XADDs answered as duplicates (XINFO's lifetime counters).
     pub iids_added: u64,
     pub iids_duplicates: u64,
@@ -83,11 +143,23 @@ impl Idmp {
     /// The producer's state, created if new. Its ID is copied: the argument may be a slice
     /// of a connection's read buffer, which a long-lived reference would keep whole.
     fn producer(&mut self, pid: &[u8]) -> &mut Producer {
-        if !self.producers.contains_key(pid) {
-            self.producers
-                .insert(Bytes::copy_from_slice(pid), Producer::default());
-        }
-        self.producers.get_mut(pid).expect("just ensured")
+        let hasher = &self.hasher;
+        let entry = self.producers.entry(
+            hasher.hash_one(pid),
+            |(k, _)| &k[..] == pid,
+            |(k, _)| hasher.hash_one(&k[..]),
+        );
+        &mut entry
+            .or_insert_with(|| (Bytes::copy_from_slice(pid), Producer::default()))
+            .into_mut()
+            .1
+    }
+
+    /// The producers by ID (a stable order for the rewrite and the RDB).
+    fn sorted(&self) -> Vec<&(Bytes, Producer)> {
+        let mut v: Vec<_> = self.producers.iter().collect();
+        v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        v
     }
 
     /// Remembers that `pid`'s `iid` added entry `id`, forgetting the producer's oldest iids
@@ -123,7 +195,10 @@ impl Idmp {
 
     /// The entry a pair maps to now (XIDMPRECORD's consistency check), without expiring.
     pub fn get(&self, pid: &[u8], iid: &[u8]) -> Option<StreamId> {
-        self.producers.get(pid)?.ids.get(iid).copied()
+        self.producers
+            .find(self.hasher.hash_one(pid), |(k, _)| &k[..] == pid)?
+            .1
+            .get(iid)
     }
 
     /// Forgets every producer's iids (XCFGSET changing a setting); counters stay.
@@ -135,7 +210,7 @@ impl Idmp {
     pub fn tracked(&self, now: i64, duration: u64) -> (usize, usize) {
         let mut pids = 0;
         let mut iids = 0;
-        for p in self.producers.values() {
+        for (_, p) in self.producers.iter() {
             let live = p
                 .order
                 .iter()
@@ -152,9 +227,9 @@ impl Idmp {
     /// Every remembered (producer, iid, entry), each producer's oldest first: what a rewrite
     /// writes back.
     pub fn records(&self) -> impl Iterator<Item = (&Bytes, &[u8], StreamId)> {
-        self.producers
-            .iter()
-            .flat_map(|(pid, p)| p.order.iter().map(move |(iid, id)| (pid, &iid[..], *id)))
+        self.sorted()
+            .into_iter()
+            .flat_map(|(pid, p)| p.iter().map(move |(iid, id)| (pid, iid, id)))
     }
 
     /// Approximate heap bytes (MEMORY USAGE).
@@ -164,9 +239,8 @@ impl Idmp {
             .map(|(pid, p)| {
                 pid.len()
                     + 64
-                    + p.order
-                        .iter()
-                        .map(|(iid, _)| iid.len() * 2 + 80)
+                    + p.iter()
+                        .map(|(iid, _)| if iid.len() > 22 { iid.len() } else { 0 } + 80)
                         .sum::<usize>()
             })
             .sum::<usize>()
@@ -215,10 +289,10 @@ impl Idmp {
         put_varint(&mut out, self.iids_added);
         put_varint(&mut out, self.iids_duplicates);
         put_varint(&mut out, self.producers.len() as u64);
-        for (pid, p) in &self.producers {
+        for (pid, p) in self.sorted() {
             put_str(&mut out, pid);
             put_varint(&mut out, p.order.len() as u64);
-            for (iid, id) in &p.order {
+            for (iid, id) in p.iter() {
                 put_str(&mut out, iid);
                 put_varint(&mut out, id.ms);
                 put_varint(&mut out, id.seq);
@@ -250,14 +324,21 @@ impl Idmp {
             let pid = Bytes::copy_from_slice(r.str()?);
             let mut p = Producer::default();
             for _ in 0..r.varint()? {
-                let iid: Iid = r.str()?.into();
+                let iid = r.str()?;
                 let id = StreamId::new(r.varint()?, r.varint()?);
-                if p.ids.insert(iid.clone(), id).is_none() {
-                    p.order.push_back((iid, id));
-                }
+                // A repeated iid keeps its first entry; the file's count is the bound.
+                let _ = p.insert(iid, id, u64::MAX);
             }
             if !p.ids.is_empty() {
-                m.producers.insert(pid, p);
+                // A producer twice in the file: the first one counts.
+                let hasher = &m.hasher;
+                if let hashbrown::hash_table::Entry::Vacant(v) = m.producers.entry(
+                    hasher.hash_one(&pid[..]),
+                    |(k, _)| *k == pid,
+                    |(k, _)| hasher.hash_one(&k[..]),
+                ) {
+                    v.insert((pid, p));
+                }
             }
         }
         r.at_end().then_some((db, key, m))
