@@ -1210,14 +1210,7 @@ fn idmp_memory_survives_aof_rewrite_and_rdb() {
         match mode {
             "rewrite" => {
                 assert!(r.call(&["BGREWRITEAOF"]).starts_with('+'));
-                let deadline = Instant::now() + Duration::from_secs(20);
-                while r
-                    .call(&["INFO", "persistence"])
-                    .contains("aof_rewrite_in_progress:1")
-                {
-                    assert!(Instant::now() < deadline, "rewrite never finished");
-                    std::thread::sleep(Duration::from_millis(20));
-                }
+                wait_rewrite(&mut r);
             }
             "rdb" => assert_eq!(r.call(&["SAVE"]), "+OK\r\n"),
             _ => {}
@@ -1717,14 +1710,7 @@ fn nacked_entries_survive_restart_rewrite_and_rdb() {
         match mode {
             "rewrite" => {
                 assert!(r.call(&["BGREWRITEAOF"]).starts_with('+'));
-                let deadline = Instant::now() + Duration::from_secs(20);
-                while r
-                    .call(&["INFO", "persistence"])
-                    .contains("aof_rewrite_in_progress:1")
-                {
-                    assert!(Instant::now() < deadline, "rewrite never finished");
-                    std::thread::sleep(Duration::from_millis(20));
-                }
+                wait_rewrite(&mut r);
             }
             "rdb" => assert_eq!(r.call(&["SAVE"]), "+OK\r\n"),
             _ => {}
@@ -2547,16 +2533,6 @@ fn compare_and_set_and_delete_as_redis_tests_them() {
     assert_eq!(dump(&mut s2.raw()), before);
 }
 
-fn aof_text(dir: &std::path::Path) -> String {
-    let mut all = String::new();
-    for e in std::fs::read_dir(dir.join("appendonlydir")).unwrap() {
-        all.push_str(&String::from_utf8_lossy(
-            &std::fs::read(e.unwrap().path()).unwrap(),
-        ));
-    }
-    all
-}
-
 mod idmp_model {
     //! Model-based: random XADD IDMP / IDMPAUTO / XDEL / XCFGSET IDMP-MAXSIZE with restarts
     //! from the AOF and AOF rewrites in between; every XADD's reply must be what a model of
@@ -2611,17 +2587,6 @@ mod idmp_model {
             while q.len() as u64 > self.maxsize {
                 q.pop_front();
             }
-        }
-    }
-
-    fn wait_rewrite(r: &mut Raw) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while r
-            .call(&["INFO", "persistence"])
-            .contains("aof_rewrite_in_progress:1")
-        {
-            assert!(Instant::now() < deadline, "rewrite never finished");
-            std::thread::sleep(Duration::from_millis(10));
         }
     }
 

@@ -1059,16 +1059,6 @@ fn wait_for(mut cond: impl FnMut() -> bool) -> bool {
     false
 }
 
-fn aof_text(dir: &std::path::Path) -> String {
-    let mut all = String::new();
-    for e in std::fs::read_dir(dir.join("appendonlydir")).unwrap() {
-        all.push_str(&String::from_utf8_lossy(
-            &std::fs::read(e.unwrap().path()).unwrap(),
-        ));
-    }
-    all
-}
-
 #[test]
 fn hash_field_ttls_expire_actively_and_survive_restart_and_rewrite() {
     let dir = temp_dir("field-ttl");

@@ -911,13 +911,18 @@ fn big_dump(c: &mut Conn) -> String {
     out
 }
 
-/// Starts sluice (AOF off) in a fresh directory holding `rdb` as its dump.rdb.
-fn sluice_on_rdb(rdb: &[u8], tag: &str) -> Server {
+/// Starts `kind` (AOF off) in a fresh directory holding `rdb` as its dump.rdb.
+fn server_on_rdb(kind: Kind, rdb: &[u8], tag: &str) -> Server {
     let dir = std::env::temp_dir().join(format!("rdb-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("dump.rdb"), rdb).unwrap();
-    Server::start_in(Kind::Sluice, &["--appendonly", "no"], dir)
+    Server::start_in(kind, &["--appendonly", "no"], dir)
+}
+
+/// Starts sluice (AOF off) in a fresh directory holding `rdb` as its dump.rdb.
+fn sluice_on_rdb(rdb: &[u8], tag: &str) -> Server {
+    server_on_rdb(Kind::Sluice, rdb, tag)
 }
 
 #[test]
@@ -1211,11 +1216,7 @@ fn sluice_rdb_restarts_and_loads_in_valkey_and_redis() {
         (Kind::Valkey, &rdb11, "to-valkey"),
         (Kind::Redis, &rdb10, "to-redis"),
     ] {
-        let dir = std::env::temp_dir().join(format!("rdb-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("dump.rdb"), rdb).unwrap();
-        let o = Server::start_in(kind, &["--appendonly", "no"], dir);
+        let o = server_on_rdb(kind, rdb, tag);
         let mut co = o.conn();
         assert_eq!(
             big_dump(&mut co),
@@ -1282,11 +1283,7 @@ fn nacked_entries_load_in_redis_and_valkey_as_idle_pending() {
         (Kind::Valkey, &files[0], "nack-valkey"),
         (Kind::Redis, &files[1], "nack-redis"),
     ] {
-        let dir = std::env::temp_dir().join(format!("rdb-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("dump.rdb"), rdb).unwrap();
-        let o = Server::start_in(kind, &["--appendonly", "no"], dir);
+        let o = server_on_rdb(kind, rdb, tag);
         let mut co = o.conn();
         let rows =
             String::from_utf8(co.call(&["XPENDING", "m", "g", "-", "+", "10"]).unwrap()).unwrap();

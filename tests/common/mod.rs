@@ -230,3 +230,29 @@ fn read_frame<R: BufRead>(r: &mut R, out: &mut Vec<u8>) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// Every AOF file of the server's directory, as text (for checking what was propagated).
+pub fn aof_text(dir: &std::path::Path) -> String {
+    let mut all = String::new();
+    for e in std::fs::read_dir(dir.join("appendonlydir")).unwrap() {
+        all.push_str(&String::from_utf8_lossy(
+            &std::fs::read(e.unwrap().path()).unwrap(),
+        ));
+    }
+    all
+}
+
+/// Waits (up to 20 s) until no AOF rewrite is in progress.
+pub fn wait_rewrite(r: &mut Raw) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while r
+        .call(&["INFO", "persistence"])
+        .contains("aof_rewrite_in_progress:1")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "rewrite never finished"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}

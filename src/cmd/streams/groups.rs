@@ -266,21 +266,14 @@ pub fn xnack(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     while i < argv.len() {
         let a = &argv[i];
         if ids.is_none() && i + 1 < argv.len() && eq_ic(a, "ids") {
-            let n = crate::util::parse_i64(&argv[i + 1])
-                .filter(|n| (1..=i32::MAX as i64).contains(n))
-                .ok_or_else(|| CmdError::err("numids must be a positive integer"))?
-                as usize;
-            let at = i + 2;
-            if n > argv.len() - at {
-                return Err(CmdError::err("number of IDs doesn't match numids"));
-            }
-            ids = Some(
-                argv[at..at + n]
-                    .iter()
-                    .map(|b| parse_strict_id(b))
-                    .collect::<CmdResult<_>>()?,
-            );
-            i = at + n;
+            let (got, next) = super::read_ids_block(
+                argv,
+                i,
+                "numids must be a positive integer",
+                "number of IDs doesn't match numids",
+            )?;
+            ids = Some(got);
+            i = next;
         } else if i + 1 < argv.len() && eq_ic(a, "retrycount") {
             let n = cmd::parse_int(&argv[i + 1])?;
             if n < 0 {

@@ -196,23 +196,14 @@ fn parse_ids_block(argv: &[Bytes], from: usize) -> CmdResult<(RefPolicy, Vec<Str
     while i < argv.len() {
         let a = &argv[i];
         if ids.is_none() && i + 1 < argv.len() && eq_ic(a, "ids") {
-            let n = crate::util::parse_i64(&argv[i + 1])
-                .filter(|n| *n > 0)
-                .ok_or_else(|| CmdError::err("Number of IDs must be a positive integer"))?
-                as usize;
-            let at = i + 2;
-            if n > argv.len() - at {
-                return Err(CmdError::err(
-                    "The `numids` parameter must match the number of arguments",
-                ));
-            }
-            ids = Some(
-                argv[at..at + n]
-                    .iter()
-                    .map(|b| parse_strict_id(b))
-                    .collect::<CmdResult<_>>()?,
-            );
-            i = at + n;
+            let (got, next) = read_ids_block(
+                argv,
+                i,
+                "Number of IDs must be a positive integer",
+                "The `numids` parameter must match the number of arguments",
+            )?;
+            ids = Some(got);
+            i = next;
         } else if let Some(p) = ref_policy(a).filter(|_| policy.is_none()) {
             policy = Some(p);
             i += 1;
@@ -222,6 +213,29 @@ fn parse_ids_block(argv: &[Bytes], from: usize) -> CmdResult<(RefPolicy, Vec<Str
     }
     let ids = ids.ok_or(CmdError::Syntax)?;
     Ok((policy.unwrap_or_default(), ids))
+}
+
+/// The `IDS numids id...` block whose `IDS` is at `i` (a count follows it): the IDs, parsed
+/// strictly, and the index after them. `bad_count` for a count that is not a positive
+/// integer, `short` for fewer IDs than it says: each command words them.
+fn read_ids_block(
+    argv: &[Bytes],
+    i: usize,
+    bad_count: &str,
+    short: &str,
+) -> CmdResult<(Vec<StreamId>, usize)> {
+    let n = crate::util::parse_i64(&argv[i + 1])
+        .filter(|n| *n > 0)
+        .ok_or_else(|| CmdError::err(bad_count))? as usize;
+    let at = i + 2;
+    if n > argv.len() - at {
+        return Err(CmdError::err(short));
+    }
+    let ids = argv[at..at + n]
+        .iter()
+        .map(|b| parse_strict_id(b))
+        .collect::<CmdResult<_>>()?;
+    Ok((ids, at + n))
 }
 
 /// Replies one code per ID (XDELEX, XACKDEL).
