@@ -45,6 +45,26 @@ fn redis_py_sync_and_asyncio_resp2_and_resp3() {
     println!("client matrix: redis-py {n}/12 scenario runs passed against sluice");
 }
 
+/// redis-py 8.1's own API for the Redis 8 commands (IDMP, CLAIM, XNACK, XACKDEL, XDELEX,
+/// MAXCOUNT/MAXSIZE, LMOVEM/BLMOVEM, SET IFEQ.../DIGEST/DELEX, MSETEX, INCREX), RESP2 and
+/// RESP3: against sluice only, as no runnable Redis here has them.
+#[test]
+fn redis_py_speaks_redis8_to_sluice() {
+    let s = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let out = run(
+        Command::new("python3")
+            .arg(clients_dir().join("redis8_scenarios.py"))
+            .arg(s.port.to_string()),
+        "redis-py Redis 8 commands against sluice",
+    );
+    let n = out
+        .lines()
+        .filter(|l| l.contains("Redis 8 commands: ok"))
+        .count();
+    assert_eq!(n, 2, "{out}");
+    println!("client matrix: redis-py Redis 8 API {n}/2 protocol runs passed against sluice");
+}
+
 /// The frameworks' own virtualenv (scripts/test builds it: they pin redis-py below 6).
 fn frameworks_python() -> std::path::PathBuf {
     let py = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/frameworks-venv/bin/python");
