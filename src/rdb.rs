@@ -401,13 +401,19 @@ fn write_value<W: io::Write>(
                     if v3 {
                         w.ms_time(c.active_time)?;
                     }
-                    let mut ids: Vec<StreamId> = c.pending().iter().collect();
                     if cname.is_empty() && !nacked.is_empty() {
+                        // A real "" consumer: its own entries and the nacked ones, in order.
+                        let mut ids: Vec<StreamId> = c.pending().iter().collect();
                         ids.extend(&nacked);
                         ids.sort_unstable();
+                        w.len(ids.len() as u64)?;
+                        for pid in ids {
+                            w.raw(&raw_id(pid.ms, pid.seq))?;
+                        }
+                        continue;
                     }
-                    w.len(ids.len() as u64)?;
-                    for pid in ids {
+                    w.len(c.pending().len() as u64)?;
+                    for pid in c.pending().iter() {
                         w.raw(&raw_id(pid.ms, pid.seq))?;
                     }
                 }
