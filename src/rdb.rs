@@ -187,10 +187,12 @@ pub const NACK_AUX: &str = "sluice-nack";
 /// consumer is a placeholder, and the IDs in zone order.
 fn encode_nack_aux(db: usize, key: &[u8], s: &crate::types::stream::Stream) -> Option<Vec<u8>> {
     use crate::types::varint::{put_str, put_varint};
+    // Each group's zone walked once.
     let groups: Vec<_> = s
         .groups()
         .iter()
-        .filter(|(_, g)| g.nacked_count() > 0)
+        .map(|(name, g)| (name, g, g.nack_zone().map(|(id, _)| id).collect::<Vec<_>>()))
+        .filter(|(_, _, ids)| !ids.is_empty())
         .collect();
     if groups.is_empty() {
         return None;
@@ -199,11 +201,11 @@ fn encode_nack_aux(db: usize, key: &[u8], s: &crate::types::stream::Stream) -> O
     put_varint(&mut out, db as u64);
     put_str(&mut out, key);
     put_varint(&mut out, groups.len() as u64);
-    for (name, g) in groups {
+    for (name, g, ids) in groups {
         put_str(&mut out, name);
         out.push(g.consumer(b"").is_none() as u8);
-        put_varint(&mut out, g.nacked_count() as u64);
-        for (id, _) in g.nack_zone() {
+        put_varint(&mut out, ids.len() as u64);
+        for id in ids {
             put_varint(&mut out, id.ms);
             put_varint(&mut out, id.seq);
         }

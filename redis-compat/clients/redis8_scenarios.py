@@ -13,6 +13,8 @@ import warnings
 
 import redis
 
+from python_scenarios import entries_of  # this directory's redis-py scenarios
+
 PORT = int(sys.argv[1])
 # redis-py marks these APIs experimental; the warnings are not failures.
 warnings.simplefilter("ignore", UserWarning)
@@ -22,15 +24,6 @@ def client(proto):
     return redis.Redis(host="127.0.0.1", port=PORT, protocol=proto, decode_responses=True)
 
 
-def entries_of(resp):
-    out = []
-    if not resp:
-        return out
-    for _, entries in (resp.items() if isinstance(resp, dict) else resp):
-        if entries and isinstance(entries[0], list):
-            entries = entries[0]
-        out.extend(entries)
-    return out
 
 
 def streams(r):

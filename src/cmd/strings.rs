@@ -30,10 +30,21 @@ fn str_ref<'s>(store: &'s mut Store, db: usize, key: &[u8]) -> CmdResult<Option<
 /// `lookup` is [`LOOKUP_NONE`] for those that read it as GET does (GETSET, GETDEL, GETEX,
 /// SET ... GET) and [`LOOKUP_WRITE`] for those that only modify it (INCR, APPEND, SETRANGE).
 fn get_str(ctx: &mut Ctx, key: &[u8], lookup: u8) -> CmdResult<Option<Bytes>> {
+    with_str(ctx, key, lookup, Bytes::copy_from_slice)
+}
+
+/// `f` of the string at `key`, looked up as `lookup` says and read in place (no copy):
+/// `Ok(None)` if absent, WRONGTYPE for other types.
+fn with_str<R>(
+    ctx: &mut Ctx,
+    key: &[u8],
+    lookup: u8,
+    f: impl FnOnce(&[u8]) -> R,
+) -> CmdResult<Option<R>> {
     let db = ctx.db();
     match ctx.store.lookup(db, key, lookup) {
         None => Ok(None),
-        Some(Value::Str(s)) => Ok(Some(Bytes::copy_from_slice(s.data()))),
+        Some(Value::Str(s)) => Ok(Some(f(s.data()))),
         Some(_) => Err(CmdError::WrongType),
     }
 }
@@ -242,12 +253,10 @@ pub fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     // another type); with GET the reply is the old value whatever the outcome.
     let cmp_fails = match x.cmp {
         Some((c, operand)) => {
-            let cur = match ctx.store.lookup(db, key, LOOKUP_WRITE) {
-                None => None,
-                Some(Value::Str(s)) => Some(Bytes::copy_from_slice(s.data())),
-                Some(_) => return Err(CmdError::WrongType),
-            };
-            !c.holds(cur.as_deref(), operand)?
+            match with_str(ctx, key, LOOKUP_WRITE, |v| c.holds(Some(v), operand))? {
+                None => !c.holds(None, operand)?,
+                Some(holds) => !holds?,
+            }
         }
         None => false,
     };
@@ -539,9 +548,11 @@ pub fn incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 /// A number INCREX works in: BYINT's i64 or BYFLOAT's f64.
 trait Num: Copy + PartialOrd {
     fn parse(b: &[u8]) -> CmdResult<Self>;
-    /// The type's limits (SATURATE without a bound).
+    /// The type's limits (SATURATE without a bound), its 0 and its 1.
     const MIN: Self;
     const MAX: Self;
+    const ZERO: Self;
+    const ONE: Self;
     /// `self + by`, None past the type's range (overflow, or not finite).
     fn add(self, by: Self) -> Option<Self>;
     /// `self - from`, the increment applied; None if it has no value of the type.
@@ -554,6 +565,8 @@ trait Num: Copy + PartialOrd {
 impl Num for i64 {
     const MIN: i64 = i64::MIN;
     const MAX: i64 = i64::MAX;
+    const ZERO: i64 = 0;
+    const ONE: i64 = 1;
     fn parse(b: &[u8]) -> CmdResult<i64> {
         parse_int(b)
     }
@@ -577,6 +590,8 @@ impl Num for i64 {
 impl Num for f64 {
     const MIN: f64 = -f64::MAX;
     const MAX: f64 = f64::MAX;
+    const ZERO: f64 = 0.0;
+    const ONE: f64 = 1.0;
     fn parse(b: &[u8]) -> CmdResult<f64> {
         crate::util::parse_f64(b)
             .filter(|f| f.is_finite())
@@ -669,7 +684,7 @@ fn increx_in<N: Num>(ctx: &mut Ctx, argv: &[Bytes], x: &IncrexArgs) -> CmdResult
     let key = &argv[1];
     let by = match x.by {
         Some((_, v)) => N::parse(v)?,
-        None => N::parse(b"1")?,
+        None => N::ONE,
     };
     let lb = x.lbound.map(|b| N::parse(b)).transpose()?.unwrap_or(N::MIN);
     let ub = x.ubound.map(|b| N::parse(b)).transpose()?.unwrap_or(N::MAX);
@@ -681,15 +696,8 @@ fn increx_in<N: Num>(ctx: &mut Ctx, argv: &[Bytes], x: &IncrexArgs) -> CmdResult
         .map(|(unit, v)| parse_expire(ctx, unit, v, "increx"))
         .transpose()?;
     let db = ctx.db();
-    let cur = match ctx.store.lookup(db, key, LOOKUP_WRITE) {
-        None => None,
-        Some(Value::Str(s)) => Some(N::parse(s.data()).map_err(|e| match e {
-            CmdError::NotFloat => CmdError::NotFloat,
-            _ => CmdError::NotInteger,
-        })?),
-        Some(_) => return Err(CmdError::WrongType),
-    };
-    let old = cur.unwrap_or(N::parse(b"0")?);
+    let cur = with_str(ctx, key, LOOKUP_WRITE, N::parse)?.transpose()?;
+    let old = cur.unwrap_or(N::ZERO);
     let sum = old.add(by);
     let above = sum.map_or(by.positive(), |v| v > ub);
     let below = sum.map_or(!by.positive(), |v| v < lb);
@@ -704,7 +712,7 @@ fn increx_in<N: Num>(ctx: &mut Ctx, argv: &[Bytes], x: &IncrexArgs) -> CmdResult
     let Some(new) = new else {
         ctx.out.array(2);
         old.reply(ctx);
-        N::parse(b"0")?.reply(ctx);
+        N::ZERO.reply(ctx);
         return Ok(());
     };
     let applied = new
@@ -742,8 +750,8 @@ fn increx_in<N: Num>(ctx: &mut Ctx, argv: &[Bytes], x: &IncrexArgs) -> CmdResult
 /// DIGEST key (Redis 8.4): the XXH3 64-bit digest of the string, as 16 hex digits; nil
 /// for no key.
 pub fn digest(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    match get_str(ctx, &argv[1], LOOKUP_NONE)? {
-        Some(v) => ctx.out.bulk(format!("{:016x}", digest_of(&v)).as_bytes()),
+    match with_str(ctx, &argv[1], LOOKUP_NONE, digest_of)? {
+        Some(d) => ctx.out.bulk(format!("{d:016x}").as_bytes()),
         None => ctx.out.null(),
     }
     Ok(())
@@ -760,15 +768,14 @@ pub fn delex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if argv.len() == 4 {
         let c = Cmp::parse(&argv[2])
             .ok_or_else(|| CmdError::err("Invalid condition. Use IFEQ, IFNE, IFDEQ, or IFDNE"))?;
-        let cur = match ctx.store.lookup(db, key, LOOKUP_WRITE) {
-            None => {
-                ctx.out.int(0);
-                return Ok(());
+        let holds = match with_str(ctx, key, LOOKUP_WRITE, |v| c.holds(Some(v), &argv[3])) {
+            Ok(holds) => holds.transpose()?.unwrap_or(false),
+            Err(CmdError::WrongType) => {
+                return Err(CmdError::err("DELEX with a condition needs a string key"))
             }
-            Some(Value::Str(s)) => Bytes::copy_from_slice(s.data()),
-            Some(_) => return Err(CmdError::err("DELEX with a condition needs a string key")),
+            Err(e) => return Err(e),
         };
-        if !c.holds(Some(&cur), &argv[3])? {
+        if !holds {
             ctx.out.int(0);
             return Ok(());
         }
