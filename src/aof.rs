@@ -253,6 +253,21 @@ fn load_rdb_file(
             Event::Aux { name, value } if name == crate::rdb::NACK_AUX => {
                 crate::rdb::apply_nack_aux(guard.get_or_insert_with(lock), &value)?;
             }
+            Event::Aux { name, value } if name == crate::rdb::POLICY_AUX => {
+                // Replayed as commands after the keys of this chunk, in the stream's database.
+                let (adb, cmds) = crate::rdb::decode_policy_aux(&value)?;
+                let select = |n: usize| {
+                    vec![
+                        bytes::Bytes::from_static(b"SELECT"),
+                        bytes::Bytes::from(n.to_string()),
+                    ]
+                };
+                for c in cmds {
+                    take(select(adb));
+                    take(c);
+                    take(select(0));
+                }
+            }
             Event::Aux { .. } => {}
             Event::Function(code) => functions.push(vec![
                 bytes::Bytes::from_static(b"FUNCTION"),

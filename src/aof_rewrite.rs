@@ -295,6 +295,14 @@ pub fn write_base(
                             }
                         }
                     }
+                    // sluice's policies and delayed entries, as hidden records (Redis's
+                    // loader skips them; see persistence::hidden).
+                    let k = Bytes::copy_from_slice(key);
+                    for argv in crate::cmd::policy_snapshot_commands(&k, s) {
+                        buf.clear();
+                        persistence::hidden::encode(&mut buf, &argv);
+                        w.records(&buf)?;
+                    }
                 }
             }
             if let Some(t) = expire {

@@ -532,6 +532,9 @@ pub struct Db {
     pub expires: SlabMap<i64>,
     /// Hashes with field TTLs, by their earliest (Redis's `db->hexpires`).
     pub field_expires: FieldExpiries,
+    /// Streams with server-side work at a time (a delayed entry due, the oldest entry
+    /// passing the maximum age), by the earliest: the same hint rules as `field_expires`.
+    pub stream_timers: FieldExpiries,
 }
 
 /// Hashes with field TTLs, each under one hint: a time at or before its earliest field TTL
@@ -547,20 +550,28 @@ pub struct FieldExpiries {
 }
 
 impl FieldExpiries {
-    /// Hints `key` at `when` unless it is hinted earlier already.
-    pub fn note(&mut self, key: &Bytes, when: i64) {
+    /// Hints `key` at `when` unless it is hinted earlier already; true if the hint is new
+    /// or earlier than before.
+    pub fn note(&mut self, key: &Bytes, when: i64) -> bool {
         match self.of_key.get_mut(key) {
-            Some(t) if *t <= when => {}
+            Some(t) if *t <= when => false,
             Some(t) => {
                 self.by_time.remove(&(*t, key.clone()));
                 *t = when;
                 self.by_time.insert((when, key.clone()));
+                true
             }
             None => {
                 self.of_key.insert(key.clone(), when);
                 self.by_time.insert((when, key.clone()));
+                true
             }
         }
+    }
+
+    /// The earliest hint's time.
+    pub fn first_time(&self) -> Option<i64> {
+        self.by_time.first().map(|(t, _)| *t)
     }
 
     pub fn forget(&mut self, key: &[u8]) {
@@ -628,6 +639,9 @@ impl Db {
         if !self.field_expires.is_empty() {
             self.field_expires.forget(key);
         }
+        if !self.stream_timers.is_empty() {
+            self.stream_timers.forget(key);
+        }
         Some(v)
     }
 
@@ -643,6 +657,7 @@ impl Db {
         self.keys.clear();
         self.expires.clear();
         self.field_expires.clear();
+        self.stream_timers.clear();
     }
 }
 

@@ -441,9 +441,16 @@ impl Store {
     pub fn try_add(&mut self, db: usize, key: &Bytes, v: Value) -> Result<(), Value> {
         let meta = self.fresh_meta();
         let hint = field_ttl_hint(&v);
+        let timer = match &v {
+            Value::Stream(s) => s.next_timer(),
+            _ => None,
+        };
         self.ks.dbs[db].keys.insert_absent(key, v, meta)?;
         if let Some(t) = hint {
             self.ks.dbs[db].field_expires.note(key, t);
+        }
+        if let Some(t) = timer {
+            self.hint_stream_timer(db, key, t);
         }
         self.notify(NOTIFY_NEW, "new", db, key);
         self.blocking.signal_ready(db, key);
@@ -463,6 +470,48 @@ impl Store {
         if let Some(t) = field_ttl_hint(v) {
             self.ks.dbs[db].field_expires.note(key, t);
         }
+        if let Value::Stream(s) = v {
+            if let Some(t) = s.next_timer() {
+                self.hint_stream_timer(db, key, t);
+            }
+        }
+    }
+
+    /// Notes the stream at `key` for the policy timer after its delayed entries or
+    /// retention changed (see `db::Db::stream_timers`).
+    pub fn note_stream_timer(&mut self, db: usize, key: &Bytes) {
+        if let Some(Value::Stream(s)) = self.ks.dbs[db].keys.get(key) {
+            if let Some(t) = s.next_timer() {
+                self.hint_stream_timer(db, key, t);
+            }
+        }
+    }
+
+    /// Hints the stream at `key` for the policy timer at `t` (or earlier, if it is hinted
+    /// earlier already).
+    pub fn note_stream_timer_at(&mut self, db: usize, key: &Bytes, t: i64) {
+        self.hint_stream_timer(db, key, t);
+    }
+
+    fn hint_stream_timer(&mut self, db: usize, key: &Bytes, t: i64) {
+        if self.ks.dbs[db].stream_timers.note(key, t) {
+            // The timer task sleeps until the earliest hint: an earlier one wakes it.
+            self.policy_wake.notify_one();
+        }
+    }
+
+    /// Pops the stream timer hints of `db` due at `now`.
+    pub fn pop_stream_timer(&mut self, db: usize, now: i64) -> Option<Bytes> {
+        self.ks.dbs[db].stream_timers.pop_due(now)
+    }
+
+    /// The earliest stream timer hint of any database.
+    pub fn next_stream_timer(&self) -> Option<i64> {
+        self.ks
+            .dbs
+            .iter()
+            .filter_map(|d| d.stream_timers.first_time())
+            .min()
     }
 
     /// The clock a command's access metadata comes from, in seconds.

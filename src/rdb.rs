@@ -164,6 +164,9 @@ pub fn write<W: io::Write>(w: W, dbs: &[DbSnapshot], p: &SaveParams) -> io::Resu
                 if let Some(aux) = encode_nack_aux(n, key, s) {
                     w.aux(NACK_AUX, &aux)?;
                 }
+                if let Some(aux) = encode_policy_aux(n, key, s) {
+                    w.aux(POLICY_AUX, &aux)?;
+                }
             }
         }
     }
@@ -173,6 +176,41 @@ pub fn write<W: io::Write>(w: W, dbs: &[DbSnapshot], p: &SaveParams) -> io::Resu
         );
     }
     w.finish()
+}
+
+/// The AUX field after a stream with sluice policies or delayed entries
+/// (`cmd::streams::policy`): version 1, the database, then the commands that rebuild them as
+/// RESP arrays. Redis's loader ignores AUX fields it does not know (it logs them), so the
+/// stream itself loads in Redis unchanged.
+pub const POLICY_AUX: &str = "sluice-policy";
+
+fn encode_policy_aux(db: usize, key: &[u8], s: &crate::types::stream::Stream) -> Option<Vec<u8>> {
+    let cmds = crate::cmd::policy_snapshot_commands(&bytes::Bytes::copy_from_slice(key), s);
+    if cmds.is_empty() {
+        return None;
+    }
+    let mut out = vec![1u8];
+    crate::types::varint::put_varint(&mut out, db as u64);
+    for c in &cmds {
+        persistence::encode_command(&mut out, c);
+    }
+    Some(out)
+}
+
+/// Decodes a [`POLICY_AUX`] value into its database and commands.
+pub fn decode_policy_aux(value: &[u8]) -> Result<(usize, Vec<Vec<bytes::Bytes>>), String> {
+    let bad = || format!("Bad {POLICY_AUX} AUX field");
+    let mut r = crate::types::varint::Checked::new(value);
+    if r.byte() != Some(1) {
+        return Err(bad());
+    }
+    let db = r.varint().ok_or_else(bad)? as usize;
+    let rest = r.rest();
+    let mut cmds = Vec::new();
+    match persistence::load::parse_commands(rest, |argv, _| cmds.push(argv)) {
+        persistence::load::LoadEnd::Clean { .. } => Ok((db, cmds)),
+        _ => Err(bad()),
+    }
 }
 
 /// The AUX field after a stream with nacked entries (Redis 8.8 XNACK), which Redis's RDB

@@ -286,6 +286,7 @@ async fn serve(shared: Arc<Shared>, listeners: Vec<TcpListener>) {
     let ticker = tokio::spawn(tick_loop(shared.clone()));
     let writer = tokio::spawn(aof_writer(shared.clone()));
     let evictor = tokio::spawn(eviction_loop(shared.clone()));
+    let policies = tokio::spawn(policy_timer_loop(shared.clone()));
     let mut accepts = Vec::new();
     for l in listeners {
         let sh = shared.clone();
@@ -310,6 +311,7 @@ async fn serve(shared: Arc<Shared>, listeners: Vec<TcpListener>) {
     ticker.abort();
     writer.abort();
     evictor.abort();
+    policies.abort();
     finish_shutdown(&shared);
 }
 
@@ -558,6 +560,52 @@ async fn eviction_loop(shared: Arc<Shared>) {
             }
             tokio::task::yield_now().await;
         }
+    }
+}
+
+/// sluice's stream policy timer: sleeps until the earliest stream hint (a delayed entry
+/// due, the oldest entry passing a maximum age; `db::Db::stream_timers`) or until a hint
+/// earlier than that is noted, then does the due work and sends what it woke (blocked
+/// readers served by the appended entries) once it is in the AOF, as a command batch does.
+/// A dedicated task rather than the `hz` tick, so that a due time is met to the
+/// millisecond, not to the next 100 ms tick.
+async fn policy_timer_loop(shared: Arc<Shared>) {
+    let wake = shared.store.lock().unwrap().policy_wake.clone();
+    loop {
+        let next = shared.store.lock().unwrap().next_stream_timer();
+        let now = crate::util::now_ms();
+        match next {
+            None => wake.notified().await,
+            Some(t) if t > now => {
+                let sleep = tokio::time::sleep(Duration::from_millis((t - now) as u64));
+                tokio::select! {
+                    _ = sleep => {}
+                    _ = wake.notified() => {}
+                }
+            }
+            Some(_) => {}
+        }
+        let pause = match try_store(&shared) {
+            // A script holds the store: try again shortly.
+            None => 1,
+            Some(store) if store.loading => 10,
+            Some(mut store) => {
+                store.refresh_clock();
+                let now = store.unix_ms_at(store.clock_last);
+                store.cmd_time_ms = now;
+                crate::cmd::run_policy_timers(&mut store, now);
+                crate::cmd::serve_blocked(&mut store);
+                let off = shared.flush_aof(&mut store);
+                crate::cmd::dispatch_served(&mut store, off);
+                0
+            }
+        };
+        if pause > 0 {
+            tokio::time::sleep(Duration::from_millis(pause)).await;
+            continue;
+        }
+        // Let the clients the appended entries woke run before the next round.
+        tokio::task::yield_now().await;
     }
 }
 

@@ -65,6 +65,15 @@ pub struct Stats {
     /// Hash fields deleted by field expiry (INFO `expired_subkeys`).
     pub expired_subkeys: u64,
     pub evicted_keys: u64,
+    /// sluice's queue policies (INFO `# Sluice`): entries trimmed by age and by size,
+    /// delayed entries held and come due, entries dead-lettered, dead letters that could
+    /// not be written (the target held another type).
+    pub policy_expired: u64,
+    pub policy_trimmed: u64,
+    pub policy_delayed: u64,
+    pub policy_due: u64,
+    pub policy_dead_lettered: u64,
+    pub policy_dead_letter_failures: u64,
     /// Since when used memory has been over `maxmemory` (eviction running or failing).
     pub eviction_exceeded_since: Option<Instant>,
     /// Microseconds spent over `maxmemory` in earlier episodes.

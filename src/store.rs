@@ -162,6 +162,12 @@ pub struct Store {
     /// While a script runs: its start time, which every command it calls sees as now
     /// (Redis freezes a script's clock).
     pub script_time: Option<i64>,
+    /// Wakes the stream policy timer (delayed entries, retention by age) when a stream is
+    /// hinted earlier than before (`keyspace::Store::note_stream_timer`).
+    pub policy_wake: Arc<tokio::sync::Notify>,
+    /// Inside EXEC or a script: a command's several effects are already wrapped in the
+    /// transaction's MULTI/EXEC.
+    pub in_transaction: bool,
 }
 
 impl Store {
@@ -219,6 +225,8 @@ impl Store {
             no_touch: false,
             scripting: crate::scripting::Scripting::new(),
             script_time: None,
+            policy_wake: Arc::new(tokio::sync::Notify::new()),
+            in_transaction: false,
         }
     }
 

@@ -23,6 +23,7 @@
 //! (MISCONF).
 
 pub mod checksum;
+pub mod hidden;
 pub mod load;
 pub mod manifest;
 pub mod rdb;
@@ -60,7 +61,11 @@ pub fn strerror(e: &io::Error) -> String {
 }
 
 /// Encodes one command as a RESP array of bulk strings.
+/// An argv marked [`hidden::MARK`] is written as a hidden record instead.
 pub fn encode_command(out: &mut Vec<u8>, argv: &[Bytes]) {
+    if hidden::is_hidden(argv) {
+        return hidden::encode(out, &argv[1..]);
+    }
     encode_header(out, argv.len());
     for a in argv {
         encode_arg(out, a);

@@ -48,20 +48,55 @@ fn parse_verified(data: &[u8], f: impl FnMut(Vec<Bytes>, u64)) -> (LoadEnd, u64)
 fn parse_records(data: &[u8], mut f: impl FnMut(Vec<Bytes>, u64)) -> LoadEnd {
     let mut pos = 0usize;
     let mut commands = 0u64;
+    // A hidden record being read: where it started, and its bytes so far (see `hidden`).
+    let mut hidden: Option<(usize, Vec<u8>)> = None;
     while pos < data.len() {
         match data[pos] {
             b'#' => {
                 // Annotation: up to the end of line.
-                match data[pos..].iter().position(|&c| c == b'\n') {
-                    Some(nl) => pos += nl + 1,
-                    None => {
-                        return LoadEnd::Truncated {
-                            commands,
-                            valid_len: pos as u64,
+                let Some(nl) = data[pos..].iter().position(|&c| c == b'\n') else {
+                    let valid_len = hidden.map_or(pos, |(at, _)| at) as u64;
+                    return LoadEnd::Truncated {
+                        commands,
+                        valid_len,
+                    };
+                };
+                let line = &data[pos..pos + nl];
+                let bad = |at: usize| LoadEnd::Corrupt {
+                    commands,
+                    offset: at as u64,
+                    reason: "Bad hidden record reading the append only file".into(),
+                };
+                match crate::hidden::classify(line) {
+                    crate::hidden::Line::Other => {}
+                    crate::hidden::Line::More(p) => {
+                        let (_, buf) = hidden.get_or_insert_with(|| (pos, Vec::new()));
+                        if !crate::hidden::unescape(p, buf) {
+                            return bad(pos);
                         }
                     }
+                    crate::hidden::Line::Last(p) => {
+                        let (at, mut buf) = hidden.take().unwrap_or((pos, Vec::new()));
+                        if !crate::hidden::unescape(p, &mut buf) {
+                            return bad(at);
+                        }
+                        let Some(argv) = crate::hidden::decode(&buf) else {
+                            return bad(at);
+                        };
+                        commands += 1;
+                        f(argv, (pos + nl + 1) as u64);
+                    }
                 }
+                pos += nl + 1;
                 continue;
+            }
+            _ if hidden.is_some() => {
+                // A record's lines must follow each other.
+                return LoadEnd::Corrupt {
+                    commands,
+                    offset: hidden.map_or(pos, |(at, _)| at) as u64,
+                    reason: "Bad hidden record reading the append only file".into(),
+                };
             }
             b'*' => {}
             _ => {
@@ -106,6 +141,13 @@ fn parse_records(data: &[u8], mut f: impl FnMut(Vec<Bytes>, u64)) -> LoadEnd {
                 }
             }
         }
+    }
+    if let Some((at, _)) = hidden {
+        // The file ends inside a hidden record: a torn tail.
+        return LoadEnd::Truncated {
+            commands,
+            valid_len: at as u64,
+        };
     }
     LoadEnd::Clean { commands }
 }
@@ -299,6 +341,55 @@ mod tests {
                 LoadEnd::Truncated { valid_len, .. } => assert_eq!(
                     valid_len as usize,
                     *ends.iter().filter(|&&e| e <= cut).max().unwrap()
+                ),
+                LoadEnd::Corrupt { .. } => panic!("cut at {cut} reported as corruption"),
+            }
+        }
+    }
+
+    #[test]
+    fn hidden_records_load_whole_or_not_at_all() {
+        let long = "v".repeat(2500);
+        let mut data = log(&[&["SET", "a", "1"]]);
+        let hidden = [
+            "#SLUICE",
+            "SLUICE.DELAY",
+            "s",
+            "AT",
+            "5",
+            "f",
+            long.as_str(),
+        ];
+        let argv: Vec<Bytes> = hidden
+            .iter()
+            .map(|s| Bytes::copy_from_slice(s.as_bytes()))
+            .collect();
+        encode_command(&mut data, &argv);
+        data.extend(log(&[&["DEL", "a"]]));
+        let mut seen = Vec::new();
+        let mut ends = vec![0usize];
+        assert!(matches!(
+            parse_commands(&data, |a, off| {
+                seen.push(a);
+                ends.push(off as usize)
+            }),
+            LoadEnd::Clean { commands: 3 }
+        ));
+        assert_eq!(seen[1], argv[1..].to_vec());
+        for cut in 0..=data.len() {
+            let mut got = 0;
+            let r = parse_commands(&data[..cut], |_, _| got += 1);
+            assert_eq!(
+                got,
+                ends.iter().filter(|&&e| e <= cut && e > 0).count(),
+                "cut {cut}"
+            );
+            match r {
+                LoadEnd::Clean { .. } => assert!(ends.contains(&cut), "cut {cut}"),
+                LoadEnd::Truncated { valid_len, .. } => assert_eq!(
+                    valid_len as usize,
+                    *ends.iter().filter(|&&e| e <= cut).max().unwrap(),
+                    "cut {cut}"
                 ),
                 LoadEnd::Corrupt { .. } => panic!("cut at {cut} reported as corruption"),
             }

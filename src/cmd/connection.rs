@@ -725,6 +725,7 @@ pub fn exec(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     let mark = ctx.store.effects.len();
     let db_at_start = ctx.client.db;
     ctx.out.array(queued.len());
+    let nested = std::mem::replace(&mut ctx.store.in_transaction, true);
     for argv in queued {
         match super::resolve(&argv) {
             Ok((cmd, full)) => {
@@ -733,6 +734,7 @@ pub fn exec(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
             Err(e) => super::write_error(ctx.store, ctx.out, &e),
         }
     }
+    ctx.store.in_transaction = nested;
     // Wrap what the transaction propagated in MULTI/EXEC so the log replays it atomically.
     if ctx.store.effects.len() > mark {
         ctx.store

@@ -26,6 +26,7 @@ pub mod server;
 pub mod sets;
 pub mod sort;
 pub mod streams;
+pub(crate) use streams::{policy_snapshot_commands, run_policy_timers};
 pub mod strings;
 pub mod table;
 pub mod testing;
@@ -390,18 +391,21 @@ pub fn call(
         store.stats.total_commands_processed += 1;
     }
     let logging = store.aof.enabled && !store.replaying;
-    if logging && store.ks.dirty() != dirty_before && !no_propagate {
-        if effects.is_empty() {
-            store.propagate(db_before, argv.to_vec());
-        } else {
-            for e in effects {
-                store.propagate(db_before, e);
-            }
-        }
+    if logging && store.ks.dirty() != dirty_before && !no_propagate && effects.is_empty() {
+        store.propagate(db_before, argv.to_vec());
     } else if logging && !effects.is_empty() && !no_propagate {
-        // Effects recorded without a dataset change (e.g. XREADGROUP advancing a group).
+        // (Effects may come without a dataset change: XREADGROUP advancing a group.)
+        // Several effects replay as one transaction, as Redis 7 wraps them, unless the
+        // command runs inside one already (EXEC, a script).
+        let wrap = effects.len() > 1 && !store.in_transaction;
+        if wrap {
+            store.propagate(db_before, vec![Bytes::from_static(b"MULTI")]);
+        }
         for e in effects {
             store.propagate(db_before, e);
+        }
+        if wrap {
+            store.propagate(db_before, vec![Bytes::from_static(b"EXEC")]);
         }
     }
     match block {

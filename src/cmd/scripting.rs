@@ -296,7 +296,10 @@ fn script_call(
         Protocol::Resp2
     });
     let effects_before = store.effects.len();
+    // The script's writes are wrapped as a whole (see `run`), not command by command.
+    let nested = std::mem::replace(&mut store.in_transaction, true);
     super::call(store, client, cmd, full, argv, out, true);
+    store.in_transaction = nested;
     if state.repl.get() & 1 == 0 {
         // redis.set_repl without REPL_AOF: this write stays out of the log.
         store.effects.truncate(effects_before);

@@ -60,6 +60,7 @@ const ALL_SECTIONS: &[&str] = &[
     "errorstats",
     "cluster",
     "keyspace",
+    "sluice",
 ];
 
 pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
@@ -303,6 +304,22 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
                         );
                     }
                 }
+            }
+            "sluice" => {
+                // sluice's queue policies (not in the default sections: a Redis client's
+                // plain INFO stays as Redis's).
+                let streams: usize = st.ks.dbs().map(|d| d.stream_timers.len()).sum();
+                let p = &st.stats;
+                let _ = write!(
+                    b,
+                    "sluice_policy_streams_timed:{streams}\r\nsluice_delayed_total:{}\r\nsluice_delayed_due:{}\r\nsluice_retention_expired:{}\r\nsluice_retention_trimmed:{}\r\nsluice_dead_lettered:{}\r\nsluice_dead_letter_failures:{}\r\n",
+                    p.policy_delayed,
+                    p.policy_due,
+                    p.policy_expired,
+                    p.policy_trimmed,
+                    p.policy_dead_lettered,
+                    p.policy_dead_letter_failures,
+                );
             }
             _ => {}
         }

@@ -79,6 +79,11 @@ impl<'a> Checked<'a> {
     pub fn at_end(&self) -> bool {
         self.pos == self.b.len()
     }
+
+    /// What is left to read.
+    pub fn rest(&self) -> &'a [u8] {
+        &self.b[self.pos..]
+    }
 }
 
 #[cfg(test)]

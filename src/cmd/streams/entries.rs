@@ -147,8 +147,14 @@ fn skipped_trim_effects(
     log: &TrimLog,
     max_deleted: StreamId,
 ) -> Vec<Vec<Bytes>> {
-    let mut del = vec![Bytes::from_static(b"XDEL"), key.clone()];
-    del.extend(log.deleted.iter().map(|id| id_bytes(*id)));
+    let mut out = Vec::new();
+    if !log.deleted.is_empty() {
+        // (An XDEL without IDs would be an arity error, which inside the MULTI/EXEC that
+        // wraps these effects would abort the whole transaction on replay.)
+        let mut del = vec![Bytes::from_static(b"XDEL"), key.clone()];
+        del.extend(log.deleted.iter().map(|id| id_bytes(*id)));
+        out.push(del);
+    }
     let setid = vec![
         Bytes::from_static(b"XSETID"),
         key.clone(),
@@ -158,7 +164,29 @@ fn skipped_trim_effects(
         Bytes::from_static(b"MAXDELETEDID"),
         id_bytes(max_deleted),
     ];
-    vec![del, setid]
+    out.push(setid);
+    out
+}
+
+/// What a trim of `key` by `how` that did what `log` says propagates: the exact XTRIM (or,
+/// when ACKED skipped referenced entries, XDEL and XSETID), then the XACKs of the references
+/// DELREF dropped.
+pub(super) fn trim_effects(
+    key: &Bytes,
+    s: &Stream,
+    how: Trim,
+    log: &TrimLog,
+    max_deleted: StreamId,
+) -> Vec<Vec<Bytes>> {
+    let mut v = if log.skipped {
+        skipped_trim_effects(key, s, log, max_deleted)
+    } else {
+        let mut effect = vec![Bytes::from_static(b"XTRIM"), key.clone()];
+        effect.extend(exact_trim_effect(s, how));
+        vec![effect]
+    };
+    v.extend(xack_effects(key, &log.dropped));
+    v
 }
 
 /// The exact trim that reproduces what happened (`~` becomes `=` with the resulting bound).
@@ -309,6 +337,7 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         e.extend(argv[field_pos..].iter().cloned());
         e
     });
+    let retention = s.policy.as_deref().is_some_and(|p| !p.retention.is_off());
     ctx.store.written(db, &key, NOTIFY_STREAM, "xadd");
     if trimmed > 0 {
         ctx.store.written_n(db, &key, NOTIFY_STREAM, "xtrim", 0);
@@ -318,6 +347,15 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         for e in more.into_iter().chain(xack_effects(&key, &log.dropped)) {
             ctx.also_propagate(e);
         }
+    }
+    if retention {
+        // sluice's retention (SLUICE.POLICY RETENTION), after the XADD's own trim.
+        let mut out = Vec::new();
+        super::policy::apply_retention(ctx.store, db, &key, clock, &mut out);
+        for e in out {
+            ctx.also_propagate(e);
+        }
+        ctx.store.note_stream_timer(db, &key);
     }
     write_id(ctx.out, id);
     Ok(())
@@ -404,16 +442,10 @@ pub fn xtrim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut log = TrimLog::default();
     let max_deleted = s.max_deleted_id;
     let n = s.trim_with(how, a.approx, a.limit, a.policy, &mut log);
-    let effects = if log.skipped {
-        skipped_trim_effects(&key, s, &log, max_deleted)
-    } else {
-        let mut effect = vec![Bytes::from_static(b"XTRIM"), key.clone()];
-        effect.extend(exact_trim_effect(s, how));
-        vec![effect]
-    };
     if n > 0 {
+        let effects = trim_effects(&key, s, how, &log, max_deleted);
         ctx.store.written_n(db, &key, NOTIFY_STREAM, "xtrim", n);
-        for e in effects.into_iter().chain(xack_effects(&key, &log.dropped)) {
+        for e in effects {
             ctx.also_propagate(e);
         }
     }

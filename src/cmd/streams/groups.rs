@@ -294,12 +294,24 @@ pub fn xnack(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let ids = ids.ok_or_else(|| CmdError::err("syntax error, expected IDS keyword"))?;
     let how = retry.map_or(mode, NackCount::Set);
     let db = ctx.db();
+    let parked = super::policy::park(ctx, key, g);
     let Some(s) = stream_mut(ctx, key)?.filter(|s| s.group(g).is_some()) else {
         return Err(nogroup(key, g));
     };
-    let n = s.nack(g, &ids, how, force).expect("group checked") as u64;
+    let n = s.nack(g, &ids, how, force, true).expect("group checked") as u64;
+    super::policy::unpark(ctx, key, g, parked);
     if n > 0 {
         ctx.store.meta_written(db, key, None, n);
+    }
+    // XNACK propagates as it came; its dead letters (FATAL under a dead-letter rule) add
+    // their copies and XACKs, which a replayed XNACK does not redo.
+    let mut effects = Effects::new(ctx);
+    if n > 0 {
+        effects.add(|| argv.to_vec());
+    }
+    super::policy::finish_dead(ctx, key, &mut effects);
+    if effects.changed {
+        effects.finish(ctx);
     }
     ctx.out.int(n as i64);
     Ok(())
@@ -437,6 +449,7 @@ pub fn xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     };
     let db = ctx.db();
     let mut effects = Effects::new(ctx);
+    let parked = super::policy::park(ctx, &key, &g);
     let Some(s) = stream_read(ctx, &key)? else {
         return Err(nogroup(&key, &g));
     };
@@ -461,9 +474,11 @@ pub fn xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 claimed.push((id, if justid { None } else { s.get(id) }));
             }
             ClaimStatus::Deleted => effects.add(|| effects::xack(&key, &g, id)),
-            ClaimStatus::NotPending | ClaimStatus::TooRecent => {}
+            ClaimStatus::NotPending | ClaimStatus::TooRecent | ClaimStatus::DeadLettered => {}
         }
     }
+    super::policy::unpark(ctx, &key, &g, parked);
+    super::policy::finish_dead(ctx, &key, &mut effects);
     ctx.store.meta_written(db, &key, None, 1);
     effects.finish(ctx);
     ctx.out.array(claimed.len());
@@ -501,6 +516,7 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let now = ctx.now;
     let db = ctx.db();
     let mut effects = Effects::new(ctx);
+    let parked = super::policy::park(ctx, &key, &g);
     let Some(s) = stream_read(ctx, &key)? else {
         return Err(nogroup(&key, &g));
     };
@@ -538,6 +554,8 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     } else {
         done.claimed.iter().map(|id| s.get(*id)).collect()
     };
+    super::policy::unpark(ctx, &key, &g, parked);
+    super::policy::finish_dead(ctx, &key, &mut effects);
     ctx.store.meta_written(db, &key, None, 1);
     effects.finish(ctx);
     ctx.out.array(3);

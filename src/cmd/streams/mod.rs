@@ -24,7 +24,12 @@ mod groups;
 mod info;
 #[cfg(test)]
 mod model_tests;
+mod policy;
 mod read;
+
+pub(crate) use policy::{
+    run_due as run_policy_timers, snapshot_commands as policy_snapshot_commands,
+};
 
 use entries::{xadd, xdel, xdelex, xlen, xrange, xrevrange, xtrim};
 use groups::{
@@ -275,6 +280,84 @@ fn xack_effects(key: &Bytes, dropped: &[(Bytes, StreamId)]) -> Vec<Vec<Bytes>> {
 mod rows {
     use super::*;
     use crate::cmd::table::*;
+
+    #[rustfmt::skip]
+    pub static SLUICE_POLICY_SUBS: &[Command] = &[
+        Command {
+            name: "retention",
+            arity: -4,
+            flags: WRITE | DENYOOM,
+            acl: &["write", "stream", "slow"],
+            legacy_keys: (2, 2, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "update"], begin: Begin::Index(2), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: policy::policy_retention,
+            doc: Doc { summary: "Sets a stream's retention by age and size (sluice).", since: "1.0.0", group: "stream", complexity: "O(1) to set; trimming O(N) in the entries removed, bounded per step.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "maxage", kind: "integer", display: Some("ms"), token: Some("MAXAGE"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "maxbytes", kind: "integer", display: Some("bytes"), token: Some("MAXBYTES"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "refs", kind: "oneof", flags: ARG_OPTIONAL, args: &[
+                        Arg { name: "keepref", kind: "pure-token", display: Some("keepref"), token: Some("KEEPREF"), ..Arg::DEFAULT },
+                        Arg { name: "delref", kind: "pure-token", display: Some("delref"), token: Some("DELREF"), ..Arg::DEFAULT },
+                        Arg { name: "acked", kind: "pure-token", display: Some("acked"), token: Some("ACKED"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "mkstream", kind: "pure-token", display: Some("mkstream"), token: Some("MKSTREAM"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                    Arg { name: "off", kind: "pure-token", display: Some("off"), token: Some("OFF"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "deadletter",
+            arity: -5,
+            flags: WRITE | DENYOOM,
+            acl: &["write", "stream", "slow"],
+            legacy_keys: (2, 2, 1),
+            key_specs: &[
+                KeySpec { notes: "", flags: &["RW", "update"], begin: Begin::Index(2), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } },
+                KeySpec { notes: "The dead-letter target, written by later deliveries.", flags: &["OW", "insert"], begin: Begin::Keyword("TO", -2), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } },
+            ],
+            tips: &[],
+            handler: policy::policy_deadletter,
+            doc: Doc { summary: "Sets a consumer group's dead-letter rule (sluice).", since: "1.0.0", group: "stream", complexity: "O(1)", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "group", kind: "string", display: Some("group"), ..Arg::DEFAULT },
+                    Arg { name: "rule", kind: "oneof", args: &[
+                        Arg { name: "set", kind: "block", args: &[
+                            Arg { name: "maxdeliveries", kind: "integer", display: Some("n"), token: Some("MAXDELIVERIES"), ..Arg::DEFAULT },
+                            Arg { name: "target", kind: "key", display: Some("target"), token: Some("TO"), key_spec: 1, ..Arg::DEFAULT },
+                        ], ..Arg::DEFAULT },
+                        Arg { name: "off", kind: "pure-token", display: Some("off"), token: Some("OFF"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "info",
+            arity: 3,
+            flags: READONLY,
+            acl: &["read", "stream", "slow"],
+            legacy_keys: (2, 2, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RO"], begin: Begin::Index(2), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: policy::policy_info,
+            doc: Doc { summary: "Shows a stream's policies, delayed entries and counters (sluice).", since: "1.0.0", group: "stream", complexity: "O(G) in the groups.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "help",
+            arity: 2,
+            flags: LOADING | STALE,
+            acl: &["stream", "slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: policy::policy_help,
+            doc: Doc { summary: "Returns helpful text about the SLUICE.POLICY subcommands.", since: "1.0.0", group: "stream", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+    ];
 
     #[rustfmt::skip]
     pub static XGROUP_SUBS: &[Command] = &[
@@ -849,6 +932,55 @@ mod rows {
             tips: &[],
             doc: Doc { summary: "A container for stream introspection commands.", since: "5.0.0", group: "stream", complexity: "Depends on subcommand.", ..Doc::DEFAULT },
             subcommands: XINFO_SUBS,
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "sluice.policy",
+            arity: -2,
+            flags: 0,
+            acl: &["slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            doc: Doc { summary: "A container for sluice's stream policies: retention and dead letters.", since: "1.0.0", group: "stream", complexity: "Depends on subcommand.", ..Doc::DEFAULT },
+            subcommands: SLUICE_POLICY_SUBS,
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "sluice.delay",
+            arity: -6,
+            flags: WRITE | DENYOOM,
+            acl: &["write", "stream", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "insert"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &["nondeterministic_output"],
+            handler: policy::delay,
+            doc: Doc { summary: "Holds an entry aside and appends it to the stream when due (sluice).", since: "1.0.0", group: "stream", complexity: "O(log N) in the delayed entries.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "when", kind: "oneof", args: &[
+                        Arg { name: "delay", kind: "integer", display: Some("ms"), token: Some("DELAY"), ..Arg::DEFAULT },
+                        Arg { name: "at", kind: "unix-time", display: Some("unix-time-milliseconds"), token: Some("AT"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                    Arg { name: "data", kind: "block", flags: ARG_MULTIPLE, args: &[
+                        Arg { name: "field", kind: "string", display: Some("field"), ..Arg::DEFAULT },
+                        Arg { name: "value", kind: "string", display: Some("value"), ..Arg::DEFAULT },
+                    ], ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "sluice.undelay",
+            arity: -3,
+            flags: WRITE | FAST,
+            acl: &["write", "stream", "fast"],
+            legacy_keys: (1, 1, 1),
+            key_specs: &[KeySpec { notes: "", flags: &["RW", "delete"], begin: Begin::Index(1), find: Find::Range { lastkey: 0, keystep: 1, limit: 0 } }],
+            tips: &[],
+            handler: policy::undelay,
+            doc: Doc { summary: "Cancels delayed entries by their handles (sluice).", since: "1.0.0", group: "stream", complexity: "O(log N) for each handle.", args: &[
+                    Arg { name: "key", kind: "key", display: Some("key"), key_spec: 0, ..Arg::DEFAULT },
+                    Arg { name: "handle", kind: "string", display: Some("handle"), flags: ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
             ..Command::DEFAULT
         },
         Command {

@@ -272,6 +272,10 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
         let mut take = |id: StreamId, e: Option<&Entry>| {
             !limited || budget.admit(key, &mut first, || entry_size(id, e, claiming))
         };
+        let parked = match &group {
+            Some((g, _)) => super::policy::park(ctx, key, g),
+            None => None,
+        };
         let Some(s) = stream_read(ctx, key)? else {
             continue;
         };
@@ -384,6 +388,10 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                     ReadFrom::Last => unreachable!("XREADGROUP has no +"),
                 }
             }
+        }
+        if let Some((g, _)) = &group {
+            super::policy::unpark(ctx, key, g, parked);
+            super::policy::finish_dead(ctx, key, &mut effects);
         }
     }
     if effects.changed {

@@ -139,6 +139,9 @@ pub enum ClaimStatus {
     NotPending,
     /// Pending, but delivered more recently than the minimum idle time.
     TooRecent,
+    /// Its delivery would have been one too many: the group's dead-letter rule took it out
+    /// of the PEL instead (see `Stream::take_dead`).
+    DeadLettered,
 }
 
 /// XPENDING's summary form.
@@ -174,6 +177,8 @@ pub struct ConsumerGroup {
     by_time: BTreeSet<(i64, StreamId)>,
     /// The next NACK-zone place.
     nack_seq: i64,
+    /// sluice's dead-letter rule (SLUICE.POLICY DEADLETTER), if set.
+    pub dead_letter: Option<Box<super::policy::DeadLetter>>,
 }
 
 impl ConsumerGroup {
@@ -185,6 +190,7 @@ impl ConsumerGroup {
             consumers: BTreeMap::new(),
             by_time: BTreeSet::new(),
             nack_seq: 0,
+            dead_letter: None,
         }
     }
 

@@ -38,6 +38,7 @@
 
 mod group;
 pub mod idmp;
+pub mod policy;
 
 pub use group::{
     ClaimOpts, ClaimStatus, Consumer, ConsumerGroup, DeliveryCount, NackCount, PendingEntry,
@@ -47,6 +48,7 @@ pub use group::{
 use super::rax::Rax;
 use super::varint::{get_str, get_varint, put_str, put_varint};
 use bytes::Bytes;
+use policy::DeadReason;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -428,6 +430,13 @@ pub struct Stream {
     groups: BTreeMap<Bytes, ConsumerGroup>,
     /// XADD IDMP's memory of producers' idempotent IDs (Redis 8.6), once used or configured.
     pub idmp: Option<Box<idmp::Idmp>>,
+    /// sluice's retention and delayed entries (SLUICE.POLICY, SLUICE.DELAY), once set.
+    pub policy: Option<Box<policy::Policy>>,
+    /// The nodes' bytes (`Node::bytes` summed): what retention by size measures.
+    bytes: usize,
+    /// Entries the last group operation dead-lettered instead of delivering (see
+    /// [`Stream::take_dead`]): a by-product of reads and claims, drained by their command.
+    dead: Vec<policy::Dead>,
 }
 
 /// A group operation named a group the stream does not have.
@@ -543,6 +552,51 @@ impl Stream {
         Stream::default()
     }
 
+    /// When the policy timer must next look at this stream: the earliest delayed entry's
+    /// due time, or when the oldest entry passes the maximum age.
+    pub fn next_timer(&self) -> Option<i64> {
+        let p = self.policy.as_deref()?;
+        let aged = (p.retention.max_age_ms > 0 && self.length > 0).then(|| {
+            (self.first_id.ms.saturating_add(p.retention.max_age_ms))
+                .saturating_add(1)
+                .min(i64::MAX as u64) as i64
+        });
+        match (p.next_due(), aged) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Removes a node, keeping `bytes` in step.
+    fn drop_node(&mut self, master: StreamId) {
+        if let Some(n) = self.nodes.remove(&master) {
+            self.bytes -= n.bytes();
+        }
+    }
+
+    /// The bytes of the stream's entry nodes (what retention by size limits).
+    pub fn entry_bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// Under retention by size: the ID from which entries must stay so that the nodes from
+    /// there on hold at most `max` bytes, dropping whole nodes from the oldest and never the
+    /// newest. None when nothing need go.
+    pub fn size_trim_bound(&self, max: u64) -> Option<StreamId> {
+        let mut over = (self.bytes as u64).checked_sub(max).filter(|&o| o > 0)?;
+        let mut bound = None;
+        let mut nodes = self.nodes.iter().peekable();
+        while let Some((_, node)) = nodes.next() {
+            let (next, _) = nodes.peek()?;
+            bound = Some(*next);
+            over = over.saturating_sub(node.bytes() as u64);
+            if over == 0 {
+                break;
+            }
+        }
+        bound
+    }
+
     /// Number of nodes (XINFO `radix-tree-keys`).
     pub fn node_count(&self) -> usize {
         self.nodes.len()
@@ -571,11 +625,15 @@ impl Stream {
             }
         };
         if need_new {
-            self.nodes.insert(id, Arc::new(Node::new(fields)));
+            let node = Node::new(fields);
+            self.bytes += node.bytes();
+            self.nodes.insert(id, Arc::new(node));
         }
         let (master, node) = self.nodes.last_mut().expect("a node exists");
         let node = Arc::make_mut(node);
+        let before = node.bytes();
         node.append(master, id, fields);
+        self.bytes += node.bytes() - before;
         if self.length == 0 {
             self.first_id = id;
         }
@@ -713,7 +771,7 @@ impl Stream {
         let node = Arc::make_mut(self.nodes.get_mut(&master).expect("just found"));
         node.mark_deleted(slot.at);
         if node.live == 0 {
-            self.nodes.remove(&master);
+            self.drop_node(master);
         }
         self.length -= 1;
         if id > self.max_deleted_id {
@@ -790,7 +848,7 @@ impl Stream {
                     break;
                 }
                 if !acked {
-                    self.nodes.remove(&master);
+                    self.drop_node(master);
                     self.length -= node_live;
                     removed += node_live;
                     continue;
@@ -825,7 +883,7 @@ impl Stream {
                 removed += 1;
             }
             if node.live == 0 {
-                self.nodes.remove(&master);
+                self.drop_node(master);
             } else {
                 from = master.incr().unwrap_or(StreamId::MAX);
             }
@@ -1054,6 +1112,11 @@ impl Stream {
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             let e = self.get(id);
+            if let Some(e) = &e {
+                if self.dead_letter_if_due(group, e, DeadReason::MaxDeliveries) {
+                    continue;
+                }
+            }
             if !take(id, e.as_ref()) {
                 break;
             }
@@ -1108,6 +1171,10 @@ impl Stream {
                     gone.push(id);
                     continue;
                 };
+                if self.dead_letter_if_due(group, &entry, DeadReason::MaxDeliveries) {
+                    continue;
+                }
+                let g = self.groups.get_mut(group).expect("checked");
                 if !take(id, Some(&entry)) {
                     break 'batches;
                 }
@@ -1131,21 +1198,67 @@ impl Stream {
     /// XNACK (Redis 8.8) of `ids`, in order, under `how`; `force` creates nacked entries
     /// for IDs that exist in the stream but are not pending. How many IDs were nacked (a
     /// repeated ID counts each time).
+    /// Under FATAL, with `dead_letter` (not when replaying: the log holds what the original
+    /// did) and a dead-letter rule on the group, each nacked entry that exists is
+    /// dead-lettered at once.
     pub fn nack(
         &mut self,
         group: &[u8],
         ids: &[StreamId],
         how: NackCount,
         force: bool,
+        dead_letter: bool,
     ) -> Result<usize, NoGroup> {
-        self.groups.get(group).ok_or(NoGroup)?;
+        let g = self.groups.get(group).ok_or(NoGroup)?;
+        let dead_letter = dead_letter && how == NackCount::Fatal && g.dead_letter.is_some();
         let mut n = 0;
         for &id in ids {
             let exists = force && self.contains(id);
             let g = self.groups.get_mut(group).expect("checked");
-            n += g.nack(id, how, force, exists) as usize;
+            let nacked = g.nack(id, how, force, exists);
+            n += nacked as usize;
+            if nacked && dead_letter {
+                if let Some(e) = self.get(id) {
+                    self.dead_letter_if_due(group, &e, DeadReason::Fatal);
+                }
+            }
         }
         Ok(n)
+    }
+
+    /// The group's dead-letter rule applied to pending entry `e` about to be delivered
+    /// again (or nacked FATAL): if its delivery count has reached the maximum, it leaves the
+    /// PEL and joins [`Stream::take_dead`]'s list. True if so.
+    fn dead_letter_if_due(&mut self, group: &[u8], e: &Entry, reason: DeadReason) -> bool {
+        let Some(g) = self.groups.get_mut(group) else {
+            return false;
+        };
+        let (Some(dl), Some(pe)) = (g.dead_letter.as_deref(), g.pel().get(&e.id)) else {
+            return false;
+        };
+        if reason == DeadReason::MaxDeliveries && pe.delivery_count < dl.max_deliveries {
+            return false;
+        }
+        let target = dl.target.clone();
+        let pe = g.ack(e.id).expect("pending");
+        if let Some(dl) = g.dead_letter.as_deref_mut() {
+            dl.count += 1;
+        }
+        self.dead.push(policy::Dead {
+            group: Bytes::copy_from_slice(group),
+            target,
+            entry: e.clone(),
+            deliveries: pe.delivery_count,
+            consumer: pe.consumer,
+            reason,
+        });
+        true
+    }
+
+    /// The entries the last group operations dead-lettered, for their command to copy to
+    /// the targets and propagate.
+    pub fn take_dead(&mut self) -> Vec<policy::Dead> {
+        std::mem::take(&mut self.dead)
     }
 
     /// XCLAIM of one ID for `to`: an entry gone from the stream leaves the PEL instead.
@@ -1157,8 +1270,21 @@ impl Stream {
         opts: &ClaimOpts,
         now: i64,
     ) -> Result<ClaimStatus, NoGroup> {
-        let exists = self.contains(id);
+        let entry = self.get(id);
+        let exists = entry.is_some();
         let g = self.groups.get_mut(group).ok_or(NoGroup)?;
+        // A claim that would deliver it once more than the group allows dead-letters it.
+        if let (Some(e), Some(pe)) = (&entry, g.pel().get(&id)) {
+            let idle = opts.min_idle <= 0 || now - pe.delivery_time() >= opts.min_idle;
+            if opts.count == DeliveryCount::Bump
+                && idle
+                && g.dead_letter.is_some()
+                && self.dead_letter_if_due(group, e, DeadReason::MaxDeliveries)
+            {
+                return Ok(ClaimStatus::DeadLettered);
+            }
+        }
+        let g = self.groups.get_mut(group).expect("checked");
         if !exists {
             return Ok(match g.ack(id) {
                 Some(_) => ClaimStatus::Deleted,
@@ -1218,7 +1344,9 @@ impl Stream {
             match self.claim(group, id, to, &opts, now)? {
                 ClaimStatus::Claimed => out.claimed.push(id),
                 ClaimStatus::Deleted => out.deleted.push(id),
-                ClaimStatus::TooRecent | ClaimStatus::NotPending => continue,
+                ClaimStatus::TooRecent | ClaimStatus::NotPending | ClaimStatus::DeadLettered => {
+                    continue
+                }
             }
             left -= 1;
         }
