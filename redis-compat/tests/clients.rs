@@ -65,6 +65,23 @@ fn redis_py_speaks_redis8_to_sluice() {
     println!("client matrix: redis-py Redis 8 API {n}/2 protocol runs passed against sluice");
 }
 
+/// sluice's dead-letter policy with redis-py workers that crash on a poison message: after
+/// three deliveries it sits in the dead-letter stream and every other message is handled
+/// once (sluice only: the policy is sluice's own).
+#[test]
+fn redis_py_workers_survive_a_poison_message() {
+    let s = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let out = run(
+        Command::new("python3")
+            .current_dir(clients_dir())
+            .arg(clients_dir().join("poison_scenario.py"))
+            .arg(s.port.to_string()),
+        "redis-py poison-message scenario against sluice",
+    );
+    assert!(out.contains("poison message: ok"), "{out}");
+    println!("client matrix: {}", out.trim());
+}
+
 /// The frameworks' own virtualenv (scripts/test builds it: they pin redis-py below 6).
 fn frameworks_python() -> std::path::PathBuf {
     let py = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/frameworks-venv/bin/python");
