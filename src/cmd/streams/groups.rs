@@ -298,7 +298,7 @@ pub fn xnack(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let Some(s) = stream_mut(ctx, key)?.filter(|s| s.group(g).is_some()) else {
         return Err(nogroup(key, g));
     };
-    let n = s.nack(g, &ids, how, force, true).expect("group checked") as u64;
+    let n = s.nack(g, &ids, how, force).expect("group checked") as u64;
     super::policy::unpark(ctx, key, g, parked);
     if n > 0 {
         ctx.store.meta_written(db, key, None, n);

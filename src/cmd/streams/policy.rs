@@ -206,10 +206,11 @@ pub(crate) fn run_due(store: &mut Store, now: i64) {
             }
             let before = out.len();
             more |= apply_retention(store, db, &key, now, &mut out);
-            let stuck = out.len() == before && more_aged(store, db, &key, now);
+            let trimmed_nothing = out.len() == before;
             propagate_atomic(store, db, out);
             // Hint the stream again: at once if a step was cut short, later if retention is
-            // held up by references, else at its next due time.
+            // held up by references (nothing trimmed, yet still due), else at its next due
+            // time.
             let next = match store.ks.db(db).keys.get(&key) {
                 Some(Value::Stream(s)) => s.next_timer(),
                 _ => None,
@@ -217,7 +218,7 @@ pub(crate) fn run_due(store: &mut Store, now: i64) {
             if let Some(t) = next {
                 let t = if more {
                     now
-                } else if stuck {
+                } else if trimmed_nothing && t <= now {
                     t.max(now + RETRY_MS)
                 } else {
                     t
@@ -225,14 +226,6 @@ pub(crate) fn run_due(store: &mut Store, now: i64) {
                 store.note_stream_timer_at(db, &key, t);
             }
         }
-    }
-}
-
-/// Is the stream's oldest entry still past the maximum age (retention held up)?
-fn more_aged(store: &Store, db: usize, key: &Bytes, now: i64) -> bool {
-    match store.ks.db(db).keys.get(key) {
-        Some(Value::Stream(s)) => s.next_timer().is_some_and(|t| t <= now),
-        _ => false,
     }
 }
 
@@ -653,6 +646,19 @@ pub fn delay(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     ctx.store.stats.policy_delayed += 1;
     ctx.store
         .meta_written(db, &key, Some((NOTIFY_STREAM, "sluice-delay")), 1);
+    ctx.also_propagate(hidden(delay_argv(&key, due, n, fields.iter().cloned())));
+    ctx.store.note_stream_timer(db, &key);
+    ctx.out.bulk(policy::handle_text(due, n).as_bytes());
+    Ok(())
+}
+
+/// The replayable form of a delayed entry: `SLUICE.DELAY key AT due HANDLE n fields...`.
+fn delay_argv(
+    key: &Bytes,
+    due: i64,
+    n: u64,
+    fields: impl IntoIterator<Item = Bytes>,
+) -> Vec<Bytes> {
     let mut e = vec![
         Bytes::from_static(b"SLUICE.DELAY"),
         key.clone(),
@@ -661,11 +667,8 @@ pub fn delay(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         Bytes::from_static(b"HANDLE"),
         num(n),
     ];
-    e.extend(fields.iter().cloned());
-    ctx.also_propagate(hidden(e));
-    ctx.store.note_stream_timer(db, &key);
-    ctx.out.bulk(policy::handle_text(due, n).as_bytes());
-    Ok(())
+    e.extend(fields);
+    e
 }
 
 /// SLUICE.UNDELAY key handle [handle ...]: the number of delayed entries cancelled.
@@ -704,16 +707,7 @@ pub(crate) fn snapshot_commands(key: &Bytes, s: &Stream) -> Vec<Vec<Bytes>> {
             out.push(retention_argv(key, &p.retention));
         }
         for (due, n, packed) in p.delayed() {
-            let mut e = vec![
-                Bytes::from_static(b"SLUICE.DELAY"),
-                key.clone(),
-                Bytes::from_static(b"AT"),
-                num(due),
-                Bytes::from_static(b"HANDLE"),
-                num(n),
-            ];
-            e.extend(policy::unpack(packed));
-            out.push(e);
+            out.push(delay_argv(key, due, n, policy::unpack(packed)));
         }
     }
     for (name, g) in s.groups() {

@@ -1198,19 +1198,18 @@ impl Stream {
     /// XNACK (Redis 8.8) of `ids`, in order, under `how`; `force` creates nacked entries
     /// for IDs that exist in the stream but are not pending. How many IDs were nacked (a
     /// repeated ID counts each time).
-    /// Under FATAL, with `dead_letter` (not when replaying: the log holds what the original
-    /// did) and a dead-letter rule on the group, each nacked entry that exists is
-    /// dead-lettered at once.
+    /// Under FATAL, with a dead-letter rule on the group, each nacked entry that exists is
+    /// dead-lettered at once (the command takes the rule off while replaying: the log holds
+    /// what the original did).
     pub fn nack(
         &mut self,
         group: &[u8],
         ids: &[StreamId],
         how: NackCount,
         force: bool,
-        dead_letter: bool,
     ) -> Result<usize, NoGroup> {
         let g = self.groups.get(group).ok_or(NoGroup)?;
-        let dead_letter = dead_letter && how == NackCount::Fatal && g.dead_letter.is_some();
+        let dead_letter = how == NackCount::Fatal && g.dead_letter.is_some();
         let mut n = 0;
         for &id in ids {
             let exists = force && self.contains(id);

@@ -144,15 +144,6 @@ impl Policy {
         self.delayed.len()
     }
 
-    /// The handle the next SLUICE.DELAY gets (kept by snapshots so handles never repeat).
-    pub fn next_handle(&self) -> u64 {
-        self.next_handle
-    }
-
-    pub fn set_next_handle(&mut self, n: u64) {
-        self.next_handle = self.next_handle.max(n);
-    }
-
     /// Held entries in due order: (due, handle, packed fields).
     pub fn delayed(&self) -> impl Iterator<Item = (i64, u64, &[u8])> + '_ {
         self.delayed.iter().map(|(&(t, n), p)| (t, n, &p[..]))
