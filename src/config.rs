@@ -73,6 +73,11 @@ pub const ACTED_ON: &[&str] = &[
     "key-load-delay",
     "jemalloc-bg-thread",
     "aof-rewrite-incremental-fsync",
+    "sluice-retention-maxage",
+    "sluice-retention-maxbytes",
+    "sluice-retention-refs",
+    "sluice-deadletter-maxdeliveries",
+    "sluice-deadletter-suffix",
 ];
 
 /// Directives CONFIG SET refuses, as Redis does ("can't set immutable config").
@@ -125,11 +130,18 @@ const MEMORY: &[&str] = &[
     "hash-max-ziplist-value",
     "zset-max-listpack-value",
     "zset-max-ziplist-value",
+    "sluice-retention-maxbytes",
 ];
 
 /// Integer directives' bounds, as Redis 7.0 checks them (`argument must be between MIN and
 /// MAX inclusive`). Memory values and the list size (any i32) are checked elsewhere.
 const BOUNDS: &[(&str, i64, i64)] = &[
+    ("sluice-retention-maxage", 0, 9_223_372_036_854_775_807),
+    (
+        "sluice-deadletter-maxdeliveries",
+        0,
+        9_223_372_036_854_775_807,
+    ),
     ("acllog-max-len", 0, 9_223_372_036_854_775_807),
     ("active-defrag-cycle-max", 1, 99),
     ("active-defrag-cycle-min", 1, 99),
@@ -217,6 +229,7 @@ const ENUMS: &[(&str, &[&str])] = &[
     ),
     ("supervised", &["upstart", "systemd", "auto", "no"]),
     ("sluice-rdb-version", &["auto", "10", "11", "12"]),
+    ("sluice-retention-refs", &["keepref", "delref", "acked"]),
     ("repl-diskless-load", &["disabled", "on-empty-db", "swapdb"]),
     (
         "shutdown-on-sigint",
@@ -275,6 +288,12 @@ pub struct Config {
     /// XADD IDMP: seconds an iid is remembered, iids remembered per producer (Redis 8.6).
     pub stream_idmp_duration: u64,
     pub stream_idmp_maxsize: u64,
+    /// sluice's server-wide retention for streams without their own (off: no limit).
+    pub default_retention: crate::types::stream::policy::Retention,
+    /// sluice's server-wide dead-letter rule for groups without their own: deliveries (0:
+    /// off) and the suffix naming the target (`key` + suffix).
+    pub default_dead_letter_max: u64,
+    pub default_dead_letter_suffix: bytes::Bytes,
     pub list_max_listpack_size: i64,
     pub hash_max_listpack_entries: usize,
     pub hash_max_listpack_value: usize,
@@ -535,6 +554,9 @@ impl Default for Config {
             stream_node_max_entries: 100,
             stream_idmp_duration: 100,
             stream_idmp_maxsize: 100,
+            default_retention: Default::default(),
+            default_dead_letter_max: 0,
+            default_dead_letter_suffix: bytes::Bytes::from_static(b":dead"),
             list_max_listpack_size: -2,
             hash_max_listpack_entries: 512,
             hash_max_listpack_value: 64,
@@ -707,6 +729,10 @@ impl Config {
                 value = int.clamp(1, 500).to_string();
             }
         }
+        if name == "sluice-deadletter-suffix" && value.is_empty() {
+            // An empty suffix would make every group its own stream's dead-letter target.
+            return Err(Some("argument must not be empty".into()));
+        }
         if name == "dir"
             && source == Source::ConfigSet
             && std::env::set_current_dir(&value).is_err()
@@ -766,6 +792,17 @@ impl Config {
         self.stream_node_max_entries = gi("stream-node-max-entries").max(0) as usize;
         self.stream_idmp_duration = gi("stream-idmp-duration").max(1) as u64;
         self.stream_idmp_maxsize = gi("stream-idmp-maxsize").max(1) as u64;
+        self.default_retention = crate::types::stream::policy::Retention {
+            max_age_ms: gi("sluice-retention-maxage").max(0) as u64,
+            max_bytes: gi("sluice-retention-maxbytes").max(0) as u64,
+            refs: match g("sluice-retention-refs").as_str() {
+                "delref" => crate::types::stream::RefPolicy::DelRef,
+                "acked" => crate::types::stream::RefPolicy::Acked,
+                _ => crate::types::stream::RefPolicy::KeepRef,
+            },
+        };
+        self.default_dead_letter_max = gi("sluice-deadletter-maxdeliveries").max(0) as u64;
+        self.default_dead_letter_suffix = bytes::Bytes::from(g("sluice-deadletter-suffix"));
         self.list_max_listpack_size = gi("list-max-listpack-size");
         self.hash_max_listpack_entries = gi("hash-max-listpack-entries").max(0) as usize;
         self.hash_max_listpack_value = gi("hash-max-listpack-value").max(0) as usize;

@@ -11,6 +11,14 @@ pub const REDIS_DIRECTIVES: &[(&str, &str)] = &[
     // sluice's own (not Redis's): the RDB version SAVE/BGSAVE write (`crate::rdb`): auto is 11
     // (Redis 7.2), or 12 when a hash has field TTLs; 10 for Redis 7.0.
     ("sluice-rdb-version", "auto"),
+    // sluice's own: server-wide queue policy defaults (`cmd::streams::policy`), off unless
+    // set. Retention for every stream without its own (0: no limit), and a dead-letter rule
+    // for every group without its own (0 deliveries: off; the target is the key + suffix).
+    ("sluice-retention-maxage", "0"),
+    ("sluice-retention-maxbytes", "0"),
+    ("sluice-retention-refs", "keepref"),
+    ("sluice-deadletter-maxdeliveries", "0"),
+    ("sluice-deadletter-suffix", ":dead"),
     ("acl-pubsub-default", "resetchannels"),
     ("aclfile", ""),
     ("acllog-max-len", "128"),

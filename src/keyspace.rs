@@ -442,7 +442,7 @@ impl Store {
         let meta = self.fresh_meta();
         let hint = field_ttl_hint(&v);
         let timer = match &v {
-            Value::Stream(s) => s.next_timer(),
+            Value::Stream(s) => s.next_timer(&self.config.default_retention),
             _ => None,
         };
         self.ks.dbs[db].keys.insert_absent(key, v, meta)?;
@@ -471,7 +471,7 @@ impl Store {
             self.ks.dbs[db].field_expires.note(key, t);
         }
         if let Value::Stream(s) = v {
-            if let Some(t) = s.next_timer() {
+            if let Some(t) = s.next_timer(&self.config.default_retention) {
                 self.hint_stream_timer(db, key, t);
             }
         }
@@ -481,9 +481,28 @@ impl Store {
     /// retention changed (see `db::Db::stream_timers`).
     pub fn note_stream_timer(&mut self, db: usize, key: &Bytes) {
         if let Some(Value::Stream(s)) = self.ks.dbs[db].keys.get(key) {
-            if let Some(t) = s.next_timer() {
+            if let Some(t) = s.next_timer(&self.config.default_retention) {
                 self.hint_stream_timer(db, key, t);
             }
+        }
+    }
+
+    /// Hints every stream of every database for the policy timer (the server-wide retention
+    /// changed): O(keys), once per CONFIG SET.
+    pub fn note_all_stream_timers(&mut self) {
+        let default = self.config.default_retention;
+        let mut hints = Vec::new();
+        for (db, d) in self.ks.dbs.iter().enumerate() {
+            for (k, v) in d.keys.iter() {
+                if let Value::Stream(s) = v {
+                    if let Some(t) = s.next_timer(&default) {
+                        hints.push((db, Bytes::copy_from_slice(k), t));
+                    }
+                }
+            }
+        }
+        for (db, k, t) in hints {
+            self.hint_stream_timer(db, &k, t);
         }
     }
 

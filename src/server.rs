@@ -573,11 +573,13 @@ async fn policy_timer_loop(shared: Arc<Shared>) {
     let wake = shared.store.lock().unwrap().policy_wake.clone();
     loop {
         let next = shared.store.lock().unwrap().next_stream_timer();
-        let now = crate::util::now_ms();
+        // To the µs: a due time is the start of its millisecond (the store's clock floors).
+        let now_us = crate::util::now_us();
         match next {
             None => wake.notified().await,
-            Some(t) if t > now => {
-                let sleep = tokio::time::sleep(Duration::from_millis((t - now) as u64));
+            Some(t) if t.saturating_mul(1000) > now_us => {
+                let wait = (t.saturating_mul(1000) - now_us) as u64;
+                let sleep = tokio::time::sleep(Duration::from_micros(wait));
                 tokio::select! {
                     _ = sleep => {}
                     _ = wake.notified() => {}

@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::mailbox::Mail;
 use crate::pubsub::PubSub;
 use crate::stats::{NetCounters, Stats};
-use crate::util::{now_ms, Rng};
+use crate::util::{now_ms, now_us, Rng};
 use bytes::Bytes;
 use hashbrown::{HashMap, HashSet};
 use std::sync::atomic::Ordering;
@@ -125,7 +125,7 @@ pub struct Store {
     pub memory: crate::alloc::Gauge,
     pub net: Arc<NetCounters>,
     pub start: Instant,
-    /// The wall clock (unix ms) read at an instant: commands derive their time from the
+    /// The wall clock (unix µs) read at an instant: commands derive their time from the
     /// monotonic clock they read anyway, so a command costs no wall-clock read. Re-read every
     /// tick (100 ms, [`Store::rebase_wall_clock`]), so a wall-clock step shows up within
     /// 100 ms, as Redis's cached `mstime` does within an event-loop turn.
@@ -203,7 +203,7 @@ impl Store {
             memory: Default::default(),
             net: Default::default(),
             start: Instant::now(),
-            clock_base: (Instant::now(), now_ms()),
+            clock_base: (Instant::now(), now_us()),
             clock_last: Instant::now(),
             cmd_time_ms: now_ms(),
             start_unix: now_ms() / 1000,
@@ -310,13 +310,15 @@ impl Store {
     /// Re-reads the wall clock against the monotonic one (the server tick).
     pub fn rebase_wall_clock(&mut self) {
         let now = Instant::now();
-        self.clock_base = (now, now_ms());
+        self.clock_base = (now, now_us());
         self.clock_last = now;
     }
 
     /// Unix ms at `at` (an instant read since the last rebase).
     pub fn unix_ms_at(&self, at: Instant) -> i64 {
-        let (base, ms) = self.clock_base;
-        ms + at.saturating_duration_since(base).as_millis() as i64
+        // Kept in µs and floored once, so the ms read is the wall clock's own (flooring the
+        // base and the elapsed time apart would lag it by up to 2 ms).
+        let (base, us) = self.clock_base;
+        (us + at.saturating_duration_since(base).as_micros() as i64) / 1000
     }
 }

@@ -639,3 +639,137 @@ fn the_aof_with_every_policy_loads_in_redis_7_with_the_same_streams() {
     assert_eq!(got, want);
     assert_eq!(got_pend, pend);
 }
+
+/// The field after `name` in a SLUICE.POLICY INFO reply (RESP2 text).
+fn info_field(info: &str, name: &str) -> String {
+    let mut lines = info.lines().skip_while(|l| *l != name).skip(1);
+    let first = lines.next().unwrap_or_default();
+    if first.starts_with('$') && first != "$-1" {
+        lines.next().unwrap_or_default().to_string()
+    } else {
+        first.to_string()
+    }
+}
+
+#[test]
+fn server_wide_defaults_apply_to_streams_and_groups_without_their_own() {
+    let dir = temp_dir("policy-defaults");
+    let s = TestServer::start_in(
+        dir.clone(),
+        &[
+            "--appendonly",
+            "yes",
+            "--sluice-retention-maxage",
+            "300",
+            "--sluice-deadletter-maxdeliveries",
+            "2",
+        ],
+    );
+    let mut r = s.raw();
+    assert_eq!(
+        r.call(&["CONFIG", "GET", "sluice-retention-maxage"]),
+        "*2\r\n$23\r\nsluice-retention-maxage\r\n$3\r\n300\r\n"
+    );
+    // Retention: a stream without its own is trimmed by the timer; its own setting wins.
+    r.call(&["XADD", "plain", "*", "f", "v"]);
+    r.call(&[
+        "SLUICE.POLICY",
+        "RETENTION",
+        "own",
+        "MAXAGE",
+        "3600000",
+        "MKSTREAM",
+    ]);
+    r.call(&["XADD", "own", "*", "f", "v"]);
+    let info = r.call(&["SLUICE.POLICY", "INFO", "plain"]);
+    assert_eq!(info_field(&info, "retention-from"), "server", "{info}");
+    assert_eq!(info_field(&info, "max-age"), ":300", "{info}");
+    let info = r.call(&["SLUICE.POLICY", "INFO", "own"]);
+    assert_eq!(info_field(&info, "retention-from"), "stream", "{info}");
+    let start = Instant::now();
+    while xlen(&mut r, "plain") > 0 {
+        assert!(start.elapsed() < Duration::from_secs(10), "never trimmed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(xlen(&mut r, "own"), 1);
+
+    // Off at run time, then on again: CONFIG SET reaches streams that exist already.
+    r.call(&["CONFIG", "SET", "sluice-retention-maxage", "0"]);
+    r.call(&["XADD", "plain", "*", "f", "v"]);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(xlen(&mut r, "plain"), 1);
+    r.call(&["CONFIG", "SET", "sluice-retention-maxage", "100"]);
+    let start = Instant::now();
+    while xlen(&mut r, "plain") > 0 {
+        assert!(start.elapsed() < Duration::from_secs(10), "never trimmed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(xlen(&mut r, "own"), 1);
+    r.call(&["CONFIG", "SET", "sluice-retention-maxage", "0"]);
+
+    // Dead letters: the group without a rule sends the entry to q:dead after 2 deliveries.
+    r.call(&["XGROUP", "CREATE", "q", "g", "$", "MKSTREAM"]);
+    r.call(&["XADD", "q", "1-1", "job", "poison"]);
+    let info = r.call(&["SLUICE.POLICY", "INFO", "q"]);
+    assert_eq!(info_field(&info, "dead-letter-from"), "server", "{info}");
+    assert_eq!(info_field(&info, "dead-letter-to"), "q:dead", "{info}");
+    for _ in 0..2 {
+        let got = r.call(&["XREADGROUP", "GROUP", "g", "c", "STREAMS", "q", "0"]);
+        let got = if got.contains("poison") {
+            got
+        } else {
+            r.call(&["XREADGROUP", "GROUP", "g", "c", "STREAMS", "q", ">"])
+        };
+        assert!(got.contains("poison"), "{got}");
+    }
+    let got = r.call(&["XREADGROUP", "GROUP", "g", "c", "STREAMS", "q", "0"]);
+    assert!(!got.contains("poison"), "{got}");
+    assert_eq!(pending(&mut r, "q"), 0);
+    let dead = xrange(&mut r, "q:dead");
+    assert!(
+        dead.contains("poison") && dead.contains("dlq-deliveries"),
+        "{dead}"
+    );
+
+    // Turned off at run time: nothing is dead-lettered any more.
+    assert_eq!(
+        r.call(&["CONFIG", "SET", "sluice-deadletter-maxdeliveries", "0"]),
+        "+OK\r\n"
+    );
+    r.call(&["XADD", "q", "1-2", "job", "again"]);
+    r.call(&["XREADGROUP", "GROUP", "g", "c", "STREAMS", "q", ">"]);
+    for _ in 0..4 {
+        let got = r.call(&["XREADGROUP", "GROUP", "g", "c", "STREAMS", "q", "0"]);
+        assert!(got.contains("again"), "{got}");
+    }
+
+    // Bad values get Redis's CONFIG SET errors.
+    let e = r.call(&["CONFIG", "SET", "sluice-retention-refs", "some"]);
+    assert!(
+        e.contains("must be one of the following: keepref, delref, acked"),
+        "{e}"
+    );
+    let e = r.call(&["CONFIG", "SET", "sluice-deadletter-suffix", ""]);
+    assert!(e.starts_with("-ERR CONFIG SET failed"), "{e}");
+    let e = r.call(&["CONFIG", "SET", "sluice-retention-maxbytes", "lots"]);
+    assert!(e.contains("argument must be a memory value"), "{e}");
+
+    // The server-wide rule is configuration, not data: a rewrite does not write it, and a
+    // restart without the directives has no rule.
+    // On again (5): 1-2, delivered 5 times already, goes to q:dead on the next delivery.
+    r.call(&["CONFIG", "SET", "sluice-deadletter-maxdeliveries", "5"]);
+    let got = r.call(&["XREADGROUP", "GROUP", "g", "c", "STREAMS", "q", "0"]);
+    assert!(!got.contains("again"), "{got}");
+    r.call(&["BGREWRITEAOF"]);
+    wait_rewrite(&mut r);
+    drop(r);
+    let dir = s.stop();
+    let s = TestServer::start_in(dir, &["--appendonly", "yes"]);
+    let mut r = s.raw();
+    let info = r.call(&["SLUICE.POLICY", "INFO", "q"]);
+    assert_eq!(info_field(&info, "dead-letter-from"), "$-1", "{info}");
+    assert_eq!(info_field(&info, "retention-from"), "$-1", "{info}");
+    assert_eq!(xlen(&mut r, "q:dead"), 2);
+    assert_eq!(pending(&mut r, "q"), 0);
+    assert_eq!(xlen(&mut r, "own"), 1);
+}

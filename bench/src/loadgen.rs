@@ -92,12 +92,21 @@ pub fn consumer_group(
         entries,
         rate,
         Consume::Ack,
-        false,
+        Extra::default(),
     )
 }
 
-/// [`consumer_group`] with a choice of how consumers acknowledge, and producers optionally
-/// adding with `IDMP producer-N seq` (Redis 8.6 idempotent production).
+/// What a [`consumer_group_with`] run adds to the plain workload.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Extra {
+    /// Producers add with `IDMP producer-N seq` (Redis 8.6 idempotent production).
+    pub idmp: bool,
+    /// The group has sluice's dead-letter rule (`SLUICE.POLICY DEADLETTER key g
+    /// MAXDELIVERIES 5 TO key:dead`): every counted delivery path consults it.
+    pub dead_letter: bool,
+}
+
+/// [`consumer_group`] with a choice of how consumers acknowledge, and the [`Extra`] work.
 pub fn consumer_group_with(
     port: u16,
     producers: usize,
@@ -105,13 +114,29 @@ pub fn consumer_group_with(
     entries: usize,
     rate: Option<f64>,
     consume: Consume,
-    idmp: bool,
+    extra: Extra,
 ) -> GroupRun {
     let key = format!("cg-{}", rand_seed());
+    let dead = format!("{key}:dead");
     let mut setup = Conn::connect(port).unwrap();
     setup
         .call(&["XGROUP", "CREATE", &key, "g", "$", "MKSTREAM"])
         .unwrap();
+    if extra.dead_letter {
+        let r = setup
+            .call(&[
+                "SLUICE.POLICY",
+                "DEADLETTER",
+                &key,
+                "g",
+                "MAXDELIVERIES",
+                "5",
+                "TO",
+                &dead,
+            ])
+            .unwrap();
+        assert!(r.starts_with(b"+OK"), "{}", String::from_utf8_lossy(&r));
+    }
     let epoch = Instant::now();
     let acked = Arc::new(AtomicUsize::new(0));
     let latencies = Arc::new(Mutex::new(Vec::with_capacity(entries)));
@@ -206,7 +231,7 @@ pub fn consumer_group_with(
                 let ts = epoch.elapsed().as_nanos().to_string();
                 let seq = i.to_string();
                 let mut add = vec!["XADD", &key];
-                if idmp {
+                if extra.idmp {
                     add.extend(["IDMP", &pid, &seq]);
                 }
                 add.extend(["*", "ts", &ts, "payload", "0123456789abcdef"]);
@@ -228,7 +253,7 @@ pub fn consumer_group_with(
     );
     let mut lat = std::mem::take(&mut *latencies.lock().unwrap());
     lat.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    setup.call(&["DEL", &key]).unwrap();
+    setup.call(&["DEL", &key, &dead]).unwrap();
     GroupRun {
         entries_per_sec: done as f64 / end.duration_since(t).as_secs_f64(),
         latency_ms: lat,
@@ -345,4 +370,119 @@ pub fn latency_while(
         .collect();
     all.sort_by(|a, b| a.partial_cmp(b).unwrap());
     (all, to - from)
+}
+
+fn unix_us() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_micros() as u64
+}
+
+/// How [`delayed_lateness`] schedules its entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Schedule {
+    /// All entries are added (pipelined) before the first is due, with `AT` times spread
+    /// evenly at the rate: the server holds them all, then releases `rate` per second.
+    Ahead,
+    /// A paced producer adds each entry `DELAY 5` ms from the moment it sends it.
+    Just5ms,
+}
+
+/// Delayed-delivery lateness: `rate` entries per second fall due for `secs` seconds through
+/// `SLUICE.DELAY`, and one XREAD BLOCK client on the stream measures, for each entry, the
+/// time it was read minus its due time (the `ts` field: due, µs since the Unix epoch;
+/// the server's due times have millisecond resolution, so a read in the due millisecond
+/// counts from its start). Returns the lateness samples in ms, sorted.
+pub fn delayed_lateness(port: u16, rate: u64, secs: u64, schedule: Schedule) -> Vec<f64> {
+    let key = format!("delayed-{}", rand_seed());
+    let total = (rate * secs) as usize;
+    let reader = {
+        let key = key.clone();
+        std::thread::spawn(move || {
+            let mut c = Conn::connect(port).unwrap();
+            let mut last = b"0-0".to_vec();
+            let mut late = Vec::with_capacity(total);
+            let deadline = Instant::now() + Duration::from_secs(secs + 60);
+            while late.len() < total && Instant::now() < deadline {
+                let r = c
+                    .call(&[
+                        b"XREAD".as_slice(),
+                        b"COUNT",
+                        b"1000",
+                        b"BLOCK",
+                        b"1000",
+                        b"STREAMS",
+                        key.as_bytes(),
+                        &last,
+                    ])
+                    .unwrap();
+                let now = unix_us();
+                for (id, due) in read_entries(&r) {
+                    if let Some(due) = due {
+                        late.push(now.saturating_sub(due) as f64 / 1e3);
+                    }
+                    last = id;
+                }
+            }
+            late
+        })
+    };
+    let mut c = Conn::connect(port).unwrap();
+    match schedule {
+        Schedule::Ahead => {
+            let t0 = unix_us() / 1000 + 2000;
+            c.pipeline(
+                total,
+                |i| {
+                    let due = t0 + i as u64 * 1000 / rate;
+                    [
+                        "SLUICE.DELAY",
+                        &key,
+                        "AT",
+                        &due.to_string(),
+                        "ts",
+                        &(due * 1000).to_string(),
+                        "job",
+                        "0123456789abcdef",
+                    ]
+                    .iter()
+                    .map(|x| x.to_string())
+                    .collect()
+                },
+                |r| assert!(r.starts_with(b"$"), "{}", String::from_utf8_lossy(&r)),
+            )
+            .unwrap();
+        }
+        Schedule::Just5ms => {
+            let t0 = Instant::now();
+            let interval = Duration::from_secs_f64(1.0 / rate as f64);
+            for i in 0..total {
+                let at = t0 + interval * i as u32;
+                let now = Instant::now();
+                if at > now {
+                    std::thread::sleep(at - now);
+                }
+                let due = (unix_us() + 5000).to_string();
+                let r = c
+                    .call(&[
+                        "SLUICE.DELAY",
+                        &key,
+                        "DELAY",
+                        "5",
+                        "ts",
+                        &due,
+                        "job",
+                        "0123456789abcdef",
+                    ])
+                    .unwrap();
+                assert!(r.starts_with(b"$"), "{}", String::from_utf8_lossy(&r));
+            }
+        }
+    }
+    let mut late = reader.join().unwrap();
+    assert_eq!(late.len(), total, "every delayed entry delivered once");
+    c.call(&["DEL", &key]).unwrap();
+    late.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    late
 }

@@ -2,7 +2,7 @@
 //! distro redis-server, side by side on this machine, in one run; every row is a ratio
 //! because absolute numbers drift on a shared machine. A full run writes `bench/RESULTS.md`;
 //! `--only` (sections: throughput, groups, latency, queue, fanout, scaling, memory,
-//! persistence, rdb)
+//! persistence, rdb, redis8, policies)
 //! prints its tables without touching the file. `--rounds N` sets the rounds per row (7).
 //!
 //! Sections: redis-benchmark workloads (50 clients, servers alternating, median of rounds);
@@ -537,53 +537,73 @@ fn groups(o: &Opts, md: &mut String) {
 /// Redis 8 stream features on sluice alone (no redis-server has them): the cost of XADD IDMP
 /// over plain XADD, and consume-and-delete with XREADGROUP CLAIM + XACKDEL against the
 /// Redis 7 way (XREADGROUP + XACK + XDEL), each pair run back to back on the same server.
-fn redis8(o: &Opts, md: &mut String) {
-    let sluice = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+/// Header of a same-server A/B table ([`same_server`] rows).
+fn same_head(md: &mut String) {
     let _ = writeln!(
         md,
         "| sluice, same server, back to back | A | B | A / B (per-round range) | server CPU µs/item A | B | CPU A / B |"
     );
     let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+}
+
+/// One row comparing two workloads on the same sluice process (pid), `o.rounds` rounds in
+/// alternating order: each side's median rate and server CPU per item, and the medians of
+/// the per-round ratios with their range.
+fn same_server(
+    o: &Opts,
+    pid: u32,
+    label: &str,
+    md: &mut String,
+    items: usize,
+    a: &dyn Fn() -> f64,
+    b: &dyn Fn() -> f64,
+) {
+    let (mut xs, mut ys, mut rs, mut xc, mut yc, mut cr) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let timed = |f: &dyn Fn() -> f64| {
+        let c0 = cpu_secs(pid);
+        let rate = f();
+        (rate, (cpu_secs(pid) - c0) * 1e6 / items as f64)
+    };
+    for round in 0..o.rounds {
+        let ((x, xcpu), (y, ycpu)) = if round % 2 == 0 {
+            let x = timed(a);
+            (x, timed(b))
+        } else {
+            let y = timed(b);
+            (timed(a), y)
+        };
+        xs.push(x);
+        ys.push(y);
+        rs.push(ratio(x, y));
+        xc.push(xcpu);
+        yc.push(ycpu);
+        cr.push(ratio(xcpu, ycpu));
+    }
+    let (lo, hi) = (
+        rs.iter().copied().fold(f64::INFINITY, f64::min),
+        rs.iter().copied().fold(0.0, f64::max),
+    );
+    let row = format!(
+        "| {label} | {:.0} | {:.0} | {:.2} ({lo:.2}–{hi:.2}) | {:.2} | {:.2} | {:.2} |",
+        median(xs),
+        median(ys),
+        median(rs),
+        median(xc),
+        median(yc),
+        median(cr)
+    );
+    eprintln!("{row}");
+    let _ = writeln!(md, "{row}");
+}
+
+fn redis8(o: &Opts, md: &mut String) {
+    let sluice = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    same_head(md);
     let pid = sluice.pid();
     let same =
         |label: &str, md: &mut String, items: usize, a: &dyn Fn() -> f64, b: &dyn Fn() -> f64| {
-            let (mut xs, mut ys, mut rs, mut xc, mut yc, mut cr) =
-                (vec![], vec![], vec![], vec![], vec![], vec![]);
-            let timed = |f: &dyn Fn() -> f64| {
-                let c0 = cpu_secs(pid);
-                let rate = f();
-                (rate, (cpu_secs(pid) - c0) * 1e6 / items as f64)
-            };
-            for round in 0..o.rounds {
-                let ((x, xcpu), (y, ycpu)) = if round % 2 == 0 {
-                    let x = timed(a);
-                    (x, timed(b))
-                } else {
-                    let y = timed(b);
-                    (timed(a), y)
-                };
-                xs.push(x);
-                ys.push(y);
-                rs.push(ratio(x, y));
-                xc.push(xcpu);
-                yc.push(ycpu);
-                cr.push(ratio(xcpu, ycpu));
-            }
-            let (lo, hi) = (
-                rs.iter().copied().fold(f64::INFINITY, f64::min),
-                rs.iter().copied().fold(0.0, f64::max),
-            );
-            let row = format!(
-                "| {label} | {:.0} | {:.0} | {:.2} ({lo:.2}–{hi:.2}) | {:.2} | {:.2} | {:.2} |",
-                median(xs),
-                median(ys),
-                median(rs),
-                median(xc),
-                median(yc),
-                median(cr)
-            );
-            eprintln!("{row}");
-            let _ = writeln!(md, "{row}");
+            same_server(o, pid, label, md, items, a, b)
         };
     let port = sluice.port;
     let n = o.n;
@@ -629,16 +649,237 @@ fn redis8(o: &Opts, md: &mut String) {
             &format!("{p} producers / {c} consumers: XREADGROUP CLAIM + XACKDEL ACKED (A) vs XREADGROUP + XACK + XDEL (B), entries/s"),
             md,
             entries,
-            &|| loadgen::consumer_group_with(port, p, c, entries, None, loadgen::Consume::ClaimAckDel, false).entries_per_sec,
-            &|| loadgen::consumer_group_with(port, p, c, entries, None, loadgen::Consume::AckDel, false).entries_per_sec,
+            &|| loadgen::consumer_group_with(port, p, c, entries, None, loadgen::Consume::ClaimAckDel, loadgen::Extra::default()).entries_per_sec,
+            &|| loadgen::consumer_group_with(port, p, c, entries, None, loadgen::Consume::AckDel, loadgen::Extra::default()).entries_per_sec,
         );
     }
     same(
         "4 producers / 4 consumers, producers with IDMP (A) vs without (B), CLAIM + XACKDEL, entries/s",
         md,
         entries,
-        &|| loadgen::consumer_group_with(port, 4, 4, entries, None, loadgen::Consume::ClaimAckDel, true).entries_per_sec,
-        &|| loadgen::consumer_group_with(port, 4, 4, entries, None, loadgen::Consume::ClaimAckDel, false).entries_per_sec,
+        &|| loadgen::consumer_group_with(port, 4, 4, entries, None, loadgen::Consume::ClaimAckDel, loadgen::Extra { idmp: true, ..Default::default() }).entries_per_sec,
+        &|| loadgen::consumer_group_with(port, 4, 4, entries, None, loadgen::Consume::ClaimAckDel, loadgen::Extra::default()).entries_per_sec,
+    );
+}
+
+/// Payload of the delayed-delivery rows: the `ts` field the lateness reader uses and a
+/// 16-byte job, 36 bytes of fields.
+fn delayed_argv(key: &str, due_ms: u64) -> Vec<String> {
+    [
+        "SLUICE.DELAY",
+        key,
+        "AT",
+        &due_ms.to_string(),
+        "ts",
+        &(due_ms * 1000).to_string(),
+        "job",
+        "0123456789abcdef",
+    ]
+    .iter()
+    .map(|x| x.to_string())
+    .collect()
+}
+
+/// sluice's queue policies (issue 22): each measured against the same workload without the
+/// policy on the same server; delayed delivery's lateness, and the memory and insertion cost
+/// of 1,000,000 held entries against the sorted set a Redis user keeps by hand.
+fn policies(o: &Opts, md: &mut String) {
+    let sluice = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let pid = sluice.pid();
+    let port = sluice.port;
+    let mut c = sluice.conn();
+    for (key, age, bytes) in [("pol", "1000", "4mb"), ("loose", "3600000", "1gb")] {
+        let r = c
+            .call(&[
+                "SLUICE.POLICY",
+                "RETENTION",
+                key,
+                "MAXAGE",
+                age,
+                "MAXBYTES",
+                bytes,
+                "MKSTREAM",
+            ])
+            .unwrap();
+        assert!(r.starts_with(b"+OK"), "{}", String::from_utf8_lossy(&r));
+    }
+    same_head(md);
+    let same =
+        |label: &str, md: &mut String, items: usize, a: &dyn Fn() -> f64, b: &dyn Fn() -> f64| {
+            same_server(o, pid, label, md, items, a, b)
+        };
+    let n = o.n;
+    let xadd = |p: usize, key: &'static str| {
+        move || {
+            redis_benchmark(
+                port,
+                n,
+                p,
+                &[
+                    "-r",
+                    "1000000000",
+                    "XADD",
+                    key,
+                    "*",
+                    "f",
+                    "v",
+                    "x",
+                    "__rand_int__",
+                ],
+            )
+            .0
+        }
+    };
+    for p in [1usize, 16] {
+        same(
+            &format!("XADD, RETENTION MAXAGE 1000 MAXBYTES 4mb trimming all the time (A) vs no policy (B), redis-benchmark -P {p}, req/s"),
+            md,
+            n,
+            &xadd(p, "pol"),
+            &xadd(p, "plain"),
+        );
+    }
+    same(
+        "XADD, RETENTION MAXAGE 3600000 MAXBYTES 1gb never reached (A) vs no policy (B), redis-benchmark -P 16, req/s",
+        md,
+        n,
+        &xadd(16, "loose"),
+        &xadd(16, "plain"),
+    );
+    let entries = if o.quick { 20_000 } else { 100_000 };
+    let dl = loadgen::Extra {
+        dead_letter: true,
+        ..Default::default()
+    };
+    for (p, cs, how, name) in [
+        (4usize, 4usize, loadgen::Consume::Ack, "XREADGROUP + XACK"),
+        (8, 16, loadgen::Consume::Ack, "XREADGROUP + XACK"),
+        (
+            4,
+            4,
+            loadgen::Consume::ClaimAckDel,
+            "XREADGROUP CLAIM + XACKDEL",
+        ),
+    ] {
+        same(
+            &format!("{p} producers / {cs} consumers, {name}: dead-letter rule MAXDELIVERIES 5 on the group (A) vs none (B), entries/s"),
+            md,
+            entries,
+            &|| loadgen::consumer_group_with(port, p, cs, entries, None, how, dl).entries_per_sec,
+            &|| loadgen::consumer_group_with(port, p, cs, entries, None, how, loadgen::Extra::default()).entries_per_sec,
+        );
+    }
+    let _ = c.call(&["DEL", "pol", "loose", "plain"]);
+
+    let secs = if o.quick { 2 } else { 5 };
+    let _ = writeln!(
+        md,
+        "\n| delayed delivery, 10,000 entries/s falling due for {secs} s, one XREAD BLOCK reader (lateness = read time − due time; due times have ms resolution) | p50 ms | p99 ms | max ms |"
+    );
+    let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
+    for (schedule, label) in [
+        (
+            loadgen::Schedule::Ahead,
+            "all held beforehand, SLUICE.DELAY AT spread evenly",
+        ),
+        (
+            loadgen::Schedule::Just5ms,
+            "each added SLUICE.DELAY DELAY 5 by a paced producer",
+        ),
+    ] {
+        let runs: Vec<Vec<f64>> = (0..o.rounds.min(3))
+            .map(|_| loadgen::delayed_lateness(port, 10_000, secs, schedule))
+            .collect();
+        let at = |p: f64| median(runs.iter().map(|l| loadgen::percentile(l, p)).collect());
+        let max = median(
+            runs.iter()
+                .map(|l| l.last().copied().unwrap_or(0.0))
+                .collect(),
+        );
+        let row = format!(
+            "| {label} (median of {} runs) | {:.2} | {:.2} | {max:.2} |",
+            runs.len(),
+            at(50.0),
+            at(99.0)
+        );
+        eprintln!("{row}");
+        let _ = writeln!(md, "{row}");
+    }
+    drop(c);
+    drop(sluice);
+
+    // 1,000,000 held entries: RSS growth per entry and the insertion rate of the first and
+    // the last 100,000 (O(log N) per insertion shows as the two staying close), against
+    // the sorted set of payloads scored by due time that Redis users keep by hand.
+    let items = o.items;
+    let far = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+        + 86_400_000;
+    let held = |kind: Kind| {
+        let s = Server::start(kind, &["--appendonly", "no"]);
+        pipelined(s.port, 1000, |i| {
+            vec!["SET".into(), format!("warm{i}"), "x".into()]
+        });
+        let before = s.rss_bytes();
+        let chunk = items / 10;
+        let mut rates = Vec::new();
+        for part in 0..10 {
+            let t = Instant::now();
+            pipelined(s.port, chunk, |i| {
+                // Due times out of order, as producers with different delays send them.
+                let j = part * chunk + i;
+                let due = far + (j as u64 * 7919) % items as u64;
+                match kind {
+                    Kind::Sluice => delayed_argv("held", due),
+                    _ => vec![
+                        "ZADD".into(),
+                        "held".into(),
+                        due.to_string(),
+                        format!("ts {} job 0123456789abcdef {j}", due * 1000),
+                    ],
+                }
+            });
+            rates.push(chunk as f64 / t.elapsed().as_secs_f64());
+        }
+        let per = s.rss_bytes().saturating_sub(before) as f64 / items as f64;
+        (per, rates[0], rates[9])
+    };
+    let (sb, sf, sl) = held(Kind::Sluice);
+    let (rb, rf, rl) = held(Kind::Redis);
+    let _ = writeln!(
+        md,
+        "\n| {items} held delayed entries (36 bytes of fields each, due times out of order) | RSS bytes per entry | first 10% inserted per s | last 10% per s | last / first |"
+    );
+    let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: |");
+    for (label, b, f, l) in [
+        (
+            "sluice: SLUICE.DELAY held AT due ts <µs> job <16 bytes>",
+            sb,
+            sf,
+            sl,
+        ),
+        (
+            "redis: ZADD held <due> \"ts <µs> job <16 bytes> <n>\" (the hand-built delay queue)",
+            rb,
+            rf,
+            rl,
+        ),
+    ] {
+        let row = format!(
+            "| {label} | {b:.1} | {f:.0} | {l:.0} | {:.2} |",
+            ratio(l, f)
+        );
+        eprintln!("{row}");
+        let _ = writeln!(md, "{row}");
+    }
+    let _ = writeln!(
+        md,
+        "| sluice / redis | {:.2} | {:.2} | {:.2} | |",
+        ratio(sb, rb),
+        ratio(sf, rf),
+        ratio(sl, rl)
     );
 }
 
@@ -1407,6 +1648,11 @@ fn main() {
         ("persistence", "Persistence", persistence),
         ("rdb", "RDB snapshots", rdb),
         ("redis8", "Redis 8 stream features (sluice alone)", redis8),
+        (
+            "policies",
+            "Queue policies (sluice alone, against itself without them)",
+            policies,
+        ),
     ];
     let mut md = String::new();
     let _ = writeln!(md, "# sluice vs redis-server, side by side\n");

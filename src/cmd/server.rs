@@ -656,6 +656,14 @@ pub fn config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
         crate::evict::perform_evictions(ctx.store);
     }
+    // A new server-wide retention reaches every stream without its own at once: each is
+    // hinted for the policy timer (one pass over the keys, as CONFIG SET maxmemory evicts).
+    if pairs
+        .iter()
+        .any(|(n, _)| n.starts_with("sluice-retention-"))
+    {
+        ctx.store.note_all_stream_timers();
+    }
     ctx.out.ok();
     Ok(())
 }

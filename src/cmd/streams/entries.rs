@@ -260,6 +260,7 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ctx.store.config.stream_node_max_entries,
     );
     let now = ctx.now.max(0) as u64;
+    let default_retention = ctx.store.config.default_retention;
     let s = stream_mut(ctx, &key)?.expect("stream exists");
     if s.last_id == StreamId::MAX {
         return Err(CmdError::err(
@@ -337,7 +338,15 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         e.extend(argv[field_pos..].iter().cloned());
         e
     });
-    let retention = s.policy.as_deref().is_some_and(|p| !p.retention.is_off());
+    // sluice's retention: trimming due now (one look at the stream), and whether the policy
+    // timer needs a hint (the first entry of an empty stream: any other XADD leaves the
+    // stream's timer where its hint already is, or later).
+    let r = s.retention(&default_retention);
+    let (retain, hint) = if r.is_off() {
+        (false, false)
+    } else {
+        (s.retention_due(&r, clock), s.length == 1)
+    };
     ctx.store.written(db, &key, NOTIFY_STREAM, "xadd");
     if trimmed > 0 {
         ctx.store.written_n(db, &key, NOTIFY_STREAM, "xtrim", 0);
@@ -348,13 +357,15 @@ pub fn xadd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             ctx.also_propagate(e);
         }
     }
-    if retention {
+    if retain {
         // sluice's retention (SLUICE.POLICY RETENTION), after the XADD's own trim.
         let mut out = Vec::new();
         super::policy::apply_retention(ctx.store, db, &key, clock, &mut out);
         for e in out {
             ctx.also_propagate(e);
         }
+    }
+    if retain || hint {
         ctx.store.note_stream_timer(db, &key);
     }
     write_id(ctx.out, id);

@@ -111,17 +111,14 @@ pub(crate) fn apply_retention(
     if store.replaying {
         return false;
     }
+    let default = store.config.default_retention;
     let Ok(Some(s)) = store.get_mut::<Stream>(db, key) else {
         return false;
     };
-    let Some(r) = s
-        .policy
-        .as_deref()
-        .map(|p| p.retention)
-        .filter(|r| !r.is_off())
-    else {
+    let r = s.retention(&default);
+    if r.is_off() {
         return false;
-    };
+    }
     let mut steps = [0u64; 2];
     if r.max_age_ms > 0 && s.length > 0 {
         let min_ms = (now.max(0) as u64).saturating_sub(r.max_age_ms);
@@ -212,7 +209,7 @@ pub(crate) fn run_due(store: &mut Store, now: i64) {
             // held up by references (nothing trimmed, yet still due), else at its next due
             // time.
             let next = match store.ks.db(db).keys.get(&key) {
-                Some(Value::Stream(s)) => s.next_timer(),
+                Some(Value::Stream(s)) => s.next_timer(&store.config.default_retention),
                 _ => None,
             };
             if let Some(t) = next {
@@ -250,12 +247,26 @@ fn propagate_atomic(store: &mut Store, db: usize, out: Vec<Vec<Bytes>>) {
 /// Takes a group's dead-letter rule off for the coming read or claim when it must not fire:
 /// while replaying (the log has the original's copies), or when its target now holds another
 /// type (the entry is delivered as usual rather than lost). Give it back with [`unpark`].
+///
+/// A group without a rule of its own gets the server-wide one here (`sluice-deadletter-*`),
+/// in its current form, or loses it once the directives turn it off.
 pub(super) fn park(ctx: &mut Ctx, key: &[u8], group: &[u8]) -> Option<Box<DeadLetter>> {
     let db = ctx.db();
     let replaying = ctx.store.replaying;
-    let target = match ctx.store.ks.db(db).keys.get(key) {
-        Some(Value::Stream(s)) => s.group(group)?.dead_letter.as_ref()?.target.clone(),
+    let default_max = ctx.store.config.default_dead_letter_max;
+    let rule = match ctx.store.ks.db(db).keys.get(key) {
+        Some(Value::Stream(s)) => s
+            .group(group)?
+            .dead_letter
+            .as_deref()
+            .map(|d| (d.from_default, d.target.clone())),
         _ => return None,
+    };
+    let target = match rule {
+        Some((false, t)) => t,
+        Some((true, t)) if replaying => t,
+        None if default_max == 0 || replaying => return None,
+        _ => adopt_default_rule(ctx, key, group)?,
     };
     let usable = matches!(
         ctx.store.ks.db(db).keys.get(&target),
@@ -269,6 +280,40 @@ pub(super) fn park(ctx: &mut Ctx, key: &[u8], group: &[u8]) -> Option<Box<DeadLe
     }
     let s = stream_mut(ctx, key).ok()??;
     s.group_mut(group)?.dead_letter.take()
+}
+
+/// Installs, updates or removes the server-wide dead-letter rule on a group that has no
+/// rule of its own; returns its target while one applies. The target is the source key
+/// followed by `sluice-deadletter-suffix`.
+fn adopt_default_rule(ctx: &mut Ctx, key: &[u8], group: &[u8]) -> Option<Bytes> {
+    let max = ctx.store.config.default_dead_letter_max;
+    let suffix = ctx.store.config.default_dead_letter_suffix.clone();
+    let s = stream_mut(ctx, key).ok()??;
+    let g = s.group_mut(group)?;
+    if max == 0 {
+        g.dead_letter = None;
+        return None;
+    }
+    let is_target = |t: &[u8]| {
+        t.len() == key.len() + suffix.len() && t.starts_with(key) && t.ends_with(&suffix)
+    };
+    match g.dead_letter.as_deref_mut() {
+        Some(d) => {
+            d.max_deliveries = max;
+            if !is_target(&d.target) {
+                d.target = Bytes::from([key, &suffix[..]].concat());
+            }
+        }
+        None => {
+            g.dead_letter = Some(Box::new(DeadLetter {
+                max_deliveries: max,
+                target: Bytes::from([key, &suffix[..]].concat()),
+                count: 0,
+                from_default: true,
+            }))
+        }
+    }
+    g.dead_letter.as_deref().map(|d| d.target.clone())
 }
 
 pub(super) fn unpark(ctx: &mut Ctx, key: &[u8], group: &[u8], parked: Option<Box<DeadLetter>>) {
@@ -502,6 +547,7 @@ pub fn policy_deadletter(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             max_deliveries: max,
             target,
             count: 0,
+            from_default: false,
         }))
     };
     let Some(s) = stream_mut(ctx, &key)? else {
@@ -527,19 +573,41 @@ pub fn policy_deadletter(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 pub fn policy_info(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let db = ctx.db();
     let now = ctx.now;
+    // What applies: the stream's (group's) own setting, else the server-wide directives.
+    let (default_retention, default_max, suffix) = {
+        let c = &ctx.store.config;
+        (
+            c.default_retention,
+            c.default_dead_letter_max,
+            c.default_dead_letter_suffix.clone(),
+        )
+    };
     let Some(s) = ctx.store.get::<Stream>(db, &argv[2])? else {
         return Err(no_such_key());
     };
     let empty = Policy::default();
     let p = s.policy.as_deref().unwrap_or(&empty);
+    let r = s.retention(&default_retention);
+    let retention_from: Option<&[u8]> = if !p.retention.is_off() {
+        Some(b"stream")
+    } else if !r.is_off() {
+        Some(b"server")
+    } else {
+        None
+    };
     let out = &mut *ctx.out;
-    out.map(10);
+    out.map(11);
     out.bulk(b"max-age");
-    out.int(p.retention.max_age_ms as i64);
+    out.int(r.max_age_ms as i64);
     out.bulk(b"max-bytes");
-    out.int(p.retention.max_bytes as i64);
+    out.int(r.max_bytes as i64);
     out.bulk(b"trim-refs");
-    out.bulk(refs_name(p.retention.refs).as_bytes());
+    out.bulk(refs_name(r.refs).as_bytes());
+    out.bulk(b"retention-from");
+    match retention_from {
+        Some(f) => out.bulk(f),
+        None => out.null(),
+    }
     out.bulk(b"entry-bytes");
     out.int(s.entry_bytes() as i64);
     out.bulk(b"expired");
@@ -555,17 +623,32 @@ pub fn policy_info(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     out.bulk(b"groups");
     out.array(s.groups().len());
     for (name, g) in s.groups() {
-        out.map(5);
+        let own = g.dead_letter.as_deref().filter(|d| !d.from_default);
+        let rule: Option<(u64, Bytes, &[u8])> = match own {
+            Some(d) => Some((d.max_deliveries, d.target.clone(), b"group")),
+            None if default_max > 0 => Some((
+                default_max,
+                Bytes::from([&argv[2][..], &suffix[..]].concat()),
+                b"server",
+            )),
+            None => None,
+        };
+        out.map(6);
         out.bulk(b"name");
         out.bulk(name);
         out.bulk(b"max-deliveries");
-        match g.dead_letter.as_deref() {
-            Some(d) => out.int(d.max_deliveries as i64),
+        match &rule {
+            Some((max, _, _)) => out.int(*max as i64),
             None => out.null(),
         }
         out.bulk(b"dead-letter-to");
-        match g.dead_letter.as_deref() {
-            Some(d) => out.bulk(&d.target),
+        match &rule {
+            Some((_, target, _)) => out.bulk(target),
+            None => out.null(),
+        }
+        out.bulk(b"dead-letter-from");
+        match &rule {
+            Some((_, _, from)) => out.bulk(from),
             None => out.null(),
         }
         out.bulk(b"dead-lettered");
@@ -711,7 +794,8 @@ pub(crate) fn snapshot_commands(key: &Bytes, s: &Stream) -> Vec<Vec<Bytes>> {
         }
     }
     for (name, g) in s.groups() {
-        if let Some(dl) = g.dead_letter.as_deref() {
+        // A server-wide rule comes from the directives, not the data.
+        if let Some(dl) = g.dead_letter.as_deref().filter(|d| !d.from_default) {
             out.push(dead_letter_argv(key, name, Some(dl)));
         }
     }

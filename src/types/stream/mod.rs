@@ -48,7 +48,7 @@ pub use group::{
 use super::rax::Rax;
 use super::varint::{get_str, get_varint, put_str, put_varint};
 use bytes::Bytes;
-use policy::DeadReason;
+use policy::{DeadReason, Retention};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -552,16 +552,26 @@ impl Stream {
         Stream::default()
     }
 
+    /// The retention that applies: the stream's own (SLUICE.POLICY RETENTION), else the
+    /// server-wide `default` (`sluice-retention-*`; off unless set).
+    pub fn retention(&self, default: &Retention) -> Retention {
+        match self.policy.as_deref() {
+            Some(p) if !p.retention.is_off() => p.retention,
+            _ => *default,
+        }
+    }
+
     /// When the policy timer must next look at this stream: the earliest delayed entry's
-    /// due time, or when the oldest entry passes the maximum age.
-    pub fn next_timer(&self) -> Option<i64> {
-        let p = self.policy.as_deref()?;
-        let aged = (p.retention.max_age_ms > 0 && self.length > 0).then(|| {
-            (self.first_id.ms.saturating_add(p.retention.max_age_ms))
+    /// due time, or when the oldest entry passes the maximum age of its retention (the
+    /// server-wide `default` when it has none of its own).
+    pub fn next_timer(&self, default: &Retention) -> Option<i64> {
+        let r = self.retention(default);
+        let aged = (r.max_age_ms > 0 && self.length > 0).then(|| {
+            (self.first_id.ms.saturating_add(r.max_age_ms))
                 .saturating_add(1)
                 .min(i64::MAX as u64) as i64
         });
-        match (p.next_due(), aged) {
+        match (self.policy.as_deref().and_then(|p| p.next_due()), aged) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
@@ -595,6 +605,15 @@ impl Stream {
             }
         }
         bound
+    }
+
+    /// Whether retention `r` has work at `now`: the oldest entry older than the maximum age,
+    /// or the nodes over the maximum size (what lets XADD skip the policy in one look).
+    pub fn retention_due(&self, r: &Retention, now: i64) -> bool {
+        let aged = r.max_age_ms > 0
+            && self.length > 0
+            && self.first_id.ms < (now.max(0) as u64).saturating_sub(r.max_age_ms);
+        aged || (r.max_bytes > 0 && self.bytes as u64 > r.max_bytes)
     }
 
     /// Number of nodes (XINFO `radix-tree-keys`).
@@ -1498,6 +1517,36 @@ mod tests {
         );
         assert!(s.destroy_group(&g));
         assert_eq!(s.claim(&g, id(5), &alice, &opts, 50), Err(NoGroup));
+    }
+
+    #[test]
+    fn retention_is_due_exactly_when_age_or_size_is_passed() {
+        let mut s = Stream::new();
+        let r = |age, bytes| Retention {
+            max_age_ms: age,
+            max_bytes: bytes,
+            ..Default::default()
+        };
+        // Empty: nothing to age out, nothing over size.
+        assert!(!s.retention_due(&r(10, 1), 1_000));
+        for i in 0..250u64 {
+            s.append(
+                StreamId::new(1_000 + i, 0),
+                &flat(&f(&[("a", "1")])),
+                4096,
+                100,
+            );
+        }
+        assert_eq!(s.node_count(), 3);
+        // Age: due once now − age passes the first entry's ms, not at it.
+        assert!(!s.retention_due(&r(100, 0), 1_100));
+        assert!(s.retention_due(&r(100, 0), 1_101));
+        assert!(!s.retention_due(&r(0, 0), i64::MAX));
+        // Size: due once the nodes' bytes pass the bound, and then a bound to trim to.
+        let bytes = s.entry_bytes() as u64;
+        assert!(!s.retention_due(&r(0, bytes), 0));
+        assert!(s.retention_due(&r(0, bytes - 1), 0));
+        assert_eq!(s.size_trim_bound(bytes - 1), Some(StreamId::new(1_100, 0)));
     }
 
     #[test]

@@ -163,6 +163,9 @@ pub struct DeadLetter {
     pub target: Bytes,
     /// Entries dead-lettered since start.
     pub count: u64,
+    /// The server-wide rule (`sluice-deadletter-*`) installed on a group without its own:
+    /// kept in step with the directives before each delivery, never persisted.
+    pub from_default: bool,
 }
 
 /// Why an entry was dead-lettered.
