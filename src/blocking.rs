@@ -69,6 +69,9 @@ pub struct BlockRequest {
     /// When a re-run may succeed without any write (unix ms): XREADGROUP CLAIM waits for a
     /// pending entry to become idle enough as well as for new entries.
     pub wake_at: Option<i64>,
+    /// µs the blocking attempt ran (set by `cmd::call`): the slow log's duration for a
+    /// command that then times out, as Redis 7.2 logs it.
+    pub duration_us: u64,
 }
 
 /// What a blocked stream read waits for, per key (in `keys` order).
@@ -144,6 +147,8 @@ pub struct Waiter {
     pub stream: Option<StreamWait>,
     /// See [`BlockRequest::wake_at`].
     pub wake_at: Option<i64>,
+    /// µs the blocking attempt ran (`BlockRequest::duration_us`).
+    pub duration_us: u64,
 }
 
 /// The clients blocked on one key, first come first, and whether the key is in `ready`.
@@ -310,6 +315,7 @@ mod tests {
             on_timeout: TimeoutReply::NullArray,
             stream: None,
             wake_at: None,
+            duration_us: 0,
         }
     }
 

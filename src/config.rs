@@ -73,6 +73,8 @@ pub const ACTED_ON: &[&str] = &[
     "key-load-delay",
     "jemalloc-bg-thread",
     "aof-rewrite-incremental-fsync",
+    "slowlog-log-slower-than",
+    "slowlog-max-len",
     "sluice-retention-maxage",
     "sluice-retention-maxbytes",
     "sluice-retention-refs",
@@ -288,6 +290,9 @@ pub struct Config {
     /// XADD IDMP: seconds an iid is remembered, iids remembered per producer (Redis 8.6).
     pub stream_idmp_duration: u64,
     pub stream_idmp_maxsize: u64,
+    /// SLOWLOG: µs a command must take to be logged (negative: off), entries kept.
+    pub slowlog_log_slower_than: i64,
+    pub slowlog_max_len: usize,
     /// sluice's server-wide retention for streams without their own (off: no limit).
     pub default_retention: crate::types::stream::policy::Retention,
     /// sluice's server-wide dead-letter rule for groups without their own: deliveries (0:
@@ -554,6 +559,8 @@ impl Default for Config {
             stream_node_max_entries: 100,
             stream_idmp_duration: 100,
             stream_idmp_maxsize: 100,
+            slowlog_log_slower_than: 10_000,
+            slowlog_max_len: 128,
             default_retention: Default::default(),
             default_dead_letter_max: 0,
             default_dead_letter_suffix: bytes::Bytes::from_static(b":dead"),
@@ -792,6 +799,8 @@ impl Config {
         self.stream_node_max_entries = gi("stream-node-max-entries").max(0) as usize;
         self.stream_idmp_duration = gi("stream-idmp-duration").max(1) as u64;
         self.stream_idmp_maxsize = gi("stream-idmp-maxsize").max(1) as u64;
+        self.slowlog_log_slower_than = gi("slowlog-log-slower-than");
+        self.slowlog_max_len = gi("slowlog-max-len").max(0) as usize;
         self.default_retention = crate::types::stream::policy::Retention {
             max_age_ms: gi("sluice-retention-maxage").max(0) as u64,
             max_bytes: gi("sluice-retention-maxbytes").max(0) as u64,

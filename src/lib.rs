@@ -70,6 +70,7 @@ pub mod pubsub;
 pub mod rdb;
 pub mod scripting;
 pub mod server;
+pub mod slowlog;
 pub mod stats;
 pub mod store;
 pub mod types;

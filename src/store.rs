@@ -100,6 +100,8 @@ pub struct Store {
     pub blocking: Blocking,
     pub pubsub: PubSub,
     pub stats: Stats,
+    /// SLOWLOG (`slowlog.rs`).
+    pub slowlog: crate::slowlog::SlowLog,
     pub aof: AofStatus,
     /// `ks.dirty()` at the last save (INFO rdb_changes_since_last_save).
     pub dirty_at_last_save: u64,
@@ -183,6 +185,7 @@ impl Store {
             blocking: Blocking::default(),
             pubsub: PubSub::default(),
             stats: Stats::default(),
+            slowlog: Default::default(),
             aof: AofStatus {
                 last_write_ok: true,
                 last_bgrewrite_ok: true,

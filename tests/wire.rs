@@ -1307,3 +1307,115 @@ fn scripts_propagate_their_effects_and_survive_restart() {
     let mut r = s.raw();
     assert_eq!(r.call(&["MGET", "a", "n"]), "*2\r\n$1\r\nv\r\n$1\r\n2\r\n");
 }
+
+/// SLOWLOG over a real client: each entry's argv as Redis 7.2 keeps it (secrets redacted,
+/// long arguments and lists cut, a script's own calls logged after the script's inner
+/// commands, EXEC left out, a timed-out BLPOP logged), with the client's address and name.
+#[test]
+fn slowlog_keeps_what_redis_keeps_with_the_clients_address_and_name() {
+    type Entry = (i64, i64, i64, Vec<String>, String, String);
+    let s = TestServer::start(&["--slowlog-log-slower-than", "0"]);
+    let mut c = s.client();
+    let _: () = redis::cmd("CLIENT")
+        .arg("SETNAME")
+        .arg("worker-1")
+        .query(&mut c)
+        .unwrap();
+    let _: () = redis::cmd("SLOWLOG").arg("RESET").query(&mut c).unwrap();
+    let _: () = redis::pipe()
+        .atomic()
+        .cmd("SET")
+        .arg("a")
+        .arg("1")
+        .ignore()
+        .query(&mut c)
+        .unwrap();
+    let _: Option<String> = redis::cmd("EVAL")
+        .arg("redis.call('set', KEYS[1], 'x') return 1")
+        .arg(1)
+        .arg("b")
+        .query(&mut c)
+        .ok();
+    let _ = redis::cmd("AUTH")
+        .arg("who")
+        .arg("secret")
+        .query::<()>(&mut c);
+    let many: Vec<i64> = (0..40).collect();
+    let _: i64 = c.rpush("big", &many).unwrap();
+    let _: () = c.set("long", "y".repeat(200)).unwrap();
+    let _: Option<Vec<String>> = redis::cmd("BLPOP")
+        .arg("none")
+        .arg(0.01)
+        .query(&mut c)
+        .unwrap();
+    let log: Vec<Entry> = redis::cmd("SLOWLOG")
+        .arg("GET")
+        .arg(-1)
+        .query(&mut c)
+        .unwrap();
+    let argvs: Vec<String> = log.iter().rev().map(|e| e.3.join(" ")).collect();
+    let long = format!("SET long {}... (72 more bytes)", "y".repeat(128));
+    let big = format!(
+        "RPUSH big {} ... (11 more arguments)",
+        (0..29).map(|i| i.to_string()).collect::<Vec<_>>().join(" ")
+    );
+    assert_eq!(
+        argvs,
+        [
+            "SLOWLOG RESET",
+            "MULTI",
+            "SET a 1",
+            "set b x",
+            "EVAL redis.call('set', KEYS[1], 'x') return 1 1 b",
+            "AUTH (redacted) (redacted)",
+            big.as_str(),
+            long.as_str(),
+            "BLPOP none 0.01",
+        ]
+    );
+    // Newest first, one id each, and this client's address and name.
+    let addr: String = redis::cmd("CLIENT")
+        .arg("INFO")
+        .query::<String>(&mut c)
+        .unwrap();
+    let addr = addr
+        .split(' ')
+        .find_map(|f| f.strip_prefix("addr="))
+        .unwrap()
+        .to_string();
+    for (i, e) in log.iter().enumerate() {
+        assert_eq!(e.0, log[0].0 - i as i64);
+        assert!(e.1 > 1_700_000_000 && e.2 >= 0, "{e:?}");
+        assert_eq!(
+            (e.4.as_str(), e.5.as_str()),
+            (addr.as_str(), "worker-1"),
+            "{e:?}"
+        );
+    }
+    let n: i64 = redis::cmd("SLOWLOG").arg("LEN").query(&mut c).unwrap();
+    assert_eq!(
+        n as usize,
+        log.len() + 2,
+        "SLOWLOG GET and CLIENT INFO are logged too"
+    );
+    // slowlog-max-len bounds it; a negative threshold stops logging.
+    let _: () = redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("slowlog-max-len")
+        .arg(2)
+        .query(&mut c)
+        .unwrap();
+    let _: () = redis::cmd("PING").query(&mut c).unwrap();
+    let n: i64 = redis::cmd("SLOWLOG").arg("LEN").query(&mut c).unwrap();
+    assert_eq!(n, 2);
+    let _: () = redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("slowlog-log-slower-than")
+        .arg(-1)
+        .query(&mut c)
+        .unwrap();
+    let _: () = redis::cmd("SLOWLOG").arg("RESET").query(&mut c).unwrap();
+    let _: () = redis::cmd("PING").query(&mut c).unwrap();
+    let n: i64 = redis::cmd("SLOWLOG").arg("LEN").query(&mut c).unwrap();
+    assert_eq!(n, 0);
+}

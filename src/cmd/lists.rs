@@ -694,6 +694,7 @@ pub(super) fn block_for(
         on_timeout,
         stream: None,
         wake_at: None,
+        duration_us: 0,
     });
 }
 

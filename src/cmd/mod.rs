@@ -365,7 +365,7 @@ pub fn call(
     let res = (cmd.handler)(&mut ctx, argv);
     ctx.store.no_touch = false;
     let Ctx {
-        block,
+        mut block,
         effects,
         no_propagate,
         ..
@@ -377,8 +377,12 @@ pub fn call(
     client.last_cmd = full;
     let ended = Instant::now();
     store.clock_last = ended;
+    let duration_us = ended.saturating_duration_since(started).as_micros() as u64;
+    if let Some(b) = block.as_mut() {
+        b.duration_us = duration_us;
+    }
     let st = store.stats.commands.entry(full).or_default();
-    st.usec += ended.saturating_duration_since(started).as_micros() as u64;
+    st.usec += duration_us;
     // A command that leaves its client blocked is counted when it finishes: served by a
     // re-run (counted here then), timed out or unblocked (`Stats::finished`). As Redis 7.2+
     // (7.0 counts the blocking attempt in commandstats instead, and a served list pop not at
@@ -389,6 +393,14 @@ pub fn call(
             st.failed += 1;
         }
         store.stats.total_commands_processed += 1;
+        // Redis 7.2 logs the commands of a transaction one by one (not EXEC), and those a
+        // script calls as well as the script.
+        if cmd.flags & SKIP_SLOWLOG == 0
+            && !store.replaying
+            && crate::slowlog::SlowLog::qualifies(store.config.slowlog_log_slower_than, duration_us)
+        {
+            slowlog_push(store, client, full, argv, duration_us, ended);
+        }
     }
     let logging = store.aof.enabled && !store.replaying;
     if logging && store.ks.dirty() != dirty_before && !no_propagate && effects.is_empty() {
@@ -414,6 +426,97 @@ pub fn call(
     }
 }
 
+/// Logs a slow command with its client's address and name (`slowlogPushCurrentCommand`).
+fn slowlog_push(
+    store: &mut Store,
+    client: &Client,
+    full: &str,
+    argv: &[Bytes],
+    duration_us: u64,
+    at: Instant,
+) {
+    let argv = redacted_argv(full, argv).unwrap_or_else(|| argv.to_vec());
+    // A script's commands are its caller's, as Redis 7.2 shows them.
+    let id = if client.id == scripting::SCRIPT_CLIENT_ID {
+        store
+            .scripting
+            .status
+            .running
+            .load(std::sync::atomic::Ordering::Relaxed)
+    } else {
+        client.id
+    };
+    let (peer, name) = match store.clients.get(&id) {
+        Some(c) => (c.addr.clone(), c.name.clone()),
+        None => (String::new(), client.name.clone()),
+    };
+    let name = name.unwrap_or_default();
+    let time = store.unix_ms_at(at) / 1000;
+    let (slower, max) = (
+        store.config.slowlog_log_slower_than,
+        store.config.slowlog_max_len,
+    );
+    store
+        .slowlog
+        .push_if_needed(slower, max, duration_us, time, &argv, peer, name);
+}
+
+/// `argv` with the arguments that carry secrets replaced by `(redacted)`, as Redis's
+/// `redactClientCommandArgument` does for SLOWLOG and MONITOR: AUTH's, HELLO's AUTH pair,
+/// MIGRATE's AUTH/AUTH2, CONFIG SET of requirepass/masterauth. None when nothing is hidden.
+pub fn redacted_argv(full: &str, argv: &[Bytes]) -> Option<Vec<Bytes>> {
+    let secret = Bytes::from_static(b"(redacted)");
+    let mut out = argv.to_vec();
+    let mut hidden = false;
+    let mut hide = |out: &mut Vec<Bytes>, i: usize| {
+        if let Some(a) = out.get_mut(i) {
+            *a = secret.clone();
+            hidden = true;
+        }
+    };
+    match full {
+        "auth" => (1..argv.len()).for_each(|i| hide(&mut out, i)),
+        "hello" => {
+            if let Some(at) = argv
+                .iter()
+                .position(|a| eq_ic(a, "auth"))
+                .filter(|&i| i >= 2)
+            {
+                hide(&mut out, at + 1);
+                hide(&mut out, at + 2);
+            }
+        }
+        "migrate" => {
+            let mut i = 6;
+            while i < argv.len() {
+                if eq_ic(&argv[i], "auth") {
+                    hide(&mut out, i + 1);
+                    i += 2;
+                } else if eq_ic(&argv[i], "auth2") {
+                    hide(&mut out, i + 1);
+                    hide(&mut out, i + 2);
+                    i += 3;
+                } else if eq_ic(&argv[i], "keys") {
+                    break;
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        "config|set" => {
+            let mut i = 2;
+            while i + 1 < argv.len() {
+                if eq_ic(&argv[i], "requirepass") || eq_ic(&argv[i], "masterauth") {
+                    hide(&mut out, i + 1);
+                }
+                i += 2;
+            }
+        }
+        _ => {}
+    }
+    hidden.then_some(out)
+}
+
 /// Registers a blocked client. The request's command and keys move into the registry; the
 /// connection keeps only what its own wait needs (deadline, timeout reply).
 pub fn block_client(store: &mut Store, client: &Client, req: &mut BlockRequest) {
@@ -430,14 +533,25 @@ pub fn block_client(store: &mut Store, client: &Client, req: &mut BlockRequest) 
         on_timeout: req.on_timeout,
         stream: req.stream.take(),
         wake_at: req.wake_at,
+        duration_us: req.duration_us,
     });
 }
 
 /// Counts in INFO commandstats a blocked command that ends without being served (timeout,
 /// CLIENT UNBLOCK): see `call`.
 pub fn count_unblocked(store: &mut Store, w: &Waiter, failed: bool) {
-    if let Ok((_, full)) = resolve(&w.argv) {
+    if let Ok((cmd, full)) = resolve(&w.argv) {
         store.stats.finished(full, failed);
+        // Logged as Redis 7.2 logs it, with the time the blocking attempt ran.
+        if cmd.flags & SKIP_SLOWLOG == 0
+            && crate::slowlog::SlowLog::qualifies(
+                store.config.slowlog_log_slower_than,
+                w.duration_us,
+            )
+        {
+            let client = Client::for_reexec(w.shared.clone(), w.db, w.resp, w.name.clone());
+            slowlog_push(store, &client, full, &w.argv, w.duration_us, Instant::now());
+        }
     }
 }
 

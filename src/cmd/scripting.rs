@@ -28,7 +28,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 /// The id of the client scripts run commands as (never a connection's).
-const SCRIPT_CLIENT_ID: u64 = u64::MAX - 1;
+pub(crate) const SCRIPT_CLIENT_ID: u64 = u64::MAX - 1;
 
 fn parse_numkeys(arg: &[u8], rest: usize) -> CmdResult<usize> {
     let n = super::parse_int(arg)?;

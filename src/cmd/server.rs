@@ -1050,6 +1050,74 @@ pub fn memory_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 }
 
 // ---------------------------------------------------------------------------------------------
+// SLOWLOG (`crate::slowlog`)
+// ---------------------------------------------------------------------------------------------
+
+/// SLOWLOG GET [count]: the newest `count` entries (10; -1 for all), each as
+/// id, unix time, µs, argv, `ip:port`, client name.
+pub fn slowlog_get(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if argv.len() > 3 {
+        return Err(crate::error::subcommand_syntax(argv));
+    }
+    let count = match argv.get(2) {
+        None => 10,
+        // getRangeLongFromObjectOrReply: one message for a non-number and for out of range.
+        Some(a) => match super::parse_int(a) {
+            Ok(-1) => usize::MAX,
+            Ok(n) if n >= 0 => n as usize,
+            _ => return Err(CmdError::err("count should be greater than or equal to -1")),
+        },
+    };
+    let log = &ctx.store.slowlog;
+    let n = count.min(log.len());
+    let out = &mut *ctx.out;
+    out.array(n);
+    for e in log.iter().take(n) {
+        out.array(6);
+        out.int(e.id as i64);
+        out.int(e.time);
+        out.int(e.duration_us as i64);
+        out.array(e.argv.len());
+        for a in &e.argv {
+            out.bulk(a);
+        }
+        out.bulk(e.peer.as_bytes());
+        out.bulk(&e.name);
+    }
+    Ok(())
+}
+
+pub fn slowlog_len(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    ctx.out.int(ctx.store.slowlog.len() as i64);
+    Ok(())
+}
+
+pub fn slowlog_reset(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    ctx.store.slowlog.reset();
+    ctx.out.ok();
+    Ok(())
+}
+
+pub fn slowlog_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    super::connection::write_help(
+        ctx,
+        "SLOWLOG",
+        &[
+            "GET [<count>]",
+            "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+            "    Entries are made of:",
+            "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+            "    client name",
+            "LEN",
+            "    Return the length of the slowlog.",
+            "RESET",
+            "    Reset the slowlog.",
+        ],
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
 // Command rows (see `cmd::table`): what COMMAND INFO and COMMAND DOCS report, and what
 // dispatch checks. Taken from Redis 7.2 as the oracle describes it (scripts/command-rows.py).
 // ---------------------------------------------------------------------------------------------
@@ -1235,6 +1303,60 @@ mod rows {
     ];
 
     #[rustfmt::skip]
+    pub static SLOWLOG_SUBS: &[Command] = &[
+        Command {
+            name: "get",
+            arity: -2,
+            flags: ADMIN | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["request_policy:all_nodes", "nondeterministic_output"],
+            handler: slowlog_get,
+            doc: Doc { summary: "Returns the slow log's entries.", since: "2.2.12", group: "server", complexity: "O(N) where N is the number of entries returned", history: &[("4.0.0", "Added client IP address, port and name to the reply.")], args: &[
+                    Arg { name: "count", kind: "integer", display: Some("count"), flags: ARG_OPTIONAL, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "help",
+            arity: 2,
+            flags: LOADING | STALE,
+            acl: &["slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: slowlog_help,
+            doc: Doc { summary: "Shows helpful text about the different subcommands.", since: "6.2.0", group: "server", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "len",
+            arity: 2,
+            flags: ADMIN | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["request_policy:all_nodes", "response_policy:agg_sum", "nondeterministic_output"],
+            handler: slowlog_len,
+            doc: Doc { summary: "Returns the number of entries in the slow log.", since: "2.2.12", group: "server", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "reset",
+            arity: 2,
+            flags: ADMIN | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+            handler: slowlog_reset,
+            doc: Doc { summary: "Clears all entries from the slow log.", since: "2.2.12", group: "server", complexity: "O(N) where N is the number of entries in the slowlog", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+    ];
+
+    #[rustfmt::skip]
     pub static OBJECT_SUBS: &[Command] = &[
         Command {
             name: "encoding",
@@ -1363,6 +1485,18 @@ mod rows {
             tips: &[],
             doc: Doc { summary: "A container for server configuration commands.", since: "2.0.0", group: "server", complexity: "Depends on subcommand.", ..Doc::DEFAULT },
             subcommands: CONFIG_SUBS,
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "slowlog",
+            arity: -2,
+            flags: 0,
+            acl: &["slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            doc: Doc { summary: "A container for slow log commands.", since: "2.2.12", group: "server", complexity: "Depends on subcommand.", ..Doc::DEFAULT },
+            subcommands: SLOWLOG_SUBS,
             ..Command::DEFAULT
         },
         Command {

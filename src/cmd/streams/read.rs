@@ -272,9 +272,12 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
         let mut take = |id: StreamId, e: Option<&Entry>| {
             !limited || budget.admit(key, &mut first, || entry_size(id, e, claiming))
         };
+        // Only a redelivery can dead-letter: history, or `>` with CLAIM. New entries alone
+        // (the common read) leave the rule alone and cost it nothing.
+        let redelivers = group.is_some() && (claim.is_some() || !matches!(from, ReadFrom::New));
         let parked = match &group {
-            Some((g, _)) => super::policy::park(ctx, key, g),
-            None => None,
+            Some((g, _)) if redelivers => super::policy::park(ctx, key, g),
+            _ => None,
         };
         let Some(s) = stream_read(ctx, key)? else {
             continue;
@@ -389,7 +392,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                 }
             }
         }
-        if let Some((g, _)) = &group {
+        if let Some((g, _)) = group.as_ref().filter(|_| redelivers) {
             super::policy::unpark(ctx, key, g, parked);
             super::policy::finish_dead(ctx, key, &mut effects);
         }
@@ -450,6 +453,7 @@ fn xread_generic(ctx: &mut Ctx, argv: &[Bytes], group_mode: bool) -> CmdResult {
                     on_timeout: TimeoutReply::NullArray,
                     stream,
                     wake_at,
+                    duration_us: 0,
                 });
             }
             _ => ctx.out.null_array(),
