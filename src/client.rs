@@ -47,6 +47,8 @@ pub struct Client {
     pub no_touch: bool,
     /// Full name of the last command run (CLIENT LIST `cmd=`).
     pub last_cmd: &'static str,
+    /// A served blocked command being run again (MONITOR showed it when it blocked).
+    pub reexec: bool,
 }
 
 impl Client {
@@ -68,6 +70,7 @@ impl Client {
             subscribed_count: 0,
             no_evict: false,
             no_touch: false,
+            reexec: false,
             last_cmd: "NULL",
         }
     }
@@ -84,6 +87,7 @@ impl Client {
         c.db = db;
         c.resp = resp;
         c.name = name;
+        c.reexec = true;
         c
     }
 }

@@ -311,6 +311,8 @@ pub struct Config {
     pub client_query_buffer_limit: u64,
     pub output_limit_normal: OutputLimit,
     pub output_limit_pubsub: OutputLimit,
+    /// The replica class, which MONITOR clients belong to.
+    pub output_limit_replica: OutputLimit,
     pub aof_load_truncated: bool,
     pub auto_aof_rewrite_percentage: u64,
     pub auto_aof_rewrite_min_size: u64,
@@ -576,6 +578,7 @@ impl Default for Config {
             client_query_buffer_limit: 1 << 30,
             output_limit_normal: OutputLimit::default(),
             output_limit_pubsub: OutputLimit::default(),
+            output_limit_replica: OutputLimit::default(),
             aof_load_truncated: true,
             auto_aof_rewrite_percentage: 100,
             auto_aof_rewrite_min_size: 64 << 20,
@@ -838,6 +841,7 @@ impl Config {
             match c[0].as_str() {
                 "normal" => self.output_limit_normal = l,
                 "pubsub" => self.output_limit_pubsub = l,
+                "replica" | "slave" => self.output_limit_replica = l,
                 _ => {}
             }
         }

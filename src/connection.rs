@@ -904,6 +904,7 @@ impl Conn {
             }
         }
         store.dirty_cas.remove(&id);
+        store.monitors.retain(|&m| m != id);
         store.clients.remove(&id);
     }
 }

@@ -66,6 +66,7 @@ pub mod glob;
 pub mod key;
 pub mod keyspace;
 pub mod mailbox;
+pub mod monitor;
 pub mod pubsub;
 pub mod rdb;
 pub mod scripting;

@@ -100,6 +100,8 @@ pub struct Store {
     pub blocking: Blocking,
     pub pubsub: PubSub,
     pub stats: Stats,
+    /// Clients in MONITOR mode (`monitor.rs`), in the order they started.
+    pub monitors: Vec<u64>,
     /// SLOWLOG (`slowlog.rs`).
     pub slowlog: crate::slowlog::SlowLog,
     pub aof: AofStatus,
@@ -186,6 +188,7 @@ impl Store {
             pubsub: PubSub::default(),
             stats: Stats::default(),
             slowlog: Default::default(),
+            monitors: Vec::new(),
             aof: AofStatus {
                 last_write_ok: true,
                 last_bgrewrite_ok: true,

@@ -1419,3 +1419,80 @@ fn slowlog_keeps_what_redis_keeps_with_the_clients_address_and_name() {
     let n: i64 = redis::cmd("SLOWLOG").arg("LEN").query(&mut c).unwrap();
     assert_eq!(n, 0);
 }
+
+/// MONITOR's lines as Redis writes them: time, `[db addr]` (`lua` for a script's commands),
+/// quoted arguments with secrets redacted; scripts before their commands, a transaction's
+/// commands before EXEC, admin commands and wrong-arity calls not shown, a blocked command
+/// shown once; and nothing after RESET or once the monitor is gone.
+#[test]
+fn monitor_shows_each_command_as_redis_does() {
+    let s = TestServer::start(&[]);
+    let mut m = s.raw();
+    assert_eq!(m.call(&["MONITOR"]), "+OK\r\n");
+    let mut c = s.raw();
+    let addr = c.call(&["CLIENT", "INFO"]);
+    let addr = addr
+        .split(' ')
+        .find_map(|f| f.strip_prefix("addr="))
+        .unwrap()
+        .to_string();
+    c.call(&["SET", "k", "a \"b\"\n\\\x01"]);
+    c.call(&["EVAL", "return redis.call('get', KEYS[1])", "1", "k"]);
+    c.call(&["MULTI"]);
+    c.call(&["SELECT", "2"]);
+    c.call(&["INCR", "n"]);
+    c.call(&["EXEC"]);
+    c.call(&["AUTH", "secret"]);
+    c.call(&["CONFIG", "GET", "maxmemory"]);
+    c.call(&["GET"]);
+    c.send(&["BLPOP", "q", "0"]);
+    std::thread::sleep(Duration::from_millis(50));
+    let mut p = s.raw();
+    p.call(&["SELECT", "2"]);
+    p.call(&["RPUSH", "q", "job"]);
+    assert!(c.read().contains("job"));
+    let paddr = p.call(&["CLIENT", "INFO"]);
+    let paddr = paddr
+        .split(' ')
+        .find_map(|f| f.strip_prefix("addr="))
+        .unwrap()
+        .to_string();
+    let want = [
+        format!("[0 {addr}] \"CLIENT\" \"INFO\""),
+        format!("[0 {addr}] \"SET\" \"k\" \"a \\\"b\\\"\\n\\\\\\x01\""),
+        format!("[0 {addr}] \"EVAL\" \"return redis.call('get', KEYS[1])\" \"1\" \"k\""),
+        "[0 lua] \"get\" \"k\"".to_string(),
+        format!("[0 {addr}] \"MULTI\""),
+        format!("[2 {addr}] \"SELECT\" \"2\""),
+        format!("[2 {addr}] \"INCR\" \"n\""),
+        format!("[2 {addr}] \"EXEC\""),
+        format!("[2 {addr}] \"AUTH\" \"(redacted)\""),
+        format!("[2 {addr}] \"BLPOP\" \"q\" \"0\""),
+        format!("[2 {paddr}] \"SELECT\" \"2\""),
+        format!("[2 {paddr}] \"RPUSH\" \"q\" \"job\""),
+        format!("[2 {paddr}] \"CLIENT\" \"INFO\""),
+    ];
+    for w in &want {
+        let line = m.read();
+        let (time, rest) = line
+            .strip_prefix('+')
+            .and_then(|l| l.split_once(' '))
+            .unwrap_or_else(|| panic!("{line:?}"));
+        let (secs, us) = time.split_once('.').unwrap();
+        assert!(
+            secs.parse::<u64>().unwrap() > 1_700_000_000 && us.len() == 6,
+            "{line:?}"
+        );
+        assert_eq!(rest.trim_end(), w);
+    }
+    // RESET ends it: nothing more arrives.
+    assert_eq!(m.call(&["RESET"]), "+RESET\r\n");
+    c.call(&["PING"]);
+    assert_eq!(m.call(&["PING"]), "+PONG\r\n");
+    // A monitor that goes away is forgotten; the others keep theirs.
+    let mut m2 = s.raw();
+    m2.call(&["MONITOR"]);
+    drop(m2);
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(c.call(&["PING"]), "+PONG\r\n");
+}

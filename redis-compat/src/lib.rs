@@ -828,7 +828,8 @@ pub fn parse_script(text: &str) -> Vec<Step> {
         if line.is_empty() {
             out.push(Step {
                 line: i + 1,
-                mode: Mode::Exact,
+                // `~<1`: a read compared by shape.
+                mode: pre_mode.unwrap_or(Mode::Exact),
                 argv: vec![],
                 text: format!("<{frames}"),
                 frames,

@@ -161,6 +161,8 @@ pub fn reset(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     ctx.client.reply_mode = ReplyMode::On;
     ctx.client.no_evict = false;
     ctx.client.no_touch = false;
+    let id = ctx.client.id;
+    ctx.store.monitors.retain(|&m| m != id);
     ctx.client.authenticated = ctx.store.config.requirepass.is_none();
     ctx.out.simple("RESET");
     Ok(())

@@ -360,6 +360,10 @@ pub fn call(
         effects: Vec::new(),
         no_propagate: false,
     };
+    // Scripts are shown to MONITOR before they run, so their own commands follow them.
+    if cmd.flags & SKIP_MONITOR != 0 && !ctx.store.monitors.is_empty() && !ctx.client.reexec {
+        monitor_feed(ctx.store, ctx.client, full, argv);
+    }
     // CLIENT NO-TOUCH: this client's commands leave access times alone, except TOUCH itself.
     ctx.store.no_touch = ctx.client.no_touch && cmd.name != "touch";
     let res = (cmd.handler)(&mut ctx, argv);
@@ -402,6 +406,14 @@ pub fn call(
             slowlog_push(store, client, full, argv, duration_us, ended);
         }
     }
+    // MONITOR, after the command ran (a served blocked command was shown when it blocked).
+    if !store.monitors.is_empty()
+        && !client.reexec
+        && !store.replaying
+        && cmd.flags & (SKIP_MONITOR | ADMIN) == 0
+    {
+        monitor_feed(store, client, full, argv);
+    }
     let logging = store.aof.enabled && !store.replaying;
     if logging && store.ks.dirty() != dirty_before && !no_propagate && effects.is_empty() {
         store.propagate(db_before, argv.to_vec());
@@ -424,6 +436,20 @@ pub fn call(
         Some(b) => Outcome::Blocked(b),
         None => Outcome::Done,
     }
+}
+
+/// Shows a command to the MONITOR clients, from its client's address (`lua` for a script's).
+fn monitor_feed(store: &mut Store, client: &Client, full: &str, argv: &[Bytes]) {
+    let redacted = redacted_argv(full, argv);
+    let argv = redacted.as_deref().unwrap_or(argv);
+    let peer = (client.id != scripting::SCRIPT_CLIENT_ID).then(|| {
+        store
+            .clients
+            .get(&client.id)
+            .map(|c| c.addr.clone())
+            .unwrap_or_default()
+    });
+    crate::monitor::feed(store, client.db, peer.as_deref(), argv);
 }
 
 /// Logs a slow command with its client's address and name (`slowlogPushCurrentCommand`).

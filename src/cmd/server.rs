@@ -1050,6 +1050,28 @@ pub fn memory_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 }
 
 // ---------------------------------------------------------------------------------------------
+// MONITOR (`crate::monitor`)
+// ---------------------------------------------------------------------------------------------
+
+/// MONITOR: from now on this client also receives every command the server runs. A second
+/// MONITOR is ignored without a reply, as Redis ignores it; RESET ends it.
+pub fn monitor(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    // A transaction (or script) expects one reply per command (CLIENT_DENY_BLOCKING).
+    if ctx.store.in_transaction {
+        return Err(CmdError::err(
+            "MONITOR isn't allowed for DENY BLOCKING client",
+        ));
+    }
+    let id = ctx.client.id;
+    if ctx.store.monitors.contains(&id) {
+        return Ok(());
+    }
+    ctx.store.monitors.push(id);
+    ctx.out.ok();
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
 // SLOWLOG (`crate::slowlog`)
 // ---------------------------------------------------------------------------------------------
 
@@ -1497,6 +1519,18 @@ mod rows {
             tips: &[],
             doc: Doc { summary: "A container for slow log commands.", since: "2.2.12", group: "server", complexity: "Depends on subcommand.", ..Doc::DEFAULT },
             subcommands: SLOWLOG_SUBS,
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "monitor",
+            arity: 1,
+            flags: ADMIN | NOSCRIPT | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: monitor,
+            doc: Doc { summary: "Listens for all requests received by the server in real-time.", since: "1.0.0", group: "server", complexity: "", ..Doc::DEFAULT },
             ..Command::DEFAULT
         },
         Command {
