@@ -75,6 +75,7 @@ pub const ACTED_ON: &[&str] = &[
     "aof-rewrite-incremental-fsync",
     "slowlog-log-slower-than",
     "slowlog-max-len",
+    "latency-monitor-threshold",
     "sluice-retention-maxage",
     "sluice-retention-maxbytes",
     "sluice-retention-refs",
@@ -293,6 +294,8 @@ pub struct Config {
     /// SLOWLOG: µs a command must take to be logged (negative: off), entries kept.
     pub slowlog_log_slower_than: i64,
     pub slowlog_max_len: usize,
+    /// LATENCY: ms a command must take to be sampled (0: off).
+    pub latency_monitor_threshold: u64,
     /// sluice's server-wide retention for streams without their own (off: no limit).
     pub default_retention: crate::types::stream::policy::Retention,
     /// sluice's server-wide dead-letter rule for groups without their own: deliveries (0:
@@ -563,6 +566,7 @@ impl Default for Config {
             stream_idmp_maxsize: 100,
             slowlog_log_slower_than: 10_000,
             slowlog_max_len: 128,
+            latency_monitor_threshold: 0,
             default_retention: Default::default(),
             default_dead_letter_max: 0,
             default_dead_letter_suffix: bytes::Bytes::from_static(b":dead"),
@@ -804,6 +808,7 @@ impl Config {
         self.stream_idmp_maxsize = gi("stream-idmp-maxsize").max(1) as u64;
         self.slowlog_log_slower_than = gi("slowlog-log-slower-than");
         self.slowlog_max_len = gi("slowlog-max-len").max(0) as usize;
+        self.latency_monitor_threshold = gi("latency-monitor-threshold").max(0) as u64;
         self.default_retention = crate::types::stream::policy::Retention {
             max_age_ms: gi("sluice-retention-maxage").max(0) as u64,
             max_bytes: gi("sluice-retention-maxbytes").max(0) as u64,

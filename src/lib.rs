@@ -65,6 +65,7 @@ pub mod evict;
 pub mod glob;
 pub mod key;
 pub mod keyspace;
+pub mod latency;
 pub mod mailbox;
 pub mod monitor;
 pub mod pubsub;

@@ -102,6 +102,8 @@ pub struct Store {
     pub stats: Stats,
     /// Clients in MONITOR mode (`monitor.rs`), in the order they started.
     pub monitors: Vec<u64>,
+    /// LATENCY (`latency.rs`).
+    pub latency: crate::latency::LatencyMonitor,
     /// SLOWLOG (`slowlog.rs`).
     pub slowlog: crate::slowlog::SlowLog,
     pub aof: AofStatus,
@@ -188,6 +190,7 @@ impl Store {
             pubsub: PubSub::default(),
             stats: Stats::default(),
             slowlog: Default::default(),
+            latency: Default::default(),
             monitors: Vec::new(),
             aof: AofStatus {
                 last_write_ok: true,

@@ -405,6 +405,19 @@ pub fn call(
         {
             slowlog_push(store, client, full, argv, duration_us, ended);
         }
+        // `latencyAddSampleIfNeeded` for the command classes (whole milliseconds).
+        let threshold = store.config.latency_monitor_threshold;
+        if threshold > 0 && duration_us / 1000 >= threshold && !store.replaying {
+            let event = if cmd.flags & FAST != 0 {
+                "fast-command"
+            } else {
+                "command"
+            };
+            let now = store.unix_ms_at(ended) / 1000;
+            store
+                .latency
+                .add_if_needed(threshold, event, duration_us / 1000, now);
+        }
     }
     // MONITOR, after the command ran (a served blocked command was shown when it blocked).
     if !store.monitors.is_empty()

@@ -1072,6 +1072,72 @@ pub fn monitor(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 }
 
 // ---------------------------------------------------------------------------------------------
+// LATENCY (`crate::latency`): LATEST, HISTORY, RESET, HELP
+// ---------------------------------------------------------------------------------------------
+
+/// LATENCY LATEST: per event, the latest spike's time and ms and the all-time maximum.
+pub fn latency_latest(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    let m = &ctx.store.latency;
+    let out = &mut *ctx.out;
+    out.array(m.events().count());
+    for (event, ts) in m.events() {
+        let last = ts.latest();
+        out.array(4);
+        out.bulk(event.as_bytes());
+        out.int(last.time);
+        out.int(last.latency as i64);
+        out.int(ts.max as i64);
+    }
+    Ok(())
+}
+
+/// LATENCY HISTORY event: its samples as (time, ms) pairs, oldest first (empty for an
+/// event never seen).
+pub fn latency_history(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let samples: Vec<_> = match ctx.store.latency.get(&argv[2]) {
+        Some(ts) => ts.history().collect(),
+        None => Vec::new(),
+    };
+    ctx.out.array(samples.len());
+    for s in samples {
+        ctx.out.array(2);
+        ctx.out.int(s.time);
+        ctx.out.int(s.latency as i64);
+    }
+    Ok(())
+}
+
+/// LATENCY RESET [event...]: forgets the named events (all without names); how many
+/// existed.
+pub fn latency_reset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let m = &mut ctx.store.latency;
+    let n = if argv.len() == 2 {
+        m.reset_all()
+    } else {
+        argv[2..].iter().filter(|e| m.reset(e)).count()
+    };
+    ctx.out.int(n as i64);
+    Ok(())
+}
+
+pub fn latency_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    super::connection::write_help(
+        ctx,
+        "LATENCY",
+        &[
+            "HISTORY <event>",
+            "    Return time-latency samples for the <event> class.",
+            "LATEST",
+            "    Return the latest latency samples for all events.",
+            "RESET [<event> ...]",
+            "    Reset latency data of one or more <event> classes.",
+            "    (default: reset all data for all event classes)",
+        ],
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
 // SLOWLOG (`crate::slowlog`)
 // ---------------------------------------------------------------------------------------------
 
@@ -1379,6 +1445,62 @@ mod rows {
     ];
 
     #[rustfmt::skip]
+    pub static LATENCY_SUBS: &[Command] = &[
+        Command {
+            name: "help",
+            arity: 2,
+            flags: LOADING | STALE,
+            acl: &["slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            handler: latency_help,
+            doc: Doc { summary: "Returns helpful text about the different subcommands.", since: "2.8.13", group: "server", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "history",
+            arity: 3,
+            flags: ADMIN | NOSCRIPT | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
+            handler: latency_history,
+            doc: Doc { summary: "Returns timestamp-latency samples for an event.", since: "2.8.13", group: "server", complexity: "O(1)", args: &[
+                    Arg { name: "event", kind: "string", display: Some("event"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "latest",
+            arity: 2,
+            flags: ADMIN | NOSCRIPT | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
+            handler: latency_latest,
+            doc: Doc { summary: "Returns the latest latency samples for all events.", since: "2.8.13", group: "server", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "reset",
+            arity: -2,
+            flags: ADMIN | NOSCRIPT | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["request_policy:all_nodes", "response_policy:agg_sum"],
+            handler: latency_reset,
+            doc: Doc { summary: "Resets the latency data for one or more events.", since: "2.8.13", group: "server", complexity: "O(1)", args: &[
+                    Arg { name: "event", kind: "string", display: Some("event"), flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+    ];
+
+    #[rustfmt::skip]
     pub static OBJECT_SUBS: &[Command] = &[
         Command {
             name: "encoding",
@@ -1519,6 +1641,18 @@ mod rows {
             tips: &[],
             doc: Doc { summary: "A container for slow log commands.", since: "2.2.12", group: "server", complexity: "Depends on subcommand.", ..Doc::DEFAULT },
             subcommands: SLOWLOG_SUBS,
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "latency",
+            arity: -2,
+            flags: 0,
+            acl: &["slow"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &[],
+            doc: Doc { summary: "A container for latency diagnostics commands.", since: "2.8.13", group: "server", complexity: "Depends on subcommand.", ..Doc::DEFAULT },
+            subcommands: LATENCY_SUBS,
             ..Command::DEFAULT
         },
         Command {
