@@ -1485,8 +1485,11 @@ fn monitor_shows_each_command_as_redis_does() {
         );
         assert_eq!(rest.trim_end(), w);
     }
+    // CLIENT LIST flags a monitor 'O' (an admin command: not shown to it).
+    assert_eq!(c.call(&["CLIENT", "LIST"]).matches("flags=O ").count(), 1);
     // RESET ends it: nothing more arrives.
     assert_eq!(m.call(&["RESET"]), "+RESET\r\n");
+    assert_eq!(c.call(&["CLIENT", "LIST"]).matches("flags=O ").count(), 0);
     c.call(&["PING"]);
     assert_eq!(m.call(&["PING"]), "+PONG\r\n");
     // A monitor that goes away is forgotten; the others keep theirs.

@@ -268,6 +268,10 @@ fn client_line(ctx: &Ctx, id: u64, argv: &[Bytes]) -> String {
         c.lib_ver.clone()
     };
     let mut flags = String::new();
+    // A MONITOR client is a replica-flagged client in Redis: 'O' comes first.
+    if ctx.store.monitors.contains(&id) {
+        flags.push('O');
+    }
     if subs.channels.len() + subs.patterns.len() + subs.shard_channels.len() > 0 {
         flags.push('P');
     }
