@@ -26,6 +26,23 @@ fn xlen(r: &mut Raw, key: &str) -> i64 {
         .unwrap()
 }
 
+/// Polls XLEN of `key` (every `step` ms) until `done` holds, failing with `what` after
+/// `within`: how these tests wait for the policy timer.
+fn wait_xlen(
+    r: &mut Raw,
+    key: &str,
+    done: impl Fn(i64) -> bool,
+    within: u64,
+    step: u64,
+    what: &str,
+) {
+    let start = Instant::now();
+    while !done(xlen(r, key)) {
+        assert!(start.elapsed() < Duration::from_secs(within), "{what}");
+        std::thread::sleep(Duration::from_millis(step));
+    }
+}
+
 fn pending(r: &mut Raw, key: &str) -> i64 {
     let rep = r.call(&["XPENDING", key, "g"]);
     rep.lines()
@@ -267,14 +284,7 @@ fn retention_by_age_and_size_on_xadd_and_from_the_timer() {
     ]);
     r.call(&["XADD", "t", "*", "f", "v"]);
     assert_eq!(xlen(&mut r, "t"), 1);
-    let start = Instant::now();
-    while xlen(&mut r, "t") > 0 {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "aged entry never trimmed"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_xlen(&mut r, "t", |n| n == 0, 10, 20, "aged entry never trimmed");
     let info = r.call(&["SLUICE.POLICY", "INFO", "t"]);
     assert!(info.contains("expired\r\n:1\r\n"), "{info}");
     // Size: the oldest nodes go, the stream stays near its limit.
@@ -365,11 +375,14 @@ fn delayed_entries_wake_blocked_readers_when_due() {
     r.call(&["SLUICE.DELAY", "q", "AT", "2", "n", "2"]);
     r.call(&["SLUICE.DELAY", "q", "AT", "1", "n", "1"]);
     r.call(&["EXEC"]);
-    let start = Instant::now();
-    while xlen(&mut r, "q") < 3 {
-        assert!(start.elapsed() < Duration::from_secs(5));
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_xlen(
+        &mut r,
+        "q",
+        |n| n >= 3,
+        5,
+        5,
+        "delayed entries not delivered",
+    );
     let all = xrange(&mut r, "q");
     assert!(
         all.find("\r\n1\r\n").unwrap() < all.find("\r\n2\r\n").unwrap(),
@@ -413,14 +426,8 @@ fn policies_and_delayed_entries_survive_restart_rewrite_and_rdb() {
         std::thread::sleep(Duration::from_millis(350));
         let s2 = TestServer::start_in(dir, directives);
         let mut r2 = s2.raw();
-        let start = Instant::now();
-        while xlen(&mut r2, "s") < 3 {
-            assert!(
-                start.elapsed() < Duration::from_secs(5),
-                "{mode}: due entry not delivered"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        let what = format!("{mode}: due entry not delivered");
+        wait_xlen(&mut r2, "s", |n| n >= 3, 5, 10, &what);
         let info = r2.call(&["SLUICE.POLICY", "INFO", "s"]);
         assert!(info.contains("max-bytes\r\n:1000000\r\n"), "{mode}: {info}");
         assert!(info.contains("DELREF"), "{mode}: {info}");
@@ -686,11 +693,7 @@ fn server_wide_defaults_apply_to_streams_and_groups_without_their_own() {
     assert_eq!(info_field(&info, "max-age"), ":300", "{info}");
     let info = r.call(&["SLUICE.POLICY", "INFO", "own"]);
     assert_eq!(info_field(&info, "retention-from"), "stream", "{info}");
-    let start = Instant::now();
-    while xlen(&mut r, "plain") > 0 {
-        assert!(start.elapsed() < Duration::from_secs(10), "never trimmed");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_xlen(&mut r, "plain", |n| n == 0, 10, 20, "never trimmed");
     assert_eq!(xlen(&mut r, "own"), 1);
 
     // Off at run time, then on again: CONFIG SET reaches streams that exist already.
@@ -699,11 +702,7 @@ fn server_wide_defaults_apply_to_streams_and_groups_without_their_own() {
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(xlen(&mut r, "plain"), 1);
     r.call(&["CONFIG", "SET", "sluice-retention-maxage", "100"]);
-    let start = Instant::now();
-    while xlen(&mut r, "plain") > 0 {
-        assert!(start.elapsed() < Duration::from_secs(10), "never trimmed");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_xlen(&mut r, "plain", |n| n == 0, 10, 20, "never trimmed");
     assert_eq!(xlen(&mut r, "own"), 1);
     r.call(&["CONFIG", "SET", "sluice-retention-maxage", "0"]);
 

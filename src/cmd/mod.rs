@@ -403,7 +403,15 @@ pub fn call(
             && !store.replaying
             && crate::slowlog::SlowLog::qualifies(store.config.slowlog_log_slower_than, duration_us)
         {
-            slowlog_push(store, client, full, argv, duration_us, ended);
+            slowlog_push(
+                store,
+                client.id,
+                client.name.as_ref(),
+                full,
+                argv,
+                duration_us,
+                ended,
+            );
         }
         // `latencyAddSampleIfNeeded` for the command classes (whole milliseconds).
         let threshold = store.config.latency_monitor_threshold;
@@ -466,9 +474,12 @@ fn monitor_feed(store: &mut Store, client: &Client, full: &str, argv: &[Bytes]) 
 }
 
 /// Logs a slow command with its client's address and name (`slowlogPushCurrentCommand`).
+/// `id` and `name` are the client's (a served or timed-out blocked command's come from its
+/// waiter).
 fn slowlog_push(
     store: &mut Store,
-    client: &Client,
+    id: u64,
+    name: Option<&Bytes>,
     full: &str,
     argv: &[Bytes],
     duration_us: u64,
@@ -476,18 +487,18 @@ fn slowlog_push(
 ) {
     let argv = redacted_argv(full, argv).unwrap_or_else(|| argv.to_vec());
     // A script's commands are its caller's, as Redis 7.2 shows them.
-    let id = if client.id == scripting::SCRIPT_CLIENT_ID {
+    let id = if id == scripting::SCRIPT_CLIENT_ID {
         store
             .scripting
             .status
             .running
             .load(std::sync::atomic::Ordering::Relaxed)
     } else {
-        client.id
+        id
     };
     let (peer, name) = match store.clients.get(&id) {
         Some(c) => (c.addr.clone(), c.name.clone()),
-        None => (String::new(), client.name.clone()),
+        None => (String::new(), name.cloned()),
     };
     let name = name.unwrap_or_default();
     let time = store.unix_ms_at(at) / 1000;
@@ -592,8 +603,16 @@ pub fn count_unblocked(store: &mut Store, w: &Waiter, failed: bool) {
                 w.duration_us,
             )
         {
-            let client = Client::for_reexec(w.shared.clone(), w.db, w.resp, w.name.clone());
-            slowlog_push(store, &client, full, &w.argv, w.duration_us, Instant::now());
+            let at = Instant::now();
+            slowlog_push(
+                store,
+                w.id,
+                w.name.as_ref(),
+                full,
+                &w.argv,
+                w.duration_us,
+                at,
+            );
         }
     }
 }

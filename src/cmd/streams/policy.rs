@@ -120,11 +120,8 @@ pub(crate) fn apply_retention(
         return false;
     }
     let mut steps = [0u64; 2];
-    if r.max_age_ms > 0 && s.length > 0 {
-        let min_ms = (now.max(0) as u64).saturating_sub(r.max_age_ms);
-        if s.first_id.ms < min_ms {
-            steps[0] = trim_step(s, key, Trim::MinId(StreamId::new(min_ms, 0)), r.refs, out);
-        }
+    if let Some(min_ms) = s.age_trim_bound(&r, now) {
+        steps[0] = trim_step(s, key, Trim::MinId(StreamId::new(min_ms, 0)), r.refs, out);
     }
     if r.max_bytes > 0 {
         if let Some(bound) = s.size_trim_bound(r.max_bytes) {

@@ -610,10 +610,15 @@ impl Stream {
     /// Whether retention `r` has work at `now`: the oldest entry older than the maximum age,
     /// or the nodes over the maximum size (what lets XADD skip the policy in one look).
     pub fn retention_due(&self, r: &Retention, now: i64) -> bool {
-        let aged = r.max_age_ms > 0
-            && self.length > 0
-            && self.first_id.ms < (now.max(0) as u64).saturating_sub(r.max_age_ms);
-        aged || (r.max_bytes > 0 && self.bytes as u64 > r.max_bytes)
+        self.age_trim_bound(r, now).is_some()
+            || (r.max_bytes > 0 && self.bytes as u64 > r.max_bytes)
+    }
+
+    /// Under retention by age at `now`: the ms time entries older than which must go, when
+    /// the oldest entry is older than that (XTRIM MINID's bound).
+    pub fn age_trim_bound(&self, r: &Retention, now: i64) -> Option<u64> {
+        let min_ms = (now.max(0) as u64).saturating_sub(r.max_age_ms);
+        (r.max_age_ms > 0 && self.length > 0 && self.first_id.ms < min_ms).then_some(min_ms)
     }
 
     /// Number of nodes (XINFO `radix-tree-keys`).
