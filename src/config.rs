@@ -76,6 +76,8 @@ pub const ACTED_ON: &[&str] = &[
     "slowlog-log-slower-than",
     "slowlog-max-len",
     "latency-monitor-threshold",
+    "latency-tracking",
+    "latency-tracking-info-percentiles",
     "sluice-retention-maxage",
     "sluice-retention-maxbytes",
     "sluice-retention-refs",
@@ -296,6 +298,9 @@ pub struct Config {
     pub slowlog_max_len: usize,
     /// LATENCY: ms a command must take to be sampled (0: off).
     pub latency_monitor_threshold: u64,
+    /// Per-command latency histograms kept, and the percentiles INFO latencystats shows.
+    pub latency_tracking: bool,
+    pub latency_tracking_percentiles: Vec<f64>,
     /// sluice's server-wide retention for streams without their own (off: no limit).
     pub default_retention: crate::types::stream::policy::Retention,
     /// sluice's server-wide dead-letter rule for groups without their own: deliveries (0:
@@ -567,6 +572,8 @@ impl Default for Config {
             slowlog_log_slower_than: 10_000,
             slowlog_max_len: 128,
             latency_monitor_threshold: 0,
+            latency_tracking: true,
+            latency_tracking_percentiles: vec![50.0, 99.0, 99.9],
             default_retention: Default::default(),
             default_dead_letter_max: 0,
             default_dead_letter_suffix: bytes::Bytes::from_static(b":dead"),
@@ -743,6 +750,22 @@ impl Config {
                 value = int.clamp(1, 500).to_string();
             }
         }
+        if name == "latency-tracking-info-percentiles" {
+            // Redis's `setConfigLatencyTrackingInfoPercentilesOutputOption`.
+            for p in value.split_whitespace() {
+                let Ok(v) = p.parse::<f64>() else {
+                    return Err(Some(
+                        "Invalid latency-tracking-info-percentiles parameters".into(),
+                    ));
+                };
+                if !(0.0..=100.0).contains(&v) {
+                    return Err(Some(
+                        "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]"
+                            .into(),
+                    ));
+                }
+            }
+        }
         if name == "sluice-deadletter-suffix" && value.is_empty() {
             // An empty suffix would make every group its own stream's dead-letter target.
             return Err(Some("argument must not be empty".into()));
@@ -809,6 +832,11 @@ impl Config {
         self.slowlog_log_slower_than = gi("slowlog-log-slower-than");
         self.slowlog_max_len = gi("slowlog-max-len").max(0) as usize;
         self.latency_monitor_threshold = gi("latency-monitor-threshold").max(0) as u64;
+        self.latency_tracking = g("latency-tracking") == "yes";
+        self.latency_tracking_percentiles = g("latency-tracking-info-percentiles")
+            .split_whitespace()
+            .filter_map(|p| p.parse().ok())
+            .collect();
         self.default_retention = crate::types::stream::policy::Retention {
             max_age_ms: gi("sluice-retention-maxage").max(0) as u64,
             max_bytes: gi("sluice-retention-maxbytes").max(0) as u64,

@@ -95,11 +95,14 @@ pub struct Stats {
 impl Stats {
     /// Counts a blocked command that finished without a re-run: timed out, or unblocked by
     /// CLIENT UNBLOCK (`failed` for its ERROR form). See `cmd::call`.
-    pub fn finished(&mut self, full: &'static str, failed: bool) {
+    pub fn finished(&mut self, full: &'static str, failed: bool, duration_us: u64, track: bool) {
         let st = self.commands.entry(full).or_default();
         st.calls += 1;
         if failed {
             st.failed += 1;
+        }
+        if track {
+            st.record_latency(duration_us);
         }
         self.total_commands_processed += 1;
     }
@@ -111,4 +114,15 @@ pub struct CmdStat {
     pub usec: u64,
     pub rejected: u64,
     pub failed: u64,
+    /// INFO latencystats and LATENCY HISTOGRAM (`latency-tracking yes`), made at the
+    /// command's first tracked call: 24 KiB, as Redis's per-command HDR histogram.
+    pub latency: Option<Box<crate::latency::LatencyHistogram>>,
+}
+
+impl CmdStat {
+    pub fn record_latency(&mut self, duration_us: u64) {
+        self.latency
+            .get_or_insert_with(Default::default)
+            .record_us(duration_us);
+    }
 }

@@ -396,6 +396,9 @@ pub fn call(
         if failed {
             st.failed += 1;
         }
+        if store.config.latency_tracking {
+            st.record_latency(duration_us);
+        }
         store.stats.total_commands_processed += 1;
         // Redis 7.2 logs the commands of a transaction one by one (not EXEC), and those a
         // script calls as well as the script.
@@ -595,7 +598,8 @@ pub fn block_client(store: &mut Store, client: &Client, req: &mut BlockRequest) 
 /// CLIENT UNBLOCK): see `call`.
 pub fn count_unblocked(store: &mut Store, w: &Waiter, failed: bool) {
     if let Ok((cmd, full)) = resolve(&w.argv) {
-        store.stats.finished(full, failed);
+        let track = store.config.latency_tracking;
+        store.stats.finished(full, failed, w.duration_us, track);
         // Logged as Redis 7.2 logs it, with the time the blocking attempt ran.
         if cmd.flags & SKIP_SLOWLOG == 0
             && crate::slowlog::SlowLog::qualifies(

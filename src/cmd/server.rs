@@ -58,6 +58,7 @@ const ALL_SECTIONS: &[&str] = &[
     "modules",
     "commandstats",
     "errorstats",
+    "latencystats",
     "cluster",
     "keyspace",
     "sluice",
@@ -291,6 +292,24 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
                     );
                 }
             }
+            "latencystats" if st.config.latency_tracking => {
+                let mut v: Vec<_> = st
+                    .stats
+                    .commands
+                    .iter()
+                    .filter_map(|(n, c)| Some((*n, c.latency.as_deref()?)))
+                    .collect();
+                v.sort_by(|a, b| a.0.cmp(b.0));
+                for (name, h) in v {
+                    let _ = write!(b, "latency_percentiles_usec_{name}:");
+                    for (i, p) in st.config.latency_tracking_percentiles.iter().enumerate() {
+                        let sep = if i > 0 { "," } else { "" };
+                        let us = h.value_at_percentile(*p) as f64 / 1000.0;
+                        let _ = write!(b, "{sep}p{p}={us:.3}");
+                    }
+                    b.push_str("\r\n");
+                }
+            }
             "keyspace" => {
                 for (i, db) in st.ks.dbs().enumerate() {
                     if !db.is_empty() {
@@ -333,6 +352,7 @@ fn capitalize(s: &str) -> String {
         "cpu" => "CPU".into(),
         "commandstats" => "Commandstats".into(),
         "errorstats" => "Errorstats".into(),
+        "latencystats" => "Latencystats".into(),
         _ => {
             let mut c = s.chars();
             match c.next() {
@@ -1107,6 +1127,53 @@ pub fn latency_history(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// LATENCY HISTOGRAM [command...]: per command with a latency histogram, its calls and
+/// cumulative counts at doubling µs buckets; a container's name stands for its subcommands
+/// (`latencySpecificCommandsFillCDF`); unknown names are skipped.
+pub fn latency_histogram(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let stats = &ctx.store.stats.commands;
+    let mut names: Vec<&'static str> = Vec::new();
+    if argv.len() == 2 {
+        names.extend(stats.keys().copied());
+        names.sort_unstable();
+    } else {
+        for a in &argv[2..] {
+            let Some(cmd) = super::lookup(a) else {
+                continue;
+            };
+            let mut push = |full: &str| {
+                if let Some((k, _)) = stats.get_key_value(full) {
+                    names.push(k);
+                }
+            };
+            push(cmd.name);
+            for sub in cmd.subcommands {
+                push(&format!("{}|{}", cmd.name, sub.name));
+            }
+        }
+    }
+    let hists: Vec<_> = names
+        .into_iter()
+        .filter_map(|n| Some((n, stats.get(n)?.latency.as_deref()?)))
+        .collect();
+    let out = &mut *ctx.out;
+    out.map(hists.len());
+    for (name, h) in hists {
+        out.bulk(name.as_bytes());
+        out.map(2);
+        out.bulk(b"calls");
+        out.int(h.total() as i64);
+        out.bulk(b"histogram_usec");
+        let cdf = h.cdf();
+        out.map(cdf.len());
+        for (us, n) in cdf {
+            out.int(us as i64);
+            out.int(n as i64);
+        }
+    }
+    Ok(())
+}
+
 /// LATENCY RESET [event...]: forgets the named events (all without names); how many
 /// existed.
 pub fn latency_reset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -1132,6 +1199,9 @@ pub fn latency_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
             "RESET [<event> ...]",
             "    Reset latency data of one or more <event> classes.",
             "    (default: reset all data for all event classes)",
+            "HISTOGRAM [COMMAND ...]",
+            "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
+            "    If no commands are specified then all histograms are replied.",
         ],
     );
     Ok(())
@@ -1456,6 +1526,20 @@ mod rows {
             tips: &[],
             handler: latency_help,
             doc: Doc { summary: "Returns helpful text about the different subcommands.", since: "2.8.13", group: "server", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "histogram",
+            arity: -2,
+            flags: ADMIN | NOSCRIPT | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
+            handler: latency_histogram,
+            doc: Doc { summary: "Returns the cumulative distribution of latencies of a subset or all commands.", since: "7.0.0", group: "server", complexity: "O(N) where N is the number of commands with latency information being retrieved.", args: &[
+                    Arg { name: "command", kind: "string", display: Some("command"), flags: ARG_OPTIONAL | ARG_MULTIPLE, ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
             ..Command::DEFAULT
         },
         Command {
