@@ -83,6 +83,9 @@ pub const ACTED_ON: &[&str] = &[
     "sluice-retention-refs",
     "sluice-deadletter-maxdeliveries",
     "sluice-deadletter-suffix",
+    "sluice-http-port",
+    "sluice-http-bind",
+    "sluice-http-actions",
 ];
 
 /// Directives CONFIG SET refuses, as Redis does ("can't set immutable config").
@@ -101,6 +104,10 @@ const IMMUTABLE: &[&str] = &[
     "cluster-enabled",
     "cluster-config-file",
     "cluster-port",
+    // Bound once at start, as `port` in Redis 6 (CONFIG SET port re-binds in 7; the HTTP
+    // listener does not).
+    "sluice-http-port",
+    "sluice-http-bind",
     "unixsocket",
     "unixsocketperm",
     "tcp-backlog",
@@ -142,6 +149,7 @@ const MEMORY: &[&str] = &[
 /// MAX inclusive`). Memory values and the list size (any i32) are checked elsewhere.
 const BOUNDS: &[(&str, i64, i64)] = &[
     ("sluice-retention-maxage", 0, 9_223_372_036_854_775_807),
+    ("sluice-http-port", 0, 65_535),
     (
         "sluice-deadletter-maxdeliveries",
         0,
@@ -307,6 +315,8 @@ pub struct Config {
     /// off) and the suffix naming the target (`key` + suffix).
     pub default_dead_letter_max: u64,
     pub default_dead_letter_suffix: bytes::Bytes,
+    /// The dashboard may run actions that change data (`sluice-http-actions`).
+    pub http_actions: bool,
     pub list_max_listpack_size: i64,
     pub hash_max_listpack_entries: usize,
     pub hash_max_listpack_value: usize,
@@ -577,6 +587,7 @@ impl Default for Config {
             default_retention: Default::default(),
             default_dead_letter_max: 0,
             default_dead_letter_suffix: bytes::Bytes::from_static(b":dead"),
+            http_actions: false,
             list_max_listpack_size: -2,
             hash_max_listpack_entries: 512,
             hash_max_listpack_value: 64,
@@ -848,6 +859,7 @@ impl Config {
         };
         self.default_dead_letter_max = gi("sluice-deadletter-maxdeliveries").max(0) as u64;
         self.default_dead_letter_suffix = bytes::Bytes::from(g("sluice-deadletter-suffix"));
+        self.http_actions = g("sluice-http-actions") == "yes";
         self.list_max_listpack_size = gi("list-max-listpack-size");
         self.hash_max_listpack_entries = gi("hash-max-listpack-entries").max(0) as usize;
         self.hash_max_listpack_value = gi("hash-max-listpack-value").max(0) as usize;

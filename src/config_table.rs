@@ -19,6 +19,12 @@ pub const REDIS_DIRECTIVES: &[(&str, &str)] = &[
     ("sluice-retention-refs", "keepref"),
     ("sluice-deadletter-maxdeliveries", "0"),
     ("sluice-deadletter-suffix", ":dead"),
+    // sluice's own: the HTTP listener for /metrics and the dashboard (`crate::http`), off
+    // while the port is 0; its addresses (empty: those of `bind`); whether the dashboard may
+    // change data (ack, claim, dead-letter, delete a consumer or group, trim).
+    ("sluice-http-port", "0"),
+    ("sluice-http-bind", ""),
+    ("sluice-http-actions", "no"),
     ("acl-pubsub-default", "resetchannels"),
     ("aclfile", ""),
     ("acllog-max-len", "128"),

@@ -245,6 +245,24 @@ impl LatencyHistogram {
         }
     }
 
+    /// Cumulative counts at `levels` fixed bounds (1024 ns and each doubling), as
+    /// `(upper bound in seconds, calls at or under it)`: a Prometheus histogram's buckets.
+    pub fn cumulative_levels(&self, levels: usize) -> Vec<(f64, u64)> {
+        let mut out = Vec::with_capacity(levels);
+        let mut idx = 0usize;
+        let mut cumulative = 0u64;
+        for k in 0..levels {
+            let level = 1024u64 << k;
+            let last = index_of(level.min(HIST_MAX));
+            while idx <= last && idx < COUNTS_LEN {
+                cumulative += self.counts[idx];
+                idx += 1;
+            }
+            out.push((highest_equivalent(level) as f64 / 1e9, cumulative));
+        }
+        out
+    }
+
     /// LATENCY HISTOGRAM's buckets: `(µs, cumulative calls)` at 1024 ns and each doubling
     /// (HdrHistogram's log iterator, base 2), only where the count grew (`fillCommandCDF`).
     pub fn cdf(&self) -> Vec<(u64, u64)> {

@@ -63,6 +63,7 @@ pub mod db;
 pub mod error;
 pub mod evict;
 pub mod glob;
+pub mod http;
 pub mod key;
 pub mod keyspace;
 pub mod latency;

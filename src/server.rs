@@ -133,16 +133,24 @@ impl Shared {
 /// A running server: where it listens and how to stop it (used by tests and `main`).
 pub struct ServerHandle {
     pub addrs: Vec<SocketAddr>,
+    /// The HTTP listener's addresses (`sluice-http-port`), empty when it is off.
+    pub http_addrs: Vec<SocketAddr>,
     pub shared: Arc<Shared>,
     pub join: tokio::task::JoinHandle<()>,
 }
 
 async fn bind_all(cfg: &Config) -> std::io::Result<Vec<TcpListener>> {
+    bind_addrs(&cfg.bind, cfg.port).await
+}
+
+/// Listens on `port` at each of `bind`'s addresses, with Redis's rules: `*` and `::*` for
+/// every address, a leading `-` for an address that may be missing, none for all of them.
+pub async fn bind_addrs(bind: &[String], port: u16) -> std::io::Result<Vec<TcpListener>> {
     let mut out = Vec::new();
-    let binds = if cfg.bind.is_empty() {
+    let binds = if bind.is_empty() {
         vec!["*".to_string(), "-::*".to_string()]
     } else {
-        cfg.bind.clone()
+        bind.to_vec()
     };
     let mut last_err = None;
     for b in binds {
@@ -154,9 +162,9 @@ async fn bind_all(cfg: &Config) -> std::io::Result<Vec<TcpListener>> {
             h => h,
         };
         let addr = if host.contains(':') {
-            format!("[{host}]:{}", cfg.port)
+            format!("[{host}]:{port}")
         } else {
-            format!("{host}:{}", cfg.port)
+            format!("{host}:{port}")
         };
         match TcpListener::bind(&addr).await {
             Ok(l) => out.push(l),
@@ -273,10 +281,12 @@ pub async fn start(config: Config, config_file: Option<String>) -> std::io::Resu
     } else {
         shared.store.lock().unwrap().loading = false;
     }
+    let http_addrs = crate::http::start(&shared).await?;
     let sh = shared.clone();
     let join = tokio::spawn(async move { serve(sh, listeners).await });
     Ok(ServerHandle {
         addrs,
+        http_addrs,
         shared,
         join,
     })

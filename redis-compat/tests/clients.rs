@@ -437,3 +437,33 @@ fn entries_added(port: u16, key: &str) -> u64 {
         .and_then(|rest| rest.split("\r\n").next()?.parse().ok())
         .unwrap_or(0)
 }
+
+/// The dashboard in Debian's headless Chromium, driven by playwright-core (both installed by
+/// scripts/test): load, live update after XADD, a group's lag and pending as XINFO has
+/// them, an ack through the confirm dialog reflected on the page and in XPENDING, keyboard
+/// navigation, the other views, dark theme and a phone-sized screen, no console errors.
+#[test]
+fn dashboard_in_headless_chromium() {
+    let http = free_port().to_string();
+    let s = Server::start(
+        Kind::Sluice,
+        &[
+            "--appendonly",
+            "no",
+            "--sluice-http-port",
+            &http,
+            "--sluice-http-actions",
+            "yes",
+        ],
+    );
+    let out = run(
+        Command::new("node")
+            .current_dir(clients_dir().join("node"))
+            .arg("dashboard.mjs")
+            .arg(s.port.to_string())
+            .arg(&http),
+        "dashboard in Chromium",
+    );
+    assert!(out.contains("dashboard: ok"), "{out}");
+    println!("client matrix: {}", out.trim());
+}

@@ -12,10 +12,68 @@ use std::time::Duration;
 pub struct TestServer {
     pub rt: Option<tokio::runtime::Runtime>,
     pub port: u16,
+    /// The HTTP listener's port, when `sluice-http-port` was given.
+    pub http_port: Option<u16>,
     pub shared: Arc<sluice::server::Shared>,
     pub dir: PathBuf,
     join: Option<tokio::task::JoinHandle<()>>,
     keep_dir: bool,
+}
+
+/// A loopback port free a moment ago (for listeners that take a fixed port).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// One HTTP/1.1 request (`Connection: close`): status, headers, body.
+pub fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    s.write_all(body).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("header end");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let mut body = raw[split + 4..].to_vec();
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        let mut out = Vec::new();
+        let mut rest = &body[..];
+        loop {
+            let nl = rest.windows(2).position(|w| w == b"\r\n").unwrap();
+            let n = usize::from_str_radix(std::str::from_utf8(&rest[..nl]).unwrap().trim(), 16)
+                .unwrap();
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&rest[nl + 2..nl + 2 + n]);
+            rest = &rest[nl + 2 + n + 2..];
+        }
+        body = out;
+    }
+    (status, head, body)
 }
 
 pub fn temp_dir(tag: &str) -> PathBuf {
@@ -58,6 +116,7 @@ impl TestServer {
         let t = TestServer {
             rt: Some(rt),
             port,
+            http_port: handle.http_addrs.first().map(|a| a.port()),
             shared: handle.shared,
             dir,
             join: Some(handle.join),

@@ -203,6 +203,7 @@ pub fn xack(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Ok(());
     };
     let n = ids.into_iter().filter(|id| grp.ack(*id).is_some()).count() as u64;
+    grp.stats.acks += n;
     if n > 0 {
         ctx.store.meta_written(db, &argv[1], None, n);
     }
@@ -228,9 +229,11 @@ pub fn xackdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let codes: Vec<i64> = ids
         .iter()
         .map(|&id| {
-            if s.group_mut(&g).expect("checked").ack(id).is_none() {
+            let grp = s.group_mut(&g).expect("checked");
+            if grp.ack(id).is_none() {
                 return -1;
             }
+            grp.stats.acks += 1;
             acked.push(id);
             match s.delete_with(id, policy, &mut dropped) {
                 DeleteOutcome::Referenced => 2,

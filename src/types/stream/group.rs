@@ -179,6 +179,18 @@ pub struct ConsumerGroup {
     nack_seq: i64,
     /// sluice's dead-letter rule (SLUICE.POLICY DEADLETTER), if set.
     pub dead_letter: Option<Box<super::policy::DeadLetter>>,
+    /// Counters for the dashboard and /metrics, since start (not persisted).
+    pub stats: GroupStats,
+}
+
+/// What a group has done since the server started: deliveries (first ones and again),
+/// re-deliveries alone (a history read, a claim without JUSTID), acknowledgements (XACK,
+/// XACKDEL). Counted where the PEL changes; never persisted, as Redis's INFO counters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GroupStats {
+    pub deliveries: u64,
+    pub redeliveries: u64,
+    pub acks: u64,
 }
 
 impl ConsumerGroup {
@@ -191,6 +203,7 @@ impl ConsumerGroup {
             by_time: BTreeSet::new(),
             nack_seq: 0,
             dead_letter: None,
+            stats: GroupStats::default(),
         }
     }
 
@@ -320,6 +333,7 @@ impl ConsumerGroup {
             delivery_count: 1,
         };
         let old = self.pel.insert(id, fresh);
+        self.stats.deliveries += 1;
         self.retime(id, old.as_ref().map(|pe| pe.time), Some(now));
         self.reown(id, old.and_then(|pe| pe.consumer).as_ref(), consumer, now);
     }
@@ -347,6 +361,8 @@ impl ConsumerGroup {
         let pe = self.pel.get_mut(&id)?;
         let old = std::mem::replace(&mut pe.time, now);
         pe.delivery_count = bump(pe.delivery_count);
+        self.stats.deliveries += 1;
+        self.stats.redeliveries += 1;
         self.retime(id, Some(old), Some(now));
         self.pel.get(&id)
     }
@@ -367,6 +383,7 @@ impl ConsumerGroup {
     /// is claimed whatever the minimum idle time, as in Redis (it had no owner to be idle),
     /// and so is a nacked one (idle for ever).
     pub fn claim(&mut self, id: StreamId, to: &Bytes, opts: &ClaimOpts, now: i64) -> ClaimStatus {
+        let was_pending = self.pel.get(&id).is_some();
         let old_owner = match self.pel.get(&id) {
             None if !opts.force => return ClaimStatus::NotPending,
             None => {
@@ -392,6 +409,10 @@ impl ConsumerGroup {
             DeliveryCount::Bump => pe.delivery_count = bump(pe.delivery_count),
             DeliveryCount::Keep => {}
             DeliveryCount::Set(n) => pe.delivery_count = n,
+        }
+        if opts.count != DeliveryCount::Keep {
+            self.stats.deliveries += 1;
+            self.stats.redeliveries += was_pending as u64;
         }
         pe.consumer = Some(to.clone());
         self.retime(id, Some(old_time), Some(opts.delivery_time));
@@ -475,6 +496,15 @@ impl ConsumerGroup {
 
     /// When the longest-idle pending entry will have been idle `min_idle` ms (None: nothing
     /// is pending): when a blocked XREADGROUP CLAIM may find something to claim.
+    /// The earliest delivery time of an owned pending entry (the longest idle one), None
+    /// when nothing owned is pending. Nacked entries (the NACK zone, below 0) are skipped.
+    pub fn oldest_delivery(&self) -> Option<i64> {
+        self.by_time
+            .range((0, StreamId::MIN)..)
+            .next()
+            .map(|(t, _)| *t)
+    }
+
     pub fn claimable_at(&self, min_idle: i64) -> Option<i64> {
         self.by_time
             .first()

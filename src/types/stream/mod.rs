@@ -41,8 +41,8 @@ pub mod idmp;
 pub mod policy;
 
 pub use group::{
-    ClaimOpts, ClaimStatus, Consumer, ConsumerGroup, DeliveryCount, NackCount, PendingEntry,
-    PendingRow, PendingSummary, FATAL_DELIVERIES, INVALID_ENTRIES_READ,
+    ClaimOpts, ClaimStatus, Consumer, ConsumerGroup, DeliveryCount, GroupStats, NackCount,
+    PendingEntry, PendingRow, PendingSummary, FATAL_DELIVERIES, INVALID_ENTRIES_READ,
 };
 
 use super::rax::Rax;
