@@ -19,37 +19,10 @@ use std::sync::Arc;
 
 type ApiResult = Result<Resp, ScriptBusy>;
 
-/// Runs a read-only command handler on a throwaway internal client, outside the command
-/// table's accounting (no stats, slow log or MONITOR: reading for the dashboard is not a
-/// command anyone sent). Its RESP2 reply.
-fn run_handler(
-    store: &mut Store,
-    handler: fn(&mut Ctx, &[Bytes]) -> crate::error::CmdResult,
-    argv: &[&str],
-) -> Vec<u8> {
-    let mut client = Client::new(Arc::new(ClientShared::new(0)), true);
-    let mut out = resp::ReplyWriter::new(resp::Protocol::Resp2);
-    let argv: Vec<Bytes> = argv
-        .iter()
-        .map(|a| Bytes::copy_from_slice(a.as_bytes()))
-        .collect();
-    let now = crate::util::now_ms();
-    let mut ctx = Ctx {
-        store,
-        client: &mut client,
-        out: &mut out,
-        now,
-        block: None,
-        no_block: true,
-        effects: Vec::new(),
-        no_propagate: true,
-    };
-    let _ = handler(&mut ctx, &argv);
-    out.buf
-}
-
-/// INFO text of `sections`, as the INFO command builds it.
-pub fn info_text(store: &mut Store, sections: &[&str]) -> String {
+/// Runs `f` on a throwaway internal client's context, outside the command table's
+/// accounting (no stats, slow log or MONITOR: reading for the dashboard is not a command
+/// anyone sent); RESP2 replies go to the returned buffer.
+fn with_internal_ctx<T>(store: &mut Store, f: impl FnOnce(&mut Ctx) -> T) -> (T, Vec<u8>) {
     let mut client = Client::new(Arc::new(ClientShared::new(0)), true);
     let mut out = resp::ReplyWriter::new(resp::Protocol::Resp2);
     let mut ctx = Ctx {
@@ -62,8 +35,30 @@ pub fn info_text(store: &mut Store, sections: &[&str]) -> String {
         effects: Vec::new(),
         no_propagate: true,
     };
+    let t = f(&mut ctx);
+    (t, out.buf)
+}
+
+/// A read-only command handler's RESP2 reply.
+fn run_handler(
+    store: &mut Store,
+    handler: fn(&mut Ctx, &[Bytes]) -> crate::error::CmdResult,
+    argv: &[&str],
+) -> Vec<u8> {
+    let argv: Vec<Bytes> = argv
+        .iter()
+        .map(|a| Bytes::copy_from_slice(a.as_bytes()))
+        .collect();
+    with_internal_ctx(store, |ctx| {
+        let _ = handler(ctx, &argv);
+    })
+    .1
+}
+
+/// INFO text of `sections`, as the INFO command builds it.
+pub fn info_text(store: &mut Store, sections: &[&str]) -> String {
     let s: Vec<String> = sections.iter().map(|s| s.to_string()).collect();
-    crate::cmd::server::info_text(&mut ctx, &s)
+    with_internal_ctx(store, |ctx| crate::cmd::server::info_text(ctx, &s)).0
 }
 
 /// INFO as `{section: {field: value}}` (numbers as numbers).
