@@ -95,7 +95,10 @@ await until("acked entry gone from the list", async () => (await group.locator(`
 if (shots) await page.screenshot({ path: `${shots}/dashboard-stream.png`, fullPage: true });
 
 // 5. Keyboard: the tabs are links reachable with Tab, and Enter opens a view.
+// A fresh load, so Tab starts at the top of the page (a hash change keeps the old focus).
 await page.goto(base + "/#/");
+await page.reload();
+await until("overview again", async () => (await page.textContent("#live")) === "live");
 await page.keyboard.press("Tab");
 await page.keyboard.press("Tab");
 let focused = "";
