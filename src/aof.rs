@@ -422,11 +422,29 @@ fn flush_with(store: &mut Store, aof: &mut Option<AofHandle>, inline: bool) -> O
     if !h.aof.has_pending() && store.aof.last_write_ok {
         return None;
     }
+    let started = std::time::Instant::now();
     let written = if inline {
         h.aof.write_and_sync()
     } else {
         h.aof.write()
     };
+    // Latency events: the write (`aof-write` and which kind) apart from the inline fsync.
+    let ended = std::time::Instant::now();
+    let sync = if inline {
+        h.aof.last_inline_sync
+    } else {
+        Default::default()
+    };
+    let write_ms = (ended.duration_since(started).saturating_sub(sync)).as_millis() as u64;
+    let child = store.aof.rewrite_started.is_some() || store.rdb.bgsave_started.is_some();
+    store.latency_sample_ms("aof-write", write_ms, ended);
+    let kind = if child {
+        "aof-write-active-child"
+    } else {
+        "aof-write-alone"
+    };
+    store.latency_sample_ms(kind, write_ms, ended);
+    store.latency_sample_ms("aof-fsync-always", sync.as_millis() as u64, ended);
     match written {
         Ok(off) => {
             if !store.aof.last_write_ok {
@@ -493,7 +511,9 @@ pub fn maybe_start_rewrite(shared: &std::sync::Arc<crate::server::Shared>, store
         let Some(h) = guard.as_mut() else {
             return Ok(Vec::new());
         };
+        let started = std::time::Instant::now();
         let replaced = h.aof.finish_rewrite(&ticket)?;
+        store.latency_sample("aof-rename", started);
         store.aof.base_size = h.aof.base_size;
         store.aof.current_size = h.aof.base_size + h.aof.incr_size;
         store.aof.rewrite_base_size = store.aof.current_size;

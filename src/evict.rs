@@ -163,7 +163,12 @@ pub fn perform_evictions(store: &mut Store) -> Evict {
     if !safe_to_evict(store) {
         return Evict::Ok;
     }
+    let (started, evicted_before) = (Instant::now(), store.stats.evicted_keys);
     let result = evict_cycle(store);
+    if store.stats.evicted_keys != evicted_before {
+        // Only a cycle that evicted is sampled, as Redis times only its eviction loop.
+        store.latency_sample("eviction-cycle", started);
+    }
     // INFO total/current_eviction_exceeded_time.
     match (result, store.stats.eviction_exceeded_since) {
         (Evict::Ok, Some(since)) => {
@@ -323,7 +328,9 @@ fn pick_random(store: &mut Store, policy: Policy) -> Option<(usize, Bytes)> {
 fn evict_key(store: &mut Store, db: usize, key: Bytes) -> i64 {
     let net = || thread_net().map_or(0, |(n, _)| n);
     let before = net();
+    let started = Instant::now();
     drop(store.evict(db, &key));
+    store.latency_sample("eviction-del", started);
     let freed = before - net();
     let del: &'static [u8] = if store.config.lazyfree_lazy_eviction {
         b"UNLINK"

@@ -323,6 +323,24 @@ impl Store {
         self.clock_last = now;
     }
 
+    /// `latencyAddSampleIfNeeded` for work that began at `started` and ends now: recorded
+    /// as `event` in the latency monitor if it took `latency-monitor-threshold` ms or more
+    /// (never while replaying the AOF).
+    pub fn latency_sample(&mut self, event: &'static str, started: Instant) {
+        let now = Instant::now();
+        self.latency_sample_ms(event, now.duration_since(started).as_millis() as u64, now);
+    }
+
+    /// [`Store::latency_sample`] with the duration measured by the caller.
+    pub fn latency_sample_ms(&mut self, event: &'static str, ms: u64, ended: Instant) {
+        let threshold = self.config.latency_monitor_threshold;
+        if threshold == 0 || ms < threshold || self.replaying {
+            return;
+        }
+        let now = self.unix_ms_at(ended) / 1000;
+        self.latency.add_if_needed(threshold, event, ms, now);
+    }
+
     /// Unix ms at `at` (an instant read since the last rebase).
     pub fn unix_ms_at(&self, at: Instant) -> i64 {
         // Kept in µs and floored once, so the ms read is the wall clock's own (flooring the

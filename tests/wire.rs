@@ -1420,6 +1420,83 @@ fn slowlog_keeps_what_redis_keeps_with_the_clients_address_and_name() {
     assert_eq!(n, 0);
 }
 
+/// The latency monitor beyond commands: an fsync slowed under `appendfsync always` is an
+/// `aof-fsync-always` spike, and LATENCY LATEST, GRAPH and DOCTOR report it as Redis does
+/// (DOCTOR advising to relax the fsync policy). Below the threshold nothing is sampled.
+#[test]
+fn latency_monitor_samples_the_aof_fsync() {
+    let s = TestServer::start(&[
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "always",
+        "--latency-monitor-threshold",
+        "20",
+        "--enable-debug-command",
+        "yes",
+    ]);
+    let mut c = s.client();
+    let _: () = redis::cmd("SET").arg("k").arg("v").query(&mut c).unwrap();
+    let latest: Vec<(String, i64, i64, i64)> =
+        redis::cmd("LATENCY").arg("LATEST").query(&mut c).unwrap();
+    assert!(latest.is_empty(), "a fast fsync is no spike: {latest:?}");
+    let _: () = redis::cmd("DEBUG")
+        .arg("aof-fsync-delay")
+        .arg(40)
+        .query(&mut c)
+        .unwrap();
+    let _: () = redis::cmd("SET").arg("k").arg("v2").query(&mut c).unwrap();
+    let _: () = redis::cmd("DEBUG")
+        .arg("aof-fsync-delay")
+        .arg(0)
+        .query(&mut c)
+        .unwrap();
+    let latest: Vec<(String, i64, i64, i64)> =
+        redis::cmd("LATENCY").arg("LATEST").query(&mut c).unwrap();
+    let fsync = latest
+        .iter()
+        .find(|e| e.0 == "aof-fsync-always")
+        .unwrap_or_else(|| panic!("no aof-fsync-always event: {latest:?}"));
+    assert!(fsync.2 >= 40 && fsync.3 >= 40, "{fsync:?}");
+    assert!(
+        latest.iter().all(|e| e.0 != "aof-write-alone"),
+        "the write itself was fast: {latest:?}"
+    );
+    let graph: String = redis::cmd("LATENCY")
+        .arg("GRAPH")
+        .arg("aof-fsync-always")
+        .query(&mut c)
+        .unwrap();
+    let first = graph.lines().next().unwrap();
+    assert!(first.starts_with("aof-fsync-always - high "), "{graph}");
+    assert_eq!(graph.lines().nth(1), Some("-".repeat(80).as_str()));
+    let doctor: String = redis::cmd("LATENCY").arg("DOCTOR").query(&mut c).unwrap();
+    assert!(
+        doctor.contains(". aof-fsync-always: 1 latency spikes"),
+        "{doctor}"
+    );
+    assert!(
+        doctor.contains("- Your fsync policy is set to 'always'."),
+        "{doctor}"
+    );
+    let n: i64 = redis::cmd("LATENCY")
+        .arg("RESET")
+        .arg("AOF-FSYNC-ALWAYS")
+        .query(&mut c)
+        .unwrap();
+    assert_eq!(n, 1);
+    let err = redis::cmd("LATENCY")
+        .arg("GRAPH")
+        .arg("aof-fsync-always")
+        .query::<String>(&mut c)
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("No samples available for event 'aof-fsync-always'"),
+        "{err}"
+    );
+}
+
 /// MONITOR's lines as Redis writes them: time, `[db addr]` (`lua` for a script's commands),
 /// quoted arguments with secrets redacted; scripts before their commands, a transaction's
 /// commands before EXEC, admin commands and wrong-arity calls not shown, a blocked command

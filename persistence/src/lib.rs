@@ -148,6 +148,9 @@ pub struct Aof {
     /// Fault injection for tests (DEBUG AOF-FAIL-WRITES): writes fail while set.
     pub inject_write_failure: bool,
     pub base_size: u64,
+    /// How long the last [`Aof::write_and_sync`] spent in its fsync (zero when it had none):
+    /// the server samples it as the `aof-fsync-always` latency event.
+    pub last_inline_sync: Duration,
 }
 
 impl Aof {
@@ -204,6 +207,7 @@ impl Aof {
                 incr_size,
                 inject_write_failure: false,
                 base_size,
+                last_inline_sync: Duration::ZERO,
             },
             files,
         ))
@@ -251,9 +255,15 @@ impl Aof {
     /// and back on the path every acknowledged write waits on.
     pub fn write_and_sync(&mut self) -> io::Result<u64> {
         let off = self.write_buffer()?;
-        if self.policy == Fsync::Always && !self.sync.sync_written(self.policy) {
-            // Recorded in the sync state (MISCONF for writers); the sync thread retries.
-            self.sync.request();
+        self.last_inline_sync = Duration::ZERO;
+        if self.policy == Fsync::Always {
+            let started = std::time::Instant::now();
+            let synced = self.sync.sync_written(self.policy);
+            self.last_inline_sync = started.elapsed();
+            if !synced {
+                // Recorded in the sync state (MISCONF for writers); the sync thread retries.
+                self.sync.request();
+            }
         }
         Ok(off)
     }

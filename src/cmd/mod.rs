@@ -416,19 +416,13 @@ pub fn call(
                 ended,
             );
         }
-        // `latencyAddSampleIfNeeded` for the command classes (whole milliseconds).
-        let threshold = store.config.latency_monitor_threshold;
-        if threshold > 0 && duration_us / 1000 >= threshold && !store.replaying {
-            let event = if cmd.flags & FAST != 0 {
-                "fast-command"
-            } else {
-                "command"
-            };
-            let now = store.unix_ms_at(ended) / 1000;
-            store
-                .latency
-                .add_if_needed(threshold, event, duration_us / 1000, now);
-        }
+        // The command classes of the latency monitor (whole milliseconds).
+        let event = if cmd.flags & FAST != 0 {
+            "fast-command"
+        } else {
+            "command"
+        };
+        store.latency_sample_ms(event, duration_us / 1000, ended);
     }
     // MONITOR, after the command ran (a served blocked command was shown when it blocked).
     if !store.monitors.is_empty()

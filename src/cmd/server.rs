@@ -1092,7 +1092,7 @@ pub fn monitor(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 }
 
 // ---------------------------------------------------------------------------------------------
-// LATENCY (`crate::latency`): LATEST, HISTORY, RESET, HELP
+// LATENCY (`crate::latency`): LATEST, HISTORY, GRAPH, DOCTOR, HISTOGRAM, RESET, HELP
 // ---------------------------------------------------------------------------------------------
 
 /// LATENCY LATEST: per event, the latest spike's time and ms and the all-time maximum.
@@ -1115,7 +1115,7 @@ pub fn latency_latest(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 /// event never seen).
 pub fn latency_history(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let samples: Vec<_> = match ctx.store.latency.get(&argv[2]) {
-        Some(ts) => ts.history().collect(),
+        Some((_, ts)) => ts.history().collect(),
         None => Vec::new(),
     };
     ctx.out.array(samples.len());
@@ -1124,6 +1124,36 @@ pub fn latency_history(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ctx.out.int(s.time);
         ctx.out.int(s.latency as i64);
     }
+    Ok(())
+}
+
+/// LATENCY GRAPH event: the event's samples as Redis's ASCII sparkline (a verbatim string).
+pub fn latency_graph(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let now = crate::util::now_ms() / 1000;
+    let Some((event, ts)) = ctx.store.latency.get(&argv[2]) else {
+        return Err(CmdError::Raw(format!(
+            "ERR No samples available for event '{}'",
+            String::from_utf8_lossy(&argv[2])
+        )));
+    };
+    let text = crate::latency::graph(event, ts, now);
+    ctx.out.verbatim(text.as_bytes());
+    Ok(())
+}
+
+/// LATENCY DOCTOR: the human-readable report of the events and advice (a verbatim string).
+pub fn latency_doctor(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    let cfg = &ctx.store.config;
+    let cx = crate::latency::DoctorContext {
+        now: crate::util::now_ms() / 1000,
+        threshold_ms: cfg.latency_monitor_threshold,
+        slowlog_log_slower_than: cfg.slowlog_log_slower_than,
+        appendfsync_always: cfg.appendfsync == crate::config::FsyncPolicy::Always,
+        hz: cfg.hz,
+        anon_huge_pages: crate::latency::anon_huge_pages(),
+    };
+    let text = ctx.store.latency.doctor(&cx);
+    ctx.out.verbatim(text.as_bytes());
     Ok(())
 }
 
@@ -1192,6 +1222,10 @@ pub fn latency_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
         ctx,
         "LATENCY",
         &[
+            "DOCTOR",
+            "    Return a human readable latency analysis report.",
+            "GRAPH <event>",
+            "    Return an ASCII latency graph for the <event> class.",
             "HISTORY <event>",
             "    Return time-latency samples for the <event> class.",
             "LATEST",
@@ -1516,6 +1550,32 @@ mod rows {
 
     #[rustfmt::skip]
     pub static LATENCY_SUBS: &[Command] = &[
+        Command {
+            name: "doctor",
+            arity: 2,
+            flags: ADMIN | NOSCRIPT | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
+            handler: latency_doctor,
+            doc: Doc { summary: "Returns a human-readable latency analysis report.", since: "2.8.13", group: "server", complexity: "O(1)", ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
+        Command {
+            name: "graph",
+            arity: 3,
+            flags: ADMIN | NOSCRIPT | LOADING | STALE,
+            acl: &["admin", "slow", "dangerous"],
+            legacy_keys: (0, 0, 0),
+            key_specs: &[],
+            tips: &["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
+            handler: latency_graph,
+            doc: Doc { summary: "Returns a latency graph for an event.", since: "2.8.13", group: "server", complexity: "O(1)", args: &[
+                    Arg { name: "event", kind: "string", display: Some("event"), ..Arg::DEFAULT },
+                ], ..Doc::DEFAULT },
+            ..Command::DEFAULT
+        },
         Command {
             name: "help",
             arity: 2,
