@@ -30,6 +30,30 @@ pub fn tune(background_thread: bool) {
     }
 }
 
+/// jemalloc's `stats.allocated`, `stats.active` and `stats.resident` (INFO `allocator_*`,
+/// read after a fresh epoch); zeros if jemalloc can't say.
+pub fn allocator_stats() -> (u64, u64, u64) {
+    let _ = tikv_jemalloc_ctl::epoch::advance();
+    let read = |r: tikv_jemalloc_ctl::Result<usize>| r.unwrap_or(0) as u64;
+    (
+        read(tikv_jemalloc_ctl::stats::allocated::read()),
+        read(tikv_jemalloc_ctl::stats::active::read()),
+        read(tikv_jemalloc_ctl::stats::resident::read()),
+    )
+}
+
+/// The machine's memory (INFO `total_system_memory`): `MemTotal` of /proc/meminfo.
+pub fn total_system_memory() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
 /// Bytes allocated (INFO `used_memory`, the maxmemory check); RSS if jemalloc can't say.
 pub fn used_memory() -> u64 {
     // Counters are refreshed by advancing jemalloc's epoch (cheap: a few arenas).

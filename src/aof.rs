@@ -319,6 +319,9 @@ fn load_rdb_file(
             path.display()
         )
     })?;
+    // Expired keys are loaded and expire afterwards (counted in expired_keys then), so
+    // rdb_last_load_keys_expired stays 0.
+    store.lock().unwrap().rdb.last_load_keys_loaded = summary.keys - skipped;
     if skipped > 0 {
         tracing::info!(
             "Done loading RDB, keys loaded: {}, keys expired: 0, empty keys skipped: {skipped}.",
@@ -568,6 +571,7 @@ fn spawn_base_writer(
         let replaced = match res {
             Ok(replaced) => {
                 store.aof.rewrites += 1;
+                store.aof.rewrites_consecutive_failures = 0;
                 store.aof.last_bgrewrite_ok = true;
                 tracing::info!("Background AOF rewrite finished successfully");
                 replaced
@@ -575,6 +579,7 @@ fn spawn_base_writer(
             Err(e) => {
                 let _ = std::fs::remove_file(&base_tmp);
                 store.aof.last_bgrewrite_ok = false;
+                store.aof.rewrites_consecutive_failures += 1;
                 tracing::error!("Background AOF rewrite failed: {e}");
                 Vec::new()
             }

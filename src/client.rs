@@ -266,6 +266,20 @@ pub fn multi_mem(queued: &Vec<Vec<Bytes>>) -> u64 {
         + (queued.capacity() * std::mem::size_of::<Vec<Bytes>>()) as u64
 }
 
+impl ClientMem {
+    /// CLIENT LIST `tot-mem`: every buffer the connection holds, with the query buffer's
+    /// capacity and the output waiting in its mailbox.
+    pub fn total(&self, sh: &ClientShared) -> u64 {
+        use std::sync::atomic::Ordering::Relaxed;
+        sh.query_cap.load(Relaxed)
+            + self.argv
+            + self.multi
+            + self.reply_buf
+            + self.held
+            + sh.pending_bytes.load(Relaxed)
+    }
+}
+
 /// CLIENT LIST's memory fields of one connection, in sluice's own terms (one reply buffer
 /// per batch where Redis has a 16 KB buffer plus a reply list).
 #[derive(Debug, Default, Clone, Copy)]

@@ -270,6 +270,16 @@ impl<V> SlabMap<V> {
         self.index.len()
     }
 
+    /// The bytes of the map's own structure (index table, slots, free list), not of what
+    /// the keys and values hold: INFO `used_memory_overhead`'s share of a database, as
+    /// Redis counts its dict tables and entries there.
+    pub fn overhead_bytes(&self) -> u64 {
+        let slot = std::mem::size_of::<Option<(Key, V, u64)>>();
+        (self.index.capacity() * (std::mem::size_of::<u32>() + 1)
+            + self.slots.len * slot
+            + self.free.capacity() * std::mem::size_of::<u32>()) as u64
+    }
+
     pub fn is_empty(&self) -> bool {
         self.index.is_empty()
     }

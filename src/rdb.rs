@@ -540,6 +540,7 @@ pub fn maybe_start_bgsave(
             Ok(size) => {
                 tracing::info!("Background saving terminated with success ({size} bytes)");
                 store.rdb.last_bgsave_ok = true;
+                store.rdb.saves += 1;
                 store.lastsave = crate::util::now_ms() / 1000;
                 store.dirty_at_last_save = store.rdb.dirty_at_bgsave;
             }
@@ -560,6 +561,7 @@ pub fn save_now(store: &mut crate::store::Store) -> io::Result<u64> {
     let dirty = store.ks.dirty();
     let size = save(&path, &snapshot, &p)?;
     tracing::info!("DB saved on disk ({size} bytes)");
+    store.rdb.saves += 1;
     store.lastsave = crate::util::now_ms() / 1000;
     store.dirty_at_last_save = dirty;
     Ok(size)

@@ -195,6 +195,7 @@ pub async fn start(config: Config, config_file: Option<String>) -> std::io::Resu
     if let Some(a) = addrs.first() {
         store.tcp_port = a.port();
     }
+    store.startup_memory = crate::alloc::used_memory();
     let mut files = Vec::new();
     let mut aof_handle = None;
     if store.config.appendonly {
@@ -678,6 +679,7 @@ async fn tick_loop(shared: Arc<Shared>) {
 fn active_expire(store: &mut Store, now: i64) {
     let started = std::time::Instant::now();
     active_expire_cycle(store, now);
+    store.stats.expire_cycle_us += started.elapsed().as_micros() as u64;
     store.latency_sample("expire-cycle", started);
 }
 
@@ -688,8 +690,9 @@ fn active_expire_cycle(store: &mut Store, now: i64) {
     for db in 0..store.ks.len() {
         budget -= store.active_expire_fields(db, now, budget);
     }
+    let (mut sampled, mut stale) = (0usize, 0usize);
     for db in 0..store.ks.len() {
-        for _round in 0..16 {
+        for round in 0..16 {
             if store.ks.db(db).expires.is_empty() {
                 break;
             }
@@ -705,12 +708,23 @@ fn active_expire_cycle(store: &mut Store, now: i64) {
             sample.sort();
             sample.dedup();
             let expired = sample.len();
+            sampled += 20;
+            stale += expired;
             for k in sample {
                 store.expire_if_needed(db, &k, now);
             }
             if expired <= 5 {
                 break;
             }
+            if round == 15 {
+                store.stats.expired_time_cap_reached += 1;
+            }
         }
+    }
+    if sampled > 0 {
+        // `activeExpireCycle`'s moving average of the stale share of what it sampled.
+        let current = stale as f64 / sampled as f64;
+        let s = &mut store.stats;
+        s.expired_stale_perc = current * 0.05 + s.expired_stale_perc * 0.95;
     }
 }

@@ -58,6 +58,14 @@ impl InstMetrics {
 
 #[derive(Debug, Default)]
 pub struct Stats {
+    /// INFO `expired_stale_perc`: the active expire cycle's estimate of the share of keys
+    /// with a TTL that are expired, a moving average over its samples as Redis keeps it.
+    pub expired_stale_perc: f64,
+    /// INFO `expired_time_cap_reached_count`: cycles that stopped at their bound with
+    /// expired keys left.
+    pub expired_time_cap_reached: u64,
+    /// INFO `expire_cycle_cpu_milliseconds`: time spent in active expire cycles, in µs.
+    pub expire_cycle_us: u64,
     pub total_connections_received: u64,
     pub total_commands_processed: u64,
     pub rejected_connections: u64,

@@ -36,6 +36,8 @@ pub struct AofStatus {
     pub rewrite_scheduled: bool,
     pub last_bgrewrite_ok: bool,
     pub rewrites: u64,
+    /// INFO `aof_rewrites_consecutive_failures` (reset by a rewrite that succeeds).
+    pub rewrites_consecutive_failures: u64,
     pub current_size: u64,
     pub base_size: u64,
     pub last_rewrite_secs: i64,
@@ -61,6 +63,10 @@ pub struct RdbState {
     pub last_bgsave_try: i64,
     /// `ks.dirty()` when the running BGSAVE took its snapshot.
     pub dirty_at_bgsave: u64,
+    /// INFO `rdb_saves`: snapshots written successfully (SAVE, BGSAVE, save points).
+    pub saves: u64,
+    /// INFO `rdb_last_load_keys_loaded`: keys the last RDB load put in the keyspace.
+    pub last_load_keys_loaded: u64,
 }
 
 impl Default for RdbState {
@@ -72,6 +78,8 @@ impl Default for RdbState {
             last_bgsave_secs: -1,
             last_bgsave_try: 0,
             dirty_at_bgsave: 0,
+            saves: 0,
+            last_load_keys_loaded: 0,
         }
     }
 }
@@ -127,6 +135,8 @@ pub struct Store {
     pub evictor: Arc<tokio::sync::Notify>,
     /// The most `used_memory` seen (by the timer and INFO), INFO `used_memory_peak`.
     pub peak_memory: u64,
+    /// INFO `used_memory_startup`: what the server held before loading any data.
+    pub startup_memory: u64,
     /// Used memory as the maxmemory checks read it (see `alloc::Gauge`).
     pub memory: crate::alloc::Gauge,
     pub net: Arc<NetCounters>,
@@ -209,6 +219,7 @@ impl Store {
             eviction_running: false,
             evictor: Arc::new(tokio::sync::Notify::new()),
             peak_memory: 0,
+            startup_memory: 0,
             memory: Default::default(),
             net: Default::default(),
             start: Instant::now(),

@@ -164,7 +164,7 @@ fn metrics_carry_exporter_names_and_queue_metrics() {
     );
     assert!(sample(&t, &format!("redis_stream_group_consumer_idle_seconds{lc}")).is_some());
     assert_eq!(
-        sample(&t, &format!("sluice_stream_entries_added_total{l}")),
+        sample(&t, &format!("redis_stream_entries_added_total{l}")),
         Some(10.0)
     );
     assert_eq!(

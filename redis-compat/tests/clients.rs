@@ -438,6 +438,38 @@ fn entries_added(port: u16, key: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// `/metrics` as Prometheus reads it: prometheus_client's text-format parser accepts every
+/// line, every redis_exporter name of redis-compat/redis-exporter-metrics.txt is there with
+/// its labels and no other `redis_*` name is, and the stream, group and keyspace values match
+/// what XINFO and DBSIZE say.
+#[test]
+fn metrics_parse_as_prometheus_with_redis_exporter_names() {
+    let py = frameworks_python();
+    let http = free_port().to_string();
+    let s = Server::start(
+        Kind::Sluice,
+        &[
+            "--appendonly",
+            "yes",
+            "--sluice-http-port",
+            &http,
+            "--enable-debug-command",
+            "yes",
+        ],
+    );
+    let list = Path::new(env!("CARGO_MANIFEST_DIR")).join("redis-exporter-metrics.txt");
+    let out = run(
+        Command::new(&py)
+            .arg(clients_dir().join("metrics_check.py"))
+            .arg(s.port.to_string())
+            .arg(&http)
+            .arg(&list),
+        "/metrics check",
+    );
+    assert!(out.contains("metrics: ok"), "{out}");
+    println!("client matrix: {}", out.trim());
+}
+
 /// The dashboard in Debian's headless Chromium, driven by playwright-core (both installed by
 /// scripts/test): load, live update after XADD, a group's lag and pending as XINFO has
 /// them, an ack through the confirm dialog reflected on the page and in XPENDING, keyboard

@@ -315,12 +315,7 @@ fn client_line(ctx: &Ctx, id: u64, argv: &[Bytes]) -> String {
             .map_or(0, crate::client::multi_mem);
     }
     let unsent = sh.unsent_bytes.load(Ordering::Relaxed);
-    let tot = qcap
-        + mem.argv
-        + mem.multi
-        + mem.reply_buf
-        + mem.held
-        + sh.pending_bytes.load(Ordering::Relaxed);
+    let tot = mem.total(sh);
     let lossy = |b: &Option<Bytes>| {
         b.as_ref()
             .map(|n| String::from_utf8_lossy(n).into_owned())

@@ -136,28 +136,49 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
             "memory" => {
                 let used = used_now;
                 let rss = crate::alloc::rss_bytes();
-                let peak = st.peak_memory;
-                let _ = write!(
-                    b,
-                    "used_memory:{}\r\nused_memory_human:{}\r\nused_memory_rss:{}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{}\r\nused_memory_peak_human:{}\r\nmaxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nmem_fragmentation_ratio:{:.2}\r\nmem_not_counted_for_evict:{}\r\nmem_allocator:{}\r\n",
-                    used,
-                    human(used),
-                    rss,
-                    human(rss),
-                    peak,
-                    human(peak),
-                    st.config.maxmemory,
-                    human(st.config.maxmemory),
-                    st.config.get("maxmemory-policy").unwrap_or("noeviction"),
-                    if used > 0 { rss as f64 / used as f64 } else { 0.0 },
-                    crate::evict::not_counted_memory(st),
-                    crate::alloc::allocator_name(),
-                );
-                // Scripting (Redis 7's names; no functions yet).
+                let peak = st.peak_memory.max(used);
+                let (allocated, active, resident) = crate::alloc::allocator_stats();
+                let system = crate::alloc::total_system_memory();
+                // Scripting (Redis 7's names).
                 let lua = st.scripting.lua_memory();
                 let scripts = st.scripting.cache_bytes;
                 let f = &st.scripting.functions;
                 let (vm_fn, fn_mem) = (f.lua_memory(), f.code_memory());
+                // `getMemoryOverheadData`: what is not the dataset — the memory at start, the
+                // clients' buffers, the AOF buffer, the script caches and the databases' own
+                // tables.
+                let clients: u64 = st.clients.values().map(|c| c.mem.total(&c.shared)).sum();
+                let aof_buffer = crate::evict::not_counted_memory(st);
+                let dbs: u64 = (0..st.ks.len())
+                    .map(|i| {
+                        let db = st.ks.db(i);
+                        db.keys.overhead_bytes() + db.expires.overhead_bytes()
+                    })
+                    .sum();
+                let overhead =
+                    st.startup_memory + clients + aof_buffer + (scripts + fn_mem) as u64 + dbs;
+                let dataset = used.saturating_sub(overhead);
+                let net = used.saturating_sub(st.startup_memory);
+                let pct = |part: u64, whole: u64| {
+                    if whole > 0 {
+                        part as f64 * 100.0 / whole as f64
+                    } else {
+                        0.0
+                    }
+                };
+                let ratio = |a: u64, b: u64| if b > 0 { a as f64 / b as f64 } else { 0.0 };
+                let diff = |a: u64, b: u64| a as i64 - b as i64;
+                let _ = write!(
+                    b,
+                    "used_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{peak}\r\nused_memory_peak_human:{}\r\nused_memory_peak_perc:{:.2}%\r\nused_memory_overhead:{overhead}\r\nused_memory_startup:{}\r\nused_memory_dataset:{dataset}\r\nused_memory_dataset_perc:{:.2}%\r\nallocator_allocated:{allocated}\r\nallocator_active:{active}\r\nallocator_resident:{resident}\r\ntotal_system_memory:{system}\r\ntotal_system_memory_human:{}\r\n",
+                    human(used),
+                    human(rss),
+                    human(peak),
+                    pct(used, peak),
+                    st.startup_memory,
+                    pct(dataset, net),
+                    human(system),
+                );
                 let _ = write!(
                     b,
                     "used_memory_lua:{lua}\r\nused_memory_vm_eval:{lua}\r\nused_memory_lua_human:{}\r\nused_memory_scripts_eval:{scripts}\r\nnumber_of_cached_scripts:{}\r\nnumber_of_functions:{}\r\nnumber_of_libraries:{}\r\nused_memory_vm_functions:{vm_fn}\r\nused_memory_vm_total:{}\r\nused_memory_vm_total_human:{}\r\nused_memory_functions:{fn_mem}\r\nused_memory_scripts:{}\r\nused_memory_scripts_human:{}\r\n",
@@ -170,6 +191,24 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
                     scripts + fn_mem,
                     human((scripts + fn_mem) as u64),
                 );
+                // No replicas, cluster bus, defragmentation or lazy freeing thread: their
+                // fields are Redis's zeros.
+                let _ = write!(
+                    b,
+                    "maxmemory:{}\r\nmaxmemory_human:{}\r\nmaxmemory_policy:{}\r\nallocator_frag_ratio:{:.2}\r\nallocator_frag_bytes:{}\r\nallocator_rss_ratio:{:.2}\r\nallocator_rss_bytes:{}\r\nrss_overhead_ratio:{:.2}\r\nrss_overhead_bytes:{}\r\nmem_fragmentation_ratio:{:.2}\r\nmem_fragmentation_bytes:{}\r\nmem_not_counted_for_evict:{aof_buffer}\r\nmem_replication_backlog:0\r\nmem_total_replication_buffers:0\r\nmem_clients_slaves:0\r\nmem_clients_normal:{clients}\r\nmem_cluster_links:0\r\nmem_aof_buffer:{aof_buffer}\r\nmem_allocator:{}\r\nactive_defrag_running:0\r\nlazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
+                    st.config.maxmemory,
+                    human(st.config.maxmemory),
+                    st.config.get("maxmemory-policy").unwrap_or("noeviction"),
+                    ratio(active, allocated),
+                    diff(active, allocated),
+                    ratio(resident, active),
+                    diff(resident, active),
+                    ratio(rss, resident),
+                    diff(rss, resident),
+                    ratio(rss, used),
+                    diff(rss, used),
+                    crate::alloc::allocator_name(),
+                );
             }
             "persistence" => {
                 let loading_eta = match (st.loading_started, st.loading_total_bytes) {
@@ -180,7 +219,38 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
                     }
                     _ => 0,
                 };
-                let _ = write!(b, "loading:{}\r\nasync_loading:0\r\n", st.loading as u8);
+                let a = &st.aof;
+                let _ = write!(
+                    b,
+                    // Snapshots are taken without forking: no copy-on-write to report.
+                    "loading:{}\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\ncurrent_cow_size:0\r\ncurrent_cow_size_age:0\r\ncurrent_fork_perc:0.00\r\ncurrent_save_keys_processed:0\r\ncurrent_save_keys_total:0\r\nrdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:{}\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:{}\r\nrdb_last_bgsave_time_sec:{}\r\nrdb_current_bgsave_time_sec:{}\r\nrdb_saves:{}\r\nrdb_last_cow_size:0\r\nrdb_last_load_keys_expired:0\r\nrdb_last_load_keys_loaded:{}\r\naof_enabled:{}\r\naof_rewrite_in_progress:{}\r\naof_rewrite_scheduled:{}\r\naof_last_rewrite_time_sec:{}\r\naof_current_rewrite_time_sec:{}\r\naof_last_bgrewrite_status:{}\r\naof_rewrites:{}\r\naof_rewrites_consecutive_failures:{}\r\naof_last_write_status:{}\r\naof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n",
+                    st.loading as u8,
+                    st.ks.dirty() - st.dirty_at_last_save,
+                    (st.rdb.bgsave_started.is_some() || st.rdb.bgsave_requested) as u8,
+                    st.lastsave,
+                    if st.rdb.last_bgsave_ok { "ok" } else { "err" },
+                    st.rdb.last_bgsave_secs,
+                    st.rdb.bgsave_started.map_or(-1, |t| t.elapsed().as_secs() as i64),
+                    st.rdb.saves,
+                    st.rdb.last_load_keys_loaded,
+                    a.enabled as u8,
+                    a.rewrite_started.is_some() as u8,
+                    a.rewrite_scheduled as u8,
+                    a.last_rewrite_secs,
+                    a.rewrite_started
+                        .map_or(-1, |t| t.elapsed().as_secs() as i64),
+                    if a.last_bgrewrite_ok { "ok" } else { "err" },
+                    a.rewrites,
+                    a.rewrites_consecutive_failures,
+                    if a.last_write_ok { "ok" } else { "err" },
+                );
+                if a.enabled {
+                    let _ = write!(
+                        b,
+                        "aof_current_size:{}\r\naof_base_size:{}\r\naof_pending_rewrite:0\r\naof_buffer_length:0\r\naof_pending_bio_fsync:0\r\naof_delayed_fsync:0\r\n",
+                        a.current_size, a.base_size
+                    );
+                }
                 if st.loading {
                     let perc = if st.loading_total_bytes > 0 {
                         st.loading_loaded_bytes as f64 * 100.0 / st.loading_total_bytes as f64
@@ -197,33 +267,6 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
                         loading_eta
                     );
                 }
-                let a = &st.aof;
-                let _ = write!(
-                    b,
-                    "rdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:{}\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:{}\r\nrdb_last_bgsave_time_sec:{}\r\nrdb_current_bgsave_time_sec:{}\r\naof_enabled:{}\r\naof_rewrite_in_progress:{}\r\naof_rewrite_scheduled:{}\r\naof_last_rewrite_time_sec:{}\r\naof_current_rewrite_time_sec:{}\r\naof_last_bgrewrite_status:{}\r\naof_rewrites:{}\r\naof_last_write_status:{}\r\n",
-                    st.ks.dirty() - st.dirty_at_last_save,
-                    (st.rdb.bgsave_started.is_some() || st.rdb.bgsave_requested) as u8,
-                    st.lastsave,
-                    if st.rdb.last_bgsave_ok { "ok" } else { "err" },
-                    st.rdb.last_bgsave_secs,
-                    st.rdb.bgsave_started.map_or(-1, |t| t.elapsed().as_secs() as i64),
-                    a.enabled as u8,
-                    a.rewrite_started.is_some() as u8,
-                    a.rewrite_scheduled as u8,
-                    a.last_rewrite_secs,
-                    a.rewrite_started
-                        .map_or(-1, |t| t.elapsed().as_secs() as i64),
-                    if a.last_bgrewrite_ok { "ok" } else { "err" },
-                    a.rewrites,
-                    if a.last_write_ok { "ok" } else { "err" },
-                );
-                if a.enabled {
-                    let _ = write!(
-                        b,
-                        "aof_current_size:{}\r\naof_base_size:{}\r\naof_pending_rewrite:0\r\naof_buffer_length:0\r\naof_pending_bio_fsync:0\r\naof_delayed_fsync:0\r\n",
-                        a.current_size, a.base_size
-                    );
-                }
             }
             "stats" => {
                 let s = &st.stats;
@@ -232,7 +275,9 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
                     .map_or(0, |t| t.elapsed().as_micros() as u64);
                 let _ = write!(
                     b,
-                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ninstantaneous_input_kbps:{:.2}\r\ninstantaneous_output_kbps:{:.2}\r\nrejected_connections:{}\r\nexpired_keys:{}\r\nexpired_subkeys:{}\r\nevicted_keys:{}\r\ntotal_eviction_exceeded_time:{}\r\ncurrent_eviction_exceeded_time:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\n",
+                    // Replication, forks, defragmentation and client tracking do not exist
+                    // here: their counters are Redis's zeros.
+                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ntotal_net_repl_input_bytes:0\r\ntotal_net_repl_output_bytes:0\r\ninstantaneous_input_kbps:{:.2}\r\ninstantaneous_output_kbps:{:.2}\r\ninstantaneous_input_repl_kbps:0.00\r\ninstantaneous_output_repl_kbps:0.00\r\nrejected_connections:{}\r\nsync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\nexpired_keys:{}\r\nexpired_subkeys:{}\r\nexpired_stale_perc:{:.2}\r\nexpired_time_cap_reached_count:{}\r\nexpire_cycle_cpu_milliseconds:{}\r\nevicted_keys:{}\r\nevicted_clients:0\r\ntotal_eviction_exceeded_time:{}\r\ncurrent_eviction_exceeded_time:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\nmigrate_cached_sockets:0\r\nslave_expires_tracked_keys:0\r\nactive_defrag_hits:0\r\nactive_defrag_misses:0\r\nactive_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\ntotal_active_defrag_time:0\r\ncurrent_active_defrag_time:0\r\ntracking_total_keys:0\r\ntracking_total_items:0\r\ntracking_total_prefixes:0\r\nunexpected_error_replies:0\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\n",
                     s.total_connections_received,
                     s.total_commands_processed,
                     s.inst.rate(0) as u64,
@@ -243,6 +288,9 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
                     s.rejected_connections,
                     s.expired_keys,
                     s.expired_subkeys,
+                    s.expired_stale_perc * 100.0,
+                    s.expired_time_cap_reached,
+                    s.expire_cycle_us / 1000,
                     s.evicted_keys,
                     (s.total_eviction_exceeded_us + exceeded_now) / 1000,
                     exceeded_now / 1000,
@@ -691,6 +739,10 @@ pub fn config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 pub fn config_resetstat(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     ctx.store.stats = Default::default();
     ctx.store.net.reset();
+    // `resetServerStats` also zeroes the save and rewrite counters.
+    ctx.store.rdb.saves = 0;
+    ctx.store.aof.rewrites = 0;
+    ctx.store.aof.rewrites_consecutive_failures = 0;
     ctx.out.ok();
     Ok(())
 }

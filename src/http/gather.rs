@@ -68,6 +68,8 @@ pub struct StreamSnap {
     pub first_entry: Option<StreamId>,
     pub last_entry: Option<StreamId>,
     pub entries_added: u64,
+    /// XINFO STREAM's IDMP fields.
+    pub idmp: crate::types::stream::idmp::IdmpStats,
     pub memory: usize,
     /// Effective retention (maximum age ms, maximum bytes; 0: none) and where it comes
     /// from, delayed entries held.
@@ -112,6 +114,12 @@ pub fn stream_snap(store: &Store, db: usize, key: &[u8], s: &Stream) -> StreamSn
         first_entry: (s.length > 0).then_some(s.first_id),
         last_entry: s.last_live_id(),
         entries_added: s.entries_added,
+        idmp: crate::types::stream::idmp::Idmp::stats(
+            s.idmp.as_deref(),
+            crate::util::now_ms(),
+            store.config.stream_idmp_duration,
+            store.config.stream_idmp_maxsize,
+        ),
         memory: s.mem_usage(),
         retention_max_age: r.max_age_ms,
         retention_max_bytes: r.max_bytes,

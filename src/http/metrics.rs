@@ -43,6 +43,9 @@ pub const INFO_GAUGES: &[(&str, &str)] = &[
     ("used_memory_startup", "memory_used_startup_bytes"),
     ("used_memory_dataset", "memory_used_dataset_bytes"),
     ("used_memory_scripts", "memory_used_scripts_bytes"),
+    // The exporter reports this one only with --include-system-metrics; its own alert
+    // (redis-mixin RedisOutOfMemory) divides by it, so it is always exported here.
+    ("total_system_memory", "total_system_memory_bytes"),
     ("maxmemory", "memory_max_bytes"),
     ("mem_fragmentation_ratio", "mem_fragmentation_ratio"),
     ("mem_fragmentation_bytes", "mem_fragmentation_bytes"),
@@ -709,12 +712,54 @@ fn stream_one(f: &mut Families, s: &StreamSnap, now_ms: i64) {
         s.last_entry.map_or(0.0, id_ms),
     );
     f.sample(
-        "sluice_stream_entries_added_total",
+        "redis_stream_entries_added_total",
         "counter",
-        "Entries ever added to the stream (XINFO entries-added)",
+        "The number of entries ever added to the stream",
         &l,
         s.entries_added as f64,
     );
+    // Redis 8.6's idempotent production (the exporter's names for XINFO STREAM's fields).
+    let m = &s.idmp;
+    for (name, kind, help, v) in [
+        (
+            "redis_stream_idmp_duration_seconds",
+            "gauge",
+            "How long idempotent IDs are kept",
+            m.duration,
+        ),
+        (
+            "redis_stream_idmp_max_size",
+            "gauge",
+            "Idempotent IDs kept per producer at most",
+            m.maxsize,
+        ),
+        (
+            "redis_stream_idmp_producer_ids_tracked",
+            "gauge",
+            "Producers with idempotent IDs kept",
+            m.pids_tracked,
+        ),
+        (
+            "redis_stream_idmp_idempotent_ids_tracked",
+            "gauge",
+            "Idempotent IDs kept",
+            m.iids_tracked,
+        ),
+        (
+            "redis_stream_idmp_entries_added_total",
+            "counter",
+            "Entries added with an idempotent ID",
+            m.iids_added,
+        ),
+        (
+            "redis_stream_idmp_duplicates_total",
+            "counter",
+            "XADDs answered with an earlier entry's ID",
+            m.iids_duplicates,
+        ),
+    ] {
+        f.sample(name, kind, help, &l, v as f64);
+    }
     f.sample(
         "sluice_stream_memory_bytes",
         "gauge",
@@ -803,7 +848,7 @@ fn stream_one(f: &mut Families, s: &StreamSnap, now_ms: i64) {
             idle,
         );
         f.sample(
-            "sluice_stream_group_nacked_entries",
+            "redis_stream_group_messages_nacked",
             "gauge",
             "Pending entries released by XNACK, waiting for a consumer",
             &l,

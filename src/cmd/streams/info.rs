@@ -75,21 +75,19 @@ pub fn xinfo_stream(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     out.bulk(b"recorded-first-entry-id");
     write_id(out, s.first_id);
     // Redis 8.6: idempotent production.
-    let m = s.idmp.as_deref();
-    let duration = m.and_then(|m| m.duration).unwrap_or(duration);
-    let (pids, iids) = m.map_or((0, 0), |m| m.tracked(now, duration));
+    let m = crate::types::stream::idmp::Idmp::stats(s.idmp.as_deref(), now, duration, maxsize);
     out.bulk(b"idmp-duration");
-    out.int(duration as i64);
+    out.int(m.duration as i64);
     out.bulk(b"idmp-maxsize");
-    out.int(m.and_then(|m| m.maxsize).unwrap_or(maxsize) as i64);
+    out.int(m.maxsize as i64);
     out.bulk(b"pids-tracked");
-    out.int(pids as i64);
+    out.int(m.pids_tracked as i64);
     out.bulk(b"iids-tracked");
-    out.int(iids as i64);
+    out.int(m.iids_tracked as i64);
     out.bulk(b"iids-added");
-    out.int(m.map_or(0, |m| m.iids_added) as i64);
+    out.int(m.iids_added as i64);
     out.bulk(b"iids-duplicates");
-    out.int(m.map_or(0, |m| m.iids_duplicates) as i64);
+    out.int(m.iids_duplicates as i64);
     if !full {
         out.bulk(b"groups");
         out.int(s.groups().len() as i64);

@@ -206,6 +206,26 @@ impl Idmp {
         self.producers.clear();
     }
 
+    /// XINFO STREAM's IDMP fields for a stream with this state (or none): the stream's own
+    /// duration and maximum size, else the server's defaults given.
+    pub fn stats(
+        this: Option<&Idmp>,
+        now: i64,
+        default_duration: u64,
+        default_maxsize: u64,
+    ) -> IdmpStats {
+        let duration = this.and_then(|m| m.duration).unwrap_or(default_duration);
+        let (pids, iids) = this.map_or((0, 0), |m| m.tracked(now, duration));
+        IdmpStats {
+            duration,
+            maxsize: this.and_then(|m| m.maxsize).unwrap_or(default_maxsize),
+            pids_tracked: pids as u64,
+            iids_tracked: iids as u64,
+            iids_added: this.map_or(0, |m| m.iids_added),
+            iids_duplicates: this.map_or(0, |m| m.iids_duplicates),
+        }
+    }
+
     /// (producers, iids) still remembered at `now` (XINFO's pids-tracked, iids-tracked).
     pub fn tracked(&self, now: i64, duration: u64) -> (usize, usize) {
         let mut pids = 0;
@@ -427,4 +447,15 @@ mod tests {
         assert_ne!(a, content_iid(&["f1", "b", "f2", "a"]));
         assert_ne!(content_iid(&["ab", "c"]), content_iid(&["a", "bc"]));
     }
+}
+
+/// A stream's idempotency figures as XINFO STREAM reports them (Redis 8.6).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IdmpStats {
+    pub duration: u64,
+    pub maxsize: u64,
+    pub pids_tracked: u64,
+    pub iids_tracked: u64,
+    pub iids_added: u64,
+    pub iids_duplicates: u64,
 }
