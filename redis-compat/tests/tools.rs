@@ -1,5 +1,7 @@
-//! Redis's own tools against sluice: redis-benchmark runs clean, and a scripted redis-cli
-//! session prints exactly what it prints against redis-server.
+//! Redis's own tools against sluice: redis-benchmark runs clean, a scripted redis-cli
+//! session prints exactly what it prints against redis-server, redis-cli's --bigkeys,
+//! --memkeys, --hotkeys, --stat and --latency work, and INFO has the oracles' fields in
+//! their order (what those tools and exporters read).
 
 use redis_compat::*;
 use std::io::Write;
@@ -292,4 +294,234 @@ fn redis_cli_script_kill_stops_a_busy_script() {
         assert_eq!(runner.call(&["PING"]).unwrap(), b"+PONG\r\n");
     }
     println!("busy script: -BUSY, a split command kept, redis-cli SCRIPT KILL; redis-server and sluice alike");
+}
+
+/// The same small keyspace in a server: 20 lists and 20 strings of growing size, a stream,
+/// a hash, a set, a sorted set.
+fn fill_for_tools(port: u16) {
+    let mut c = Conn::connect(port).expect("connect");
+    for i in 1..=20usize {
+        let items: Vec<String> = (1..=i).map(|n| n.to_string()).collect();
+        let mut argv = vec!["RPUSH".to_string(), format!("l{i}")];
+        argv.extend(items);
+        c.call(&argv).unwrap();
+        c.call(&["SET", &format!("s{i}"), &"a".repeat(i * 10)])
+            .unwrap();
+    }
+    c.call(&["XADD", "st", "*", "a", "1"]).unwrap();
+    c.call(&["HSET", "h", "a", "1", "b", "2"]).unwrap();
+    c.call(&["SADD", "set", "a", "b", "c"]).unwrap();
+    c.call(&["ZADD", "z", "1", "a"]).unwrap();
+}
+
+/// redis-cli's lines that describe the keyspace rather than the run (no progress lines,
+/// no per-scan percentages).
+fn summary_lines(out: &str) -> Vec<String> {
+    let from = out.find("-------- summary -------").expect("a summary");
+    out[from..]
+        .lines()
+        .filter(|l| l.starts_with("Biggest") || l.contains(" with ") || l.starts_with("Sampled"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// redis-cli's own tools against sluice as against redis-server: --bigkeys reports the same
+/// summary line for line, --memkeys the same biggest keys per type (sizes are each server's
+/// own), --hotkeys refuses without an LFU policy with Redis's text and lists keys with one,
+/// --stat prints its table with sluice's key count, and --latency / --latency-history time
+/// PINGs.
+#[test]
+fn redis_cli_tools_work_against_sluice() {
+    let s = Server::start(Kind::Sluice, &["--appendonly", "no"]);
+    let r = Server::start(Kind::Redis, &["--appendonly", "no"]);
+    for port in [s.port, r.port] {
+        fill_for_tools(port);
+    }
+    // Every run is bounded; --stat never ends by itself, so its bound is its run time.
+    let run_for = |secs: &str, port: u16, args: &[&str]| {
+        let out = Command::new("timeout")
+            .args([secs, "stdbuf", "-oL", "redis-cli", "-p", &port.to_string()])
+            .args(args)
+            .output()
+            .expect("redis-cli");
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+    };
+    let cli = |port: u16, args: &[&str]| run_for("30", port, args);
+    let (sb, rb) = (cli(s.port, &["--bigkeys"]), cli(r.port, &["--bigkeys"]));
+    assert_eq!(summary_lines(&sb), summary_lines(&rb), "--bigkeys:\n{sb}");
+    assert!(sb.contains("20 lists with 210 items"), "{sb}");
+    let biggest = |out: &str| -> Vec<String> {
+        summary_lines(out)
+            .into_iter()
+            .filter(|l| l.starts_with("Biggest"))
+            .map(|l| l.split(" has ").next().unwrap_or("").to_string())
+            .collect()
+    };
+    // --memkeys: the same types and a biggest key for each; its size is its MEMORY USAGE,
+    // and no key of its type is bigger (keys of nearby sizes tie in both servers, so which
+    // of them is named depends on the scan order).
+    let (sm, rm) = (cli(s.port, &["--memkeys"]), cli(r.port, &["--memkeys"]));
+    let types = |out: &str| -> Vec<String> {
+        biggest(out)
+            .iter()
+            .map(|l| l.split(" found ").next().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(types(&sm), types(&rm), "--memkeys:\n{sm}");
+    assert!(sm.contains("bytes (45.45% of keys"), "{sm}");
+    let mut c = Conn::connect(s.port).unwrap();
+    let mut usage = |k: &str| integer(&c.call(&["MEMORY", "USAGE", k]).unwrap());
+    for line in summary_lines(&sm)
+        .iter()
+        .filter(|l| l.starts_with("Biggest"))
+    {
+        let key = line.split('"').nth(1).expect("a quoted key");
+        let bytes: i64 = line
+            .split(" has ")
+            .nth(1)
+            .and_then(|t| t.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .expect("a size");
+        assert_eq!(usage(key), bytes, "{line}");
+        if let Some(prefix) = ["l", "s"]
+            .iter()
+            .find(|p| key.starts_with(**p) && key.len() > 1 && key[1..].parse::<u32>().is_ok())
+        {
+            let max = (1..=20)
+                .map(|i| usage(&format!("{prefix}{i}")))
+                .max()
+                .unwrap();
+            assert_eq!(bytes, max, "{line}");
+        }
+    }
+    drop(usage);
+    let (sh, rh) = (cli(s.port, &["--hotkeys"]), cli(r.port, &["--hotkeys"]));
+    let refusal = "An LFU maxmemory policy is not selected, access frequency not tracked.";
+    assert!(sh.contains(refusal) && rh.contains(refusal), "{sh}\n{rh}");
+    Conn::connect(s.port)
+        .unwrap()
+        .call(&["CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"])
+        .unwrap();
+    let sh = cli(s.port, &["--hotkeys"]);
+    assert!(sh.contains("hot key found with counter:"), "{sh}");
+    assert!(sh.contains("Sampled 44 keys"), "{sh}");
+    let stat = run_for("2", s.port, &["--stat", "-i", "0.5"]);
+    // --stat runs until stopped: `timeout` ends it; the lines printed by then are the table.
+    let rows: Vec<&str> = stat.lines().skip(2).collect();
+    assert!(stat.starts_with("------- data ------"), "{stat}");
+    assert!(
+        rows.first()
+            .is_some_and(|l| l.split_whitespace().next() == Some("44")),
+        "{stat}"
+    );
+    let lat = cli(s.port, &["--latency", "--raw"]);
+    let fields: Vec<f64> = lat
+        .split_whitespace()
+        .map(|f| f.parse().expect("a number"))
+        .collect();
+    assert!(fields.len() == 4 && fields[3] > 0.0, "--latency: {lat}");
+    println!(
+        "tools: redis-cli --bigkeys, --memkeys, --hotkeys, --stat ({} rows), --latency ({} samples) against sluice",
+        rows.len(),
+        fields[3]
+    );
+}
+
+/// INFO's fields by section: (section, field) pairs in the order a server prints them, with
+/// the per-command, per-error and per-database lines left out.
+fn info_fields(port: u16) -> Vec<(String, String)> {
+    let mut c = Conn::connect(port).unwrap();
+    let raw = c.call(&["INFO", "everything"]).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let mut section = String::new();
+    let mut out = Vec::new();
+    for line in text.lines().skip(1) {
+        if let Some(name) = line.strip_prefix("# ") {
+            section = name.to_lowercase();
+        } else if let Some((field, _)) = line.split_once(':') {
+            let per_item = ["cmdstat_", "errorstat_", "latency_percentiles_usec_"]
+                .iter()
+                .any(|p| field.starts_with(p))
+                || (field.starts_with("db") && field[2..].parse::<u32>().is_ok());
+            if !per_item {
+                out.push((section.clone(), field.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Fields redis-server 7.0.15 prints that sluice does not, each for a reason (listed in
+/// deliberate-differences.txt too).
+const INFO_ABSENT: &[(&str, &str)] = &[
+    // One thread per connection group and no main thread: CPU is reported per process.
+    ("used_cpu_sys_main_thread", "no single main thread"),
+    ("used_cpu_user_main_thread", "no single main thread"),
+    // Counts of read/write system calls and of Redis's reply-buffer resizing.
+    (
+        "total_reads_processed",
+        "sockets are read by tokio; not counted",
+    ),
+    ("total_writes_processed", "not counted"),
+    ("io_threaded_reads_processed", "no Redis I/O threads"),
+    ("io_threaded_writes_processed", "no Redis I/O threads"),
+    ("reply_buffer_shrinks", "no Redis reply buffer"),
+    ("reply_buffer_expands", "no Redis reply buffer"),
+    (
+        "dump_payload_sanitizations",
+        "RESTORE payloads are always checked whole",
+    ),
+];
+
+/// INFO as the tools read it: every field redis-server 7.0.15 prints (AOF on, a key in the
+/// keyspace) is in sluice's INFO, in the same section and the same relative order, apart
+/// from [`INFO_ABSENT`]; Valkey 9.1's fields that Redis also has are there too.
+#[test]
+fn info_has_the_oracles_fields_in_their_order() {
+    let args = ["--appendonly", "yes"];
+    let servers: Vec<Server> = [Kind::Sluice, Kind::Redis, Kind::Valkey]
+        .into_iter()
+        .map(|k| Server::start(k, &args))
+        .collect();
+    for s in &servers {
+        Conn::connect(s.port)
+            .unwrap()
+            .call(&["SET", "k", "v"])
+            .unwrap();
+    }
+    let [sluice, redis, valkey] = [0, 1, 2].map(|i| info_fields(servers[i].port));
+    let absent = |f: &str| INFO_ABSENT.iter().any(|(a, _)| *a == f);
+    let missing: Vec<&(String, String)> = redis
+        .iter()
+        .filter(|p| !absent(&p.1) && !sluice.contains(p))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "redis7 fields sluice lacks: {missing:?}"
+    );
+    // The shared fields in the same order, section by section.
+    let shared = |a: &[(String, String)], b: &[(String, String)]| -> Vec<(String, String)> {
+        a.iter().filter(|p| b.contains(p)).cloned().collect()
+    };
+    let (ours, theirs) = (shared(&sluice, &redis), shared(&redis, &sluice));
+    if let Some(i) = (0..ours.len()).find(|&i| ours[i] != theirs[i]) {
+        panic!(
+            "order differs from redis7 at {:?} (redis7 has {:?} there)",
+            ours[i], theirs[i]
+        );
+    }
+    let both: Vec<&(String, String)> = valkey
+        .iter()
+        .filter(|p| redis.contains(p) && !absent(&p.1) && !sluice.contains(p))
+        .collect();
+    assert!(
+        both.is_empty(),
+        "valkey and redis7 fields sluice lacks: {both:?}"
+    );
+    println!(
+        "tools: INFO has {} of redis7's {} fields in its order ({} left out, each with a reason)",
+        redis.len() - INFO_ABSENT.len(),
+        redis.len(),
+        INFO_ABSENT.len()
+    );
 }
