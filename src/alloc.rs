@@ -54,6 +54,25 @@ pub fn total_system_memory() -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
+/// Moves the calling thread's allocations to a jemalloc arena of their own (made once),
+/// for background work that allocates and frees megabytes at a time (formatting a metrics
+/// scrape): purging those pages afterwards then takes that arena's locks, not the ones the
+/// event loop allocates under. Measured at 10,000 streams: with the scrape's text in the
+/// shared arenas, single streams' snapshots taken under the store lock stalled for up to
+/// 5 ms while jemalloc's background thread purged the previous scrape's pages.
+pub fn use_background_arena() {
+    static ARENA: std::sync::OnceLock<Option<u32>> = std::sync::OnceLock::new();
+    // SAFETY: `arenas.create` returns the new arena's index (an unsigned); `thread.arena`
+    // takes one. Failure leaves the thread on its arena.
+    let arena = ARENA
+        .get_or_init(|| unsafe { tikv_jemalloc_ctl::raw::read::<u32>(b"arenas.create\0").ok() });
+    if let Some(a) = *arena {
+        unsafe {
+            let _ = tikv_jemalloc_ctl::raw::write(b"thread.arena\0", a);
+        }
+    }
+}
+
 /// Bytes allocated (INFO `used_memory`, the maxmemory check); RSS if jemalloc can't say.
 pub fn used_memory() -> u64 {
     // Counters are refreshed by advancing jemalloc's epoch (cheap: a few arenas).

@@ -555,7 +555,7 @@ fn spawn_base_writer(
     let incremental_fsync = store.config.get("aof-rewrite-incremental-fsync") != Some("no");
     let sh = shared.clone();
     std::thread::spawn(move || {
-        lower_priority();
+        crate::util::lower_thread_priority();
         let res = crate::aof_rewrite::write_base(
             &base_tmp,
             &libraries,
@@ -587,17 +587,6 @@ fn spawn_base_writer(
         drop(store);
         persistence::remove_files(&replaced);
     });
-}
-
-/// Runs the calling (rewrite) thread at a lower scheduling priority: on a machine with few
-/// cores, the event loop keeps its share of CPU while a rewrite writes gigabytes; the
-/// rewrite takes a little longer instead of the clients waiting.
-fn lower_priority() {
-    // SAFETY: setpriority on this thread's own id; failure only leaves the priority as is.
-    unsafe {
-        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-        libc::setpriority(libc::PRIO_PROCESS, tid, 10);
-    }
 }
 
 /// BGREWRITEAOF with `appendonly no`: like Redis, write a base file and a manifest that lists

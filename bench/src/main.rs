@@ -2,7 +2,7 @@
 //! distro redis-server, side by side on this machine, in one run; every row is a ratio
 //! because absolute numbers drift on a shared machine. A full run writes `bench/RESULTS.md`;
 //! `--only` (sections: throughput, groups, latency, queue, fanout, scaling, memory,
-//! persistence, rdb, redis8, policies)
+//! persistence, rdb, redis8, policies, observability)
 //! prints its tables without touching the file. `--rounds N` sets the rounds per row (7).
 //!
 //! Sections: redis-benchmark workloads (50 clients, servers alternating, median of rounds);
@@ -1580,6 +1580,287 @@ fn build_sluice() {
     }
 }
 
+/// A plain HTTP/1.1 GET: the response body and how long the whole exchange took.
+fn http_get(port: u16, path: &str) -> (std::time::Duration, String) {
+    use std::io::{Read, Write};
+    let t = Instant::now();
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("http connect");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_string();
+    (t.elapsed(), body)
+}
+
+/// A sample's value in Prometheus text (the first sample of that exact name).
+fn metric(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix(' ')))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(f64::NAN)
+}
+
+/// `streams` streams with one group, one consumer and one pending entry each.
+fn fill_streams(port: u16, streams: usize) {
+    let mut c = Conn::connect(port).unwrap();
+    let cmds = |i: usize| -> [Vec<String>; 3] {
+        let k = format!("q{i}");
+        [
+            ["XADD", &k, "*", "job", "x"].map(String::from).to_vec(),
+            ["XGROUP", "CREATE", &k, "workers", "0"]
+                .map(String::from)
+                .to_vec(),
+            [
+                "XREADGROUP",
+                "GROUP",
+                "workers",
+                "w1",
+                "COUNT",
+                "1",
+                "STREAMS",
+                &k,
+                ">",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ]
+    };
+    c.pipeline(streams * 3, |i| cmds(i / 3)[i % 3].clone(), drop)
+        .unwrap();
+}
+
+/// What redis_exporter sends a Redis to export the same stream metrics (`--check-streams
+/// q*`): SCAN for the keys, then per stream TYPE, XINFO STREAM, XINFO GROUPS and per group
+/// XINFO CONSUMERS, pipelined here (the exporter sends them one at a time).
+fn exporter_like_scrape(port: u16) -> std::time::Duration {
+    let t = Instant::now();
+    let mut c = Conn::connect(port).unwrap();
+    let mut cursor = "0".to_string();
+    let mut keys = Vec::new();
+    loop {
+        let r = c
+            .call(&["SCAN", &cursor, "MATCH", "q*", "COUNT", "1000"])
+            .unwrap();
+        let text = String::from_utf8_lossy(&r).into_owned();
+        let mut lines = text
+            .lines()
+            .filter(|l| !l.starts_with('*') && !l.starts_with('$'));
+        cursor = lines.next().unwrap_or("0").to_string();
+        keys.extend(lines.map(str::to_string));
+        if cursor == "0" {
+            break;
+        }
+    }
+    let per = 4;
+    c.pipeline(
+        keys.len() * per,
+        |i| {
+            let k = &keys[i / per];
+            match i % per {
+                0 => vec!["TYPE".into(), k.clone()],
+                1 => vec!["XINFO".into(), "STREAM".into(), k.clone()],
+                2 => vec!["XINFO".into(), "GROUPS".into(), k.clone()],
+                _ => vec![
+                    "XINFO".into(),
+                    "CONSUMERS".into(),
+                    k.clone(),
+                    "workers".into(),
+                ],
+            }
+        },
+        drop,
+    )
+    .unwrap();
+    t.elapsed()
+}
+
+/// Runs `f` while `poll` runs every `every` on another thread; what `f` returned.
+fn while_polling<T>(
+    every: std::time::Duration,
+    poll: impl Fn() + Send + 'static,
+    f: impl FnOnce() -> T,
+) -> T {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let st = stop.clone();
+    let h = std::thread::spawn(move || {
+        while !st.load(Ordering::Relaxed) {
+            let t = Instant::now();
+            poll();
+            if let Some(rest) = every.checked_sub(t.elapsed()) {
+                // Sleep in short slices so the poller stops soon after `f` ends.
+                let until = Instant::now() + rest;
+                while Instant::now() < until && !st.load(Ordering::Relaxed) {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+            }
+        }
+    });
+    let r = f();
+    stop.store(true, Ordering::Relaxed);
+    h.join().unwrap();
+    r
+}
+
+fn observability(o: &Opts, md: &mut String) {
+    use std::time::Duration;
+    let streams = if o.quick { 2_000 } else { 10_000 };
+    let http = redis_compat::free_port();
+    let hp = http.to_string();
+    let sluice = Server::start(
+        Kind::Sluice,
+        &["--appendonly", "no", "--sluice-http-port", &hp],
+    );
+    let redis = Server::start(Kind::Redis, &["--appendonly", "no"]);
+    fill_streams(sluice.port, streams);
+    fill_streams(redis.port, streams);
+    let pid = sluice.pid();
+    let port = sluice.port;
+
+    // XADD throughput with Prometheus scraping every second and the dashboard open (its
+    // page polls /api/overview and /api/streams every second), against neither.
+    let _ = writeln!(
+        md,
+        "{streams} streams with a group, a consumer and a pending entry each in the keyspace. A: every second a scraper GETs /metrics and the open dashboard's two polls (/api/overview, /api/streams) run; B: nothing polls. Same server, back to back, alternating order.\n"
+    );
+    same_head(md);
+    let n = |p: usize| if p > 1 { o.n * 10 } else { o.n };
+    let xadd = move |p: usize| {
+        let n = n(p);
+        move || {
+            redis_benchmark(
+                port,
+                n,
+                p,
+                &[
+                    "-r",
+                    "1000000000",
+                    "XADD",
+                    "obs",
+                    "*",
+                    "f",
+                    "v",
+                    "x",
+                    "__rand_int__",
+                ],
+            )
+            .0
+        }
+    };
+    let scraped = |p: usize| {
+        let run = xadd(p);
+        move || {
+            while_polling(
+                Duration::from_secs(1),
+                move || {
+                    let _ = http_get(http, "/metrics");
+                    let _ = http_get(http, "/api/overview");
+                    let _ = http_get(http, "/api/streams");
+                },
+                &run,
+            )
+        }
+    };
+    for p in [1usize, 16] {
+        same_server(
+            o,
+            pid,
+            &format!("XADD, redis-benchmark -P {p}: /metrics scraped and dashboard open every second (A) vs not (B), req/s"),
+            md,
+            n(p),
+            &scraped(p),
+            &xadd(p),
+        );
+    }
+
+    // What one scrape costs, sluice's /metrics beside the calls redis_exporter makes to a
+    // Redis for the same stream metrics.
+    let k = if o.quick { 5 } else { 15 };
+    let (mut times, mut longest, mut steps, mut size) = (vec![], 0.0f64, 0.0, 0);
+    for _ in 0..k {
+        let (t, body) = http_get(http, "/metrics");
+        times.push(t.as_secs_f64() * 1e3);
+        longest = longest.max(metric(&body, "sluice_scrape_longest_step_seconds") * 1e3);
+        steps = metric(&body, "sluice_scrape_steps");
+        size = body.len();
+    }
+    let api: Vec<f64> = (0..k)
+        .map(|_| http_get(http, "/api/streams").0.as_secs_f64() * 1e3)
+        .collect();
+    let exp: Vec<f64> = (0..k)
+        .map(|_| exporter_like_scrape(redis.port).as_secs_f64() * 1e3)
+        .collect();
+    let pct = |v: &[f64], p: f64| {
+        let mut v = v.to_vec();
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        v[((v.len() - 1) as f64 * p).round() as usize]
+    };
+    let _ = writeln!(
+        md,
+        "\n| one scrape of {streams} streams ({k} scrapes) | p50 ms | max ms | longest hold of the event loop, ms | store lock steps |\n| --- | ---: | ---: | ---: | ---: |"
+    );
+    let _ = writeln!(
+        md,
+        "| sluice GET /metrics ({:.1} MB of text) | {:.1} | {:.1} | {longest:.3} | {steps:.0} |",
+        size as f64 / 1e6,
+        pct(&times, 0.5),
+        pct(&times, 1.0)
+    );
+    let _ = writeln!(
+        md,
+        "| sluice GET /api/streams (the dashboard's poll) | {:.1} | {:.1} | | |",
+        pct(&api, 0.5),
+        pct(&api, 1.0)
+    );
+    let _ = writeln!(
+        md,
+        "| redis-server: SCAN + TYPE + XINFO STREAM/GROUPS/CONSUMERS per stream, pipelined (what redis_exporter --check-streams asks) | {:.1} | {:.1} | one command at a time | |",
+        pct(&exp, 0.5),
+        pct(&exp, 1.0)
+    );
+
+    // What a client sees meanwhile: PING p99 with scrapes back to back, against idle.
+    let ping = |port: u16| redis_benchmark(port, o.n, 1, &["PING"]).1;
+    let (mut quiet, mut busy) = (vec![], vec![]);
+    let (mut rquiet, mut rbusy) = (vec![], vec![]);
+    let rport = redis.port;
+    for _ in 0..o.rounds {
+        quiet.push(ping(port));
+        busy.push(while_polling(
+            Duration::ZERO,
+            move || drop(http_get(http, "/metrics")),
+            || ping(port),
+        ));
+        rquiet.push(ping(rport));
+        rbusy.push(while_polling(
+            Duration::ZERO,
+            move || {
+                let _ = exporter_like_scrape(rport);
+            },
+            || ping(rport),
+        ));
+    }
+    let _ = writeln!(
+        md,
+        "\n| PING p99 ms, redis-benchmark 50 clients | idle | while scraping back to back | ratio |\n| --- | ---: | ---: | ---: |"
+    );
+    for (name, q, b) in [
+        ("sluice (/metrics)", quiet, busy),
+        ("redis-server (exporter's calls)", rquiet, rbusy),
+    ] {
+        let (q, b) = (median(q), median(b));
+        let _ = writeln!(md, "| {name} | {q:.3} | {b:.3} | {:.2} |", ratio(b, q));
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("load") {
@@ -1655,6 +1936,11 @@ fn main() {
             "policies",
             "Queue policies (sluice alone, against itself without them)",
             policies,
+        ),
+        (
+            "observability",
+            "Metrics and dashboard: their cost under load, and one scrape beside redis_exporter's calls",
+            observability,
         ),
     ];
     let mut md = String::new();

@@ -203,22 +203,25 @@ pub async fn metrics(shared: &Shared) -> ApiResult {
         (info, x)
     };
     let q = gather::queues(shared, false).await?;
-    let mut f = Families::default();
-    f.sample(
-        "redis_up",
-        "gauge",
-        "Information about the Redis instance",
-        &[],
-        1.0,
-    );
-    info_metrics(&mut f, &info);
-    extra_metrics(&mut f, &extras);
-    stream_metrics(&mut f, &q, crate::util::now_ms());
-    Ok(respond(
-        StatusCode::OK,
-        "text/plain; version=0.0.4; charset=utf-8",
-        f.render(),
-    ))
+    Ok(super::off_loop(move || {
+        let mut f = Families::default();
+        f.sample(
+            "redis_up",
+            "gauge",
+            "Information about the Redis instance",
+            &[],
+            1.0,
+        );
+        info_metrics(&mut f, &info);
+        extra_metrics(&mut f, &extras);
+        stream_metrics(&mut f, &q, crate::util::now_ms());
+        respond(
+            StatusCode::OK,
+            "text/plain; version=0.0.4; charset=utf-8",
+            f.render(),
+        )
+    })
+    .await)
 }
 
 pub async fn overview(shared: &Shared) -> ApiResult {
@@ -233,13 +236,16 @@ pub async fn overview(shared: &Shared) -> ApiResult {
 
 pub async fn streams(shared: &Shared) -> ApiResult {
     let q = gather::queues(shared, false).await?;
-    let now = crate::util::now_ms();
-    let v: Vec<Value> = q
-        .streams
-        .iter()
-        .map(|s| stream_json(s, now, false))
-        .collect();
-    Ok(json(StatusCode::OK, &json!({"time_ms": now, "streams": v})))
+    Ok(super::off_loop(move || {
+        let now = crate::util::now_ms();
+        let v: Vec<Value> = q
+            .streams
+            .iter()
+            .map(|s| stream_json(s, now, false))
+            .collect();
+        json(StatusCode::OK, &json!({"time_ms": now, "streams": v}))
+    })
+    .await)
 }
 
 fn param<'a>(q: &'a [(String, Vec<u8>)], name: &str) -> Option<&'a [u8]> {
@@ -317,15 +323,18 @@ fn parse_id(s: &str) -> Option<StreamId> {
 
 pub async fn lists(shared: &Shared) -> ApiResult {
     let q = gather::queues(shared, true).await?;
-    let v: Vec<Value> = q
-        .lists
-        .iter()
-        .map(|l| json!({"db": l.db, "key": text(&l.key), "length": l.length, "blocked": l.blocked}))
-        .collect();
-    Ok(json(
-        StatusCode::OK,
-        &json!({"time_ms": crate::util::now_ms(), "lists": v}),
-    ))
+    Ok(super::off_loop(move || {
+        let v: Vec<Value> = q
+            .lists
+            .iter()
+            .map(|l| json!({"db": l.db, "key": text(&l.key), "length": l.length, "blocked": l.blocked}))
+            .collect();
+        json(
+            StatusCode::OK,
+            &json!({"time_ms": crate::util::now_ms(), "lists": v}),
+        )
+    })
+    .await)
 }
 
 pub async fn pubsub(shared: &Shared) -> ApiResult {

@@ -19,8 +19,9 @@ use std::time::{Duration, Instant};
 /// The longest one step holds the store.
 pub const STEP_BUDGET: Duration = Duration::from_micros(500);
 
-/// Keys visited per SCAN call inside a step (the budget is checked between calls).
-const SCAN_COUNT: usize = 16;
+/// Keys visited per SCAN call inside a step (the budget is checked between calls, so a step
+/// overshoots it by at most this many streams' copies).
+const SCAN_COUNT: usize = 4;
 
 #[derive(Debug, Clone)]
 pub struct ConsumerSnap {
@@ -165,6 +166,9 @@ pub async fn queues(shared: &Shared, lists: bool) -> Result<Queues, crate::serve
     let mut db = 0usize;
     let mut cursor = 0u64;
     loop {
+        // This step's copies, moved into `q` once the store is released: growing the large
+        // vectors there (megabytes copied at 10,000 streams) must not lengthen a step.
+        let (mut streams, mut list_snaps) = (Vec::new(), Vec::new());
         {
             let store = crate::server::lock_store(shared).await?;
             let started = Instant::now();
@@ -186,11 +190,11 @@ pub async fn queues(shared: &Shared, lists: bool) -> Result<Queues, crate::serve
                     }
                     match store.peek(db, &key) {
                         Some(crate::db::Value::Stream(s)) if is_stream => {
-                            q.streams.push(stream_snap(&store, db, &key, s.as_ref()));
+                            streams.push(stream_snap(&store, db, &key, s.as_ref()));
                         }
                         Some(crate::db::Value::List(l)) if !is_stream => {
                             let blocked = store.blocking.waiting_on(db, &key).len();
-                            q.lists.push(ListSnap {
+                            list_snaps.push(ListSnap {
                                 db,
                                 key,
                                 length: l.len(),
@@ -209,6 +213,9 @@ pub async fn queues(shared: &Shared, lists: bool) -> Result<Queues, crate::serve
             }
             q.steps += 1;
             q.longest_step = q.longest_step.max(started.elapsed());
+            drop(store);
+            q.streams.append(&mut streams);
+            q.lists.append(&mut list_snaps);
             if db >= dbs {
                 break;
             }

@@ -10,7 +10,7 @@
 //! from the store directly (streams in bounded steps, [`super::gather`]).
 
 use super::gather::{Queues, StreamSnap};
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::fmt::Write;
 
 /// INFO field → exporter gauge name (redis_exporter's `metricMapGauges`, Redis fields).
@@ -156,30 +156,67 @@ pub struct Extras {
 
 /// Families in the order they were first written, each with its samples together (the
 /// text format wants a family's samples contiguous).
+///
+/// A family's text is kept in chunks of [`CHUNK`] bytes rather than one growing string: at
+/// 10,000 streams a family holds megabytes, and doubling a string that size copies it again
+/// and again into fresh pages; [`Families::render`] copies each byte once.
 #[derive(Default)]
 pub struct Families {
     order: Vec<String>,
-    map: HashMap<String, (String, String, String)>,
+    map: HashMap<String, Family>,
 }
 
+struct Family {
+    kind: String,
+    help: String,
+    chunks: Vec<String>,
+}
+
+/// Bytes per chunk of a family's text.
+const CHUNK: usize = 64 * 1024;
+
 impl Families {
+    /// The chunk of family `name` the next sample goes to (a new one when the last is
+    /// nearly full: a sample line is far shorter than the margin, except for label values
+    /// of several KB, which only spill over the capacity once).
     fn family(&mut self, name: &str, kind: &str, help: &str) -> &mut String {
-        if !self.map.contains_key(name) {
-            self.order.push(name.to_string());
-            self.map.insert(
-                name.to_string(),
-                (kind.to_string(), help.to_string(), String::new()),
-            );
+        // One lookup per sample (hashbrown's fast hash: a scrape makes hundreds of
+        // thousands); the family is made at its first sample.
+        let order = &mut self.order;
+        let fam = self.map.entry_ref(name).or_insert_with(|| {
+            order.push(name.to_string());
+            Family {
+                kind: kind.to_string(),
+                help: help.to_string(),
+                chunks: Vec::new(),
+            }
+        });
+        if fam
+            .chunks
+            .last()
+            .is_none_or(|c| c.len() + 512 > c.capacity())
+        {
+            // Small families (most) start small; a family that fills a chunk gets full ones.
+            let cap = if fam.chunks.is_empty() { 1024 } else { CHUNK };
+            fam.chunks.push(String::with_capacity(cap));
         }
-        &mut self.map.get_mut(name).expect("inserted").2
+        fam.chunks.last_mut().expect("pushed")
     }
 
     /// One sample of family `name` (its own name, labels and value).
     pub fn sample(&mut self, name: &str, kind: &str, help: &str, labels: &[(&str, &str)], v: f64) {
-        let mut line = String::from(name);
-        write_labels(&mut line, labels);
-        let _ = writeln!(line, " {}", fmt_value(v));
-        self.family(name, kind, help).push_str(&line);
+        write_sample(self.family(name, kind, help), name, labels, v);
+    }
+
+    /// [`Families::sample`] with labels written once for all the samples that share them
+    /// (a stream's, a group's, a consumer's: most of a large scrape).
+    pub fn sample_l(&mut self, name: &str, kind: &str, help: &str, labels: &Labels, v: f64) {
+        let body = self.family(name, kind, help);
+        body.push_str(name);
+        body.push_str(&labels.0);
+        body.push(' ');
+        write_value(body, v);
+        body.push('\n');
     }
 
     /// A sample whose name differs from its family's (`_bucket`, `_sum`, `_count`).
@@ -192,22 +229,48 @@ impl Families {
         labels: &[(&str, &str)],
         v: f64,
     ) {
-        let mut line = String::from(name);
-        write_labels(&mut line, labels);
-        let _ = writeln!(line, " {}", fmt_value(v));
-        self.family(family, kind, help).push_str(&line);
+        write_sample(self.family(family, kind, help), name, labels, v);
     }
 
     pub fn render(&self) -> String {
-        let mut out = String::new();
+        let total: usize = self
+            .map
+            .iter()
+            .map(|(n, f)| {
+                2 * n.len() + f.help.len() + 32 + f.chunks.iter().map(String::len).sum::<usize>()
+            })
+            .sum();
+        let mut out = String::with_capacity(total);
         for name in &self.order {
-            let (kind, help, body) = &self.map[name];
-            let _ = writeln!(out, "# HELP {name} {help}");
-            let _ = writeln!(out, "# TYPE {name} {kind}");
-            out.push_str(body);
+            let f = &self.map[name];
+            let _ = writeln!(out, "# HELP {name} {}", f.help);
+            let _ = writeln!(out, "# TYPE {name} {}", f.kind);
+            for c in &f.chunks {
+                out.push_str(c);
+            }
         }
         out
     }
+}
+
+/// A label set rendered once (`{db="db0",stream="orders"}`), escaped as the text format wants.
+pub struct Labels(String);
+
+impl Labels {
+    pub fn new(labels: &[(&str, &str)]) -> Labels {
+        let mut s = String::new();
+        write_labels(&mut s, labels);
+        Labels(s)
+    }
+}
+
+/// `name{labels} value` and a newline, written straight into the family's text.
+fn write_sample(body: &mut String, name: &str, labels: &[(&str, &str)], v: f64) {
+    body.push_str(name);
+    write_labels(body, labels);
+    body.push(' ');
+    write_value(body, v);
+    body.push('\n');
 }
 
 fn write_labels(line: &mut String, labels: &[(&str, &str)]) {
@@ -219,13 +282,19 @@ fn write_labels(line: &mut String, labels: &[(&str, &str)]) {
         if i > 0 {
             line.push(',');
         }
-        let _ = write!(line, "{k}=\"");
-        for c in v.chars() {
-            match c {
-                '\\' => line.push_str("\\\\"),
-                '"' => line.push_str("\\\""),
-                '\n' => line.push_str("\\n"),
-                c => line.push(c),
+        line.push_str(k);
+        line.push_str("=\"");
+        if !v.contains(['\\', '"', '\n']) {
+            // The usual case (stream, group and command names): one copy, no escaping.
+            line.push_str(v);
+        } else {
+            for c in v.chars() {
+                match c {
+                    '\\' => line.push_str("\\\\"),
+                    '"' => line.push_str("\\\""),
+                    '\n' => line.push_str("\\n"),
+                    c => line.push(c),
+                }
             }
         }
         line.push('"');
@@ -233,19 +302,30 @@ fn write_labels(line: &mut String, labels: &[(&str, &str)]) {
     line.push('}');
 }
 
-fn fmt_value(v: f64) -> String {
+fn write_value(out: &mut String, v: f64) {
     if v.is_infinite() {
-        if v > 0.0 {
-            "+Inf".into()
-        } else {
-            "-Inf".into()
-        }
+        out.push_str(if v > 0.0 { "+Inf" } else { "-Inf" });
     } else if v.is_nan() {
-        "NaN".into()
+        out.push_str("NaN");
     } else if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
+        // Most values are counts: digits written by hand, not through the formatter.
+        let (neg, mut n) = (v < 0.0, v.abs() as u64);
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        if neg {
+            out.push('-');
+        }
+        out.push_str(std::str::from_utf8(&buf[i..]).expect("digits"));
     } else {
-        format!("{v}")
+        let _ = write!(out, "{v}");
     }
 }
 
@@ -467,7 +547,8 @@ pub fn info_metrics(f: &mut Families, info: &str) {
         );
         for (p, v) in ps {
             // The exporter keeps the percentile as INFO names it (`p99.9` → 99.9).
-            let q = fmt_value(p);
+            let mut q = String::new();
+            write_value(&mut q, p);
             f.sample_of(
                 fam,
                 "summary",
@@ -655,63 +736,64 @@ fn stream_one(f: &mut Families, s: &StreamSnap, now_ms: i64) {
     let db = format!("db{}", s.db);
     let key = String::from_utf8_lossy(&s.key);
     let l = [("db", db.as_str()), ("stream", key.as_ref())];
-    f.sample(
+    let l = Labels::new(&l);
+    f.sample_l(
         "redis_stream_length",
         "gauge",
         "The number of elements of the stream",
         &l,
         s.length as f64,
     );
-    f.sample(
+    f.sample_l(
         "redis_stream_radix_tree_keys",
         "gauge",
         "Radix tree keys count",
         &l,
         s.radix_tree_keys as f64,
     );
-    f.sample(
+    f.sample_l(
         "redis_stream_radix_tree_nodes",
         "gauge",
         "Radix tree nodes count",
         &l,
         s.radix_tree_nodes as f64,
     );
-    f.sample(
+    f.sample_l(
         "redis_stream_last_generated_id",
         "gauge",
         "The epoch timestamp (ms) of the latest message on the stream",
         &l,
         id_ms(s.last_generated),
     );
-    f.sample(
+    f.sample_l(
         "redis_stream_groups",
         "gauge",
         "Groups count of stream",
         &l,
         s.groups.len() as f64,
     );
-    f.sample(
+    f.sample_l(
         "redis_stream_max_deleted_entry_id",
         "gauge",
         "The epoch timestamp (ms) of last message deleted from the stream",
         &l,
         id_ms(s.max_deleted),
     );
-    f.sample(
+    f.sample_l(
         "redis_stream_first_entry_id",
         "gauge",
         "The epoch timestamp (ms) of the first message in the stream",
         &l,
         s.first_entry.map_or(0.0, id_ms),
     );
-    f.sample(
+    f.sample_l(
         "redis_stream_last_entry_id",
         "gauge",
         "The epoch timestamp (ms) of the last message in the stream",
         &l,
         s.last_entry.map_or(0.0, id_ms),
     );
-    f.sample(
+    f.sample_l(
         "redis_stream_entries_added_total",
         "counter",
         "The number of entries ever added to the stream",
@@ -758,16 +840,16 @@ fn stream_one(f: &mut Families, s: &StreamSnap, now_ms: i64) {
             m.iids_duplicates,
         ),
     ] {
-        f.sample(name, kind, help, &l, v as f64);
+        f.sample_l(name, kind, help, &l, v as f64);
     }
-    f.sample(
+    f.sample_l(
         "sluice_stream_memory_bytes",
         "gauge",
         "Memory used by the stream's nodes",
         &l,
         s.memory as f64,
     );
-    f.sample(
+    f.sample_l(
         "sluice_stream_delayed_entries",
         "gauge",
         "Entries held by SLUICE.DELAY until due",
@@ -775,7 +857,7 @@ fn stream_one(f: &mut Families, s: &StreamSnap, now_ms: i64) {
         s.delayed as f64,
     );
     if let Some(first) = s.first_entry {
-        f.sample(
+        f.sample_l(
             "sluice_stream_oldest_entry_age_seconds",
             "gauge",
             "Age of the stream's first entry by its ID",
@@ -790,28 +872,29 @@ fn stream_one(f: &mut Families, s: &StreamSnap, now_ms: i64) {
             ("stream", key.as_ref()),
             ("group", name.as_ref()),
         ];
-        f.sample(
+        let l = Labels::new(&l);
+        f.sample_l(
             "redis_stream_group_consumers",
             "gauge",
             "Consumers count of stream group",
             &l,
             g.consumers.len() as f64,
         );
-        f.sample(
+        f.sample_l(
             "redis_stream_group_messages_pending",
             "gauge",
             "Pending number of messages in that stream group",
             &l,
             g.pending as f64,
         );
-        f.sample(
+        f.sample_l(
             "redis_stream_group_last_delivered_id",
             "gauge",
             "The epoch timestamp (ms) of the last delivered message",
             &l,
             id_ms(g.last_delivered),
         );
-        f.sample(
+        f.sample_l(
             "redis_stream_group_entries_read",
             "gauge",
             "Total number of entries read from the stream group",
@@ -819,7 +902,7 @@ fn stream_one(f: &mut Families, s: &StreamSnap, now_ms: i64) {
             g.entries_read.max(0) as f64,
         );
         if let Some(lag) = g.lag {
-            f.sample(
+            f.sample_l(
                 "redis_stream_group_lag",
                 "gauge",
                 "The number of messages waiting to be delivered to the stream group's consumers",
@@ -830,7 +913,7 @@ fn stream_one(f: &mut Families, s: &StreamSnap, now_ms: i64) {
         let age = g
             .oldest_pending
             .map_or(0.0, |id| (now_ms - id.ms as i64).max(0) as f64 / 1e3);
-        f.sample(
+        f.sample_l(
             "sluice_stream_group_oldest_pending_age_seconds",
             "gauge",
             "Age (by its ID) of the oldest entry delivered and not acknowledged; 0 when none",
@@ -840,35 +923,35 @@ fn stream_one(f: &mut Families, s: &StreamSnap, now_ms: i64) {
         let idle = g
             .oldest_delivery
             .map_or(0.0, |t| (now_ms - t).max(0) as f64 / 1e3);
-        f.sample(
+        f.sample_l(
             "sluice_stream_group_oldest_pending_idle_seconds",
             "gauge",
             "Time since the longest-idle pending entry was delivered; 0 when none",
             &l,
             idle,
         );
-        f.sample(
+        f.sample_l(
             "redis_stream_group_messages_nacked",
             "gauge",
             "Pending entries released by XNACK, waiting for a consumer",
             &l,
             g.nacked as f64,
         );
-        f.sample(
+        f.sample_l(
             "sluice_stream_group_deliveries_total",
             "counter",
             "Deliveries since start, first and repeated",
             &l,
             g.stats.deliveries as f64,
         );
-        f.sample(
+        f.sample_l(
             "sluice_stream_group_redeliveries_total",
             "counter",
             "Repeated deliveries since start (history reads, claims)",
             &l,
             g.stats.redeliveries as f64,
         );
-        f.sample(
+        f.sample_l(
             "sluice_stream_group_acks_total",
             "counter",
             "Entries acknowledged since start (XACK, XACKDEL)",
@@ -876,7 +959,7 @@ fn stream_one(f: &mut Families, s: &StreamSnap, now_ms: i64) {
             g.stats.acks as f64,
         );
         let dead = g.dead_letter.as_ref().map_or(0, |d| d.count);
-        f.sample(
+        f.sample_l(
             "sluice_stream_group_dead_lettered_total",
             "counter",
             "Entries moved to the dead-letter stream since start",
@@ -891,14 +974,15 @@ fn stream_one(f: &mut Families, s: &StreamSnap, now_ms: i64) {
                 ("group", name.as_ref()),
                 ("consumer", cn.as_ref()),
             ];
-            f.sample(
+            let l = Labels::new(&l);
+            f.sample_l(
                 "redis_stream_group_consumer_messages_pending",
                 "gauge",
                 "Pending number of messages for this specific consumer",
                 &l,
                 c.pending as f64,
             );
-            f.sample(
+            f.sample_l(
                 "redis_stream_group_consumer_idle_seconds",
                 "gauge",
                 "Consumer idle time in seconds",

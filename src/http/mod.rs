@@ -7,7 +7,10 @@
 //!   start.
 //! - With `requirepass` set every request needs HTTP Basic credentials, user `default` (or
 //!   none) and that password, as `AUTH` takes them; otherwise 401 and nothing is read.
-//! - Reads copy data out of the store in bounded steps ([`gather`]) and never touch keys.
+//! - Reads copy data out of the store in bounded steps ([`gather`]) and never touch keys;
+//!   what turns the copies into text or JSON (megabytes for thousands of streams) runs on a
+//!   thread of its own at a lower priority ([`off_loop`]), never on a runtime worker that
+//!   also serves Redis connections.
 //! - Changes go through the command table as commands of an internal client
 //!   ([`api::action`]): propagated to the AOF (acknowledged after the fsync `always`
 //!   demands), waking blocked clients, shown to MONITOR. Only with `sluice-http-actions
@@ -125,6 +128,28 @@ pub fn respond(status: StatusCode, content_type: &'static str, body: impl Into<B
     r.headers_mut()
         .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
+}
+
+/// Runs `f` on a thread of its own at a lower priority and waits for it without holding a
+/// runtime worker: formatting a scrape of thousands of streams takes tens of milliseconds of
+/// CPU, which on a worker would delay every Redis connection that worker serves. A 503
+/// response when no thread can be had (a process limit) or `f` failed.
+pub async fn off_loop(f: impl FnOnce() -> Resp + Send + 'static) -> Resp {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let spawned = std::thread::Builder::new()
+        .name("http-render".into())
+        .spawn(move || {
+            crate::util::lower_thread_priority();
+            crate::alloc::use_background_arena();
+            let _ = tx.send(f());
+        });
+    match (spawned, rx.await) {
+        (Ok(_), Ok(resp)) => resp,
+        _ => json(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &serde_json::json!({"error": "no thread to format the response"}),
+        ),
+    }
 }
 
 pub fn json(status: StatusCode, v: &serde_json::Value) -> Resp {
