@@ -173,6 +173,18 @@ pub fn random_slot(len: usize, rng: &mut Rng, live: impl Fn(usize) -> bool) -> O
     (0..len).map(|d| (start + d) % len).find(|&i| live(i))
 }
 
+/// Runs the calling thread at a lower scheduling priority (nice 10): on a machine with few
+/// cores, the event loop keeps its share of CPU while background work (an AOF rewrite writing
+/// gigabytes, a metrics scrape formatting megabytes) runs; that work takes a little longer
+/// instead of the clients waiting.
+pub fn lower_thread_priority() {
+    // SAFETY: setpriority on this thread's own id; failure only leaves the priority as is.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, 10);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,17 +216,5 @@ mod tests {
         fn short_decimals_read_as_the_general_parse(s in "[0-9]{0,12}\\.?[0-9]{0,12}") {
             prop_assert_eq!(parse_f64(s.as_bytes()), s.parse::<f64>().ok(), "{}", s);
         }
-    }
-}
-
-/// Runs the calling thread at a lower scheduling priority (nice 10): on a machine with few
-/// cores, the event loop keeps its share of CPU while background work (an AOF rewrite writing
-/// gigabytes, a metrics scrape formatting megabytes) runs; that work takes a little longer
-/// instead of the clients waiting.
-pub fn lower_thread_priority() {
-    // SAFETY: setpriority on this thread's own id; failure only leaves the priority as is.
-    unsafe {
-        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-        libc::setpriority(libc::PRIO_PROCESS, tid, 10);
     }
 }
