@@ -394,7 +394,6 @@ fn redis_cli_tools_work_against_sluice() {
             assert_eq!(bytes, max, "{line}");
         }
     }
-    drop(usage);
     let (sh, rh) = (cli(s.port, &["--hotkeys"]), cli(r.port, &["--hotkeys"]));
     let refusal = "An LFU maxmemory policy is not selected, access frequency not tracked.";
     assert!(sh.contains(refusal) && rh.contains(refusal), "{sh}\n{rh}");

@@ -121,7 +121,7 @@ pub fn stream_snap(store: &Store, db: usize, key: &[u8], s: &Stream) -> StreamSn
             store.config.stream_idmp_duration,
             store.config.stream_idmp_maxsize,
         ),
-        memory: s.mem_usage(),
+        memory: s.mem_estimate(),
         retention_max_age: r.max_age_ms,
         retention_max_bytes: r.max_bytes,
         retention_from_server: from_server,

@@ -1,4 +1,5 @@
-// sluice dashboard: polls the JSON API once a second and renders the current view.
+// sluice dashboard: polls the JSON API (once a second, less often when a poll is slow) and
+// renders the current view.
 // No framework and no network access beyond this server: everything here ships in the binary.
 "use strict";
 
@@ -377,4 +378,12 @@ $("#theme").addEventListener("click", () => {
 window.addEventListener("hashchange", route);
 window.addEventListener("resize", drawCharts);
 route();
-setInterval(() => { if (!document.hidden) tick(); }, POLL_MS);
+// One poll at a time, at most once a second, and waiting at least twenty times as long as
+// the last one took: on a server with thousands of streams a poll costs it tens of
+// milliseconds of CPU, and an open dashboard must not take more than a few percent of it.
+async function pollLoop() {
+  const t0 = performance.now();
+  if (!document.hidden) await tick();
+  setTimeout(pollLoop, Math.max(POLL_MS, 20 * (performance.now() - t0)));
+}
+setTimeout(pollLoop, POLL_MS);

@@ -1379,6 +1379,21 @@ impl Stream {
         Ok(out)
     }
 
+    /// [`Stream::mem_usage`] in O(groups) rather than O(nodes): the nodes' bytes in use
+    /// (kept up to date) instead of their capacities, and a fixed cost per node. For the
+    /// metrics scrape and the dashboard, which read every stream under the store lock: a
+    /// walk of a 20,000,000-entry stream's nodes held it for 37 ms.
+    pub fn mem_estimate(&self) -> usize {
+        self.bytes
+            + self.node_count() * 96
+            + self
+                .groups
+                .values()
+                .map(|g| 64 + g.pel().len() * 96)
+                .sum::<usize>()
+            + self.idmp.as_ref().map_or(0, |m| m.mem_usage())
+    }
+
     /// Approximate heap bytes (MEMORY USAGE).
     pub fn mem_usage(&self) -> usize {
         self.nodes
