@@ -239,6 +239,33 @@ impl Blocking {
             .unwrap_or_default()
     }
 
+    /// The keys of `db` that clients wait on in a list pop (BLPOP, BRPOP, BLMOVE, BLMPOP...),
+    /// with how many wait on each.
+    pub fn list_waits(&self, db: usize) -> impl Iterator<Item = (&Bytes, usize)> {
+        self.by_key.iter().filter_map(move |((d, k), q)| {
+            let n = self.list_waiters(q);
+            (*d == db && n > 0).then_some((k, n))
+        })
+    }
+
+    /// How many clients wait on `key` of `db` in a list pop.
+    pub fn list_waiting_on(&self, db: usize, key: &[u8]) -> usize {
+        self.by_key
+            .get(&KeyRef(db, key))
+            .map_or(0, |q| self.list_waiters(q))
+    }
+
+    fn list_waiters(&self, q: &Queue) -> usize {
+        q.ids
+            .iter()
+            .filter(|id| {
+                self.waiters
+                    .get(*id)
+                    .is_some_and(|w| w.btype == BlockedType::List)
+            })
+            .count()
+    }
+
     /// Blocked client count (INFO `blocked_clients`).
     pub fn len(&self) -> usize {
         self.waiters.len()

@@ -652,6 +652,7 @@ impl Store {
             .map(|(k, _)| Bytes::copy_from_slice(k))
             .collect();
         self.ks.dbs[db].clear();
+        self.list_traffic.forget_db(db);
         for k in &keys {
             self.signal_modified(db, k);
             self.blocking.signal_ready(db, k);
@@ -678,6 +679,7 @@ impl Store {
         self.dirty_cas.extend(touched);
         self.ks.dbs.swap(a, b);
         self.blocking.swap_db(a, b);
+        self.list_traffic.swap_db(a, b);
         self.ks.dirty += 1;
     }
 
@@ -708,6 +710,14 @@ impl Store {
         self.signal_modified(db, key);
         self.notify(class, event, db, key);
         self.blocking.signal_ready(db, key);
+    }
+
+    /// A list command pushed `pushed` elements to `key` and popped `popped` from it (the
+    /// dashboard's rates; nothing unless the HTTP listener counts them).
+    pub fn note_list_traffic(&mut self, db: usize, key: &[u8], pushed: u64, popped: u64) {
+        if self.list_traffic.is_on() && !self.replaying {
+            self.list_traffic.note(db, key, pushed, popped);
+        }
     }
 
     /// A change to a stream's consumer-group state or ID bookkeeping (XREADGROUP, XACK,

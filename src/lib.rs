@@ -67,6 +67,7 @@ pub mod http;
 pub mod key;
 pub mod keyspace;
 pub mod latency;
+pub mod list_traffic;
 pub mod mailbox;
 pub mod monitor;
 pub mod pubsub;

@@ -184,6 +184,9 @@ pub struct Store {
     /// Inside EXEC or a script: a command's several effects are already wrapped in the
     /// transaction's MULTI/EXEC.
     pub in_transaction: bool,
+    /// Pushes and pops per list for the dashboard (`list_traffic.rs`), through
+    /// [`Store::note_list_traffic`].
+    pub list_traffic: crate::list_traffic::ListTraffic,
 }
 
 impl Store {
@@ -247,6 +250,7 @@ impl Store {
             script_time: None,
             policy_wake: Arc::new(tokio::sync::Notify::new()),
             in_transaction: false,
+            list_traffic: Default::default(),
         }
     }
 

@@ -280,6 +280,130 @@ fn requirepass_guards_every_path() {
     }
 }
 
+/// One command, its reply dropped (test setup).
+fn q(c: &mut redis::Connection, args: &[&str]) {
+    let mut cmd = redis::cmd(args[0]);
+    for a in &args[1..] {
+        cmd.arg(*a);
+    }
+    let _: redis::Value = cmd.query(c).unwrap();
+}
+
+fn api(port: u16, path: &str) -> serde_json::Value {
+    let (st, body) = get(port, path);
+    assert_eq!(st, 200, "{path}: {body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+fn keys_of(v: &serde_json::Value, table: &str) -> Vec<String> {
+    v[table]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["key"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn stream_and_list_pages_filter_sort_and_count() {
+    let s = start_http(&[]);
+    let hp = s.http_port.unwrap();
+    let mut c = s.client();
+    for (k, n) in [("a:1", 3), ("a:2", 5), ("b:1", 1), ("a:3", 4)] {
+        for _ in 0..n {
+            q(&mut c, &["XADD", k, "*", "f", "v"]);
+        }
+    }
+    q(&mut c, &["XGROUP", "CREATE", "a:3", "g", "0"]);
+    let v = api(hp, "/api/streams");
+    assert_eq!(v["total"], 4);
+    assert_eq!(keys_of(&v, "streams"), ["a:1", "a:2", "a:3", "b:1"]);
+    let v = api(hp, "/api/streams?match=a%3A*&sort=length&limit=2");
+    assert_eq!(v["total"], 3, "{v}");
+    assert_eq!(keys_of(&v, "streams"), ["a:2", "a:3"]);
+    let v = api(hp, "/api/streams?sort=lag");
+    assert_eq!(keys_of(&v, "streams")[0], "a:3", "the only group, lag 4");
+    assert_eq!(get(hp, "/api/streams?sort=nope").0, 400);
+    assert_eq!(get(hp, "/api/streams?limit=x").0, 400);
+
+    // Lists as queues: pushes and pops counted across the key's deletion when drained,
+    // drained and waited-on queues listed without a key.
+    q(&mut c, &["RPUSH", "jobs", "1", "2", "3"]);
+    q(&mut c, &["LPOP", "jobs", "3"]);
+    q(&mut c, &["RPUSH", "jobs", "4", "5"]);
+    q(&mut c, &["RPOP", "jobs"]);
+    q(&mut c, &["LMOVE", "jobs", "done", "LEFT", "RIGHT"]);
+    q(&mut c, &["LINSERT", "done", "BEFORE", "4", "0"]);
+    q(&mut c, &["RPUSH", "drained", "x"]);
+    q(&mut c, &["BLPOP", "drained", "0"]);
+    let mut w = s.client();
+    let blocked = std::thread::spawn(move || {
+        let _: redis::Value = redis::cmd("BRPOP")
+            .arg("idle")
+            .arg("0")
+            .query(&mut w)
+            .unwrap();
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let v = loop {
+        let v = api(hp, "/api/lists");
+        if v["lists"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["key"] == "idle")
+            || std::time::Instant::now() > deadline
+        {
+            break v;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let row = |k: &str| {
+        v["lists"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["key"] == k)
+            .unwrap_or_else(|| panic!("{k} in {v}"))
+            .clone()
+    };
+    let jobs = row("jobs");
+    assert_eq!(
+        (&jobs["length"], &jobs["pushed"], &jobs["popped"]),
+        (&0.into(), &5.into(), &5.into()),
+        "{jobs}"
+    );
+    let done = row("done");
+    assert_eq!((&done["length"], &done["pushed"]), (&2.into(), &2.into()));
+    let drained = row("drained");
+    assert_eq!(
+        (&drained["length"], &drained["popped"]),
+        (&0.into(), &1.into())
+    );
+    let idle = row("idle");
+    assert_eq!(
+        (&idle["blocked"], &idle["pushed"]),
+        (&1.into(), &serde_json::Value::Null)
+    );
+    assert_eq!(v["total"], 4, "{v}");
+    let v = api(hp, "/api/lists?sort=pushed&limit=1");
+    assert_eq!(keys_of(&v, "lists"), ["jobs"]);
+    assert_eq!(v["total"], 4);
+    let v = api(hp, "/api/lists?match=d*");
+    assert_eq!(keys_of(&v, "lists"), ["done", "drained"]);
+    q(&mut c, &["RPUSH", "idle", "go"]);
+    blocked.join().unwrap();
+    let v = api(hp, "/api/lists?match=idle");
+    assert_eq!(
+        (&v["lists"][0]["pushed"], &v["lists"][0]["popped"]),
+        (&1.into(), &1.into()),
+        "{v}"
+    );
+    // FLUSHALL forgets the counts with the keys.
+    q(&mut c, &["FLUSHALL"]);
+    assert_eq!(api(hp, "/api/lists")["total"], 0);
+}
+
 #[test]
 fn dashboard_assets_and_api() {
     let s = start_http(&[]);

@@ -108,6 +108,7 @@ fn push_values<'v>(
     };
     ctx.store
         .written_n(db, key, NOTIFY_LIST, end.push_event(), pushed);
+    ctx.store.note_list_traffic(db, key, pushed, 0);
     Ok(len)
 }
 
@@ -157,6 +158,7 @@ fn pop_n(ctx: &mut Ctx, key: &Bytes, end: End, count: usize) -> CmdResult<Vec<By
     }
     if !out.is_empty() {
         ctx.store.written(db, key, NOTIFY_LIST, end.pop_event());
+        ctx.store.note_list_traffic(db, key, 0, out.len() as u64);
         delete_if_empty(ctx, key);
     }
     Ok(out)
@@ -308,6 +310,7 @@ pub fn linsert(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let len = l.len();
     ctx.store.written(db, &argv[1], NOTIFY_LIST, "linsert");
+    ctx.store.note_list_traffic(db, &argv[1], 1, 0);
     ctx.out.int(len as i64);
     Ok(())
 }
@@ -470,6 +473,7 @@ fn move_one(
     push_values(ctx, dst, to, std::iter::once(&v[..]))?;
     // The source's events follow the push, as in Redis (rpush dst, lpop src, del src).
     ctx.store.written(db, src, NOTIFY_LIST, from.pop_event());
+    ctx.store.note_list_traffic(db, src, 0, 1);
     delete_if_empty(ctx, src);
     Ok(Some(v))
 }
@@ -587,6 +591,7 @@ fn move_many(
     }
     push_values(ctx, dst, to, seq.iter().map(|v| &v[..]))?;
     ctx.store.written(db, src, NOTIFY_LIST, from.pop_event());
+    ctx.store.note_list_traffic(db, src, 0, seq.len() as u64);
     delete_if_empty(ctx, src);
     ctx.also_propagate(vec![
         Bytes::from_static(from.pop_name()),

@@ -81,25 +81,63 @@ pub struct StreamSnap {
     pub groups: Vec<GroupSnap>,
 }
 
+/// A list, or a queue that is empty right now (length 0: no key) but was pushed to since
+/// start or has clients blocked on it.
 #[derive(Debug, Clone)]
 pub struct ListSnap {
     pub db: usize,
     pub key: Bytes,
     pub length: usize,
+    /// Clients blocked in a list pop on the key.
     pub blocked: usize,
+    /// Elements pushed and popped since start (`list_traffic.rs`); None for a key not
+    /// tracked.
+    pub traffic: Option<crate::list_traffic::Counts>,
+}
+
+/// What a walk copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Walk {
+    Streams,
+    Lists,
 }
 
 /// What a walk collects.
 #[derive(Debug, Default)]
 pub struct Queues {
+    /// Filled by [`Queues::sort`] from `stream_parts`, the walk's steps.
     pub streams: Vec<StreamSnap>,
+    stream_parts: Vec<Vec<StreamSnap>>,
     pub lists: Vec<ListSnap>,
     /// Steps taken and the longest (for the scrape's own metrics and the bound's test).
     pub steps: u64,
     pub longest_step: Duration,
 }
 
-pub fn stream_snap(store: &Store, db: usize, key: &[u8], s: &Stream) -> StreamSnap {
+impl Queues {
+    /// Joins the walk's steps and orders streams and lists by database and key, once each:
+    /// megabytes moved and 10,000 keys compared, for the formatting thread rather than the
+    /// event loop.
+    pub fn sort(&mut self) {
+        let n = self.stream_parts.iter().map(Vec::len).sum();
+        self.streams.reserve(n);
+        for mut part in self.stream_parts.drain(..) {
+            self.streams.append(&mut part);
+        }
+        self.streams
+            .sort_unstable_by(|a, b| (a.db, &a.key).cmp(&(b.db, &b.key)));
+        self.lists
+            .sort_unstable_by(|a, b| (a.db, &a.key).cmp(&(b.db, &b.key)));
+        // The SCAN cursor may return a key twice (a table resized between steps): one
+        // series each, as Prometheus refuses a scrape with a duplicate sample.
+        self.streams
+            .dedup_by(|a, b| (a.db, &a.key) == (b.db, &b.key));
+        self.lists.dedup_by(|a, b| (a.db, &a.key) == (b.db, &b.key));
+    }
+}
+
+/// `s`'s snapshot at `now` (unix ms).
+pub fn stream_snap(store: &Store, db: usize, key: &[u8], s: &Stream, now: i64) -> StreamSnap {
     let default = &store.config.default_retention;
     let own = s.policy.as_ref().map(|p| p.retention);
     let from_server = own.as_ref().is_none_or(|r| r.is_off()) && !default.is_off();
@@ -117,7 +155,7 @@ pub fn stream_snap(store: &Store, db: usize, key: &[u8], s: &Stream) -> StreamSn
         entries_added: s.entries_added,
         idmp: crate::types::stream::idmp::Idmp::stats(
             s.idmp.as_deref(),
-            crate::util::now_ms(),
+            now,
             store.config.stream_idmp_duration,
             store.config.stream_idmp_maxsize,
         ),
@@ -160,15 +198,31 @@ pub fn stream_snap(store: &Store, db: usize, key: &[u8], s: &Stream) -> StreamSn
     }
 }
 
-/// Walks every database for streams (and lists when `lists`), in bounded steps.
-pub async fn queues(shared: &Shared, lists: bool) -> Result<Queues, crate::server::ScriptBusy> {
+/// Walks every database for streams or lists (keys matching the glob `pattern`, if any),
+/// in bounded steps. The snapshots come back in the order the walk met them;
+/// [`Queues::sort`] (on the thread that formats them, not the event loop) orders them by
+/// database and key.
+pub async fn queues(
+    shared: &Shared,
+    walk: Walk,
+    pattern: Option<&[u8]>,
+) -> Result<Queues, crate::server::ScriptBusy> {
     let mut q = Queues::default();
     let mut db = 0usize;
     let mut cursor = 0u64;
+    let wanted = |k: &[u8]| pattern.is_none_or(|p| crate::glob::matches(p, k, false));
+    // Sized like the step before it: growing a step's vector of snapshots a push at a time
+    // copied it over and over under the store lock.
+    let mut per_step = 64;
     loop {
-        // This step's copies, moved into `q` once the store is released: growing the large
-        // vectors there (megabytes copied at 10,000 streams) must not lengthen a step.
+        // This step's copies, moved into `q` once the store is released (as a whole
+        // vector: appending to one growing vector copied megabytes on the event loop at
+        // 10,000 streams).
         let (mut streams, mut list_snaps) = (Vec::new(), Vec::new());
+        match walk {
+            Walk::Streams => streams.reserve(per_step),
+            Walk::Lists => list_snaps.reserve(per_step),
+        }
         {
             let store = crate::server::lock_store(shared).await?;
             let started = Instant::now();
@@ -176,34 +230,27 @@ pub async fn queues(shared: &Shared, lists: bool) -> Result<Queues, crate::serve
             let dbs = store.ks.len();
             while db < dbs {
                 let d = store.ks.db(db);
-                let mut found: Vec<(Bytes, bool)> = Vec::new();
-                cursor = d.keys.scan(cursor, SCAN_COUNT, |k, v| match v {
-                    crate::db::Value::Stream(_) => found.push((Bytes::copy_from_slice(k), true)),
-                    crate::db::Value::List(_) if lists => {
-                        found.push((Bytes::copy_from_slice(k), false))
-                    }
-                    _ => {}
-                });
-                for (key, is_stream) in found {
-                    if store.expire_at(db, &key).is_some_and(|t| t <= now) {
-                        continue;
-                    }
-                    match store.peek(db, &key) {
-                        Some(crate::db::Value::Stream(s)) if is_stream => {
-                            streams.push(stream_snap(&store, db, &key, s.as_ref()));
+                // Snapshots are taken in the walk itself: no key copied to be looked up
+                // again, and the expiry table asked only when it has entries.
+                cursor = d.keys.scan(cursor, SCAN_COUNT, |k, v| {
+                    let k: &[u8] = k;
+                    let take = || wanted(k) && !d.is_expired(k, now);
+                    match v {
+                        crate::db::Value::Stream(s) if walk == Walk::Streams && take() => {
+                            streams.push(stream_snap(&store, db, k, s.as_ref(), now));
                         }
-                        Some(crate::db::Value::List(l)) if !is_stream => {
-                            let blocked = store.blocking.waiting_on(db, &key).len();
+                        crate::db::Value::List(l) if walk == Walk::Lists && take() => {
                             list_snaps.push(ListSnap {
                                 db,
-                                key,
+                                key: Bytes::copy_from_slice(k),
                                 length: l.len(),
-                                blocked,
+                                blocked: store.blocking.list_waiting_on(db, k),
+                                traffic: store.list_traffic.get(db, k),
                             });
                         }
                         _ => {}
                     }
-                }
+                });
                 if cursor == 0 {
                     db += 1;
                 }
@@ -211,10 +258,41 @@ pub async fn queues(shared: &Shared, lists: bool) -> Result<Queues, crate::serve
                     break;
                 }
             }
+            if db >= dbs && walk == Walk::Lists {
+                // Queues with no key right now: drained (pushed to since start) or waited
+                // on. At most list_traffic::MAX_KEYS of the first, one per blocked client of
+                // the second.
+                for d in 0..dbs {
+                    let absent = |k: &[u8]| wanted(k) && store.peek(d, k).is_none();
+                    for (k, c) in store.list_traffic.of_db(d) {
+                        if absent(k) {
+                            list_snaps.push(ListSnap {
+                                db: d,
+                                key: k.clone(),
+                                length: 0,
+                                blocked: store.blocking.list_waiting_on(d, k),
+                                traffic: Some(c),
+                            });
+                        }
+                    }
+                    for (k, n) in store.blocking.list_waits(d) {
+                        if absent(k) && store.list_traffic.get(d, k).is_none() {
+                            list_snaps.push(ListSnap {
+                                db: d,
+                                key: k.clone(),
+                                length: 0,
+                                blocked: n,
+                                traffic: None,
+                            });
+                        }
+                    }
+                }
+            }
             q.steps += 1;
             q.longest_step = q.longest_step.max(started.elapsed());
             drop(store);
-            q.streams.append(&mut streams);
+            per_step = per_step.max(streams.len()).max(list_snaps.len());
+            q.stream_parts.push(streams);
             q.lists.append(&mut list_snaps);
             if db >= dbs {
                 break;
@@ -222,9 +300,6 @@ pub async fn queues(shared: &Shared, lists: bool) -> Result<Queues, crate::serve
         }
         tokio::task::yield_now().await;
     }
-    q.streams
-        .sort_by(|a, b| (a.db, &a.key).cmp(&(b.db, &b.key)));
-    q.lists.sort_by(|a, b| (a.db, &a.key).cmp(&(b.db, &b.key)));
     Ok(q)
 }
 
@@ -235,15 +310,12 @@ pub async fn stream(
     key: &[u8],
 ) -> Result<Option<StreamSnap>, crate::server::ScriptBusy> {
     let store = crate::server::lock_store(shared).await?;
-    if db >= store.ks.len()
-        || store
-            .expire_at(db, key)
-            .is_some_and(|t| t <= crate::util::now_ms())
-    {
+    let now = crate::util::now_ms();
+    if db >= store.ks.len() || store.expire_at(db, key).is_some_and(|t| t <= now) {
         return Ok(None);
     }
     Ok(match store.peek(db, key) {
-        Some(crate::db::Value::Stream(s)) => Some(stream_snap(&store, db, key, s.as_ref())),
+        Some(crate::db::Value::Stream(s)) => Some(stream_snap(&store, db, key, s.as_ref(), now)),
         _ => None,
     })
 }

@@ -219,6 +219,17 @@ impl Families {
         body.push('\n');
     }
 
+    /// [`Families::sample_l`] of a duration given in ms, written in seconds (the most
+    /// common non-integer value of a large scrape: every group's and consumer's idle time).
+    pub fn sample_ms_l(&mut self, name: &str, kind: &str, help: &str, labels: &Labels, ms: i64) {
+        let body = self.family(name, kind, help);
+        body.push_str(name);
+        body.push_str(&labels.0);
+        body.push(' ');
+        write_ms_as_secs(body, ms);
+        body.push('\n');
+    }
+
     /// A sample whose name differs from its family's (`_bucket`, `_sum`, `_count`).
     fn sample_of(
         &mut self,
@@ -232,6 +243,23 @@ impl Families {
         write_sample(self.family(family, kind, help), name, labels, v);
     }
 
+    /// The text in the pieces it was written in (each family's `# HELP`/`# TYPE` lines, then
+    /// its chunks), for a response body that sends them without joining them.
+    pub fn into_pieces(mut self) -> Vec<bytes::Bytes> {
+        let mut out = Vec::with_capacity(self.order.len() * 2);
+        for name in &self.order {
+            let f = self
+                .map
+                .remove(name.as_str())
+                .expect("every name has its family");
+            out.push(format!("# HELP {name} {}\n# TYPE {name} {}\n", f.help, f.kind).into());
+            out.extend(f.chunks.into_iter().map(bytes::Bytes::from));
+        }
+        out
+    }
+
+    /// The whole text as one string.
+    #[cfg(test)]
     pub fn render(&self) -> String {
         let total: usize = self
             .map
@@ -326,6 +354,37 @@ fn write_value(out: &mut String, v: f64) {
         out.push_str(std::str::from_utf8(&buf[i..]).expect("digits"));
     } else {
         let _ = write!(out, "{v}");
+    }
+}
+
+/// `ms / 1000` as `{}` prints that f64 (`12.345`, `0.5`, `3`), without the float formatter:
+/// the shortest decimal that reads back as the double nearest to ms/1000 is ms/1000 itself,
+/// at most three decimals, trailing zeros dropped. (With at most 15 significant digits, any
+/// other decimal as short lies further from it than half the doubles' spacing there.)
+fn write_ms_as_secs(out: &mut String, ms: i64) {
+    if ms.unsigned_abs() >= 1_000_000_000_000_000 {
+        // 16 digits and more: the double may print shorter; leave it to the formatter.
+        write_value(out, ms as f64 / 1e3);
+        return;
+    }
+    if ms < 0 {
+        out.push('-');
+    }
+    let ms = ms.unsigned_abs();
+    write_value(out, (ms / 1000) as f64);
+    let f = (ms % 1000) as u32;
+    if f != 0 {
+        let d = [
+            b'.',
+            b'0' + (f / 100) as u8,
+            b'0' + (f / 10 % 10) as u8,
+            b'0' + (f % 10) as u8,
+        ];
+        let mut n = d.len();
+        while d[n - 1] == b'0' {
+            n -= 1;
+        }
+        out.push_str(std::str::from_utf8(&d[..n]).expect("digits"));
     }
 }
 
@@ -857,12 +916,12 @@ fn stream_one(f: &mut Families, s: &StreamSnap, now_ms: i64) {
         s.delayed as f64,
     );
     if let Some(first) = s.first_entry {
-        f.sample_l(
+        f.sample_ms_l(
             "sluice_stream_oldest_entry_age_seconds",
             "gauge",
             "Age of the stream's first entry by its ID",
             &l,
-            (now_ms - first.ms as i64).max(0) as f64 / 1e3,
+            (now_ms - first.ms as i64).max(0),
         );
     }
     for g in &s.groups {
@@ -912,18 +971,16 @@ fn stream_one(f: &mut Families, s: &StreamSnap, now_ms: i64) {
         }
         let age = g
             .oldest_pending
-            .map_or(0.0, |id| (now_ms - id.ms as i64).max(0) as f64 / 1e3);
-        f.sample_l(
+            .map_or(0, |id| (now_ms - id.ms as i64).max(0));
+        f.sample_ms_l(
             "sluice_stream_group_oldest_pending_age_seconds",
             "gauge",
             "Age (by its ID) of the oldest entry delivered and not acknowledged; 0 when none",
             &l,
             age,
         );
-        let idle = g
-            .oldest_delivery
-            .map_or(0.0, |t| (now_ms - t).max(0) as f64 / 1e3);
-        f.sample_l(
+        let idle = g.oldest_delivery.map_or(0, |t| (now_ms - t).max(0));
+        f.sample_ms_l(
             "sluice_stream_group_oldest_pending_idle_seconds",
             "gauge",
             "Time since the longest-idle pending entry was delivered; 0 when none",
@@ -982,12 +1039,12 @@ fn stream_one(f: &mut Families, s: &StreamSnap, now_ms: i64) {
                 &l,
                 c.pending as f64,
             );
-            f.sample_l(
+            f.sample_ms_l(
                 "redis_stream_group_consumer_idle_seconds",
                 "gauge",
                 "Consumer idle time in seconds",
                 &l,
-                (now_ms - c.seen_time).max(0) as f64 / 1e3,
+                (now_ms - c.seen_time).max(0),
             );
         }
     }
@@ -1027,6 +1084,36 @@ mod tests {
             assert!(t.contains(want), "missing {want:?} in\n{t}");
         }
         assert!(t.contains("redis_instance_info{role=\"\",redis_version=\"7.2.4\""));
+    }
+
+    #[test]
+    fn seconds_from_ms_print_as_the_float_formatter_prints_them() {
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut cases: Vec<i64> = vec![
+            0, 1, 9, 10, 100, 999, 1000, 1001, 1010, 1100, -1, -500, -1500,
+        ];
+        cases.extend([
+            (1 << 53) - 1,
+            999_999_999_999_999,
+            1_000_000_000_000_000,
+            i64::MAX,
+            i64::MIN + 1,
+        ]);
+        for _ in 0..100_000 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            // Durations of every magnitude, from ms to centuries.
+            let ms = (rng >> (rng % 60)) as i64;
+            cases.extend([ms, -ms]);
+        }
+        for ms in cases {
+            let mut got = String::new();
+            write_ms_as_secs(&mut got, ms);
+            let mut want = String::new();
+            write_value(&mut want, ms as f64 / 1e3);
+            assert_eq!(got, want, "{ms}");
+        }
     }
 
     #[test]

@@ -25,13 +25,16 @@ pub mod metrics;
 
 use crate::server::Shared;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
+use http_body_util::{BodyExt, Limited};
+use hyper::body::{Frame, Incoming, SizeHint};
 use hyper::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE, WWW_AUTHENTICATE};
 use hyper::{Method, Request, Response, StatusCode};
+use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
@@ -45,17 +48,64 @@ const INDEX_HTML: &str = include_str!("assets/index.html");
 const APP_JS: &str = include_str!("assets/app.js");
 const APP_CSS: &str = include_str!("assets/app.css");
 
-pub type Resp = Response<Full<Bytes>>;
+pub type Resp = Response<Chunks>;
+
+/// A response body sent as the pieces it was made in, with its exact length (a
+/// `Content-Length`, not chunked encoding): a 10,000-stream scrape is ~23 MB of text in
+/// 64 KiB pieces, and joining them first cost a copy of it all plus faulting in a fresh
+/// 23 MB allocation (jemalloc returns allocations that large to the OS when freed) on every
+/// scrape: a quarter of the scrape's CPU.
+pub struct Chunks {
+    rest: VecDeque<Bytes>,
+    len: u64,
+}
+
+impl Chunks {
+    pub fn new(pieces: Vec<Bytes>) -> Chunks {
+        let rest: VecDeque<Bytes> = pieces.into_iter().filter(|b| !b.is_empty()).collect();
+        let len = rest.iter().map(|b| b.len() as u64).sum();
+        Chunks { rest, len }
+    }
+}
+
+impl hyper::body::Body for Chunks {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        let this = self.get_mut();
+        Poll::Ready(this.rest.pop_front().map(|b| {
+            this.len -= b.len() as u64;
+            Ok(Frame::data(b))
+        }))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.rest.is_empty()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.len)
+    }
+}
 
 /// Binds and serves the listener if `sluice-http-port` is set; its addresses.
 pub async fn start(shared: &Arc<Shared>) -> std::io::Result<Vec<SocketAddr>> {
     let (port, bind) = {
-        let s = shared.store.lock().unwrap();
+        let mut s = shared.store.lock().unwrap();
         let port: u16 = s
             .config
             .get("sluice-http-port")
             .and_then(|p| p.parse().ok())
             .unwrap_or(0);
+        if port != 0 {
+            // The dashboard shows push and pop rates per list.
+            let dbs = s.ks.len();
+            s.list_traffic.enable(dbs);
+        }
         let own: Vec<String> = s
             .config
             .get("sluice-http-bind")
@@ -121,7 +171,12 @@ async fn accept_loop(shared: Arc<Shared>, l: TcpListener, slots: Arc<Semaphore>)
 }
 
 pub fn respond(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Resp {
-    let mut r = Response::new(Full::new(body.into()));
+    respond_pieces(status, content_type, vec![body.into()])
+}
+
+/// [`respond`] with a body in pieces, sent as they are.
+pub fn respond_pieces(status: StatusCode, content_type: &'static str, body: Vec<Bytes>) -> Resp {
+    let mut r = Response::new(Chunks::new(body));
     *r.status_mut() = status;
     r.headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -292,10 +347,10 @@ async fn handle(shared: &Arc<Shared>, req: Request<Incoming>, peer: SocketAddr) 
         }
         (&Method::GET, "/health") => Ok(respond(StatusCode::OK, "text/plain", "OK\n")),
         (&Method::GET, "/api/overview") => api::overview(shared).await,
-        (&Method::GET, "/api/streams") => api::streams(shared).await,
+        (&Method::GET, "/api/streams") => api::streams(shared, &query(&req)).await,
         (&Method::GET, "/api/stream") => api::stream(shared, &query(&req)).await,
         (&Method::GET, "/api/pending") => api::pending(shared, &query(&req)).await,
-        (&Method::GET, "/api/lists") => api::lists(shared).await,
+        (&Method::GET, "/api/lists") => api::lists(shared, &query(&req)).await,
         (&Method::GET, "/api/pubsub") => api::pubsub(shared).await,
         (&Method::GET, "/api/clients") => api::clients(shared).await,
         (&Method::GET, "/api/slowlog") => api::slowlog(shared).await,

@@ -85,6 +85,9 @@ pub struct Rax<V> {
     /// The root's edge is empty; its children start at key byte 0.
     root: Children<V>,
     len: usize,
+    /// Branches below the root (kept so [`Rax::node_count`] is O(1): the metrics scrape asks
+    /// it of every stream under the store lock).
+    branches: usize,
 }
 
 impl<V> Default for Rax<V> {
@@ -92,6 +95,7 @@ impl<V> Default for Rax<V> {
         Rax {
             root: Arc::new(Vec::new()),
             len: 0,
+            branches: 0,
         }
     }
 }
@@ -211,6 +215,7 @@ impl<V: Clone> Rax<V> {
                 };
                 children[i].kind = Kind::Branch(Arc::new(pair));
                 self.len += 1;
+                self.branches += 1;
                 return None;
             }
             pos += common;
@@ -223,12 +228,17 @@ impl<V: Clone> Rax<V> {
 
     pub fn remove(&mut self, id: &StreamId) -> Option<V> {
         let key = encode(*id);
-        let v = Self::remove_in(Arc::make_mut(&mut self.root), &key, 0)?;
+        let v = Self::remove_in(Arc::make_mut(&mut self.root), &key, 0, &mut self.branches)?;
         self.len -= 1;
         Some(v)
     }
 
-    fn remove_in(children: &mut Vec<Node<V>>, key: &Key, pos: usize) -> Option<V> {
+    fn remove_in(
+        children: &mut Vec<Node<V>>,
+        key: &Key,
+        pos: usize,
+        branches: &mut usize,
+    ) -> Option<V> {
         let i = find(children, key[pos]).ok()?;
         let c = &mut children[i];
         if !key[pos..].starts_with(&c.edge) {
@@ -242,8 +252,9 @@ impl<V: Clone> Rax<V> {
             },
             Kind::Branch(ch) => {
                 let ch = Arc::make_mut(ch);
-                let v = Self::remove_in(ch, key, below)?;
+                let v = Self::remove_in(ch, key, below, branches)?;
                 if ch.len() == 1 {
+                    *branches -= 1;
                     // Keep every branch a real branch: fold the lone child into this edge.
                     let only = ch.pop().unwrap();
                     let mut edge = Vec::with_capacity(c.edge.len() + only.edge.len());
@@ -260,6 +271,7 @@ impl<V: Clone> Rax<V> {
     pub fn clear(&mut self) {
         self.root = Arc::default();
         self.len = 0;
+        self.branches = 0;
     }
 
     /// The largest key's value, mutably.
@@ -279,14 +291,33 @@ impl<V: Clone> Rax<V> {
 }
 
 impl<V> Rax<V> {
-    /// The smallest key and its value.
+    /// The smallest key and its value: straight down the first children (no iterator to
+    /// set up: the metrics scrape asks it of every group's PEL).
     pub fn first(&self) -> Option<(StreamId, &V)> {
-        self.iter().next()
+        self.edge_leaf(|ch| ch.first())
     }
 
     /// The largest key and its value.
     pub fn last(&self) -> Option<(StreamId, &V)> {
-        self.iter_rev().next()
+        self.edge_leaf(|ch| ch.last())
+    }
+
+    /// The leaf reached by taking `pick`'s child at every level.
+    fn edge_leaf<'a>(
+        &'a self,
+        pick: impl Fn(&'a [Node<V>]) -> Option<&'a Node<V>>,
+    ) -> Option<(StreamId, &'a V)> {
+        let mut key = [0u8; KEY_LEN];
+        let (mut children, mut pos): (&[Node<V>], usize) = (&self.root, 0);
+        loop {
+            let c = pick(children)?;
+            key[pos..pos + c.edge.len()].copy_from_slice(&c.edge);
+            pos += c.edge.len();
+            match &c.kind {
+                Kind::Leaf(v) => return Some((decode(&key), v)),
+                Kind::Branch(ch) => children = ch,
+            }
+        }
     }
 
     /// The entry with the largest key ≤ `id`.
@@ -390,18 +421,7 @@ impl<V> Rax<V> {
     /// Nodes in the tree (branches and leaves, the root included): XINFO's
     /// `radix-tree-nodes`.
     pub fn node_count(&self) -> usize {
-        fn count<V>(children: &[Node<V>]) -> usize {
-            children
-                .iter()
-                .map(|c| {
-                    1 + match &c.kind {
-                        Kind::Leaf(_) => 0,
-                        Kind::Branch(ch) => count(ch),
-                    }
-                })
-                .sum()
-        }
-        1 + count(&self.root)
+        1 + self.len + self.branches
     }
 }
 
@@ -668,6 +688,7 @@ mod tests {
                 prop_assert!(r.get(k).is_some());
             }
             check_shape(&r.root, 0, true)?;
+            prop_assert_eq!(r.node_count(), 1 + walked_nodes(&r.root));
         }
 
         /// Clones share branches (copy on write): writes to the original after a clone,
@@ -720,8 +741,22 @@ mod tests {
                 prop_assert_eq!(got, want);
                 prop_assert_eq!(s.len(), sm.len());
                 check_shape(&s.root, 0, true)?;
+                prop_assert_eq!(s.node_count(), 1 + walked_nodes(&s.root));
             }
         }
+    }
+
+    /// Nodes below `children`, counted by walking them (the model of the kept count).
+    fn walked_nodes<V>(children: &[Node<V>]) -> usize {
+        children
+            .iter()
+            .map(|c| {
+                1 + match &c.kind {
+                    Kind::Leaf(_) => 0,
+                    Kind::Branch(ch) => walked_nodes(ch),
+                }
+            })
+            .sum()
     }
 
     fn check_shape<V>(children: &[Node<V>], pos: usize, root: bool) -> Result<(), TestCaseError> {

@@ -7,6 +7,14 @@ const POLL_MS = 1000;
 const HISTORY = 600; // samples kept per series: ten minutes at one a second
 const state = { view: "overview", args: [], overview: null, streams: null, detail: null,
   pending: null, lists: null, pubsub: null, clients: null, slowlog: null, actions: false, error: null };
+// The key filter of the streams and lists tables (the API's match/sort/limit): a server
+// with thousands of keys sends one page of them.
+const PAGE = 100;
+const SORTS = {
+  streams: [["key", "key"], ["lag", "lag"], ["pending", "pending"], ["length", "length"], ["memory", "memory"], ["groups", "groups"]],
+  lists: [["key", "key"], ["length", "length"], ["blocked", "blocked clients"], ["pushed", "pushed"], ["popped", "popped"]],
+};
+const pages = { streams: { match: "", sort: "key", limit: PAGE }, lists: { match: "", sort: "key", limit: PAGE } };
 const series = new Map(); // name -> [{t, v}]
 const last = new Map(); // counter name -> {t, v} (for rates)
 
@@ -59,6 +67,52 @@ async function api(path, opts) {
   return body;
 }
 
+// Which table the filter drives in the current view, if any.
+function filterKind() {
+  return { streams: "streams", lists: "lists" }[state.view] || null;
+}
+// The overview shows the streams that need attention: the most lagging few.
+const OVERVIEW_STREAMS = 10;
+function pageQuery(kind) {
+  const p = pages[kind];
+  return "?match=" + encodeURIComponent(p.match) + "&sort=" + encodeURIComponent(p.sort) + "&limit=" + p.limit;
+}
+// Shows the filter for the view, with its settings (kept per table while the page lives).
+function showFilter() {
+  const kind = filterKind(), f = $("#filter");
+  f.hidden = !kind;
+  if (!kind) return;
+  if (f.dataset.kind !== kind) {
+    f.dataset.kind = kind;
+    $("#f-sort").innerHTML = SORTS[kind].map(([v, label]) => `<option value="${v}">${esc(label)}</option>`).join("");
+    $("#f-match").value = pages[kind].match;
+    $("#f-sort").value = pages[kind].sort;
+  }
+}
+// "12 of 10,000 streams" under the filter, and Show more while some are left.
+function showCount(kind, shown, total) {
+  if (filterKind() !== kind) return;
+  const noun = kind === "streams" ? "streams" : "lists";
+  $("#f-count").textContent = total > shown ? `${fmtNum(shown)} of ${fmtNum(total)} ${noun}` : `${fmtNum(total)} ${noun}`;
+  $("#f-more").hidden = !(total > shown);
+}
+let filterTimer = null;
+$("#f-match").addEventListener("input", () => {
+  const kind = filterKind();
+  if (!kind) return;
+  clearTimeout(filterTimer);
+  filterTimer = setTimeout(() => { pages[kind].match = $("#f-match").value; pages[kind].limit = PAGE; tick(); }, 300);
+});
+$("#f-sort").addEventListener("change", () => {
+  const kind = filterKind();
+  if (kind) { pages[kind].sort = $("#f-sort").value; tick(); }
+});
+$("#f-more").addEventListener("click", () => {
+  const kind = filterKind();
+  if (kind) { pages[kind].limit += PAGE; tick(); }
+});
+$("#filter").addEventListener("submit", (e) => e.preventDefault());
+
 function route() {
   const h = location.hash.replace(/^#\/?/, "");
   const parts = h.split("/").map(decodeURIComponent);
@@ -66,6 +120,7 @@ function route() {
   state.args = parts.slice(1);
   state.detail = null;
   state.pending = null;
+  showFilter();
   document.querySelectorAll(".tabs a").forEach((a) => {
     const v = a.dataset.view;
     const on = v === state.view || (v === "streams" && state.view === "stream");
@@ -104,8 +159,10 @@ async function tick() {
     push("clients", t, o.clients.connected_clients);
     const v = state.view;
     if (v === "streams" || v === "overview") {
-      state.streams = await api("/api/streams");
+      const q = v === "overview" ? `?sort=lag&limit=${OVERVIEW_STREAMS}` : pageQuery("streams");
+      state.streams = await api("/api/streams" + q);
       recordStreams(state.streams);
+      showCount("streams", state.streams.streams.length, state.streams.total);
     } else if (v === "stream") {
       const [db, key] = state.args;
       const q = "db=" + encodeURIComponent(db) + "&key=" + encodeURIComponent(key);
@@ -118,8 +175,14 @@ async function tick() {
         state.pending = g ? await api("/api/pending?" + q + "&group=" + encodeURIComponent(g) + "&count=100").catch(() => null) : null;
       }
     } else if (v === "lists") {
-      state.lists = await api("/api/lists");
-      for (const l of state.lists.lists) l.delta = rate("list:" + l.db + "/" + l.key, state.lists.time_ms, l.length);
+      state.lists = await api("/api/lists" + pageQuery("lists"));
+      const t = state.lists.time_ms;
+      for (const l of state.lists.lists) {
+        const id = l.db + "/" + l.key;
+        l.push_rate = l.pushed == null ? null : rate("pushed:" + id, t, l.pushed);
+        l.pop_rate = l.popped == null ? null : rate("popped:" + id, t, l.popped);
+      }
+      showCount("lists", state.lists.lists.length, state.lists.total);
     } else if (v === "pubsub") {
       state.pubsub = await api("/api/pubsub");
     } else if (v === "clients") {
@@ -196,7 +259,13 @@ function viewOverview() {
   h += `<section class="panel"><h2>Server</h2><div class="charts">` +
     chart("ops", "Operations per second") + chart("mem", "Used memory", fmtBytes) + chart("clients", "Connected clients") +
     `</div></section>`;
-  if (state.streams) h += `<section class="panel"><h2>Streams</h2>${streamsTable(state.streams.streams)}</section>`;
+  const top = state.streams;
+  if (top) {
+    const title = top.total > top.streams.length
+      ? `Streams <span class="muted">the ${top.streams.length} most lagging of ${fmtNum(top.total)}, <a href="#/streams">all</a></span>`
+      : "Streams";
+    h += `<section class="panel"><h2>${title}</h2>${streamsTable(top.streams)}</section>`;
+  }
   return h;
 }
 
@@ -267,8 +336,11 @@ function viewStream() {
 function viewLists() {
   const l = state.lists;
   if (!l) return "";
-  return `<section class="panel"><h2>Lists</h2>` + table([H("List"), H("Length", 1), H("Change/s", 1), H("Blocked clients", 1)], l.lists.map((x) =>
-    `<tr>${td(esc(x.key) + (x.db ? ` <span class="badge">db${x.db}</span>` : ""))}${td(fmtNum(x.length), 1)}${td(x.delta == null ? "–" : fmtNum(x.delta), 1)}${td(fmtNum(x.blocked), 1)}</tr>`), "No lists.") + `</section>`;
+  // A queue drained by its workers has no key (Redis deletes empty lists): it is listed with
+  // length 0 while it has been pushed to since start or clients wait on it.
+  return `<section class="panel"><h2>Lists</h2>` + table([H("List"), H("Length", 1), H("Pushed/s", 1), H("Popped/s", 1), H("Blocked clients", 1)], l.lists.map((x) =>
+    `<tr data-list="${esc(x.key)}">${td(esc(x.key) + (x.db ? ` <span class="badge">db${x.db}</span>` : ""))}${td(`<span class="len">${fmtNum(x.length)}</span>`, 1)}` +
+    `${td(x.push_rate == null ? "–" : fmtNum(x.push_rate), 1)}${td(x.pop_rate == null ? "–" : fmtNum(x.pop_rate), 1)}${td(`<span class="blocked">${fmtNum(x.blocked)}</span>`, 1)}</tr>`), "No lists.") + `</section>`;
 }
 function viewPubsub() {
   const p = state.pubsub;
