@@ -323,6 +323,25 @@ fn stream_and_list_pages_filter_sort_and_count() {
     assert_eq!(keys_of(&v, "streams"), ["a:2", "a:3"]);
     let v = api(hp, "/api/streams?sort=lag");
     assert_eq!(keys_of(&v, "streams")[0], "a:3", "the only group, lag 4");
+    // A page of a larger keyspace: the walk keeps the best in a bounded heap.
+    let mut p = redis::pipe();
+    let mut want: Vec<(usize, String)> = Vec::new();
+    for i in 0..300usize {
+        let (k, n) = (format!("z:{i:03}"), (i * 7919) % 37 + 1);
+        for _ in 0..n {
+            p.cmd("XADD").arg(&k).arg("*").arg("f").arg("v").ignore();
+        }
+        want.push((n, k));
+    }
+    let _: () = p.query(&mut c).unwrap();
+    let v = api(hp, "/api/streams?match=z:*&limit=100");
+    assert_eq!(v["total"], 300);
+    let by_key: Vec<String> = want.iter().take(100).map(|(_, k)| k.clone()).collect();
+    assert_eq!(keys_of(&v, "streams"), by_key);
+    want.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let by_len: Vec<String> = want.iter().take(25).map(|(_, k)| k.clone()).collect();
+    let v = api(hp, "/api/streams?match=z:*&sort=length&limit=25");
+    assert_eq!(keys_of(&v, "streams"), by_len);
     assert_eq!(get(hp, "/api/streams?sort=nope").0, 400);
     assert_eq!(get(hp, "/api/streams?limit=x").0, 400);
 

@@ -295,16 +295,21 @@ pub async fn streams(shared: &Shared, query: &[(String, Vec<u8>)]) -> ApiResult 
         Ok(p) => p,
         Err(e) => return Ok(bad_request(&e)),
     };
-    let mut q = gather::queues(shared, gather::Walk::Streams, p.pattern.as_deref()).await?;
+    let order = p
+        .sort
+        .as_deref()
+        .and_then(gather::StreamOrder::parse)
+        .unwrap_or(gather::StreamOrder::Key);
+    let walk = gather::Walk::StreamsTop {
+        order,
+        limit: p.limit,
+    };
+    let mut q = gather::queues(shared, walk, p.pattern.as_deref()).await?;
     Ok(super::off_loop(move || {
         q.sort();
-        let total = p.cut(&mut q.streams, |s, f| match f {
-            "length" => s.length as i64,
-            "memory" => s.memory as i64,
-            "pending" => s.groups.iter().map(|g| g.pending as i64).sum(),
-            "lag" => s.groups.iter().map(|g| g.lag.unwrap_or(0)).sum(),
-            _ => s.groups.len() as i64,
-        });
+        // The walk kept the page; this puts it in its order.
+        p.cut(&mut q.streams, |s, _| order.of_snap(s));
+        let total = q.matched;
         let now = crate::util::now_ms();
         let v: Vec<Value> = q
             .streams

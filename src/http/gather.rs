@@ -100,7 +100,72 @@ pub struct ListSnap {
 pub enum Walk {
     Streams,
     Lists,
+    /// The first `limit` streams in `order` (the dashboard's page of a large keyspace): the
+    /// walk ranks every stream by one number and keeps the best in a bounded heap, then
+    /// copies only those (10,000 full snapshots cost the event loop ~9 ms; ranks ~1 ms).
+    /// [`Queues::matched`] counts every stream ranked.
+    StreamsTop {
+        order: StreamOrder,
+        limit: usize,
+    },
 }
+
+/// What [`Walk::StreamsTop`] ranks streams by: the largest first (ties, and `Key`, by key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamOrder {
+    Key,
+    Length,
+    Memory,
+    Pending,
+    Lag,
+    Groups,
+}
+
+impl StreamOrder {
+    pub fn parse(s: &str) -> Option<StreamOrder> {
+        Some(match s {
+            "key" => StreamOrder::Key,
+            "length" => StreamOrder::Length,
+            "memory" => StreamOrder::Memory,
+            "pending" => StreamOrder::Pending,
+            "lag" => StreamOrder::Lag,
+            "groups" => StreamOrder::Groups,
+            _ => return None,
+        })
+    }
+
+    /// The rank of a live stream (what its snapshot would show: [`StreamOrder::of_snap`]).
+    fn of(self, s: &Stream) -> i64 {
+        match self {
+            StreamOrder::Key => 0,
+            StreamOrder::Length => s.length as i64,
+            StreamOrder::Memory => s.mem_estimate() as i64,
+            StreamOrder::Pending => s.groups().values().map(|g| g.pel().len() as i64).sum(),
+            StreamOrder::Lag => s
+                .groups()
+                .values()
+                .map(|g| s.group_lag(g).unwrap_or(0))
+                .sum(),
+            StreamOrder::Groups => s.groups().len() as i64,
+        }
+    }
+
+    /// The same rank, read off a snapshot.
+    pub fn of_snap(self, s: &StreamSnap) -> i64 {
+        match self {
+            StreamOrder::Key => 0,
+            StreamOrder::Length => s.length as i64,
+            StreamOrder::Memory => s.memory as i64,
+            StreamOrder::Pending => s.groups.iter().map(|g| g.pending as i64).sum(),
+            StreamOrder::Lag => s.groups.iter().map(|g| g.lag.unwrap_or(0)).sum(),
+            StreamOrder::Groups => s.groups.len() as i64,
+        }
+    }
+}
+
+/// A ranked stream kept by [`Walk::StreamsTop`]: smaller is better (higher rank, then
+/// database and key), so the heap's top is the worst kept.
+type Ranked = (std::cmp::Reverse<i64>, usize, Bytes);
 
 /// What a walk collects.
 #[derive(Debug, Default)]
@@ -109,6 +174,8 @@ pub struct Queues {
     pub streams: Vec<StreamSnap>,
     stream_parts: Vec<Vec<StreamSnap>>,
     pub lists: Vec<ListSnap>,
+    /// Streams the walk matched (more than `streams` holds under [`Walk::StreamsTop`]).
+    pub matched: usize,
     /// Steps taken and the longest (for the scrape's own metrics and the bound's test).
     pub steps: u64,
     pub longest_step: Duration,
@@ -214,6 +281,7 @@ pub async fn queues(
     // Sized like the step before it: growing a step's vector of snapshots a push at a time
     // copied it over and over under the store lock.
     let mut per_step = 64;
+    let mut top: std::collections::BinaryHeap<Ranked> = Default::default();
     loop {
         // This step's copies, moved into `q` once the store is released (as a whole
         // vector: appending to one growing vector copied megabytes on the event loop at
@@ -222,6 +290,7 @@ pub async fn queues(
         match walk {
             Walk::Streams => streams.reserve(per_step),
             Walk::Lists => list_snaps.reserve(per_step),
+            Walk::StreamsTop { .. } => {}
         }
         {
             let store = crate::server::lock_store(shared).await?;
@@ -237,7 +306,23 @@ pub async fn queues(
                     let take = || wanted(k) && !d.is_expired(k, now);
                     match v {
                         crate::db::Value::Stream(s) if walk == Walk::Streams && take() => {
+                            q.matched += 1;
                             streams.push(stream_snap(&store, db, k, s.as_ref(), now));
+                        }
+                        crate::db::Value::Stream(s) => {
+                            if let Walk::StreamsTop { order, limit } = walk {
+                                if take() {
+                                    q.matched += 1;
+                                    let r = std::cmp::Reverse(order.of(s));
+                                    let better = |t: &Ranked| (r, db, k) < (t.0, t.1, &t.2[..]);
+                                    if top.len() < limit {
+                                        top.push((r, db, Bytes::copy_from_slice(k)));
+                                    } else if top.peek().is_some_and(better) {
+                                        top.pop();
+                                        top.push((r, db, Bytes::copy_from_slice(k)));
+                                    }
+                                }
+                            }
                         }
                         crate::db::Value::List(l) if walk == Walk::Lists && take() => {
                             list_snaps.push(ListSnap {
@@ -256,6 +341,14 @@ pub async fn queues(
                 }
                 if started.elapsed() >= STEP_BUDGET {
                     break;
+                }
+            }
+            if db >= dbs {
+                // The streams ranked best, copied now (a page: ~100 snapshots).
+                for (_, d, k) in std::mem::take(&mut top) {
+                    if let Some(crate::db::Value::Stream(s)) = store.peek(d, &k) {
+                        streams.push(stream_snap(&store, d, &k, s.as_ref(), now));
+                    }
                 }
             }
             if db >= dbs && walk == Walk::Lists {

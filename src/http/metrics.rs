@@ -772,8 +772,10 @@ pub fn extra_metrics(f: &mut Families, x: &Extras) {
 /// Streams: the exporter's `extractStreamMetrics` names (labels `db`, `stream`, `group`,
 /// `consumer`), then sluice's queue metrics.
 pub fn stream_metrics(f: &mut Families, q: &Queues, now_ms: i64) {
+    let mut pace = crate::util::Pacer::new();
     for s in &q.streams {
         stream_one(f, s, now_ms);
+        pace.tick();
     }
     f.sample(
         "sluice_scrape_steps",

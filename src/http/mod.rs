@@ -1,6 +1,7 @@
 //! The HTTP listener (`sluice-http-port`): Prometheus metrics at `/metrics`, the dashboard
 //! at `/` (assets compiled into the binary) with its JSON API under `/api/`, served by
-//! hyper's HTTP/1 server on the server's own runtime.
+//! hyper's HTTP/1 server on a thread and runtime of its own (`http`), never on the event
+//! loop's.
 //!
 //! Invariants:
 //! - Off while `sluice-http-port` is 0; bound like `bind` (or `sluice-http-bind`), once, at
@@ -133,14 +134,55 @@ pub async fn start(shared: &Arc<Shared>) -> std::io::Result<Vec<SocketAddr>> {
     for a in &addrs {
         tracing::info!("HTTP metrics and dashboard on http://{a}/");
     }
-    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
-    for l in listeners {
-        tokio::spawn(accept_loop(shared.clone(), l, slots.clone()));
-    }
+    // The sockets are served on a thread and runtime of its own, not on the event loop:
+    // writing a 23 MB scrape into a fast reader's socket took the event loop for several ms
+    // at a time (PING p99 4 ms while scraping back to back). What a request does with the
+    // store still runs on the event loop (`main`), in its bounded steps: from another thread
+    // it would contend for the store lock with the event loop, spinning on its core.
+    let main = tokio::runtime::Handle::current();
+    let listeners = listeners
+        .into_iter()
+        .map(|l| l.into_std())
+        .collect::<std::io::Result<Vec<_>>>()?;
+    let sh = shared.clone();
+    std::thread::Builder::new()
+        .name("http".into())
+        .spawn(move || {
+            let rt = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => return tracing::warn!("HTTP listener: no runtime: {e}"),
+            };
+            rt.block_on(async move {
+                let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+                let mut loops = Vec::new();
+                for l in listeners {
+                    match TcpListener::from_std(l) {
+                        Ok(l) => loops.push(tokio::spawn(accept_loop(
+                            sh.clone(),
+                            l,
+                            slots.clone(),
+                            main.clone(),
+                        ))),
+                        Err(e) => tracing::warn!("HTTP listener: {e}"),
+                    }
+                }
+                for l in loops {
+                    let _ = l.await;
+                }
+            });
+        })?;
     Ok(addrs)
 }
 
-async fn accept_loop(shared: Arc<Shared>, l: TcpListener, slots: Arc<Semaphore>) {
+async fn accept_loop(
+    shared: Arc<Shared>,
+    l: TcpListener,
+    slots: Arc<Semaphore>,
+    main: tokio::runtime::Handle,
+) {
     loop {
         let Ok(permit) = slots.clone().acquire_owned().await else {
             return;
@@ -154,10 +196,20 @@ async fn accept_loop(shared: Arc<Shared>, l: TcpListener, slots: Arc<Semaphore>)
             }
         };
         let sh = shared.clone();
+        let main = main.clone();
         tokio::spawn(async move {
             let svc = hyper::service::service_fn(move |req| {
                 let sh = sh.clone();
-                async move { Ok::<_, Infallible>(handle(&sh, req, peer).await) }
+                let on_loop = main.spawn(async move { handle(&sh, req, peer).await });
+                async move {
+                    Ok::<_, Infallible>(on_loop.await.unwrap_or_else(|_| {
+                        respond(
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            "text/plain",
+                            "internal error\n",
+                        )
+                    }))
+                }
             });
             let conn = hyper::server::conn::http1::Builder::new()
                 .timer(hyper_util::rt::TokioTimer::new())
