@@ -43,6 +43,14 @@ impl Iid {
         }
     }
 
+    /// Bytes it keeps outside itself.
+    fn heap_bytes(&self) -> usize {
+        match self {
+            Iid::Inline(..) => 0,
+            Iid::Heap(b) => b.len(),
+        }
+    }
+
     fn as_bytes(&self) -> &[u8] {
         match self {
             Iid::Inline(n, buf) => &buf[..*n as usize],
@@ -58,6 +66,9 @@ struct Producer {
     order: VecDeque<(u64, StreamId)>,
     ids: HashTable<(Iid, StreamId)>,
     hasher: DefaultHashBuilder,
+    /// The iids' bytes kept out of line, summed (MEMORY USAGE and the metrics scrape ask
+    /// for the size of every stream under the store lock: no walk of the iids).
+    heap_bytes: usize,
 }
 
 impl Producer {
@@ -68,7 +79,7 @@ impl Producer {
     fn forget_oldest(&mut self) {
         if let Some((h, id)) = self.order.pop_front() {
             if let Ok(e) = self.ids.find_entry(h, |e| e.1 == id) {
-                e.remove();
+                self.heap_bytes -= e.remove().0 .0.heap_bytes();
             }
         }
     }
@@ -95,7 +106,9 @@ impl Producer {
         ) {
             hashbrown::hash_table::Entry::Occupied(o) => return Err(o.get().1),
             hashbrown::hash_table::Entry::Vacant(v) => {
-                v.insert((Iid::new(iid), id));
+                let iid = Iid::new(iid);
+                self.heap_bytes += iid.heap_bytes();
+                v.insert((iid, id));
                 self.order.push_back((h, id));
             }
         }
@@ -227,15 +240,15 @@ impl Idmp {
     }
 
     /// (producers, iids) still remembered at `now` (XINFO's pids-tracked, iids-tracked).
+    /// O(producers × log iids): a producer's iids are in entry-ID order (XADD IDMP takes
+    /// `*` IDs, which only grow), so the expired ones are a prefix.
     pub fn tracked(&self, now: i64, duration: u64) -> (usize, usize) {
         let mut pids = 0;
         let mut iids = 0;
         for (_, p) in self.producers.iter() {
-            let live = p
-                .order
-                .iter()
-                .filter(|(_, id)| !expired(*id, now, duration))
-                .count();
+            let live = p.order.len()
+                - p.order
+                    .partition_point(|(_, id)| expired(*id, now, duration));
             if live > 0 {
                 pids += 1;
                 iids += live;
@@ -256,13 +269,7 @@ impl Idmp {
     pub fn mem_usage(&self) -> usize {
         self.producers
             .iter()
-            .map(|(pid, p)| {
-                pid.len()
-                    + 64
-                    + p.iter()
-                        .map(|(iid, _)| if iid.len() > 22 { iid.len() } else { 0 } + 80)
-                        .sum::<usize>()
-            })
+            .map(|(pid, p)| pid.len() + 64 + p.order.len() * 80 + p.heap_bytes)
             .sum::<usize>()
             + 64
     }
@@ -398,6 +405,20 @@ mod tests {
         assert_eq!(m.check_or_record(b"p1", b"b", id(2002), 2002, 1, 2), Ok(()));
         assert_eq!(m.tracked(2004, 1), (1, 1));
         assert_eq!(m.iids_added, 5);
+    }
+
+    #[test]
+    fn memory_counts_long_iids_as_they_come_and_go() {
+        let mut m = Idmp::default();
+        let long = [b'x'; 30];
+        let base = 64 + 2 + 64;
+        assert!(m.record(b"p1", &long, StreamId::new(1, 0), 2));
+        assert_eq!(m.mem_usage(), base + 80 + 30);
+        assert!(m.record(b"p1", b"short", StreamId::new(2, 0), 2));
+        assert_eq!(m.mem_usage(), base + 2 * 80 + 30);
+        // The long one is evicted by the third.
+        assert!(m.record(b"p1", b"s2", StreamId::new(3, 0), 2));
+        assert_eq!(m.mem_usage(), base + 2 * 80);
     }
 
     #[test]
