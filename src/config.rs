@@ -211,6 +211,7 @@ const BOUNDS: &[(&str, i64, i64)] = &[
     ("stream-idmp-duration", 1, 86_400),
     ("stream-idmp-maxsize", 1, 10_000),
     ("stream-node-max-entries", 0, 9_223_372_036_854_775_807),
+    ("tcp-backlog", 0, 2_147_483_647),
     ("tcp-keepalive", 0, 2_147_483_647),
     ("timeout", 0, 2_147_483_647),
     ("tls-port", 0, 65_535),

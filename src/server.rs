@@ -140,12 +140,64 @@ pub struct ServerHandle {
 }
 
 async fn bind_all(cfg: &Config) -> std::io::Result<Vec<TcpListener>> {
-    bind_addrs(&cfg.bind, cfg.port).await
+    let backlog = tcp_backlog(cfg);
+    // Redis's warning when the kernel caps the backlog lower (`checkTcpBacklogSettings`).
+    let somaxconn = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+        .ok()
+        .and_then(|v| v.trim().parse::<u32>().ok());
+    if let Some(max) = somaxconn.filter(|&m| m < backlog) {
+        tracing::warn!(
+            "WARNING: The TCP backlog setting of {backlog} cannot be enforced because /proc/sys/net/core/somaxconn is set to the lower value of {max}."
+        );
+    }
+    bind_addrs(&cfg.bind, cfg.port, backlog).await
+}
+
+/// `tcp-backlog`: pending connections each listening socket queues (511 as in Redis).
+pub fn tcp_backlog(cfg: &Config) -> u32 {
+    cfg.get("tcp-backlog")
+        .and_then(|v| v.parse::<u32>().ok())
+        .unwrap_or(511)
+}
+
+/// A listening socket at `addr` with `backlog` pending connections, as Redis opens one
+/// (`anetListen`): SO_REUSEADDR, and IPV6_V6ONLY on IPv6 so that `*` and `::*` can both be
+/// bound on one port.
+fn listen_at(addr: std::net::SocketAddr, backlog: u32) -> std::io::Result<TcpListener> {
+    let sock = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    sock.set_reuseaddr(true)?;
+    if addr.is_ipv6() {
+        use std::os::fd::AsRawFd;
+        let on: libc::c_int = 1;
+        // SAFETY: setsockopt on our own socket with a c_int option value of its size.
+        let rc = unsafe {
+            libc::setsockopt(
+                sock.as_raw_fd(),
+                libc::IPPROTO_IPV6,
+                libc::IPV6_V6ONLY,
+                &on as *const libc::c_int as *const libc::c_void,
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        };
+        if rc != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    sock.bind(addr)?;
+    sock.listen(backlog)
 }
 
 /// Listens on `port` at each of `bind`'s addresses, with Redis's rules: `*` and `::*` for
 /// every address, a leading `-` for an address that may be missing, none for all of them.
-pub async fn bind_addrs(bind: &[String], port: u16) -> std::io::Result<Vec<TcpListener>> {
+pub async fn bind_addrs(
+    bind: &[String],
+    port: u16,
+    backlog: u32,
+) -> std::io::Result<Vec<TcpListener>> {
     let mut out = Vec::new();
     let binds = if bind.is_empty() {
         vec!["*".to_string(), "-::*".to_string()]
@@ -166,7 +218,17 @@ pub async fn bind_addrs(bind: &[String], port: u16) -> std::io::Result<Vec<TcpLi
         } else {
             format!("{host}:{port}")
         };
-        match TcpListener::bind(&addr).await {
+        let bound = match tokio::net::lookup_host(&addr).await {
+            Ok(mut found) => match found.next() {
+                Some(a) => listen_at(a, backlog),
+                None => Err(std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    format!("{host}: no address"),
+                )),
+            },
+            Err(e) => Err(e),
+        };
+        match bound {
             Ok(l) => out.push(l),
             Err(e) if optional => tracing::debug!("skipping optional bind {addr}: {e}"),
             Err(e) => {

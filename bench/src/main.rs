@@ -2,7 +2,7 @@
 //! distro redis-server, side by side on this machine, in one run; every row is a ratio
 //! because absolute numbers drift on a shared machine. A full run writes `bench/RESULTS.md`;
 //! `--only` (sections: throughput, groups, latency, queue, fanout, scaling, memory,
-//! persistence, rdb, redis8, policies, observability)
+//! persistence, rdb, redis8, policies, observability, connections)
 //! prints its tables without touching the file. `--rounds N` sets the rounds per row (7).
 //!
 //! Sections: redis-benchmark workloads (50 clients, servers alternating, median of rounds);
@@ -1919,6 +1919,96 @@ fn scrape_costs(o: &Opts, http: u16, port: u16, rport: u16, streams: usize, tail
     }
 }
 
+/// `n` connections opened at once by `threads` threads (each connects its share, then sends
+/// each a PING and reads the PONG): the time until every one was answered, and the open
+/// connections (dropped by the caller once it has measured what they cost).
+fn connection_storm(port: u16, n: usize, threads: usize) -> (f64, Vec<std::net::TcpStream>) {
+    use std::io::{Read, Write};
+    let t = Instant::now();
+    let per = n.div_ceil(threads);
+    let hs: Vec<_> = (0..threads)
+        .map(|i| {
+            let count = per.min(n.saturating_sub(i * per));
+            std::thread::spawn(move || {
+                let mut socks: Vec<std::net::TcpStream> = (0..count)
+                    .map(|_| std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect"))
+                    .collect();
+                let mut buf = [0u8; 7];
+                for s in &mut socks {
+                    s.write_all(b"PING\r\n").unwrap();
+                }
+                for s in &mut socks {
+                    s.read_exact(&mut buf).unwrap();
+                    assert_eq!(&buf, b"+PONG\r\n");
+                }
+                socks
+            })
+        })
+        .collect();
+    let socks: Vec<_> = hs.into_iter().flat_map(|h| h.join().unwrap()).collect();
+    (t.elapsed().as_secs_f64(), socks)
+}
+
+/// Connection storms and what an idle connection costs, side by side.
+fn connections(o: &Opts, md: &mut String) {
+    let n = if o.quick { 2_000 } else { 10_000 };
+    let threads = 100;
+    let limit = (n + 1_000).to_string();
+    // Per round: (sluice, redis) seconds and bytes per connection.
+    let mut times: Vec<(f64, f64)> = vec![];
+    let mut mems: Vec<(f64, f64)> = vec![];
+    for round in 0..o.rounds {
+        let one = |kind: Kind| {
+            let s = Server::start(kind, &["--appendonly", "no", "--maxclients", &limit]);
+            // A first connection, so both servers have made their per-client structures.
+            drop(connection_storm(s.port, 10, 1));
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            let before = s.rss_bytes() as f64;
+            let (secs, socks) = connection_storm(s.port, n, threads);
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            let per = (s.rss_bytes() as f64 - before) / n as f64;
+            drop(socks);
+            (secs, per)
+        };
+        let (a, b) = if round % 2 == 0 {
+            let a = one(Kind::Sluice);
+            (a, one(Kind::Redis))
+        } else {
+            let b = one(Kind::Redis);
+            (one(Kind::Sluice), b)
+        };
+        times.push((a.0, b.0));
+        mems.push((a.1, b.1));
+    }
+    let row = |v: &[(f64, f64)]| {
+        let s = median(v.iter().map(|p| p.0).collect());
+        let r = median(v.iter().map(|p| p.1).collect());
+        let q = median(v.iter().map(|p| ratio(p.0, p.1)).collect());
+        (s, r, q)
+    };
+    let (st, rt, qt) = row(&times);
+    let (sm, rm, qm) = row(&mems);
+    let _ = writeln!(
+        md,
+        "{n} connections opened at once by {threads} threads, each then sending PING and reading PONG; {} rounds, alternating order, `--maxclients {limit}` on both.\n",
+        o.rounds
+    );
+    let _ = writeln!(
+        md,
+        "| | sluice | redis | ratio |\n| --- | ---: | ---: | ---: |"
+    );
+    let _ = writeln!(
+        md,
+        "| time until all {n} were answered, ms | {:.0} | {:.0} | {qt:.2} |",
+        st * 1e3,
+        rt * 1e3
+    );
+    let _ = writeln!(
+        md,
+        "| memory per idle connection (RSS growth / {n}), bytes | {sm:.0} | {rm:.0} | {qm:.2} |"
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("load") {
@@ -1936,7 +2026,7 @@ fn main() {
             let help = a == "--help" || a == "-h";
             let usage = "usage: sluice-bench [--quick] [--rounds N] [--no-pin] [--only SECTION,...]\n       \
                          sluice-bench load <groups|queue|fanout|latency|xadd> PORT P C N\n\
-                         sections: throughput, groups, latency, queue, fanout, scaling, memory, persistence";
+                         sections: throughput, scripting, groups, latency, queue, fanout, scaling, memory, persistence, rdb, redis8, policies, observability, connections";
             if help {
                 println!("{usage}");
                 std::process::exit(0);
@@ -1999,6 +2089,11 @@ fn main() {
             "observability",
             "Metrics and dashboard: their cost under load, and one scrape beside redis_exporter's calls",
             observability,
+        ),
+        (
+            "connections",
+            "Connection storms and idle connections",
+            connections,
         ),
     ];
     let mut md = String::new();

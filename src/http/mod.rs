@@ -126,7 +126,8 @@ pub async fn start(shared: &Arc<Shared>) -> std::io::Result<Vec<SocketAddr>> {
     if port == 0 {
         return Ok(Vec::new());
     }
-    let listeners = crate::server::bind_addrs(&bind, port).await?;
+    let backlog = crate::server::tcp_backlog(&shared.store.lock().unwrap().config);
+    let listeners = crate::server::bind_addrs(&bind, port, backlog).await?;
     let addrs: Vec<SocketAddr> = listeners
         .iter()
         .filter_map(|l| l.local_addr().ok())
