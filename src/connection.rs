@@ -28,7 +28,6 @@ use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 use tracing::Instrument;
 
@@ -130,11 +129,8 @@ pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr, early: 
     let mut conn = Conn {
         shared: shared.clone(),
         sock,
-        rbuf: if early.is_empty() {
-            BytesMut::with_capacity(READ_CHUNK)
-        } else {
-            early
-        },
+        // No buffer until there is input to read (`bufpool.rs`).
+        rbuf: early,
         parser: RequestParser::new(limits),
         client,
         out: ReplyWriter::new(resp::Protocol::Resp2),
@@ -306,6 +302,22 @@ pub fn answer_busy(st: &crate::scripting::ScriptStatus, argv: &[Bytes], out: &mu
     }
 }
 
+/// Room for one read of [`READ_CHUNK`] bytes: a pooled buffer if the connection holds none.
+fn room_to_read(rbuf: &mut BytesMut) {
+    if rbuf.capacity() == 0 {
+        *rbuf = crate::bufpool::take_read(READ_CHUNK);
+    } else if rbuf.capacity() - rbuf.len() < READ_CHUNK {
+        rbuf.reserve(READ_CHUNK);
+    }
+}
+
+/// Gives an empty read buffer back to the pool (a connection waits holding none).
+fn release_if_empty(rbuf: &mut BytesMut) {
+    if rbuf.is_empty() && rbuf.capacity() > 0 {
+        crate::bufpool::give_read(std::mem::take(rbuf), READ_CHUNK);
+    }
+}
+
 impl Conn {
     async fn serve(&mut self) -> std::io::Result<()> {
         loop {
@@ -329,6 +341,9 @@ impl Conn {
             // 2. Run them, serving blocked clients after each, then log effects.
             let mut blocked = None;
             if !self.pending.is_empty() {
+                if self.out.buf.capacity() == 0 {
+                    self.out.buf = crate::bufpool::take_write(4096);
+                }
                 blocked = self.run_pending().await;
             }
             if let Some(e) = protocol_error {
@@ -729,9 +744,6 @@ impl Conn {
     /// Waits for one event: bytes from the socket, mail, a kill, `sleep_until`, or (with
     /// output queued) room in the socket.
     async fn next_event(&mut self, until: Option<tokio::time::Instant>, read: bool) -> Event {
-        if self.rbuf.capacity() - self.rbuf.len() < READ_CHUNK {
-            self.rbuf.reserve(READ_CHUNK);
-        }
         let mailbox = &self.client.shared.mailbox;
         loop {
             if mailbox.is_killed() {
@@ -759,14 +771,32 @@ impl Conn {
                 }
             };
             if self.wpos == self.wbuf.len() {
-                let (sock, rbuf) = (&mut self.sock, &mut self.rbuf);
+                // Readiness first and the buffer after it: an idle connection waits holding
+                // none. Readiness spends none of tokio's cooperative budget (read_buf did):
+                // without this a client that keeps sending would keep the loop to itself.
+                tokio::task::consume_budget().await;
+                let (sock, rbuf) = (&self.sock, &mut self.rbuf);
                 tokio::select! {
                     // In this order (`biased` spares the random start): queued output and
                     // kills first, so a client that keeps sending cannot hold back its pushes
                     // and served replies.
                     biased;
                     _ = mailbox.ready() => continue,
-                    r = sock.read_buf(rbuf), if read => return Event::Read(r),
+                    r = sock.readable(), if read => match r {
+                        Err(e) => return Event::Read(Err(e)),
+                        Ok(()) => {
+                            room_to_read(rbuf);
+                            match sock.try_read_buf(rbuf) {
+                                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                                    // A stale readiness (a new socket starts as readable):
+                                    // wait again without the buffer.
+                                    release_if_empty(rbuf);
+                                    continue;
+                                }
+                                r => return Event::Read(r),
+                            }
+                        }
+                    },
                     _ = sleep => return Event::Timeout,
                 }
             }
@@ -788,10 +818,16 @@ impl Conn {
                     Err(e) => return Event::Read(Err(e)),
                     // Not reading: whatever woke us is the write side's (an error shows there).
                     Ok(ready) if ready.is_writable() || !read => return Event::Writable,
-                    Ok(_) => match sock.try_read_buf(rbuf) {
-                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
-                        r => return Event::Read(r),
-                    },
+                    Ok(_) => {
+                        room_to_read(rbuf);
+                        match sock.try_read_buf(rbuf) {
+                            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                                release_if_empty(rbuf);
+                                continue;
+                            }
+                            r => return Event::Read(r),
+                        }
+                    }
                 },
                 _ = sleep => return Event::Timeout,
             }
@@ -804,6 +840,16 @@ impl Conn {
         // Idle (nothing buffered, unsent or pending): the busy responder may answer us.
         let idle = self.pending.is_empty() && self.rbuf.is_empty() && self.wpos == self.wbuf.len();
         if idle {
+            // Its buffers go back to the thread's pool while it waits (CLIENT LIST then
+            // shows qbuf=0 qbuf-free=0 for it, as Redis 7.2 does for an idle client).
+            release_if_empty(&mut self.rbuf);
+            self.client
+                .shared
+                .query_cap
+                .store(self.rbuf.capacity() as u64, Ordering::Relaxed);
+            if self.out.is_empty() {
+                crate::bufpool::give_write(std::mem::take(&mut self.out.buf));
+            }
             use std::os::fd::AsRawFd;
             self.client
                 .shared

@@ -52,6 +52,7 @@ pub mod alloc;
 pub mod aof;
 pub mod aof_rewrite;
 pub mod blocking;
+pub mod bufpool;
 pub mod busy_io;
 pub mod busy_poll;
 pub mod client;
