@@ -343,14 +343,6 @@ pub async fn queues(
                     break;
                 }
             }
-            if db >= dbs {
-                // The streams ranked best, copied now (a page: ~100 snapshots).
-                for (_, d, k) in std::mem::take(&mut top) {
-                    if let Some(crate::db::Value::Stream(s)) = store.peek(d, &k) {
-                        streams.push(stream_snap(&store, d, &k, s.as_ref(), now));
-                    }
-                }
-            }
             if db >= dbs && walk == Walk::Lists {
                 // Queues with no key right now: drained (pushed to since start) or waited
                 // on. At most list_traffic::MAX_KEYS of the first, one per blocked client of
@@ -390,6 +382,33 @@ pub async fn queues(
             if db >= dbs {
                 break;
             }
+        }
+        tokio::task::yield_now().await;
+    }
+    // The streams ranked best, copied in steps of their own (a page is ~100 snapshots, but
+    // `limit` is the caller's).
+    let mut picked = top.into_vec();
+    while !picked.is_empty() {
+        {
+            let store = crate::server::lock_store(shared).await?;
+            let started = Instant::now();
+            let now = crate::util::now_ms();
+            let mut part = Vec::new();
+            while let Some((_, d, k)) = picked.pop() {
+                if store.ks.db(d).is_expired(&k, now) {
+                    continue;
+                }
+                if let Some(crate::db::Value::Stream(s)) = store.peek(d, &k) {
+                    part.push(stream_snap(&store, d, &k, s.as_ref(), now));
+                }
+                if started.elapsed() >= STEP_BUDGET {
+                    break;
+                }
+            }
+            q.steps += 1;
+            q.longest_step = q.longest_step.max(started.elapsed());
+            drop(store);
+            q.stream_parts.push(part);
         }
         tokio::task::yield_now().await;
     }
