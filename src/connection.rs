@@ -56,10 +56,12 @@ async fn serve_during_script(shared: &Shared, sock: &TcpStream) -> Option<BytesM
         {
             continue;
         }
-        let mut chunk = [0u8; 4096];
-        match sock.try_read(&mut chunk) {
+        // Straight into the buffer: a 4 KB array here sat in every connection's task (the
+        // task is as large as its largest await), 4.4 of its 5.4 KB.
+        rbuf.reserve(4096);
+        match sock.try_read_buf(&mut rbuf) {
             Ok(0) => return None,
-            Ok(n) => rbuf.extend_from_slice(&chunk[..n]),
+            Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
             Err(_) => return None,
         }
