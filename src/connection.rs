@@ -313,6 +313,19 @@ fn room_to_read(rbuf: &mut BytesMut) {
     }
 }
 
+/// One read from a socket said to be readable, into a buffer taken for it; None when the
+/// readiness was stale (a new socket starts as readable), the buffer given back then.
+fn read_ready(sock: &TcpStream, rbuf: &mut BytesMut) -> Option<std::io::Result<usize>> {
+    room_to_read(rbuf);
+    match sock.try_read_buf(rbuf) {
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+            release_if_empty(rbuf);
+            None
+        }
+        r => Some(r),
+    }
+}
+
 /// Gives an empty read buffer back to the pool (a connection waits holding none).
 fn release_if_empty(rbuf: &mut BytesMut) {
     if rbuf.is_empty() && rbuf.capacity() > 0 {
@@ -786,26 +799,17 @@ impl Conn {
                     _ = mailbox.ready() => continue,
                     r = sock.readable(), if read => match r {
                         Err(e) => return Event::Read(Err(e)),
-                        Ok(()) => {
-                            room_to_read(rbuf);
-                            match sock.try_read_buf(rbuf) {
-                                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                                    // A stale readiness (a new socket starts as readable):
-                                    // wait again without the buffer.
-                                    release_if_empty(rbuf);
-                                    continue;
-                                }
-                                r => return Event::Read(r),
-                            }
-                        }
+                        Ok(()) => match read_ready(sock, rbuf) {
+                            Some(r) => return Event::Read(r),
+                            None => continue,
+                        },
                     },
                     _ = sleep => return Event::Timeout,
                 }
             }
             // Output is queued: wait for room in the socket as well as for input. Readiness and
-            // try_read/try_write spend none of tokio's cooperative budget (read_buf above
-            // does): without this a client that keeps sending and reading would keep the
-            // event loop to itself.
+            // try_read/try_write spend none of tokio's cooperative budget: without this a
+            // client that keeps sending and reading would keep the event loop to itself.
             tokio::task::consume_budget().await;
             let interest = if read {
                 tokio::io::Interest::READABLE | tokio::io::Interest::WRITABLE
@@ -820,16 +824,10 @@ impl Conn {
                     Err(e) => return Event::Read(Err(e)),
                     // Not reading: whatever woke us is the write side's (an error shows there).
                     Ok(ready) if ready.is_writable() || !read => return Event::Writable,
-                    Ok(_) => {
-                        room_to_read(rbuf);
-                        match sock.try_read_buf(rbuf) {
-                            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                                release_if_empty(rbuf);
-                                continue;
-                            }
-                            r => return Event::Read(r),
-                        }
-                    }
+                    Ok(_) => match read_ready(sock, rbuf) {
+                        Some(r) => return Event::Read(r),
+                        None => continue,
+                    },
                 },
                 _ = sleep => return Event::Timeout,
             }

@@ -211,22 +211,29 @@ impl Families {
     /// [`Families::sample`] with labels written once for all the samples that share them
     /// (a stream's, a group's, a consumer's: most of a large scrape).
     pub fn sample_l(&mut self, name: &str, kind: &str, help: &str, labels: &Labels, v: f64) {
-        let body = self.family(name, kind, help);
-        body.push_str(name);
-        body.push_str(&labels.0);
-        body.push(' ');
-        write_value(body, v);
-        body.push('\n');
+        self.labelled(name, kind, help, labels, |body| write_value(body, v));
     }
 
     /// [`Families::sample_l`] of a duration given in ms, written in seconds (the most
     /// common non-integer value of a large scrape: every group's and consumer's idle time).
     pub fn sample_ms_l(&mut self, name: &str, kind: &str, help: &str, labels: &Labels, ms: i64) {
+        self.labelled(name, kind, help, labels, |body| write_ms_as_secs(body, ms));
+    }
+
+    /// `name{labels} ` and the value `value` writes, and a newline.
+    fn labelled(
+        &mut self,
+        name: &str,
+        kind: &str,
+        help: &str,
+        labels: &Labels,
+        value: impl FnOnce(&mut String),
+    ) {
         let body = self.family(name, kind, help);
         body.push_str(name);
         body.push_str(&labels.0);
         body.push(' ');
-        write_ms_as_secs(body, ms);
+        value(body);
         body.push('\n');
     }
 
