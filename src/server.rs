@@ -218,16 +218,15 @@ pub async fn bind_addrs(
         } else {
             format!("{host}:{port}")
         };
-        let bound = match tokio::net::lookup_host(&addr).await {
-            Ok(mut found) => match found.next() {
-                Some(a) => listen_at(a, backlog),
-                None => Err(std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    format!("{host}: no address"),
-                )),
-            },
-            Err(e) => Err(e),
-        };
+        // A lookup's failure is the bind's, which an optional address may have.
+        let bound = tokio::net::lookup_host(&addr)
+            .await
+            .and_then(|mut found| {
+                found.next().ok_or_else(|| {
+                    std::io::Error::new(std::io::ErrorKind::NotFound, format!("{host}: no address"))
+                })
+            })
+            .and_then(|a| listen_at(a, backlog));
         match bound {
             Ok(l) => out.push(l),
             Err(e) if optional => tracing::debug!("skipping optional bind {addr}: {e}"),

@@ -265,26 +265,11 @@ impl Families {
         out
     }
 
-    /// The whole text as one string.
+    /// The whole text as one string: the pieces [`Families::into_pieces`] sends, joined.
     #[cfg(test)]
-    pub fn render(&self) -> String {
-        let total: usize = self
-            .map
-            .iter()
-            .map(|(n, f)| {
-                2 * n.len() + f.help.len() + 32 + f.chunks.iter().map(String::len).sum::<usize>()
-            })
-            .sum();
-        let mut out = String::with_capacity(total);
-        for name in &self.order {
-            let f = &self.map[name];
-            let _ = writeln!(out, "# HELP {name} {}", f.help);
-            let _ = writeln!(out, "# TYPE {name} {}", f.kind);
-            for c in &f.chunks {
-                out.push_str(c);
-            }
-        }
-        out
+    pub fn render(self) -> String {
+        let pieces = self.into_pieces();
+        String::from_utf8(pieces.concat()).expect("the text is UTF-8")
     }
 }
 

@@ -95,7 +95,7 @@ impl hyper::body::Body for Chunks {
 
 /// Binds and serves the listener if `sluice-http-port` is set; its addresses.
 pub async fn start(shared: &Arc<Shared>) -> std::io::Result<Vec<SocketAddr>> {
-    let (port, bind) = {
+    let (port, bind, backlog) = {
         let mut s = shared.store.lock().unwrap();
         let port: u16 = s
             .config
@@ -121,12 +121,12 @@ pub async fn start(shared: &Arc<Shared>) -> std::io::Result<Vec<SocketAddr>> {
             } else {
                 own
             },
+            crate::server::tcp_backlog(&s.config),
         )
     };
     if port == 0 {
         return Ok(Vec::new());
     }
-    let backlog = crate::server::tcp_backlog(&shared.store.lock().unwrap().config);
     let listeners = crate::server::bind_addrs(&bind, port, backlog).await?;
     let addrs: Vec<SocketAddr> = listeners
         .iter()
