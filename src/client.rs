@@ -28,6 +28,11 @@ pub struct Client {
     /// 2 or 3.
     pub resp: u8,
     pub authenticated: bool,
+    /// The ACL user (`acl.rs`); None for the server's own clients (AOF replay, a served
+    /// blocked command's re-run), which may run anything, as in Redis.
+    pub user: Option<Arc<crate::acl::User>>,
+    /// `Acl::version` when `user` was last looked up.
+    pub acl_version: u64,
     pub name: Option<Bytes>,
     pub lib_name: Option<Bytes>,
     pub lib_ver: Option<Bytes>,
@@ -52,12 +57,36 @@ pub struct Client {
 }
 
 impl Client {
+    /// The user's name as CLIENT LIST and the ACL log show it.
+    pub fn user_name(&self) -> Bytes {
+        self.user
+            .as_ref()
+            .map_or_else(|| Bytes::from_static(b"default"), |u| u.name.clone())
+    }
+
+    /// Follows a change to the ACL users: the same user's new rules, or, if it was deleted
+    /// (its connection is being closed), the default user, unauthenticated.
+    pub fn refresh_user(&mut self, acl: &crate::acl::Acl) {
+        self.acl_version = acl.version;
+        if let Some(u) = &self.user {
+            match acl.user(&u.name) {
+                Some(now) => self.user = Some(now.clone()),
+                None => {
+                    self.user = Some(acl.default_user().clone());
+                    self.authenticated = false;
+                }
+            }
+        }
+    }
+
     pub fn new(shared: Arc<ClientShared>, authenticated: bool) -> Client {
         Client {
             id: shared.id,
             db: 0,
             resp: 2,
             authenticated,
+            user: None,
+            acl_version: 0,
             name: None,
             lib_name: None,
             lib_ver: None,
@@ -204,6 +233,8 @@ pub struct ClientInfo {
     pub name: Option<Bytes>,
     pub lib_name: Option<Bytes>,
     pub lib_ver: Option<Bytes>,
+    /// The ACL user's name (CLIENT LIST `user=`, CLIENT KILL USER).
+    pub user: Bytes,
     pub db: usize,
     pub last_cmd: &'static str,
     pub resp: u8,
@@ -232,6 +263,7 @@ impl ClientInfo {
             name: None,
             lib_name: None,
             lib_ver: None,
+            user: Bytes::from_static(b"default"),
             db: 0,
             last_cmd: "NULL",
             resp: 2,

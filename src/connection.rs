@@ -110,9 +110,12 @@ pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr, early: 
                 std::mem::size_of::<Conn>() as u64,
             ),
         );
-        let authed = store.config.requirepass.is_none();
+        let authed = !store.acl.auth_required();
+        let mut client = Client::new(cs, authed);
+        client.user = Some(store.acl.default_user().clone());
+        client.acl_version = store.acl.version;
         (
-            Client::new(cs, authed),
+            client,
             ParseLimits {
                 proto_max_bulk_len: store.config.proto_max_bulk_len,
             },

@@ -48,6 +48,7 @@
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+pub mod acl;
 pub mod alloc;
 pub mod aof;
 pub mod aof_rewrite;

@@ -244,6 +244,40 @@ pub async fn bind_addrs(
     Ok(out)
 }
 
+/// `ACLLoadUsersAtStartup`: the `user` directives, or the `aclfile`, never both.
+fn load_users(store: &mut Store) -> Result<(), String> {
+    let file = store.config.get("aclfile").unwrap_or("").to_string();
+    let users = std::mem::take(&mut store.config.users);
+    if !file.is_empty() && !users.is_empty() {
+        return Err("Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.".into());
+    }
+    let all = store.config.acl_pubsub_all;
+    for words in &users {
+        let name = &words[1];
+        if name.iter().any(|&c| c.is_ascii_whitespace() || c == 0) {
+            return Err("Spaces not allowed in ACL usernames".into());
+        }
+        // The default user exists already: its directive starts it over.
+        let mut rules = Vec::with_capacity(words.len() - 1);
+        if name.as_ref() == b"default" {
+            rules.push(bytes::Bytes::from_static(b"reset"));
+        }
+        rules.extend_from_slice(&words[2..]);
+        store.acl.set_user(name, &rules, all).map_err(|e| {
+            format!(
+                "Error loading ACL rules for the user named '{}': {e}",
+                String::from_utf8_lossy(name)
+            )
+        })?;
+    }
+    store.config.users = users;
+    if !file.is_empty() {
+        crate::cmd::acl::load_file(&mut store.acl, &file, all)
+            .map_err(|e| format!("Aborting Redis startup because of ACL errors: {e}"))?;
+    }
+    Ok(())
+}
+
 /// Starts the server: binds, opens the AOF, starts loading it in the background, and serves.
 pub async fn start(config: Config, config_file: Option<String>) -> std::io::Result<ServerHandle> {
     let listeners = bind_all(&config).await?;
@@ -253,6 +287,7 @@ pub async fn start(config: Config, config_file: Option<String>) -> std::io::Resu
         .collect();
     let mut store = Store::new(config);
     store.config_file = config_file;
+    load_users(&mut store).map_err(std::io::Error::other)?;
     if let Some(a) = addrs.first() {
         store.tcp_port = a.port();
     }
@@ -525,7 +560,7 @@ async fn accept_with(
         let read = lock_store(&shared).await.map(|s| {
             (
                 s.config.maxclients,
-                s.config.protected_mode && s.config.requirepass.is_none(),
+                s.config.protected_mode && s.acl.default_user().nopass,
                 s.config.tcp_keepalive_secs,
             )
         });

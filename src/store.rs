@@ -104,6 +104,8 @@ pub struct Store {
     /// The databases, reached through the keyspace API (`keyspace.rs`).
     pub ks: crate::keyspace::Keyspace,
     pub config: Config,
+    /// ACL users, the ACL log and the denial counters (`acl.rs`).
+    pub acl: crate::acl::Acl,
     pub clients: HashMap<u64, ClientInfo>,
     pub blocking: Blocking,
     pub pubsub: PubSub,
@@ -197,6 +199,11 @@ impl Store {
         Store {
             ks: crate::keyspace::Keyspace::new(config.databases),
             tcp_port: config.port,
+            acl: {
+                let mut acl = crate::acl::Acl::new();
+                acl.set_default_password(config.requirepass.as_deref());
+                acl
+            },
             config,
             clients: HashMap::new(),
             blocking: Blocking::default(),

@@ -256,3 +256,12 @@ mod tests {
         }
     }
 }
+
+/// An I/O error as C's `strerror` words it (Rust adds " (os error N)").
+pub fn strerror(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" (os error ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}

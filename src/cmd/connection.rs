@@ -29,14 +29,45 @@ pub fn echo(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-fn check_password(ctx: &Ctx, user: &[u8], pass: &[u8]) -> bool {
-    if user != b"default" {
-        return false;
+/// `ACLAuthenticateUser`: on success the connection is this user's and authenticated;
+/// a failure is logged (reason `auth`, object the command as the client typed it) and
+/// answered WRONGPASS.
+fn authenticate(ctx: &mut Ctx, user: &[u8], pass: &[u8], argv0: &Bytes) -> CmdResult {
+    match ctx.store.acl.authenticate(user, pass) {
+        Some(u) => {
+            ctx.client.authenticated = true;
+            set_user(ctx, u);
+            Ok(())
+        }
+        None => {
+            let context = if ctx.store.in_transaction {
+                crate::acl::LogContext::Multi
+            } else {
+                crate::acl::LogContext::Toplevel
+            };
+            let info = client_line_of(ctx.store, ctx.client, ctx.client.id, "auth", &[]);
+            let max = ctx.store.config.acllog_max_len;
+            ctx.store.acl.log_denial(
+                crate::acl::LogReason::Auth,
+                context,
+                argv0.clone(),
+                Bytes::copy_from_slice(user),
+                info,
+                ctx.now,
+                max,
+            );
+            Err(CmdError::WrongPass)
+        }
     }
-    match &ctx.store.config.requirepass {
-        None => true,
-        Some(p) => p.as_slice() == pass,
+}
+
+/// Makes `u` this connection's user (`clientSetUser`), in the registry too.
+fn set_user(ctx: &mut Ctx, u: std::sync::Arc<crate::acl::User>) {
+    if let Some(info) = ctx.store.clients.get_mut(&ctx.client.id) {
+        info.user = u.name.clone();
     }
+    ctx.client.user = Some(u);
+    ctx.client.acl_version = ctx.store.acl.version;
 }
 
 pub fn auth(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -44,20 +75,16 @@ pub fn auth(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(CmdError::Syntax);
     }
     let (user, pass) = if argv.len() == 2 {
-        if ctx.store.config.requirepass.is_none() {
+        if ctx.store.acl.default_user().nopass {
             return Err(CmdError::err("AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"));
         }
         (&b"default"[..], &argv[1][..])
     } else {
         (&argv[1][..], &argv[2][..])
     };
-    if check_password(ctx, user, pass) {
-        ctx.client.authenticated = true;
-        ctx.out.ok();
-        Ok(())
-    } else {
-        Err(CmdError::WrongPass)
-    }
+    authenticate(ctx, user, pass, &argv[0])?;
+    ctx.out.ok();
+    Ok(())
 }
 
 pub fn hello(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -87,12 +114,9 @@ pub fn hello(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
     }
     if let Some((u, p)) = &auth {
-        if !check_password(ctx, u, p) {
-            return Err(CmdError::WrongPass);
-        }
-        ctx.client.authenticated = true;
+        authenticate(ctx, u, p, &argv[0])?;
     }
-    if !ctx.client.authenticated && ctx.store.config.requirepass.is_some() {
+    if !ctx.client.authenticated {
         return Err(CmdError::Raw("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time".into()));
     }
     if let Some(n) = &setname {
@@ -163,7 +187,10 @@ pub fn reset(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     ctx.client.no_touch = false;
     let id = ctx.client.id;
     ctx.store.monitors.retain(|&m| m != id);
-    ctx.client.authenticated = ctx.store.config.requirepass.is_none();
+    // `clientSetDefaultAuth`.
+    ctx.client.authenticated = !ctx.store.acl.auth_required();
+    let default = ctx.store.acl.default_user().clone();
+    set_user(ctx, default);
     ctx.out.simple("RESET");
     Ok(())
 }
@@ -235,6 +262,32 @@ pub fn client_setinfo(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 /// its current command's, obl is output the socket has not taken, oll the mails (served
 /// replies, pushes) waiting, tot-mem all of these plus the buffers' capacities.
 fn client_line(ctx: &Ctx, id: u64, argv: &[Bytes]) -> String {
+    // The command running now (`last_cmd` is set when it ends): client|list or client|info.
+    let sub = argv.get(1).map_or(&b"info"[..], |a| &a[..]);
+    let current = format!(
+        "client|{}",
+        String::from_utf8_lossy(sub).to_ascii_lowercase()
+    );
+    client_line_of(ctx.store, ctx.client, id, &current, argv)
+}
+
+/// [`client_line`] of client `id`, where `me` is the client running `current` with `argv`
+/// (its fields are fresher than the registry's).
+pub(crate) fn client_line_of(
+    store: &crate::store::Store,
+    me_client: &crate::client::Client,
+    id: u64,
+    current: &str,
+    argv: &[Bytes],
+) -> String {
+    struct View<'a> {
+        store: &'a crate::store::Store,
+        client: &'a crate::client::Client,
+    }
+    let ctx = View {
+        store,
+        client: me_client,
+    };
     let Some(c) = ctx.store.clients.get(&id) else {
         return String::new();
     };
@@ -291,12 +344,7 @@ fn client_line(ctx: &Ctx, id: u64, argv: &[Bytes]) -> String {
         flags.push('N');
     }
     let cmd = if me {
-        // The command running now (`last_cmd` is set when it ends): client|list or client|info.
-        let sub = argv.get(1).map_or(&b"info"[..], |a| &a[..]);
-        format!(
-            "client|{}",
-            String::from_utf8_lossy(sub).to_ascii_lowercase()
-        )
+        current.to_string()
     } else {
         c.last_cmd.to_string()
     };
@@ -322,7 +370,7 @@ fn client_line(ctx: &Ctx, id: u64, argv: &[Bytes]) -> String {
             .unwrap_or_default()
     };
     format!(
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem={} multi-mem={} rbs={} rbp={} obl={} oll={} omem={} tot-mem={} events={} cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem={} multi-mem={} rbs={} rbp={} obl={} oll={} omem={} tot-mem={} events={} cmd={} user={} redir=-1 resp={} lib-name={} lib-ver={}",
         id,
         c.addr,
         c.laddr,
@@ -348,6 +396,7 @@ fn client_line(ctx: &Ctx, id: u64, argv: &[Bytes]) -> String {
         tot,
         if unsent > 0 { "rw" } else { "r" },
         cmd,
+        String::from_utf8_lossy(&if me { ctx.client.user_name() } else { c.user.clone() }),
         resp,
         lossy(&lib_name),
         lossy(&lib_ver),
@@ -424,6 +473,9 @@ pub fn client_kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut id_f = None;
     let mut addr_f = None;
     let mut laddr_f = None;
+    // Some(Some(pubsub)): that type; Some(None): a type no client has.
+    let mut type_f: Option<Option<bool>> = None;
+    let mut user_f: Option<Bytes> = None;
     let mut skipme = true;
     // Filters come in pairs: an odd one out is a syntax error before its name is looked at.
     let mut a = super::args::Args::new(argv, 2);
@@ -451,20 +503,28 @@ pub fn client_kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             } else {
                 return Err(CmdError::Syntax);
             };
-        } else if eq_ic(opt, "type") || eq_ic(opt, "user") {
-            // Every sluice client is a normal client of the default user.
+        } else if eq_ic(opt, "type") {
             let t = String::from_utf8_lossy(v).to_ascii_lowercase();
-            if eq_ic(opt, "type")
-                && !matches!(
-                    t.as_str(),
-                    "normal" | "pubsub" | "master" | "replica" | "slave"
-                )
-            {
+            type_f = Some(match t.as_str() {
+                "normal" => Some(false),
+                "pubsub" => Some(true),
+                // No sluice client is a master or a replica.
+                "master" | "replica" | "slave" => None,
+                _ => {
+                    return Err(CmdError::err(format!(
+                        "Unknown client type '{}'",
+                        String::from_utf8_lossy(v)
+                    )))
+                }
+            });
+        } else if eq_ic(opt, "user") {
+            if ctx.store.acl.user(v).is_none() {
                 return Err(CmdError::err(format!(
-                    "Unknown client type '{}'",
+                    "No such user '{}'",
                     String::from_utf8_lossy(v)
                 )));
             }
+            user_f = Some(v.clone());
         } else {
             return Err(CmdError::Syntax);
         }
@@ -478,6 +538,10 @@ pub fn client_kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             id_f.is_none_or(|f| f == **id)
                 && addr_f.as_ref().is_none_or(|a| *a == c.addr)
                 && laddr_f.as_ref().is_none_or(|a| *a == c.laddr)
+                && user_f.as_ref().is_none_or(|u| *u == c.user)
+                && type_f.is_none_or(|t| {
+                    t.is_some_and(|pubsub| (ctx.store.pubsub.subs(**id).count() > 0) == pubsub)
+                })
                 && !(skipme && **id == me)
         })
         .map(|(id, _)| *id)
@@ -730,7 +794,26 @@ pub fn exec(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     for argv in queued {
         match super::resolve(&argv) {
             Ok((cmd, full)) => {
-                let _ = super::call(ctx.store, ctx.client, cmd, full, &argv, ctx.out, true);
+                // ACL rules may have changed since the command was queued.
+                let context = crate::acl::LogContext::Multi;
+                match super::acl_check(ctx.store, ctx.client, cmd, full, &argv, context) {
+                    Some(denied) => {
+                        let reason = match denied {
+                            crate::acl::Denied::Command => {
+                                "no permission to execute the command or subcommand"
+                            }
+                            crate::acl::Denied::Key(_) => "no permission to touch the specified keys",
+                            crate::acl::Denied::Channel(_) => {
+                                "no permission to access one of the channels used as arguments"
+                            }
+                        };
+                        let e = CmdError::Raw(format!("NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: {reason}"));
+                        super::write_error(ctx.store, ctx.out, &e);
+                    }
+                    None => {
+                        let _ = super::call(ctx.store, ctx.client, cmd, full, &argv, ctx.out, true);
+                    }
+                }
             }
             Err(e) => super::write_error(ctx.store, ctx.out, &e),
         }
@@ -777,17 +860,22 @@ pub fn watch(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 pub fn unwatch_all(ctx: &mut Ctx) {
-    let id = ctx.client.id;
-    for (db, k, _) in ctx.client.watched.drain(..) {
+    unwatch_client(ctx.store, ctx.client);
+}
+
+/// `unwatchAllKeys`.
+pub(crate) fn unwatch_client(store: &mut crate::store::Store, client: &mut crate::client::Client) {
+    let id = client.id;
+    for (db, k, _) in client.watched.drain(..) {
         let key = (db, k);
-        if let Some(v) = ctx.store.watched.get_mut(&key) {
+        if let Some(v) = store.watched.get_mut(&key) {
             v.retain(|&c| c != id);
             if v.is_empty() {
-                ctx.store.watched.remove(&key);
+                store.watched.remove(&key);
             }
         }
     }
-    ctx.store.dirty_cas.remove(&id);
+    store.dirty_cas.remove(&id);
 }
 
 pub fn unwatch(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {

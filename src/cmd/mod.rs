@@ -13,6 +13,7 @@
 //! effect goes to the AOF buffer — the argv as given, or what the handler put in
 //! `ctx.effects` when the request is not deterministic (XADD `*`, BRPOP, SET EX, ...).
 
+pub mod acl;
 pub mod args;
 pub mod connection;
 pub mod dump;
@@ -189,6 +190,17 @@ pub fn resolve(argv: &[Bytes]) -> Result<(&'static Command, &'static str), CmdEr
     Ok((cmd, cmd.name))
 }
 
+/// `lookupCommand`: the row `argv` names (a container's subcommand when it has one),
+/// without checking arity.
+pub(crate) fn lookup_row(argv: &[Bytes]) -> Option<(&'static Command, &'static str)> {
+    let cmd = lookup(argv.first()?)?;
+    if cmd.subcommands.is_empty() || argv.len() < 2 {
+        return Some((cmd, cmd.name));
+    }
+    let sub = find_sub(cmd, &argv[1])?;
+    Some((sub, sub_full_name(cmd, sub)))
+}
+
 pub(crate) fn arity_ok(arity: i32, argc: usize) -> bool {
     (arity > 0 && argc as i32 == arity) || (arity < 0 && argc as i32 >= -arity)
 }
@@ -248,11 +260,32 @@ pub fn process(
             client.multi_error = true;
         }
         store.stats.commands.entry(full).or_default().rejected += 1;
-        write_error(store, out, &e);
+        if cmd.name == "exec" {
+            // `execCommandAbort`: a refused EXEC discards the transaction and says why.
+            client.multi = None;
+            client.multi_error = false;
+            connection::unwatch_client(store, client);
+            let e = CmdError::Raw(format!(
+                "EXECABORT Transaction discarded because of: {}",
+                e.text()
+            ));
+            write_error(store, out, &e);
+        } else {
+            write_error(store, out, &e);
+        }
         Outcome::Done
     };
-    if !client.authenticated && cmd.flags & NO_AUTH == 0 && store.config.requirepass.is_some() {
+    if !client.authenticated && cmd.flags & NO_AUTH == 0 && store.acl.auth_required() {
         return reject(store, client, out, CmdError::NoAuth);
+    }
+    let context = if client.multi.is_some() {
+        crate::acl::LogContext::Multi
+    } else {
+        crate::acl::LogContext::Toplevel
+    };
+    if let Some(denied) = acl_check(store, client, cmd, full, &argv, context) {
+        let e = noperm(client, denied, full, &argv);
+        return reject(store, client, out, e);
     }
     // maxmemory: evict first (evict.rs); if memory is still over the limit with nothing left
     // to evict, refuse what may grow it. In MULTI, queueing itself grows memory, so only
@@ -309,6 +342,58 @@ pub fn process(
         return Outcome::Done;
     }
     call(store, client, cmd, full, &argv, out, false)
+}
+
+/// The ACL check of a command about to run or be queued (`ACLCheckAllPerm`): a denial is
+/// counted and logged (ACL LOG) in `context`, and returned.
+pub(crate) fn acl_check(
+    store: &mut Store,
+    client: &mut Client,
+    cmd: &'static Command,
+    full: &'static str,
+    argv: &[Bytes],
+    context: crate::acl::LogContext,
+) -> Option<crate::acl::Denied> {
+    if client.acl_version != store.acl.version {
+        client.refresh_user(&store.acl);
+    }
+    let user = client.user.as_ref()?;
+    let denied = user.check(cmd, argv).err()?;
+    let object = match denied {
+        crate::acl::Denied::Command => Bytes::from_static(full.as_bytes()),
+        crate::acl::Denied::Key(p) | crate::acl::Denied::Channel(p) => argv[p].clone(),
+    };
+    // A script's command is logged with its caller's connection, as Redis shows it.
+    let id = if client.id == scripting::SCRIPT_CLIENT_ID {
+        store
+            .scripting
+            .status
+            .running
+            .load(std::sync::atomic::Ordering::Relaxed)
+    } else {
+        client.id
+    };
+    let info = connection::client_line_of(store, client, id, full, argv);
+    let (name, max, now) = (
+        user.name.clone(),
+        store.config.acllog_max_len,
+        crate::util::now_ms(),
+    );
+    store
+        .acl
+        .log_denial(denied.reason(), context, object, name, info, now, max);
+    Some(denied)
+}
+
+/// The NOPERM error of a denial.
+pub(crate) fn noperm(
+    client: &Client,
+    denied: crate::acl::Denied,
+    full: &str,
+    argv: &[Bytes],
+) -> CmdError {
+    let name = client.user_name();
+    CmdError::Raw(format!("NOPERM {}", denied.message(&name, full, argv, false)))
 }
 
 /// `writeCommandsDeniedByDiskError`: why writes (and PING, so that monitoring notices) are
@@ -513,6 +598,14 @@ fn slowlog_push(
 /// MIGRATE's AUTH/AUTH2, CONFIG SET of requirepass/masterauth. None when nothing is hidden.
 pub fn redacted_argv(full: &str, argv: &[Bytes]) -> Option<Vec<Bytes>> {
     // Every other command passes through without a copy.
+    if full == "acl|setuser" {
+        // Every rule: passwords are among them.
+        let mut out = argv.to_vec();
+        for a in out.iter_mut().skip(2) {
+            *a = Bytes::from_static(b"(redacted)");
+        }
+        return Some(out);
+    }
     if !matches!(full, "auth" | "hello" | "migrate" | "config|set") {
         return None;
     }
@@ -892,6 +985,7 @@ pub fn eq_ic(a: &[u8], b: &str) -> bool {
 const FAMILIES: &[&[Command]] = &[
     connection::COMMANDS,
     server::COMMANDS,
+    acl::COMMANDS,
     keys::COMMANDS,
     dump::COMMANDS,
     strings::COMMANDS,

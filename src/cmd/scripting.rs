@@ -150,8 +150,11 @@ fn bridge_cell(lua: &Lua) -> mlua::Result<*const BridgeCell> {
     // table is popped. `cell` outlives the closures (see `BridgeCell`).
     unsafe {
         lua.exec_raw::<()>(&redis, |l| {
-            let fns: [(&std::ffi::CStr, ffi::lua_CFunction); 2] =
-                [(c"call", lua_redis_call), (c"pcall", lua_redis_pcall)];
+            let fns: [(&std::ffi::CStr, ffi::lua_CFunction); 3] = [
+                (c"call", lua_redis_call),
+                (c"pcall", lua_redis_pcall),
+                (c"acl_check_cmd", lua_acl_check_cmd),
+            ];
             for (name, f) in fns {
                 ffi::lua_pushlightuserdata(l, cell as *mut std::ffi::c_void);
                 ffi::lua_pushcclosure(l, f, 1);
@@ -226,6 +229,56 @@ unsafe fn call_from_lua(l: *mut ffi::lua_State) -> bool {
     }
 }
 
+/// redis.acl_check_cmd: whether the script's user may run the command the arguments name
+/// (arity is not checked); an unknown command is an error.
+unsafe extern "C-unwind" fn lua_acl_check_cmd(l: *mut ffi::lua_State) -> c_int {
+    match acl_check_from_lua(l) {
+        Some(allowed) => {
+            ffi::lua_pushboolean(l, allowed as c_int);
+            1
+        }
+        None => ffi::lua_error(l),
+    }
+}
+
+/// The check of [`lua_acl_check_cmd`], or None with the error table pushed. Every Rust value
+/// with a destructor is gone when this returns, so the caller may raise.
+///
+/// # Safety
+/// Called by Lua as a closure made by [`bridge_cell`].
+#[inline(never)]
+unsafe fn acl_check_from_lua(l: *mut ffi::lua_State) -> Option<bool> {
+    let cell = &*(ffi::lua_touserdata(l, ffi::lua_upvalueindex(1)) as *const BridgeCell);
+    let Some(b) = cell.bridge.get() else {
+        push_error(
+            l,
+            "ERR redis.acl_check_cmd can only be called inside a script invocation",
+        );
+        return None;
+    };
+    let mut argv = cell.argv.take();
+    let outcome = match lua_args(l, &mut argv) {
+        // SAFETY: see `call_from_lua`.
+        Ok(()) => match super::lookup_row(&argv) {
+            Some((row, _)) => Ok((*b.client)
+                .user
+                .as_ref()
+                .is_none_or(|u| u.check(row, &argv).is_ok())),
+            None => Err("ERR Invalid command passed to redis.acl_check_cmd()"),
+        },
+        Err(e) => Err(e),
+    };
+    argv.clear();
+    cell.argv.set(argv);
+    match outcome {
+        Ok(allowed) => Some(allowed),
+        Err(msg) => {
+            push_error(l, msg);
+            None
+        }
+    }
+}
+
 /// Pushes `{err = msg}`.
 unsafe fn push_error(l: *mut ffi::lua_State, msg: &str) {
     push_tagged_str(l, c"err", msg.as_bytes());
@@ -271,6 +324,16 @@ fn script_call(
     };
     if cmd.flags & super::NOSCRIPT != 0 {
         return Err("ERR This Redis command is not allowed from script".into());
+    }
+    if let Some(denied) =
+        super::acl_check(store, client, cmd, full, argv, crate::acl::LogContext::Lua)
+    {
+        let name = client.user_name();
+        return Err(format!(
+            "ERR ACL failure in script: {}",
+            denied.message(&name, full, argv, false)
+        )
+        .into());
     }
     if cmd.flags & super::WRITE != 0 {
         if run.read_only || run.flags.no_writes {
@@ -400,6 +463,9 @@ fn run_in(
         .unwrap_or_else(|| Client::new(Arc::new(ClientShared::new(SCRIPT_CLIENT_ID)), true));
     client.db = ctx.client.db;
     client.resp = 2;
+    // The script's commands run as its caller's user.
+    client.user = ctx.client.user.clone();
+    client.acl_version = ctx.client.acl_version;
 
     // The busy threshold and SCRIPT KILL, checked every 100,000 instructions.
     let status = store.scripting.status.clone();

@@ -277,7 +277,7 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
                     b,
                     // Replication, forks, defragmentation and client tracking do not exist
                     // here: their counters are Redis's zeros.
-                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ntotal_net_repl_input_bytes:0\r\ntotal_net_repl_output_bytes:0\r\ninstantaneous_input_kbps:{:.2}\r\ninstantaneous_output_kbps:{:.2}\r\ninstantaneous_input_repl_kbps:0.00\r\ninstantaneous_output_repl_kbps:0.00\r\nrejected_connections:{}\r\nsync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\nexpired_keys:{}\r\nexpired_subkeys:{}\r\nexpired_stale_perc:{:.2}\r\nexpired_time_cap_reached_count:{}\r\nexpire_cycle_cpu_milliseconds:{}\r\nevicted_keys:{}\r\nevicted_clients:0\r\ntotal_eviction_exceeded_time:{}\r\ncurrent_eviction_exceeded_time:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\nmigrate_cached_sockets:0\r\nslave_expires_tracked_keys:0\r\nactive_defrag_hits:0\r\nactive_defrag_misses:0\r\nactive_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\ntotal_active_defrag_time:0\r\ncurrent_active_defrag_time:0\r\ntracking_total_keys:0\r\ntracking_total_items:0\r\ntracking_total_prefixes:0\r\nunexpected_error_replies:0\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\n",
+                    "total_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ntotal_net_repl_input_bytes:0\r\ntotal_net_repl_output_bytes:0\r\ninstantaneous_input_kbps:{:.2}\r\ninstantaneous_output_kbps:{:.2}\r\ninstantaneous_input_repl_kbps:0.00\r\ninstantaneous_output_repl_kbps:0.00\r\nrejected_connections:{}\r\nsync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\nexpired_keys:{}\r\nexpired_subkeys:{}\r\nexpired_stale_perc:{:.2}\r\nexpired_time_cap_reached_count:{}\r\nexpire_cycle_cpu_milliseconds:{}\r\nevicted_keys:{}\r\nevicted_clients:0\r\ntotal_eviction_exceeded_time:{}\r\ncurrent_eviction_exceeded_time:{}\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\npubsubshard_channels:{}\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\nmigrate_cached_sockets:0\r\nslave_expires_tracked_keys:0\r\nactive_defrag_hits:0\r\nactive_defrag_misses:0\r\nactive_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\ntotal_active_defrag_time:0\r\ncurrent_active_defrag_time:0\r\ntracking_total_keys:0\r\ntracking_total_items:0\r\ntracking_total_prefixes:0\r\nunexpected_error_replies:0\r\ntotal_error_replies:{}\r\nclient_query_buffer_limit_disconnections:{}\r\nclient_output_buffer_limit_disconnections:{}\r\nacl_access_denied_auth:{}\r\nacl_access_denied_cmd:{}\r\nacl_access_denied_key:{}\r\nacl_access_denied_channel:{}\r\n",
                     s.total_connections_received,
                     s.total_commands_processed,
                     s.inst.rate(0) as u64,
@@ -302,6 +302,10 @@ pub fn info_text(ctx: &mut Ctx, sections: &[String]) -> String {
                     s.total_error_replies,
                     s.client_query_buffer_limit_disconnections,
                     s.client_output_buffer_limit_disconnections,
+                    st.acl.denied_auth,
+                    st.acl.denied_cmd,
+                    st.acl.denied_key,
+                    st.acl.denied_channel,
                 );
             }
             "replication" => {
@@ -713,7 +717,13 @@ pub fn config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             )));
         }
     }
+    let password_changed = trial.requirepass != ctx.store.config.requirepass;
     ctx.store.config = trial;
+    // `requirepass` is the default user's password (`ACLUpdateDefaultUserPassword`).
+    if password_changed {
+        let pass = ctx.store.config.requirepass.clone();
+        ctx.store.acl.set_default_password(pass.as_deref());
+    }
     // `updateMaxmemory`: a new limit takes effect at once, evicting what it must.
     let limit = ctx.store.config.maxmemory;
     if limit > 0 && pairs.iter().any(|(n, _)| n == "maxmemory") {
@@ -752,7 +762,14 @@ pub fn config_rewrite(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
         return Err(CmdError::err("The server is running without a config file"));
     };
     let old = std::fs::read_to_string(&path).unwrap_or_default();
-    let text = crate::config::rewrite_text(&ctx.store.config, &old);
+    // The users go into the file too, unless an ACL file keeps them (`rewriteConfigUserOption`).
+    let users = ctx
+        .store
+        .config
+        .get("aclfile")
+        .is_none_or(|f| f.is_empty())
+        .then(|| ctx.store.acl.list_lines());
+    let text = crate::config::rewrite_text(&ctx.store.config, &old, users.as_deref());
     let tmp = format!("{path}.tmp-{}", std::process::id());
     let res = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, &path));
     if let Err(e) = res {

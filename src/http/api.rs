@@ -635,7 +635,12 @@ pub fn action_argv(req: &Value) -> Result<Vec<String>, String> {
 /// duration, with the HTTP peer's address, so MONITOR and CLIENT LIST say where it came
 /// from), then logs it as a connection's batch is logged and answers after the fsync the
 /// policy demands.
-pub async fn action(shared: &Shared, body: &[u8], peer: SocketAddr) -> ApiResult {
+pub async fn action(
+    shared: &Shared,
+    body: &[u8],
+    peer: SocketAddr,
+    user: Arc<crate::acl::User>,
+) -> ApiResult {
     let req: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(e) => return Ok(bad_request(&format!("invalid JSON: {e}"))),
@@ -662,8 +667,11 @@ pub async fn action(shared: &Shared, body: &[u8], peer: SocketAddr) -> ApiResult
         let cs = Arc::new(ClientShared::new(id));
         let mut info = ClientInfo::new(cs.clone(), peer.to_string(), String::new(), 0);
         info.name = Some(Bytes::from_static(b"sluice-dashboard"));
+        info.user = user.name.clone();
         store.clients.insert(id, info);
         let mut client = Client::new(cs, true);
+        client.acl_version = store.acl.version;
+        client.user = Some(user);
         client.db = db;
         client.name = Some(Bytes::from_static(b"sluice-dashboard"));
         let mut out = resp::ReplyWriter::new(resp::Protocol::Resp2);

@@ -6,8 +6,10 @@
 //! Invariants:
 //! - Off while `sluice-http-port` is 0; bound like `bind` (or `sluice-http-bind`), once, at
 //!   start.
-//! - With `requirepass` set every request needs HTTP Basic credentials, user `default` (or
-//!   none) and that password, as `AUTH` takes them; otherwise 401 and nothing is read.
+//! - When the default user needs a password (`requirepass`, ACL) every request needs HTTP
+//!   Basic credentials of an ACL user, as `AUTH` takes them (no user name: `default`), who
+//!   may run INFO; otherwise 401 and nothing is read. Actions run as that user, checked by
+//!   ACL like any command.
 //! - Reads copy data out of the store in bounded steps ([`gather`]) and never touch keys;
 //!   what turns the copies into text or JSON (megabytes for thousands of streams) runs on a
 //!   thread of its own at a lower priority ([`off_loop`]), never on a runtime worker that
@@ -271,29 +273,29 @@ fn busy() -> Resp {
     )
 }
 
-/// HTTP Basic credentials against `requirepass` (None: no password set).
-fn authorized(shared: &Shared, req: &Request<Incoming>) -> bool {
-    let Some(pass) = shared.store.lock().unwrap().config.requirepass.clone() else {
-        return true;
+/// The ACL user a request is served as: the default user when it needs no password,
+/// else the user its HTTP Basic credentials authenticate (no user name: `default`), as AUTH
+/// takes them. None: 401. Reading needs a user who may run INFO (the dashboard shows what
+/// INFO and XINFO show of every key); actions are checked as the commands they are.
+fn authorized(shared: &Shared, req: &Request<Incoming>) -> Option<Arc<crate::acl::User>> {
+    let store = shared.store.lock().unwrap();
+    let user = if !store.acl.auth_required() {
+        store.acl.default_user().clone()
+    } else {
+        let given = req
+            .headers()
+            .get(hyper::header::AUTHORIZATION)
+            .and_then(|h| h.to_str().ok())
+            .and_then(|h| h.strip_prefix("Basic "))
+            .and_then(|b| base64_decode(b.trim()))?;
+        let colon = given.iter().position(|&c| c == b':')?;
+        let (user, pw) = (&given[..colon], &given[colon + 1..]);
+        let user = if user.is_empty() { &b"default"[..] } else { user };
+        store.acl.authenticate(user, pw)?
     };
-    let Some(given) = req
-        .headers()
-        .get(hyper::header::AUTHORIZATION)
-        .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Basic "))
-        .and_then(|b| base64_decode(b.trim()))
-    else {
-        return false;
-    };
-    let Some(colon) = given.iter().position(|&c| c == b':') else {
-        return false;
-    };
-    let (user, pw) = (&given[..colon], &given[colon + 1..]);
-    (user.is_empty() || user == b"default") && constant_time_eq(pw, &pass)
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    let info = [Bytes::from_static(b"info")];
+    let (row, _) = crate::cmd::resolve(&info).ok()?;
+    user.check(row, &info).is_ok().then_some(user)
 }
 
 /// Standard base64 (RFC 4648, with padding), as Basic credentials are sent.
@@ -369,7 +371,7 @@ pub fn percent_decode(s: &str) -> Vec<u8> {
 }
 
 async fn handle(shared: &Arc<Shared>, req: Request<Incoming>, peer: SocketAddr) -> Resp {
-    if !authorized(shared, &req) {
+    let Some(user) = authorized(shared, &req) else {
         let mut r = respond(
             StatusCode::UNAUTHORIZED,
             "text/plain; charset=utf-8",
@@ -380,7 +382,7 @@ async fn handle(shared: &Arc<Shared>, req: Request<Incoming>, peer: SocketAddr) 
             HeaderValue::from_static("Basic realm=\"sluice\", charset=\"UTF-8\""),
         );
         return r;
-    }
+    };
     let path = req.uri().path().to_string();
     let method = req.method().clone();
     let res = match (&method, path.as_str()) {
@@ -428,7 +430,7 @@ async fn handle(shared: &Arc<Shared>, req: Request<Incoming>, peer: SocketAddr) 
                     )
                 }
             };
-            api::action(shared, &body, peer).await
+            api::action(shared, &body, peer, user).await
         }
         (_, "/metrics" | "/" | "/api/action") => Ok(respond(
             StatusCode::METHOD_NOT_ALLOWED,
