@@ -439,7 +439,9 @@ impl Selector {
             // The description must replay to the same bits (Redis panics otherwise).
             let mut check = Selector::new(false, false);
             for rule in out.split(' ') {
-                check.apply(rule.as_bytes()).expect("a described rule applies");
+                check
+                    .apply(rule.as_bytes())
+                    .expect("a described rule applies");
             }
             debug_assert_eq!(check.allowed, self.allowed, "ACL rules {out:?} lost a bit");
         }
@@ -659,7 +661,8 @@ fn channels<'a>(full: &str, argv: &'a [Bytes]) -> impl Iterator<Item = (usize, b
 }
 
 fn has_spaces(s: &[u8]) -> bool {
-    s.iter().any(|&c| c.is_ascii_whitespace() || c == 0 || c == 0x0b)
+    s.iter()
+        .any(|&c| c.is_ascii_whitespace() || c == 0 || c == 0x0b)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -670,7 +673,7 @@ fn has_spaces(s: &[u8]) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Sanitize {
     Unset,
-    Sanitize,
+    On,
     Skip,
 }
 
@@ -742,7 +745,7 @@ impl User {
         } else if is("skip-sanitize-payload") {
             self.sanitize = Sanitize::Skip;
         } else if is("sanitize-payload") {
-            self.sanitize = Sanitize::Sanitize;
+            self.sanitize = Sanitize::On;
         } else if is("nopass") {
             self.nopass = true;
             self.passwords.clear();
@@ -833,7 +836,7 @@ impl User {
         }
         match self.sanitize {
             Sanitize::Skip => f.push("skip-sanitize-payload"),
-            Sanitize::Sanitize => f.push("sanitize-payload"),
+            Sanitize::On => f.push("sanitize-payload"),
             Sanitize::Unset => {}
         }
         f
@@ -1347,15 +1350,31 @@ mod tests {
         assert_eq!(d(&[]), "off resetchannels -@all");
         assert_eq!(
             d(&[
-                "+@all", "-get", "+get", "-@admin", "+config|get", "+select|0", "%R~r*", "%W~w*",
-                "%RW~b*", "~r*"
+                "+@all",
+                "-get",
+                "+get",
+                "-@admin",
+                "+config|get",
+                "+select|0",
+                "%R~r*",
+                "%W~w*",
+                "%RW~b*",
+                "~r*"
             ]),
             "off ~r* %W~w* ~b* resetchannels +@all +get -@admin +config|get +select|0"
         );
         assert_eq!(
             d(&[
-                "+get", "+set", "-get", "+@read", "-@all", "+config", "-config|set", "+acl|list",
-                "+@hash", "-hget"
+                "+get",
+                "+set",
+                "-get",
+                "+@read",
+                "-@all",
+                "+config",
+                "-config|set",
+                "+acl|list",
+                "+@hash",
+                "-hget"
             ]),
             "off resetchannels -@all +config -config|set +acl|list +@hash -hget"
         );
@@ -1381,8 +1400,11 @@ mod tests {
             acl.set_user(b"d", &ops, false).unwrap_err()
         };
         assert_eq!(err(&["+client|kill|x"]), "Error in ACL SETUSER modifier '+client|kill|x': Allowing first-arg of a subcommand is not supported");
-        assert!(err(&["~*", "~a"]).ends_with("Try 'resetkeys' to start with an empty list of patterns"));
-        assert!(err(&["&*", "&a"]).ends_with("Try 'resetchannels' to start with an empty list of channels"));
+        assert!(
+            err(&["~*", "~a"]).ends_with("Try 'resetkeys' to start with an empty list of patterns")
+        );
+        assert!(err(&["&*", "&a"])
+            .ends_with("Try 'resetchannels' to start with an empty list of channels"));
         assert!(err(&["#abc"]).ends_with("only lowercase hexadecimal characters"));
         assert!(err(&["<nopw"]).ends_with("does not exist"));
         assert!(err(&["+nosuch"]).ends_with("Unknown command or category name in ACL"));
@@ -1409,13 +1431,23 @@ mod tests {
         assert_eq!(check(&u, &["get", "x1"]), Ok(()), "the second selector");
         assert_eq!(check(&u, &["get", "queue:1"]), Err(Denied::Key(1)));
         assert_eq!(check(&u, &["set", "queue:1", "v"]), Err(Denied::Command));
-        assert_eq!(check(&u, &["xgroup", "create", "queue:1", "g", "$"]), Ok(()));
+        assert_eq!(
+            check(&u, &["xgroup", "create", "queue:1", "g", "$"]),
+            Ok(())
+        );
         assert_eq!(check(&u, &["publish", "ch1", "m"]), Err(Denied::Command));
         let p = user(&["+@pubsub", "&ch*", "&lit*"]);
         assert_eq!(check(&p, &["publish", "ch1", "m"]), Ok(()));
         assert_eq!(check(&p, &["publish", "x", "m"]), Err(Denied::Channel(1)));
-        assert_eq!(check(&p, &["subscribe", "ch1", "x"]), Err(Denied::Channel(2)));
-        assert_eq!(check(&p, &["psubscribe", "ch*"]), Ok(()), "a pattern, literally");
+        assert_eq!(
+            check(&p, &["subscribe", "ch1", "x"]),
+            Err(Denied::Channel(2))
+        );
+        assert_eq!(
+            check(&p, &["psubscribe", "ch*"]),
+            Ok(()),
+            "a pattern, literally"
+        );
         assert_eq!(check(&p, &["psubscribe", "ch1"]), Err(Denied::Channel(1)));
         assert_eq!(check(&p, &["unsubscribe", "x"]), Ok(()));
         // Read and write key permissions follow the key specs' access flags.
@@ -1433,7 +1465,37 @@ mod tests {
         // A container rule covers its subcommands; a subcommand rule only itself.
         let c = user(&["+config", "-config|set"]);
         assert_eq!(check(&c, &["config", "get", "x"]), Ok(()));
-        assert_eq!(check(&c, &["config", "set", "x", "y"]), Err(Denied::Command));
+        assert_eq!(
+            check(&c, &["config", "set", "x", "y"]),
+            Err(Denied::Command)
+        );
+    }
+
+    proptest::proptest! {
+        /// The invariant ACL LIST and ACL SAVE rest on: a selector's described command rules
+        /// replay to the same permissions, and describe the same again.
+        #[test]
+        fn described_rules_replay_to_the_same_permissions(
+            ops in proptest::collection::vec(proptest::sample::select(vec![
+                "+@all", "-@all", "allcommands", "nocommands", "+get", "-get", "+config",
+                "-config", "-config|set", "+config|get", "+@read", "-@write", "+@admin",
+                "-@stream", "+@connection", "+xadd", "+select|0", "+select|1", "-select",
+                "+client|kill", "-client", "+@dangerous", "-@slow", "+acl", "-acl|setuser",
+            ]), 0..14)
+        ) {
+            let mut s = Selector::new(true, false);
+            for op in &ops {
+                s.apply(op.as_bytes()).unwrap();
+            }
+            let described = s.describe_commands();
+            let mut replayed = Selector::new(true, false);
+            for rule in described.split(' ') {
+                replayed.apply(rule.as_bytes()).unwrap();
+            }
+            proptest::prop_assert_eq!(&replayed.allowed, &s.allowed);
+            proptest::prop_assert_eq!(&replayed.firstargs, &s.firstargs);
+            proptest::prop_assert_eq!(replayed.describe_commands(), described);
+        }
     }
 
     #[test]
@@ -1449,7 +1511,10 @@ mod tests {
         assert!(acl.authenticate(b"default", b"secret").is_some());
         assert!(acl.authenticate(b"default", b"wrong").is_none());
         acl.set_user(b"off", &argv(&[">p"]), false).unwrap();
-        assert!(acl.authenticate(b"off", b"p").is_none(), "a user that is off");
+        assert!(
+            acl.authenticate(b"off", b"p").is_none(),
+            "a user that is off"
+        );
         acl.set_user(b"off", &argv(&["on", "<p", "nopass"]), false)
             .unwrap();
         assert!(acl.authenticate(b"off", b"anything").is_some());
@@ -1503,6 +1568,10 @@ mod tests {
             .collect();
         let before = acl.list_lines();
         acl.load_lines("users.acl", &saved, false).unwrap();
-        assert_eq!(acl.list_lines(), before, "ACL SAVE's lines load back the same");
+        assert_eq!(
+            acl.list_lines(),
+            before,
+            "ACL SAVE's lines load back the same"
+        );
     }
 }

@@ -947,7 +947,9 @@ impl Config {
                 }
                 let rules: Vec<bytes::Bytes> = words.into_iter().map(bytes::Bytes::from).collect();
                 if self.users.iter().any(|u| u[1] == rules[1]) {
-                    return Err(fatal("Duplicate user found. A user can only be defined once in config files"));
+                    return Err(fatal(
+                        "Duplicate user found. A user can only be defined once in config files",
+                    ));
                 }
                 self.users.push(rules);
                 continue;

@@ -223,6 +223,15 @@ impl Default for Pacer {
     }
 }
 
+/// An I/O error as C's `strerror` words it (Rust adds " (os error N)").
+pub fn strerror(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" (os error ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,14 +263,5 @@ mod tests {
         fn short_decimals_read_as_the_general_parse(s in "[0-9]{0,12}\\.?[0-9]{0,12}") {
             prop_assert_eq!(parse_f64(s.as_bytes()), s.parse::<f64>().ok(), "{}", s);
         }
-    }
-}
-
-/// An I/O error as C's `strerror` words it (Rust adds " (os error N)").
-pub fn strerror(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    match s.rfind(" (os error ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
     }
 }

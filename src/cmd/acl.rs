@@ -64,7 +64,10 @@ pub fn acl(_ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 
 pub fn acl_setuser(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let name = &argv[2];
-    if name.iter().any(|&c| c.is_ascii_whitespace() || c == 0 || c == 0x0b) {
+    if name
+        .iter()
+        .any(|&c| c.is_ascii_whitespace() || c == 0 || c == 0x0b)
+    {
         return Err(CmdError::err(
             "Usernames can't contain spaces or null characters",
         ));
@@ -211,7 +214,9 @@ pub fn acl_log(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             ctx.out.ok();
             return Ok(());
         }
-        count = crate::util::parse_i64(a).ok_or(CmdError::NotInteger)?.max(0);
+        count = crate::util::parse_i64(a)
+            .ok_or(CmdError::NotInteger)?
+            .max(0);
     }
     let n = (count as usize).min(ctx.store.acl.log.len());
     let now = ctx.now;
@@ -263,7 +268,9 @@ pub fn acl_dryrun(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     match u.check(row, call) {
         Ok(()) => ctx.out.ok(),
-        Err(d) => ctx.out.bulk(d.message(&u.name, full, call, true).as_bytes()),
+        Err(d) => ctx
+            .out
+            .bulk(d.message(&u.name, full, call, true).as_bytes()),
     }
     Ok(())
 }
@@ -282,9 +289,17 @@ fn acl_file(ctx: &Ctx) -> Option<String> {
 }
 
 /// `ACLLoadFromFile`: every user from the file, or nothing changes.
-pub(crate) fn load_file(acl: &mut acl::Acl, path: &str, pubsub_all: bool) -> Result<Fallout, String> {
-    let text = std::fs::read(path)
-        .map_err(|e| format!("Error loading ACLs, opening file '{path}': {}", crate::util::strerror(&e)))?;
+pub(crate) fn load_file(
+    acl: &mut acl::Acl,
+    path: &str,
+    pubsub_all: bool,
+) -> Result<Fallout, String> {
+    let text = std::fs::read(path).map_err(|e| {
+        format!(
+            "Error loading ACLs, opening file '{path}': {}",
+            crate::util::strerror(&e)
+        )
+    })?;
     acl.load_lines(path, &acl::split_file(&text), pubsub_all)
 }
 
@@ -305,7 +320,11 @@ fn save_file(lines: &[Vec<u8>], path: &str) -> std::io::Result<()> {
         text.extend_from_slice(l);
         text.push(b'\n');
     }
-    let tmp = format!("{path}.tmp-{}-{}", std::process::id(), crate::util::now_ms());
+    let tmp = format!(
+        "{path}.tmp-{}-{}",
+        std::process::id(),
+        crate::util::now_ms()
+    );
     let res = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(&text)?;
@@ -553,18 +572,22 @@ pub static ACL_SUBS: &[Command] = &[
     },
 ];
 
-pub static COMMANDS: &[Command] = &[
-    Command {
-        name: "acl",
-        arity: -2,
-        flags: 0,
-        acl: &["slow"],
-        legacy_keys: (0, 0, 0),
-        key_specs: &[],
-        tips: &[],
-        handler: acl,
-        doc: Doc { summary: "A container for Access List Control commands.", since: "6.0.0", group: "server", complexity: "Depends on subcommand.", ..Doc::DEFAULT },
-        subcommands: ACL_SUBS,
-        ..Command::DEFAULT
+pub static COMMANDS: &[Command] = &[Command {
+    name: "acl",
+    arity: -2,
+    flags: 0,
+    acl: &["slow"],
+    legacy_keys: (0, 0, 0),
+    key_specs: &[],
+    tips: &[],
+    handler: acl,
+    doc: Doc {
+        summary: "A container for Access List Control commands.",
+        since: "6.0.0",
+        group: "server",
+        complexity: "Depends on subcommand.",
+        ..Doc::DEFAULT
     },
-];
+    subcommands: ACL_SUBS,
+    ..Command::DEFAULT
+}];

@@ -802,7 +802,9 @@ pub fn exec(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
                             crate::acl::Denied::Command => {
                                 "no permission to execute the command or subcommand"
                             }
-                            crate::acl::Denied::Key(_) => "no permission to touch the specified keys",
+                            crate::acl::Denied::Key(_) => {
+                                "no permission to touch the specified keys"
+                            }
                             crate::acl::Denied::Channel(_) => {
                                 "no permission to access one of the channels used as arguments"
                             }

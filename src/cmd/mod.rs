@@ -393,7 +393,10 @@ pub(crate) fn noperm(
     argv: &[Bytes],
 ) -> CmdError {
     let name = client.user_name();
-    CmdError::Raw(format!("NOPERM {}", denied.message(&name, full, argv, false)))
+    CmdError::Raw(format!(
+        "NOPERM {}",
+        denied.message(&name, full, argv, false)
+    ))
 }
 
 /// `writeCommandsDeniedByDiskError`: why writes (and PING, so that monitoring notices) are

@@ -290,7 +290,11 @@ fn authorized(shared: &Shared, req: &Request<Incoming>) -> Option<Arc<crate::acl
             .and_then(|b| base64_decode(b.trim()))?;
         let colon = given.iter().position(|&c| c == b':')?;
         let (user, pw) = (&given[..colon], &given[colon + 1..]);
-        let user = if user.is_empty() { &b"default"[..] } else { user };
+        let user = if user.is_empty() {
+            &b"default"[..]
+        } else {
+            user
+        };
         store.acl.authenticate(user, pw)?
     };
     let info = [Bytes::from_static(b"info")];
