@@ -312,6 +312,42 @@ impl ClientMem {
     }
 }
 
+/// `maxmemory-clients` (Redis's client eviction): while the connections together hold more
+/// than the limit, the ones holding the most are closed, never those with CLIENT NO-EVICT
+/// on. Run by the cron every 100 ms: the sum is over every connection (a few µs per
+/// thousand), and a client's buffers grow between its own batches (a subscriber's output).
+pub fn evict_clients(clients: &hashbrown::HashMap<u64, ClientInfo>, stats: &mut Stats, limit: u64) {
+    if limit == 0 {
+        return;
+    }
+    let mut total = 0;
+    let mut candidates = Vec::new();
+    for (id, c) in clients {
+        let m = c.mem.total(&c.shared);
+        total += m;
+        if !c.no_evict && !c.shared.mailbox.is_killed() {
+            candidates.push((m, *id));
+        }
+    }
+    if total <= limit {
+        return;
+    }
+    candidates.sort_unstable_by(|a, b| b.cmp(a));
+    for (m, id) in candidates {
+        if total <= limit {
+            break;
+        }
+        tracing::warn!(
+            client = id,
+            mem = m,
+            "evicting client: maxmemory-clients reached"
+        );
+        clients[&id].shared.kill();
+        stats.evicted_clients += 1;
+        total -= m;
+    }
+}
+
 /// CLIENT LIST's memory fields of one connection, in sluice's own terms (one reply buffer
 /// per batch where Redis has a 16 KB buffer plus a reply list).
 #[derive(Debug, Default, Clone, Copy)]

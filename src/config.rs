@@ -23,6 +23,7 @@ pub const ACTED_ON: &[&str] = &[
     "aclfile",
     "acllog-max-len",
     "acl-pubsub-default",
+    "maxmemory-clients",
     "dir",
     "appendonly",
     "appendfsync",
@@ -296,6 +297,8 @@ pub struct Config {
     pub users: Vec<Vec<bytes::Bytes>>,
     /// `acllog-max-len`.
     pub acllog_max_len: usize,
+    /// `maxmemory-clients` in bytes (a percentage resolved against `maxmemory`); 0: off.
+    pub maxmemory_clients: u64,
     /// `acl-pubsub-default allchannels`: new users may use every channel.
     pub acl_pubsub_all: bool,
     pub dir: PathBuf,
@@ -579,6 +582,7 @@ impl Default for Config {
             requirepass: None,
             users: Vec::new(),
             acllog_max_len: 128,
+            maxmemory_clients: 0,
             acl_pubsub_all: false,
             dir: PathBuf::from("."),
             appendonly: true,
@@ -742,6 +746,19 @@ impl Config {
                 Some("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".into())
             })?;
             notify_flags_lossless(f)
+        } else if name == "maxmemory-clients" && value.ends_with('%') {
+            // A share of maxmemory (Redis's PERCENT_CONFIG), kept as written.
+            match value[..value.len() - 1].parse::<u64>() {
+                Ok(p) if p <= 100 => format!("{p}%"),
+                Ok(_) => {
+                    return Err(Some(
+                        "percentage argument must be less or equal to 100".into(),
+                    ))
+                }
+                Err(_) => return Err(Some("argument must be a memory or percent value".into())),
+            }
+        } else if name == "maxmemory-clients" && parse_memory(&value).is_none() {
+            return Err(Some("argument must be a memory or percent value".into()));
         } else if MEMORY.contains(&name) {
             match parse_memory(&value) {
                 Some(v) => v.to_string(),
@@ -909,6 +926,11 @@ impl Config {
         self.auto_aof_rewrite_percentage = gi("auto-aof-rewrite-percentage").max(0) as u64;
         self.auto_aof_rewrite_min_size = gi("auto-aof-rewrite-min-size").max(0) as u64;
         self.maxmemory = gi("maxmemory").max(0) as u64;
+        let mc = g("maxmemory-clients");
+        self.maxmemory_clients = match mc.strip_suffix('%') {
+            Some(p) => self.maxmemory / 100 * p.parse::<u64>().unwrap_or(0),
+            None => mc.parse().unwrap_or(0),
+        };
         self.hz = gi("hz").clamp(1, 500) as u64;
         self.maxmemory_policy = crate::evict::Policy::parse(&g("maxmemory-policy"));
         self.lfu_policy = self.maxmemory_policy.is_lfu();

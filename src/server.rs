@@ -755,6 +755,13 @@ async fn tick_loop(shared: Arc<Shared>) {
                 store.net.output.load(Ordering::Relaxed),
             ];
             store.stats.inst.track(memory_at, counts);
+            let Store {
+                clients,
+                stats,
+                config,
+                ..
+            } = &mut *store;
+            crate::client::evict_clients(clients, stats, config.maxmemory_clients);
         }
         crate::cmd::expire_blocked(&mut store, now);
         store.blocking.wake_due(now);

@@ -73,6 +73,8 @@ pub struct Stats {
     /// Hash fields deleted by field expiry (INFO `expired_subkeys`).
     pub expired_subkeys: u64,
     pub evicted_keys: u64,
+    /// Connections closed by `maxmemory-clients`.
+    pub evicted_clients: u64,
     /// sluice's queue policies (INFO `# Sluice`): entries trimmed by age and by size,
     /// delayed entries held and come due, entries dead-lettered, dead letters that could
     /// not be written (the target held another type).
