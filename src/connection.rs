@@ -21,6 +21,7 @@ use crate::mailbox::Mail;
 use crate::server::Shared;
 use crate::stats::NetCounters;
 use crate::store::Store;
+use crate::tls::Socket;
 use bytes::{Bytes, BytesMut};
 use resp::{ParseLimits, ReplyWriter, RequestParser};
 use std::collections::VecDeque;
@@ -86,15 +87,21 @@ async fn serve_during_script(shared: &Shared, sock: &TcpStream) -> Option<BytesM
 
 /// Serves one connection. `early`: what it sent before (a connection the busy responder
 /// accepted during a script); otherwise a script running now is waited out first.
-pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr, early: Option<BytesMut>) {
+pub async fn run(shared: Arc<Shared>, sock: Socket, addr: SocketAddr, early: Option<BytesMut>) {
     let early = match early {
         Some(e) => e,
-        None => match serve_during_script(&shared, &sock).await {
+        // A TLS connection cannot be answered by the busy responder (`tls.rs`): it waits.
+        None if sock.is_tls() => BytesMut::new(),
+        None => match serve_during_script(&shared, &sock.tcp).await {
             Some(e) => e,
             None => return,
         },
     };
-    let laddr = sock.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    let laddr = sock
+        .tcp
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
     let (client, limits, qbuf_limit, idle_timeout, net) = {
         let mut store = crate::server::lock_store_wait(&shared).await;
         let id = store.next_client_id;
@@ -150,6 +157,7 @@ pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr, early: 
     if let Err(e) = res {
         tracing::debug!(client = id, "connection closed: {e}");
     }
+    conn.sock.close();
     shared.live.lock().unwrap().remove(&id);
     let mut store = crate::server::lock_store_wait(&shared).await;
     conn.cleanup(&mut store);
@@ -157,7 +165,7 @@ pub async fn run(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr, early: 
 
 struct Conn {
     shared: Arc<Shared>,
-    sock: TcpStream,
+    sock: Socket,
     rbuf: BytesMut,
     parser: RequestParser,
     client: Client,
@@ -195,7 +203,7 @@ const OUT_KEEP_BYTES: usize = 64 * 1024;
 
 /// Writes as much of `buf` as the socket takes without waiting; the bytes written (counted in
 /// INFO `total_net_output_bytes`).
-fn write_now(sock: &TcpStream, buf: &[u8], net: &NetCounters) -> std::io::Result<usize> {
+fn write_now(sock: &mut Socket, buf: &[u8], net: &NetCounters) -> std::io::Result<usize> {
     let mut done = 0;
     while done < buf.len() {
         match sock.try_write(&buf[done..]) {
@@ -318,7 +326,7 @@ fn room_to_read(rbuf: &mut BytesMut) {
 
 /// One read from a socket said to be readable, into a buffer taken for it; None when the
 /// readiness was stale (a new socket starts as readable), the buffer given back then.
-fn read_ready(sock: &TcpStream, rbuf: &mut BytesMut) -> Option<std::io::Result<usize>> {
+fn read_ready(sock: &mut Socket, rbuf: &mut BytesMut) -> Option<std::io::Result<usize>> {
     room_to_read(rbuf);
     match sock.try_read_buf(rbuf) {
         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
@@ -601,9 +609,9 @@ impl Conn {
         blocked
     }
 
-    /// Bytes queued for the socket and not yet written.
+    /// Bytes queued for the socket and not yet written (TLS records included).
     fn unsent(&self) -> usize {
-        self.wbuf.len() - self.wpos
+        self.wbuf.len() - self.wpos + self.sock.pending_out()
     }
 
     /// Sends `bytes` behind any unsent output, as far as the socket takes them now; the rest
@@ -613,8 +621,8 @@ impl Conn {
             return Ok(());
         }
         if self.unsent() == 0 {
-            let n = write_now(&self.sock, bytes, &self.net)?;
-            if n == bytes.len() {
+            let n = write_now(&mut self.sock, bytes, &self.net)?;
+            if n == bytes.len() && self.sock.pending_out() == 0 {
                 return Ok(());
             }
             self.wbuf.clear();
@@ -622,8 +630,7 @@ impl Conn {
             self.wbuf.extend_from_slice(&bytes[n..]);
         } else {
             self.wbuf.extend_from_slice(bytes);
-            let n = write_now(&self.sock, &self.wbuf[self.wpos..], &self.net)?;
-            self.wpos += n;
+            self.drain_queued()?;
         }
         self.settle_unsent();
         Ok(())
@@ -631,9 +638,18 @@ impl Conn {
 
     /// Writes what the socket takes of the queued output (on a writable event).
     fn drain_unsent(&mut self) -> std::io::Result<()> {
-        let n = write_now(&self.sock, &self.wbuf[self.wpos..], &self.net)?;
-        self.wpos += n;
+        self.drain_queued()?;
         self.settle_unsent();
+        Ok(())
+    }
+
+    /// Writes what the socket takes: TLS output it did not take before, then the queue.
+    fn drain_queued(&mut self) -> std::io::Result<()> {
+        self.sock.flush_pending()?;
+        if self.sock.pending_out() == 0 && self.wpos < self.wbuf.len() {
+            let n = write_now(&mut self.sock, &self.wbuf[self.wpos..], &self.net)?;
+            self.wpos += n;
+        }
         Ok(())
     }
 
@@ -681,7 +697,7 @@ impl Conn {
         while self.unsent() > 0 {
             let killed = self.client.shared.mailbox.killed();
             tokio::select! {
-                r = self.sock.writable() => r?,
+                r = self.sock.tcp.writable() => r?,
                 _ = killed => return Err(std::io::Error::other("killed")),
             }
             self.drain_unsent()?;
@@ -788,26 +804,27 @@ impl Conn {
                     None => std::future::pending().await,
                 }
             };
-            if self.wpos == self.wbuf.len() {
+            if self.wpos == self.wbuf.len() && self.sock.pending_out() == 0 {
                 // Readiness first and the buffer after it: an idle connection waits holding
                 // none. Readiness spends none of tokio's cooperative budget (read_buf did):
                 // without this a client that keeps sending would keep the loop to itself.
                 tokio::task::consume_budget().await;
-                let (sock, rbuf) = (&self.sock, &mut self.rbuf);
-                tokio::select! {
+                let tcp = &self.sock.tcp;
+                let readable = tokio::select! {
                     // In this order (`biased` spares the random start): queued output and
                     // kills first, so a client that keeps sending cannot hold back its pushes
                     // and served replies.
                     biased;
                     _ = mailbox.ready() => continue,
-                    r = sock.readable(), if read => match r {
-                        Err(e) => return Event::Read(Err(e)),
-                        Ok(()) => match read_ready(sock, rbuf) {
-                            Some(r) => return Event::Read(r),
-                            None => continue,
-                        },
-                    },
+                    r = tcp.readable(), if read => r,
                     _ = sleep => return Event::Timeout,
+                };
+                if let Err(e) = readable {
+                    return Event::Read(Err(e));
+                }
+                match read_ready(&mut self.sock, &mut self.rbuf) {
+                    Some(r) => return Event::Read(r),
+                    None => continue,
                 }
             }
             // Output is queued: wait for room in the socket as well as for input. Readiness and
@@ -819,20 +836,21 @@ impl Conn {
             } else {
                 tokio::io::Interest::WRITABLE
             };
-            let (sock, rbuf) = (&self.sock, &mut self.rbuf);
-            tokio::select! {
+            let tcp = &self.sock.tcp;
+            let ready = tokio::select! {
                 biased;
                 _ = mailbox.ready() => continue,
-                r = sock.ready(interest) => match r {
-                    Err(e) => return Event::Read(Err(e)),
-                    // Not reading: whatever woke us is the write side's (an error shows there).
-                    Ok(ready) if ready.is_writable() || !read => return Event::Writable,
-                    Ok(_) => match read_ready(sock, rbuf) {
-                        Some(r) => return Event::Read(r),
-                        None => continue,
-                    },
-                },
+                r = tcp.ready(interest) => r,
                 _ = sleep => return Event::Timeout,
+            };
+            match ready {
+                Err(e) => return Event::Read(Err(e)),
+                // Not reading: whatever woke us is the write side's (an error shows there).
+                Ok(ready) if ready.is_writable() || !read => return Event::Writable,
+                Ok(_) => match read_ready(&mut self.sock, &mut self.rbuf) {
+                    Some(r) => return Event::Read(r),
+                    None => continue,
+                },
             }
         }
     }
@@ -841,7 +859,7 @@ impl Conn {
         let until = (self.idle_timeout > 0 && self.client.subscribed_count == 0)
             .then(|| tokio::time::Instant::now() + Duration::from_secs(self.idle_timeout));
         // Idle (nothing buffered, unsent or pending): the busy responder may answer us.
-        let idle = self.pending.is_empty() && self.rbuf.is_empty() && self.wpos == self.wbuf.len();
+        let idle = self.pending.is_empty() && self.rbuf.is_empty() && self.unsent() == 0;
         if idle {
             // Its buffers go back to the thread's pool while it waits (CLIENT LIST then
             // shows qbuf=0 qbuf-free=0 for it, as Redis 7.2 does for an idle client).
@@ -854,10 +872,13 @@ impl Conn {
                 crate::bufpool::give_write(std::mem::take(&mut self.out.buf));
             }
             use std::os::fd::AsRawFd;
-            self.client
-                .shared
-                .idle
-                .store(self.sock.as_raw_fd(), Ordering::SeqCst);
+            // Never a TLS socket: the busy responder would read its records as commands.
+            if !self.sock.is_tls() {
+                self.client
+                    .shared
+                    .idle
+                    .store(self.sock.tcp.as_raw_fd(), Ordering::SeqCst);
+            }
         }
         let event = self.next_event(until, true).await;
         if idle {

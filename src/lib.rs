@@ -79,6 +79,7 @@ pub mod server;
 pub mod slowlog;
 pub mod stats;
 pub mod store;
+pub mod tls;
 pub mod types;
 pub mod util;
 

@@ -133,6 +133,8 @@ impl Shared {
 /// A running server: where it listens and how to stop it (used by tests and `main`).
 pub struct ServerHandle {
     pub addrs: Vec<SocketAddr>,
+    /// The TLS listener's addresses (`tls-port`), empty when it is off.
+    pub tls_addrs: Vec<SocketAddr>,
     /// The HTTP listener's addresses (`sluice-http-port`), empty when it is off.
     pub http_addrs: Vec<SocketAddr>,
     pub shared: Arc<Shared>,
@@ -150,7 +152,34 @@ async fn bind_all(cfg: &Config) -> std::io::Result<Vec<TcpListener>> {
             "WARNING: The TCP backlog setting of {backlog} cannot be enforced because /proc/sys/net/core/somaxconn is set to the lower value of {max}."
         );
     }
+    // `port 0` with `tls-port` set: TLS only, as in Redis. (Without TLS, port 0 binds an
+    // ephemeral port, which the tests use; Redis would listen on no TCP port then.)
+    if cfg.port == 0 && tls_port(cfg) > 0 {
+        return Ok(Vec::new());
+    }
     bind_addrs(&cfg.bind, cfg.port, backlog).await
+}
+
+fn tls_port(cfg: &Config) -> u16 {
+    cfg.get("tls-port")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The `tls-port` listeners on the `bind` addresses and their TLS configuration, if TLS is
+/// on; a configuration that cannot be loaded stops the start.
+async fn bind_tls(
+    cfg: &Config,
+) -> std::io::Result<(Vec<TcpListener>, Option<Arc<rustls::ServerConfig>>)> {
+    let port = tls_port(cfg);
+    if port == 0 {
+        return Ok((Vec::new(), None));
+    }
+    let tls = crate::tls::server_config(cfg).map_err(std::io::Error::other)?;
+    Ok((
+        bind_addrs(&cfg.bind, port, tcp_backlog(cfg)).await?,
+        Some(tls),
+    ))
 }
 
 /// `tcp-backlog`: pending connections each listening socket queues (511 as in Redis).
@@ -281,7 +310,12 @@ fn load_users(store: &mut Store) -> Result<(), String> {
 /// Starts the server: binds, opens the AOF, starts loading it in the background, and serves.
 pub async fn start(config: Config, config_file: Option<String>) -> std::io::Result<ServerHandle> {
     let listeners = bind_all(&config).await?;
+    let (tls_listeners, tls) = bind_tls(&config).await?;
     let addrs: Vec<SocketAddr> = listeners
+        .iter()
+        .filter_map(|l| l.local_addr().ok())
+        .collect();
+    let tls_addrs: Vec<SocketAddr> = tls_listeners
         .iter()
         .filter_map(|l| l.local_addr().ok())
         .collect();
@@ -380,24 +414,31 @@ pub async fn start(config: Config, config_file: Option<String>) -> std::io::Resu
     }
     let http_addrs = crate::http::start(&shared).await?;
     let sh = shared.clone();
-    let join = tokio::spawn(async move { serve(sh, listeners).await });
+    let mut all: Vec<(TcpListener, Option<Arc<rustls::ServerConfig>>)> =
+        listeners.into_iter().map(|l| (l, None)).collect();
+    all.extend(tls_listeners.into_iter().map(|l| (l, tls.clone())));
+    let join = tokio::spawn(async move { serve(sh, all).await });
     Ok(ServerHandle {
         addrs,
+        tls_addrs,
         http_addrs,
         shared,
         join,
     })
 }
 
-async fn serve(shared: Arc<Shared>, listeners: Vec<TcpListener>) {
+/// Plain listeners carry no TLS configuration.
+type Listener = (TcpListener, Option<Arc<rustls::ServerConfig>>);
+
+async fn serve(shared: Arc<Shared>, listeners: Vec<Listener>) {
     let ticker = tokio::spawn(tick_loop(shared.clone()));
     let writer = tokio::spawn(aof_writer(shared.clone()));
     let evictor = tokio::spawn(eviction_loop(shared.clone()));
     let policies = tokio::spawn(policy_timer_loop(shared.clone()));
     let mut accepts = Vec::new();
-    for l in listeners {
+    for (l, tls) in listeners {
         let sh = shared.clone();
-        accepts.push(tokio::spawn(accept_loop(sh, l)));
+        accepts.push(tokio::spawn(accept_loop(sh, l, tls)));
     }
     loop {
         if shared.shutting_down.load(Ordering::SeqCst) {
@@ -454,14 +495,19 @@ pub fn finish_shutdown(shared: &Shared) {
     tracing::info!("Redis is now ready to exit, bye bye...");
 }
 
-async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
+async fn accept_loop(
+    shared: Arc<Shared>,
+    listener: TcpListener,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) {
     let mut backoff = 1u64;
     loop {
         match listener.accept().await {
             Ok((sock, addr)) => {
                 backoff = 1;
                 let sh = shared.clone();
-                tokio::spawn(async move { accept_one(sh, sock, addr).await });
+                let tls = tls.clone();
+                tokio::spawn(async move { accept_with(sh, sock, addr, None, tls).await });
             }
             Err(e) => {
                 tracing::warn!("Accepting client connection: {e}");
@@ -531,10 +577,6 @@ pub async fn lock_store_wait(shared: &Shared) -> std::sync::MutexGuard<'_, Store
     }
 }
 
-async fn accept_one(shared: Arc<Shared>, sock: TcpStream, addr: SocketAddr) {
-    accept_with(shared, sock, addr, None).await
-}
-
 /// A connection the busy responder accepted during a script, with what it sent meanwhile:
 /// admitted (protected mode, maxclients) and served as any other.
 pub async fn accept_adopted(
@@ -543,16 +585,27 @@ pub async fn accept_adopted(
     addr: SocketAddr,
     early: bytes::BytesMut,
 ) {
-    accept_with(shared, sock, addr, Some(early)).await
+    accept_with(shared, sock, addr, Some(early), None).await
 }
 
 async fn accept_with(
     shared: Arc<Shared>,
-    mut sock: TcpStream,
+    tcp: TcpStream,
     addr: SocketAddr,
     early: Option<bytes::BytesMut>,
+    tls: Option<Arc<rustls::ServerConfig>>,
 ) {
-    use tokio::io::AsyncWriteExt;
+    let _ = tcp.set_nodelay(true);
+    let mut sock = match tls {
+        Some(cfg) => match crate::tls::Socket::tls(tcp, cfg) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!("Accepting a TLS connection: {e}");
+                return;
+            }
+        },
+        None => crate::tls::Socket::plain(tcp),
+    };
     // A script holds the store: a local client arriving while it is busy is answered as
     // the others are (a fresh `redis-cli SCRIPT KILL` must get through); anything else waits
     // for the script without holding the runtime.
@@ -571,27 +624,24 @@ async fn accept_with(
         }
     };
     let Some((maxclients, protected, keepalive)) = config else {
-        let _ = sock.set_nodelay(true);
         shared.connections.fetch_add(1, Ordering::SeqCst);
         crate::connection::run(shared.clone(), sock, addr, early).await;
         shared.connections.fetch_sub(1, Ordering::SeqCst);
         return;
     };
-    let _ = sock.set_nodelay(true);
     if keepalive > 0 {
-        let sref = socket_ref(&sock);
+        let sref = socket_ref(&sock.tcp);
         set_keepalive(sref, keepalive);
     }
     if protected && !addr.ip().is_loopback() {
-        let _ = sock.write_all(DENIED.as_bytes()).await;
+        sock.write_final(DENIED.as_bytes()).await;
         return;
     }
     let n = shared.connections.fetch_add(1, Ordering::SeqCst);
     if n >= maxclients {
         shared.connections.fetch_sub(1, Ordering::SeqCst);
         lock_store_wait(&shared).await.stats.rejected_connections += 1;
-        let _ = sock
-            .write_all(b"-ERR max number of clients reached\r\n")
+        sock.write_final(b"-ERR max number of clients reached\r\n")
             .await;
         return;
     }

@@ -2009,6 +2009,153 @@ fn connections(o: &Opts, md: &mut String) {
     );
 }
 
+/// Certificates for the TLS section, made with the openssl command: a CA, a server
+/// certificate for 127.0.0.1 and a client certificate (both servers require one, as
+/// `tls-auth-clients yes` does by default). Returns their directory.
+fn make_certs() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("sluice-bench-tls-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let run = |args: &[&str]| {
+        let ok = Command::new("openssl")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("openssl")
+            .status
+            .success();
+        assert!(ok, "openssl {}", args.join(" "));
+    };
+    std::fs::write(
+        dir.join("srv.ext"),
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("cli.ext"), "extendedKeyUsage=clientAuth\n").unwrap();
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=bench CA",
+    ]);
+    for (name, ext) in [("server", "srv.ext"), ("client", "cli.ext")] {
+        run(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            &format!("{name}.key"),
+            "-out",
+            &format!("{name}.csr"),
+            "-subj",
+            &format!("/CN={name}"),
+        ]);
+        run(&[
+            "x509",
+            "-req",
+            "-in",
+            &format!("{name}.csr"),
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            &format!("{name}.crt"),
+            "-days",
+            "2",
+            "-extfile",
+            ext,
+        ]);
+    }
+    dir
+}
+
+/// TLS side by side: both servers with a `tls-port`, redis-benchmark over TLS with a client
+/// certificate (the load generator's TLS costs the same against both).
+fn tls(o: &Opts, md: &mut String) {
+    let dir = make_certs();
+    let f = |n: &str| dir.join(n).display().to_string();
+    let (cert, key, ca) = (f("server.crt"), f("server.key"), f("ca.crt"));
+    let (ccert, ckey) = (f("client.crt"), f("client.key"));
+    let client_tls = ["--tls", "--cacert", &ca, "--cert", &ccert, "--key", &ckey];
+    let workloads: Vec<(&str, Vec<&str>)> = vec![
+        ("GET", vec!["-t", "get"]),
+        ("SET", vec!["-t", "set"]),
+        ("XADD", vec!["XADD", "bench", "*", "f", "v"]),
+    ];
+    // Per workload and round: (sluice rps, redis rps, sluice p99, redis p99).
+    let mut rows: Vec<Vec<(f64, f64, f64, f64)>> = vec![vec![]; workloads.len()];
+    for round in 0..o.rounds {
+        let start = |kind: Kind| {
+            let port = redis_compat::free_port();
+            let s = Server::start(
+                kind,
+                &[
+                    "--appendonly",
+                    "no",
+                    "--tls-port",
+                    &port.to_string(),
+                    "--tls-cert-file",
+                    &cert,
+                    "--tls-key-file",
+                    &key,
+                    "--tls-ca-cert-file",
+                    &ca,
+                ],
+            );
+            (s, port)
+        };
+        let (sl, sl_port) = start(Kind::Sluice);
+        let (rd, rd_port) = start(Kind::Redis);
+        for (i, (_, cmd)) in workloads.iter().enumerate() {
+            let mut args: Vec<&str> = client_tls.to_vec();
+            args.extend(cmd.iter());
+            let run = |port| redis_benchmark(port, o.n, 1, &args);
+            let (a, b) = if round % 2 == 0 {
+                let a = run(sl_port);
+                (a, run(rd_port))
+            } else {
+                let b = run(rd_port);
+                (run(sl_port), b)
+            };
+            rows[i].push((a.0, b.0, a.1, b.1));
+        }
+        drop((sl, rd));
+    }
+    let _ = writeln!(
+        md,
+        "redis-benchmark over TLS 1.3 with a client certificate (`tls-auth-clients yes`), 50 clients, {} requests, no pipelining; {} rounds, alternating order. sluice: rustls (ring); redis-server 7.0.15: OpenSSL 3.0.\n",
+        o.n, o.rounds
+    );
+    let _ = writeln!(
+        md,
+        "| workload | sluice rps | redis rps | ratio | sluice p99 ms | redis p99 ms | p99 ratio |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    );
+    for ((name, _), r) in workloads.iter().zip(&rows) {
+        let sr = median(r.iter().map(|x| x.0).collect());
+        let rr = median(r.iter().map(|x| x.1).collect());
+        let q = median(r.iter().map(|x| ratio(x.0, x.1)).collect());
+        let sp = median(r.iter().map(|x| x.2).collect());
+        let rp = median(r.iter().map(|x| x.3).collect());
+        let qp = median(r.iter().map(|x| ratio(x.2, x.3)).collect());
+        let _ = writeln!(
+            md,
+            "| {name} | {sr:.0} | {rr:.0} | {q:.2} | {sp:.3} | {rp:.3} | {qp:.2} |"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("load") {
@@ -2026,7 +2173,7 @@ fn main() {
             let help = a == "--help" || a == "-h";
             let usage = "usage: sluice-bench [--quick] [--rounds N] [--no-pin] [--only SECTION,...]\n       \
                          sluice-bench load <groups|queue|fanout|latency|xadd> PORT P C N\n\
-                         sections: throughput, scripting, groups, latency, queue, fanout, scaling, memory, persistence, rdb, redis8, policies, observability, connections";
+                         sections: throughput, scripting, groups, latency, queue, fanout, scaling, memory, persistence, rdb, redis8, policies, observability, connections, tls";
             if help {
                 println!("{usage}");
                 std::process::exit(0);
@@ -2095,6 +2242,7 @@ fn main() {
             "Connection storms and idle connections",
             connections,
         ),
+        ("tls", "TLS (redis-benchmark over TLS)", tls),
     ];
     let mut md = String::new();
     let _ = writeln!(md, "# sluice vs redis-server, side by side\n");

@@ -710,7 +710,7 @@ pub fn config_set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     // Directives sluice applies only at start-up refuse a runtime change instead of pretending.
     for (name, _) in &pairs {
         let n = name.as_str();
-        if matches!(n, "port" | "bind" | "appendonly" | "appendfilename")
+        if (matches!(n, "port" | "bind" | "appendonly" | "appendfilename") || n.starts_with("tls-"))
             && trial.get(n) != ctx.store.config.get(n)
         {
             return Err(CmdError::err(format!(
