@@ -167,10 +167,12 @@ pub(crate) fn command_end(d: &[u8]) -> Option<usize> {
             return None;
         }
         let l: usize = std::str::from_utf8(&h[1..]).ok()?.parse().ok()?;
-        if d.len() < p + l + 2 || &d[p + l..p + l + 2] != b"\r\n" {
+        // Checked: a length near usize::MAX wrapped here (found by the aof_load fuzz target).
+        let end = p.checked_add(l)?.checked_add(2)?;
+        if d.len() < end || &d[end - 2..end] != b"\r\n" {
             return None;
         }
-        pos = p + l + 2;
+        pos = end;
     }
     Some(pos)
 }
@@ -206,15 +208,18 @@ fn headers_valid(d: &[u8]) -> bool {
         else {
             return false;
         };
-        if d.len() < p + l + 2 {
+        let Some(end) = p.checked_add(l).and_then(|e| e.checked_add(2)) else {
+            return false;
+        };
+        if d.len() < end {
             // Payload cut short; whatever part of the CRLF is there must be right.
-            let have = &d[(p + l).min(d.len())..];
+            let have = &d[(end - 2).min(d.len())..];
             return b"\r\n".starts_with(have);
         }
-        if &d[p + l..p + l + 2] != b"\r\n" {
+        if &d[end - 2..end] != b"\r\n" {
             return false;
         }
-        pos = p + l + 2;
+        pos = end;
     }
     false
 }
@@ -319,6 +324,25 @@ mod tests {
             encode_command(&mut v, &argv);
         }
         v
+    }
+
+    /// Found by the aof_load fuzz target: a bulk length of 2^64-1 overflowed the bounds
+    /// arithmetic (a panic with overflow checks, a wrapped bound without).
+    #[test]
+    fn a_bulk_length_near_the_top_of_usize_is_corrupt_not_a_panic() {
+        let data = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../fuzz/corpus/aof_load/regression-bulk-length-overflow"
+        ))
+        .unwrap();
+        let end = parse_commands(&data, |_, _| {});
+        assert!(
+            matches!(end, LoadEnd::Corrupt { commands: 0, .. }),
+            "{end:?}"
+        );
+        let d = b"*1\r\n$18446744073709551615\r\nx";
+        assert_eq!(command_end(d), None);
+        assert!(!headers_valid(d));
     }
 
     #[test]

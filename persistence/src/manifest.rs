@@ -110,11 +110,7 @@ impl Manifest {
                 FileType::Incr => "i",
                 FileType::History => "h",
             };
-            let name = if e.name.contains(' ') {
-                format!("\"{}\"", e.name)
-            } else {
-                e.name.clone()
-            };
+            let name = repr_if_needed(&e.name);
             s.push_str(&format!("file {} seq {} type {}\n", name, e.seq, t));
         }
         s
@@ -153,9 +149,77 @@ impl Manifest {
     }
 }
 
+/// A file name as Redis writes it into the manifest (`sdsneedsrepr` / `sdscatrepr`): quoted,
+/// with C escapes, when it has spaces, quotes, backslashes or unprintable bytes, so that
+/// reading it back (`split_args`) gives the same name. Found by the aof_load fuzz target: a
+/// name with a quote or a backslash was written bare and read back as something else.
+fn repr_if_needed(name: &str) -> String {
+    let needs = name.is_empty()
+        || name
+            .bytes()
+            .any(|c| matches!(c, b'\\' | b'"' | b'\'') || !(0x21..0x7f).contains(&c));
+    if !needs {
+        return name.to_string();
+    }
+    let mut out = String::from("\"");
+    for c in name.bytes() {
+        match c {
+            b'\\' => out.push_str("\\\\"),
+            b'"' => out.push_str("\\\""),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x07 => out.push_str("\\a"),
+            0x08 => out.push_str("\\b"),
+            c if (0x20..0x7f).contains(&c) => out.push(c as char),
+            c => out.push_str(&format!("\\x{c:02x}")),
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the aof_load fuzz target: file names with quotes, backslashes, spaces or
+    /// control bytes write out so that they read back the same.
+    #[test]
+    fn names_that_need_quoting_survive_a_write_and_a_read() {
+        for name in [
+            "appendonly.aof.1.incr.aof",
+            "a b",
+            "it's",
+            "say \"hi\"",
+            "back\\slash",
+            "tab\there",
+            "new\nline",
+            "bell\u{7}",
+            "caf\u{e9}",
+            "",
+        ] {
+            let m = Manifest {
+                entries: vec![ManifestEntry {
+                    name: name.to_string(),
+                    seq: 1,
+                    kind: FileType::Incr,
+                }],
+            };
+            let back = Manifest::parse(&m.to_text()).unwrap();
+            assert_eq!(back.entries[0].name, name, "{:?}", m.to_text());
+        }
+        let crash = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../fuzz/corpus/aof_load/regression-manifest-quotes"
+        ))
+        .unwrap();
+        let m = Manifest::parse(std::str::from_utf8(&crash).unwrap()).unwrap();
+        assert_eq!(
+            Manifest::parse(&m.to_text()).unwrap().to_text(),
+            m.to_text()
+        );
+    }
 
     #[test]
     fn round_trip_redis_format() {

@@ -10,8 +10,10 @@
 //! This crate knows nothing about commands: it turns bytes into argument vectors and typed reply
 //! calls into bytes.
 
+pub mod frames;
 pub mod parser;
 pub mod writer;
 
+pub use frames::frames_complete;
 pub use parser::{ParseLimits, ProtocolError, RequestParser};
 pub use writer::{push_u64, Protocol, ReplyWriter};

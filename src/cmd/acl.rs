@@ -51,8 +51,9 @@ pub(crate) fn apply_fallout(ctx: &mut Ctx, fallout: &Fallout) {
 
 /// `addReplySubcommandSyntaxError`: a subcommand with a variable arity given too much.
 fn subcommand_syntax(sub: &[u8]) -> CmdError {
-    let mut sub = lossy(sub);
-    sub.truncate(128);
+    // `%.128s`: the first 128 bytes (a String cut there could split a character: found by
+    // the command fuzz target).
+    let sub = lossy(&sub[..sub.len().min(128)]);
     CmdError::err(format!(
         "unknown subcommand or wrong number of arguments for '{sub}'. Try ACL HELP."
     ))
@@ -170,8 +171,7 @@ pub fn acl_cat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Ok(());
     };
     let Some(i) = acl::CATEGORIES.iter().position(|c| eq_ic(cat, c)) else {
-        let mut name = lossy(cat);
-        name.truncate(128);
+        let name = lossy(&cat[..cat.len().min(128)]);
         return Err(CmdError::err(format!("Unknown category '{name}'")));
     };
     let names: Vec<&str> = acl::all_commands()
@@ -591,3 +591,23 @@ pub static COMMANDS: &[Command] = &[Command {
     subcommands: ACL_SUBS,
     ..Command::DEFAULT
 }];
+
+#[cfg(test)]
+mod tests {
+    use crate::cmd::testing::Session;
+
+    /// Found by the command fuzz target: a long name with multibyte characters was cut
+    /// inside a character.
+    #[test]
+    fn long_names_in_errors_are_cut_at_128_bytes() {
+        let mut s = Session::default();
+        let long = "\u{e9}".repeat(100);
+        let reply = s.run(&["acl", "cat", &long]);
+        assert_eq!(
+            reply,
+            format!("-ERR Unknown category '{}'\r\n", "\u{e9}".repeat(64))
+        );
+        let reply = s.run(&["acl", "log", "1", &long]);
+        assert!(reply.starts_with("-ERR unknown subcommand or wrong number of arguments for 'log'"));
+    }
+}

@@ -116,6 +116,227 @@ impl Session {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Random command programs (the command-level fuzz target, `fuzz/fuzz_targets/command.rs`, and
+// its corpus replay in `tests/fuzz_corpus.rs`)
+// ---------------------------------------------------------------------------------------------
+
+/// Commands a program never runs: they end the process, sleep, write files into the working
+/// directory, or run Lua (a script may loop for ever, which is no bug).
+const NOT_FUZZED: &[&str] = &[
+    "shutdown",
+    "debug",
+    "save",
+    "bgsave",
+    "bgrewriteaof",
+    "eval",
+    "evalsha",
+    "eval_ro",
+    "evalsha_ro",
+    "fcall",
+    "fcall_ro",
+    "function",
+    "script",
+    "monitor",
+    "migrate",
+    "acl|save",
+    "acl|load",
+    "config|rewrite",
+    "sluice.delay",
+];
+
+/// Arguments drawn from what commands parse: keys (a few, so commands meet each other's
+/// values), numbers at the edges, stream IDs, options.
+const WORDS: &[&str] = &[
+    "k",
+    "k2",
+    "{k}3",
+    "s",
+    "h",
+    "z",
+    "l",
+    "0",
+    "1",
+    "-1",
+    "2",
+    "10",
+    "100",
+    "1.5",
+    "-0",
+    "inf",
+    "-inf",
+    "+inf",
+    "nan",
+    "1e300",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "18446744073709551615",
+    "0-0",
+    "0-1",
+    "1-1",
+    "1-*",
+    "*",
+    "$",
+    ">",
+    "+",
+    "-",
+    "(",
+    "[a",
+    "(1",
+    "g",
+    "c",
+    "f",
+    "v",
+    "",
+    "EX",
+    "PX",
+    "EXAT",
+    "PXAT",
+    "NX",
+    "XX",
+    "GT",
+    "LT",
+    "CH",
+    "INCR",
+    "COUNT",
+    "MATCH",
+    "TYPE",
+    "LIMIT",
+    "WITHSCORES",
+    "WITHSCORE",
+    "BYSCORE",
+    "BYLEX",
+    "REV",
+    "MAXLEN",
+    "MINID",
+    "~",
+    "=",
+    "GROUP",
+    "STREAMS",
+    "BLOCK",
+    "NOACK",
+    "IDS",
+    "KEEPTTL",
+    "GET",
+    "FIELDS",
+    "WEIGHTS",
+    "AGGREGATE",
+    "SUM",
+    "MIN",
+    "MAX",
+    "STORE",
+    "ALPHA",
+    "DESC",
+    "BY",
+    "RESET",
+    "IDLE",
+    "TIME",
+    "RETRYCOUNT",
+    "FORCE",
+    "JUSTID",
+    "MKSTREAM",
+    "ENTRIESREAD",
+    "LEFT",
+    "RIGHT",
+    "BEFORE",
+    "AFTER",
+    "ASYNC",
+    "SYNC",
+    "CLAIM",
+    "KEEPREF",
+    "DELREF",
+    "ACKED",
+    "IDMP",
+    "IDMPAUTO",
+    "FULL",
+    "CONSUMERS",
+    "PERSIST",
+    "FNX",
+    "FXX",
+    "WITHVALUES",
+    "NOVALUES",
+    "on",
+    "off",
+    "yes",
+    "no",
+    "*k*",
+    "user",
+    ">pw",
+    "~*",
+    "+@all",
+    "-@all",
+    "allkeys",
+    "&*",
+];
+
+/// Decodes fuzz input into commands: per command a byte choosing a row of the command table
+/// (a container's subcommand as its two words), a byte for the number of arguments, then per
+/// argument a byte choosing a word, or (high bit set) raw bytes of the length it says.
+pub fn fuzz_program(data: &[u8]) -> Vec<Vec<Bytes>> {
+    let rows: Vec<&'static str> = crate::acl::all_commands()
+        .iter()
+        .filter(|c| c.row.subcommands.is_empty())
+        .map(|c| c.full_name)
+        .filter(|n| {
+            !NOT_FUZZED
+                .iter()
+                .any(|x| *x == *n || n.split('|').next() == Some(*x))
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut next = || {
+        let b = data.get(i).copied();
+        i += 1;
+        b
+    };
+    while let (Some(c), Some(n)) = (next(), next()) {
+        let name = rows[c as usize % rows.len()];
+        let mut argv: Vec<Bytes> = name
+            .split('|')
+            .map(|w| Bytes::copy_from_slice(w.as_bytes()))
+            .collect();
+        for _ in 0..(n % 9) {
+            let Some(a) = next() else { break };
+            if a & 0x80 == 0 {
+                argv.push(Bytes::from_static(
+                    WORDS[a as usize % WORDS.len()].as_bytes(),
+                ));
+            } else {
+                let len = (a & 0x3f) as usize;
+                let raw: Vec<u8> = (0..len).map_while(|_| next()).collect();
+                argv.push(Bytes::from(raw));
+            }
+        }
+        out.push(argv);
+        if out.len() >= 64 {
+            break;
+        }
+    }
+    out
+}
+
+/// Runs a fuzz program on a fresh store as two clients taking turns (so blocking commands
+/// are served by the other's writes); panics only if a command does. Each reply must be
+/// one or more whole RESP frames.
+pub fn run_fuzz_program(data: &[u8]) {
+    let mut config = Config::default();
+    // Nothing a program does may touch files outside a temporary directory.
+    config.dir = std::env::temp_dir();
+    let mut s = Session::new(config);
+    for (n, argv) in fuzz_program(data).into_iter().enumerate() {
+        let who = n % 2;
+        s.client(who);
+        let argv: Vec<&[u8]> = argv.iter().map(|a| &a[..]).collect();
+        let reply = exec_bytes(&mut s.store, &mut s.clients[who], &argv);
+        assert!(
+            reply.is_empty() || resp::frames_complete(&reply),
+            "a reply that is not whole RESP frames: {:?}",
+            String::from_utf8_lossy(&reply)
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
