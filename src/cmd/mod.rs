@@ -598,9 +598,9 @@ fn slowlog_push(
 
 /// `argv` with the arguments that carry secrets replaced by `(redacted)`, as Redis's
 /// `redactClientCommandArgument` does for SLOWLOG and MONITOR: AUTH's, HELLO's AUTH pair,
-/// MIGRATE's AUTH/AUTH2, CONFIG SET of requirepass/masterauth. None when nothing is hidden.
+/// MIGRATE's AUTH/AUTH2, CONFIG SET of requirepass/masterauth, ACL SETUSER's rules. None
+/// when nothing is hidden.
 pub fn redacted_argv(full: &str, argv: &[Bytes]) -> Option<Vec<Bytes>> {
-    // Every other command passes through without a copy.
     if full == "acl|setuser" {
         // Every rule: passwords are among them.
         let mut out = argv.to_vec();
@@ -609,6 +609,7 @@ pub fn redacted_argv(full: &str, argv: &[Bytes]) -> Option<Vec<Bytes>> {
         }
         return Some(out);
     }
+    // Every other command passes through without a copy.
     if !matches!(full, "auth" | "hello" | "migrate" | "config|set") {
         return None;
     }
